@@ -28,10 +28,12 @@ public final class RequestLog {
     Entry record(String operationName, String query, Map<String, Object> variables, Map<String, String> headers) {
         List<String> typenames = new ArrayList<>();
         int count = 0;
-        if (variables != null && variables.get("representations") instanceof List<?> reps) {
-            count = reps.size();
-            for (Object rep : reps) {
-                if (rep instanceof Map<?, ?> map && map.get("__typename") instanceof String typename) typenames.add(typename);
+        // Whatever the router names the variable: a list of objects with __typename is the representations.
+        for (Object value : variables == null ? List.of() : variables.values()) {
+            if (value instanceof List<?> list && !list.isEmpty()
+                    && list.stream().allMatch(item -> item instanceof Map<?, ?> map && map.containsKey("__typename"))) {
+                count += list.size();
+                list.forEach(item -> typenames.add(String.valueOf(((Map<?, ?>) item).get("__typename"))));
             }
         }
         synchronized (entries) {
