@@ -36,7 +36,7 @@ class LauncherTest {
     void helpListsEveryCommand() throws Exception {
         Run run = launch(Map.of(), "help");
         assertThat(run.exitCode()).isZero();
-        assertThat(run.stdout()).contains("demo", "subgraph", "serve", "plan", "compose", "test", "help");
+        assertThat(run.stdout()).contains("demo", "subgraph", "test", "build", "help");
     }
 
     @Test
