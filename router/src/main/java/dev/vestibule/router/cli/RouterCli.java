@@ -1,11 +1,161 @@
 package dev.vestibule.router.cli;
 
-/** Entry point of the router jar; the commands arrive with the router issue. */
+import dev.vestibule.router.Router;
+import dev.vestibule.router.RouterSettings;
+import dev.vestibule.router.http.RouterServer;
+import dev.vestibule.router.operation.GraphQLRequest;
+import dev.vestibule.router.operation.RequestError;
+import dev.vestibule.router.supergraph.Supergraph;
+import dev.vestibule.router.supergraph.SupergraphException;
+import dev.vestibule.router.supergraph.SupergraphLoader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The router's command line. Commands are rows of {@link #COMMANDS}: a name, a one-line summary and the method that
+ * runs it. Bad input gets one line on stderr and exit code 2; no stack traces.
+ */
 public final class RouterCli {
+    static final int EXIT_USAGE = 2;
+
+    interface Command {
+        int run(List<String> args, PrintStream out, PrintStream err) throws Exception;
+    }
+
+    record CommandRow(String name, String summary, Command command) {}
+
+    static final List<CommandRow> COMMANDS = List.of(
+            new CommandRow("serve", "serve --supergraph FILE [--port N] [--host H]: serve GraphQL on /graphql", RouterCli::serve),
+            new CommandRow("plan", "plan --supergraph FILE --query FILE [--operation-name NAME]: print the query plan", RouterCli::plan));
+
     private RouterCli() {}
 
     public static void main(String[] args) {
-        System.err.println("vestibule router: no commands yet");
-        System.exit(2);
+        int exit = run(args, System.out, System.err);
+        if (exit != 0) System.exit(exit);
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        List<String> rest = new ArrayList<>(List.of(args));
+        if (rest.isEmpty() || rest.get(0).equals("--help") || rest.get(0).equals("help")) {
+            (rest.isEmpty() ? err : out).println("usage: router COMMAND [OPTIONS]");
+            COMMANDS.forEach(c -> (rest.isEmpty() ? err : out).println("  " + c.summary()));
+            return rest.isEmpty() ? EXIT_USAGE : 0;
+        }
+        String name = rest.remove(0);
+        CommandRow row = COMMANDS.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+        if (row == null) {
+            err.println("error: unknown command '" + name + "' (commands: "
+                    + String.join(", ", COMMANDS.stream().map(CommandRow::name).toList()) + ")");
+            return EXIT_USAGE;
+        }
+        if (rest.contains("--help")) {
+            out.println("usage: router " + row.summary());
+            return 0;
+        }
+        try {
+            return row.command().run(rest, out, err);
+        } catch (UsageException | SupergraphException e) {
+            err.println("error: " + e.getMessage());
+            return EXIT_USAGE;
+        } catch (IllegalStateException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            err.println("error: " + e);
+            return 1;
+        }
+    }
+
+    private static int serve(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        Map<String, String> options = options(args, List.of("--supergraph", "--port", "--host"));
+        Supergraph supergraph = loadSupergraph(required(options, "--supergraph"));
+        int port = intOption(options, "--port", 4000);
+        String host = options.getOrDefault("--host", "127.0.0.1");
+        RouterSettings settings = RouterSettings.DEFAULTS;
+        Router router = new Router(supergraph, settings);
+        RouterServer server = RouterServer.start(router, settings, host, port);
+        out.println("vestibule router listening on http://" + host + ":" + server.port() + "/graphql ("
+                + supergraph.subgraphs().size() + " subgraphs)");
+        out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            router.close();
+            stopped.countDown();
+        }, "router-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    private static int plan(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        Map<String, String> options = options(args, List.of("--supergraph", "--query", "--operation-name"));
+        Supergraph supergraph = loadSupergraph(required(options, "--supergraph"));
+        String query = read(required(options, "--query"), "--query");
+        try (Router router = new Router(supergraph, RouterSettings.DEFAULTS)) {
+            Router.Prepared prepared = router.prepare(new GraphQLRequest(query, options.get("--operation-name"), Map.of(), Map.of()));
+            out.println(prepared.plan());
+            return 0;
+        } catch (RequestError e) {
+            err.println("error: " + e.errors());
+            return 1;
+        }
+    }
+
+    static Supergraph loadSupergraph(String file) {
+        return SupergraphLoader.load(read(file, "--supergraph"));
+    }
+
+    private static String read(String file, String option) {
+        try {
+            return Files.readString(Path.of(file));
+        } catch (NoSuchFileException e) {
+            throw new UsageException(option + " " + file + ": no such file");
+        } catch (IOException e) {
+            throw new UsageException(option + " " + file + ": cannot read it (" + e.getMessage() + ")");
+        }
+    }
+
+    private static Map<String, String> options(List<String> args, List<String> known) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String flag = args.get(i);
+            if (!known.contains(flag)) throw new UsageException("unknown option " + flag + " (options: " + String.join(", ", known) + ")");
+            if (i + 1 >= args.size()) throw new UsageException(flag + " needs a value");
+            options.put(flag, args.get(++i));
+        }
+        return options;
+    }
+
+    private static String required(Map<String, String> options, String flag) {
+        String value = options.get(flag);
+        if (value == null) throw new UsageException(flag + " is required");
+        return value;
+    }
+
+    private static int intOption(Map<String, String> options, String flag, int defaultValue) {
+        String value = options.get(flag);
+        if (value == null) return defaultValue;
+        try {
+            int n = Integer.parseInt(value);
+            if (n < 0 || n > 65_535) throw new NumberFormatException();
+            return n;
+        } catch (NumberFormatException e) {
+            throw new UsageException(flag + " needs a port number (0-65535), got '" + value + "'");
+        }
+    }
+
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message, null, false, false);
+        }
     }
 }

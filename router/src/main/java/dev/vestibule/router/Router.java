@@ -1,0 +1,137 @@
+package dev.vestibule.router;
+
+import dev.vestibule.router.execution.ExecutionSettings;
+import dev.vestibule.router.execution.ExecutionState;
+import dev.vestibule.router.execution.PlanExecutor;
+import dev.vestibule.router.execution.ResponseShaper;
+import dev.vestibule.router.operation.BoundedCache;
+import dev.vestibule.router.operation.GraphQLRequest;
+import dev.vestibule.router.operation.OperationPreparer;
+import dev.vestibule.router.operation.PreparedOperation;
+import dev.vestibule.router.operation.RequestError;
+import dev.vestibule.router.operation.Selection;
+import dev.vestibule.router.operation.SelectionNormalizer;
+import dev.vestibule.router.planner.PlanningException;
+import dev.vestibule.router.planner.QueryPlan;
+import dev.vestibule.router.planner.QueryPlanner;
+import dev.vestibule.router.subgraph.SubgraphClient;
+import dev.vestibule.router.supergraph.Supergraph;
+import graphql.ExecutionInput;
+import graphql.ExecutionResult;
+import graphql.GraphQL;
+import graphql.language.OperationDefinition;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * One supergraph's request pipeline: prepare the operation (parse, validate, coerce), plan it (cached), run the
+ * plan against the subgraphs, shape the response. Thread-safe; one instance serves every request.
+ */
+public final class Router implements AutoCloseable {
+    private final Supergraph supergraph;
+    private final RouterSettings settings;
+    private final OperationPreparer preparer;
+    private final QueryPlanner planner;
+    private final BoundedCache<String, QueryPlan> plans;
+    private final SubgraphClient client;
+    private final ExecutorService fetchThreads = Executors.newVirtualThreadPerTaskExecutor();
+    private final PlanExecutor executor;
+    private final ResponseShaper shaper;
+    private final GraphQL introspection;
+
+    public Router(Supergraph supergraph, RouterSettings settings) {
+        this.supergraph = supergraph;
+        this.settings = settings;
+        this.preparer = new OperationPreparer(supergraph.apiSchema(), settings.documentCacheSize());
+        this.planner = new QueryPlanner(supergraph);
+        this.plans = new BoundedCache<>(settings.planCacheSize());
+        this.client = new SubgraphClient(settings.subgraphTimeout(), settings.connectionsPerSubgraph());
+        this.executor = new PlanExecutor(supergraph, client, fetchThreads,
+                new ExecutionSettings(settings.exposeSubgraphErrors()));
+        this.shaper = new ResponseShaper(supergraph.apiSchema());
+        this.introspection = GraphQL.newGraphQL(supergraph.apiSchema()).build();
+    }
+
+    public Supergraph supergraph() {
+        return supergraph;
+    }
+
+    /** Parses, validates and plans an operation (through the plan cache) without running it. */
+    public Prepared prepare(GraphQLRequest request) {
+        PreparedOperation operation = preparer.prepare(request);
+        String key = request.query() + "\u0000" + operation.name() + "\u0000" + SelectionNormalizer.conditionValues(operation);
+        try {
+            return new Prepared(operation, plans.computeIfAbsent(key, k -> planner.plan(operation)));
+        } catch (PlanningException e) {
+            throw RequestError.of(400, "the operation cannot be planned: " + e.getMessage(), "QUERY_PLANNING_FAILED");
+        }
+    }
+
+    public record Prepared(PreparedOperation operation, QueryPlan plan) {}
+
+    /**
+     * Runs a request and returns the response body ({data, errors}).
+     *
+     * @throws RequestError when the request is rejected before execution
+     */
+    public Map<String, Object> execute(GraphQLRequest request, Map<String, String> subgraphHeaders) {
+        Prepared prepared = prepare(request);
+        ExecutionState state = new ExecutionState();
+        List<Map<String, Object>> errors = new ArrayList<>();
+        Map<String, Object> introspected = introspect(prepared, request, errors);
+        executor.execute(prepared.plan(), prepared.operation().variables(), subgraphHeaders, state);
+        Map<String, Object> data = state.snapshot();
+        data.putAll(introspected);
+        errors.addAll(state.errors());
+        Map<String, Object> shaped = shaper.shape(data, prepared.plan().selections(), prepared.plan().rootType(), errors);
+        Map<String, Object> response = new LinkedHashMap<>();
+        if (!errors.isEmpty()) response.put("errors", errors);
+        response.put("data", shaped);
+        return response;
+    }
+
+    /** __schema and __type, answered from the API schema by graphql-java (when introspection is on). */
+    private Map<String, Object> introspect(Prepared prepared, GraphQLRequest request, List<Map<String, Object>> errors) {
+        boolean asks = prepared.plan().selections().stream().anyMatch(Router::isIntrospection);
+        if (!asks) return Map.of();
+        if (!settings.introspection()) {
+            throw RequestError.of(400, "introspection is disabled on this router", "INTROSPECTION_DISABLED");
+        }
+        ExecutionResult result = introspection.execute(ExecutionInput.newExecutionInput(request.query())
+                .operationName(request.operationName()).variables(prepared.operation().variables()).build());
+        Map<String, Object> data = result.getData();
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (data != null) {
+            for (Selection selection : prepared.plan().selections()) {
+                if (selection instanceof Selection.Field f && isIntrospection(f)) out.put(f.responseKey(), data.get(f.responseKey()));
+            }
+        }
+        return out;
+    }
+
+    private static boolean isIntrospection(Selection selection) {
+        return selection instanceof Selection.Field f && (f.name().equals("__schema") || f.name().equals("__type"));
+    }
+
+    public boolean isMutation(GraphQLRequest request) {
+        return preparer.prepare(request).kind() == OperationDefinition.Operation.MUTATION;
+    }
+
+    public long planCacheHits() {
+        return plans.hits();
+    }
+
+    public long planCacheMisses() {
+        return plans.misses();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        fetchThreads.shutdown();
+    }
+}

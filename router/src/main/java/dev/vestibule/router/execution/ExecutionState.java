@@ -1,0 +1,28 @@
+package dev.vestibule.router.execution;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The data fetched so far for one request and the errors met. Fetch threads synchronize on it. */
+public final class ExecutionState {
+    private final Map<String, Object> data = new LinkedHashMap<>();
+    private final List<Map<String, Object>> errors = new ArrayList<>();
+
+    Map<String, Object> data() {
+        return data;
+    }
+
+    synchronized void addError(Map<String, Object> error) {
+        errors.add(error);
+    }
+
+    public synchronized List<Map<String, Object>> errors() {
+        return List.copyOf(errors);
+    }
+
+    public synchronized Map<String, Object> snapshot() {
+        return data;
+    }
+}

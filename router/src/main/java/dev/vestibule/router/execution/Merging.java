@@ -1,0 +1,114 @@
+package dev.vestibule.router.execution;
+
+import dev.vestibule.router.operation.Selection;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Deep merge of subgraph results into the response data, and projection of representations out of it. */
+final class Merging {
+    private Merging() {}
+
+    /**
+     * Merges source into target: objects field by field, lists of the same length element by element. A __typename
+     * already known is kept: an @interfaceObject subgraph answers with the interface's name, not the object's.
+     */
+    @SuppressWarnings("unchecked")
+    static void merge(Map<String, Object> target, Map<?, ?> source) {
+        for (Map.Entry<?, ?> entry : source.entrySet()) {
+            String key = String.valueOf(entry.getKey());
+            Object incoming = entry.getValue();
+            Object existing = target.get(key);
+            if (key.equals("__typename") && existing != null) continue;
+            if (existing instanceof Map<?, ?> existingMap && incoming instanceof Map<?, ?> incomingMap) {
+                merge((Map<String, Object>) existingMap, incomingMap);
+            } else if (existing instanceof List<?> existingList && incoming instanceof List<?> incomingList
+                    && existingList.size() == incomingList.size()) {
+                target.put(key, mergeLists((List<Object>) existingList, incomingList));
+            } else {
+                target.put(key, copy(incoming));
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> mergeLists(List<Object> existing, List<?> incoming) {
+        List<Object> out = new ArrayList<>(existing.size());
+        for (int i = 0; i < existing.size(); i++) {
+            Object a = existing.get(i);
+            Object b = incoming.get(i);
+            if (a instanceof Map<?, ?> am && b instanceof Map<?, ?> bm) {
+                merge((Map<String, Object>) am, bm);
+                out.add(am);
+            } else if (a instanceof List<?> al && b instanceof List<?> bl && al.size() == bl.size()) {
+                out.add(mergeLists((List<Object>) al, bl));
+            } else {
+                out.add(b == null ? a : copy(b));
+            }
+        }
+        return out;
+    }
+
+    /** Mutable copies, so that later merges can write into what came from a subgraph. */
+    private static Object copy(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(String.valueOf(k), copy(v)));
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            list.forEach(v -> out.add(copy(v)));
+            return out;
+        }
+        return value;
+    }
+
+    /**
+     * Copies the selected fields of object into out (nested objects and lists too). Returns false when a selected
+     * field is missing or null: such a representation would carry a null key.
+     */
+    static boolean project(Map<String, Object> object, List<Selection> selections, Map<String, Object> out) {
+        for (Selection selection : selections) {
+            switch (selection) {
+                case Selection.Field f -> {
+                    Object value = object.get(f.responseKey());
+                    if (value == null) return false;
+                    if (f.isLeaf()) {
+                        out.put(f.responseKey(), value);
+                    } else {
+                        Object projected = projectValue(value, f.selections());
+                        if (projected == null) return false;
+                        out.put(f.responseKey(), projected);
+                    }
+                }
+                case Selection.Fragment f -> {
+                    Object typename = object.get("__typename");
+                    if (f.typeCondition() == null || f.typeCondition().equals(typename)) {
+                        if (!project(object, f.selections(), out)) return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object projectValue(Object value, List<Selection> selections) {
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            return project((Map<String, Object>) map, selections, out) ? out : null;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>();
+            for (Object item : list) {
+                Object projected = projectValue(item, selections);
+                if (projected == null) return null;
+                out.add(projected);
+            }
+            return out;
+        }
+        return null;
+    }
+}

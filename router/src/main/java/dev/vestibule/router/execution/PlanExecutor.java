@@ -1,0 +1,222 @@
+package dev.vestibule.router.execution;
+
+import dev.vestibule.router.operation.Selection;
+import dev.vestibule.router.planner.PlanNode;
+import dev.vestibule.router.planner.QueryPlan;
+import dev.vestibule.router.subgraph.SubgraphClient;
+import dev.vestibule.router.subgraph.SubgraphFailure;
+import dev.vestibule.router.supergraph.Subgraph;
+import dev.vestibule.router.supergraph.Supergraph;
+import graphql.schema.GraphQLInterfaceType;
+import graphql.schema.GraphQLObjectType;
+import graphql.schema.GraphQLSchema;
+import graphql.schema.GraphQLType;
+import graphql.schema.GraphQLUnionType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Runs a query plan: fetches in a Parallel node run concurrently (on virtual threads), Sequence nodes in order.
+ * Root fetch results are merged into the response data; entity fetches collect the objects at their path, send one
+ * `_entities` call with the de-duplicated representations, and merge each answer back into every object it came
+ * from. A failed fetch leaves its fields missing and records errors at their paths; every other fetch still runs.
+ */
+public final class PlanExecutor {
+    private final Supergraph supergraph;
+    private final GraphQLSchema schema;
+    private final SubgraphClient client;
+    private final ExecutorService executor;
+    private final ExecutionSettings settings;
+
+    public PlanExecutor(Supergraph supergraph, SubgraphClient client, ExecutorService executor, ExecutionSettings settings) {
+        this.supergraph = supergraph;
+        this.schema = supergraph.schema();
+        this.client = client;
+        this.executor = executor;
+        this.settings = settings;
+    }
+
+    /** Fetches everything the plan asks for into {@code state}. */
+    public void execute(QueryPlan plan, Map<String, Object> variables, Map<String, String> headers, ExecutionState state) {
+        if (plan.root() != null) run(plan.root(), variables, headers, state);
+    }
+
+    private void run(PlanNode node, Map<String, Object> variables, Map<String, String> headers, ExecutionState state) {
+        switch (node) {
+            case PlanNode.Sequence s -> s.nodes().forEach(n -> run(n, variables, headers, state));
+            case PlanNode.Parallel p -> CompletableFuture.allOf(p.nodes().stream()
+                    .map(n -> CompletableFuture.runAsync(() -> run(n, variables, headers, state), executor))
+                    .toArray(CompletableFuture[]::new)).join();
+            case PlanNode.Fetch f -> rootFetch(f, variables, headers, state);
+            case PlanNode.Flatten f -> entityFetch(f, variables, headers, state);
+        }
+    }
+
+    private void rootFetch(PlanNode.Fetch fetch, Map<String, Object> variables, Map<String, String> headers,
+                           ExecutionState state) {
+        Map<String, Object> response;
+        try {
+            response = client.post(url(fetch.subgraph()), fetch.operation(), fetch.operationName(),
+                    usedVariables(fetch, variables), headers);
+        } catch (SubgraphFailure failure) {
+            for (String key : fetch.topLevelKeys()) {
+                state.addError(failureError(fetch.subgraph(), failure, List.of(key)));
+            }
+            return;
+        }
+        synchronized (state) {
+            if (response.get("data") instanceof Map<?, ?> data) Merging.merge(state.data(), data);
+            for (Map<String, Object> error : errorsOf(response)) {
+                state.addError(subgraphError(fetch.subgraph(), error, pathOf(error)));
+            }
+            if (!(response.get("data") instanceof Map<?, ?>) && errorsOf(response).isEmpty()) {
+                state.addError(failureError(fetch.subgraph(), new SubgraphFailure("SUBGRAPH_INVALID_RESPONSE",
+                        "the response has neither data nor errors", null), List.of()));
+            }
+        }
+    }
+
+    private void entityFetch(PlanNode.Flatten flatten, Map<String, Object> variables, Map<String, String> headers,
+                             ExecutionState state) {
+        PlanNode.Fetch fetch = flatten.fetch();
+        List<Map<String, Object>> representations = new ArrayList<>();
+        List<List<Positioned>> targets = new ArrayList<>();
+        synchronized (state) {
+            Map<Map<String, Object>, Integer> index = new LinkedHashMap<>();
+            for (Positioned entity : Positioned.collect(state.data(), flatten.path())) {
+                Map<String, Object> representation = representation(entity.object(), fetch);
+                if (representation == null) continue;
+                Integer at = index.get(representation);
+                if (at == null) {
+                    at = representations.size();
+                    index.put(representation, at);
+                    representations.add(representation);
+                    targets.add(new ArrayList<>());
+                }
+                targets.get(at).add(entity);
+            }
+        }
+        if (representations.isEmpty()) return;
+        Map<String, Object> vars = new LinkedHashMap<>(usedVariables(fetch, variables));
+        vars.put("representations", representations);
+        Map<String, Object> response;
+        try {
+            response = client.post(url(fetch.subgraph()), fetch.operation(), fetch.operationName(), vars, headers);
+        } catch (SubgraphFailure failure) {
+            List<Object> first = targets.get(0).get(0).path();
+            for (String key : fetch.topLevelKeys()) state.addError(failureError(fetch.subgraph(), failure, append(first, key)));
+            return;
+        }
+        synchronized (state) {
+            Object entities = response.get("data") instanceof Map<?, ?> data ? data.get("_entities") : null;
+            if (entities instanceof List<?> list && list.size() == representations.size()) {
+                for (int i = 0; i < list.size(); i++) {
+                    if (list.get(i) instanceof Map<?, ?> result) {
+                        for (Positioned target : targets.get(i)) Merging.merge(target.object(), result);
+                    }
+                }
+            } else if (errorsOf(response).isEmpty()) {
+                state.addError(failureError(fetch.subgraph(), new SubgraphFailure("SUBGRAPH_INVALID_RESPONSE",
+                        "_entities did not return one result per representation", null), targets.get(0).get(0).path()));
+            }
+            for (Map<String, Object> error : errorsOf(response)) {
+                List<Object> path = pathOf(error);
+                List<Object> clientPath = targets.get(0).get(0).path();
+                if (path.size() >= 2 && "_entities".equals(path.get(0)) && path.get(1) instanceof Number n
+                        && n.intValue() < targets.size()) {
+                    clientPath = new ArrayList<>(targets.get(n.intValue()).get(0).path());
+                    clientPath.addAll(path.subList(2, path.size()));
+                }
+                state.addError(subgraphError(fetch.subgraph(), error, clientPath));
+            }
+        }
+    }
+
+    /**
+     * The representation of one object: what the fetch's requires selection picks from it, or null when the object is
+     * not of a type the fetch is for or a key field is null (a null key must never be sent).
+     */
+    private Map<String, Object> representation(Map<String, Object> object, PlanNode.Fetch fetch) {
+        Object typename = object.get("__typename");
+        if (!(typename instanceof String type)) return null;
+        Map<String, Object> representation = new LinkedHashMap<>();
+        boolean matched = false;
+        for (Selection selection : fetch.requires()) {
+            if (selection instanceof Selection.Fragment fragment && matches(fragment.typeCondition(), type)) {
+                if (!Merging.project(object, fragment.selections(), representation)) return null;
+                matched = true;
+            }
+        }
+        if (!matched) return null;
+        if (fetch.representationTypename() != null) representation.put("__typename", fetch.representationTypename());
+        return representation;
+    }
+
+    private boolean matches(String condition, String typename) {
+        if (condition == null || condition.equals(typename)) return true;
+        GraphQLType type = schema.getType(condition);
+        return switch (type) {
+            case GraphQLInterfaceType i -> schema.getImplementations(i).stream().anyMatch(o -> o.getName().equals(typename));
+            case GraphQLUnionType u -> u.getTypes().stream().anyMatch(t -> t.getName().equals(typename));
+            case GraphQLObjectType o -> false;
+            case null, default -> false;
+        };
+    }
+
+    private Map<String, Object> usedVariables(PlanNode.Fetch fetch, Map<String, Object> variables) {
+        Map<String, Object> used = new LinkedHashMap<>();
+        for (String name : fetch.variableUsages()) if (variables.containsKey(name)) used.put(name, variables.get(name));
+        return used;
+    }
+
+    private String url(String subgraph) {
+        return supergraph.subgraphNamed(subgraph).map(Subgraph::url).orElseThrow();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> errorsOf(Map<String, Object> response) {
+        if (!(response.get("errors") instanceof List<?> list)) return List.of();
+        List<Map<String, Object>> errors = new ArrayList<>();
+        for (Object e : list) if (e instanceof Map<?, ?> m) errors.add((Map<String, Object>) m);
+        return errors;
+    }
+
+    private static List<Object> pathOf(Map<String, Object> error) {
+        return error.get("path") instanceof List<?> path ? new ArrayList<>(path) : List.of();
+    }
+
+    private static List<Object> append(List<Object> path, Object key) {
+        List<Object> out = new ArrayList<>(path);
+        out.add(key);
+        return out;
+    }
+
+    private Map<String, Object> subgraphError(String subgraph, Map<String, Object> error, List<Object> path) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Object> extensions = new LinkedHashMap<>();
+        Object code = error.get("extensions") instanceof Map<?, ?> ext ? ext.get("code") : null;
+        if (settings.exposeSubgraphErrors()) {
+            out.put("message", error.get("message"));
+            if (error.get("extensions") instanceof Map<?, ?> ext) ext.forEach((k, v) -> extensions.put(String.valueOf(k), v));
+        } else {
+            out.put("message", "Subgraph errors redacted");
+        }
+        if (!path.isEmpty()) out.put("path", path);
+        extensions.put("code", code == null ? "SUBGRAPH_ERROR" : code);
+        extensions.put("serviceName", subgraph);
+        out.put("extensions", extensions);
+        return out;
+    }
+
+    private static Map<String, Object> failureError(String subgraph, SubgraphFailure failure, List<Object> path) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("message", "subgraph '" + subgraph + "' failed: " + failure.getMessage());
+        if (!path.isEmpty()) out.put("path", path);
+        out.put("extensions", Map.of("code", failure.code(), "serviceName", subgraph));
+        return out;
+    }
+}

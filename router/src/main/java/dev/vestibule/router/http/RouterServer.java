@@ -1,0 +1,172 @@
+package dev.vestibule.router.http;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vestibule.router.Router;
+import dev.vestibule.router.RouterSettings;
+import dev.vestibule.router.operation.GraphQLRequest;
+import dev.vestibule.router.operation.RequestError;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.util.JavalinBindException;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * GraphQL over HTTP for the router (Javalin, virtual threads): POST with a JSON body, GET for queries only,
+ * application/graphql-response+json or application/json by the Accept header with the status codes of the
+ * GraphQL-over-HTTP spec, a body size limit, and /health and /ready.
+ */
+public final class RouterServer implements AutoCloseable {
+    static final String GRAPHQL_RESPONSE = "application/graphql-response+json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {};
+
+    private final Router router;
+    private final RouterSettings settings;
+    private final Javalin app;
+
+    private RouterServer(Router router, RouterSettings settings) {
+        this.router = router;
+        this.settings = settings;
+        this.app = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.startup.showOldJavalinVersionWarning = false;
+            cfg.concurrency.useVirtualThreads = true;
+            cfg.http.maxRequestSize = settings.maxBodyBytes();
+            cfg.routes.post("/graphql", this::post);
+            cfg.routes.get("/graphql", this::get);
+            cfg.routes.get("/health", ctx -> ctx.json(Map.of("status", "UP")));
+            cfg.routes.get("/ready", ctx -> ctx.json(Map.of("status", "READY")));
+        });
+    }
+
+    /** Starts serving; port 0 picks a free port. */
+    public static RouterServer start(Router router, RouterSettings settings, String host, int port) {
+        RouterServer server = new RouterServer(router, settings);
+        try {
+            server.app.start(host, port);
+        } catch (JavalinBindException e) {
+            throw new IllegalStateException("port " + port + " is already in use; choose another with --port N", e);
+        }
+        return server;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    private void post(Context ctx) throws IOException {
+        if (ctx.contentLength() > settings.maxBodyBytes()) {
+            reject(ctx, 413, "the request body is larger than " + settings.maxBodyBytes() + " bytes", "PAYLOAD_TOO_LARGE");
+            return;
+        }
+        Map<String, Object> body;
+        try {
+            body = JSON.readValue(ctx.bodyAsBytes(), JSON_OBJECT);
+        } catch (IOException e) {
+            reject(ctx, 400, "the request body is not a JSON object: " + firstLine(e.getMessage()), "BAD_REQUEST");
+            return;
+        }
+        GraphQLRequest request;
+        try {
+            request = requestOf(body.get("query"), body.get("operationName"), body.get("variables"), body.get("extensions"));
+        } catch (RequestError e) {
+            respond(ctx, e.status(), Map.of("errors", e.errors()), true);
+            return;
+        }
+        run(ctx, request);
+    }
+
+    private void get(Context ctx) throws IOException {
+        GraphQLRequest request;
+        try {
+            request = requestOf(ctx.queryParam("query"), ctx.queryParam("operationName"),
+                    parseJsonParam(ctx.queryParam("variables"), "variables"), parseJsonParam(ctx.queryParam("extensions"), "extensions"));
+            if (router.isMutation(request)) {
+                ctx.header("Allow", "POST");
+                reject(ctx, 405, "mutations are not allowed over GET; send them with POST", "METHOD_NOT_ALLOWED");
+                return;
+            }
+        } catch (RequestError e) {
+            respond(ctx, e.status(), Map.of("errors", e.errors()), false);
+            return;
+        }
+        run(ctx, request);
+    }
+
+    private void run(Context ctx, GraphQLRequest request) throws IOException {
+        try {
+            Map<String, Object> response = router.execute(request, forwardedHeaders(ctx));
+            respond(ctx, 200, response, false);
+        } catch (RequestError e) {
+            respond(ctx, e.status(), Map.of("errors", e.errors()), false);
+        }
+    }
+
+    /** Nothing from the client reaches subgraphs unless a header rule says so (a later feature); none for now. */
+    private static Map<String, String> forwardedHeaders(Context ctx) {
+        return Map.of();
+    }
+
+    private static GraphQLRequest requestOf(Object query, Object operationName, Object variables, Object extensions) {
+        if (!(query instanceof String text)) {
+            throw RequestError.of(400, "the request needs a \"query\" string", "BAD_REQUEST");
+        }
+        if (operationName != null && !(operationName instanceof String)) {
+            throw RequestError.of(400, "\"operationName\" must be a string", "BAD_REQUEST");
+        }
+        if (variables != null && !(variables instanceof Map<?, ?>)) {
+            throw RequestError.of(400, "\"variables\" must be a JSON object", "BAD_REQUEST");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> vars = (Map<String, Object>) variables;
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ext = extensions instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
+        return new GraphQLRequest(text, (String) operationName, vars, ext);
+    }
+
+    private static Object parseJsonParam(String value, String name) {
+        if (value == null || value.isEmpty()) return null;
+        try {
+            return JSON.readValue(value, Object.class);
+        } catch (IOException e) {
+            throw RequestError.of(400, "the " + name + " parameter is not JSON", "BAD_REQUEST");
+        }
+    }
+
+    /**
+     * With application/graphql-response+json, a rejected request keeps its 4xx status; with application/json (the
+     * legacy type) a well-formed request that fails validation is answered 200, as the spec says. Errors in the
+     * request's JSON itself are 400 in both.
+     */
+    private void respond(Context ctx, int status, Map<String, Object> body, boolean malformed) throws IOException {
+        boolean graphqlResponse = acceptsGraphQLResponse(ctx.header("Accept"));
+        int code = graphqlResponse || malformed || status == 413 || status == 405 ? status : 200;
+        ctx.status(code).contentType((graphqlResponse ? GRAPHQL_RESPONSE : "application/json") + "; charset=utf-8")
+                .result(JSON.writeValueAsBytes(body));
+    }
+
+    private void reject(Context ctx, int status, String message, String code) throws IOException {
+        respond(ctx, status, Map.of("errors", List.of(Map.of("message", message, "extensions", Map.of("code", code)))), true);
+    }
+
+    static boolean acceptsGraphQLResponse(String accept) {
+        if (accept == null) return false;
+        int graphql = accept.indexOf(GRAPHQL_RESPONSE);
+        int json = accept.indexOf("application/json");
+        return graphql >= 0 && (json < 0 || graphql < json);
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) return "";
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

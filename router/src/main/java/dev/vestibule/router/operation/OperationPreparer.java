@@ -1,0 +1,110 @@
+package dev.vestibule.router.operation;
+
+import graphql.GraphQLContext;
+import graphql.GraphQLError;
+import graphql.ParseAndValidate;
+import graphql.execution.CoercedVariables;
+import graphql.execution.RawVariables;
+import graphql.language.Document;
+import graphql.language.FragmentDefinition;
+import graphql.language.OperationDefinition;
+import graphql.language.SourceLocation;
+import graphql.language.VariableDefinition;
+import graphql.parser.InvalidSyntaxException;
+import graphql.parser.Parser;
+import graphql.schema.GraphQLSchema;
+import graphql.validation.ValidationError;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Parses and validates a client operation against the API schema (every rule of the spec, through graphql-java),
+ * selects the operation to run and coerces its variables. Parsed and validated documents are cached by query text.
+ */
+public final class OperationPreparer {
+    private final GraphQLSchema apiSchema;
+    private final BoundedCache<String, Document> validDocuments;
+
+    public OperationPreparer(GraphQLSchema apiSchema, int documentCacheSize) {
+        this.apiSchema = apiSchema;
+        this.validDocuments = new BoundedCache<>(documentCacheSize);
+    }
+
+    public PreparedOperation prepare(GraphQLRequest request) {
+        if (request.query() == null || request.query().isBlank()) {
+            throw RequestError.of(400, "the request has no query; send {\"query\": \"...\"}", "BAD_REQUEST");
+        }
+        Document document = validDocuments.computeIfAbsent(request.query(), this::parseAndValidate);
+        OperationDefinition operation = select(document, request.operationName());
+        Map<String, FragmentDefinition> fragments = new LinkedHashMap<>();
+        document.getDefinitionsOfType(FragmentDefinition.class).forEach(f -> fragments.put(f.getName(), f));
+        return new PreparedOperation(document, operation, Map.copyOf(fragments), coerce(operation, request.variables()));
+    }
+
+    private Document parseAndValidate(String query) {
+        Document document;
+        try {
+            document = Parser.parse(query);
+        } catch (InvalidSyntaxException e) {
+            SourceLocation at = e.getLocation();
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("message", e.getMessage());
+            if (at != null) error.put("locations", List.of(Map.of("line", at.getLine(), "column", at.getColumn())));
+            error.put("extensions", Map.of("code", "GRAPHQL_PARSE_FAILED"));
+            throw new RequestError(400, List.of(error));
+        }
+        List<ValidationError> problems = ParseAndValidate.validate(apiSchema, document, Locale.ENGLISH);
+        if (!problems.isEmpty()) {
+            throw new RequestError(400, problems.stream().map(p -> toSpec(p, "GRAPHQL_VALIDATION_FAILED")).toList());
+        }
+        return document;
+    }
+
+    private static OperationDefinition select(Document document, String operationName) {
+        List<OperationDefinition> operations = document.getDefinitionsOfType(OperationDefinition.class);
+        if (operationName == null || operationName.isEmpty()) {
+            if (operations.size() == 1) return operations.get(0);
+            throw RequestError.of(400, "the document has " + operations.size()
+                    + " operations; say which to run with operationName", "OPERATION_RESOLUTION_FAILURE");
+        }
+        return operations.stream().filter(o -> operationName.equals(o.getName())).findFirst()
+                .orElseThrow(() -> RequestError.of(400, "unknown operation named \"" + operationName + "\"; the document has "
+                        + operations.stream().map(o -> o.getName() == null ? "(anonymous)" : o.getName()).toList(),
+                        "OPERATION_RESOLUTION_FAILURE"));
+    }
+
+    private Map<String, Object> coerce(OperationDefinition operation, Map<String, Object> raw) {
+        List<VariableDefinition> definitions = operation.getVariableDefinitions();
+        if (definitions.isEmpty()) return Map.of();
+        try {
+            CoercedVariables coerced = graphql.execution.ValuesResolver.coerceVariableValues(apiSchema, definitions,
+                    RawVariables.of(raw), GraphQLContext.getDefault(), Locale.ENGLISH);
+            // Forward the client's JSON values (subgraphs coerce them again), with defaults filled in.
+            Map<String, Object> forwarded = new LinkedHashMap<>();
+            for (VariableDefinition definition : definitions) {
+                String name = definition.getName();
+                if (raw.containsKey(name)) forwarded.put(name, raw.get(name));
+                else if (coerced.containsKey(name)) forwarded.put(name, coerced.get(name));
+            }
+            return forwarded;
+        } catch (RuntimeException e) {
+            if (e instanceof GraphQLError error) throw new RequestError(400, List.of(toSpec(error, "BAD_USER_INPUT")));
+            throw RequestError.of(400, "invalid variables: " + e.getMessage(), "BAD_USER_INPUT");
+        }
+    }
+
+    private static Map<String, Object> toSpec(GraphQLError error, String code) {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("message", error.getMessage());
+        if (error.getLocations() != null && !error.getLocations().isEmpty()) {
+            List<Map<String, Object>> locations = new ArrayList<>();
+            error.getLocations().forEach(l -> locations.add(Map.of("line", l.getLine(), "column", l.getColumn())));
+            spec.put("locations", locations);
+        }
+        spec.put("extensions", Map.of("code", code));
+        return spec;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.vestibule.router.planner;
+
+import dev.vestibule.router.operation.Selection;
+import dev.vestibule.router.supergraph.Supergraph;
+import graphql.language.Argument;
+import graphql.language.ArrayValue;
+import graphql.language.AstPrinter;
+import graphql.language.ObjectValue;
+import graphql.language.OperationDefinition;
+import graphql.language.Value;
+import graphql.language.VariableDefinition;
+import graphql.language.VariableReference;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Turns planned fetch groups into the plan tree: every group runs after the groups it depends on. Groups are placed
+ * in stages by their longest chain of dependencies; a stage's groups run in parallel, stages in sequence.
+ */
+final class PlanBuilder {
+    private PlanBuilder() {}
+
+    static PlanNode build(List<FetchGroup> groups, OperationDefinition operation, Supergraph supergraph) {
+        if (groups.isEmpty()) return null;
+        Map<Integer, List<PlanNode>> stages = new TreeMap<>();
+        int[] depth = new int[groups.size()];
+        for (FetchGroup group : groups) { // groups only ever depend on groups created before them
+            int d = 0;
+            for (FetchGroup dependency : group.dependsOn) d = Math.max(d, depth[dependency.id] + 1);
+            depth[group.id] = d;
+            stages.computeIfAbsent(d, k -> new ArrayList<>()).add(node(group, operation));
+        }
+        List<PlanNode> sequence = new ArrayList<>();
+        for (List<PlanNode> stage : stages.values()) sequence.add(stage.size() == 1 ? stage.get(0) : new PlanNode.Parallel(stage));
+        return sequence.size() == 1 ? sequence.get(0) : new PlanNode.Sequence(sequence);
+    }
+
+    private static PlanNode node(FetchGroup group, OperationDefinition operation) {
+        List<Selection> selection = group.selection.freeze();
+        Set<String> variables = new LinkedHashSet<>();
+        collectVariables(selection, variables);
+        List<String> definitions = new ArrayList<>();
+        for (VariableDefinition definition : operation.getVariableDefinitions()) {
+            if (variables.contains(definition.getName())) {
+                definitions.add("$" + definition.getName() + ": " + AstPrinter.printAstCompact(definition.getType())
+                        + (definition.getDefaultValue() == null ? "" : " = " + AstPrinter.printAstCompact(definition.getDefaultValue())));
+            }
+        }
+        String kind = operation.getOperation() == OperationDefinition.Operation.MUTATION && !group.entityFetch ? "mutation" : "query";
+        String name = (operation.getName() == null ? "" : operation.getName() + "__") + group.subgraph + "__" + group.id;
+        String text;
+        if (group.entityFetch) {
+            List<String> all = new ArrayList<>();
+            all.add("$representations: [_Any!]!");
+            all.addAll(definitions);
+            text = kind + " " + name + "(" + String.join(", ", all) + ") {_entities(representations: $representations) "
+                    + SelectionPrinter.compact(selection) + "}";
+        } else {
+            text = kind + " " + name + (definitions.isEmpty() ? "" : "(" + String.join(", ", definitions) + ")") + " "
+                    + SelectionPrinter.compact(selection);
+        }
+        PlanNode.Fetch fetch = new PlanNode.Fetch(group.subgraph, name, text, selection, List.copyOf(variables),
+                group.entityFetch ? group.requires.freeze() : null, group.representationTypename);
+        return group.entityFetch ? new PlanNode.Flatten(group.path, fetch) : fetch;
+    }
+
+    private static void collectVariables(List<Selection> selections, Set<String> out) {
+        for (Selection selection : selections) {
+            switch (selection) {
+                case Selection.Field f -> {
+                    for (Argument argument : f.arguments()) collectVariables(argument.getValue(), out);
+                    f.directives().forEach(d -> d.getArguments().forEach(a -> collectVariables(a.getValue(), out)));
+                    collectVariables(f.selections(), out);
+                }
+                case Selection.Fragment f -> collectVariables(f.selections(), out);
+            }
+        }
+    }
+
+    private static void collectVariables(Value<?> value, Set<String> out) {
+        switch (value) {
+            case VariableReference ref -> out.add(ref.getName());
+            case ArrayValue array -> array.getValues().forEach(v -> collectVariables(v, out));
+            case ObjectValue object -> object.getObjectFields().forEach(f -> collectVariables(f.getValue(), out));
+            default -> { }
+        }
+    }
+}

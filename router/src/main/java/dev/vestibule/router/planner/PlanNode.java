@@ -1,0 +1,63 @@
+package dev.vestibule.router.planner;
+
+import dev.vestibule.router.operation.Selection;
+import java.util.List;
+
+/** A query plan is a tree of these: what to fetch from which subgraph, in which order. */
+public sealed interface PlanNode permits PlanNode.Sequence, PlanNode.Parallel, PlanNode.Fetch, PlanNode.Flatten {
+
+    /** Children run one after another; each may use what the earlier ones fetched. */
+    record Sequence(List<PlanNode> nodes) implements PlanNode {
+        public Sequence {
+            nodes = List.copyOf(nodes);
+        }
+    }
+
+    /** Children run at the same time. */
+    record Parallel(List<PlanNode> nodes) implements PlanNode {
+        public Parallel {
+            nodes = List.copyOf(nodes);
+        }
+    }
+
+    /**
+     * One request to one subgraph. For an entity fetch, {@code requires} is what each representation is built from
+     * (`__typename` and key fields, plus @requires fields) and {@code representationTypename}, when set, replaces the
+     * object's __typename in the representation (a jump into an @interfaceObject or entity interface).
+     */
+    record Fetch(String subgraph, String operationName, String operation, List<Selection> selection,
+                 List<String> variableUsages, List<Selection> requires, String representationTypename) implements PlanNode {
+        public Fetch {
+            selection = List.copyOf(selection);
+            variableUsages = List.copyOf(variableUsages);
+            requires = requires == null ? null : List.copyOf(requires);
+        }
+
+        /** The response keys this fetch fills at its top level (inside _entities' fragments for an entity fetch). */
+        public List<String> topLevelKeys() {
+            List<String> keys = new java.util.ArrayList<>();
+            collectKeys(selection, keys);
+            return keys;
+        }
+
+        private static void collectKeys(List<Selection> selections, List<String> keys) {
+            for (Selection s : selections) {
+                switch (s) {
+                    case Selection.Field f -> { if (!f.isTypename() && !keys.contains(f.responseKey())) keys.add(f.responseKey()); }
+                    case Selection.Fragment f -> collectKeys(f.selections(), keys);
+                }
+            }
+        }
+
+        public boolean isEntityFetch() {
+            return requires != null;
+        }
+    }
+
+    /** Runs an entity fetch for every object found at {@code path} ("@" steps into every element of a list). */
+    record Flatten(List<String> path, Fetch fetch) implements PlanNode {
+        public Flatten {
+            path = List.copyOf(path);
+        }
+    }
+}

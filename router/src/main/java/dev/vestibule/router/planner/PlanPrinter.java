@@ -1,0 +1,44 @@
+package dev.vestibule.router.planner;
+
+import java.util.List;
+
+/** The plan in the text form of Apollo's and Hive's query plans, for `vestibule plan`, tests and debugging. */
+public final class PlanPrinter {
+    private PlanPrinter() {}
+
+    public static String print(QueryPlan plan) {
+        StringBuilder out = new StringBuilder("QueryPlan {\n");
+        if (plan.root() != null) print(plan.root(), "  ", out);
+        return out.append("}").toString();
+    }
+
+    private static void print(PlanNode node, String indent, StringBuilder out) {
+        switch (node) {
+            case PlanNode.Sequence s -> block("Sequence", s.nodes(), indent, out);
+            case PlanNode.Parallel p -> block("Parallel", p.nodes(), indent, out);
+            case PlanNode.Flatten f -> {
+                out.append(indent).append("Flatten(path: \"").append(String.join(".", f.path())).append("\") {\n");
+                print(f.fetch(), indent + "  ", out);
+                out.append(indent).append("},\n");
+            }
+            case PlanNode.Fetch f -> {
+                out.append(indent).append("Fetch(service: \"").append(f.subgraph()).append("\") {\n");
+                String inner = indent + "  ";
+                if (f.isEntityFetch()) {
+                    out.append(inner).append(SelectionPrinter.pretty(f.requires(), inner)).append(" =>\n");
+                    if (f.representationTypename() != null) {
+                        out.append(inner).append("(representations as ").append(f.representationTypename()).append(")\n");
+                    }
+                }
+                out.append(inner).append(f.operation()).append("\n");
+                out.append(indent).append("},\n");
+            }
+        }
+    }
+
+    private static void block(String name, List<PlanNode> nodes, String indent, StringBuilder out) {
+        out.append(indent).append(name).append(" {\n");
+        nodes.forEach(n -> print(n, indent + "  ", out));
+        out.append(indent).append("},\n");
+    }
+}

@@ -1,0 +1,379 @@
+package dev.vestibule.router.planner;
+
+import dev.vestibule.router.operation.PreparedOperation;
+import dev.vestibule.router.operation.Selection;
+import dev.vestibule.router.operation.SelectionNormalizer;
+import dev.vestibule.router.supergraph.FieldSet;
+import dev.vestibule.router.supergraph.SubgraphSchema;
+import dev.vestibule.router.supergraph.SubgraphSchema.FieldInSubgraph;
+import dev.vestibule.router.supergraph.SubgraphSchema.Key;
+import dev.vestibule.router.supergraph.SubgraphSchema.TypeInSubgraph;
+import dev.vestibule.router.supergraph.Supergraph;
+import graphql.language.OperationDefinition;
+import graphql.schema.GraphQLFieldDefinition;
+import graphql.schema.GraphQLFieldsContainer;
+import graphql.schema.GraphQLInterfaceType;
+import graphql.schema.GraphQLList;
+import graphql.schema.GraphQLNamedType;
+import graphql.schema.GraphQLNonNull;
+import graphql.schema.GraphQLObjectType;
+import graphql.schema.GraphQLSchema;
+import graphql.schema.GraphQLType;
+import graphql.schema.GraphQLTypeUtil;
+import graphql.schema.GraphQLUnionType;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Plans an operation into subgraph fetches. Walks the normalized selections from the root; each field goes to the
+ * fetch of the subgraph it is being read from when that subgraph resolves it (or it was @provided on this path),
+ * and otherwise the planner jumps through an entity key to a subgraph that does resolve it: the current fetch
+ * selects the key, and a new entity fetch (run after it, for every object at that response path) selects the field.
+ * Fields with @requires get their required fields fetched first and sent in the representations. Fetches that
+ * depend on nothing else run in parallel; the rest run in dependency order.
+ */
+public final class QueryPlanner {
+    private final Supergraph supergraph;
+    private final GraphQLSchema schema;
+
+    public QueryPlanner(Supergraph supergraph) {
+        this.supergraph = supergraph;
+        this.schema = supergraph.schema();
+    }
+
+    public QueryPlan plan(PreparedOperation operation) {
+        List<Selection> selections = new SelectionNormalizer(operation.fragments(), operation.variables())
+                .normalize(operation.operation().getSelectionSet());
+        return plan(operation.operation(), selections);
+    }
+
+    QueryPlan plan(OperationDefinition operation, List<Selection> selections) {
+        boolean mutation = operation.getOperation() == OperationDefinition.Operation.MUTATION;
+        GraphQLObjectType rootType = mutation ? schema.getMutationType() : schema.getQueryType();
+        Planning planning = new Planning(operation, mutation);
+        for (Selection.Field field : rootFields(selections)) {
+            if (field.isTypename() || field.name().equals("__schema") || field.name().equals("__type")) continue;
+            planning.planRootField(rootType, field);
+        }
+        PlanNode root = planning.build();
+        return new QueryPlan(root, selections, rootType.getName(), planning.groups.size());
+    }
+
+    /** Root fields in document order, through fragments on the root type. */
+    private static List<Selection.Field> rootFields(List<Selection> selections) {
+        List<Selection.Field> fields = new ArrayList<>();
+        for (Selection selection : selections) {
+            switch (selection) {
+                case Selection.Field f -> fields.add(f);
+                case Selection.Fragment f -> fields.addAll(rootFields(f.selections()));
+            }
+        }
+        return fields;
+    }
+
+    /** The state of planning one operation. */
+    private final class Planning {
+        final OperationDefinition operation;
+        final boolean mutation;
+        final List<FetchGroup> groups = new ArrayList<>();
+        final Map<String, FetchGroup> entityGroups = new HashMap<>();
+        FetchGroup lastRoot;
+
+        Planning(OperationDefinition operation, boolean mutation) {
+            this.operation = operation;
+            this.mutation = mutation;
+        }
+
+        void planRootField(GraphQLObjectType rootType, Selection.Field field) {
+            List<String> candidates = supergraph.subgraphs().stream().map(s -> s.name())
+                    .filter(s -> supergraph.subgraph(s).resolves(rootType.getName(), field.name())).toList();
+            if (candidates.isEmpty()) {
+                throw new PlanningException("no subgraph resolves " + rootType.getName() + "." + field.name());
+            }
+            FetchGroup group = rootGroup(rootType.getName(), candidates, field);
+            GraphQLFieldDefinition definition = rootType.getFieldDefinition(field.name());
+            SelectionBuilder node = group.body().field(field.responseKey(), field.name(), field.arguments(), field.directives());
+            if (!field.isLeaf()) {
+                FieldInSubgraph inSubgraph = supergraph.subgraph(group.subgraph).field(rootType.getName(), field.name()).orElseThrow();
+                planSelections(group, typeName(definition.getType()), field.selections(), node,
+                        childPath(List.of(), field, definition.getType()), provides(inSubgraph), new LinkedHashSet<>());
+            }
+        }
+
+        /**
+         * Mutations: root fields in document order, one fetch per run of fields to the same subgraph. Queries: a field
+         * joins a root fetch already planned when that subgraph can serve it; otherwise the subgraph that resolves most
+         * of the field's own selection wins.
+         */
+        FetchGroup rootGroup(String rootType, List<String> candidates, Selection.Field field) {
+            if (mutation) {
+                if (lastRoot != null && candidates.contains(lastRoot.subgraph)) return lastRoot;
+                FetchGroup group = newGroup(candidates.get(0), rootType, List.of(), false, null, null);
+                if (lastRoot != null) group.dependsOn.add(lastRoot);
+                lastRoot = group;
+                return group;
+            }
+            for (FetchGroup existing : groups) {
+                if (!existing.entityFetch && candidates.contains(existing.subgraph)) return existing;
+            }
+            String best = candidates.stream()
+                    .max(Comparator.comparingInt((String s) -> localCoverage(s, rootType, field))
+                            .thenComparing(s -> -candidates.indexOf(s)))
+                    .orElseThrow();
+            return newGroup(best, rootType, List.of(), false, null, null);
+        }
+
+        int localCoverage(String subgraph, String parentType, Selection.Field field) {
+            GraphQLFieldDefinition definition = ((GraphQLFieldsContainer) schema.getType(parentType)).getFieldDefinition(field.name());
+            String type = typeName(definition.getType());
+            SubgraphSchema s = supergraph.subgraph(subgraph);
+            int covered = 0;
+            for (Selection child : field.selections()) {
+                if (child instanceof Selection.Field f && (f.isTypename() || s.resolves(type, f.name()))) covered++;
+            }
+            return covered;
+        }
+
+        FetchGroup newGroup(String subgraph, String type, List<String> path, boolean entity, String representationTypename,
+                            FetchGroup parent) {
+            FetchGroup group = new FetchGroup(groups.size(), subgraph, type, path, entity, representationTypename, parent);
+            groups.add(group);
+            return group;
+        }
+
+        /**
+         * Plans selections read from {@code group}'s subgraph at an object of type {@code typeName}, adding to
+         * {@code out}; {@code provided} is what @provides makes available here; the groups that will produce the
+         * selected data are added to {@code producers}.
+         */
+        void planSelections(FetchGroup group, String typeName, List<Selection> selections, SelectionBuilder out,
+                            List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
+            GraphQLNamedType type = (GraphQLNamedType) schema.getType(typeName);
+            if (isAbstract(type) || isEntityIn(group.subgraph, typeName)) out.typename();
+            for (Selection selection : selections) {
+                switch (selection) {
+                    case Selection.Field field -> planField(group, type, field, out, path, provided, producers);
+                    case Selection.Fragment fragment -> planFragment(group, type, fragment, out, path, provided, producers);
+                }
+            }
+        }
+
+        void planFragment(FetchGroup group, GraphQLNamedType type, Selection.Fragment fragment, SelectionBuilder out,
+                          List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
+            String condition = fragment.typeCondition();
+            SubgraphSchema subgraph = supergraph.subgraph(group.subgraph);
+            if (condition == null || condition.equals(type.getName())
+                    || (type instanceof GraphQLObjectType object && isPossibleType(condition, object.getName()))) {
+                planSelections(group, type.getName(), fragment.selections(), out, path, provided, producers);
+            } else if (subgraph.hasType(condition)) {
+                planSelections(group, condition, fragment.selections(), out.fragment(condition), path,
+                        provided, producers);
+            }
+            // Otherwise this subgraph never returns objects of that type here: nothing to fetch for the fragment.
+        }
+
+        void planField(FetchGroup group, GraphQLNamedType type, Selection.Field field, SelectionBuilder out,
+                       List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
+            if (field.isTypename()) {
+                out.field(field.responseKey(), "__typename", List.of(), List.of());
+                return;
+            }
+            GraphQLFieldsContainer container = (GraphQLFieldsContainer) type;
+            GraphQLFieldDefinition definition = container.getFieldDefinition(field.name());
+            if (definition == null) throw new PlanningException(type.getName() + " has no field " + field.name());
+            SubgraphSchema subgraph = supergraph.subgraph(group.subgraph);
+            Optional<FieldInSubgraph> here = subgraph.field(type.getName(), field.name());
+            List<Selection> providedField = providedField(provided, field.name());
+            boolean local = providedField != null
+                    || here.map(f -> f.resolvable() && f.requires() == null).orElse(false);
+            if (local) {
+                SelectionBuilder node = out.field(field.responseKey(), field.name(), field.arguments(), field.directives());
+                producers.add(group);
+                if (!field.isLeaf()) {
+                    List<Selection> childProvided = providedField != null && !providedField.isEmpty() ? providedField
+                            : here.map(QueryPlanner::provides).orElse(null);
+                    planSelections(group, typeName(definition.getType()), field.selections(), node,
+                            childPath(path, field, definition.getType()), childProvided, producers);
+                }
+                return;
+            }
+            if (type instanceof GraphQLInterfaceType iface && !isInterfaceObjectIn(group.subgraph, iface.getName())
+                    && !here.map(FieldInSubgraph::resolvable).orElse(false)) {
+                // The subgraph has the interface but not this field on it: ask per implementation it can return.
+                for (GraphQLObjectType implementation : schema.getImplementations(iface)) {
+                    if (subgraph.type(implementation.getName()).map(t -> t.interfaces().contains(iface.getName())).orElse(false)) {
+                        planSelections(group, implementation.getName(), List.of(field), out.fragment(implementation.getName()),
+                                path, provided, producers);
+                    }
+                }
+                return;
+            }
+            jump(group, type, field, definition, out, path, provided, producers);
+        }
+
+        /** Reads the field from another subgraph (or this one again, for @requires) through an entity key. */
+        void jump(FetchGroup group, GraphQLNamedType type, Selection.Field field, GraphQLFieldDefinition definition,
+                  SelectionBuilder out, List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
+            for (Target target : targets(type, field.name())) {
+                for (Key key : target.keys()) {
+                    List<Selection> keySelections = normalize(key.fields());
+                    if (!canSelect(group.subgraph, type.getName(), keySelections, provided)) continue;
+                    out.typename();
+                    planSelections(group, type.getName(), keySelections, out, path, provided, new LinkedHashSet<>());
+                    FetchGroup child = entityGroup(target, path, group);
+                    SelectionBuilder requires = child.requires.fragment(type.getName());
+                    requires.typename();
+                    addAll(requires, keySelections);
+                    FieldInSubgraph targetField = supergraph.subgraph(target.subgraph()).field(target.type(), field.name()).orElseThrow();
+                    if (targetField.requires() != null) {
+                        List<Selection> required = normalize(targetField.requires());
+                        Set<FetchGroup> requiredFrom = new LinkedHashSet<>();
+                        planSelections(group, type.getName(), required, out, path, provided, requiredFrom);
+                        child.dependsOn.addAll(requiredFrom);
+                        addAll(requires, required);
+                    }
+                    SelectionBuilder node = child.body().field(field.responseKey(), field.name(), field.arguments(), field.directives());
+                    producers.add(child);
+                    if (!field.isLeaf()) {
+                        planSelections(child, typeName(definition.getType()), field.selections(), node,
+                                childPath(path, field, definition.getType()), provides(targetField), producers);
+                    }
+                    return;
+                }
+            }
+            throw new PlanningException("cannot plan " + type.getName() + "." + field.name() + " from subgraph "
+                    + group.subgraph + ": no subgraph that resolves it has a key that " + group.subgraph + " can provide");
+        }
+
+        /** Where a field can be read through a key: the type itself, or an interface seen as an object elsewhere. */
+        List<Target> targets(GraphQLNamedType type, String field) {
+            List<Target> targets = new ArrayList<>();
+            for (var s : supergraph.subgraphs()) {
+                SubgraphSchema subgraph = supergraph.subgraph(s.name());
+                subgraph.type(type.getName()).filter(t -> !t.resolvableKeys().isEmpty() && subgraph.resolves(type.getName(), field))
+                        .ifPresent(t -> targets.add(new Target(s.name(), t.name(), t.resolvableKeys(),
+                                t.interfaceObject() || type instanceof GraphQLInterfaceType ? t.name() : null,
+                                subgraph.field(t.name(), field).map(f -> f.requires() != null).orElse(false))));
+            }
+            if (type instanceof GraphQLObjectType object) {
+                for (var iface : object.getInterfaces()) {
+                    for (var s : supergraph.subgraphs()) {
+                        SubgraphSchema subgraph = supergraph.subgraph(s.name());
+                        subgraph.type(iface.getName()).filter(t -> t.interfaceObject() && subgraph.resolves(t.name(), field))
+                                .ifPresent(t -> targets.add(new Target(s.name(), t.name(), t.resolvableKeys(), t.name(),
+                                        subgraph.field(t.name(), field).map(f -> f.requires() != null).orElse(false))));
+                    }
+                }
+            }
+            // Fields without @requires first: they need one fetch less.
+            targets.sort(Comparator.comparing(Target::hasRequires));
+            return targets;
+        }
+
+        FetchGroup entityGroup(Target target, List<String> path, FetchGroup parent) {
+            String key = target.subgraph() + "|" + target.type() + "|" + target.representationTypename() + "|" + path + "|" + parent.id;
+            return entityGroups.computeIfAbsent(key, k ->
+                    newGroup(target.subgraph(), target.type(), path, true, target.representationTypename(), parent));
+        }
+
+        /** Whether the subgraph can return every field of the selections on type (a key it must send). */
+        boolean canSelect(String subgraphName, String typeName, List<Selection> selections, List<Selection> provided) {
+            SubgraphSchema subgraph = supergraph.subgraph(subgraphName);
+            for (Selection selection : selections) {
+                if (!(selection instanceof Selection.Field field) || field.isTypename()) continue;
+                boolean ok = providedField(provided, field.name()) != null || subgraph.field(typeName, field.name())
+                        .map(f -> f.resolvable() && f.requires() == null).orElse(false);
+                if (!ok) return false;
+                if (!field.isLeaf()) {
+                    GraphQLFieldDefinition definition = ((GraphQLFieldsContainer) schema.getType(typeName)).getFieldDefinition(field.name());
+                    if (!canSelect(subgraphName, typeName(definition.getType()), field.selections(), providedField(provided, field.name()))) return false;
+                }
+            }
+            return true;
+        }
+
+        boolean isEntityIn(String subgraph, String typeName) {
+            return supergraph.subgraph(subgraph).type(typeName).map(TypeInSubgraph::isEntity).orElse(false);
+        }
+
+        boolean isInterfaceObjectIn(String subgraph, String typeName) {
+            return supergraph.subgraph(subgraph).type(typeName).map(TypeInSubgraph::interfaceObject).orElse(false);
+        }
+
+        PlanNode build() {
+            return PlanBuilder.build(groups, operation, supergraph);
+        }
+    }
+
+    /** A subgraph that can resolve a field through one of its keys on {@code type} (its own name for the type). */
+    private record Target(String subgraph, String type, List<Key> keys, String representationTypename, boolean hasRequires) {}
+
+    private boolean isPossibleType(String abstractOrObject, String objectType) {
+        GraphQLType condition = schema.getType(abstractOrObject);
+        return switch (condition) {
+            case GraphQLObjectType o -> o.getName().equals(objectType);
+            case GraphQLInterfaceType i -> schema.getImplementations(i).stream().anyMatch(o -> o.getName().equals(objectType));
+            case GraphQLUnionType u -> u.getTypes().stream().anyMatch(t -> t.getName().equals(objectType));
+            case null, default -> false;
+        };
+    }
+
+    private static boolean isAbstract(GraphQLNamedType type) {
+        return type instanceof GraphQLInterfaceType || type instanceof GraphQLUnionType;
+    }
+
+    static String typeName(GraphQLType type) {
+        return ((GraphQLNamedType) GraphQLTypeUtil.unwrapAll(type)).getName();
+    }
+
+    /** The response path below a field: its key, then "@" for every list level of its type. */
+    static List<String> childPath(List<String> path, Selection.Field field, GraphQLType type) {
+        List<String> child = new ArrayList<>(path);
+        child.add(field.responseKey());
+        GraphQLType t = type;
+        while (true) {
+            if (t instanceof GraphQLNonNull nonNull) t = nonNull.getWrappedType();
+            else if (t instanceof GraphQLList list) {
+                child.add("@");
+                t = list.getWrappedType();
+            } else break;
+        }
+        return child;
+    }
+
+    private static List<Selection> provides(FieldInSubgraph field) {
+        return field.provides() == null ? null : normalize(field.provides());
+    }
+
+    /** The sub-selection @provides gives for a field name, an empty list for a provided leaf, or null. */
+    private static List<Selection> providedField(List<Selection> provided, String name) {
+        if (provided == null) return null;
+        for (Selection selection : provided) {
+            if (selection instanceof Selection.Field f && f.name().equals(name)) return f.selections();
+            if (selection instanceof Selection.Fragment f) {
+                List<Selection> inner = providedField(f.selections(), name);
+                if (inner != null) return inner;
+            }
+        }
+        return null;
+    }
+
+    static List<Selection> normalize(FieldSet fieldSet) {
+        return new SelectionNormalizer(Map.of(), Map.of()).normalize(fieldSet.selections());
+    }
+
+    private static void addAll(SelectionBuilder out, List<Selection> selections) {
+        for (Selection selection : selections) {
+            switch (selection) {
+                case Selection.Field f -> addAll(out.field(f.responseKey(), f.name(), f.arguments(), f.directives()), f.selections());
+                case Selection.Fragment f -> addAll(out.fragment(f.typeCondition()), f.selections());
+            }
+        }
+    }
+}

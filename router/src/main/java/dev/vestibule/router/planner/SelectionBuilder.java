@@ -1,0 +1,71 @@
+package dev.vestibule.router.planner;
+
+import dev.vestibule.router.operation.Selection;
+import graphql.language.Argument;
+import graphql.language.AstPrinter;
+import graphql.language.Directive;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The selection set of one fetch while it is being planned: fields merge by response key, inline fragments by type
+ * condition, in first-added order. Frozen into {@link Selection}s when the plan is built.
+ */
+final class SelectionBuilder {
+    private final Map<String, Object> entries = new LinkedHashMap<>();
+
+    private record FieldEntry(String responseKey, String name, List<Argument> arguments, List<Directive> directives,
+                              SelectionBuilder children) {}
+
+    private record FragmentEntry(String typeCondition, SelectionBuilder children) {}
+
+    SelectionBuilder field(String responseKey, String name, List<Argument> arguments, List<Directive> directives) {
+        Object existing = entries.get("f:" + responseKey);
+        if (existing instanceof FieldEntry field) {
+            if (!sameArguments(field.arguments(), arguments)) {
+                throw new PlanningException("the field " + responseKey + " is selected twice with different arguments"
+                        + " in one fetch; give one of them an alias");
+            }
+            return field.children();
+        }
+        FieldEntry entry = new FieldEntry(responseKey, name, arguments, directives, new SelectionBuilder());
+        entries.put("f:" + responseKey, entry);
+        return entry.children();
+    }
+
+    void typename() {
+        field("__typename", "__typename", List.of(), List.of());
+    }
+
+    SelectionBuilder fragment(String typeCondition) {
+        return ((FragmentEntry) entries.computeIfAbsent("t:" + typeCondition,
+                k -> new FragmentEntry(typeCondition, new SelectionBuilder()))).children();
+    }
+
+    boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    List<Selection> freeze() {
+        List<Selection> out = new ArrayList<>();
+        for (Object entry : entries.values()) {
+            switch (entry) {
+                case FieldEntry f -> out.add(new Selection.Field(f.responseKey(), f.name(), f.arguments(), f.directives(),
+                        f.children().freeze()));
+                case FragmentEntry f -> out.add(new Selection.Fragment(f.typeCondition(), f.children().freeze()));
+                default -> throw new IllegalStateException();
+            }
+        }
+        return out;
+    }
+
+    private static boolean sameArguments(List<Argument> a, List<Argument> b) {
+        return a.size() == b.size() && print(a).equals(print(b));
+    }
+
+    private static String print(List<Argument> arguments) {
+        return arguments.stream().map(AstPrinter::printAstCompact).sorted().toList().toString();
+    }
+}

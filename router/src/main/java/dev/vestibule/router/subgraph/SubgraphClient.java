@@ -1,0 +1,87 @@
+package dev.vestibule.router.subgraph;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * Sends GraphQL requests to subgraphs over pooled keep-alive connections (one OkHttp client for all subgraphs).
+ * A response counts only when it is HTTP 2xx with a JSON object body; anything else is a {@link SubgraphFailure}.
+ */
+public final class SubgraphClient implements AutoCloseable {
+    private static final MediaType JSON_TYPE = MediaType.get("application/json");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {};
+
+    private final OkHttpClient http;
+
+    public SubgraphClient(Duration timeout, int maxConnectionsPerSubgraph) {
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(Math.max(64, maxConnectionsPerSubgraph * 8));
+        dispatcher.setMaxRequestsPerHost(maxConnectionsPerSubgraph);
+        this.http = new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .connectionPool(new ConnectionPool(maxConnectionsPerSubgraph, 5, TimeUnit.MINUTES))
+                .callTimeout(timeout)
+                .connectTimeout(Duration.ofSeconds(Math.min(10, Math.max(1, timeout.toSeconds()))))
+                .readTimeout(timeout)
+                .retryOnConnectionFailure(false)
+                .build();
+    }
+
+    /** POSTs {"query", "operationName", "variables"} and returns the response's JSON object. */
+    public Map<String, Object> post(String url, String query, String operationName, Map<String, Object> variables,
+                                    Map<String, String> headers) throws SubgraphFailure {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("query", query);
+        if (operationName != null) body.put("operationName", operationName);
+        if (!variables.isEmpty()) body.put("variables", variables);
+        byte[] bytes;
+        try {
+            bytes = JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new SubgraphFailure("SUBGRAPH_INVALID_REQUEST", "could not encode the request: " + e.getMessage(), e);
+        }
+        Request.Builder request = new Request.Builder().url(url).post(RequestBody.create(bytes, JSON_TYPE))
+                .header("accept", "application/graphql-response+json, application/json");
+        headers.forEach(request::header);
+        try (Response response = http.newCall(request.build()).execute()) {
+            ResponseBody responseBody = response.body();
+            byte[] payload = responseBody.bytes();
+            if (!response.isSuccessful()) {
+                throw new SubgraphFailure("SUBGRAPH_HTTP_ERROR", "HTTP " + response.code() + " from " + url, null);
+            }
+            try {
+                return JSON.readValue(payload, JSON_OBJECT);
+            } catch (IOException e) {
+                throw new SubgraphFailure("SUBGRAPH_INVALID_RESPONSE", "the response of " + url + " is not a JSON object", e);
+            }
+        } catch (InterruptedIOException e) {
+            throw new SubgraphFailure("SUBGRAPH_TIMEOUT", "no answer from " + url + " in time", e);
+        } catch (ConnectException e) {
+            throw new SubgraphFailure("SUBGRAPH_UNREACHABLE", "cannot connect to " + url, e);
+        } catch (IOException e) {
+            throw new SubgraphFailure("SUBGRAPH_UNREACHABLE", "the connection to " + url + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+    }
+}

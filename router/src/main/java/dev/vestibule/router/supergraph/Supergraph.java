@@ -1,0 +1,24 @@
+package dev.vestibule.router.supergraph;
+
+import graphql.schema.GraphQLSchema;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A loaded supergraph: the subgraphs, what each of them serves, the full schema the planner works on
+ * (inaccessible elements included: keys and requires may use them) and the API schema clients see.
+ */
+public record Supergraph(List<Subgraph> subgraphs, Map<String, SubgraphSchema> schemas, GraphQLSchema schema,
+                         GraphQLSchema apiSchema) {
+
+    public SubgraphSchema subgraph(String name) {
+        SubgraphSchema schema = schemas.get(name);
+        if (schema == null) throw new IllegalArgumentException("no subgraph named " + name);
+        return schema;
+    }
+
+    public Optional<Subgraph> subgraphNamed(String name) {
+        return subgraphs.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+}

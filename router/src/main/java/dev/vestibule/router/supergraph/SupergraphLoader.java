@@ -1,0 +1,260 @@
+package dev.vestibule.router.supergraph;
+
+import dev.vestibule.router.supergraph.SubgraphSchema.FieldInSubgraph;
+import dev.vestibule.router.supergraph.SubgraphSchema.Key;
+import dev.vestibule.router.supergraph.SubgraphSchema.TypeInSubgraph;
+import graphql.language.Argument;
+import graphql.language.BooleanValue;
+import graphql.language.Definition;
+import graphql.language.Directive;
+import graphql.language.DirectivesContainer;
+import graphql.language.Document;
+import graphql.language.EnumTypeDefinition;
+import graphql.language.EnumValue;
+import graphql.language.FieldDefinition;
+import graphql.language.InputObjectTypeDefinition;
+import graphql.language.InputValueDefinition;
+import graphql.language.InterfaceTypeDefinition;
+import graphql.language.ObjectTypeDefinition;
+import graphql.language.SchemaDefinition;
+import graphql.language.SourceLocation;
+import graphql.language.StringValue;
+import graphql.language.TypeDefinition;
+import graphql.language.TypeName;
+import graphql.language.UnionTypeDefinition;
+import graphql.language.Value;
+import graphql.parser.InvalidSyntaxException;
+import graphql.parser.Parser;
+import graphql.parser.ParserOptions;
+import graphql.schema.GraphQLSchema;
+import graphql.schema.idl.SchemaParser;
+import graphql.schema.idl.TypeDefinitionRegistry;
+import graphql.schema.idl.UnExecutableSchemaGenerator;
+import graphql.schema.idl.errors.SchemaProblem;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a join-spec supergraph (link v1.0, join v0.2 to v0.5) into a {@link Supergraph}: which subgraph serves which
+ * type and field, with keys, requires, provides and external, following the field-availability rules of the join
+ * spec, plus the API schema. A supergraph it cannot serve fails here, with the reason and the line.
+ */
+public final class SupergraphLoader {
+    private static final String LINK_SPEC = "https://specs.apollo.dev/link/";
+    private static final String JOIN_SPEC = "https://specs.apollo.dev/join/";
+    private static final String INACCESSIBLE_SPEC = "https://specs.apollo.dev/inaccessible/";
+    /** Specs the router implements or may safely ignore; any other spec linked "for: SECURITY | EXECUTION" is refused. */
+    private static final List<String> KNOWN_SPECS = List.of(LINK_SPEC, JOIN_SPEC, INACCESSIBLE_SPEC,
+            "https://specs.apollo.dev/tag/", "https://specs.apollo.dev/authenticated/",
+            "https://specs.apollo.dev/requiresScopes/", "https://specs.apollo.dev/policy/",
+            "https://specs.apollo.dev/cost/", "https://specs.apollo.dev/context/");
+
+    private SupergraphLoader() {}
+
+    public static Supergraph load(String sdl) {
+        Document document;
+        try {
+            // A supergraph is trusted input and can be large: no token limit.
+            document = Parser.parse(graphql.parser.ParserEnvironment.newParserEnvironment().document(sdl)
+                    .parserOptions(ParserOptions.getDefaultParserOptions().transform(o -> o.maxTokens(Integer.MAX_VALUE)
+                            .maxWhitespaceTokens(Integer.MAX_VALUE).maxCharacters(Integer.MAX_VALUE)))
+                    .build());
+        } catch (InvalidSyntaxException e) {
+            throw new SupergraphException("the supergraph is not valid GraphQL SDL: " + e.getMessage(), e);
+        }
+        Names names = Names.fromLinks(document);
+        List<Subgraph> subgraphs = subgraphs(document, names);
+        Map<String, Subgraph> byEnumValue = new LinkedHashMap<>();
+        subgraphs.forEach(s -> byEnumValue.put(s.enumValue(), s));
+
+        Map<String, Map<String, TypeInSubgraph>> types = new LinkedHashMap<>();
+        subgraphs.forEach(s -> types.put(s.name(), new LinkedHashMap<>()));
+        for (Definition<?> definition : document.getDefinitions()) {
+            if (definition instanceof TypeDefinition<?> type && !names.isMachinery(type.getName())) {
+                extractType(type, names, byEnumValue, types);
+            }
+        }
+        Map<String, SubgraphSchema> schemas = new LinkedHashMap<>();
+        for (Subgraph subgraph : subgraphs) schemas.put(subgraph.name(), new SubgraphSchema(subgraph, Map.copyOf(types.get(subgraph.name()))));
+
+        GraphQLSchema full = build(document, "supergraph");
+        GraphQLSchema api = build(ApiSchemaFilter.apiDocument(document, names), "API schema");
+        return new Supergraph(List.copyOf(subgraphs), Map.copyOf(schemas), full, api);
+    }
+
+    private static GraphQLSchema build(Document document, String what) {
+        try {
+            TypeDefinitionRegistry registry = new SchemaParser().buildRegistry(document);
+            return UnExecutableSchemaGenerator.makeUnExecutableSchema(registry);
+        } catch (SchemaProblem e) {
+            throw new SupergraphException("the " + what + " is not a valid schema: " + e.getErrors(), e);
+        }
+    }
+
+    private static List<Subgraph> subgraphs(Document document, Names names) {
+        EnumTypeDefinition graphs = document.getDefinitionsOfType(EnumTypeDefinition.class).stream()
+                .filter(e -> e.getName().equals(names.join("Graph"))).findFirst()
+                .orElseThrow(() -> new SupergraphException("the supergraph has no enum " + names.join("Graph")
+                        + ": is it a composed supergraph (join spec), not a subgraph schema?"));
+        List<Subgraph> subgraphs = new ArrayList<>();
+        graphs.getEnumValueDefinitions().forEach(value -> {
+            Directive graph = value.getDirectives(names.join("graph")).stream().findFirst()
+                    .orElseThrow(() -> error(value.getSourceLocation(), "join__Graph value " + value.getName()
+                            + " has no @" + names.join("graph") + "(name:, url:)"));
+            subgraphs.add(new Subgraph(string(graph, "name"), value.getName(), string(graph, "url")));
+        });
+        return subgraphs;
+    }
+
+    private static void extractType(TypeDefinition<?> type, Names names, Map<String, Subgraph> byEnumValue,
+                                    Map<String, Map<String, TypeInSubgraph>> types) {
+        DirectivesContainer<?> container = (DirectivesContainer<?>) type;
+        List<Directive> joinTypes = container.getDirectives(names.join("type"));
+        Map<String, List<Key>> keys = new LinkedHashMap<>();
+        Map<String, Boolean> interfaceObject = new LinkedHashMap<>();
+        for (Directive joinType : joinTypes) {
+            String graph = graphOf(joinType, byEnumValue, type);
+            keys.computeIfAbsent(graph, g -> new ArrayList<>());
+            if (joinType.getArgument("key") != null) {
+                keys.get(graph).add(new Key(FieldSet.parse(string(joinType, "key"), type.getName() + " @key in " + graph),
+                        bool(joinType, "resolvable", true)));
+            }
+            interfaceObject.merge(graph, bool(joinType, "isInterfaceObject", false), Boolean::logicalOr);
+        }
+        if (joinTypes.isEmpty()) byEnumValue.values().forEach(s -> keys.put(s.name(), new ArrayList<>()));
+
+        Map<String, Map<String, FieldInSubgraph>> fields = new LinkedHashMap<>();
+        keys.keySet().forEach(g -> fields.put(g, new LinkedHashMap<>()));
+        for (FieldLike field : fieldsOf(type)) {
+            List<Directive> joinFields = field.directives().stream()
+                    .filter(d -> d.getName().equals(names.join("field"))).toList();
+            if (joinFields.isEmpty()) {
+                for (String graph : keys.keySet()) {
+                    fields.get(graph).put(field.name(), new FieldInSubgraph(field.name(), field.type(), false, null, null));
+                }
+                continue;
+            }
+            for (Directive joinField : joinFields) {
+                if (joinField.getArgument("graph") == null || joinField.getArgument("graph").getValue() == null) continue;
+                String graph = graphOf(joinField, byEnumValue, type);
+                boolean external = bool(joinField, "external", false)
+                        || (bool(joinField, "usedOverridden", false) && joinField.getArgument("overrideLabel") == null);
+                String where = type.getName() + "." + field.name() + " in " + graph;
+                FieldSet requires = joinField.getArgument("requires") == null ? null : FieldSet.parse(string(joinField, "requires"), where);
+                FieldSet provides = joinField.getArgument("provides") == null ? null : FieldSet.parse(string(joinField, "provides"), where);
+                String fieldType = joinField.getArgument("type") == null ? field.type() : string(joinField, "type");
+                fields.computeIfAbsent(graph, g -> new LinkedHashMap<>())
+                        .put(field.name(), new FieldInSubgraph(field.name(), fieldType, external, requires, provides));
+            }
+        }
+
+        Map<String, Set<String>> interfaces = new LinkedHashMap<>();
+        container.getDirectives(names.join("implements")).forEach(d ->
+                interfaces.computeIfAbsent(graphOf(d, byEnumValue, type), g -> new LinkedHashSet<>()).add(string(d, "interface")));
+        Map<String, Set<String>> members = new LinkedHashMap<>();
+        if (type instanceof UnionTypeDefinition union) {
+            List<Directive> memberships = union.getDirectives(names.join("unionMember"));
+            if (memberships.isEmpty()) {
+                keys.keySet().forEach(g -> members.put(g, union.getMemberTypes().stream()
+                        .map(t -> ((TypeName) t).getName()).collect(LinkedHashSet::new, Set::add, Set::addAll)));
+            }
+            memberships.forEach(d -> members.computeIfAbsent(graphOf(d, byEnumValue, type), g -> new LinkedHashSet<>())
+                    .add(string(d, "member")));
+        }
+        for (String graph : keys.keySet()) {
+            types.get(graph).put(type.getName(), new TypeInSubgraph(type.getName(), List.copyOf(keys.get(graph)),
+                    interfaceObject.getOrDefault(graph, false), Map.copyOf(fields.getOrDefault(graph, Map.of())),
+                    Set.copyOf(interfaces.getOrDefault(graph, Set.of())), Set.copyOf(members.getOrDefault(graph, Set.of()))));
+        }
+    }
+
+    private record FieldLike(String name, String type, List<Directive> directives) {}
+
+    private static List<FieldLike> fieldsOf(TypeDefinition<?> type) {
+        return switch (type) {
+            case ObjectTypeDefinition o -> o.getFieldDefinitions().stream().map(SupergraphLoader::fieldLike).toList();
+            case InterfaceTypeDefinition i -> i.getFieldDefinitions().stream().map(SupergraphLoader::fieldLike).toList();
+            case InputObjectTypeDefinition in -> in.getInputValueDefinitions().stream().map(SupergraphLoader::inputLike).toList();
+            default -> List.of();
+        };
+    }
+
+    private static FieldLike fieldLike(FieldDefinition f) {
+        return new FieldLike(f.getName(), graphql.language.AstPrinter.printAst(f.getType()), f.getDirectives());
+    }
+
+    private static FieldLike inputLike(InputValueDefinition f) {
+        return new FieldLike(f.getName(), graphql.language.AstPrinter.printAst(f.getType()), f.getDirectives());
+    }
+
+    private static String graphOf(Directive directive, Map<String, Subgraph> byEnumValue, TypeDefinition<?> where) {
+        Argument graph = directive.getArgument("graph");
+        if (graph == null || !(graph.getValue() instanceof EnumValue value)) {
+            throw error(directive.getSourceLocation(), "@" + directive.getName() + " on " + where.getName() + " has no graph");
+        }
+        Subgraph subgraph = byEnumValue.get(value.getName());
+        if (subgraph == null) {
+            throw error(directive.getSourceLocation(), "@" + directive.getName() + " on " + where.getName()
+                    + " names graph " + value.getName() + ", which join__Graph does not define");
+        }
+        return subgraph.name();
+    }
+
+    static String string(Directive directive, String argument) {
+        Argument arg = directive.getArgument(argument);
+        if (arg == null || !(arg.getValue() instanceof StringValue value)) {
+            throw error(directive.getSourceLocation(), "@" + directive.getName() + " needs a string argument " + argument);
+        }
+        return value.getValue();
+    }
+
+    private static boolean bool(Directive directive, String argument, boolean defaultValue) {
+        Argument arg = directive.getArgument(argument);
+        Value<?> value = arg == null ? null : arg.getValue();
+        return value instanceof BooleanValue b ? b.isValue() : defaultValue;
+    }
+
+    static SupergraphException error(SourceLocation location, String message) {
+        String where = location == null ? "" : "line " + location.getLine() + ": ";
+        return new SupergraphException(where + message);
+    }
+
+    /** Directive and type names of the linked specs, as this supergraph spells them (@link's as: renames them). */
+    record Names(String joinPrefix, String inaccessible, Set<String> machineryPrefixes) {
+        static Names fromLinks(Document document) {
+            String join = "join";
+            String inaccessible = "inaccessible";
+            Set<String> prefixes = new LinkedHashSet<>(List.of("link__", "join__", "core__"));
+            for (SchemaDefinition schema : document.getDefinitionsOfType(SchemaDefinition.class)) {
+                for (Directive link : schema.getDirectives("link")) {
+                    String url = string(link, "url");
+                    String as = link.getArgument("as") == null ? null : string(link, "as");
+                    String purpose = link.getArgument("for") != null && link.getArgument("for").getValue() instanceof EnumValue e ? e.getName() : null;
+                    if (url.startsWith(JOIN_SPEC) && as != null) {
+                        join = as;
+                        prefixes.add(as + "__");
+                    } else if (url.startsWith(INACCESSIBLE_SPEC) && as != null) {
+                        inaccessible = as;
+                    }
+                    if (purpose != null && KNOWN_SPECS.stream().noneMatch(url::startsWith)) {
+                        throw error(link.getSourceLocation(), "the supergraph links " + url + " for " + purpose
+                                + ", which this router does not implement; serving it could expose or break what that spec protects");
+                    }
+                }
+            }
+            return new Names(join, inaccessible, Set.copyOf(prefixes));
+        }
+
+        String join(String name) {
+            return joinPrefix + "__" + name;
+        }
+
+        boolean isMachinery(String typeName) {
+            return machineryPrefixes.stream().anyMatch(typeName::startsWith);
+        }
+    }
+}
