@@ -27,16 +27,26 @@ final class PlanBuilder {
     static PlanNode build(List<FetchGroup> groups, OperationDefinition operation, Supergraph supergraph) {
         if (groups.isEmpty()) return null;
         Map<Integer, List<PlanNode>> stages = new TreeMap<>();
-        int[] depth = new int[groups.size()];
-        for (FetchGroup group : groups) { // groups only ever depend on groups created before them
-            int d = 0;
-            for (FetchGroup dependency : group.dependsOn) d = Math.max(d, depth[dependency.id] + 1);
-            depth[group.id] = d;
-            stages.computeIfAbsent(d, k -> new ArrayList<>()).add(node(group, operation));
+        Integer[] depth = new Integer[groups.size()];
+        for (FetchGroup group : groups) {
+            stages.computeIfAbsent(depth(group, depth, new LinkedHashSet<>()), k -> new ArrayList<>()).add(node(group, operation));
         }
         List<PlanNode> sequence = new ArrayList<>();
         for (List<PlanNode> stage : stages.values()) sequence.add(stage.size() == 1 ? stage.get(0) : new PlanNode.Parallel(stage));
         return sequence.size() == 1 ? sequence.get(0) : new PlanNode.Sequence(sequence);
+    }
+
+    /** The longest chain of dependencies below a group (a group created later may be needed earlier: @requires). */
+    private static int depth(FetchGroup group, Integer[] memo, Set<FetchGroup> visiting) {
+        if (memo[group.id] != null) return memo[group.id];
+        if (!visiting.add(group)) {
+            throw new PlanningException("fetches depend on each other in a cycle through subgraph " + group.subgraph);
+        }
+        int d = 0;
+        for (FetchGroup dependency : group.dependsOn) d = Math.max(d, depth(dependency, memo, visiting) + 1);
+        visiting.remove(group);
+        memo[group.id] = d;
+        return d;
     }
 
     private static PlanNode node(FetchGroup group, OperationDefinition operation) {

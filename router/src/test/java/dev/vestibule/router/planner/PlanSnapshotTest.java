@@ -1,0 +1,60 @@
+package dev.vestibule.router.planner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vestibule.router.Router;
+import dev.vestibule.router.RouterSettings;
+import dev.vestibule.router.TestSupergraphs;
+import dev.vestibule.router.operation.GraphQLRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Query-plan snapshots, one file per feature under src/test/resources/plans: a comment, the operation, and the
+ * expected plan for the sample supergraph. Run with -Dplans.update=true to rewrite the expected plans (then read
+ * the diff: it is the specification).
+ */
+class PlanSnapshotTest {
+    private static final Path PLANS = Path.of("src", "test", "resources", "plans");
+    private static Router router;
+
+    @BeforeAll
+    static void load() {
+        router = new Router(TestSupergraphs.sample(), RouterSettings.DEFAULTS);
+    }
+
+    @AfterAll
+    static void close() {
+        router.close();
+    }
+
+    static Stream<String> plans() throws IOException {
+        try (Stream<Path> files = Files.list(PLANS)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".plan")).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("plans")
+    void planMatchesSnapshot(String file) throws IOException {
+        Path path = PLANS.resolve(file);
+        String text = Files.readString(path);
+        int operationAt = text.indexOf("--- operation\n");
+        int planAt = text.indexOf("--- plan\n");
+        String operation = text.substring(operationAt + "--- operation\n".length(), planAt).strip();
+        String expected = text.substring(planAt + "--- plan\n".length()).strip();
+        String actual = router.prepare(new GraphQLRequest(operation, null, Map.of(), Map.of())).plan().toString();
+        if (Boolean.getBoolean("plans.update")) {
+            Files.writeString(path, text.substring(0, planAt + "--- plan\n".length()) + actual + "\n");
+            return;
+        }
+        assertThat(actual).as("plan of %s (rerun with -Dplans.update=true to accept a new plan)", file).isEqualTo(expected);
+    }
+}

@@ -1,0 +1,102 @@
+package dev.vestibule.tests;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vestibule.router.Router;
+import dev.vestibule.router.RouterSettings;
+import dev.vestibule.router.http.RouterServer;
+import dev.vestibule.router.supergraph.SupergraphLoader;
+import dev.vestibule.samples.SampleSubgraphs;
+import dev.vestibule.samples.server.FaultSettings;
+import dev.vestibule.samples.server.SubgraphServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The sample subgraphs on free ports and a router in front of them on schemas/supergraph.graphql (its subgraph URLs
+ * pointed at those ports), all over real sockets. Tests talk HTTP to the router and read the subgraphs' request logs.
+ */
+final class FederatedGraph implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    final SampleSubgraphs.Running subgraphs;
+    final Router router;
+    final RouterServer server;
+
+    FederatedGraph(RouterSettings settings) throws IOException {
+        subgraphs = SampleSubgraphs.startAll(0, FaultSettings.NONE);
+        String sdl = Files.readString(Path.of("..", "schemas", "supergraph.graphql"));
+        for (String name : SampleSubgraphs.names()) {
+            sdl = sdl.replace("http://127.0.0.1:" + SampleSubgraphs.defaultPort(name, SampleSubgraphs.DEFAULT_BASE_PORT) + "/graphql",
+                    subgraphs.get(name).url());
+        }
+        router = new Router(SupergraphLoader.load(sdl), settings);
+        server = RouterServer.start(router, settings, "127.0.0.1", 0);
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.port() + "/graphql";
+    }
+
+    SubgraphServer subgraph(String name) {
+        return subgraphs.get(name);
+    }
+
+    void resetLogsAndFaults() {
+        subgraphs.servers().forEach(s -> {
+            s.requestLog().clear();
+            s.setFaults(FaultSettings.NONE);
+        });
+    }
+
+    long totalSubgraphRequests() {
+        return subgraphs.servers().stream().mapToLong(s -> s.requestLog().totalCount()).sum();
+    }
+
+    JsonNode query(String query) throws IOException, InterruptedException {
+        return query(query, Map.of());
+    }
+
+    JsonNode query(String query, Map<String, Object> variables) throws IOException, InterruptedException {
+        HttpResponse<String> response = post(query, null, variables, "application/json");
+        if (response.statusCode() != 200) throw new AssertionError("HTTP " + response.statusCode() + ": " + response.body());
+        return JSON.readTree(response.body());
+    }
+
+    HttpResponse<String> post(String query, String operationName, Map<String, Object> variables, String accept)
+            throws IOException, InterruptedException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("query", query);
+        if (operationName != null) body.put("operationName", operationName);
+        if (variables != null) body.put("variables", variables);
+        return postRaw(JSON.writeValueAsString(body), accept);
+    }
+
+    HttpResponse<String> postRaw(String body, String accept) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url())).timeout(Duration.ofSeconds(60))
+                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (accept != null) request.header("accept", accept);
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(String queryString) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url() + "?" + queryString)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        router.close();
+        subgraphs.close();
+    }
+}

@@ -1,0 +1,209 @@
+package dev.vestibule.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vestibule.router.RouterSettings;
+import dev.vestibule.samples.data.SampleData;
+import dev.vestibule.samples.data.SampleData.Product;
+import dev.vestibule.samples.data.SampleData.Review;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The router in front of the five sample subgraphs: right answers, with the fewest, batched subgraph calls. */
+class RouterEndToEndTest {
+    private static final SampleData DATA = SampleData.get();
+    private static FederatedGraph graph;
+
+    @BeforeAll
+    static void start() throws Exception {
+        graph = new FederatedGraph(RouterSettings.DEFAULTS);
+    }
+
+    @AfterAll
+    static void stop() {
+        graph.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        graph.resetLogsAndFaults();
+    }
+
+    private static List<Product> topProducts(int n) {
+        return DATA.products().stream().sorted(Comparator.comparingLong(Product::salesCount).reversed()
+                .thenComparing(Product::upc)).limit(n).toList();
+    }
+
+    @Test
+    void aQueryAcrossAllFiveSubgraphsReturnsTheRightDataInQueryOrder() throws Exception {
+        JsonNode answer = graph.query("""
+                { topProducts(first: 3) {
+                    title: name price inStock shippingEstimate(zip: "94110")
+                    reviews(first: 2) { totalCount edges { node { rating author { username email } } } }
+                    media { __typename title likes }
+                    seller { displayName } }
+                  me { username } }""");
+        assertThat(answer.has("errors")).as("errors: %s", answer.get("errors")).isFalse();
+        List<Product> expected = topProducts(3);
+        for (int i = 0; i < 3; i++) {
+            Product p = expected.get(i);
+            JsonNode product = answer.at("/data/topProducts/" + i);
+            assertThat(product.get("title").asText()).isEqualTo(p.name());
+            assertThat(product.get("price").asInt()).isEqualTo(p.price());
+            assertThat(product.get("inStock").asBoolean()).isEqualTo(p.quantity() > 0);
+            int expectedShipping = (p.price() > 10_000 ? 0 : 499) + (int) Math.round(p.weightGrams() / 1000.0 * 120) + 9 * 25;
+            assertThat(product.get("shippingEstimate").asInt()).isEqualTo(expectedShipping);
+            List<Review> reviews = DATA.reviewsOfProduct(p.upc());
+            assertThat(product.at("/reviews/totalCount").asInt()).isEqualTo(reviews.size());
+            if (!reviews.isEmpty()) {
+                String authorId = reviews.get(0).authorId();
+                assertThat(product.at("/reviews/edges/0/node/author/username").asText()).isEqualTo(DATA.user(authorId).username());
+                assertThat(product.at("/reviews/edges/0/node/author/email").asText()).isEqualTo(DATA.user(authorId).email());
+            }
+            assertThat(product.at("/media/0/__typename").asText()).isEqualTo("Image");
+            assertThat(product.at("/media/0/likes").isInt()).isTrue();
+            // field order and aliases as asked; nothing the query did not select (keys, __typename) leaks out
+            assertThat(iterable(product.fieldNames())).containsExactly("title", "price", "inStock", "shippingEstimate",
+                    "reviews", "media", "seller");
+        }
+        assertThat(answer.at("/data/me/username").asText()).isEqualTo(DATA.user("u1").username());
+    }
+
+    @Test
+    void entitiesOfOneTypeAtOneStepCostOneBatchedCall() throws Exception {
+        JsonNode answer = graph.query("{ topProducts(first: 20) { reviewCount inStock } }");
+        assertThat(answer.has("errors")).isFalse();
+        assertThat(graph.subgraph("products").requestLog().totalCount()).isEqualTo(1);
+        var reviewsCalls = graph.subgraph("reviews").requestLog().entitiesCalls();
+        assertThat(reviewsCalls).singleElement().satisfies(call -> assertThat(call.representations()).isEqualTo(20));
+        assertThat(graph.subgraph("inventory").requestLog().entitiesCalls()).singleElement()
+                .satisfies(call -> assertThat(call.representations()).isEqualTo(20));
+        assertThat(graph.subgraph("accounts").requestLog().totalCount()).isZero();
+    }
+
+    @Test
+    void representationsAreDeduplicated() throws Exception {
+        JsonNode answer = graph.query("{ topProducts(first: 10) { reviews(first: 20) { edges { node { author { email } } } } } }");
+        assertThat(answer.has("errors")).isFalse();
+        Set<String> authors = new java.util.HashSet<>();
+        List<Product> top = topProducts(10);
+        for (int p = 0; p < top.size(); p++) {
+            List<Review> reviews = DATA.reviewsOfProduct(top.get(p).upc());
+            for (int r = 0; r < Math.min(20, reviews.size()); r++) {
+                authors.add(reviews.get(r).authorId());
+                assertThat(answer.at("/data/topProducts/" + p + "/reviews/edges/" + r + "/node/author/email").asText())
+                        .isEqualTo(DATA.user(reviews.get(r).authorId()).email());
+            }
+        }
+        var calls = graph.subgraph("accounts").requestLog().entitiesCalls();
+        assertThat(calls).singleElement().satisfies(call -> assertThat(call.representations()).isEqualTo(authors.size()));
+    }
+
+    @Test
+    void providedFieldsAreNotFetchedAgain() throws Exception {
+        graph.query("{ latestReviews(first: 5) { edges { node { author { username } } } } }");
+        assertThat(graph.subgraph("accounts").requestLog().totalCount()).isZero();
+        assertThat(graph.subgraph("reviews").requestLog().totalCount()).isEqualTo(1);
+    }
+
+    @Test
+    void requiresFieldsTravelInRepresentations() throws Exception {
+        JsonNode answer = graph.query("{ product(upc: \"100002\") { margin shippingBox { length } } }");
+        Product p = DATA.product("100002");
+        assertThat(answer.at("/data/product/margin").asInt()).isEqualTo(p.price() - p.costPrice());
+        var call = graph.subgraph("inventory").requestLog().entitiesCalls().get(0);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> representation = ((List<Map<String, Object>>) call.variables().get("representations")).get(0);
+        assertThat(representation).containsEntry("price", p.price()).containsEntry("costPrice", p.costPrice());
+    }
+
+    @Test
+    void unionMembersAndInterfaceObjectsResolveAcrossSubgraphs() throws Exception {
+        JsonNode answer = graph.query("""
+                { search(text: "great", first: 3) { __typename ... on Review { rating product { name } } }
+                  featuredMedia(first: 3) { id likes ... on Video { durationSeconds } } }""");
+        assertThat(answer.has("errors")).as("errors: %s", answer.get("errors")).isFalse();
+        JsonNode first = answer.at("/data/search/0");
+        assertThat(first.get("__typename").asText()).isEqualTo("Review");
+        Review review = DATA.reviews().stream().filter(r -> r.title() != null && r.title().toLowerCase().contains("great"))
+                .findFirst().orElseThrow();
+        assertThat(first.get("rating").asInt()).isEqualTo(review.rating());
+        assertThat(first.at("/product/name").asText()).isEqualTo(DATA.product(review.productUpc()).name());
+        assertThat(answer.at("/data/featuredMedia/2/durationSeconds").asInt()).isEqualTo(DATA.mediaItem("vid-20").durationSeconds());
+        var likesCall = graph.subgraph("reviews").requestLog().entitiesCalls().stream()
+                .filter(c -> c.typenames().contains("Media")).findFirst().orElseThrow();
+        assertThat(likesCall.typenames()).containsOnly("Media"); // sent as the interface, not Image/Video
+    }
+
+    @Test
+    void mutationsRunInDocumentOrder() throws Exception {
+        // a product no other test reads the reviews of, so that the added reviews change no other answer
+        String upc = DATA.products().get(DATA.products().size() - 1).upc();
+        JsonNode answer = graph.query("""
+                mutation { a: addReview(input: {productUpc: "%s", authorId: "u3", rating: 5, body: "first"}) { id }
+                           b: addReview(input: {productUpc: "%s", authorId: "u4", rating: 1, body: "second"}) { id author { email } } }"""
+                .formatted(upc, upc));
+        int a = Integer.parseInt(answer.at("/data/a/id").asText().substring(1));
+        int b = Integer.parseInt(answer.at("/data/b/id").asText().substring(1));
+        assertThat(b).isEqualTo(a + 1);
+        assertThat(answer.at("/data/b/author/email").asText()).isEqualTo("user4@example.com");
+    }
+
+    @Test
+    void inaccessibleElementsAreInvisible() throws Exception {
+        JsonNode hidden = graph.query("{ me { internalNotes } }");
+        assertThat(hidden.at("/errors/0/message").asText()).contains("internalNotes");
+        assertThat(graph.totalSubgraphRequests()).isZero();
+        // user u200 has the inaccessible role SYSTEM: the router nulls it and says why
+        JsonNode system = graph.query("{ user(id: \"u200\") { id role } }");
+        assertThat(system.at("/errors/0/message").asText()).contains("Invalid value 'SYSTEM'");
+        assertThat(system.at("/errors/0/path").toString()).isEqualTo("[\"user\",\"role\"]");
+        assertThat(system.at("/data/user").isNull()).isTrue(); // role is non-null: the null reaches user
+    }
+
+    @Test
+    void introspectionComesFromTheApiSchema() throws Exception {
+        JsonNode answer = graph.query("{ __typename __schema { queryType { name } } __type(name: \"User\") { fields { name } } }");
+        assertThat(answer.at("/data/__typename").asText()).isEqualTo("Query");
+        assertThat(answer.at("/data/__schema/queryType/name").asText()).isEqualTo("Query");
+        assertThat(answer.at("/data/__type/fields").findValuesAsText("name")).contains("email").doesNotContain("internalNotes");
+        assertThat(graph.totalSubgraphRequests()).isZero();
+    }
+
+    @Test
+    void aSecondIdenticalRequestPlansNothing() throws Exception {
+        String query = "{ topProducts(first: 4) { name reviewCount } }";
+        graph.query(query);
+        long misses = graph.router.planCacheMisses();
+        long hits = graph.router.planCacheHits();
+        graph.query(query);
+        assertThat(graph.router.planCacheMisses()).isEqualTo(misses);
+        assertThat(graph.router.planCacheHits()).isEqualTo(hits + 1);
+    }
+
+    @Test
+    void variablesAndFragmentsReachSubgraphs() throws Exception {
+        JsonNode answer = graph.query("""
+                query Q($upc: String!, $zip: String, $withMedia: Boolean!) {
+                  product(upc: $upc) { ...Basics shippingEstimate(zip: $zip) media @include(if: $withMedia) { id } } }
+                fragment Basics on Product { upc name }""", Map.of("upc", "100004", "zip", "20001", "withMedia", false));
+        assertThat(answer.has("errors")).as("errors: %s", answer.get("errors")).isFalse();
+        assertThat(answer.at("/data/product/name").asText()).isEqualTo(DATA.product("100004").name());
+        assertThat(answer.at("/data/product").has("media")).isFalse();
+        assertThat(graph.subgraph("media").requestLog().totalCount()).isZero();
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> names) {
+        List<String> out = new java.util.ArrayList<>();
+        names.forEachRemaining(out::add);
+        return out;
+    }
+}
