@@ -1,0 +1,121 @@
+package dev.vestibule.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vestibule.router.RouterSettings;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** GraphQL over HTTP at the router's door: bad requests get a clear error and never reach a subgraph. */
+class HttpProtocolTest {
+    private static final String GRAPHQL_RESPONSE = "application/graphql-response+json";
+    private static final long BODY_LIMIT = 4_096;
+    private static FederatedGraph graph;
+
+    @BeforeAll
+    static void start() throws Exception {
+        graph = new FederatedGraph(RouterSettings.DEFAULTS.withMaxBodyBytes(BODY_LIMIT));
+    }
+
+    @AfterAll
+    static void stop() {
+        graph.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        graph.resetLogsAndFaults();
+    }
+
+    @AfterEach
+    void nothingReachedASubgraph() {
+        assertThat(graph.totalSubgraphRequests()).as("requests that reached subgraphs").isZero();
+    }
+
+    private static JsonNode body(HttpResponse<String> response) throws Exception {
+        return FederatedGraph.JSON.readTree(response.body());
+    }
+
+    @Test
+    void syntaxErrorWithItsLocation() throws Exception {
+        HttpResponse<String> response = graph.post("{ me { username }", null, Map.of(), GRAPHQL_RESPONSE);
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("content-type").orElse("")).startsWith(GRAPHQL_RESPONSE);
+        JsonNode error = body(response).at("/errors/0");
+        assertThat(error.at("/extensions/code").asText()).isEqualTo("GRAPHQL_PARSE_FAILED");
+        assertThat(error.at("/locations/0/line").asInt()).isEqualTo(1);
+        // legacy application/json: a well-formed HTTP request is answered 200 with the same errors
+        HttpResponse<String> legacy = graph.post("{ me { username }", null, Map.of(), "application/json");
+        assertThat(legacy.statusCode()).isEqualTo(200);
+        assertThat(body(legacy).at("/errors/0/extensions/code").asText()).isEqualTo("GRAPHQL_PARSE_FAILED");
+    }
+
+    @Test
+    void validationError() throws Exception {
+        HttpResponse<String> response = graph.post("{ me { nickname } }", null, Map.of(), GRAPHQL_RESPONSE);
+        assertThat(response.statusCode()).isEqualTo(400);
+        JsonNode error = body(response).at("/errors/0");
+        assertThat(error.get("message").asText()).contains("nickname");
+        assertThat(error.at("/extensions/code").asText()).isEqualTo("GRAPHQL_VALIDATION_FAILED");
+        assertThat(error.at("/locations/0/line").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void unknownOperationName() throws Exception {
+        HttpResponse<String> response = graph.post("query A { me { id } } query B { me { email } }", "C", Map.of(), GRAPHQL_RESPONSE);
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(body(response).at("/errors/0/message").asText()).contains("unknown operation named \"C\"");
+        HttpResponse<String> ambiguous = graph.post("query A { me { id } } query B { me { email } }", null, Map.of(), GRAPHQL_RESPONSE);
+        assertThat(body(ambiguous).at("/errors/0/message").asText()).contains("operationName");
+    }
+
+    @Test
+    void missingOrWronglyTypedVariables() throws Exception {
+        String query = "query($id: ID!, $first: Int) { user(id: $id) { reviews(first: $first) { id } } }";
+        HttpResponse<String> missing = graph.post(query, null, Map.of(), GRAPHQL_RESPONSE);
+        assertThat(missing.statusCode()).isEqualTo(400);
+        assertThat(body(missing).at("/errors/0/message").asText()).contains("id");
+        HttpResponse<String> wrong = graph.post(query, null, Map.of("id", "u1", "first", "many"), GRAPHQL_RESPONSE);
+        assertThat(wrong.statusCode()).isEqualTo(400);
+        assertThat(body(wrong).at("/errors/0/extensions/code").asText()).isEqualTo("BAD_USER_INPUT");
+    }
+
+    @Test
+    void bodyThatIsNotJson() throws Exception {
+        HttpResponse<String> response = graph.postRaw("query { me { id } }", "application/json");
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(body(response).at("/errors/0/message").asText()).startsWith("the request body is not a JSON object");
+        HttpResponse<String> noQuery = graph.postRaw("{\"variables\": {}}", GRAPHQL_RESPONSE);
+        assertThat(noQuery.statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void bodyOverTheLimit() throws Exception {
+        String big = "{ me { id } }" + " ".repeat((int) BODY_LIMIT);
+        HttpResponse<String> response = graph.post(big, null, Map.of(), GRAPHQL_RESPONSE);
+        assertThat(response.statusCode()).isEqualTo(413);
+    }
+
+    @Test
+    void mutationsAreRefusedOverGet() throws Exception {
+        String mutation = "mutation { addReview(input: {productUpc: \"100001\", authorId: \"u1\", rating: 5, body: \"x\"}) { id } }";
+        HttpResponse<String> response = graph.get("query=" + URLEncoder.encode(mutation, StandardCharsets.UTF_8));
+        assertThat(response.statusCode()).isEqualTo(405);
+        assertThat(response.headers().firstValue("allow")).hasValue("POST");
+    }
+
+    @Test
+    void queriesWorkOverGet() throws Exception {
+        HttpResponse<String> response = graph.get("query=" + URLEncoder.encode("{ __typename }", StandardCharsets.UTF_8));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(body(response).at("/data/__typename").asText()).isEqualTo("Query");
+    }
+}
