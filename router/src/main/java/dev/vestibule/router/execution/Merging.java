@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /** Deep merge of subgraph results into the response data, and projection of representations out of it. */
 final class Merging {
@@ -12,15 +13,21 @@ final class Merging {
 
     /**
      * Merges source into target: objects field by field, lists of the same length element by element. A __typename
-     * already known is kept: an @interfaceObject subgraph answers with the interface's name, not the object's.
+     * that names an abstract type never replaces a known one: an @interfaceObject subgraph answers with the
+     * interface's name, the object's own type name comes from the subgraph that owns the interface.
      */
+    static void merge(Map<String, Object> target, Map<?, ?> source, Predicate<String> isAbstract) {
+        new Merger(isAbstract).merge(target, source);
+    }
+
+    private record Merger(Predicate<String> isAbstract) {
     @SuppressWarnings("unchecked")
-    static void merge(Map<String, Object> target, Map<?, ?> source) {
+    void merge(Map<String, Object> target, Map<?, ?> source) {
         for (Map.Entry<?, ?> entry : source.entrySet()) {
             String key = String.valueOf(entry.getKey());
             Object incoming = entry.getValue();
             Object existing = target.get(key);
-            if (key.equals("__typename") && existing != null) continue;
+            if (key.equals("__typename") && existing != null && (incoming == null || isAbstract.test(String.valueOf(incoming)))) continue;
             if (existing instanceof Map<?, ?> existingMap && incoming instanceof Map<?, ?> incomingMap) {
                 merge((Map<String, Object>) existingMap, incomingMap);
             } else if (existing instanceof List<?> existingList && incoming instanceof List<?> incomingList
@@ -33,7 +40,7 @@ final class Merging {
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Object> mergeLists(List<Object> existing, List<?> incoming) {
+    List<Object> mergeLists(List<Object> existing, List<?> incoming) {
         List<Object> out = new ArrayList<>(existing.size());
         for (int i = 0; i < existing.size(); i++) {
             Object a = existing.get(i);
@@ -48,6 +55,7 @@ final class Merging {
             }
         }
         return out;
+    }
     }
 
     /** Mutable copies, so that later merges can write into what came from a subgraph. */

@@ -69,7 +69,7 @@ public final class PlanExecutor {
             return;
         }
         synchronized (state) {
-            if (response.get("data") instanceof Map<?, ?> data) Merging.merge(state.data(), data);
+            if (response.get("data") instanceof Map<?, ?> data) Merging.merge(state.data(), data, this::isAbstract);
             for (Map<String, Object> error : errorsOf(response)) {
                 state.addError(subgraphError(fetch.subgraph(), error, pathOf(error)));
             }
@@ -116,7 +116,7 @@ public final class PlanExecutor {
             if (entities instanceof List<?> list && list.size() == representations.size()) {
                 for (int i = 0; i < list.size(); i++) {
                     if (list.get(i) instanceof Map<?, ?> result) {
-                        for (Positioned target : targets.get(i)) Merging.merge(target.object(), result);
+                        for (Positioned target : targets.get(i)) Merging.merge(target.object(), result, this::isAbstract);
                     }
                 }
             } else if (errorsOf(response).isEmpty()) {
@@ -154,6 +154,11 @@ public final class PlanExecutor {
         if (!matched) return null;
         if (fetch.representationTypename() != null) representation.put("__typename", fetch.representationTypename());
         return representation;
+    }
+
+    private boolean isAbstract(String typename) {
+        GraphQLType type = schema.getType(typename);
+        return type instanceof GraphQLInterfaceType || type instanceof GraphQLUnionType;
     }
 
     private boolean matches(String condition, String typename) {

@@ -29,6 +29,7 @@ final class PlanBuilder {
         Map<Integer, List<PlanNode>> stages = new TreeMap<>();
         Integer[] depth = new Integer[groups.size()];
         for (FetchGroup group : groups) {
+            if (group.body().isEmpty()) continue; // a group an abandoned alternative left without work
             stages.computeIfAbsent(depth(group, depth, new LinkedHashSet<>()), k -> new ArrayList<>()).add(node(group, operation));
         }
         List<PlanNode> sequence = new ArrayList<>();

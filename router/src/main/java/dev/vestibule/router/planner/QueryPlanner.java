@@ -83,6 +83,10 @@ public final class QueryPlanner {
         final boolean mutation;
         final List<FetchGroup> groups = new ArrayList<>();
         final Map<String, FetchGroup> entityGroups = new HashMap<>();
+        /** Groups that must not take more work while their own @requires are planned (that would be a cycle). */
+        final Set<FetchGroup> notReusable = new LinkedHashSet<>();
+        /** Indirect key lookups under way, so that two keys that need each other end in an error, not a loop. */
+        final Set<String> indirectKeys = new LinkedHashSet<>();
         FetchGroup lastRoot;
 
         Planning(OperationDefinition operation, boolean mutation) {
@@ -155,6 +159,10 @@ public final class QueryPlanner {
         void planSelections(FetchGroup group, String typeName, List<Selection> selections, SelectionBuilder out,
                             List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
             GraphQLNamedType type = (GraphQLNamedType) schema.getType(typeName);
+            if (type instanceof GraphQLInterfaceType iface && isInterfaceObjectIn(group.subgraph, typeName)
+                    && planAtInterfaceObject(group, iface, selections, out, path, provided, producers)) {
+                return;
+            }
             if (isAbstract(type) || isEntityIn(group.subgraph, typeName)) out.typename();
             for (Selection selection : selections) {
                 switch (selection) {
@@ -217,38 +225,111 @@ public final class QueryPlanner {
             jump(group, type, field, definition, out, path, provided, producers);
         }
 
-        /** Reads the field from another subgraph (or this one again, for @requires) through an entity key. */
+        /**
+         * Reads the field from another subgraph (or this one again, for @requires) through an entity key: first a key
+         * the current subgraph can send, else a key whose fields other subgraphs provide first (one more hop).
+         */
         void jump(FetchGroup group, GraphQLNamedType type, Selection.Field field, GraphQLFieldDefinition definition,
                   SelectionBuilder out, List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
-            for (Target target : targets(type, field.name())) {
+            List<Target> targets = targets(type, field.name());
+            for (Target target : targets) {
                 for (Key key : target.keys()) {
                     List<Selection> keySelections = normalize(key.fields());
                     if (!canSelect(group.subgraph, type.getName(), keySelections, provided)) continue;
                     out.typename();
                     planSelections(group, type.getName(), keySelections, out, path, provided, new LinkedHashSet<>());
-                    FetchGroup child = entityGroup(target, path, group);
-                    SelectionBuilder requires = child.requires.fragment(type.getName());
-                    requires.typename();
-                    addAll(requires, keySelections);
-                    FieldInSubgraph targetField = supergraph.subgraph(target.subgraph()).field(target.type(), field.name()).orElseThrow();
-                    if (targetField.requires() != null) {
-                        List<Selection> required = normalize(targetField.requires());
-                        Set<FetchGroup> requiredFrom = new LinkedHashSet<>();
-                        planSelections(group, type.getName(), required, out, path, provided, requiredFrom);
-                        child.dependsOn.addAll(requiredFrom);
-                        addAll(requires, required);
-                    }
-                    SelectionBuilder node = child.body().field(field.responseKey(), field.name(), field.arguments(), field.directives());
-                    producers.add(child);
-                    if (!field.isLeaf()) {
-                        planSelections(child, typeName(definition.getType()), field.selections(), node,
-                                childPath(path, field, definition.getType()), provides(targetField), producers);
-                    }
+                    connect(group, type, field, definition, target, keySelections, Set.of(), out, path, provided, producers);
                     return;
+                }
+            }
+            String attempt = group.subgraph + ":" + type.getName() + "." + field.name() + "@" + path;
+            if (indirectKeys.add(attempt)) {
+                try {
+                    for (Target target : targets) {
+                        for (Key key : target.keys()) {
+                            List<Selection> keySelections = normalize(key.fields());
+                            Set<FetchGroup> keyFrom = new LinkedHashSet<>();
+                            try {
+                                out.typename();
+                                planSelections(group, type.getName(), keySelections, out, path, provided, keyFrom);
+                            } catch (PlanningException unreachable) {
+                                continue;
+                            }
+                            connect(group, type, field, definition, target, keySelections, keyFrom, out, path, provided, producers);
+                            return;
+                        }
+                    }
+                } finally {
+                    indirectKeys.remove(attempt);
                 }
             }
             throw new PlanningException("cannot plan " + type.getName() + "." + field.name() + " from subgraph "
                     + group.subgraph + ": no subgraph that resolves it has a key that " + group.subgraph + " can provide");
+        }
+
+        /** The entity fetch that reads the field through the key, after the groups that bring the key and @requires. */
+        void connect(FetchGroup group, GraphQLNamedType type, Selection.Field field, GraphQLFieldDefinition definition,
+                     Target target, List<Selection> keySelections, Set<FetchGroup> keyFrom, SelectionBuilder out,
+                     List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
+            FetchGroup child = entityGroup(target, path, group);
+            child.dependsOn.addAll(keyFrom);
+            SelectionBuilder requires = child.requires.fragment(type.getName());
+            requires.typename();
+            addAll(requires, keySelections);
+            FieldInSubgraph targetField = supergraph.subgraph(target.subgraph()).field(target.type(), field.name()).orElseThrow();
+            if (targetField.requires() != null) {
+                List<Selection> required = normalize(targetField.requires());
+                Set<FetchGroup> requiredFrom = new LinkedHashSet<>();
+                notReusable.add(child); // what the child needs cannot come from the child itself
+                try {
+                    planSelections(group, type.getName(), required, out, path, provided, requiredFrom);
+                } finally {
+                    notReusable.remove(child);
+                }
+                child.dependsOn.addAll(requiredFrom);
+                addAll(requires, required);
+            }
+            SelectionBuilder node = child.body().field(field.responseKey(), field.name(), field.arguments(), field.directives());
+            producers.add(child);
+            if (!field.isLeaf()) {
+                planSelections(child, typeName(definition.getType()), field.selections(), node,
+                        childPath(path, field, definition.getType()), provides(targetField), producers);
+            }
+        }
+
+        /**
+         * At an interface that this subgraph only knows as an @interfaceObject, objects come back named after the
+         * interface. The subgraph that owns the interface tells each object's real type (and answers fragments on
+         * the implementations); the interface's own fields are planned as usual.
+         */
+        boolean planAtInterfaceObject(FetchGroup group, GraphQLInterfaceType iface, List<Selection> selections,
+                                      SelectionBuilder out, List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
+            for (var s : supergraph.subgraphs()) {
+                TypeInSubgraph owner = supergraph.subgraph(s.name()).type(iface.getName()).orElse(null);
+                if (owner == null || owner.interfaceObject() || owner.resolvableKeys().isEmpty()) continue;
+                for (Key key : owner.resolvableKeys()) {
+                    List<Selection> keySelections = normalize(key.fields());
+                    if (!canSelect(group.subgraph, iface.getName(), keySelections, provided)) continue;
+                    out.typename();
+                    planSelections(group, iface.getName(), keySelections, out, path, provided, new LinkedHashSet<>());
+                    FetchGroup child = entityGroup(new Target(s.name(), iface.getName(), owner.resolvableKeys(), iface.getName(), false), path, group);
+                    SelectionBuilder requires = child.requires.fragment(iface.getName());
+                    requires.typename();
+                    addAll(requires, keySelections);
+                    child.body().typename();
+                    producers.add(child);
+                    for (Selection selection : selections) {
+                        switch (selection) {
+                            case Selection.Field f -> planField(group, iface, f, out, path, provided, producers);
+                            case Selection.Fragment f when f.typeCondition() == null || f.typeCondition().equals(iface.getName()) ->
+                                    planAtInterfaceObject(group, iface, f.selections(), out, path, provided, producers);
+                            case Selection.Fragment f -> planFragment(child, iface, f, child.body(), path, null, producers);
+                        }
+                    }
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Where a field can be read through a key: the type itself, or an interface seen as an object elsewhere. */
@@ -278,8 +359,11 @@ public final class QueryPlanner {
 
         FetchGroup entityGroup(Target target, List<String> path, FetchGroup parent) {
             String key = target.subgraph() + "|" + target.type() + "|" + target.representationTypename() + "|" + path + "|" + parent.id;
-            return entityGroups.computeIfAbsent(key, k ->
-                    newGroup(target.subgraph(), target.type(), path, true, target.representationTypename(), parent));
+            FetchGroup existing = entityGroups.get(key);
+            if (existing != null && !notReusable.contains(existing)) return existing;
+            FetchGroup created = newGroup(target.subgraph(), target.type(), path, true, target.representationTypename(), parent);
+            if (existing == null) entityGroups.put(key, created);
+            return created;
         }
 
         /** Whether the subgraph can return every field of the selections on type (a key it must send). */
