@@ -21,6 +21,7 @@ import java.util.Map;
 public final class RouterServer implements AutoCloseable {
     static final String GRAPHQL_RESPONSE = "application/graphql-response+json";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RouterServer.class);
     private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {};
 
     private final Router router;
@@ -102,6 +103,10 @@ public final class RouterServer implements AutoCloseable {
             respond(ctx, 200, response, false);
         } catch (RequestError e) {
             respond(ctx, e.status(), Map.of("errors", e.errors()), false);
+        } catch (RuntimeException | StackOverflowError e) {
+            LOG.error("request failed inside the router", e);
+            respond(ctx, 500, Map.of("errors", List.of(Map.of("message", "internal router error: " + e,
+                    "extensions", Map.of("code", "INTERNAL_SERVER_ERROR")))), true);
         }
     }
 

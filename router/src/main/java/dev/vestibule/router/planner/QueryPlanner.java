@@ -311,7 +311,7 @@ public final class QueryPlanner {
                     List<Selection> keySelections = normalize(key.fields());
                     if (!canSelect(group.subgraph, iface.getName(), keySelections, provided)) continue;
                     out.typename();
-                    planSelections(group, iface.getName(), keySelections, out, path, provided, new LinkedHashSet<>());
+                    addAll(out, keySelections); // selectable here (checked above); planning them would come back here
                     FetchGroup child = entityGroup(new Target(s.name(), iface.getName(), owner.resolvableKeys(), iface.getName(), false), path, group);
                     SelectionBuilder requires = child.requires.fragment(iface.getName());
                     requires.typename();
