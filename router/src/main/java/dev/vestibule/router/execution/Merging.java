@@ -1,6 +1,7 @@
 package dev.vestibule.router.execution;
 
 import dev.vestibule.router.operation.Selection;
+import dev.vestibule.router.planner.ResponseKeys;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +25,7 @@ final class Merging {
     @SuppressWarnings("unchecked")
     void merge(Map<String, Object> target, Map<?, ?> source) {
         for (Map.Entry<?, ?> entry : source.entrySet()) {
-            String key = String.valueOf(entry.getKey());
+            String key = ResponseKeys.unalias(String.valueOf(entry.getKey()));
             Object incoming = entry.getValue();
             Object existing = target.get(key);
             if (key.equals("__typename") && existing != null && (incoming == null || isAbstract.test(String.valueOf(incoming)))) continue;
@@ -62,7 +63,7 @@ final class Merging {
     private static Object copy(Object value) {
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> out = new LinkedHashMap<>();
-            map.forEach((k, v) -> out.put(String.valueOf(k), copy(v)));
+            map.forEach((k, v) -> out.put(ResponseKeys.unalias(String.valueOf(k)), copy(v)));
             return out;
         }
         if (value instanceof List<?> list) {

@@ -100,14 +100,46 @@ public final class QueryPlanner {
             if (candidates.isEmpty()) {
                 throw new PlanningException("no subgraph resolves " + rootType.getName() + "." + field.name());
             }
-            FetchGroup group = rootGroup(rootType.getName(), candidates, field);
             GraphQLFieldDefinition definition = rootType.getFieldDefinition(field.name());
+            if (!mutation && candidates.size() > 1 && !field.isLeaf() && splitSharedRootField(rootType, field, definition, candidates)) {
+                return;
+            }
+            FetchGroup group = rootGroup(rootType.getName(), candidates, field);
             SelectionBuilder node = group.body().field(field.responseKey(), field.name(), field.arguments(), field.directives());
             if (!field.isLeaf()) {
                 FieldInSubgraph inSubgraph = supergraph.subgraph(group.subgraph).field(rootType.getName(), field.name()).orElseThrow();
                 planSelections(group, typeName(definition.getType()), field.selections(), node,
                         childPath(List.of(), field, definition.getType()), provides(inSubgraph), new LinkedHashSet<>());
             }
+        }
+
+        /**
+         * A root field several subgraphs resolve, returning a type that is an entity in none of them, cannot be
+         * completed through keys: each subgraph is asked for the root field with the part of the selection it
+         * resolves, in parallel, and the answers merge. Returns false when one subgraph can take it all.
+         */
+        boolean splitSharedRootField(GraphQLObjectType rootType, Selection.Field field, GraphQLFieldDefinition definition,
+                                     List<String> candidates) {
+            String type = typeName(definition.getType());
+            if (candidates.stream().anyMatch(c -> isEntityIn(c, type))) return false;
+            FetchGroup primary = rootGroup(rootType.getName(), candidates, field);
+            if (canSelect(primary.subgraph, type, field.selections(), null)) return false;
+            Map<String, List<Selection>> parts = new java.util.LinkedHashMap<>();
+            for (Selection child : field.selections()) {
+                String owner = primary.subgraph;
+                if (child instanceof Selection.Field f && !canSelect(owner, type, List.of(f), null)) {
+                    owner = candidates.stream().filter(c -> canSelect(c, type, List.of(f), null)).findFirst().orElse(owner);
+                }
+                parts.computeIfAbsent(owner, k -> new ArrayList<>()).add(child);
+            }
+            for (Map.Entry<String, List<Selection>> part : parts.entrySet()) {
+                FetchGroup group = part.getKey().equals(primary.subgraph) ? primary : rootGroup(rootType.getName(), List.of(part.getKey()), field);
+                SelectionBuilder node = group.body().field(field.responseKey(), field.name(), field.arguments(), field.directives());
+                FieldInSubgraph inSubgraph = supergraph.subgraph(group.subgraph).field(rootType.getName(), field.name()).orElseThrow();
+                planSelections(group, type, part.getValue(), node, childPath(List.of(), field, definition.getType()),
+                        provides(inSubgraph), new LinkedHashSet<>());
+            }
+            return true;
         }
 
         /**
@@ -201,7 +233,11 @@ public final class QueryPlanner {
             boolean local = providedField != null
                     || here.map(f -> f.resolvable() && f.requires() == null).orElse(false);
             if (local) {
-                SelectionBuilder node = out.field(field.responseKey(), field.name(), field.arguments(), field.directives());
+                // Where the subgraph's type for the field differs from the supergraph's (join__field type:), the
+                // same response key could meet a different type in a sibling fragment: ask under an internal alias.
+                boolean retyped = here.map(f -> !f.type().equals(GraphQLTypeUtil.simplePrint(definition.getType()))).orElse(false);
+                String key = retyped ? ResponseKeys.alias(field.responseKey()) : field.responseKey();
+                SelectionBuilder node = out.field(key, field.name(), field.arguments(), field.directives());
                 producers.add(group);
                 if (!field.isLeaf()) {
                     List<Selection> childProvided = providedField != null && !providedField.isEmpty() ? providedField
