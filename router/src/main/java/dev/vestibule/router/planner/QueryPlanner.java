@@ -85,6 +85,8 @@ public final class QueryPlanner {
         final Map<String, FetchGroup> entityGroups = new HashMap<>();
         /** Groups that must not take more work while their own @requires are planned (that would be a cycle). */
         final Set<FetchGroup> notReusable = new LinkedHashSet<>();
+        /** The fields walked down to the current position, for reaching a value type through its entity parent. */
+        final java.util.Deque<Frame> frames = new java.util.ArrayDeque<>();
         /** Indirect key lookups under way, so that two keys that need each other end in an error, not a loop. */
         final Set<String> indirectKeys = new LinkedHashSet<>();
         FetchGroup lastRoot;
@@ -211,6 +213,16 @@ public final class QueryPlanner {
             if (condition == null || condition.equals(type.getName())
                     || (type instanceof GraphQLObjectType object && isPossibleType(condition, object.getName()))) {
                 planSelections(group, type.getName(), fragment.selections(), out, path, provided, producers);
+            } else if (isAbstract(type) && schema.getType(condition) instanceof GraphQLNamedType conditionType
+                    && isAbstract(conditionType)) {
+                // Abstract within abstract: subgraphs may disagree on which types implement what, so ask per object
+                // type that both allow (in the supergraph) and that this subgraph has.
+                for (GraphQLObjectType object : possibleObjects(conditionType)) {
+                    if (isPossibleType(type.getName(), object.getName()) && subgraph.hasType(object.getName())) {
+                        planSelections(group, object.getName(), fragment.selections(), out.fragment(object.getName()),
+                                path, provided, producers);
+                    }
+                }
             } else if (subgraph.hasType(condition)) {
                 planSelections(group, condition, fragment.selections(), out.fragment(condition), path,
                         provided, producers);
@@ -242,8 +254,13 @@ public final class QueryPlanner {
                 if (!field.isLeaf()) {
                     List<Selection> childProvided = providedField != null && !providedField.isEmpty() ? providedField
                             : here.map(QueryPlanner::provides).orElse(null);
-                    planSelections(group, typeName(definition.getType()), field.selections(), node,
-                            childPath(path, field, definition.getType()), childProvided, producers);
+                    frames.push(new Frame(group, type.getName(), out, path, provided, field));
+                    try {
+                        planSelections(group, typeName(definition.getType()), field.selections(), node,
+                                childPath(path, field, definition.getType()), childProvided, producers);
+                    } finally {
+                        frames.pop();
+                    }
                 }
                 return;
             }
@@ -299,8 +316,65 @@ public final class QueryPlanner {
                     indirectKeys.remove(attempt);
                 }
             }
+            if (jumpFromEntityParent(group, type, field, definition, producers)) return;
             throw new PlanningException("cannot plan " + type.getName() + "." + field.name() + " from subgraph "
                     + group.subgraph + ": no subgraph that resolves it has a key that " + group.subgraph + " can provide");
+        }
+
+        /**
+         * A field of a value type (no key) that another subgraph resolves: go back up to the nearest entity in this
+         * fetch and ask the other subgraph for the whole chain of fields from that entity down to the field.
+         */
+        boolean jumpFromEntityParent(FetchGroup group, GraphQLNamedType type, Selection.Field field,
+                                     GraphQLFieldDefinition definition, Set<FetchGroup> producers) {
+            List<Frame> chain = new ArrayList<>();
+            for (Frame frame : frames) {
+                if (frame.group() != group) return false;
+                chain.add(0, frame);
+                if (!isEntityIn(group.subgraph, frame.typeName())) continue;
+                GraphQLNamedType anchor = (GraphQLNamedType) schema.getType(frame.typeName());
+                for (Target target : targets(anchor, chain.get(0).via().name())) {
+                    if (!resolvesChain(target.subgraph(), chain, type.getName(), field.name())) continue;
+                    for (Key key : target.keys()) {
+                        List<Selection> keySelections = normalize(key.fields());
+                        if (!canSelect(group.subgraph, anchor.getName(), keySelections, frame.provided())) continue;
+                        frame.out().typename();
+                        addAll(frame.out(), keySelections);
+                        FetchGroup child = entityGroup(target, frame.path(), group);
+                        SelectionBuilder requires = child.requires.fragment(anchor.getName());
+                        requires.typename();
+                        addAll(requires, keySelections);
+                        SelectionBuilder cursor = child.body();
+                        List<String> path = frame.path();
+                        for (Frame step : chain) {
+                            Selection.Field via = step.via();
+                            cursor = cursor.field(via.responseKey(), via.name(), via.arguments(), via.directives());
+                            cursor.typename();
+                            GraphQLFieldDefinition viaDefinition = ((GraphQLFieldsContainer) schema.getType(step.typeName()))
+                                    .getFieldDefinition(via.name());
+                            path = childPath(path, via, viaDefinition.getType());
+                        }
+                        SelectionBuilder node = cursor.field(field.responseKey(), field.name(), field.arguments(), field.directives());
+                        producers.add(child);
+                        if (!field.isLeaf()) {
+                            planSelections(child, typeName(definition.getType()), field.selections(), node,
+                                    childPath(path, field, definition.getType()), null, producers);
+                        }
+                        return true;
+                    }
+                }
+                return false;
+            }
+            return false;
+        }
+
+        /** Whether a subgraph resolves every field of the chain and then typeName.fieldName. */
+        boolean resolvesChain(String subgraphName, List<Frame> chain, String typeName, String fieldName) {
+            SubgraphSchema subgraph = supergraph.subgraph(subgraphName);
+            for (Frame step : chain) {
+                if (!subgraph.resolves(step.typeName(), step.via().name())) return false;
+            }
+            return subgraph.resolves(typeName, fieldName);
         }
 
         /** The entity fetch that reads the field through the key, after the groups that bring the key and @requires. */
@@ -431,6 +505,10 @@ public final class QueryPlanner {
         }
     }
 
+    /** A position on the way down: the type and builder where {@code via} was selected. */
+    private record Frame(FetchGroup group, String typeName, SelectionBuilder out, List<String> path,
+                         List<Selection> provided, Selection.Field via) {}
+
     /** A subgraph that can resolve a field through one of its keys on {@code type} (its own name for the type). */
     private record Target(String subgraph, String type, List<Key> keys, String representationTypename, boolean hasRequires) {}
 
@@ -441,6 +519,15 @@ public final class QueryPlanner {
             case GraphQLInterfaceType i -> schema.getImplementations(i).stream().anyMatch(o -> o.getName().equals(objectType));
             case GraphQLUnionType u -> u.getTypes().stream().anyMatch(t -> t.getName().equals(objectType));
             case null, default -> false;
+        };
+    }
+
+    /** The object types of an interface or union, as a list the planner can walk. */
+    private List<GraphQLObjectType> possibleObjects(GraphQLNamedType type) {
+        return switch (type) {
+            case GraphQLInterfaceType i -> schema.getImplementations(i);
+            case GraphQLUnionType u -> u.getTypes().stream().map(t -> (GraphQLObjectType) t).toList();
+            default -> List.of();
         };
     }
 
