@@ -12,27 +12,28 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Query-plan snapshots, one file per feature under src/test/resources/plans: a comment, the operation, and the
- * expected plan for the sample supergraph. Run with -Dplans.update=true to rewrite the expected plans (then read
- * the diff: it is the specification).
+ * Query-plan snapshots, one file per feature under src/test/resources/plans: a comment, optionally
+ * {@code --- supergraph NAME} (a file under src/test/resources/supergraphs, composed from small subgraphs written
+ * for the case; the sample graph's supergraph otherwise), the operation, and the expected plan. Run with
+ * -Dplans.update=true to rewrite the expected plans (then read the diff: it is the specification).
  */
 class PlanSnapshotTest {
     private static final Path PLANS = Path.of("src", "test", "resources", "plans");
-    private static Router router;
+    private static final Map<String, Router> ROUTERS = new java.util.HashMap<>();
 
-    @BeforeAll
-    static void load() {
-        router = new Router(TestSupergraphs.sample(), RouterSettings.DEFAULTS);
+    private static Router router(String supergraph) {
+        return ROUTERS.computeIfAbsent(supergraph, name -> new Router(name.equals("sample") ? TestSupergraphs.sample()
+                : dev.vestibule.router.supergraph.SupergraphLoader.load(TestSupergraphs.read(
+                        Path.of("src", "test", "resources", "supergraphs", name + ".graphql"))), RouterSettings.DEFAULTS));
     }
 
     @AfterAll
     static void close() {
-        router.close();
+        ROUTERS.values().forEach(Router::close);
     }
 
     static Stream<String> plans() throws IOException {
@@ -46,11 +47,14 @@ class PlanSnapshotTest {
     void planMatchesSnapshot(String file) throws IOException {
         Path path = PLANS.resolve(file);
         String text = Files.readString(path);
+        int supergraphAt = text.indexOf("--- supergraph ");
+        String supergraph = supergraphAt < 0 ? "sample"
+                : text.substring(supergraphAt + "--- supergraph ".length(), text.indexOf('\n', supergraphAt)).strip();
         int operationAt = text.indexOf("--- operation\n");
         int planAt = text.indexOf("--- plan\n");
         String operation = text.substring(operationAt + "--- operation\n".length(), planAt).strip();
         String expected = text.substring(planAt + "--- plan\n".length()).strip();
-        String actual = router.prepare(new GraphQLRequest(operation, null, Map.of(), Map.of())).plan().toString();
+        String actual = router(supergraph).prepare(new GraphQLRequest(operation, null, Map.of(), Map.of())).plan().toString();
         if (Boolean.getBoolean("plans.update")) {
             Files.writeString(path, text.substring(0, planAt + "--- plan\n".length()) + actual + "\n");
             return;

@@ -1,0 +1,46 @@
+package dev.vestibule.router.execution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MergingTest {
+    private static final java.util.function.Predicate<String> ABSTRACT = name -> name.equals("Account");
+
+    @Test
+    void internalAliasesBecomeTheClientsKeysAgain() {
+        Map<String, Object> data = new LinkedHashMap<>();
+        Merging.merge(data, Map.of("items", List.of(Map.of("__typename", "Book", "__vestibule_id", "b1"))), ABSTRACT);
+        assertThat(data).isEqualTo(Map.of("items", List.of(Map.of("__typename", "Book", "id", "b1"))));
+    }
+
+    @Test
+    void aConcreteTypenameWinsOverTheInterfaceName() {
+        Map<String, Object> object = new LinkedHashMap<>(Map.of("__typename", "Account", "id", "1"));
+        Merging.merge(object, Map.of("__typename", "User", "name", "Ada"), ABSTRACT);
+        assertThat(object).containsEntry("__typename", "User").containsEntry("name", "Ada");
+        Merging.merge(object, Map.of("__typename", "Account", "lastSeen", "today"), ABSTRACT);
+        assertThat(object).containsEntry("__typename", "User").containsEntry("lastSeen", "today");
+    }
+
+    @Test
+    void listsMergeElementByElement() {
+        Map<String, Object> data = new LinkedHashMap<>();
+        Merging.merge(data, Map.of("xs", List.of(Map.of("a", 1), Map.of("a", 2))), ABSTRACT);
+        Merging.merge(data, Map.of("xs", List.of(Map.of("b", 1), Map.of("b", 2))), ABSTRACT);
+        assertThat(data.get("xs")).isEqualTo(List.of(Map.of("a", 1, "b", 1), Map.of("a", 2, "b", 2)));
+    }
+
+    @Test
+    void projectionRefusesNullKeys() {
+        var selections = List.<dev.vestibule.router.operation.Selection>of(
+                new dev.vestibule.router.operation.Selection.Field("id", "id", List.of(), List.of(), List.of()));
+        Map<String, Object> withNull = new LinkedHashMap<>();
+        withNull.put("id", null);
+        assertThat(Merging.project(withNull, selections, new LinkedHashMap<>())).isFalse();
+        assertThat(Merging.project(new LinkedHashMap<>(Map.of("id", "7")), selections, new LinkedHashMap<>())).isTrue();
+    }
+}
