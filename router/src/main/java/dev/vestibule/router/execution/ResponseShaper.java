@@ -44,7 +44,7 @@ public final class ResponseShaper {
         return (Map<String, Object>) value;
     }
 
-    private Object shapeObject(Map<String, Object> object, GraphQLObjectType type, List<Selection> selections,
+    private Object shapeObject(Map<String, Object> object, GraphQLFieldsContainer type, List<Selection> selections,
                                List<Object> path, List<Map<String, Object>> errors) {
         Map<String, List<Selection.Field>> fields = new LinkedHashMap<>();
         collect(type, selections, fields);
@@ -73,7 +73,7 @@ public final class ResponseShaper {
     }
 
     /** Fields by response key, in query order, through the fragments that apply to the object's type. */
-    private void collect(GraphQLObjectType type, List<Selection> selections, Map<String, List<Selection.Field>> into) {
+    private void collect(GraphQLFieldsContainer type, List<Selection> selections, Map<String, List<Selection.Field>> into) {
         for (Selection selection : selections) {
             switch (selection) {
                 case Selection.Field f -> into.computeIfAbsent(f.responseKey(), k -> new ArrayList<>()).add(f);
@@ -84,7 +84,9 @@ public final class ResponseShaper {
         }
     }
 
-    private boolean applies(String condition, GraphQLObjectType type) {
+    private boolean applies(String condition, GraphQLFieldsContainer container) {
+        if (condition.equals(container.getName())) return true;
+        if (!(container instanceof GraphQLObjectType type)) return false;
         GraphQLType conditionType = apiSchema.getType(condition);
         return switch (conditionType) {
             case GraphQLObjectType o -> o.getName().equals(type.getName());
@@ -129,7 +131,9 @@ public final class ResponseShaper {
         }
         if (type instanceof GraphQLFieldsContainer container) {
             if (!(value instanceof Map<?, ?> map)) return invalid(path, errors, "an object");
-            GraphQLObjectType runtime = runtimeType(container, (Map<String, Object>) map);
+            GraphQLFieldsContainer runtime = runtimeType(container, (Map<String, Object>) map);
+            // Only an @interfaceObject answered and nothing needed the concrete type: shape by the interface.
+            if (runtime == null && container.getName().equals(((Map<?, ?>) map).get("__typename"))) runtime = container;
             if (runtime == null) return null; // a type the API schema hides: as if absent
             Object shaped = shapeObject((Map<String, Object>) map, runtime, selections, path, errors);
             return shaped == PROPAGATE ? null : shaped;

@@ -218,12 +218,13 @@ public final class QueryPlanner {
                 // Abstract within abstract: subgraphs may disagree on which types implement what, so ask per object
                 // type that both allow (in the supergraph) and that this subgraph has.
                 for (GraphQLObjectType object : possibleObjects(conditionType)) {
-                    if (isPossibleType(type.getName(), object.getName()) && subgraph.hasType(object.getName())) {
+                    if (isPossibleType(type.getName(), object.getName()) && possibleIn(subgraph, type, object.getName())) {
                         planSelections(group, object.getName(), fragment.selections(), out.fragment(object.getName()),
                                 path, provided, producers);
                     }
                 }
-            } else if (subgraph.hasType(condition)) {
+            } else if (schema.getType(condition) instanceof GraphQLObjectType && isAbstract(type)
+                    ? possibleIn(subgraph, type, condition) : subgraph.hasType(condition)) {
                 planSelections(group, condition, fragment.selections(), out.fragment(condition), path,
                         provided, producers);
             }
@@ -414,6 +415,7 @@ public final class QueryPlanner {
          */
         boolean planAtInterfaceObject(FetchGroup group, GraphQLInterfaceType iface, List<Selection> selections,
                                       SelectionBuilder out, List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
+            if (!needsConcreteType(iface.getName(), selections)) return false; // the interface's fields are enough
             for (var s : supergraph.subgraphs()) {
                 TypeInSubgraph owner = supergraph.subgraph(s.name()).type(iface.getName()).orElse(null);
                 if (owner == null || owner.interfaceObject() || owner.resolvableKeys().isEmpty()) continue;
@@ -440,6 +442,31 @@ public final class QueryPlanner {
                 }
             }
             return false;
+        }
+
+        /** Whether the selections ask for __typename or for fragments on other types than the interface itself. */
+        boolean needsConcreteType(String iface, List<Selection> selections) {
+            for (Selection selection : selections) {
+                switch (selection) {
+                    case Selection.Field f -> { if (f.isTypename()) return true; }
+                    case Selection.Fragment f -> {
+                        if (f.typeCondition() != null && !f.typeCondition().equals(iface)) return true;
+                        if (needsConcreteType(iface, f.selections())) return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        /** Whether the subgraph can return objects of type objectType where parentType (abstract) is expected. */
+        boolean possibleIn(SubgraphSchema subgraph, GraphQLNamedType parentType, String objectType) {
+            TypeInSubgraph object = subgraph.type(objectType).orElse(null);
+            if (object == null) return false;
+            return switch (parentType) {
+                case GraphQLUnionType u -> subgraph.type(u.getName()).map(t -> t.unionMembers().contains(objectType)).orElse(false);
+                case GraphQLInterfaceType i -> object.interfaces().contains(i.getName()) || isInterfaceObjectIn(subgraph.subgraph().name(), i.getName());
+                default -> true;
+            };
         }
 
         /** Where a field can be read through a key: the type itself, or an interface seen as an object elsewhere. */
