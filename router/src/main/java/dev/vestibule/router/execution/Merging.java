@@ -78,7 +78,8 @@ final class Merging {
      * Copies the selected fields of object into out (nested objects and lists too). Returns false when a selected
      * field is missing or null: such a representation would carry a null key.
      */
-    static boolean project(Map<String, Object> object, List<Selection> selections, Map<String, Object> out) {
+    static boolean project(Map<String, Object> object, List<Selection> selections, Map<String, Object> out,
+                           java.util.function.BiPredicate<String, String> conditionMatches) {
         for (Selection selection : selections) {
             switch (selection) {
                 case Selection.Field f -> {
@@ -87,15 +88,15 @@ final class Merging {
                     if (f.isLeaf()) {
                         out.put(f.responseKey(), value);
                     } else {
-                        Object projected = projectValue(value, f.selections());
+                        Object projected = projectValue(value, f.selections(), conditionMatches);
                         if (projected == null) return false;
                         out.put(f.responseKey(), projected);
                     }
                 }
                 case Selection.Fragment f -> {
                     Object typename = object.get("__typename");
-                    if (f.typeCondition() == null || f.typeCondition().equals(typename)) {
-                        if (!project(object, f.selections(), out)) return false;
+                    if (f.typeCondition() == null || (typename instanceof String t && conditionMatches.test(f.typeCondition(), t))) {
+                        if (!project(object, f.selections(), out, conditionMatches)) return false;
                     }
                 }
             }
@@ -104,15 +105,16 @@ final class Merging {
     }
 
     @SuppressWarnings("unchecked")
-    private static Object projectValue(Object value, List<Selection> selections) {
+    private static Object projectValue(Object value, List<Selection> selections,
+                                       java.util.function.BiPredicate<String, String> conditionMatches) {
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> out = new LinkedHashMap<>();
-            return project((Map<String, Object>) map, selections, out) ? out : null;
+            return project((Map<String, Object>) map, selections, out, conditionMatches) ? out : null;
         }
         if (value instanceof List<?> list) {
             List<Object> out = new ArrayList<>();
             for (Object item : list) {
-                Object projected = projectValue(item, selections);
+                Object projected = projectValue(item, selections, conditionMatches);
                 if (projected == null) return null;
                 out.add(projected);
             }

@@ -147,7 +147,7 @@ public final class PlanExecutor {
         boolean matched = false;
         for (Selection selection : fetch.requires()) {
             if (selection instanceof Selection.Fragment fragment && matches(fragment.typeCondition(), type)) {
-                if (!Merging.project(object, fragment.selections(), representation)) return null;
+                if (!Merging.project(object, fragment.selections(), representation, this::matches)) return null;
                 matched = true;
             }
         }

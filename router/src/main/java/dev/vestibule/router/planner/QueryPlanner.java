@@ -210,21 +210,23 @@ public final class QueryPlanner {
                           List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
             String condition = fragment.typeCondition();
             SubgraphSchema subgraph = supergraph.subgraph(group.subgraph);
-            if (condition == null || condition.equals(type.getName())
-                    || (type instanceof GraphQLObjectType object && isPossibleType(condition, object.getName()))) {
+            if (condition == null || condition.equals(type.getName())) {
                 planSelections(group, type.getName(), fragment.selections(), out, path, provided, producers);
-            } else if (isAbstract(type) && schema.getType(condition) instanceof GraphQLNamedType conditionType
-                    && isAbstract(conditionType)) {
+            } else if (type instanceof GraphQLObjectType object) {
+                // On an object the condition either always holds or never does.
+                if (isPossibleType(condition, object.getName())) {
+                    planSelections(group, type.getName(), fragment.selections(), out, path, provided, producers);
+                }
+            } else if (schema.getType(condition) instanceof GraphQLNamedType conditionType && isAbstract(conditionType)) {
                 // Abstract within abstract: subgraphs may disagree on which types implement what, so ask per object
-                // type that both allow (in the supergraph) and that this subgraph has.
+                // type that both allow (in the supergraph) and that this subgraph can return here.
                 for (GraphQLObjectType object : possibleObjects(conditionType)) {
                     if (isPossibleType(type.getName(), object.getName()) && possibleIn(subgraph, type, object.getName())) {
                         planSelections(group, object.getName(), fragment.selections(), out.fragment(object.getName()),
                                 path, provided, producers);
                     }
                 }
-            } else if (schema.getType(condition) instanceof GraphQLObjectType && isAbstract(type)
-                    ? possibleIn(subgraph, type, condition) : subgraph.hasType(condition)) {
+            } else if (possibleIn(subgraph, type, condition)) {
                 planSelections(group, condition, fragment.selections(), out.fragment(condition), path,
                         provided, producers);
             }

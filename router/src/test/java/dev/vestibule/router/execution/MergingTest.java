@@ -40,7 +40,7 @@ class MergingTest {
                 new dev.vestibule.router.operation.Selection.Field("id", "id", List.of(), List.of(), List.of()));
         Map<String, Object> withNull = new LinkedHashMap<>();
         withNull.put("id", null);
-        assertThat(Merging.project(withNull, selections, new LinkedHashMap<>())).isFalse();
-        assertThat(Merging.project(new LinkedHashMap<>(Map.of("id", "7")), selections, new LinkedHashMap<>())).isTrue();
+        assertThat(Merging.project(withNull, selections, new LinkedHashMap<>(), String::equals)).isFalse();
+        assertThat(Merging.project(new LinkedHashMap<>(Map.of("id", "7")), selections, new LinkedHashMap<>(), String::equals)).isTrue();
     }
 }
