@@ -257,9 +257,13 @@ public final class QueryPlanner {
                 if (!field.isLeaf()) {
                     List<Selection> childProvided = providedField != null && !providedField.isEmpty() ? providedField
                             : here.map(QueryPlanner::provides).orElse(null);
+                    // The subgraph's own type for the field may be narrower (join__field type: "Book" where the
+                    // supergraph has a union): its selections must be valid there.
+                    String childType = here.map(f -> f.type().replaceAll("[\\[\\]!]", ""))
+                            .filter(name -> schema.getType(name) != null).orElse(typeName(definition.getType()));
                     frames.push(new Frame(group, type.getName(), out, path, provided, field));
                     try {
-                        planSelections(group, typeName(definition.getType()), field.selections(), node,
+                        planSelections(group, childType, field.selections(), node,
                                 childPath(path, field, definition.getType()), childProvided, producers);
                     } finally {
                         frames.pop();
