@@ -79,11 +79,17 @@ public final class Router implements AutoCloseable {
      * @throws RequestError when the request is rejected before execution
      */
     public Map<String, Object> execute(GraphQLRequest request, Map<String, String> subgraphHeaders) {
+        return execute(request, subgraphHeaders, false);
+    }
+
+    /** As {@link #execute(GraphQLRequest, Map)}; with {@code exposePlan} (development mode) the plan goes in extensions. */
+    public Map<String, Object> execute(GraphQLRequest request, Map<String, String> subgraphHeaders, boolean exposePlan) {
+        long deadline = System.nanoTime() + settings.requestTimeout().toNanos();
         Prepared prepared = prepare(request);
         ExecutionState state = new ExecutionState();
         List<Map<String, Object>> errors = new ArrayList<>();
         Map<String, Object> introspected = introspect(prepared, request, errors);
-        executor.execute(prepared.plan(), prepared.operation().variables(), subgraphHeaders, state);
+        executor.execute(prepared.plan(), prepared.operation().variables(), subgraphHeaders, state, deadline);
         Map<String, Object> data = state.snapshot();
         data.putAll(introspected);
         errors.addAll(state.errors());
@@ -91,6 +97,7 @@ public final class Router implements AutoCloseable {
         Map<String, Object> response = new LinkedHashMap<>();
         if (!errors.isEmpty()) response.put("errors", errors);
         response.put("data", shaped);
+        if (exposePlan) response.put("extensions", Map.of("queryPlan", prepared.plan().toString()));
         return response;
     }
 

@@ -81,10 +81,11 @@ final class FederatedGraph implements AutoCloseable {
         return postRaw(JSON.writeValueAsString(body), accept);
     }
 
-    HttpResponse<String> postRaw(String body, String accept) throws IOException, InterruptedException {
+    HttpResponse<String> postRaw(String body, String accept, String... headers) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url())).timeout(Duration.ofSeconds(60))
                 .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         if (accept != null) request.header("accept", accept);
+        if (headers.length > 0) request.headers(headers);
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 

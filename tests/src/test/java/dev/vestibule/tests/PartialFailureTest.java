@@ -123,6 +123,24 @@ class PartialFailureTest {
     }
 
     @Test
+    void theRequestDeadlineEndsFetchesThatOutliveIt() throws Exception {
+        RouterSettings settings = RouterSettings.DEFAULTS.withSubgraphTimeout(Duration.ofSeconds(30))
+                .withRequestTimeout(Duration.ofSeconds(1));
+        try (FederatedGraph own = new FederatedGraph(settings)) {
+            own.subgraph("reviews").setFaults(FaultSettings.NONE.withHangRate(1));
+            long start = System.nanoTime();
+            HttpResponse<String> response = own.post("{ topProducts(first: 1) { name averageRating } }", null, Map.of(), null);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            JsonNode answer = FederatedGraph.JSON.readTree(response.body());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(answer.at("/data/topProducts/0/name").isTextual()).isTrue();
+            assertThat(answer.at("/data/topProducts/0/averageRating").isNull()).isTrue();
+            assertThat(answer.at("/errors/0/extensions/serviceName").asText()).isEqualTo("reviews");
+            assertThat(took).isLessThan(Duration.ofSeconds(15)); // the subgraph timeout (30 s) never came into play
+        }
+    }
+
+    @Test
     void aStoppedSubgraph() throws Exception {
         try (FederatedGraph own = new FederatedGraph(RouterSettings.DEFAULTS.withSubgraphTimeout(SUBGRAPH_TIMEOUT))) {
             own.subgraph("accounts").close();

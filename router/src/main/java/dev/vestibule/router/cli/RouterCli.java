@@ -33,7 +33,8 @@ public final class RouterCli {
     record CommandRow(String name, String summary, Command command) {}
 
     static final List<CommandRow> COMMANDS = List.of(
-            new CommandRow("serve", "serve --supergraph FILE [--port N] [--host H]: serve GraphQL on /graphql", RouterCli::serve),
+            new CommandRow("serve", "serve --supergraph FILE [--port N] [--host H] [--dev true]: serve GraphQL on /graphql"
+                    + " (--dev: the header x-vestibule-query-plan: true returns the plan in extensions)", RouterCli::serve),
             new CommandRow("plan", "plan --supergraph FILE --query FILE [--operation-name NAME]: print the query plan", RouterCli::plan));
 
     private RouterCli() {}
@@ -76,11 +77,11 @@ public final class RouterCli {
     }
 
     private static int serve(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        Map<String, String> options = options(args, List.of("--supergraph", "--port", "--host"));
+        Map<String, String> options = options(args, List.of("--supergraph", "--port", "--host", "--dev"));
         Supergraph supergraph = loadSupergraph(required(options, "--supergraph"));
         int port = intOption(options, "--port", 4000);
         String host = options.getOrDefault("--host", "127.0.0.1");
-        RouterSettings settings = RouterSettings.DEFAULTS;
+        RouterSettings settings = RouterSettings.DEFAULTS.withDevMode(Boolean.parseBoolean(options.getOrDefault("--dev", "false")));
         Router router = new Router(supergraph, settings);
         RouterServer server = RouterServer.start(router, settings, host, port);
         out.println("vestibule router listening on http://" + host + ":" + server.port() + "/graphql ("

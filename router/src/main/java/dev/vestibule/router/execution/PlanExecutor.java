@@ -41,27 +41,31 @@ public final class PlanExecutor {
     }
 
     /** Fetches everything the plan asks for into {@code state}. */
-    public void execute(QueryPlan plan, Map<String, Object> variables, Map<String, String> headers, ExecutionState state) {
-        if (plan.root() != null) run(plan.root(), variables, headers, state);
+    public void execute(QueryPlan plan, Map<String, Object> variables, Map<String, String> headers, ExecutionState state,
+                        long deadlineNanos) {
+        if (plan.root() != null) run(plan.root(), new Request(variables, headers, deadlineNanos), state);
     }
 
-    private void run(PlanNode node, Map<String, Object> variables, Map<String, String> headers, ExecutionState state) {
+    /** What every fetch of one request shares. */
+    private record Request(Map<String, Object> variables, Map<String, String> headers, long deadlineNanos) {}
+
+    private void run(PlanNode node, Request request, ExecutionState state) {
         switch (node) {
-            case PlanNode.Sequence s -> s.nodes().forEach(n -> run(n, variables, headers, state));
+            case PlanNode.Sequence s -> s.nodes().forEach(n -> run(n, request, state));
             case PlanNode.Parallel p -> CompletableFuture.allOf(p.nodes().stream()
-                    .map(n -> CompletableFuture.runAsync(() -> run(n, variables, headers, state), executor))
+                    .map(n -> CompletableFuture.runAsync(() -> run(n, request, state), executor))
                     .toArray(CompletableFuture[]::new)).join();
-            case PlanNode.Fetch f -> rootFetch(f, variables, headers, state);
-            case PlanNode.Flatten f -> entityFetch(f, variables, headers, state);
+            case PlanNode.Fetch f -> rootFetch(f, request.variables(), request.headers(), request.deadlineNanos(), state);
+            case PlanNode.Flatten f -> entityFetch(f, request.variables(), request.headers(), request.deadlineNanos(), state);
         }
     }
 
     private void rootFetch(PlanNode.Fetch fetch, Map<String, Object> variables, Map<String, String> headers,
-                           ExecutionState state) {
+                           long deadlineNanos, ExecutionState state) {
         Map<String, Object> response;
         try {
             response = client.post(url(fetch.subgraph()), fetch.operation(), fetch.operationName(),
-                    usedVariables(fetch, variables), headers);
+                    usedVariables(fetch, variables), headers, deadlineNanos);
         } catch (SubgraphFailure failure) {
             for (String key : fetch.topLevelKeys()) {
                 state.addError(failureError(fetch.subgraph(), failure, List.of(key)));
@@ -81,7 +85,7 @@ public final class PlanExecutor {
     }
 
     private void entityFetch(PlanNode.Flatten flatten, Map<String, Object> variables, Map<String, String> headers,
-                             ExecutionState state) {
+                             long deadlineNanos, ExecutionState state) {
         PlanNode.Fetch fetch = flatten.fetch();
         List<Map<String, Object>> representations = new ArrayList<>();
         List<List<Positioned>> targets = new ArrayList<>();
@@ -105,7 +109,7 @@ public final class PlanExecutor {
         vars.put("representations", representations);
         Map<String, Object> response;
         try {
-            response = client.post(url(fetch.subgraph()), fetch.operation(), fetch.operationName(), vars, headers);
+            response = client.post(url(fetch.subgraph()), fetch.operation(), fetch.operationName(), vars, headers, deadlineNanos);
         } catch (SubgraphFailure failure) {
             List<Object> first = targets.get(0).get(0).path();
             for (String key : fetch.topLevelKeys()) state.addError(failureError(fetch.subgraph(), failure, append(first, key)));

@@ -20,6 +20,8 @@ import java.util.Map;
  */
 public final class RouterServer implements AutoCloseable {
     static final String GRAPHQL_RESPONSE = "application/graphql-response+json";
+    /** In development mode, this request header set to true puts the query plan in the response's extensions. */
+    public static final String PLAN_HEADER = "x-vestibule-query-plan";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RouterServer.class);
     private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {};
@@ -99,7 +101,8 @@ public final class RouterServer implements AutoCloseable {
 
     private void run(Context ctx, GraphQLRequest request) throws IOException {
         try {
-            Map<String, Object> response = router.execute(request, forwardedHeaders(ctx));
+            boolean exposePlan = settings.devMode() && "true".equalsIgnoreCase(ctx.header(PLAN_HEADER));
+            Map<String, Object> response = router.execute(request, forwardedHeaders(ctx), exposePlan);
             respond(ctx, 200, response, false);
         } catch (RequestError e) {
             respond(ctx, e.status(), Map.of("errors", e.errors()), false);

@@ -45,7 +45,9 @@ public final class SubgraphClient implements AutoCloseable {
 
     /** POSTs {"query", "operationName", "variables"} and returns the response's JSON object. */
     public Map<String, Object> post(String url, String query, String operationName, Map<String, Object> variables,
-                                    Map<String, String> headers) throws SubgraphFailure {
+                                    Map<String, String> headers, long deadlineNanos) throws SubgraphFailure {
+        long remaining = deadlineNanos - System.nanoTime();
+        if (remaining <= 0) throw new SubgraphFailure("REQUEST_TIMEOUT", "the request's deadline passed before " + url + " was asked", null);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("query", query);
         if (operationName != null) body.put("operationName", operationName);
@@ -59,7 +61,10 @@ public final class SubgraphClient implements AutoCloseable {
         Request.Builder request = new Request.Builder().url(url).post(RequestBody.create(bytes, JSON_TYPE))
                 .header("accept", "application/graphql-response+json, application/json");
         headers.forEach(request::header);
-        try (Response response = http.newCall(request.build()).execute()) {
+        okhttp3.Call call = http.newCall(request.build());
+        call.timeout().timeout(Math.min(remaining, call.timeout().timeoutNanos() == 0 ? remaining : call.timeout().timeoutNanos()),
+                TimeUnit.NANOSECONDS);
+        try (Response response = call.execute()) {
             ResponseBody responseBody = response.body();
             byte[] payload = responseBody.bytes();
             if (!response.isSuccessful()) {
