@@ -35,7 +35,7 @@ public final class RouterCli {
     static final List<CommandRow> COMMANDS = List.of(
             new CommandRow("serve", "serve --supergraph FILE [--port N] [--host H] [--dev true]: serve GraphQL on /graphql"
                     + " (--dev: the header x-vestibule-query-plan: true returns the plan in extensions)", RouterCli::serve),
-            new CommandRow("plan", "plan --supergraph FILE --query FILE [--operation-name NAME]: print the query plan", RouterCli::plan));
+            new CommandRow("plan", "plan --supergraph FILE --query FILE [--operation-name NAME] [--json]: print the query plan", RouterCli::plan));
 
     private RouterCli() {}
 
@@ -97,13 +97,16 @@ public final class RouterCli {
         return 0;
     }
 
-    private static int plan(List<String> args, PrintStream out, PrintStream err) throws Exception {
+    private static int plan(List<String> arguments, PrintStream out, PrintStream err) throws Exception {
+        List<String> args = new ArrayList<>(arguments);
+        boolean json = args.remove("--json");
         Map<String, String> options = options(args, List.of("--supergraph", "--query", "--operation-name"));
         Supergraph supergraph = loadSupergraph(required(options, "--supergraph"));
         String query = read(required(options, "--query"), "--query");
         try (Router router = new Router(supergraph, RouterSettings.DEFAULTS)) {
             Router.Prepared prepared = router.prepare(new GraphQLRequest(query, options.get("--operation-name"), Map.of(), Map.of()));
-            out.println(prepared.plan());
+            out.println(json ? new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(dev.vestibule.router.planner.PlanJson.of(prepared.plan())) : prepared.plan());
             return 0;
         } catch (RequestError e) {
             err.println("error: " + e.errors());

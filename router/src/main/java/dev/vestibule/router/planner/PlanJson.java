@@ -1,0 +1,51 @@
+package dev.vestibule.router.planner;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The plan as plain maps and lists, for `vestibule plan --json` and tools that read plans. */
+public final class PlanJson {
+    private PlanJson() {}
+
+    public static Map<String, Object> of(QueryPlan plan) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("kind", "QueryPlan");
+        json.put("fetches", plan.fetchCount());
+        if (plan.root() != null) json.put("node", node(plan.root()));
+        return json;
+    }
+
+    private static Map<String, Object> node(PlanNode node) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        switch (node) {
+            case PlanNode.Sequence s -> {
+                json.put("kind", "Sequence");
+                json.put("nodes", nodes(s.nodes()));
+            }
+            case PlanNode.Parallel p -> {
+                json.put("kind", "Parallel");
+                json.put("nodes", nodes(p.nodes()));
+            }
+            case PlanNode.Flatten f -> {
+                json.put("kind", "Flatten");
+                json.put("path", f.path());
+                json.put("node", node(f.fetch()));
+            }
+            case PlanNode.Fetch f -> {
+                json.put("kind", "Fetch");
+                json.put("serviceName", f.subgraph());
+                json.put("operationName", f.operationName());
+                json.put("operation", f.operation());
+                json.put("variableUsages", f.variableUsages());
+                if (f.isEntityFetch()) json.put("requires", SelectionPrinter.compact(f.requires()));
+                if (f.representationTypename() != null) json.put("representationTypename", f.representationTypename());
+            }
+        }
+        return json;
+    }
+
+    private static List<Map<String, Object>> nodes(List<PlanNode> nodes) {
+        return nodes.stream().map(PlanJson::node).toList();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.vestibule.router.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The router's command line: plans as text and JSON, and one clear line for every mistake. */
+class RouterCliTest {
+    private static final String SUPERGRAPH = Path.of("..", "schemas", "supergraph.graphql").toString();
+
+    record Outcome(int exit, String out, String err) {}
+
+    private static Outcome run(String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int exit = RouterCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void plansAsTextAndJson(@TempDir Path dir) throws Exception {
+        Path query = Files.writeString(dir.resolve("q.graphql"), "{ me { username reviews(first: 1) { rating } } }");
+        Outcome text = run("plan", "--supergraph", SUPERGRAPH, "--query", query.toString());
+        assertThat(text.exit()).isZero();
+        assertThat(text.out()).startsWith("QueryPlan {").contains("Flatten(path: \"me\")");
+        Outcome json = run("plan", "--supergraph", SUPERGRAPH, "--query", query.toString(), "--json");
+        JsonNode plan = new ObjectMapper().readTree(json.out());
+        assertThat(plan.at("/node/kind").asText()).isEqualTo("Sequence");
+        assertThat(plan.at("/node/nodes/1/node/serviceName").asText()).isEqualTo("reviews");
+        assertThat(plan.get("fetches").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aBrokenSupergraphFailsWithTheReasonAndTheLine(@TempDir Path dir) throws Exception {
+        String broken = Files.readString(Path.of(SUPERGRAPH)).replace("@join__type(graph: ACCOUNTS, key: \"id\")",
+                "@join__type(graph: NOWHERE, key: \"id\")");
+        Path file = Files.writeString(dir.resolve("broken.graphql"), broken);
+        Outcome outcome = run("serve", "--supergraph", file.toString(), "--port", "0");
+        assertThat(outcome.exit()).isEqualTo(2);
+        assertThat(outcome.err()).matches("error: line \\d+: .*NOWHERE.*\\n");
+    }
+
+    @Test
+    void mistakesGetOneLine() {
+        assertThat(run("serve", "--supergraph", "/no/such/file.graphql").err())
+                .isEqualTo("error: --supergraph /no/such/file.graphql: no such file\n");
+        assertThat(run("serve").err()).isEqualTo("error: --supergraph is required\n");
+        assertThat(run("serve", "--supergraph", SUPERGRAPH, "--port", "http").err())
+                .isEqualTo("error: --port needs a port number (0-65535), got 'http'\n");
+        assertThat(run("fly").err()).startsWith("error: unknown command 'fly'");
+        assertThat(run("plan", "--bogus", "x").exit()).isEqualTo(2);
+    }
+}
