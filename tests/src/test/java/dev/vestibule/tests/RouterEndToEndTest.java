@@ -201,6 +201,17 @@ class RouterEndToEndTest {
         assertThat(graph.subgraph("media").requestLog().totalCount()).isZero();
     }
 
+    @Test
+    void cachedPlansFollowTheSkipAndIncludeVariables() throws Exception {
+        String query = "query($withMedia: Boolean!) { product(upc: \"100008\") { name media @include(if: $withMedia) { id } } }";
+        JsonNode with = graph.query(query, Map.of("withMedia", true));
+        JsonNode without = graph.query(query, Map.of("withMedia", false));
+        JsonNode again = graph.query(query, Map.of("withMedia", true));
+        assertThat(with.at("/data/product/media/0/id").asText()).isEqualTo("img-8");
+        assertThat(without.at("/data/product").has("media")).isFalse();
+        assertThat(again).isEqualTo(with);
+    }
+
     private static List<String> iterable(java.util.Iterator<String> names) {
         List<String> out = new java.util.ArrayList<>();
         names.forEachRemaining(out::add);

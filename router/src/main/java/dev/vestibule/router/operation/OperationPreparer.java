@@ -26,7 +26,10 @@ import java.util.Map;
  */
 public final class OperationPreparer {
     private final GraphQLSchema apiSchema;
-    private final BoundedCache<String, Document> validDocuments;
+    private final BoundedCache<String, ValidDocument> validDocuments;
+
+    /** A document that passed validation, with the variables its @skip/@include use (found once, when cached). */
+    private record ValidDocument(Document document, java.util.Set<String> conditionVariables) {}
 
     public OperationPreparer(GraphQLSchema apiSchema, int documentCacheSize) {
         this.apiSchema = apiSchema;
@@ -37,11 +40,14 @@ public final class OperationPreparer {
         if (request.query() == null || request.query().isBlank()) {
             throw RequestError.of(400, "the request has no query; send {\"query\": \"...\"}", "BAD_REQUEST");
         }
-        Document document = validDocuments.computeIfAbsent(request.query(), this::parseAndValidate);
+        ValidDocument valid = validDocuments.computeIfAbsent(request.query(),
+                query -> { Document d = parseAndValidate(query); return new ValidDocument(d, SelectionNormalizer.conditionVariables(d)); });
+        Document document = valid.document();
         OperationDefinition operation = select(document, request.operationName());
         Map<String, FragmentDefinition> fragments = new LinkedHashMap<>();
         document.getDefinitionsOfType(FragmentDefinition.class).forEach(f -> fragments.put(f.getName(), f));
-        return new PreparedOperation(document, operation, Map.copyOf(fragments), coerce(operation, request.variables()));
+        return new PreparedOperation(document, operation, Map.copyOf(fragments), coerce(operation, request.variables()),
+                valid.conditionVariables());
     }
 
     private Document parseAndValidate(String query) {

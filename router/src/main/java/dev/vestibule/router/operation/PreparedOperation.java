@@ -7,10 +7,11 @@ import java.util.Map;
 
 /**
  * A parsed, validated operation with its variables coerced against the API schema. {@code variables} are the
- * values to forward to subgraphs: the client's, plus defaults of the operation's variable definitions.
+ * values to forward to subgraphs: the client's, plus defaults of the operation's variable definitions;
+ * {@code conditionVariables} are those that @skip/@include read.
  */
 public record PreparedOperation(Document document, OperationDefinition operation, Map<String, FragmentDefinition> fragments,
-                                Map<String, Object> variables) {
+                                Map<String, Object> variables, java.util.Set<String> conditionVariables) {
     public OperationDefinition.Operation kind() {
         return operation.getOperation();
     }

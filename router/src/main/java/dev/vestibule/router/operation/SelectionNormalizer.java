@@ -76,18 +76,24 @@ public final class SelectionNormalizer {
 
     /** The values of the variables that @skip/@include use: with the operation text, the key of a cached plan. */
     public static Map<String, Object> conditionValues(PreparedOperation operation) {
+        if (operation.conditionVariables().isEmpty()) return Map.of();
         Map<String, Object> values = new TreeMap<>();
-        String text = graphql.language.AstPrinter.printAstCompact(operation.document());
-        if (!text.contains("@skip") && !text.contains("@include")) return values;
-        collect(operation.document(), values, operation.variables());
+        for (String name : operation.conditionVariables()) values.put(name, operation.variables().get(name));
         return values;
     }
 
-    private static void collect(graphql.language.Node<?> node, Map<String, Object> values, Map<String, Object> variables) {
+    /** The variables a document's @skip and @include directives read (found once per cached document). */
+    static java.util.Set<String> conditionVariables(graphql.language.Node<?> node) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        collect(node, names);
+        return java.util.Set.copyOf(names);
+    }
+
+    private static void collect(graphql.language.Node<?> node, java.util.Set<String> names) {
         if (node instanceof Directive d && (d.getName().equals("skip") || d.getName().equals("include"))
                 && d.getArgument("if") != null && d.getArgument("if").getValue() instanceof VariableReference ref) {
-            values.put(ref.getName(), variables.get(ref.getName()));
+            names.add(ref.getName());
         }
-        for (graphql.language.Node<?> child : node.getChildren()) collect(child, values, variables);
+        for (graphql.language.Node<?> child : node.getChildren()) collect(child, names);
     }
 }
