@@ -90,7 +90,7 @@ public final class Router implements AutoCloseable {
         List<Map<String, Object>> errors = new ArrayList<>();
         Map<String, Object> introspected = introspect(prepared, request, errors);
         executor.execute(prepared.plan(), prepared.operation().variables(), subgraphHeaders, state, deadline);
-        Map<String, Object> data = state.snapshot();
+        Map<String, Object> data = state.data();
         data.putAll(introspected);
         errors.addAll(state.errors());
         Map<String, Object> shaped = shaper.shape(data, prepared.plan().selections(), prepared.plan().rootType(), errors);

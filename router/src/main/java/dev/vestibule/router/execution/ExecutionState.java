@@ -10,7 +10,8 @@ public final class ExecutionState {
     private final Map<String, Object> data = new LinkedHashMap<>();
     private final List<Map<String, Object>> errors = new ArrayList<>();
 
-    Map<String, Object> data() {
+    /** The merged data: written by fetches under this object's lock, read when execution is over. */
+    public Map<String, Object> data() {
         return data;
     }
 
@@ -20,9 +21,5 @@ public final class ExecutionState {
 
     public synchronized List<Map<String, Object>> errors() {
         return List.copyOf(errors);
-    }
-
-    public synchronized Map<String, Object> snapshot() {
-        return data;
     }
 }

@@ -8,7 +8,6 @@ import dev.vestibule.router.subgraph.SubgraphFailure;
 import dev.vestibule.router.supergraph.Subgraph;
 import dev.vestibule.router.supergraph.Supergraph;
 import graphql.schema.GraphQLInterfaceType;
-import graphql.schema.GraphQLObjectType;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.GraphQLType;
 import graphql.schema.GraphQLUnionType;
@@ -171,7 +170,6 @@ public final class PlanExecutor {
         return switch (type) {
             case GraphQLInterfaceType i -> schema.getImplementations(i).stream().anyMatch(o -> o.getName().equals(typename));
             case GraphQLUnionType u -> u.getTypes().stream().anyMatch(t -> t.getName().equals(typename));
-            case GraphQLObjectType o -> false;
             case null, default -> false;
         };
     }
