@@ -49,7 +49,7 @@ public final class Router implements AutoCloseable {
         this.preparer = new OperationPreparer(supergraph.apiSchema(), settings.documentCacheSize());
         this.planner = new QueryPlanner(supergraph);
         this.plans = new BoundedCache<>(settings.planCacheSize());
-        this.client = new SubgraphClient(settings.subgraphTimeout(), settings.connectionsPerSubgraph());
+        this.client = new SubgraphClient(settings.subgraphTimeout(), settings.connectionsPerSubgraph(), supergraph.subgraphs().size());
         this.executor = new PlanExecutor(supergraph, client, fetchThreads,
                 new ExecutionSettings(settings.exposeSubgraphErrors()));
         this.shaper = new ResponseShaper(supergraph.apiSchema());

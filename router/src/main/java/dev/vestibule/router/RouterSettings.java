@@ -11,7 +11,7 @@ public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors
                              Duration requestTimeout, int connectionsPerSubgraph, int planCacheSize,
                              int documentCacheSize, long maxBodyBytes, boolean devMode) {
     public static final RouterSettings DEFAULTS = new RouterSettings(true, false, Duration.ofSeconds(30),
-            Duration.ofSeconds(60), 64, 2_000, 2_000, 2 * 1024 * 1024, false);
+            Duration.ofSeconds(60), 256, 2_000, 2_000, 2 * 1024 * 1024, false);
 
     public RouterSettings withSubgraphTimeout(Duration timeout) {
         return new RouterSettings(introspection, exposeSubgraphErrors, timeout, requestTimeout, connectionsPerSubgraph,

@@ -29,13 +29,18 @@ public final class SubgraphClient implements AutoCloseable {
 
     private final OkHttpClient http;
 
-    public SubgraphClient(Duration timeout, int maxConnectionsPerSubgraph) {
+    /**
+     * @param maxConnectionsPerSubgraph idle keep-alive connections kept per subgraph; the pool is shared, so it holds
+     *                                  that many times the number of subgraphs (a smaller pool closes and reopens
+     *                                  connections under load: measured as most of the router's CPU)
+     */
+    public SubgraphClient(Duration timeout, int maxConnectionsPerSubgraph, int subgraphs) {
         Dispatcher dispatcher = new Dispatcher();
-        dispatcher.setMaxRequests(Math.max(64, maxConnectionsPerSubgraph * 8));
+        dispatcher.setMaxRequests(Math.max(64, maxConnectionsPerSubgraph * Math.max(1, subgraphs)));
         dispatcher.setMaxRequestsPerHost(maxConnectionsPerSubgraph);
         this.http = new OkHttpClient.Builder()
                 .dispatcher(dispatcher)
-                .connectionPool(new ConnectionPool(maxConnectionsPerSubgraph, 5, TimeUnit.MINUTES))
+                .connectionPool(new ConnectionPool(maxConnectionsPerSubgraph * Math.max(1, subgraphs), 5, TimeUnit.MINUTES))
                 .callTimeout(timeout)
                 .connectTimeout(Duration.ofSeconds(Math.min(10, Math.max(1, timeout.toSeconds()))))
                 .readTimeout(timeout)
