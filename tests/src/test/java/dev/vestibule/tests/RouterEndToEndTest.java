@@ -126,6 +126,17 @@ class RouterEndToEndTest {
     }
 
     @Test
+    void aRequiredFieldWithArgumentsTravelsBesideTheClientsOwnSelectionOfIt() throws Exception {
+        JsonNode answer = graph.query("{ topProducts(first: 2) { weight shippingEstimate } }");
+        assertThat(answer.has("errors")).as("errors: %s", answer.get("errors")).isFalse();
+        Product p = topProducts(1).get(0);
+        assertThat(answer.at("/data/topProducts/0/weight").asDouble()).isEqualTo(p.weightGrams()); // grams, as asked
+        int expected = (p.price() > 10_000 ? 0 : 499) + (int) Math.round(p.weightGrams() / 1000.0 * 120) + 25;
+        assertThat(answer.at("/data/topProducts/0/shippingEstimate").asInt()).isEqualTo(expected); // kilograms inside
+        assertThat(iterable(answer.at("/data/topProducts/0").fieldNames())).containsExactly("weight", "shippingEstimate");
+    }
+
+    @Test
     void unionMembersAndInterfaceObjectsResolveAcrossSubgraphs() throws Exception {
         JsonNode answer = graph.query("""
                 { search(text: "great", first: 3) { __typename ... on Review { rating product { name } } }

@@ -85,12 +85,13 @@ final class Merging {
                 case Selection.Field f -> {
                     Object value = object.get(f.responseKey());
                     if (value == null) return false;
+                    // Representations name fields, not response keys (internal aliases stay in the data).
                     if (f.isLeaf()) {
-                        out.put(f.responseKey(), value);
+                        out.put(f.name(), value);
                     } else {
                         Object projected = projectValue(value, f.selections(), conditionMatches);
                         if (projected == null) return false;
-                        out.put(f.responseKey(), projected);
+                        out.put(f.name(), projected);
                     }
                 }
                 case Selection.Fragment f -> {

@@ -21,6 +21,8 @@ final class FetchGroup {
     final SelectionBuilder selection = new SelectionBuilder();
     final SelectionBuilder requires = new SelectionBuilder();
     final Set<FetchGroup> dependsOn = new LinkedHashSet<>();
+    /** Arguments of the fields with arguments that this fetch's representations carry, by field name. */
+    final java.util.Map<String, String> requiredArguments = new java.util.HashMap<>();
 
     FetchGroup(int id, String subgraph, String entityType, List<String> path, boolean entityFetch,
                String representationTypename, FetchGroup parent) {

@@ -388,14 +388,18 @@ public final class QueryPlanner {
         void connect(FetchGroup group, GraphQLNamedType type, Selection.Field field, GraphQLFieldDefinition definition,
                      Target target, List<Selection> keySelections, Set<FetchGroup> keyFrom, SelectionBuilder out,
                      List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
-            FetchGroup child = entityGroup(target, path, group);
+            FieldInSubgraph targetField = supergraph.subgraph(target.subgraph()).field(target.type(), field.name()).orElseThrow();
+            List<Selection> required = targetField.requires() == null ? List.of() : withArgumentAliases(normalize(targetField.requires()));
+            // A representation carries each field once: fields needing the same required field with other
+            // arguments go to another fetch of the same subgraph.
+            FetchGroup child = entityGroup(target, path, group, "");
+            for (int variant = 1; conflicts(child, required); variant++) child = entityGroup(target, path, group, "#" + variant);
+            recordArguments(child, required);
             child.dependsOn.addAll(keyFrom);
             SelectionBuilder requires = child.requires.fragment(type.getName());
             requires.typename();
             addAll(requires, keySelections);
-            FieldInSubgraph targetField = supergraph.subgraph(target.subgraph()).field(target.type(), field.name()).orElseThrow();
             if (targetField.requires() != null) {
-                List<Selection> required = normalize(targetField.requires());
                 Set<FetchGroup> requiredFrom = new LinkedHashSet<>();
                 notReusable.add(child); // what the child needs cannot come from the child itself
                 try {
@@ -500,8 +504,36 @@ public final class QueryPlanner {
             return targets;
         }
 
+        /** Required fields with arguments get an internal alias, so that other arguments can be fetched beside them. */
+        List<Selection> withArgumentAliases(List<Selection> required) {
+            return required.stream().map(s -> s instanceof Selection.Field f && !f.arguments().isEmpty()
+                    ? new Selection.Field(ResponseKeys.requiredWithArguments(f.name(), arguments(f)), f.name(),
+                            f.arguments(), f.directives(), f.selections())
+                    : s).toList();
+        }
+
+        boolean conflicts(FetchGroup child, List<Selection> required) {
+            for (Selection s : required) {
+                if (s instanceof Selection.Field f && !f.arguments().isEmpty()) {
+                    String existing = child.requiredArguments.get(f.name());
+                    if (existing != null && !existing.equals(arguments(f))) return true;
+                }
+            }
+            return false;
+        }
+
+        void recordArguments(FetchGroup child, List<Selection> required) {
+            for (Selection s : required) {
+                if (s instanceof Selection.Field f && !f.arguments().isEmpty()) child.requiredArguments.put(f.name(), arguments(f));
+            }
+        }
+
         FetchGroup entityGroup(Target target, List<String> path, FetchGroup parent) {
-            String key = target.subgraph() + "|" + target.type() + "|" + target.representationTypename() + "|" + path + "|" + parent.id;
+            return entityGroup(target, path, parent, "");
+        }
+
+        FetchGroup entityGroup(Target target, List<String> path, FetchGroup parent, String variant) {
+            String key = target.subgraph() + "|" + target.type() + "|" + target.representationTypename() + "|" + path + "|" + parent.id + variant;
             FetchGroup existing = entityGroups.get(key);
             if (existing != null && !notReusable.contains(existing)) return existing;
             FetchGroup created = newGroup(target.subgraph(), target.type(), path, true, target.representationTypename(), parent);
@@ -606,6 +638,10 @@ public final class QueryPlanner {
 
     static List<Selection> normalize(FieldSet fieldSet) {
         return new SelectionNormalizer(Map.of(), Map.of()).normalize(fieldSet.selections());
+    }
+
+    private static String arguments(Selection.Field field) {
+        return field.arguments().stream().map(graphql.language.AstPrinter::printAstCompact).sorted().toList().toString();
     }
 
     private static void addAll(SelectionBuilder out, List<Selection> selections) {

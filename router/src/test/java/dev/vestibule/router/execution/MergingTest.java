@@ -13,7 +13,7 @@ class MergingTest {
     @Test
     void internalAliasesBecomeTheClientsKeysAgain() {
         Map<String, Object> data = new LinkedHashMap<>();
-        Merging.merge(data, Map.of("items", List.of(Map.of("__typename", "Book", "__vestibule_id", "b1"))), ABSTRACT);
+        Merging.merge(data, Map.of("items", List.of(Map.of("__typename", "Book", dev.vestibule.router.planner.ResponseKeys.alias("id"), "b1"))), ABSTRACT);
         assertThat(data).isEqualTo(Map.of("items", List.of(Map.of("__typename", "Book", "id", "b1"))));
     }
 
