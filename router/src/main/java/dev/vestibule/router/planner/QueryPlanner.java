@@ -245,8 +245,15 @@ public final class QueryPlanner {
             SubgraphSchema subgraph = supergraph.subgraph(group.subgraph);
             Optional<FieldInSubgraph> here = subgraph.field(type.getName(), field.name());
             List<Selection> providedField = providedField(provided, field.name());
+            // An interface field counts as local only when every implementation this subgraph can return resolves
+            // it here too (an @override may have moved it away from one of them).
+            boolean implementationsResolve = !(type instanceof GraphQLInterfaceType iface)
+                    || isInterfaceObjectIn(group.subgraph, iface.getName())
+                    || schema.getImplementations(iface).stream()
+                            .filter(o -> subgraph.type(o.getName()).map(t -> t.interfaces().contains(iface.getName())).orElse(false))
+                            .allMatch(o -> subgraph.field(o.getName(), field.name()).map(f -> f.resolvable() && f.requires() == null).orElse(true));
             boolean local = providedField != null
-                    || here.map(f -> f.resolvable() && f.requires() == null).orElse(false);
+                    || (implementationsResolve && here.map(f -> f.resolvable() && f.requires() == null).orElse(false));
             if (local) {
                 // Where the subgraph's type for the field differs from the supergraph's (join__field type:), the
                 // same response key could meet a different type in a sibling fragment: ask under an internal alias.
@@ -272,7 +279,7 @@ public final class QueryPlanner {
                 return;
             }
             if (type instanceof GraphQLInterfaceType iface && !isInterfaceObjectIn(group.subgraph, iface.getName())
-                    && !here.map(FieldInSubgraph::resolvable).orElse(false)) {
+                    && (!here.map(FieldInSubgraph::resolvable).orElse(false) || !implementationsResolve)) {
                 // The subgraph has the interface but not this field on it: ask per implementation it can return.
                 for (GraphQLObjectType implementation : schema.getImplementations(iface)) {
                     if (subgraph.type(implementation.getName()).map(t -> t.interfaces().contains(iface.getName())).orElse(false)) {
