@@ -137,6 +137,18 @@ class RouterEndToEndTest {
     }
 
     @Test
+    void aNullRequiredFieldIsSentAsNullNotDropped() throws Exception {
+        assertThat(DATA.product("100011").dimensions()).isNull(); // every eleventh product has no dimensions
+        JsonNode answer = graph.query("{ product(upc: \"100011\") { name shippingBox { length } } }");
+        assertThat(answer.has("errors")).as("errors: %s", answer.get("errors")).isFalse();
+        assertThat(answer.at("/data/product/shippingBox").isNull()).isTrue();
+        var call = graph.subgraph("inventory").requestLog().entitiesCalls().get(0);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> representation = ((List<Map<String, Object>>) call.variables().get("representations")).get(0);
+        assertThat(representation).containsEntry("dimensions", null).containsEntry("upc", "100011");
+    }
+
+    @Test
     void unionMembersAndInterfaceObjectsResolveAcrossSubgraphs() throws Exception {
         JsonNode answer = graph.query("""
                 { search(text: "great", first: 3) { __typename ... on Review { rating product { name } } }

@@ -75,29 +75,34 @@ final class Merging {
     }
 
     /**
-     * Copies the selected fields of object into out (nested objects and lists too). Returns false when a selected
-     * field is missing or null: such a representation would carry a null key.
+     * Copies the selected fields of object into out (nested objects and lists too), under the fields' names.
+     * Strict (allowNulls false): returns false when a selected field is missing or null, since such a
+     * representation would carry a null key. Lenient: nulls are copied as null and missing fields left out.
      */
+    @SuppressWarnings("unchecked")
     static boolean project(Map<String, Object> object, List<Selection> selections, Map<String, Object> out,
-                           java.util.function.BiPredicate<String, String> conditionMatches) {
+                           java.util.function.BiPredicate<String, String> conditionMatches, boolean allowNulls) {
         for (Selection selection : selections) {
             switch (selection) {
                 case Selection.Field f -> {
                     Object value = object.get(f.responseKey());
-                    if (value == null) return false;
-                    // Representations name fields, not response keys (internal aliases stay in the data).
+                    if (value == null) {
+                        if (!allowNulls) return false;
+                        if (object.containsKey(f.responseKey())) out.put(f.name(), null);
+                        continue;
+                    }
                     if (f.isLeaf()) {
                         out.put(f.name(), value);
                     } else {
-                        Object projected = projectValue(value, f.selections(), conditionMatches);
-                        if (projected == null) return false;
+                        Object projected = projectValue(value, f.selections(), conditionMatches, allowNulls);
+                        if (projected == null && !allowNulls) return false;
                         out.put(f.name(), projected);
                     }
                 }
                 case Selection.Fragment f -> {
                     Object typename = object.get("__typename");
                     if (f.typeCondition() == null || (typename instanceof String t && conditionMatches.test(f.typeCondition(), t))) {
-                        if (!project(object, f.selections(), out, conditionMatches)) return false;
+                        if (!project(object, f.selections(), out, conditionMatches, allowNulls)) return false;
                     }
                 }
             }
@@ -107,16 +112,16 @@ final class Merging {
 
     @SuppressWarnings("unchecked")
     private static Object projectValue(Object value, List<Selection> selections,
-                                       java.util.function.BiPredicate<String, String> conditionMatches) {
+                                       java.util.function.BiPredicate<String, String> conditionMatches, boolean allowNulls) {
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> out = new LinkedHashMap<>();
-            return project((Map<String, Object>) map, selections, out, conditionMatches) ? out : null;
+            return project((Map<String, Object>) map, selections, out, conditionMatches, allowNulls) ? out : null;
         }
         if (value instanceof List<?> list) {
             List<Object> out = new ArrayList<>();
             for (Object item : list) {
-                Object projected = projectValue(item, selections, conditionMatches);
-                if (projected == null) return null;
+                Object projected = item == null ? null : projectValue(item, selections, conditionMatches, allowNulls);
+                if (projected == null && !allowNulls) return null;
                 out.add(projected);
             }
             return out;

@@ -148,13 +148,19 @@ public final class PlanExecutor {
         if (!(typename instanceof String type)) return null;
         Map<String, Object> representation = new LinkedHashMap<>();
         boolean matched = false;
-        for (Selection selection : fetch.requires()) {
+        for (Selection selection : fetch.keys()) {
             if (selection instanceof Selection.Fragment fragment && matches(fragment.typeCondition(), type)) {
-                if (!Merging.project(object, fragment.selections(), representation, this::matches)) return null;
+                if (!Merging.project(object, fragment.selections(), representation, this::matches, false)) return null;
                 matched = true;
             }
         }
         if (!matched) return null;
+        // @requires fields may be null: the subgraph is told so, as it would be by Apollo's router.
+        for (Selection selection : fetch.requires()) {
+            if (selection instanceof Selection.Fragment fragment && matches(fragment.typeCondition(), type)) {
+                Merging.project(object, fragment.selections(), representation, this::matches, true);
+            }
+        }
         if (fetch.representationTypename() != null) representation.put("__typename", fetch.representationTypename());
         return representation;
     }

@@ -20,6 +20,8 @@ final class FetchGroup {
     final FetchGroup parent;
     final SelectionBuilder selection = new SelectionBuilder();
     final SelectionBuilder requires = new SelectionBuilder();
+    /** The key part of {@link #requires}: a representation whose key has a null is never sent. */
+    final SelectionBuilder keys = new SelectionBuilder();
     final Set<FetchGroup> dependsOn = new LinkedHashSet<>();
     /** Arguments of the fields with arguments that this fetch's representations carry, by field name. */
     final java.util.Map<String, String> requiredArguments = new java.util.HashMap<>();

@@ -75,7 +75,8 @@ final class PlanBuilder {
                     + SelectionPrinter.compact(selection);
         }
         PlanNode.Fetch fetch = new PlanNode.Fetch(group.subgraph, name, text, selection, List.copyOf(variables),
-                group.entityFetch ? group.requires.freeze() : null, group.representationTypename);
+                group.entityFetch ? group.requires.freeze() : null, group.entityFetch ? group.keys.freeze() : null,
+                group.representationTypename);
         return group.entityFetch ? new PlanNode.Flatten(group.path, fetch) : fetch;
     }
 

@@ -22,15 +22,18 @@ public sealed interface PlanNode permits PlanNode.Sequence, PlanNode.Parallel, P
 
     /**
      * One request to one subgraph. For an entity fetch, {@code requires} is what each representation is built from
-     * (`__typename` and key fields, plus @requires fields) and {@code representationTypename}, when set, replaces the
+     * (`__typename` and key fields, plus @requires fields), {@code keys} the key part of it (never sent with a null),
+     * and {@code representationTypename}, when set, replaces the
      * object's __typename in the representation (a jump into an @interfaceObject or entity interface).
      */
     record Fetch(String subgraph, String operationName, String operation, List<Selection> selection,
-                 List<String> variableUsages, List<Selection> requires, String representationTypename) implements PlanNode {
+                 List<String> variableUsages, List<Selection> requires, List<Selection> keys,
+                 String representationTypename) implements PlanNode {
         public Fetch {
             selection = List.copyOf(selection);
             variableUsages = List.copyOf(variableUsages);
             requires = requires == null ? null : List.copyOf(requires);
+            keys = keys == null ? null : List.copyOf(keys);
         }
 
         /** The response keys this fetch fills at its top level (inside _entities' fragments for an entity fetch). */

@@ -358,6 +358,7 @@ public final class QueryPlanner {
                         SelectionBuilder requires = child.requires.fragment(anchor.getName());
                         requires.typename();
                         addAll(requires, keySelections);
+                        addKeys(child, anchor.getName(), keySelections);
                         SelectionBuilder cursor = child.body();
                         List<String> path = frame.path();
                         for (Frame step : chain) {
@@ -406,6 +407,7 @@ public final class QueryPlanner {
             SelectionBuilder requires = child.requires.fragment(type.getName());
             requires.typename();
             addAll(requires, keySelections);
+            addKeys(child, type.getName(), keySelections);
             if (targetField.requires() != null) {
                 Set<FetchGroup> requiredFrom = new LinkedHashSet<>();
                 notReusable.add(child); // what the child needs cannot come from the child itself
@@ -445,6 +447,7 @@ public final class QueryPlanner {
                     SelectionBuilder requires = child.requires.fragment(iface.getName());
                     requires.typename();
                     addAll(requires, keySelections);
+                    addKeys(child, iface.getName(), keySelections);
                     child.body().typename();
                     producers.add(child);
                     for (Selection selection : selections) {
@@ -649,6 +652,12 @@ public final class QueryPlanner {
 
     private static String arguments(Selection.Field field) {
         return field.arguments().stream().map(graphql.language.AstPrinter::printAstCompact).sorted().toList().toString();
+    }
+
+    private static void addKeys(FetchGroup child, String type, List<Selection> keySelections) {
+        SelectionBuilder keys = child.keys.fragment(type);
+        keys.typename();
+        addAll(keys, keySelections);
     }
 
     private static void addAll(SelectionBuilder out, List<Selection> selections) {

@@ -40,7 +40,11 @@ class MergingTest {
                 new dev.vestibule.router.operation.Selection.Field("id", "id", List.of(), List.of(), List.of()));
         Map<String, Object> withNull = new LinkedHashMap<>();
         withNull.put("id", null);
-        assertThat(Merging.project(withNull, selections, new LinkedHashMap<>(), String::equals)).isFalse();
-        assertThat(Merging.project(new LinkedHashMap<>(Map.of("id", "7")), selections, new LinkedHashMap<>(), String::equals)).isTrue();
+        assertThat(Merging.project(withNull, selections, new LinkedHashMap<>(), String::equals, false)).isFalse();
+        assertThat(Merging.project(new LinkedHashMap<>(Map.of("id", "7")), selections, new LinkedHashMap<>(), String::equals, false)).isTrue();
+        // a @requires field may be null: the lenient projection sends the null
+        Map<String, Object> lenient = new LinkedHashMap<>();
+        assertThat(Merging.project(withNull, selections, lenient, String::equals, true)).isTrue();
+        assertThat(lenient).containsEntry("id", null);
     }
 }
