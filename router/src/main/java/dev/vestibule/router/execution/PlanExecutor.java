@@ -64,7 +64,7 @@ public final class PlanExecutor {
         Map<String, Object> response;
         try {
             response = client.post(url(fetch.subgraph()), fetch.operation(), fetch.operationName(),
-                    usedVariables(fetch, variables), headers, deadlineNanos);
+                    usedVariables(fetch, variables), headers, deadlineNanos, !fetch.operation().startsWith("mutation"));
         } catch (SubgraphFailure failure) {
             for (String key : fetch.topLevelKeys()) {
                 state.addError(failureError(fetch.subgraph(), failure, List.of(key)));
@@ -108,7 +108,7 @@ public final class PlanExecutor {
         vars.put("representations", representations);
         Map<String, Object> response;
         try {
-            response = client.post(url(fetch.subgraph()), fetch.operation(), fetch.operationName(), vars, headers, deadlineNanos);
+            response = client.post(url(fetch.subgraph()), fetch.operation(), fetch.operationName(), vars, headers, deadlineNanos, true);
         } catch (SubgraphFailure failure) {
             List<Object> first = targets.get(0).get(0).path();
             for (String key : fetch.topLevelKeys()) state.addError(failureError(fetch.subgraph(), failure, append(first, key)));

@@ -28,6 +28,7 @@ public final class SubgraphClient implements AutoCloseable {
     private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {};
 
     private final OkHttpClient http;
+    private final InflightRequests inflight = new InflightRequests();
 
     /**
      * @param maxConnectionsPerSubgraph idle keep-alive connections kept per subgraph; the pool is shared, so it holds
@@ -48,9 +49,12 @@ public final class SubgraphClient implements AutoCloseable {
                 .build();
     }
 
-    /** POSTs {"query", "operationName", "variables"} and returns the response's JSON object. */
+    /**
+     * POSTs {"query", "operationName", "variables"} and returns the response's JSON object. With {@code shareable}
+     * (queries, never mutations) an identical request already in flight is joined instead of sent again.
+     */
     public Map<String, Object> post(String url, String query, String operationName, Map<String, Object> variables,
-                                    Map<String, String> headers, long deadlineNanos) throws SubgraphFailure {
+                                    Map<String, String> headers, long deadlineNanos, boolean shareable) throws SubgraphFailure {
         long remaining = deadlineNanos - System.nanoTime();
         if (remaining <= 0) throw new SubgraphFailure("REQUEST_TIMEOUT", "the request's deadline passed before " + url + " was asked", null);
         Map<String, Object> body = new LinkedHashMap<>();
@@ -63,6 +67,12 @@ public final class SubgraphClient implements AutoCloseable {
         } catch (IOException e) {
             throw new SubgraphFailure("SUBGRAPH_INVALID_REQUEST", "could not encode the request: " + e.getMessage(), e);
         }
+        if (!shareable) return send(url, bytes, headers, remaining);
+        return inflight.run(new InflightRequests.Key(url, java.nio.ByteBuffer.wrap(bytes), Map.copyOf(headers)), deadlineNanos,
+                () -> send(url, bytes, headers, remaining));
+    }
+
+    private Map<String, Object> send(String url, byte[] bytes, Map<String, String> headers, long remaining) throws SubgraphFailure {
         Request.Builder request = new Request.Builder().url(url).post(RequestBody.create(bytes, JSON_TYPE))
                 .header("accept", "application/graphql-response+json, application/json");
         headers.forEach(request::header);
