@@ -33,9 +33,11 @@ public final class RouterCli {
     record CommandRow(String name, String summary, Command command) {}
 
     static final List<CommandRow> COMMANDS = List.of(
-            new CommandRow("serve", "serve --supergraph FILE [--port N] [--host H] [--dev true]: serve GraphQL on /graphql"
+            new CommandRow("serve", "serve --supergraph FILE | --subgraphs subgraphs.yaml [--port N] [--host H] [--dev true]:"
+                    + " serve GraphQL on /graphql (--subgraphs: compose at start)"
                     + " (--dev: the header x-vestibule-query-plan: true returns the plan in extensions)", RouterCli::serve),
-            new CommandRow("plan", "plan --supergraph FILE --query FILE [--operation-name NAME] [--json]: print the query plan", RouterCli::plan));
+            new CommandRow("plan", "plan --supergraph FILE --query FILE [--operation-name NAME] [--json]: print the query plan", RouterCli::plan),
+            new CommandRow("compose", ComposeCommand.SUMMARY, ComposeCommand::run));
 
     private RouterCli() {}
 
@@ -77,8 +79,10 @@ public final class RouterCli {
     }
 
     private static int serve(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        Map<String, String> options = options(args, List.of("--supergraph", "--port", "--host", "--dev"));
-        Supergraph supergraph = loadSupergraph(required(options, "--supergraph"));
+        Map<String, String> options = options(args, List.of("--supergraph", "--subgraphs", "--port", "--host", "--dev"));
+        Supergraph supergraph = options.containsKey("--subgraphs") && !options.containsKey("--supergraph")
+                ? composeSupergraph(options.get("--subgraphs"), err)
+                : loadSupergraph(required(options, "--supergraph"));
         int port = intOption(options, "--port", 4000);
         String host = options.getOrDefault("--host", "127.0.0.1");
         RouterSettings settings = RouterSettings.DEFAULTS.withDevMode(Boolean.parseBoolean(options.getOrDefault("--dev", "false")));
@@ -112,6 +116,17 @@ public final class RouterCli {
             err.println("error: " + e.errors());
             return 1;
         }
+    }
+
+    /** Composes the subgraphs a config lists; a composition error stops the start with the errors on stderr. */
+    private static Supergraph composeSupergraph(String config, PrintStream err) {
+        var result = dev.vestibule.router.composition.Composer.compose(ComposeCommand.sources(config, List.of()));
+        result.hints().forEach(h -> err.println(h.describe()));
+        if (result instanceof dev.vestibule.router.composition.CompositionResult.Failed failed) {
+            err.print(failed.describe());
+            throw new IllegalStateException("--subgraphs " + config + ": composition failed with " + failed.errors().size() + " error(s)");
+        }
+        return SupergraphLoader.load(((dev.vestibule.router.composition.CompositionResult.Composed) result).supergraphSdl());
     }
 
     static Supergraph loadSupergraph(String file) {

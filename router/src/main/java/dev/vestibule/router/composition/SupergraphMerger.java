@@ -1,0 +1,653 @@
+package dev.vestibule.router.composition;
+
+import dev.vestibule.router.composition.MergedSchema.MergedArgument;
+import dev.vestibule.router.composition.MergedSchema.MergedField;
+import dev.vestibule.router.composition.MergedSchema.MergedType;
+import dev.vestibule.router.composition.MergedSchema.MergedValue;
+import dev.vestibule.router.composition.SubgraphModel.ArgumentModel;
+import dev.vestibule.router.composition.SubgraphModel.EnumValueModel;
+import dev.vestibule.router.composition.SubgraphModel.FieldModel;
+import dev.vestibule.router.composition.SubgraphModel.Key;
+import dev.vestibule.router.composition.SubgraphModel.Kind;
+import dev.vestibule.router.composition.SubgraphModel.TypeModel;
+import graphql.language.Directive;
+import graphql.language.ListType;
+import graphql.language.NonNullType;
+import graphql.language.Type;
+import graphql.language.TypeName;
+import graphql.language.Value;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Merges the subgraph models into one supergraph, the way Apollo's composition does: types are the union of the
+ * subgraphs' types; object and interface fields the union, with {@code @join__field} wherever a field is not simply
+ * served by every subgraph that has its type; output enums the union of values, input enums the intersection; input
+ * objects and arguments the intersection; unions the union of members. Conflicts that leave no sound supergraph
+ * (non-shareable fields in two subgraphs, kind and type mismatches, enum and input conflicts) become errors.
+ */
+final class SupergraphMerger {
+    private static final List<String> ROOTS = List.of("Query", "Mutation", "Subscription");
+
+    private final List<SubgraphModel> subgraphs;
+    private final List<CompositionError> errors;
+    private final List<CompositionHint> hints;
+    private final Map<String, String> enumValueOf = new HashMap<>();
+    private final MergedSchema schema = new MergedSchema();
+    /** Supergraph-wide: each type's supertypes (interfaces it implements, unions it belongs to). */
+    private final Map<String, Set<String>> supertypes = new HashMap<>();
+    private final Map<String, String> enumInputUse = new HashMap<>();
+    private final Map<String, String> enumOutputUse = new HashMap<>();
+    private boolean usesInaccessible;
+    private final Set<String> usedSpecDirectives = new LinkedHashSet<>();
+
+    private record Source<T>(SubgraphModel subgraph, T element) {}
+
+    SupergraphMerger(List<SubgraphModel> subgraphs, List<CompositionError> errors, List<CompositionHint> hints) {
+        this.subgraphs = subgraphs;
+        this.errors = errors;
+        this.hints = hints;
+    }
+
+    MergedSchema merge() {
+        Set<String> enumValues = new HashSet<>();
+        for (SubgraphModel subgraph : subgraphs) {
+            String value = subgraph.name.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9_]", "_");
+            if (Character.isDigit(value.charAt(0))) value = "_" + value;
+            String unique = value;
+            for (int i = 1; !enumValues.add(unique); i++) unique = value + "_" + i;
+            enumValueOf.put(subgraph.name, unique);
+            schema.graphs.add(new MergedSchema.Graph(unique, subgraph.name, subgraph.url));
+        }
+        schema.joinMinor = joinMinor();
+        collectRelations();
+
+        Map<String, List<Source<TypeModel>>> byName = new LinkedHashMap<>();
+        for (SubgraphModel subgraph : subgraphs) {
+            for (TypeModel type : subgraph.types.values()) {
+                byName.computeIfAbsent(type.name, n -> new ArrayList<>()).add(new Source<>(subgraph, type));
+            }
+        }
+        for (Map.Entry<String, List<Source<TypeModel>>> entry : byName.entrySet()) mergeType(entry.getKey(), entry.getValue());
+        addInterfaceObjectFields(byName);
+        schema.roots = new LinkedHashSet<>(ROOTS.stream().filter(schema.types::containsKey).toList());
+        if (!schema.types.containsKey("Query")) {
+            errors.add(new CompositionError("NO_QUERIES", "No queries found in any subgraph: a supergraph must have a query root type.",
+                    subgraphs.stream().map(s -> s.name).toList(), null, 0, "add a Query type with at least one field to a subgraph"));
+        }
+        mergeExecutableDirectives();
+        schema.specs.addAll(FederationDefinitions.specs(schema.joinMinor, usesInaccessible, usedSpecDirectives));
+        return schema;
+    }
+
+    private int joinMinor() {
+        int max = subgraphs.stream().mapToInt(s -> s.links.minorVersion()).max().orElse(0);
+        return max >= 8 ? 5 : max == 7 ? 4 : 3;
+    }
+
+    private void collectRelations() {
+        for (SubgraphModel subgraph : subgraphs) {
+            for (TypeModel type : subgraph.types.values()) {
+                for (String name : type.interfaces) supertypes.computeIfAbsent(type.name, n -> new HashSet<>()).add(name);
+                for (String member : type.members) supertypes.computeIfAbsent(member, n -> new HashSet<>()).add(type.name);
+                for (FieldModel field : type.fields.values()) {
+                    String named = SubgraphReader.namedType(field.type);
+                    String coordinate = type.name + "." + field.name;
+                    if (type.kind == Kind.INPUT_OBJECT) enumInputUse.putIfAbsent(named, coordinate);
+                    else enumOutputUse.putIfAbsent(named, coordinate);
+                    for (ArgumentModel argument : field.arguments.values()) {
+                        enumInputUse.putIfAbsent(SubgraphReader.namedType(argument.type()), coordinate + "(" + argument.name() + ":)");
+                    }
+                }
+            }
+        }
+    }
+
+    private boolean isSubtype(String general, String specific) {
+        if (general.equals(specific)) return true;
+        Set<String> seen = new HashSet<>();
+        List<String> queue = new ArrayList<>(List.of(specific));
+        while (!queue.isEmpty()) {
+            String next = queue.remove(queue.size() - 1);
+            for (String parent : supertypes.getOrDefault(next, Set.of())) {
+                if (parent.equals(general)) return true;
+                if (seen.add(parent)) queue.add(parent);
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- types
+
+    private void mergeType(String name, List<Source<TypeModel>> sources) {
+        Kind kind = effectiveKind(sources.get(0).element());
+        for (Source<TypeModel> source : sources) {
+            Kind other = effectiveKind(source.element());
+            if (other != kind) {
+                Source<TypeModel> first = sources.get(0);
+                errors.add(new CompositionError("TYPE_KIND_MISMATCH", "Type \"" + name + "\" has mismatched kind: it is defined as "
+                        + describe(kind) + " in subgraph \"" + first.subgraph().name + "\" but " + describe(other) + " in subgraph \""
+                        + source.subgraph().name + "\"", List.of(first.subgraph().name, source.subgraph().name), name,
+                        source.element().line, "make " + name + " the same kind of type in every subgraph, or rename it in one"));
+                return;
+            }
+        }
+        MergedType merged = new MergedType(name, kind);
+        merged.description = mostCommon(sources.stream().map(s -> s.element().description).toList());
+        for (Source<TypeModel> source : sources) {
+            TypeModel type = source.element();
+            String graph = enumValueOf.get(source.subgraph().name);
+            if (kind == Kind.OBJECT || kind == Kind.INTERFACE) {
+                for (String implemented : type.interfaces) {
+                    if (!merged.interfaces.contains(implemented)) merged.interfaces.add(implemented);
+                    if (!type.interfaceObject) {
+                        merged.directives.add("@join__implements(graph: " + graph + ", interface: " + SdlValues.quote(implemented) + ")");
+                    }
+                }
+            }
+        }
+        for (Source<TypeModel> source : sources) {
+            TypeModel type = source.element();
+            String graph = enumValueOf.get(source.subgraph().name);
+            String flags = (type.extension ? ", extension: true" : "");
+            String interfaceObject = type.interfaceObject ? ", isInterfaceObject: true" : "";
+            if (type.keys.isEmpty()) {
+                merged.directives.add("@join__type(graph: " + graph + flags + interfaceObject + ")");
+            }
+            for (Key key : type.keys) {
+                merged.directives.add("@join__type(graph: " + graph + ", key: " + SdlValues.quote(key.fields()) + flags
+                        + (key.resolvable() ? "" : ", resolvable: false") + interfaceObject + ")");
+            }
+        }
+        if (kind == Kind.UNION) {
+            for (Source<TypeModel> source : sources) {
+                for (String member : source.element().members) {
+                    if (!merged.members.contains(member)) merged.members.add(member);
+                    merged.directives.add("@join__unionMember(graph: " + enumValueOf.get(source.subgraph().name)
+                            + ", member: " + SdlValues.quote(member) + ")");
+                }
+            }
+        }
+        if (sources.stream().anyMatch(s -> s.element().inaccessible)) {
+            usesInaccessible = true;
+            merged.directives.add("@inaccessible");
+        }
+        merged.directives.addAll(passThrough(sources.stream().flatMap(s -> s.element().passThrough.stream()).toList()));
+        switch (kind) {
+            case OBJECT, INTERFACE -> mergeFields(merged, sources);
+            case INPUT_OBJECT -> mergeInputFields(merged, sources);
+            case ENUM -> mergeEnumValues(merged, sources);
+            default -> { }
+        }
+        schema.types.put(name, merged);
+    }
+
+    private static Kind effectiveKind(TypeModel type) {
+        return type.interfaceObject ? Kind.INTERFACE : type.kind;
+    }
+
+    private static String describe(Kind kind) {
+        return switch (kind) {
+            case OBJECT -> "Object Type";
+            case INTERFACE -> "Interface Type";
+            case UNION -> "Union Type";
+            case ENUM -> "Enum Type";
+            case INPUT_OBJECT -> "Input Object Type";
+            case SCALAR -> "Scalar Type";
+        };
+    }
+
+    // ---------------------------------------------------------------- object and interface fields
+
+    private void mergeFields(MergedType merged, List<Source<TypeModel>> typeSources) {
+        Map<String, List<Source<FieldModel>>> byName = new LinkedHashMap<>();
+        for (Source<TypeModel> source : typeSources) {
+            for (FieldModel field : source.element().fields.values()) {
+                byName.computeIfAbsent(field.name, n -> new ArrayList<>()).add(new Source<>(source.subgraph(), field));
+            }
+        }
+        for (Map.Entry<String, List<Source<FieldModel>>> entry : byName.entrySet()) {
+            MergedField field = mergeField(merged, typeSources, entry.getKey(), entry.getValue());
+            if (field != null) merged.fields.put(field.name, field);
+        }
+    }
+
+    private MergedField mergeField(MergedType type, List<Source<TypeModel>> typeSources, String name,
+                                   List<Source<FieldModel>> sources) {
+        String coordinate = type.name + "." + name;
+        MergedField merged = new MergedField(name);
+        merged.description = mostCommon(sources.stream().map(s -> s.element().description).toList());
+        Type<?> mergedType = mergeOutputTypes(coordinate, sources);
+        if (mergedType == null) return null;
+        merged.type = SdlValues.type(mergedType);
+
+        // @override: the subgraph a field moved away from no longer serves it (unless a label makes it progressive)
+        Map<String, Source<FieldModel>> overriddenBy = new HashMap<>();
+        for (Source<FieldModel> source : sources) {
+            String from = source.element().overrideFrom;
+            if (from == null) continue;
+            boolean known = subgraphs.stream().anyMatch(s -> s.name.equals(from));
+            if (!known) {
+                hints.add(new CompositionHint("FROM_SUBGRAPH_DOES_NOT_EXIST", "Source subgraph \"" + from + "\" for field \""
+                        + coordinate + "\" on subgraph \"" + source.subgraph().name + "\" does not exist."));
+            } else if (source.element().overrideLabel == null) {
+                overriddenBy.put(from, source);
+            }
+        }
+        checkShareability(type, coordinate, sources, overriddenBy);
+
+        boolean needsJoinField = sources.size() != typeSources.size();
+        List<String> joins = new ArrayList<>();
+        for (Source<FieldModel> source : sources) {
+            FieldModel field = source.element();
+            String graph = enumValueOf.get(source.subgraph().name);
+            StringBuilder join = new StringBuilder("@join__field(graph: ").append(graph);
+            if (overriddenBy.containsKey(source.subgraph().name) && !field.external) {
+                needsJoinField = true;
+                if (!field.usedInFieldSet) continue;
+                joins.add(join.append(", usedOverridden: true)").toString());
+                continue;
+            }
+            boolean special = false;
+            if (field.requires != null) { join.append(", requires: ").append(SdlValues.quote(field.requires)); special = true; }
+            if (field.provides != null) { join.append(", provides: ").append(SdlValues.quote(field.provides)); special = true; }
+            String ownType = SdlValues.type(field.type);
+            if (!ownType.equals(merged.type)) { join.append(", type: ").append(SdlValues.quote(ownType)); special = true; }
+            if (field.external) { join.append(", external: true"); special = true; }
+            if (field.overrideFrom != null) {
+                join.append(", override: ").append(SdlValues.quote(field.overrideFrom));
+                if (field.overrideLabel != null) join.append(", overrideLabel: ").append(SdlValues.quote(field.overrideLabel));
+                special = true;
+            }
+            needsJoinField |= special;
+            joins.add(join.append(")").toString());
+        }
+        if (needsJoinField) merged.directives.addAll(joins);
+        if (sources.stream().anyMatch(s -> s.element().inaccessible)) {
+            usesInaccessible = true;
+            merged.directives.add(0, "@inaccessible");
+        }
+        merged.directives.addAll(passThrough(sources.stream().flatMap(s -> s.element().passThrough.stream()).toList()));
+        List<Source<FieldModel>> argumentSources = sources.stream().filter(s -> !s.element().external).toList();
+        mergeArguments(coordinate, merged, argumentSources.isEmpty() ? sources : argumentSources);
+        return merged;
+    }
+
+    private void checkShareability(MergedType type, String coordinate, List<Source<FieldModel>> sources,
+                                   Map<String, Source<FieldModel>> overriddenBy) {
+        if (type.kind != Kind.OBJECT) return;
+        List<Source<FieldModel>> resolving = sources.stream()
+                .filter(s -> !s.element().external && !overriddenBy.containsKey(s.subgraph().name)).toList();
+        if (resolving.size() < 2) return;
+        List<String> nonShareable = new ArrayList<>();
+        for (Source<FieldModel> source : resolving) {
+            TypeModel owner = source.subgraph().types.get(type.name);
+            FieldModel field = source.element();
+            boolean shareable = field.shareable || field.inKey || (owner != null && owner.shareable);
+            if (!shareable) nonShareable.add(source.subgraph().name);
+        }
+        if (nonShareable.isEmpty()) return;
+        List<String> names = resolving.stream().map(s -> s.subgraph().name).toList();
+        errors.add(new CompositionError("INVALID_FIELD_SHARING", "Non-shareable field \"" + coordinate
+                + "\" is resolved from multiple subgraphs: it is resolved from subgraphs " + quoteList(names)
+                + " and defined as non-shareable in " + (nonShareable.size() == 1 ? "subgraph " : "all of them") 
+                + (nonShareable.size() == 1 ? "\"" + nonShareable.get(0) + "\"" : ""),
+                names, coordinate, resolving.get(0).element().line,
+                "mark " + coordinate + " @shareable in every subgraph that resolves it, or move it with @override(from:)"));
+    }
+
+    private Type<?> mergeOutputTypes(String coordinate, List<Source<FieldModel>> sources) {
+        Type<?> merged = sources.get(0).element().type;
+        for (Source<FieldModel> source : sources.subList(1, sources.size())) {
+            Type<?> next = source.element().type;
+            if (outputCompatible(merged, next)) continue;
+            if (outputCompatible(next, merged)) {
+                merged = next;
+                continue;
+            }
+            Source<FieldModel> first = sources.get(0);
+            errors.add(new CompositionError("FIELD_TYPE_MISMATCH", "Type of field \"" + coordinate
+                    + "\" is incompatible across subgraphs: it has type \"" + SdlValues.type(first.element().type)
+                    + "\" in subgraph \"" + first.subgraph().name + "\" but type \"" + SdlValues.type(next) + "\" in subgraph \""
+                    + source.subgraph().name + "\"", List.of(first.subgraph().name, source.subgraph().name), coordinate,
+                    source.element().line, "give " + coordinate + " the same type in every subgraph (nullability and a"
+                    + " subtype may differ, the named type may not)"));
+            return null;
+        }
+        return merged;
+    }
+
+    /** Whether an output field typed {@code specific} in one subgraph fits the supergraph type {@code general}. */
+    private boolean outputCompatible(Type<?> general, Type<?> specific) {
+        if (general instanceof NonNullType g) {
+            return specific instanceof NonNullType s && outputCompatible(g.getType(), s.getType());
+        }
+        if (specific instanceof NonNullType s) return outputCompatible(general, s.getType());
+        if (general instanceof ListType g) return specific instanceof ListType s && outputCompatible(g.getType(), s.getType());
+        if (specific instanceof ListType) return false;
+        return isSubtype(((TypeName) general).getName(), ((TypeName) specific).getName());
+    }
+
+    /** Input positions merge to the strictest type: non-null if any subgraph requires it; the named types must agree. */
+    private Type<?> mergeInputTypes(String coordinate, List<? extends Source<?>> sources, Function<Object, Type<?>> typeOf,
+                                    Function<Object, Integer> lineOf, String code) {
+        Type<?> merged = typeOf.apply(sources.get(0).element());
+        for (Source<?> source : sources.subList(1, sources.size())) {
+            Type<?> next = typeOf.apply(source.element());
+            Type<?> stricter = stricter(merged, next);
+            if (stricter == null) {
+                Source<?> first = sources.get(0);
+                errors.add(new CompositionError(code, "Type of " + coordinate + " is incompatible across subgraphs: it has type \""
+                        + SdlValues.type(merged) + "\" in subgraph \"" + first.subgraph().name + "\" but type \""
+                        + SdlValues.type(next) + "\" in subgraph \"" + source.subgraph().name + "\"",
+                        List.of(first.subgraph().name, source.subgraph().name), coordinate, lineOf.apply(source.element()),
+                        "give " + coordinate + " the same type in every subgraph"));
+                return null;
+            }
+            merged = stricter;
+        }
+        return merged;
+    }
+
+    private static Type<?> stricter(Type<?> a, Type<?> b) {
+        if (a instanceof NonNullType na) {
+            Type<?> inner = stricter(na.getType(), b instanceof NonNullType nb ? nb.getType() : b);
+            return inner == null ? null : NonNullType.newNonNullType(inner).build();
+        }
+        if (b instanceof NonNullType nb) {
+            Type<?> inner = stricter(a, nb.getType());
+            return inner == null ? null : NonNullType.newNonNullType(inner).build();
+        }
+        if (a instanceof ListType la) {
+            if (!(b instanceof ListType lb)) return null;
+            Type<?> inner = stricter(la.getType(), lb.getType());
+            return inner == null ? null : ListType.newListType(inner).build();
+        }
+        if (b instanceof ListType) return null;
+        return ((TypeName) a).getName().equals(((TypeName) b).getName()) ? a : null;
+    }
+
+    private void mergeArguments(String coordinate, MergedField merged, List<Source<FieldModel>> sources) {
+        Set<String> names = new LinkedHashSet<>();
+        sources.forEach(s -> names.addAll(s.element().arguments.keySet()));
+        for (String name : names) {
+            String argumentCoordinate = coordinate + "(" + name + ":)";
+            List<Source<ArgumentModel>> present = new ArrayList<>();
+            List<String> missing = new ArrayList<>();
+            for (Source<FieldModel> source : sources) {
+                ArgumentModel argument = source.element().arguments.get(name);
+                if (argument == null) missing.add(source.subgraph().name);
+                else present.add(new Source<>(source.subgraph(), argument));
+            }
+            if (!missing.isEmpty()) {
+                List<String> requiring = present.stream().filter(s -> s.element().type() instanceof NonNullType
+                        && s.element().defaultValue() == null).map(s -> s.subgraph().name).toList();
+                if (!requiring.isEmpty()) {
+                    errors.add(new CompositionError("REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH", "Argument \"" + argumentCoordinate
+                            + "\" is required in some subgraphs but does not appear in all subgraphs: it is required in "
+                            + quoteList(requiring) + " but does not appear in " + quoteList(missing),
+                            concat(requiring, missing), argumentCoordinate, present.get(0).element().line(),
+                            "add the argument to " + coordinate + " in " + quoteList(missing) + ", or make it optional"));
+                } else {
+                    hints.add(new CompositionHint("INCONSISTENT_ARGUMENT_PRESENCE", "Optional argument \"" + argumentCoordinate
+                            + "\" will not be included in the supergraph as it does not appear in all subgraphs: it is defined in "
+                            + quoteList(present.stream().map(s -> s.subgraph().name).toList()) + " but not in " + quoteList(missing)));
+                }
+                continue;
+            }
+            Type<?> type = mergeInputTypes("argument \"" + argumentCoordinate + "\"", present,
+                    a -> ((ArgumentModel) a).type(), a -> ((ArgumentModel) a).line(), "ARGUMENT_TYPE_MISMATCH");
+            if (type == null) continue;
+            String defaultValue = mergeDefault(argumentCoordinate, present.stream()
+                    .map(s -> new Source<Value<?>>(s.subgraph(), s.element().defaultValue())).toList());
+            List<String> directives = new ArrayList<>();
+            if (present.stream().anyMatch(s -> s.element().inaccessible())) {
+                usesInaccessible = true;
+                directives.add("@inaccessible");
+            }
+            directives.addAll(passThrough(present.stream().flatMap(s -> s.element().passThrough().stream()).toList()));
+            merged.arguments.add(new MergedArgument(name, SdlValues.type(type), defaultValue,
+                    mostCommon(present.stream().map(s -> s.element().description()).toList()), directives));
+        }
+    }
+
+    private String mergeDefault(String coordinate, List<Source<Value<?>>> defaults) {
+        String merged = null;
+        String mergedFrom = null;
+        for (Source<Value<?>> source : defaults) {
+            if (source.element() == null) continue;
+            String value = SdlValues.value(source.element());
+            if (merged == null) {
+                merged = value;
+                mergedFrom = source.subgraph().name;
+            } else if (!merged.equals(value)) {
+                errors.add(new CompositionError("DEFAULT_VALUE_MISMATCH", "\"" + coordinate + "\" has incompatible default values across subgraphs: it has default value "
+                        + merged + " in subgraph \"" + mergedFrom + "\" but default value " + value + " in subgraph \"" + source.subgraph().name + "\"",
+                        List.of(mergedFrom, source.subgraph().name), coordinate, 0, "use the same default value in every subgraph"));
+                return merged;
+            }
+        }
+        return merged;
+    }
+
+    /** A field an @interfaceObject adds to an interface is served, through the interface, on every implementation. */
+    private void addInterfaceObjectFields(Map<String, List<Source<TypeModel>>> byName) {
+        for (Map.Entry<String, List<Source<TypeModel>>> entry : byName.entrySet()) {
+            List<Source<TypeModel>> objects = entry.getValue().stream().filter(s -> s.element().interfaceObject).toList();
+            MergedType merged = schema.types.get(entry.getKey());
+            if (objects.isEmpty() || merged == null || merged.kind != Kind.INTERFACE) continue;
+            Set<String> contributed = new LinkedHashSet<>();
+            objects.forEach(s -> contributed.addAll(s.element().fields.keySet()));
+            for (MergedType implementation : schema.types.values()) {
+                if (implementation.kind != Kind.OBJECT || !implementation.interfaces.contains(merged.name)) continue;
+                for (String fieldName : contributed) {
+                    if (implementation.fields.containsKey(fieldName)) continue;
+                    MergedField source = merged.fields.get(fieldName);
+                    if (source == null) continue;
+                    MergedField copy = new MergedField(fieldName);
+                    copy.type = source.type;
+                    copy.description = source.description;
+                    copy.arguments.addAll(source.arguments);
+                    copy.directives.add("@join__field");
+                    implementation.fields.put(fieldName, copy);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- input objects
+
+    private void mergeInputFields(MergedType merged, List<Source<TypeModel>> typeSources) {
+        Set<String> names = new LinkedHashSet<>();
+        typeSources.forEach(s -> names.addAll(s.element().fields.keySet()));
+        for (String name : names) {
+            String coordinate = merged.name + "." + name;
+            List<Source<FieldModel>> present = new ArrayList<>();
+            List<String> missing = new ArrayList<>();
+            for (Source<TypeModel> source : typeSources) {
+                FieldModel field = source.element().fields.get(name);
+                if (field == null) missing.add(source.subgraph().name);
+                else present.add(new Source<>(source.subgraph(), field));
+            }
+            if (!missing.isEmpty()) {
+                List<String> requiring = present.stream().filter(s -> s.element().type instanceof NonNullType
+                        && s.element().defaultValue == null).map(s -> s.subgraph().name).toList();
+                if (!requiring.isEmpty()) {
+                    errors.add(new CompositionError("REQUIRED_INPUT_FIELD_MISSING_IN_SOME_SUBGRAPH", "Input object field \""
+                            + coordinate + "\" is required in some subgraphs but does not appear in all subgraphs: it is required in "
+                            + quoteList(requiring) + " but does not appear in " + quoteList(missing), concat(requiring, missing),
+                            coordinate, present.get(0).element().line, "add " + name + " to input " + merged.name + " in "
+                            + quoteList(missing) + ", or make it optional"));
+                } else {
+                    hints.add(new CompositionHint("INCONSISTENT_INPUT_OBJECT_FIELD", "Input object field \"" + coordinate
+                            + "\" will not be added to \"" + merged.name + "\" in the supergraph as it does not appear in all subgraphs: it is defined in "
+                            + quoteList(present.stream().map(s -> s.subgraph().name).toList()) + " but not in " + quoteList(missing)));
+                }
+                continue;
+            }
+            Type<?> type = mergeInputTypes("input field \"" + coordinate + "\"", present, f -> ((FieldModel) f).type,
+                    f -> ((FieldModel) f).line, "FIELD_TYPE_MISMATCH");
+            if (type == null) continue;
+            MergedField field = new MergedField(name);
+            field.type = SdlValues.type(type);
+            field.description = mostCommon(present.stream().map(s -> s.element().description).toList());
+            field.defaultValue = mergeDefault(coordinate, present.stream()
+                    .map(s -> new Source<Value<?>>(s.subgraph(), s.element().defaultValue)).toList());
+            if (present.stream().anyMatch(s -> s.element().inaccessible)) {
+                usesInaccessible = true;
+                field.directives.add("@inaccessible");
+            }
+            field.directives.addAll(passThrough(present.stream().flatMap(s -> s.element().passThrough.stream()).toList()));
+            merged.fields.put(name, field);
+        }
+        if (merged.fields.isEmpty()) {
+            errors.add(new CompositionError("EMPTY_MERGED_INPUT_TYPE", "None of the fields of input object type \"" + merged.name
+                    + "\" are consistently defined in all the subgraphs defining that type. As only fields common to all subgraphs are merged, this would result in an empty type.",
+                    typeSources.stream().map(s -> s.subgraph().name).toList(), merged.name, typeSources.get(0).element().line,
+                    "give input " + merged.name + " the same fields in every subgraph that defines it"));
+        }
+    }
+
+    // ---------------------------------------------------------------- enums
+
+    private void mergeEnumValues(MergedType merged, List<Source<TypeModel>> typeSources) {
+        String input = enumInputUse.get(merged.name);
+        String output = enumOutputUse.get(merged.name);
+        Set<String> names = new LinkedHashSet<>();
+        typeSources.forEach(s -> names.addAll(s.element().values.keySet()));
+        if (input == null && output == null) {
+            hints.add(new CompositionHint("UNUSED_ENUM_TYPE", "Enum type \"" + merged.name + "\" is defined but unused. It will be"
+                    + " included in the supergraph with all the values appearing in any subgraph (\"as if\" it was only used as an output type)."));
+        }
+        for (String name : names) {
+            List<Source<EnumValueModel>> present = new ArrayList<>();
+            List<String> missing = new ArrayList<>();
+            for (Source<TypeModel> source : typeSources) {
+                EnumValueModel value = source.element().values.get(name);
+                if (value == null) missing.add(source.subgraph().name);
+                else present.add(new Source<>(source.subgraph(), value));
+            }
+            if (!missing.isEmpty() && input != null) {
+                List<String> definers = present.stream().map(s -> s.subgraph().name).toList();
+                if (output != null) {
+                    errors.add(new CompositionError("ENUM_VALUE_MISMATCH", "Enum type \"" + merged.name + "\" is used as both input type (for example, as type of \""
+                            + input + "\") and output type (for example, as type of \"" + output + "\"), but value \"" + name
+                            + "\" is not defined in all the subgraphs defining \"" + merged.name + "\": \"" + name + "\" is defined in "
+                            + quoteList(definers) + " but not in " + quoteList(missing), concat(definers, missing), merged.name + "." + name,
+                            typeSources.get(0).element().line, "an enum used for both input and output needs the same values in every subgraph: add "
+                            + name + " to " + quoteList(missing) + " or remove it everywhere"));
+                } else {
+                    hints.add(new CompositionHint("INCONSISTENT_ENUM_VALUE_FOR_INPUT_ENUM", "Value \"" + name + "\" of enum type \""
+                            + merged.name + "\" will not be part of the supergraph as it is not defined in all the subgraphs defining \""
+                            + merged.name + "\": \"" + name + "\" is defined in " + quoteList(definers) + " but not in " + quoteList(missing)));
+                }
+                continue;
+            }
+            List<String> directives = new ArrayList<>();
+            if (present.stream().anyMatch(s -> s.element().inaccessible())) {
+                usesInaccessible = true;
+                directives.add("@inaccessible");
+            }
+            for (Source<EnumValueModel> source : present) directives.add("@join__enumValue(graph: " + enumValueOf.get(source.subgraph().name) + ")");
+            directives.addAll(passThrough(present.stream().flatMap(s -> s.element().passThrough().stream()).toList()));
+            merged.values.put(name, new MergedValue(name, mostCommon(present.stream().map(s -> s.element().description()).toList()), directives));
+        }
+        if (merged.values.isEmpty()) {
+            errors.add(new CompositionError("EMPTY_MERGED_ENUM_TYPE", "None of the values of enum type \"" + merged.name
+                    + "\" are defined consistently in all the subgraphs defining that type. As only values common to all subgraphs are merged, this would result in an empty type.",
+                    typeSources.stream().map(s -> s.subgraph().name).toList(), merged.name, typeSources.get(0).element().line,
+                    "an enum used as input keeps only the values every subgraph defines: give " + merged.name + " common values"));
+        }
+    }
+
+    // ---------------------------------------------------------------- directives
+
+    /** Directives copied through (@tag, @deprecated, @authenticated...): once each, in a stable order. */
+    private List<String> passThrough(List<Directive> directives) {
+        List<String> texts = new ArrayList<>();
+        for (Directive directive : directives) {
+            String text = SdlValues.directive(directive);
+            if (!texts.contains(text)) texts.add(text);
+            if (FederationDefinitions.SPEC_DIRECTIVES.contains(directive.getName())) usedSpecDirectives.add(directive.getName());
+        }
+        return texts;
+    }
+
+    /** Executable directives reach the supergraph only when every subgraph defines them (with the common locations). */
+    private void mergeExecutableDirectives() {
+        Map<String, List<graphql.language.DirectiveDefinition>> byName = new LinkedHashMap<>();
+        for (SubgraphModel subgraph : subgraphs) {
+            for (graphql.language.DirectiveDefinition definition : subgraph.executableDirectives) {
+                byName.computeIfAbsent(definition.getName(), n -> new ArrayList<>()).add(definition);
+            }
+        }
+        for (Map.Entry<String, List<graphql.language.DirectiveDefinition>> entry : byName.entrySet()) {
+            if (entry.getValue().size() != subgraphs.size()) {
+                hints.add(new CompositionHint("INCONSISTENT_EXECUTABLE_DIRECTIVE_PRESENCE", "Executable directive \"@" + entry.getKey()
+                        + "\" will not be part of the supergraph as it does not appear in all subgraphs."));
+                continue;
+            }
+            Set<String> locations = null;
+            for (graphql.language.DirectiveDefinition definition : entry.getValue()) {
+                Set<String> own = definition.getDirectiveLocations().stream().map(l -> l.getName())
+                        .filter(SubgraphReader::isExecutableLocation).collect(Collectors.toCollection(LinkedHashSet::new));
+                if (locations == null) locations = own;
+                else locations.retainAll(own);
+            }
+            if (locations == null || locations.isEmpty()) continue;
+            Set<String> kept = locations;
+            graphql.language.DirectiveDefinition first = entry.getValue().get(0);
+            schema.directiveDefinitions.add(first.transform(b -> b.directiveLocations(kept.stream()
+                    .map(l -> graphql.language.DirectiveLocation.newDirectiveLocation().name(l).build()).toList())));
+        }
+        for (SubgraphModel subgraph : subgraphs) {
+            for (graphql.language.DirectiveDefinition definition : subgraph.composedDirectives.values()) {
+                if (schema.directiveDefinitions.stream().noneMatch(d -> d.getName().equals(definition.getName()))) {
+                    schema.directiveDefinitions.add(definition);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** The value most subgraphs agree on (the first of them on a tie); null when none has one. */
+    private static String mostCommon(List<String> values) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (String value : values) if (value != null && !value.isBlank()) counts.merge(value, 1, Integer::sum);
+        String best = null;
+        int bestCount = 0;
+        for (Map.Entry<String, Integer> entry : counts.entrySet()) {
+            if (entry.getValue() > bestCount) {
+                best = entry.getKey();
+                bestCount = entry.getValue();
+            }
+        }
+        return best;
+    }
+
+    static String quoteList(List<String> names) {
+        List<String> quoted = names.stream().map(n -> "\"" + n + "\"").toList();
+        if (quoted.size() == 1) return (quoted.get(0));
+        return String.join(", ", quoted.subList(0, quoted.size() - 1)) + " and " + quoted.get(quoted.size() - 1);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        b.stream().filter(x -> !all.contains(x)).forEach(all::add);
+        return all;
+    }
+
+    static boolean same(Object a, Object b) {
+        return Objects.equals(a, b);
+    }
+}
