@@ -90,13 +90,17 @@ final class SubgraphReader {
         links = FederationLinks.read(document, source.name());
         errors.addAll(links.errors());
         model = new SubgraphModel(source.name(), source.url(), links);
+        checkKnownDirectives(document);
         readSchemaDefinitions(document);
         for (Definition<?> definition : document.getDefinitions()) {
             if (definition instanceof TypeDefinition<?> type && !isMachinery(type.getName())) readType(type);
             if (definition instanceof DirectiveDefinition directive) readDirectiveDefinition(directive);
         }
+        // every subgraph has a query root (federation adds _service and _entities to it), even one with no own field
+        model.types.computeIfAbsent("Query", name -> new TypeModel(name, Kind.OBJECT, 0)).hasDefinition = true;
         for (TypeModel type : model.types.values()) {
-            type.extension = links.federation2() && (type.extendsDirective || !type.hasDefinition);
+            type.extension = !ROOT_NAMES.contains(type.name)
+                    && (type.extendsDirective || links.federation2() && !type.hasDefinition);
             checkReferencedTypes(type);
         }
         if (!links.federation2()) upgradeFederation1();
@@ -115,6 +119,42 @@ final class SubgraphReader {
         }
         checkUnusedExternals();
         return model;
+    }
+
+    private static final Set<String> BUILT_IN_DIRECTIVES = Set.of("deprecated", "specifiedBy", "include", "skip", "oneOf", "link");
+
+    /** Every applied directive must be a federation directive, a built-in, or defined in the subgraph. */
+    private void checkKnownDirectives(Document document) {
+        Set<String> defined = new java.util.HashSet<>(BUILT_IN_DIRECTIVES);
+        defined.addAll(links.specNameByLocalName().keySet());
+        for (Definition<?> definition : document.getDefinitions()) {
+            if (definition instanceof DirectiveDefinition directive) defined.add(directive.getName());
+        }
+        List<Directive> applied = new ArrayList<>();
+        for (Definition<?> definition : document.getDefinitions()) {
+            if (definition instanceof graphql.language.DirectivesContainer<?> container) applied.addAll(container.getDirectives());
+            switch (definition) {
+                case ObjectTypeDefinition object -> object.getFieldDefinitions().forEach(f -> collect(f, applied));
+                case InterfaceTypeDefinition object -> object.getFieldDefinitions().forEach(f -> collect(f, applied));
+                case EnumTypeDefinition enumType -> enumType.getEnumValueDefinitions().forEach(v -> applied.addAll(v.getDirectives()));
+                case InputObjectTypeDefinition input -> input.getInputValueDefinitions().forEach(v -> applied.addAll(v.getDirectives()));
+                default -> { }
+            }
+        }
+        Set<String> reported = new java.util.HashSet<>();
+        for (Directive directive : applied) {
+            if (defined.contains(directive.getName()) || !reported.add(directive.getName())) continue;
+            boolean federation = FederationLinks.DIRECTIVES.containsKey(directive.getName());
+            errors.add(error("INVALID_GRAPHQL", null, line(directive.getSourceLocation()), "Unknown directive \"@" + directive.getName() + "\".",
+                    federation && links.federation2()
+                            ? "add \"@" + directive.getName() + "\" to the import list of the federation @link, or write @federation__" + directive.getName()
+                            : "define the directive in this subgraph (directive @" + directive.getName() + " on ...) or remove it"));
+        }
+    }
+
+    private static void collect(FieldDefinition field, List<Directive> applied) {
+        applied.addAll(field.getDirectives());
+        field.getInputValueDefinitions().forEach(a -> applied.addAll(a.getDirectives()));
     }
 
     private boolean isMachinery(String name) {
@@ -372,7 +412,6 @@ final class SubgraphReader {
      */
     private void upgradeFederation1() {
         for (TypeModel type : model.types.values()) {
-            type.extension = false;
             if (type.kind != Kind.OBJECT) continue;
             if (!type.isEntity() && !ROOT_NAMES.contains(type.name)) {
                 type.fields.values().forEach(f -> f.shareable = true);

@@ -86,6 +86,7 @@ final class SupergraphMerger {
         }
         mergeExecutableDirectives();
         schema.specs.addAll(FederationDefinitions.specs(schema.joinMinor, usesInaccessible, usedSpecDirectives));
+        schema.specs.addAll(composedLinks());
         return schema;
     }
 
@@ -232,18 +233,26 @@ final class SupergraphMerger {
 
         // @override: the subgraph a field moved away from no longer serves it (unless a label makes it progressive)
         Map<String, Source<FieldModel>> overriddenBy = new HashMap<>();
+        Set<String> overrides = new HashSet<>();
+        Map<String, String> progressivelyOverridden = new HashMap<>();
         for (Source<FieldModel> source : sources) {
             String from = source.element().overrideFrom;
             if (from == null) continue;
             boolean known = subgraphs.stream().anyMatch(s -> s.name.equals(from));
             if (!known) {
+                // an unknown "from" is harmless: Apollo hints and composes as if the directive were absent
                 hints.add(new CompositionHint("FROM_SUBGRAPH_DOES_NOT_EXIST", "Source subgraph \"" + from + "\" for field \""
                         + coordinate + "\" on subgraph \"" + source.subgraph().name + "\" does not exist."));
-            } else if (source.element().overrideLabel == null) {
-                overriddenBy.put(from, source);
+                continue;
             }
+            overrides.add(source.subgraph().name);
+            if (source.element().overrideLabel == null) overriddenBy.put(from, source);
+            else progressivelyOverridden.put(from, source.element().overrideLabel);
         }
-        checkShareability(type, coordinate, sources, overriddenBy);
+        Set<String> notResolving = new HashSet<>(overriddenBy.keySet());
+        notResolving.addAll(progressivelyOverridden.keySet());
+        checkShareability(type, coordinate, sources, notResolving);
+        boolean typesDiffer = sources.stream().anyMatch(s -> !SdlValues.type(s.element().type).equals(merged.type));
 
         boolean needsJoinField = sources.size() != typeSources.size();
         List<String> joins = new ArrayList<>();
@@ -260,12 +269,16 @@ final class SupergraphMerger {
             boolean special = false;
             if (field.requires != null) { join.append(", requires: ").append(SdlValues.quote(field.requires)); special = true; }
             if (field.provides != null) { join.append(", provides: ").append(SdlValues.quote(field.provides)); special = true; }
-            String ownType = SdlValues.type(field.type);
-            if (!ownType.equals(merged.type)) { join.append(", type: ").append(SdlValues.quote(ownType)); special = true; }
+            if (typesDiffer) { join.append(", type: ").append(SdlValues.quote(SdlValues.type(field.type))); special = true; }
             if (field.external) { join.append(", external: true"); special = true; }
-            if (field.overrideFrom != null) {
+            if (overrides.contains(source.subgraph().name)) {
                 join.append(", override: ").append(SdlValues.quote(field.overrideFrom));
                 if (field.overrideLabel != null) join.append(", overrideLabel: ").append(SdlValues.quote(field.overrideLabel));
+                special = true;
+            }
+            if (progressivelyOverridden.containsKey(source.subgraph().name)) {
+                // during a progressive override both subgraphs serve the field; the label says which share goes where
+                join.append(", overrideLabel: ").append(SdlValues.quote(progressivelyOverridden.get(source.subgraph().name)));
                 special = true;
             }
             needsJoinField |= special;
@@ -283,10 +296,10 @@ final class SupergraphMerger {
     }
 
     private void checkShareability(MergedType type, String coordinate, List<Source<FieldModel>> sources,
-                                   Map<String, Source<FieldModel>> overriddenBy) {
+                                   Set<String> overridden) {
         if (type.kind != Kind.OBJECT) return;
         List<Source<FieldModel>> resolving = sources.stream()
-                .filter(s -> !s.element().external && !overriddenBy.containsKey(s.subgraph().name)).toList();
+                .filter(s -> !s.element().external && !overridden.contains(s.subgraph().name)).toList();
         if (resolving.size() < 2) return;
         List<String> nonShareable = new ArrayList<>();
         for (Source<FieldModel> source : resolving) {
@@ -616,6 +629,24 @@ final class SupergraphMerger {
                 }
             }
         }
+    }
+
+    /** The custom specs whose directives @composeDirective keeps, linked with just those imports. */
+    private List<MergedSchema.LinkedSpec> composedLinks() {
+        Map<String, Set<String>> importsByUrl = new LinkedHashMap<>();
+        for (SubgraphModel subgraph : subgraphs) {
+            for (String name : subgraph.composedDirectives.keySet()) {
+                for (FederationLinks.CustomLink link : subgraph.links.customLinks()) {
+                    if (link.importsByLocalName().containsKey(name)) {
+                        importsByUrl.computeIfAbsent(link.url(), u -> new LinkedHashSet<>()).add("@" + name);
+                    }
+                }
+            }
+        }
+        List<MergedSchema.LinkedSpec> links = new ArrayList<>();
+        importsByUrl.forEach((url, imports) -> links.add(new MergedSchema.LinkedSpec("@link(url: " + SdlValues.quote(url)
+                + ", import: " + imports.stream().map(SdlValues::quote).collect(Collectors.joining(", ", "[", "]")) + ")", List.of())));
+        return links;
     }
 
     // ---------------------------------------------------------------- helpers

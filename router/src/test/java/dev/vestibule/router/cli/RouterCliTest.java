@@ -58,4 +58,71 @@ class RouterCliTest {
         assertThat(run("fly").err()).startsWith("error: unknown command 'fly'");
         assertThat(run("plan", "--bogus", "x").exit()).isEqualTo(2);
     }
+
+    @Test
+    void composesFromAConfigFileAndWritesTheSupergraph(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("supergraph.graphql");
+        Outcome outcome = run("compose", "--config", "../schemas/subgraphs.yaml", "--out", out.toString());
+        assertThat(outcome.exit()).as(outcome.err()).isZero();
+        assertThat(Files.readString(out)).isEqualTo(Files.readString(Path.of(SUPERGRAPH)));
+        Outcome compared = run("compose", "--config", "../schemas/subgraphs.yaml", "--compare", SUPERGRAPH);
+        assertThat(compared.exit()).isZero();
+        assertThat(compared.out()).startsWith("equivalent to");
+    }
+
+    @Test
+    void composesFromSubgraphOptions(@TempDir Path dir) throws Exception {
+        Path a = Files.writeString(dir.resolve("a.graphql"), """
+                extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+                type Query { user: User }
+                type User @key(fields: "id") { id: ID! }
+                """);
+        Outcome outcome = run("compose", "--subgraph", "users=http://127.0.0.1:5001/graphql@" + a);
+        assertThat(outcome.exit()).as(outcome.err()).isZero();
+        assertThat(outcome.out()).contains("USERS @join__graph(name: \"users\", url: \"http://127.0.0.1:5001/graphql\")");
+    }
+
+    @Test
+    void aFailedCompositionPrintsEachErrorWithItsHintAndExitsOne(@TempDir Path dir) throws Exception {
+        Path a = Files.writeString(dir.resolve("a.graphql"), """
+                extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+                type Query { user: User }
+                type User @key(fields: "idd") { id: ID! }
+                """);
+        Path out = dir.resolve("never.graphql");
+        Outcome outcome = run("compose", "--subgraph", "users=http://x/graphql@" + a, "--out", out.toString());
+        assertThat(outcome.exit()).isEqualTo(1);
+        assertThat(outcome.err()).contains("error[KEY_INVALID_FIELDS] users User (line 3): [users] On User, for @key(fields: \"idd\"): Cannot query field \"idd\" on type \"User\"")
+                .contains("  hint: add the field to User").contains("composition failed: 1 error(s)");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void aConfigMistakeNamesTheKey(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("subgraphs.yaml"), """
+                subgraphs:
+                  users:
+                    routing_url: http://127.0.0.1:5001/graphql
+                    schema:
+                      fil: users.graphql
+                """);
+        Outcome outcome = run("compose", "--config", config.toString());
+        assertThat(outcome.exit()).isEqualTo(2);
+        assertThat(outcome.err()).contains("subgraphs.users.schema: unknown key 'fil'");
+        assertThat(run("compose").err()).isEqualTo("error: give --config FILE or --subgraph NAME=URL[@FILE]\n");
+    }
+
+    @Test
+    void servesWhatItComposesAtStart(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("subgraphs.yaml"), """
+                subgraphs:
+                  users:
+                    routing_url: http://127.0.0.1:5001/graphql
+                    schema:
+                      sdl: "type Query { broken: Missing }"
+                """);
+        Outcome outcome = run("serve", "--subgraphs", config.toString(), "--port", "0");
+        assertThat(outcome.exit()).isEqualTo(1);
+        assertThat(outcome.err()).contains("Unknown type \"Missing\"").contains("composition failed with 1 error(s)");
+    }
 }
