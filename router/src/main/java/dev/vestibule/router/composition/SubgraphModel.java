@@ -41,7 +41,8 @@ final class SubgraphModel {
         }
     }
 
-    record Key(String fields, boolean resolvable, int line) {}
+    /** A @key; {@code explicit}: the subgraph wrote resolvable: itself (Apollo then repeats it in the supergraph). */
+    record Key(String fields, boolean resolvable, boolean explicit, int line) {}
 
     static final class TypeModel {
         final String name;

@@ -99,10 +99,11 @@ final class SubgraphReader {
         // every subgraph has a query root (federation adds _service and _entities to it), even one with no own field
         model.types.computeIfAbsent("Query", name -> new TypeModel(name, Kind.OBJECT, 0)).hasDefinition = true;
         for (TypeModel type : model.types.values()) {
-            type.extension = !ROOT_NAMES.contains(type.name)
+            type.extension = !ROOT_NAMES.contains(type.name) && (type.kind == Kind.OBJECT || type.kind == Kind.INTERFACE)
                     && (type.extendsDirective || links.federation2() && !type.hasDefinition);
             checkReferencedTypes(type);
         }
+        clearKeyExternalsOnExtensions();
         if (!links.federation2()) upgradeFederation1();
         for (TypeModel type : model.types.values()) {
             for (Key key : type.keys) walkFieldSet(type, key.fields(), "@key", type.name, key.line(), Use.KEY);
@@ -249,7 +250,7 @@ final class SubgraphReader {
                         errors.add(error("KEY_INVALID_FIELDS", name, line(directive.getSourceLocation()),
                                 "@key on \"" + name + "\" has no fields argument", "write @key(fields: \"id\")"));
                     } else {
-                        type.keys.add(new Key(fields, isResolvable, line(directive.getSourceLocation())));
+                        type.keys.add(new Key(fields, isResolvable, resolvable != null, line(directive.getSourceLocation())));
                     }
                 }
                 case "extends" -> type.extendsDirective = true;
@@ -416,12 +417,20 @@ final class SubgraphReader {
             if (!type.isEntity() && !ROOT_NAMES.contains(type.name)) {
                 type.fields.values().forEach(f -> f.shareable = true);
             }
-            if (!type.hasDefinition || type.extendsDirective) {
-                for (Key key : type.keys) {
-                    for (String field : topLevelFields(key.fields())) {
-                        FieldModel model = type.fields.get(field);
-                        if (model != null) model.external = false;
-                    }
+        }
+    }
+
+    /**
+     * A type extension (extend type, or @extends) had to mark its key fields @external in Federation 1; Apollo reads
+     * those as ordinary key fields, in either federation version.
+     */
+    private void clearKeyExternalsOnExtensions() {
+        for (TypeModel type : model.types.values()) {
+            if (type.hasDefinition && !type.extendsDirective) continue;
+            for (Key key : type.keys) {
+                for (String field : topLevelFields(key.fields())) {
+                    FieldModel model = type.fields.get(field);
+                    if (model != null) model.external = false;
                 }
             }
         }
@@ -450,11 +459,11 @@ final class SubgraphReader {
                     + "(fields: \"" + text + "\") is not a valid field set: " + e.getMessage(), "a field set is a selection without braces, e.g. \"id\" or \"sku variation { id }\""));
             return;
         }
-        walk(type, selections, text, directive, coordinate, line, use, true);
+        walk(type, selections, text, directive, coordinate, line, use, false);
     }
 
     private void walk(TypeModel type, graphql.language.SelectionSet selections, String text, String directive,
-                      String coordinate, int line, Use use, boolean topLevel) {
+                      String coordinate, int line, Use use, boolean underExternal) {
         for (graphql.language.Selection<?> selection : selections.getSelections()) {
             if (selection instanceof graphql.language.InlineFragment fragment) {
                 String condition = fragment.getTypeCondition() == null ? type.name : fragment.getTypeCondition().getName();
@@ -464,7 +473,7 @@ final class SubgraphReader {
                             + "(fields: \"" + text + "\"): Unknown type \"" + condition + "\"", "use a type of this subgraph in the fragment"));
                     continue;
                 }
-                walk(target, fragment.getSelectionSet(), text, directive, coordinate, line, use, topLevel);
+                walk(target, fragment.getSelectionSet(), text, directive, coordinate, line, use, underExternal);
                 continue;
             }
             if (!(selection instanceof graphql.language.Field field)) continue;
@@ -487,7 +496,11 @@ final class SubgraphReader {
                 }
             }
             if (use == Use.PROVIDES) target.provided = true;
-            if (topLevel && (use == Use.REQUIRES || use == Use.PROVIDES) && !target.external && !(use == Use.PROVIDES && !links.federation2())) {
+            boolean leaf = field.getSelectionSet() == null;
+            // an interface field cannot be @external itself; it counts as external when its implementations' fields are
+            boolean external = target.external || type.kind == Kind.INTERFACE && externalInEveryImplementation(type, field.getName());
+            if (leaf && !underExternal && (use == Use.REQUIRES || use == Use.PROVIDES) && !external
+                    && !(use == Use.PROVIDES && !links.federation2())) {
                 TypeModel declaring = type;
                 boolean fed1KeyField = !links.federation2() && target.inKey;
                 if (!fed1KeyField) {
@@ -503,7 +516,7 @@ final class SubgraphReader {
                     errors.add(error(code(use, "INVALID_FIELDS"), coordinate, line, "On " + coordinate + ", for " + directive
                             + "(fields: \"" + text + "\"): field \"" + type.name + "." + field.getName() + "\" has no sub-selection", "remove the braces after " + field.getName()));
                 } else {
-                    walk(child, field.getSelectionSet(), text, directive, coordinate, line, use, false);
+                    walk(child, field.getSelectionSet(), text, directive, coordinate, line, use, underExternal || external);
                 }
             } else if (use == Use.KEY) {
                 TypeModel child = model.types.get(namedType(target.type));
@@ -514,6 +527,21 @@ final class SubgraphReader {
                 }
             }
         }
+    }
+
+    /** Marks the field used in every implementation of the interface; true when each of them has it @external. */
+    private boolean externalInEveryImplementation(TypeModel type, String fieldName) {
+        boolean any = false;
+        boolean all = true;
+        for (TypeModel implementation : model.types.values()) {
+            if (!implementation.interfaces.contains(type.name)) continue;
+            FieldModel field = implementation.fields.get(fieldName);
+            if (field == null) continue;
+            any = true;
+            field.usedInFieldSet = true;
+            all &= field.external;
+        }
+        return any && all;
     }
 
     private void checkProvides(TypeModel type, FieldModel field) {

@@ -166,7 +166,7 @@ final class SupergraphMerger {
             }
             for (Key key : type.keys) {
                 merged.directives.add("@join__type(graph: " + graph + ", key: " + SdlValues.quote(key.fields()) + flags
-                        + (key.resolvable() ? "" : ", resolvable: false") + interfaceObject + ")");
+                        + (key.explicit() || !key.resolvable() ? ", resolvable: " + key.resolvable() : "") + interfaceObject + ")");
             }
         }
         if (kind == Kind.UNION) {
@@ -262,7 +262,7 @@ final class SupergraphMerger {
             StringBuilder join = new StringBuilder("@join__field(graph: ").append(graph);
             if (overriddenBy.containsKey(source.subgraph().name) && !field.external) {
                 needsJoinField = true;
-                if (!field.usedInFieldSet) continue;
+                if (!field.usedInFieldSet && !satisfiesInterface(source.subgraph(), type.name, field.name)) continue;
                 joins.add(join.append(", usedOverridden: true)").toString());
                 continue;
             }
@@ -295,6 +295,16 @@ final class SupergraphMerger {
         return merged;
     }
 
+    private static boolean satisfiesInterface(SubgraphModel subgraph, String typeName, String fieldName) {
+        TypeModel type = subgraph.types.get(typeName);
+        if (type == null) return false;
+        for (String name : type.interfaces) {
+            TypeModel declared = subgraph.types.get(name);
+            if (declared != null && declared.fields.containsKey(fieldName)) return true;
+        }
+        return false;
+    }
+
     private void checkShareability(MergedType type, String coordinate, List<Source<FieldModel>> sources,
                                    Set<String> overridden) {
         if (type.kind != Kind.OBJECT) return;
@@ -305,7 +315,9 @@ final class SupergraphMerger {
         for (Source<FieldModel> source : resolving) {
             TypeModel owner = source.subgraph().types.get(type.name);
             FieldModel field = source.element();
-            boolean shareable = field.shareable || field.inKey || (owner != null && owner.shareable);
+            // Apollo's upgrade of a Federation 1 subgraph marks its fields shareable wherever another subgraph resolves them
+            boolean shareable = field.shareable || field.inKey || (owner != null && owner.shareable)
+                    || !source.subgraph().links.federation2();
             if (!shareable) nonShareable.add(source.subgraph().name);
         }
         if (nonShareable.isEmpty()) return;
@@ -549,7 +561,8 @@ final class SupergraphMerger {
                 if (value == null) missing.add(source.subgraph().name);
                 else present.add(new Source<>(source.subgraph(), value));
             }
-            if (!missing.isEmpty() && input != null) {
+            boolean hidden = present.stream().allMatch(s -> s.element().inaccessible());
+            if (!missing.isEmpty() && input != null && !(hidden && output != null)) {
                 List<String> definers = present.stream().map(s -> s.subgraph().name).toList();
                 if (output != null) {
                     errors.add(new CompositionError("ENUM_VALUE_MISMATCH", "Enum type \"" + merged.name + "\" is used as both input type (for example, as type of \""
