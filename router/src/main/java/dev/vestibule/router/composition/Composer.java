@@ -43,6 +43,7 @@ public final class Composer {
         if (!errors.isEmpty()) return new Failed(errors, hints);
         MergedSchema merged = new SupergraphMerger(models, errors, hints).merge();
         if (errors.isEmpty()) checkInaccessibleReferences(merged, errors);
+        if (errors.isEmpty()) new SatisfiabilityCheck(models, merged, errors).check();
         if (!errors.isEmpty()) return new Failed(errors, hints);
         String sdl = SupergraphPrinter.print(merged);
         try {

@@ -252,6 +252,12 @@ final class SupergraphMerger {
         Set<String> notResolving = new HashSet<>(overriddenBy.keySet());
         notResolving.addAll(progressivelyOverridden.keySet());
         checkShareability(type, coordinate, sources, notResolving);
+        if (type.kind == Kind.OBJECT && sources.stream().allMatch(s -> s.element().external)) {
+            List<String> names = sources.stream().map(s -> s.subgraph().name).toList();
+            errors.add(new CompositionError("EXTERNAL_MISSING_ON_BASE", "Field \"" + coordinate + "\" is marked @external on all the subgraphs in which it is listed ("
+                    + (names.size() == 1 ? "subgraph " : "subgraphs ") + quoteList(names) + ").", names, coordinate,
+                    sources.get(0).element().line, "some subgraph must resolve " + coordinate + ": define it there without @external"));
+        }
         boolean typesDiffer = sources.stream().anyMatch(s -> !SdlValues.type(s.element().type).equals(merged.type));
 
         boolean needsJoinField = sources.size() != typeSources.size();
