@@ -81,9 +81,53 @@ public final class SupergraphLoader {
         Map<String, SubgraphSchema> schemas = new LinkedHashMap<>();
         for (Subgraph subgraph : subgraphs) schemas.put(subgraph.name(), new SubgraphSchema(subgraph, Map.copyOf(types.get(subgraph.name()))));
 
-        GraphQLSchema full = build(document, "supergraph");
+        // the planner reads types and fields from the full schema, never its applied directives (the join facts are
+        // extracted above): leaving them out spares graphql-java's directive validation, most of a big supergraph's load
+        GraphQLSchema full = build(withoutAppliedDirectives(document), "supergraph");
         GraphQLSchema api = build(ApiSchemaFilter.apiDocument(document, names), "API schema");
         return new Supergraph(List.copyOf(subgraphs), Map.copyOf(schemas), full, api);
+    }
+
+    /**
+     * Only the type system of a supergraph (types, fields, interfaces, unions; no applied directive), built and
+     * validated by graphql-java: what composition checks its output with, at a fraction of a full load's cost.
+     */
+    public static GraphQLSchema typeSystem(String sdl) {
+        try {
+            Document document = Parser.parse(graphql.parser.ParserEnvironment.newParserEnvironment().document(sdl)
+                    .parserOptions(ParserOptions.getDefaultParserOptions().transform(o -> o.maxTokens(Integer.MAX_VALUE)
+                            .maxWhitespaceTokens(Integer.MAX_VALUE).maxCharacters(Integer.MAX_VALUE)))
+                    .build());
+            return build(withoutAppliedDirectives(document), "supergraph");
+        } catch (InvalidSyntaxException e) {
+            throw new SupergraphException("the supergraph is not valid GraphQL SDL: " + e.getMessage(), e);
+        }
+    }
+
+    private static Document withoutAppliedDirectives(Document document) {
+        List<Definition> definitions = new ArrayList<>();
+        for (Definition<?> definition : document.getDefinitions()) {
+            definitions.add(switch (definition) {
+                case SchemaDefinition schema -> schema.transform(b -> b.directives(List.of()));
+                case ObjectTypeDefinition type -> type.transform(b -> b.directives(List.of())
+                        .fieldDefinitions(type.getFieldDefinitions().stream().map(SupergraphLoader::bare).toList()));
+                case InterfaceTypeDefinition type -> type.transform(b -> b.directives(List.of())
+                        .definitions(type.getFieldDefinitions().stream().map(SupergraphLoader::bare).toList()));
+                case UnionTypeDefinition type -> type.transform(b -> b.directives(List.of()));
+                case EnumTypeDefinition type -> type.transform(b -> b.directives(List.of()).enumValueDefinitions(
+                        type.getEnumValueDefinitions().stream().map(v -> v.transform(vb -> vb.directives(List.of()))).toList()));
+                case InputObjectTypeDefinition type -> type.transform(b -> b.directives(List.of()).inputValueDefinitions(
+                        type.getInputValueDefinitions().stream().map(v -> v.transform(vb -> vb.directives(List.of()))).toList()));
+                case graphql.language.ScalarTypeDefinition type -> type.transform(b -> b.directives(List.of()));
+                default -> definition;
+            });
+        }
+        return document.transform(b -> b.definitions(definitions));
+    }
+
+    private static FieldDefinition bare(FieldDefinition field) {
+        return field.transform(b -> b.directives(List.of()).inputValueDefinitions(field.getInputValueDefinitions().stream()
+                .map(a -> a.transform(ab -> ab.directives(List.of()))).toList()));
     }
 
     private static GraphQLSchema build(Document document, String what) {

@@ -69,6 +69,37 @@ final class ApolloComposition {
         }
     }
 
+    static String lastSupergraph;
+
+    /** Times Apollo's composition of one graph (cold, then the median of {@code warmRuns}) in a Node process. */
+    static Map<String, Double> time(List<SubgraphSource> graph, int warmRuns) throws IOException, InterruptedException {
+        Path folder = install();
+        try (InputStream script = ApolloComposition.class.getResourceAsStream("/composition/apollo-compose-bench.mjs")) {
+            Files.copy(script, folder.resolve("apollo-compose-bench.mjs"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        ObjectMapper json = new ObjectMapper();
+        Path in = Files.createTempFile("bench-in", ".json");
+        Path out = Files.createTempFile("bench-out", ".json");
+        try {
+            json.writeValue(in.toFile(), List.of(Map.of("name", "bench", "subgraphs", graph.stream()
+                    .map(s -> Map.of("name", s.name(), "url", s.url(), "sdl", s.sdl())).toList())));
+            Process process = new ProcessBuilder("node", "--max-old-space-size=8192", folder.resolve("apollo-compose-bench.mjs").toString(),
+                    Integer.toString(warmRuns)).directory(folder.toFile()).redirectInput(in.toFile()).redirectOutput(out.toFile())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            if (!process.waitFor(60, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                process.destroyForcibly();
+                throw new IllegalStateException("node apollo-compose-bench.mjs failed");
+            }
+            JsonNode result = json.readTree(out.toFile());
+            lastSupergraph = result.get("supergraph").asText();
+            System.setProperty("bench.node", result.get("node").asText());
+            return Map.of("cold", result.get("cold").asDouble(), "warm", result.get("warm").asDouble());
+        } finally {
+            Files.deleteIfExists(in);
+            Files.deleteIfExists(out);
+        }
+    }
+
     /** npm-installs the pinned packages into the cache once (into a temporary folder, then renamed into place). */
     private static synchronized Path install() throws IOException, InterruptedException {
         Path cache = Path.of(System.getProperty("vestibule.cache", System.getProperty("user.home") + "/.cache/vestibule"));
