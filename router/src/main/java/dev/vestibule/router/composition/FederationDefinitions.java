@@ -11,7 +11,7 @@ import java.util.Set;
  * security and cost specs when some subgraph uses them.
  */
 final class FederationDefinitions {
-    static final Set<String> SPEC_DIRECTIVES = Set.of("tag", "authenticated", "requiresScopes", "policy", "cost", "listSize");
+    static final Set<String> SPEC_DIRECTIVES = Set.of("tag", "authenticated", "requiresScopes", "policy", "cost", "listSize", "context");
 
     private FederationDefinitions() {}
 
@@ -78,6 +78,12 @@ final class FederationDefinitions {
             specs.add(new LinkedSpec("@link(url: \"https://specs.apollo.dev/policy/v0.1\", for: SECURITY)", List.of(
                     "directive @policy(policies: [[policy__Policy!]!]!) on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM",
                     "scalar policy__Policy")));
+        }
+        if (used.contains("context")) {
+            specs.add(new LinkedSpec("@link(url: \"https://specs.apollo.dev/context/v0.1\", for: SECURITY)", List.of(
+                    "directive @context(name: String!) repeatable on INTERFACE | OBJECT | UNION",
+                    "directive @context__fromContext(field: context__ContextFieldValue) on ARGUMENT_DEFINITION",
+                    "scalar context__ContextFieldValue")));
         }
         if (used.contains("cost") || used.contains("listSize")) {
             List<String> definitions = new ArrayList<>();

@@ -58,6 +58,8 @@ final class SubgraphModel {
         boolean shareable;
         boolean inaccessible;
         final List<Key> keys = new ArrayList<>();
+        /** Names given by @context on this type, as written in the subgraph. */
+        final List<String> contexts = new ArrayList<>();
         /** Directives copied to the supergraph as they are (@tag, @deprecated, @authenticated, composed ones...). */
         final List<Directive> passThrough = new ArrayList<>();
         final Map<String, FieldModel> fields = new LinkedHashMap<>();
@@ -107,8 +109,9 @@ final class SubgraphModel {
         }
     }
 
+    /** An argument; {@code fromContext} is the field value of its @fromContext ("$ctx { field }"), if any. */
     record ArgumentModel(String name, Type<?> type, Value<?> defaultValue, String description, boolean inaccessible,
-                         List<Directive> passThrough, int line) {}
+                         List<Directive> passThrough, int line, String fromContext) {}
 
     record EnumValueModel(String name, String description, boolean inaccessible, List<Directive> passThrough) {}
 }

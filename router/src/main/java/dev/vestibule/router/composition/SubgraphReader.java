@@ -119,6 +119,7 @@ final class SubgraphReader {
             }
         }
         checkUnusedExternals();
+        checkContextualArguments();
         return model;
     }
 
@@ -258,6 +259,10 @@ final class SubgraphReader {
                 case "interfaceObject" -> type.interfaceObject = true;
                 case "inaccessible" -> type.inaccessible = true;
                 case "external" -> externalType = true;
+                case "context" -> {
+                    String contextName = stringArgument(directive, "name");
+                    if (contextName != null) type.contexts.add(contextName);
+                }
                 default -> {
                     if (PASS_THROUGH.contains(spec)) type.passThrough.add(directive.transform(b -> b.name(spec)));
                 }
@@ -304,13 +309,15 @@ final class SubgraphReader {
         readFieldDirectives(type, field, definition.getDirectives());
         for (InputValueDefinition argument : definition.getInputValueDefinitions()) {
             boolean inaccessible = false;
+            String fromContext = null;
             List<Directive> kept = new ArrayList<>();
             for (Directive directive : argument.getDirectives()) {
                 if (links.isFederationDirective(directive.getName(), "inaccessible")) inaccessible = true;
+                else if (links.isFederationDirective(directive.getName(), "fromContext")) fromContext = stringArgument(directive, "field");
                 else keep(directive, kept);
             }
             field.arguments.put(argument.getName(), new ArgumentModel(argument.getName(), argument.getType(),
-                    argument.getDefaultValue(), description(argument), inaccessible, kept, line(argument.getSourceLocation())));
+                    argument.getDefaultValue(), description(argument), inaccessible, kept, line(argument.getSourceLocation()), fromContext));
         }
         if (type.fields.containsKey(field.name)) {
             errors.add(error("INVALID_GRAPHQL", type.name + "." + field.name, field.line,
@@ -567,6 +574,18 @@ final class SubgraphReader {
                 errors.add(error("EXTERNAL_UNUSED", type.name + "." + field.name, field.line, "Field \"" + type.name + "."
                         + field.name + "\" is marked @external but is not used in any federation directive (@key, @provides, @requires) or to satisfy an interface",
                         "remove the field from this subgraph, or remove @external if this subgraph resolves it"));
+            }
+        }
+    }
+
+    /** A field with a contextual argument is fetched as an entity, so its type needs a resolvable key. */
+    private void checkContextualArguments() {
+        for (TypeModel type : model.types.values()) {
+            boolean contextual = type.fields.values().stream().anyMatch(f -> f.arguments.values().stream().anyMatch(a -> a.fromContext() != null));
+            if (contextual && type.keys.stream().noneMatch(Key::resolvable)) {
+                errors.add(error("CONTEXT_NO_RESOLVABLE_KEY", type.name, type.line, "Object \"" + type.name
+                        + "\" has no resolvable key but has a field with a contextual argument.",
+                        "add a resolvable @key to " + type.name + ": the router fetches contextual fields as entities"));
             }
         }
     }

@@ -183,6 +183,12 @@ final class SupergraphMerger {
             merged.directives.add("@inaccessible");
         }
         merged.directives.addAll(passThrough(sources.stream().flatMap(s -> s.element().passThrough.stream()).toList()));
+        for (Source<TypeModel> source : sources) {
+            for (String context : source.element().contexts) {
+                usedSpecDirectives.add("context");
+                merged.directives.add("@context(name: " + SdlValues.quote(source.subgraph().name + "__" + context) + ")");
+            }
+        }
         switch (kind) {
             case OBJECT, INTERFACE -> mergeFields(merged, sources);
             case INPUT_OBJECT -> mergeInputFields(merged, sources);
@@ -282,6 +288,20 @@ final class SupergraphMerger {
                 if (field.overrideLabel != null) join.append(", overrideLabel: ").append(SdlValues.quote(field.overrideLabel));
                 special = true;
             }
+            List<String> contextArguments = new ArrayList<>();
+            for (ArgumentModel argument : field.arguments.values()) {
+                if (argument.fromContext() == null) continue;
+                String value = argument.fromContext().trim();
+                int space = value.indexOf(' ');
+                String context = (space < 0 ? value : value.substring(0, space)).replaceFirst("^\\$", "");
+                contextArguments.add("{context: " + SdlValues.quote(source.subgraph().name + "__" + context) + ", name: "
+                        + SdlValues.quote(argument.name()) + ", type: " + SdlValues.quote(SdlValues.type(argument.type()))
+                        + ", selection: " + SdlValues.quote(space < 0 ? "" : value.substring(space)) + "}");
+            }
+            if (!contextArguments.isEmpty()) {
+                join.append(", contextArguments: [").append(String.join(", ", contextArguments)).append("]");
+                special = true;
+            }
             if (progressivelyOverridden.containsKey(source.subgraph().name)) {
                 // during a progressive override both subgraphs serve the field; the label says which share goes where
                 join.append(", overrideLabel: ").append(SdlValues.quote(progressivelyOverridden.get(source.subgraph().name)));
@@ -298,6 +318,11 @@ final class SupergraphMerger {
         merged.directives.addAll(passThrough(sources.stream().flatMap(s -> s.element().passThrough.stream()).toList()));
         List<Source<FieldModel>> argumentSources = sources.stream().filter(s -> !s.element().external).toList();
         mergeArguments(coordinate, merged, argumentSources.isEmpty() ? sources : argumentSources);
+        // an argument filled from a context is the router's business, not the client's
+        merged.arguments.removeIf(a -> sources.stream().anyMatch(s -> {
+            ArgumentModel own = s.element().arguments.get(a.name());
+            return own != null && own.fromContext() != null;
+        }));
         return merged;
     }
 
