@@ -8,6 +8,7 @@ import dev.vestibule.router.operation.RequestError;
 import dev.vestibule.router.supergraph.Supergraph;
 import dev.vestibule.router.supergraph.SupergraphException;
 import dev.vestibule.router.supergraph.SupergraphLoader;
+import dev.vestibule.router.supergraph.SupergraphReloader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -33,8 +34,9 @@ public final class RouterCli {
     record CommandRow(String name, String summary, Command command) {}
 
     static final List<CommandRow> COMMANDS = List.of(
-            new CommandRow("serve", "serve --supergraph FILE | --subgraphs subgraphs.yaml [--port N] [--host H] [--dev true]:"
-                    + " serve GraphQL on /graphql (--subgraphs: compose at start)"
+            new CommandRow("serve", "serve --supergraph FILE | --subgraphs subgraphs.yaml [--port N] [--host H] [--dev true]"
+                    + " [--hot-reload true]: serve GraphQL on /graphql (--subgraphs: compose at start; --hot-reload: reload"
+                    + " when the files change, keeping the old supergraph if the new one is broken)"
                     + " (--dev: the header x-vestibule-query-plan: true returns the plan in extensions)", RouterCli::serve),
             new CommandRow("plan", "plan --supergraph FILE --query FILE [--operation-name NAME] [--json]: print the query plan", RouterCli::plan),
             new CommandRow("compose", ComposeCommand.SUMMARY, ComposeCommand::run));
@@ -79,9 +81,9 @@ public final class RouterCli {
     }
 
     private static int serve(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        Map<String, String> options = options(args, List.of("--supergraph", "--subgraphs", "--port", "--host", "--dev"));
-        Supergraph supergraph = options.containsKey("--subgraphs") && !options.containsKey("--supergraph")
-                ? composeSupergraph(options.get("--subgraphs"), err)
+        Map<String, String> options = options(args, List.of("--supergraph", "--subgraphs", "--port", "--host", "--dev", "--hot-reload"));
+        boolean composing = options.containsKey("--subgraphs") && !options.containsKey("--supergraph");
+        Supergraph supergraph = composing ? composeSupergraph(options.get("--subgraphs"), err)
                 : loadSupergraph(required(options, "--supergraph"));
         int port = intOption(options, "--port", 4000);
         String host = options.getOrDefault("--host", "127.0.0.1");
@@ -91,8 +93,12 @@ public final class RouterCli {
         out.println("vestibule router listening on http://" + host + ":" + server.port() + "/graphql ("
                 + supergraph.subgraphs().size() + " subgraphs)");
         out.flush();
+        SupergraphReloader reloader = Boolean.parseBoolean(options.getOrDefault("--hot-reload", "false"))
+                ? hotReload(server, settings, composing ? options.get("--subgraphs") : options.get("--supergraph"), composing, out, err)
+                : null;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (reloader != null) reloader.close();
             server.close();
             router.close();
             stopped.countDown();
@@ -116,6 +122,33 @@ public final class RouterCli {
             err.println("error: " + e.errors());
             return 1;
         }
+    }
+
+    /**
+     * Watches where the supergraph comes from and swaps in a new router when it changes; a broken change is reported
+     * and the running router keeps serving. The previous router is closed once its requests can no longer be running.
+     */
+    static SupergraphReloader hotReload(RouterServer server, RouterSettings settings, String source, boolean composing,
+                                        PrintStream out, PrintStream err) {
+        List<Path> watched = new ArrayList<>(List.of(Path.of(source)));
+        if (composing) {
+            ComposeCommand.sources(source, List.of()).stream().map(s -> Path.of(s.origin())).filter(Files::isRegularFile)
+                    .forEach(watched::add);
+        }
+        SupergraphReloader.Loader loader = composing ? () -> composeSupergraph(source, err) : () -> loadSupergraph(source);
+        return new SupergraphReloader(watched, loader, next -> {
+            Router previous = server.replaceRouter(new Router(next, settings));
+            Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(settings.requestTimeout().toMillis());
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+                previous.close();
+            });
+            out.println("reloaded the supergraph from " + source + " (" + next.subgraphs().size() + " subgraphs)");
+        }, reason -> err.println("reload of " + source + " failed, still serving the previous supergraph: " + reason))
+                .start(java.time.Duration.ofSeconds(1));
     }
 
     /** Composes the subgraphs a config lists; a composition error stops the start with the errors on stderr. */

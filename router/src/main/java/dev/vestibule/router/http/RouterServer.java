@@ -26,12 +26,13 @@ public final class RouterServer implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RouterServer.class);
     private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {};
 
-    private final Router router;
+    /** Replaced as a whole on reload; each request reads it once and keeps the router it got. */
+    private final java.util.concurrent.atomic.AtomicReference<Router> router;
     private final RouterSettings settings;
     private final Javalin app;
 
     private RouterServer(Router router, RouterSettings settings) {
-        this.router = router;
+        this.router = new java.util.concurrent.atomic.AtomicReference<>(router);
         this.settings = settings;
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -60,6 +61,15 @@ public final class RouterServer implements AutoCloseable {
         return app.port();
     }
 
+    public Router router() {
+        return router.get();
+    }
+
+    /** Serves every new request with {@code next}; returns the previous router (requests in flight keep using it). */
+    public Router replaceRouter(Router next) {
+        return router.getAndSet(next);
+    }
+
     private void post(Context ctx) throws IOException {
         if (ctx.contentLength() > settings.maxBodyBytes()) {
             reject(ctx, 413, "the request body is larger than " + settings.maxBodyBytes() + " bytes", "PAYLOAD_TOO_LARGE");
@@ -79,15 +89,16 @@ public final class RouterServer implements AutoCloseable {
             respond(ctx, e.status(), Map.of("errors", e.errors()), true);
             return;
         }
-        run(ctx, request);
+        run(ctx, router.get(), request);
     }
 
     private void get(Context ctx) throws IOException {
         GraphQLRequest request;
+        Router current = router.get();
         try {
             request = requestOf(ctx.queryParam("query"), ctx.queryParam("operationName"),
                     parseJsonParam(ctx.queryParam("variables"), "variables"), parseJsonParam(ctx.queryParam("extensions"), "extensions"));
-            if (router.isMutation(request)) {
+            if (current.isMutation(request)) {
                 ctx.header("Allow", "POST");
                 reject(ctx, 405, "mutations are not allowed over GET; send them with POST", "METHOD_NOT_ALLOWED");
                 return;
@@ -96,10 +107,10 @@ public final class RouterServer implements AutoCloseable {
             respond(ctx, e.status(), Map.of("errors", e.errors()), false);
             return;
         }
-        run(ctx, request);
+        run(ctx, current, request);
     }
 
-    private void run(Context ctx, GraphQLRequest request) throws IOException {
+    private void run(Context ctx, Router router, GraphQLRequest request) throws IOException {
         try {
             boolean exposePlan = settings.devMode() && "true".equalsIgnoreCase(ctx.header(PLAN_HEADER));
             Map<String, Object> response = router.execute(request, forwardedHeaders(ctx), exposePlan);
