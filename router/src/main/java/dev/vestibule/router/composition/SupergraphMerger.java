@@ -631,11 +631,35 @@ final class SupergraphMerger {
     /** Directives copied through (@tag, @deprecated, @authenticated...): once each, in a stable order. */
     private List<String> passThrough(List<Directive> directives) {
         List<String> texts = new ArrayList<>();
+        Map<String, List<List<String>>> requirements = new LinkedHashMap<>();
         for (Directive directive : directives) {
+            String argument = directive.getName().equals("requiresScopes") ? "scopes" : directive.getName().equals("policy") ? "policies" : null;
+            if (argument != null && directive.getArgument(argument) != null
+                    && directive.getArgument(argument).getValue() instanceof graphql.language.ArrayValue alternatives) {
+                // every subgraph's requirement must hold: AND the alternatives (OR of ANDs) into one, as Apollo does
+                List<List<String>> combined = requirements.computeIfAbsent(directive.getName(), n -> List.of(List.of()));
+                List<List<String>> next = new ArrayList<>();
+                for (List<String> left : combined) {
+                    for (graphql.language.Value<?> alternative : alternatives.getValues()) {
+                        LinkedHashSet<String> all = new LinkedHashSet<>(left);
+                        if (alternative instanceof graphql.language.ArrayValue names) {
+                            names.getValues().forEach(v -> { if (v instanceof graphql.language.StringValue sv) all.add(sv.getValue()); });
+                        }
+                        List<String> merged = List.copyOf(all);
+                        if (!next.contains(merged)) next.add(merged);
+                    }
+                }
+                requirements.put(directive.getName(), next);
+                usedSpecDirectives.add(directive.getName());
+                continue;
+            }
             String text = SdlValues.directive(directive);
             if (!texts.contains(text)) texts.add(text);
             if (FederationDefinitions.SPEC_DIRECTIVES.contains(directive.getName())) usedSpecDirectives.add(directive.getName());
         }
+        requirements.forEach((name, alternatives) -> texts.add("@" + name + "(" + (name.equals("policy") ? "policies" : "scopes")
+                + ": " + alternatives.stream().map(a -> a.stream().map(SdlValues::quote).collect(Collectors.joining(", ", "[", "]")))
+                .collect(Collectors.joining(", ", "[", "]")) + ")"));
         return texts;
     }
 
