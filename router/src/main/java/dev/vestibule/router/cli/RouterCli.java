@@ -35,7 +35,7 @@ public final class RouterCli {
 
     static final List<CommandRow> COMMANDS = List.of(
             new CommandRow("serve", "serve --supergraph FILE | --subgraphs subgraphs.yaml [--port N] [--host H] [--dev true]"
-                    + " [--hot-reload true]: serve GraphQL on /graphql (--subgraphs: compose at start; --hot-reload: reload"
+                    + " [--hot-reload true] [--config router.yaml]: serve GraphQL on /graphql (--subgraphs: compose at start; --hot-reload: reload"
                     + " when the files change, keeping the old supergraph if the new one is broken)"
                     + " (--dev: the header x-vestibule-query-plan: true returns the plan in extensions)", RouterCli::serve),
             new CommandRow("plan", "plan --supergraph FILE --query FILE [--operation-name NAME] [--json]: print the query plan", RouterCli::plan),
@@ -68,7 +68,7 @@ public final class RouterCli {
         }
         try {
             return row.command().run(rest, out, err);
-        } catch (UsageException | SupergraphException e) {
+        } catch (UsageException | SupergraphException | dev.vestibule.router.config.ConfigException e) {
             err.println("error: " + e.getMessage());
             return EXIT_USAGE;
         } catch (IllegalStateException e) {
@@ -81,15 +81,20 @@ public final class RouterCli {
     }
 
     private static int serve(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        Map<String, String> options = options(args, List.of("--supergraph", "--subgraphs", "--port", "--host", "--dev", "--hot-reload"));
+        Map<String, String> options = options(args, List.of("--supergraph", "--subgraphs", "--config", "--port", "--host", "--dev", "--hot-reload"));
         boolean composing = options.containsKey("--subgraphs") && !options.containsKey("--supergraph");
         Supergraph supergraph = composing ? composeSupergraph(options.get("--subgraphs"), err)
                 : loadSupergraph(required(options, "--supergraph"));
         int port = intOption(options, "--port", 4000);
         String host = options.getOrDefault("--host", "127.0.0.1");
-        RouterSettings settings = RouterSettings.DEFAULTS.withDevMode(Boolean.parseBoolean(options.getOrDefault("--dev", "false")));
+        dev.vestibule.router.config.RouterConfig config = options.containsKey("--config")
+                ? dev.vestibule.router.config.RouterConfig.load(Path.of(options.get("--config")))
+                : dev.vestibule.router.config.RouterConfig.DEFAULTS;
+        RouterSettings settings = options.containsKey("--dev")
+                ? config.settings().withDevMode(Boolean.parseBoolean(options.get("--dev"))) : config.settings();
         Router router = new Router(supergraph, settings);
-        RouterServer server = RouterServer.start(router, settings, host, port);
+        RouterServer server = RouterServer.start(router, settings,
+                new dev.vestibule.router.middleware.Authenticator(config.authentication()), host, port);
         out.println("vestibule router listening on http://" + host + ":" + server.port() + "/graphql ("
                 + supergraph.subgraphs().size() + " subgraphs)");
         out.flush();

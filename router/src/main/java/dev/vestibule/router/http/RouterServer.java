@@ -29,11 +29,13 @@ public final class RouterServer implements AutoCloseable {
     /** Replaced as a whole on reload; each request reads it once and keeps the router it got. */
     private final java.util.concurrent.atomic.AtomicReference<Router> router;
     private final RouterSettings settings;
+    private final dev.vestibule.router.middleware.Authenticator authenticator;
     private final Javalin app;
 
-    private RouterServer(Router router, RouterSettings settings) {
+    private RouterServer(Router router, RouterSettings settings, dev.vestibule.router.middleware.Authenticator authenticator) {
         this.router = new java.util.concurrent.atomic.AtomicReference<>(router);
         this.settings = settings;
+        this.authenticator = authenticator;
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -48,7 +50,14 @@ public final class RouterServer implements AutoCloseable {
 
     /** Starts serving; port 0 picks a free port. */
     public static RouterServer start(Router router, RouterSettings settings, String host, int port) {
-        RouterServer server = new RouterServer(router, settings);
+        return start(router, settings, new dev.vestibule.router.middleware.Authenticator(
+                dev.vestibule.router.middleware.AuthenticationSettings.OFF), host, port);
+    }
+
+    /** Starts serving behind the edge policy (authentication now; limits and the rest as they land). */
+    public static RouterServer start(Router router, RouterSettings settings, dev.vestibule.router.middleware.Authenticator authenticator,
+                                     String host, int port) {
+        RouterServer server = new RouterServer(router, settings, authenticator);
         try {
             server.app.start(host, port);
         } catch (JavalinBindException e) {
@@ -71,6 +80,8 @@ public final class RouterServer implements AutoCloseable {
     }
 
     private void post(Context ctx) throws IOException {
+        Map<String, String> identityHeaders = admit(ctx);
+        if (identityHeaders == null) return;
         if (ctx.contentLength() > settings.maxBodyBytes()) {
             reject(ctx, 413, "the request body is larger than " + settings.maxBodyBytes() + " bytes", "PAYLOAD_TOO_LARGE");
             return;
@@ -89,10 +100,26 @@ public final class RouterServer implements AutoCloseable {
             respond(ctx, e.status(), Map.of("errors", e.errors()), true);
             return;
         }
-        run(ctx, router.get(), request);
+        run(ctx, router.get(), request, identityHeaders);
+    }
+
+    /**
+     * The edge policy's verdict: the headers subgraphs get for this caller, or null once a refusal has been sent (it
+     * never reaches a subgraph).
+     */
+    private Map<String, String> admit(Context ctx) throws IOException {
+        dev.vestibule.router.middleware.Admission admission = authenticator.admit(ctx::header);
+        if (admission instanceof dev.vestibule.router.middleware.Admission.Refused refused) {
+            refused.headers().forEach(ctx::header);
+            reject(ctx, refused.status(), refused.message(), refused.code());
+            return null;
+        }
+        return ((dev.vestibule.router.middleware.Admission.Admitted) admission).subgraphHeaders();
     }
 
     private void get(Context ctx) throws IOException {
+        Map<String, String> identityHeaders = admit(ctx);
+        if (identityHeaders == null) return;
         GraphQLRequest request;
         Router current = router.get();
         try {
@@ -107,13 +134,13 @@ public final class RouterServer implements AutoCloseable {
             respond(ctx, e.status(), Map.of("errors", e.errors()), false);
             return;
         }
-        run(ctx, current, request);
+        run(ctx, current, request, identityHeaders);
     }
 
-    private void run(Context ctx, Router router, GraphQLRequest request) throws IOException {
+    private void run(Context ctx, Router router, GraphQLRequest request, Map<String, String> identityHeaders) throws IOException {
         try {
             boolean exposePlan = settings.devMode() && "true".equalsIgnoreCase(ctx.header(PLAN_HEADER));
-            Map<String, Object> response = router.execute(request, forwardedHeaders(ctx), exposePlan);
+            Map<String, Object> response = router.execute(request, identityHeaders, exposePlan);
             respond(ctx, 200, response, false);
         } catch (RequestError e) {
             respond(ctx, e.status(), Map.of("errors", e.errors()), false);
@@ -122,11 +149,6 @@ public final class RouterServer implements AutoCloseable {
             respond(ctx, 500, Map.of("errors", List.of(Map.of("message", "internal router error: " + e,
                     "extensions", Map.of("code", "INTERNAL_SERVER_ERROR")))), true);
         }
-    }
-
-    /** Nothing from the client reaches subgraphs unless a header rule says so (a later feature); none for now. */
-    private static Map<String, String> forwardedHeaders(Context ctx) {
-        return Map.of();
     }
 
     private static GraphQLRequest requestOf(Object query, Object operationName, Object variables, Object extensions) {

@@ -1,0 +1,133 @@
+package dev.vestibule.router.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.vestibule.router.RouterSettings;
+import dev.vestibule.router.middleware.AuthenticationSettings;
+import dev.vestibule.router.middleware.AuthenticationSettings.ApiKey;
+import dev.vestibule.router.middleware.AuthenticationSettings.Issuer;
+import dev.vestibule.router.middleware.AuthenticationSettings.Mode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The router's YAML configuration ({@code serve --config router.yaml}), validated at start: every option, its
+ * default and an example are in docs/configuration.md. Unknown keys are errors; {@code ${VAR}} takes a value from the
+ * environment.
+ */
+public record RouterConfig(RouterSettings settings, AuthenticationSettings authentication) {
+
+    public static final RouterConfig DEFAULTS = new RouterConfig(RouterSettings.DEFAULTS, AuthenticationSettings.OFF);
+
+    public static RouterConfig load(Path file) {
+        return load(file, System::getenv);
+    }
+
+    public static RouterConfig load(Path file, Function<String, String> environment) {
+        if (!Files.isRegularFile(file)) throw new ConfigException(file + ": no such file");
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+        } catch (IOException e) {
+            throw new ConfigException(file + ": not valid YAML: " + firstLine(e.getMessage()), e);
+        }
+        try {
+            return parse(new ConfigNode(root, "", environment), file.toAbsolutePath().getParent());
+        } catch (ConfigException e) {
+            throw new ConfigException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static RouterConfig parse(ConfigNode root, Path base) {
+        if (root.isMissing()) return DEFAULTS;
+        root.allowOnly(Set.of("router", "authentication"));
+        return new RouterConfig(router(root.get("router")), authentication(root.get("authentication"), base));
+    }
+
+    private static RouterSettings router(ConfigNode node) {
+        node.allowOnly(Set.of("introspection", "expose_subgraph_errors", "subgraph_timeout", "request_timeout",
+                "connections_per_subgraph", "plan_cache_size", "document_cache_size", "max_body_bytes", "dev"));
+        RouterSettings d = RouterSettings.DEFAULTS;
+        return new RouterSettings(node.get("introspection").bool(d.introspection()),
+                node.get("expose_subgraph_errors").bool(d.exposeSubgraphErrors()),
+                positive(node.get("subgraph_timeout"), d.subgraphTimeout()),
+                positive(node.get("request_timeout"), d.requestTimeout()),
+                (int) node.get("connections_per_subgraph").number(d.connectionsPerSubgraph(), 1, 100_000),
+                (int) node.get("plan_cache_size").number(d.planCacheSize(), 1, 10_000_000),
+                (int) node.get("document_cache_size").number(d.documentCacheSize(), 1, 10_000_000),
+                node.get("max_body_bytes").number(d.maxBodyBytes(), 1, Integer.MAX_VALUE),
+                node.get("dev").bool(d.devMode()));
+    }
+
+    private static AuthenticationSettings authentication(ConfigNode node, Path base) {
+        if (node.isMissing()) return AuthenticationSettings.OFF;
+        node.allowOnly(Set.of("mode", "jwt", "api_keys", "forward_claims"));
+        ConfigNode jwt = node.get("jwt").allowOnly(Set.of("header", "clock_skew", "max_token_bytes", "issuers"));
+        List<Issuer> issuers = new ArrayList<>();
+        for (ConfigNode issuer : jwt.get("issuers").list()) issuers.add(issuer(issuer, base));
+        ConfigNode keysSection = node.get("api_keys").allowOnly(Set.of("header", "keys"));
+        List<ApiKey> keys = new ArrayList<>();
+        for (ConfigNode key : keysSection.get("keys").list()) {
+            key.allowOnly(Set.of("sha256", "consumer", "plan"));
+            String hash = key.get("sha256").requiredString().toLowerCase(java.util.Locale.ROOT);
+            if (!hash.matches("[0-9a-f]{64}")) {
+                throw key.get("sha256").error("expected the 64 hex digits of the key's SHA-256 (e.g. printf %s \"$KEY\" | sha256sum)");
+            }
+            keys.add(new ApiKey(hash, key.get("consumer").requiredString(), key.get("plan").string(null)));
+        }
+        Map<String, String> forward = new LinkedHashMap<>();
+        node.get("forward_claims").map().forEach((claim, header) -> forward.put(claim, header.requiredString().toLowerCase(java.util.Locale.ROOT)));
+        Mode mode = node.get("mode").choice(Mode.class, Mode.REQUIRED);
+        if (mode != Mode.OFF && issuers.isEmpty() && keys.isEmpty()) {
+            throw node.get("mode").error("is " + mode.name().toLowerCase(java.util.Locale.ROOT)
+                    + " but neither jwt.issuers nor api_keys.keys is configured");
+        }
+        return new AuthenticationSettings(mode, jwt.get("header").string("authorization").toLowerCase(java.util.Locale.ROOT),
+                positive(jwt.get("clock_skew"), Duration.ofSeconds(60)),
+                (int) jwt.get("max_token_bytes").number(8192, 256, 1_048_576), issuers,
+                keysSection.get("header").string("x-api-key").toLowerCase(java.util.Locale.ROOT), keys, forward);
+    }
+
+    private static Issuer issuer(ConfigNode node, Path base) {
+        node.allowOnly(Set.of("issuer", "jwks_url", "jwks_file", "secret", "audiences", "algorithms", "required_claims",
+                "jwks_refresh", "unknown_kid_refetch"));
+        String url = node.get("jwks_url").string(null);
+        String file = node.get("jwks_file").string(null);
+        String secret = node.get("secret").string(null);
+        int sources = (url == null ? 0 : 1) + (file == null ? 0 : 1) + (secret == null ? 0 : 1);
+        if (sources != 1) throw node.error("give exactly one of jwks_url, jwks_file or secret (HS256/384/512 only with a secret)");
+        List<String> algorithms = node.get("algorithms").strings();
+        for (int i = 0; i < algorithms.size(); i++) {
+            String algorithm = algorithms.get(i);
+            boolean hmac = algorithm.startsWith("HS");
+            boolean known = List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "HS256", "HS384", "HS512").contains(algorithm);
+            if (!known) throw node.get("algorithms").error("unsupported algorithm '" + algorithm + "' (RS256/384/512, PS256/384/512, ES256/384, or HS256/384/512 with a secret)");
+            if (hmac != (secret != null)) {
+                throw node.get("algorithms").error(algorithm + (hmac ? " needs a secret" : " cannot be used with a secret"));
+            }
+        }
+        if (secret != null && secret.length() < 32) throw node.get("secret").error("an HMAC secret needs at least 32 characters");
+        return new Issuer(node.get("issuer").requiredString(), url, file == null ? null : base.resolve(file).toString(), secret,
+                node.get("audiences").strings(), algorithms, node.get("required_claims").strings(),
+                positive(node.get("jwks_refresh"), Duration.ofMinutes(5)), positive(node.get("unknown_kid_refetch"), Duration.ofSeconds(30)));
+    }
+
+    private static Duration positive(ConfigNode node, Duration defaultValue) {
+        Duration value = node.duration(defaultValue);
+        if (value.isZero() || value.isNegative()) throw node.error("must be more than zero");
+        return value;
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
+    }
+}
