@@ -39,7 +39,8 @@ public final class RouterCli {
                     + " when the files change, keeping the old supergraph if the new one is broken)"
                     + " (--dev: the header x-vestibule-query-plan: true returns the plan in extensions)", RouterCli::serve),
             new CommandRow("plan", "plan --supergraph FILE --query FILE [--operation-name NAME] [--json]: print the query plan", RouterCli::plan),
-            new CommandRow("compose", ComposeCommand.SUMMARY, ComposeCommand::run));
+            new CommandRow("compose", ComposeCommand.SUMMARY, ComposeCommand::run),
+            new CommandRow("token", TokenCommand.SUMMARY, TokenCommand::run));
 
     private RouterCli() {}
 

@@ -125,4 +125,29 @@ class RouterCliTest {
         assertThat(outcome.exit()).isEqualTo(1);
         assertThat(outcome.err()).contains("Unknown type \"Missing\"").contains("composition failed with 1 error(s)");
     }
+
+    @Test
+    void mintsADemoTokenThatTheRouterAccepts(@TempDir Path dir) throws Exception {
+        Path key = dir.resolve("key.json");
+        Path jwks = dir.resolve("jwks.json");
+        Outcome minted = run("token", "--sub", "u7", "--key", key.toString(), "--jwks-out", jwks.toString());
+        assertThat(minted.exit()).as(minted.err()).isZero();
+        String token = minted.out().trim();
+        var settings = new dev.vestibule.router.middleware.AuthenticationSettings(
+                dev.vestibule.router.middleware.AuthenticationSettings.Mode.REQUIRED, "authorization", java.time.Duration.ofSeconds(5), 8192,
+                java.util.List.of(new dev.vestibule.router.middleware.AuthenticationSettings.Issuer("https://demo.vestibule.dev", null,
+                        jwks.toString(), null, java.util.List.of("vestibule"), java.util.List.of(), java.util.List.of(),
+                        java.time.Duration.ofMinutes(5), java.time.Duration.ofSeconds(30))),
+                "x-api-key", java.util.List.of(), java.util.Map.of("sub", "x-user-id"));
+        try (var authenticator = new dev.vestibule.router.middleware.Authenticator(settings)) {
+            var admission = authenticator.admit(h -> h.equals("authorization") ? "Bearer " + token : null);
+            assertThat(admission).isInstanceOfSatisfying(dev.vestibule.router.middleware.Admission.Admitted.class,
+                    a -> assertThat(a.subgraphHeaders()).containsEntry("x-user-id", "u7"));
+        }
+        // the key is kept: a second token verifies against the same JWKS
+        String second = run("token", "--key", key.toString(), "--jwks-out", jwks.toString()).out().trim();
+        assertThat(second).isNotEqualTo(token);
+        assertThat(Files.readString(key)).contains("\"d\"");
+        assertThat(Files.readString(jwks)).doesNotContain("\"d\"");
+    }
 }
