@@ -95,7 +95,8 @@ class AuthenticationTest {
                     scope: x-user-scopes
                 """.formatted(ISSUER, jwks.getAddress().getPort()));
         RouterConfig routerConfig = RouterConfig.load(config, name -> name.equals("MOBILE_KEY_HASH") ? keyHash : null);
-        graph = new FederatedGraph(RouterSettings.DEFAULTS, new Authenticator(routerConfig.authentication()));
+        graph = new FederatedGraph(RouterSettings.DEFAULTS, dev.vestibule.router.middleware.EdgePolicy.of(
+                routerConfig.authentication(), routerConfig.rateLimits()));
     }
 
     @AfterAll

@@ -33,10 +33,10 @@ final class FederatedGraph implements AutoCloseable {
     final RouterServer server;
 
     FederatedGraph(RouterSettings settings) throws IOException {
-        this(settings, new dev.vestibule.router.middleware.Authenticator(dev.vestibule.router.middleware.AuthenticationSettings.OFF));
+        this(settings, dev.vestibule.router.middleware.EdgePolicy.open());
     }
 
-    FederatedGraph(RouterSettings settings, dev.vestibule.router.middleware.Authenticator authenticator) throws IOException {
+    FederatedGraph(RouterSettings settings, dev.vestibule.router.middleware.EdgePolicy policy) throws IOException {
         subgraphs = SampleSubgraphs.startAll(0, FaultSettings.NONE);
         String sdl = Files.readString(Path.of("..", "schemas", "supergraph.graphql"));
         for (String name : SampleSubgraphs.names()) {
@@ -44,7 +44,7 @@ final class FederatedGraph implements AutoCloseable {
                     subgraphs.get(name).url());
         }
         router = new Router(SupergraphLoader.load(sdl), settings);
-        server = RouterServer.start(router, settings, authenticator, "127.0.0.1", 0);
+        server = RouterServer.start(router, settings, policy, "127.0.0.1", 0);
     }
 
     String url() {

@@ -24,9 +24,11 @@ import java.util.function.Function;
  * default and an example are in docs/configuration.md. Unknown keys are errors; {@code ${VAR}} takes a value from the
  * environment.
  */
-public record RouterConfig(RouterSettings settings, AuthenticationSettings authentication) {
+public record RouterConfig(RouterSettings settings, AuthenticationSettings authentication,
+                           dev.vestibule.router.middleware.RateLimitSettings rateLimits) {
 
-    public static final RouterConfig DEFAULTS = new RouterConfig(RouterSettings.DEFAULTS, AuthenticationSettings.OFF);
+    public static final RouterConfig DEFAULTS = new RouterConfig(RouterSettings.DEFAULTS, AuthenticationSettings.OFF,
+            dev.vestibule.router.middleware.RateLimitSettings.NONE);
 
     public static RouterConfig load(Path file) {
         return load(file, System::getenv);
@@ -49,8 +51,9 @@ public record RouterConfig(RouterSettings settings, AuthenticationSettings authe
 
     static RouterConfig parse(ConfigNode root, Path base) {
         if (root.isMissing()) return DEFAULTS;
-        root.allowOnly(Set.of("router", "authentication"));
-        return new RouterConfig(router(root.get("router")), authentication(root.get("authentication"), base));
+        root.allowOnly(Set.of("router", "authentication", "rate_limits"));
+        return new RouterConfig(router(root.get("router")), authentication(root.get("authentication"), base),
+                rateLimits(root.get("rate_limits")));
     }
 
     private static RouterSettings router(ConfigNode node) {
@@ -95,6 +98,48 @@ public record RouterConfig(RouterSettings settings, AuthenticationSettings authe
                 positive(jwt.get("clock_skew"), Duration.ofSeconds(60)),
                 (int) jwt.get("max_token_bytes").number(8192, 256, 1_048_576), issuers,
                 keysSection.get("header").string("x-api-key").toLowerCase(java.util.Locale.ROOT), keys, forward);
+    }
+
+    private static final Set<String> KEY_PARTS = Set.of("consumer", "subject", "ip", "operation", "plan");
+
+    private static dev.vestibule.router.middleware.RateLimitSettings rateLimits(ConfigNode node) {
+        if (node.isMissing()) return dev.vestibule.router.middleware.RateLimitSettings.NONE;
+        node.allowOnly(Set.of("backend", "redis", "trusted_proxies", "rules"));
+        var backend = node.get("backend").choice(dev.vestibule.router.middleware.RateLimitSettings.Backend.class,
+                dev.vestibule.router.middleware.RateLimitSettings.Backend.MEMORY);
+        ConfigNode redis = node.get("redis").allowOnly(Set.of("url", "timeout", "on_failure"));
+        String url = redis.get("url").string(null);
+        if (backend == dev.vestibule.router.middleware.RateLimitSettings.Backend.REDIS && url == null) {
+            throw redis.get("url").error("required with backend: redis (e.g. redis://127.0.0.1:6379)");
+        }
+        String onFailure = redis.get("on_failure").string("open");
+        if (!onFailure.equals("open") && !onFailure.equals("closed")) throw redis.get("on_failure").error("expected open or closed, got '" + onFailure + "'");
+        List<dev.vestibule.router.middleware.RateLimitSettings.Rule> rules = new ArrayList<>();
+        Set<String> names = new java.util.HashSet<>();
+        for (ConfigNode rule : node.get("rules").list()) {
+            rule.allowOnly(Set.of("name", "key", "limit", "per", "burst", "plans"));
+            String name = rule.get("name").requiredString();
+            if (!names.add(name)) throw rule.get("name").error("another rule is named '" + name + "'");
+            List<String> key = rule.get("key").strings();
+            if (key.isEmpty()) throw rule.get("key").error("required: consumer, subject, ip, operation, plan or claim:NAME (or a list of them)");
+            for (String part : key) {
+                if (!KEY_PARTS.contains(part) && !part.matches("claim:[A-Za-z0-9_.:-]+")) {
+                    throw rule.get("key").error("unknown key part '" + part + "' (consumer, subject, ip, operation, plan or claim:NAME)");
+                }
+            }
+            Map<String, dev.vestibule.router.middleware.RateLimitSettings.Limit> plans = new LinkedHashMap<>();
+            rule.get("plans").map().forEach((plan, limit) -> plans.put(plan, limit(limit.allowOnly(Set.of("limit", "per", "burst")))));
+            rules.add(new dev.vestibule.router.middleware.RateLimitSettings.Rule(name, key, limit(rule), plans));
+        }
+        return new dev.vestibule.router.middleware.RateLimitSettings(backend, url, positive(redis.get("timeout"), Duration.ofMillis(200)),
+                onFailure.equals("open"), node.get("trusted_proxies").strings(), rules);
+    }
+
+    private static dev.vestibule.router.middleware.RateLimitSettings.Limit limit(ConfigNode node) {
+        long limit = node.get("limit").number(-1, 1, Long.MAX_VALUE / 2);
+        if (limit < 0) throw node.get("limit").error("required: the requests allowed per period");
+        long burst = node.get("burst").number(limit, 1, Long.MAX_VALUE / 2);
+        return new dev.vestibule.router.middleware.RateLimitSettings.Limit(limit, positive(node.get("per"), Duration.ofSeconds(1)), burst);
     }
 
     private static Issuer issuer(ConfigNode node, Path base) {

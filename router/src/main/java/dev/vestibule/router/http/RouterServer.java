@@ -29,13 +29,13 @@ public final class RouterServer implements AutoCloseable {
     /** Replaced as a whole on reload; each request reads it once and keeps the router it got. */
     private final java.util.concurrent.atomic.AtomicReference<Router> router;
     private final RouterSettings settings;
-    private final dev.vestibule.router.middleware.Authenticator authenticator;
+    private final dev.vestibule.router.middleware.EdgePolicy policy;
     private final Javalin app;
 
-    private RouterServer(Router router, RouterSettings settings, dev.vestibule.router.middleware.Authenticator authenticator) {
+    private RouterServer(Router router, RouterSettings settings, dev.vestibule.router.middleware.EdgePolicy policy) {
         this.router = new java.util.concurrent.atomic.AtomicReference<>(router);
         this.settings = settings;
-        this.authenticator = authenticator;
+        this.policy = policy;
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -50,14 +50,13 @@ public final class RouterServer implements AutoCloseable {
 
     /** Starts serving; port 0 picks a free port. */
     public static RouterServer start(Router router, RouterSettings settings, String host, int port) {
-        return start(router, settings, new dev.vestibule.router.middleware.Authenticator(
-                dev.vestibule.router.middleware.AuthenticationSettings.OFF), host, port);
+        return start(router, settings, dev.vestibule.router.middleware.EdgePolicy.open(), host, port);
     }
 
-    /** Starts serving behind the edge policy (authentication now; limits and the rest as they land). */
-    public static RouterServer start(Router router, RouterSettings settings, dev.vestibule.router.middleware.Authenticator authenticator,
+    /** Starts serving behind the edge policy (authentication, rate limits). */
+    public static RouterServer start(Router router, RouterSettings settings, dev.vestibule.router.middleware.EdgePolicy policy,
                                      String host, int port) {
-        RouterServer server = new RouterServer(router, settings, authenticator);
+        RouterServer server = new RouterServer(router, settings, policy);
         try {
             server.app.start(host, port);
         } catch (JavalinBindException e) {
@@ -108,13 +107,31 @@ public final class RouterServer implements AutoCloseable {
      * never reaches a subgraph).
      */
     private Map<String, String> admit(Context ctx) throws IOException {
-        dev.vestibule.router.middleware.Admission admission = authenticator.admit(ctx::header);
+        dev.vestibule.router.middleware.Admission admission = policy.authenticator().admit(ctx::header);
         if (admission instanceof dev.vestibule.router.middleware.Admission.Refused refused) {
             refused.headers().forEach(ctx::header);
             reject(ctx, refused.status(), refused.message(), refused.code());
             return null;
         }
-        return ((dev.vestibule.router.middleware.Admission.Admitted) admission).subgraphHeaders();
+        dev.vestibule.router.middleware.Admission.Admitted admitted = (dev.vestibule.router.middleware.Admission.Admitted) admission;
+        ctx.attribute("vestibule.identity", admitted.identity());
+        return admitted.subgraphHeaders();
+    }
+
+    /** The rate limits, once the operation name is known; false once a refusal has been sent. */
+    private boolean withinLimits(Context ctx, GraphQLRequest request) throws IOException {
+        if (!policy.rateLimiter().enabled()) return true;
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        String ip = policy.rateLimiter().clientIp(ctx.req().getRemoteAddr(), ctx.header("x-forwarded-for"));
+        dev.vestibule.router.middleware.Admission admission = policy.rateLimiter().check(
+                ctx.attribute("vestibule.identity"), ip, request.operationName(), headers);
+        headers.forEach(ctx::header);
+        if (admission instanceof dev.vestibule.router.middleware.Admission.Refused refused) {
+            refused.headers().forEach(ctx::header);
+            reject(ctx, refused.status(), refused.message(), refused.code());
+            return false;
+        }
+        return true;
     }
 
     private void get(Context ctx) throws IOException {
@@ -138,6 +155,7 @@ public final class RouterServer implements AutoCloseable {
     }
 
     private void run(Context ctx, Router router, GraphQLRequest request, Map<String, String> identityHeaders) throws IOException {
+        if (!withinLimits(ctx, request)) return;
         try {
             boolean exposePlan = settings.devMode() && "true".equalsIgnoreCase(ctx.header(PLAN_HEADER));
             Map<String, Object> response = router.execute(request, identityHeaders, exposePlan);
