@@ -95,7 +95,7 @@ public final class RouterCli {
                 ? config.settings().withDevMode(Boolean.parseBoolean(options.get("--dev"))) : config.settings();
         Router router = new Router(supergraph, settings);
         RouterServer server = RouterServer.start(router, settings,
-                dev.vestibule.router.middleware.EdgePolicy.of(config.authentication(), config.rateLimits()), host, port);
+                config.edgePolicy(), host, port);
         out.println("vestibule router listening on http://" + host + ":" + server.port() + "/graphql ("
                 + supergraph.subgraphs().size() + " subgraphs)");
         out.flush();

@@ -24,11 +24,17 @@ import java.util.function.Function;
  * default and an example are in docs/configuration.md. Unknown keys are errors; {@code ${VAR}} takes a value from the
  * environment.
  */
-public record RouterConfig(RouterSettings settings, AuthenticationSettings authentication,
-                           dev.vestibule.router.middleware.RateLimitSettings rateLimits) {
+public record RouterConfig(RouterSettings settings, dev.vestibule.router.middleware.BrowserPolicy browser,
+                           AuthenticationSettings authentication, dev.vestibule.router.middleware.RateLimitSettings rateLimits) {
 
-    public static final RouterConfig DEFAULTS = new RouterConfig(RouterSettings.DEFAULTS, AuthenticationSettings.OFF,
+    public static final RouterConfig DEFAULTS = new RouterConfig(RouterSettings.DEFAULTS,
+            dev.vestibule.router.middleware.BrowserPolicy.DEFAULTS, AuthenticationSettings.OFF,
             dev.vestibule.router.middleware.RateLimitSettings.NONE);
+
+    /** The edge policy this config describes (the caller closes it). */
+    public dev.vestibule.router.middleware.EdgePolicy edgePolicy() {
+        return dev.vestibule.router.middleware.EdgePolicy.of(browser, authentication, rateLimits);
+    }
 
     public static RouterConfig load(Path file) {
         return load(file, System::getenv);
@@ -51,9 +57,9 @@ public record RouterConfig(RouterSettings settings, AuthenticationSettings authe
 
     static RouterConfig parse(ConfigNode root, Path base) {
         if (root.isMissing()) return DEFAULTS;
-        root.allowOnly(Set.of("router", "authentication", "rate_limits"));
-        return new RouterConfig(router(root.get("router")), authentication(root.get("authentication"), base),
-                rateLimits(root.get("rate_limits")));
+        root.allowOnly(Set.of("router", "cors", "csrf", "authentication", "rate_limits"));
+        return new RouterConfig(router(root.get("router")), browser(root.get("cors"), root.get("csrf")),
+                authentication(root.get("authentication"), base), rateLimits(root.get("rate_limits")));
     }
 
     private static RouterSettings router(ConfigNode node) {
@@ -98,6 +104,21 @@ public record RouterConfig(RouterSettings settings, AuthenticationSettings authe
                 positive(jwt.get("clock_skew"), Duration.ofSeconds(60)),
                 (int) jwt.get("max_token_bytes").number(8192, 256, 1_048_576), issuers,
                 keysSection.get("header").string("x-api-key").toLowerCase(java.util.Locale.ROOT), keys, forward);
+    }
+
+    private static dev.vestibule.router.middleware.BrowserPolicy browser(ConfigNode cors, ConfigNode csrf) {
+        var d = dev.vestibule.router.middleware.BrowserPolicy.DEFAULTS;
+        cors.allowOnly(Set.of("origins", "allow_credentials", "allow_headers", "max_age"));
+        csrf.allowOnly(Set.of("enabled", "required_headers"));
+        List<String> origins = cors.get("origins").strings();
+        boolean credentials = cors.get("allow_credentials").bool(false);
+        if (credentials && origins.contains("*")) {
+            throw cors.get("allow_credentials").error("cannot be true with origins: [\"*\"] (browsers refuse it); list the origins");
+        }
+        List<String> headers = cors.get("allow_headers").isMissing() ? d.allowedHeaders() : cors.get("allow_headers").strings();
+        List<String> required = csrf.get("required_headers").isMissing() ? d.csrfRequiredHeaders() : csrf.get("required_headers").strings();
+        return new dev.vestibule.router.middleware.BrowserPolicy(origins, credentials, headers,
+                positive(cors.get("max_age"), d.preflightMaxAge()), csrf.get("enabled").bool(true), required);
     }
 
     private static final Set<String> KEY_PARTS = Set.of("consumer", "subject", "ip", "operation", "plan");

@@ -43,6 +43,7 @@ public final class RouterServer implements AutoCloseable {
             cfg.http.maxRequestSize = settings.maxBodyBytes();
             cfg.routes.post("/graphql", this::post);
             cfg.routes.get("/graphql", this::get);
+            cfg.routes.options("/graphql", this::preflight);
             cfg.routes.get("/health", ctx -> ctx.json(Map.of("status", "UP")));
             cfg.routes.get("/ready", ctx -> ctx.json(Map.of("status", "READY")));
         });
@@ -107,6 +108,12 @@ public final class RouterServer implements AutoCloseable {
      * never reaches a subgraph).
      */
     private Map<String, String> admit(Context ctx) throws IOException {
+        policy.browser().corsHeaders(ctx.header("origin")).forEach(ctx::header);
+        dev.vestibule.router.middleware.Admission.Refused csrf = policy.browser().csrf(ctx.header("content-type"), ctx::header);
+        if (csrf != null) {
+            reject(ctx, csrf.status(), csrf.message(), csrf.code());
+            return null;
+        }
         dev.vestibule.router.middleware.Admission admission = policy.authenticator().admit(ctx::header);
         if (admission instanceof dev.vestibule.router.middleware.Admission.Refused refused) {
             refused.headers().forEach(ctx::header);
@@ -116,6 +123,17 @@ public final class RouterServer implements AutoCloseable {
         dev.vestibule.router.middleware.Admission.Admitted admitted = (dev.vestibule.router.middleware.Admission.Admitted) admission;
         ctx.attribute("vestibule.identity", admitted.identity());
         return admitted.subgraphHeaders();
+    }
+
+    private void preflight(Context ctx) throws IOException {
+        Map<String, String> grants = policy.browser().preflight(ctx.header("origin"));
+        if (grants == null) {
+            ctx.header("Vary", "Origin");
+            reject(ctx, 403, "origin " + ctx.header("origin") + " is not allowed", "CORS_ORIGIN_NOT_ALLOWED");
+            return;
+        }
+        grants.forEach(ctx::header);
+        ctx.status(204);
     }
 
     /** The rate limits, once the operation name is known; false once a refusal has been sent. */

@@ -1,18 +1,23 @@
 package dev.vestibule.router.middleware;
 
 /**
- * Everything a request passes before the router plans it, in order: authentication, then rate limits. Built from
+ * Everything a request passes before the router plans it, in order: CORS and CSRF checks, authentication, then rate
+ * limits. Built from
  * the router config; the BFF modules will reuse it.
  */
-public record EdgePolicy(Authenticator authenticator, RateLimiter rateLimiter) implements AutoCloseable {
+public record EdgePolicy(BrowserPolicy browser, Authenticator authenticator, RateLimiter rateLimiter) implements AutoCloseable {
 
-    /** No authentication, no limits. */
+    /** No authentication, no limits; browser defaults (no cross-origin reads, CSRF prevention on). */
     public static EdgePolicy open() {
-        return new EdgePolicy(new Authenticator(AuthenticationSettings.OFF), new RateLimiter(RateLimitSettings.NONE));
+        return new EdgePolicy(BrowserPolicy.DEFAULTS, new Authenticator(AuthenticationSettings.OFF), new RateLimiter(RateLimitSettings.NONE));
     }
 
     public static EdgePolicy of(AuthenticationSettings authentication, RateLimitSettings rateLimits) {
-        return new EdgePolicy(new Authenticator(authentication), new RateLimiter(rateLimits));
+        return of(BrowserPolicy.DEFAULTS, authentication, rateLimits);
+    }
+
+    public static EdgePolicy of(BrowserPolicy browser, AuthenticationSettings authentication, RateLimitSettings rateLimits) {
+        return new EdgePolicy(browser, new Authenticator(authentication), new RateLimiter(rateLimits));
     }
 
     @Override
