@@ -46,7 +46,7 @@ public final class Router implements AutoCloseable {
     public Router(Supergraph supergraph, RouterSettings settings) {
         this.supergraph = supergraph;
         this.settings = settings;
-        this.preparer = new OperationPreparer(supergraph.apiSchema(), settings.documentCacheSize());
+        this.preparer = new OperationPreparer(supergraph.apiSchema(), settings.documentCacheSize(), settings.limits());
         this.planner = new QueryPlanner(supergraph);
         this.plans = new BoundedCache<>(settings.planCacheSize());
         this.client = new SubgraphClient(settings.subgraphTimeout(), settings.connectionsPerSubgraph(), supergraph.subgraphs().size());

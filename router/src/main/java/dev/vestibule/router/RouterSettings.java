@@ -1,47 +1,93 @@
 package dev.vestibule.router;
 
+import dev.vestibule.router.operation.OperationLimits;
 import java.time.Duration;
 
 /**
  * The router's behaviour settings (defaults in {@link #DEFAULTS}): introspection on or off, subgraph errors masked
  * or passed through, the time a subgraph and a whole request may take, connections per subgraph, cache sizes, the
- * request body limit, development mode.
+ * request body limit, development mode, operation limits.
  */
 public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors, Duration subgraphTimeout,
                              Duration requestTimeout, int connectionsPerSubgraph, int planCacheSize,
-                             int documentCacheSize, long maxBodyBytes, boolean devMode) {
+                             int documentCacheSize, long maxBodyBytes, boolean devMode, OperationLimits limits) {
     public static final RouterSettings DEFAULTS = new RouterSettings(true, false, Duration.ofSeconds(30),
-            Duration.ofSeconds(60), 256, 2_000, 2_000, 2 * 1024 * 1024, false);
+            Duration.ofSeconds(60), 256, 2_000, 2_000, 2 * 1024 * 1024, false, OperationLimits.DEFAULTS);
 
     public RouterSettings withSubgraphTimeout(Duration timeout) {
-        return new RouterSettings(introspection, exposeSubgraphErrors, timeout, requestTimeout, connectionsPerSubgraph,
-                planCacheSize, documentCacheSize, maxBodyBytes, devMode);
+        return toBuilder().subgraphTimeout(timeout).build();
     }
 
     /** The most a whole request may take; fetches still running then are abandoned with an error. */
     public RouterSettings withRequestTimeout(Duration timeout) {
-        return new RouterSettings(introspection, exposeSubgraphErrors, subgraphTimeout, timeout, connectionsPerSubgraph,
-                planCacheSize, documentCacheSize, maxBodyBytes, devMode);
+        return toBuilder().requestTimeout(timeout).build();
     }
 
     public RouterSettings withIntrospection(boolean enabled) {
-        return new RouterSettings(enabled, exposeSubgraphErrors, subgraphTimeout, requestTimeout, connectionsPerSubgraph,
-                planCacheSize, documentCacheSize, maxBodyBytes, devMode);
+        return toBuilder().introspection(enabled).build();
     }
 
     public RouterSettings withExposeSubgraphErrors(boolean expose) {
-        return new RouterSettings(introspection, expose, subgraphTimeout, requestTimeout, connectionsPerSubgraph,
-                planCacheSize, documentCacheSize, maxBodyBytes, devMode);
+        return toBuilder().exposeSubgraphErrors(expose).build();
     }
 
     public RouterSettings withMaxBodyBytes(long bytes) {
-        return new RouterSettings(introspection, exposeSubgraphErrors, subgraphTimeout, requestTimeout, connectionsPerSubgraph,
-                planCacheSize, documentCacheSize, bytes, devMode);
+        return toBuilder().maxBodyBytes(bytes).build();
     }
 
     /** Development mode: a request with the header {@code x-vestibule-query-plan: true} gets its plan in extensions. */
     public RouterSettings withDevMode(boolean dev) {
-        return new RouterSettings(introspection, exposeSubgraphErrors, subgraphTimeout, requestTimeout, connectionsPerSubgraph,
-                planCacheSize, documentCacheSize, maxBodyBytes, dev);
+        return toBuilder().devMode(dev).build();
+    }
+
+    public RouterSettings withLimits(OperationLimits operationLimits) {
+        return toBuilder().limits(operationLimits).build();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Changes a few settings of an existing set; every other one keeps its value. */
+    public static final class Builder {
+        private boolean introspection;
+        private boolean exposeSubgraphErrors;
+        private Duration subgraphTimeout;
+        private Duration requestTimeout;
+        private int connectionsPerSubgraph;
+        private int planCacheSize;
+        private int documentCacheSize;
+        private long maxBodyBytes;
+        private boolean devMode;
+        private OperationLimits limits;
+
+        private Builder(RouterSettings from) {
+            introspection = from.introspection;
+            exposeSubgraphErrors = from.exposeSubgraphErrors;
+            subgraphTimeout = from.subgraphTimeout;
+            requestTimeout = from.requestTimeout;
+            connectionsPerSubgraph = from.connectionsPerSubgraph;
+            planCacheSize = from.planCacheSize;
+            documentCacheSize = from.documentCacheSize;
+            maxBodyBytes = from.maxBodyBytes;
+            devMode = from.devMode;
+            limits = from.limits;
+        }
+
+        public Builder introspection(boolean value) { introspection = value; return this; }
+        public Builder exposeSubgraphErrors(boolean value) { exposeSubgraphErrors = value; return this; }
+        public Builder subgraphTimeout(Duration value) { subgraphTimeout = value; return this; }
+        public Builder requestTimeout(Duration value) { requestTimeout = value; return this; }
+        public Builder connectionsPerSubgraph(int value) { connectionsPerSubgraph = value; return this; }
+        public Builder planCacheSize(int value) { planCacheSize = value; return this; }
+        public Builder documentCacheSize(int value) { documentCacheSize = value; return this; }
+        public Builder maxBodyBytes(long value) { maxBodyBytes = value; return this; }
+        public Builder devMode(boolean value) { devMode = value; return this; }
+        public Builder limits(OperationLimits value) { limits = value; return this; }
+
+        public RouterSettings build() {
+            return new RouterSettings(introspection, exposeSubgraphErrors, subgraphTimeout, requestTimeout,
+                    connectionsPerSubgraph, planCacheSize, documentCacheSize, maxBodyBytes, devMode, limits);
+        }
     }
 }

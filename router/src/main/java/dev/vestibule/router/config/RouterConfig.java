@@ -64,17 +64,26 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
 
     private static RouterSettings router(ConfigNode node) {
         node.allowOnly(Set.of("introspection", "expose_subgraph_errors", "subgraph_timeout", "request_timeout",
-                "connections_per_subgraph", "plan_cache_size", "document_cache_size", "max_body_bytes", "dev"));
+                "connections_per_subgraph", "plan_cache_size", "document_cache_size", "max_body_bytes", "dev", "limits"));
         RouterSettings d = RouterSettings.DEFAULTS;
-        return new RouterSettings(node.get("introspection").bool(d.introspection()),
-                node.get("expose_subgraph_errors").bool(d.exposeSubgraphErrors()),
-                positive(node.get("subgraph_timeout"), d.subgraphTimeout()),
-                positive(node.get("request_timeout"), d.requestTimeout()),
-                (int) node.get("connections_per_subgraph").number(d.connectionsPerSubgraph(), 1, 100_000),
-                (int) node.get("plan_cache_size").number(d.planCacheSize(), 1, 10_000_000),
-                (int) node.get("document_cache_size").number(d.documentCacheSize(), 1, 10_000_000),
-                node.get("max_body_bytes").number(d.maxBodyBytes(), 1, Integer.MAX_VALUE),
-                node.get("dev").bool(d.devMode()));
+        ConfigNode limits = node.get("limits").allowOnly(Set.of("max_depth", "max_aliases", "max_root_fields", "max_tokens"));
+        var l = dev.vestibule.router.operation.OperationLimits.DEFAULTS;
+        return d.toBuilder()
+                .introspection(node.get("introspection").bool(d.introspection()))
+                .exposeSubgraphErrors(node.get("expose_subgraph_errors").bool(d.exposeSubgraphErrors()))
+                .subgraphTimeout(positive(node.get("subgraph_timeout"), d.subgraphTimeout()))
+                .requestTimeout(positive(node.get("request_timeout"), d.requestTimeout()))
+                .connectionsPerSubgraph((int) node.get("connections_per_subgraph").number(d.connectionsPerSubgraph(), 1, 100_000))
+                .planCacheSize((int) node.get("plan_cache_size").number(d.planCacheSize(), 1, 10_000_000))
+                .documentCacheSize((int) node.get("document_cache_size").number(d.documentCacheSize(), 1, 10_000_000))
+                .maxBodyBytes(node.get("max_body_bytes").number(d.maxBodyBytes(), 1, Integer.MAX_VALUE))
+                .devMode(node.get("dev").bool(d.devMode()))
+                .limits(new dev.vestibule.router.operation.OperationLimits(
+                        (int) limits.get("max_depth").number(l.maxDepth(), 1, 10_000),
+                        (int) limits.get("max_aliases").number(l.maxAliases(), 0, 1_000_000),
+                        (int) limits.get("max_root_fields").number(l.maxRootFields(), 1, 1_000_000),
+                        (int) limits.get("max_tokens").number(l.maxTokens(), 10, 10_000_000)))
+                .build();
     }
 
     private static AuthenticationSettings authentication(ConfigNode node, Path base) {

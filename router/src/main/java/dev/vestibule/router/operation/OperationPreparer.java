@@ -26,13 +26,20 @@ import java.util.Map;
  */
 public final class OperationPreparer {
     private final GraphQLSchema apiSchema;
+    private final OperationLimits limits;
     private final BoundedCache<String, ValidDocument> validDocuments;
 
     /** A document that passed validation, with the variables its @skip/@include use (found once, when cached). */
-    private record ValidDocument(Document document, java.util.Set<String> conditionVariables) {}
+    private record ValidDocument(Document document, java.util.Set<String> conditionVariables,
+                                 Map<OperationDefinition, OperationMetrics> metrics) {}
 
     public OperationPreparer(GraphQLSchema apiSchema, int documentCacheSize) {
+        this(apiSchema, documentCacheSize, OperationLimits.DEFAULTS);
+    }
+
+    public OperationPreparer(GraphQLSchema apiSchema, int documentCacheSize, OperationLimits limits) {
         this.apiSchema = apiSchema;
+        this.limits = limits;
         this.validDocuments = new BoundedCache<>(documentCacheSize);
     }
 
@@ -41,11 +48,15 @@ public final class OperationPreparer {
             throw RequestError.of(400, "the request has no query; send {\"query\": \"...\"}", "BAD_REQUEST");
         }
         ValidDocument valid = validDocuments.computeIfAbsent(request.query(),
-                query -> { Document d = parseAndValidate(query); return new ValidDocument(d, SelectionNormalizer.conditionVariables(d)); });
+                query -> {
+                    Document d = parseAndValidate(query);
+                    return new ValidDocument(d, SelectionNormalizer.conditionVariables(d), measure(d));
+                });
         Document document = valid.document();
         OperationDefinition operation = select(document, request.operationName());
         Map<String, FragmentDefinition> fragments = new LinkedHashMap<>();
         document.getDefinitionsOfType(FragmentDefinition.class).forEach(f -> fragments.put(f.getName(), f));
+        checkLimits(valid.metrics().get(operation));
         return new PreparedOperation(document, operation, Map.copyOf(fragments), coerce(operation, request.variables()),
                 valid.conditionVariables());
     }
@@ -53,7 +64,14 @@ public final class OperationPreparer {
     private Document parseAndValidate(String query) {
         Document document;
         try {
-            document = Parser.parse(query);
+            // graphql-java cancels on reaching maxTokens; ours is the most allowed, hence + 1
+            document = Parser.parse(graphql.parser.ParserEnvironment.newParserEnvironment().document(query)
+                    .parserOptions(graphql.parser.ParserOptions.getDefaultParserOptions().transform(o -> o.maxTokens(limits.maxTokens() + 1)))
+                    .build());
+        } catch (graphql.parser.exceptions.ParseCancelledTooManyCharsException e) {
+            throw RequestError.of(400, "the operation is too large: " + e.getMessage(), "MAX_TOKENS_LIMIT");
+        } catch (graphql.parser.exceptions.ParseCancelledException e) {
+            throw RequestError.of(400, "the operation has more than " + limits.maxTokens() + " tokens (the limit)", "MAX_TOKENS_LIMIT");
         } catch (InvalidSyntaxException e) {
             SourceLocation at = e.getLocation();
             Map<String, Object> error = new LinkedHashMap<>();
@@ -67,6 +85,30 @@ public final class OperationPreparer {
             throw new RequestError(400, problems.stream().map(p -> toSpec(p, "GRAPHQL_VALIDATION_FAILED")).toList());
         }
         return document;
+    }
+
+    /** Measured once per cached document, for each of its operations. */
+    private static Map<OperationDefinition, OperationMetrics> measure(Document document) {
+        Map<String, FragmentDefinition> fragments = new LinkedHashMap<>();
+        document.getDefinitionsOfType(FragmentDefinition.class).forEach(f -> fragments.put(f.getName(), f));
+        Map<OperationDefinition, OperationMetrics> metrics = new java.util.IdentityHashMap<>();
+        for (OperationDefinition operation : document.getDefinitionsOfType(OperationDefinition.class)) {
+            metrics.put(operation, OperationMetrics.of(operation.getSelectionSet(), fragments));
+        }
+        return metrics;
+    }
+
+    /** The operation's depth, aliases and root fields against the limits: at a limit passes, above it is refused. */
+    private void checkLimits(OperationMetrics metrics) {
+        if (metrics.depth() > limits.maxDepth()) {
+            throw RequestError.of(400, "the operation is " + metrics.depth() + " fields deep; the limit is " + limits.maxDepth(), "MAX_DEPTH_LIMIT");
+        }
+        if (metrics.aliases() > limits.maxAliases()) {
+            throw RequestError.of(400, "the operation uses " + metrics.aliases() + " aliases; the limit is " + limits.maxAliases(), "MAX_ALIASES_LIMIT");
+        }
+        if (metrics.rootFields() > limits.maxRootFields()) {
+            throw RequestError.of(400, "the operation has " + metrics.rootFields() + " root fields; the limit is " + limits.maxRootFields(), "MAX_ROOT_FIELDS_LIMIT");
+        }
     }
 
     private static OperationDefinition select(Document document, String operationName) {
