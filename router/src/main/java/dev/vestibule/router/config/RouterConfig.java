@@ -25,15 +25,17 @@ import java.util.function.Function;
  * environment.
  */
 public record RouterConfig(RouterSettings settings, dev.vestibule.router.middleware.BrowserPolicy browser,
-                           AuthenticationSettings authentication, dev.vestibule.router.middleware.RateLimitSettings rateLimits) {
+                           AuthenticationSettings authentication, dev.vestibule.router.middleware.RateLimitSettings rateLimits,
+                           dev.vestibule.router.middleware.PersistedQueries.Settings persistedQueries) {
 
     public static final RouterConfig DEFAULTS = new RouterConfig(RouterSettings.DEFAULTS,
             dev.vestibule.router.middleware.BrowserPolicy.DEFAULTS, AuthenticationSettings.OFF,
-            dev.vestibule.router.middleware.RateLimitSettings.NONE);
+            dev.vestibule.router.middleware.RateLimitSettings.NONE,
+            dev.vestibule.router.middleware.PersistedQueries.Settings.DEFAULTS);
 
     /** The edge policy this config describes (the caller closes it). */
     public dev.vestibule.router.middleware.EdgePolicy edgePolicy() {
-        return dev.vestibule.router.middleware.EdgePolicy.of(browser, authentication, rateLimits);
+        return dev.vestibule.router.middleware.EdgePolicy.of(browser, authentication, rateLimits, persistedQueries);
     }
 
     public static RouterConfig load(Path file) {
@@ -57,9 +59,10 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
 
     static RouterConfig parse(ConfigNode root, Path base) {
         if (root.isMissing()) return DEFAULTS;
-        root.allowOnly(Set.of("router", "cors", "csrf", "authentication", "rate_limits"));
+        root.allowOnly(Set.of("router", "cors", "csrf", "authentication", "rate_limits", "persisted_queries"));
         return new RouterConfig(router(root.get("router")), browser(root.get("cors"), root.get("csrf")),
-                authentication(root.get("authentication"), base), rateLimits(root.get("rate_limits")));
+                authentication(root.get("authentication"), base), rateLimits(root.get("rate_limits")),
+                persistedQueries(root.get("persisted_queries"), base));
     }
 
     private static RouterSettings router(ConfigNode node) {
@@ -128,6 +131,20 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
         List<String> required = csrf.get("required_headers").isMissing() ? d.csrfRequiredHeaders() : csrf.get("required_headers").strings();
         return new dev.vestibule.router.middleware.BrowserPolicy(origins, credentials, headers,
                 positive(cors.get("max_age"), d.preflightMaxAge()), csrf.get("enabled").bool(true), required);
+    }
+
+    private static dev.vestibule.router.middleware.PersistedQueries.Settings persistedQueries(ConfigNode node, Path base) {
+        var d = dev.vestibule.router.middleware.PersistedQueries.Settings.DEFAULTS;
+        node.allowOnly(Set.of("apq", "cache_size", "redis", "ttl", "safelist"));
+        ConfigNode redis = node.get("redis").allowOnly(Set.of("url"));
+        ConfigNode safelist = node.get("safelist").allowOnly(Set.of("manifest"));
+        String manifest = safelist.get("manifest").string(null);
+        if (manifest != null && !Files.isRegularFile(base.resolve(manifest))) {
+            throw safelist.get("manifest").error("no such file: " + base.resolve(manifest));
+        }
+        return new dev.vestibule.router.middleware.PersistedQueries.Settings(node.get("apq").bool(d.apq()),
+                (int) node.get("cache_size").number(d.cacheSize(), 1, 10_000_000), redis.get("url").string(null),
+                positive(node.get("ttl"), d.ttl()), manifest == null ? null : base.resolve(manifest));
     }
 
     private static final Set<String> KEY_PARTS = Set.of("consumer", "subject", "ip", "operation", "plan");

@@ -95,7 +95,8 @@ public final class RouterServer implements AutoCloseable {
         }
         GraphQLRequest request;
         try {
-            request = requestOf(body.get("query"), body.get("operationName"), body.get("variables"), body.get("extensions"));
+            request = policy.persistedQueries().resolve(
+                    requestOf(body.get("query"), body.get("operationName"), body.get("variables"), body.get("extensions")));
         } catch (RequestError e) {
             respond(ctx, e.status(), Map.of("errors", e.errors()), true);
             return;
@@ -158,8 +159,8 @@ public final class RouterServer implements AutoCloseable {
         GraphQLRequest request;
         Router current = router.get();
         try {
-            request = requestOf(ctx.queryParam("query"), ctx.queryParam("operationName"),
-                    parseJsonParam(ctx.queryParam("variables"), "variables"), parseJsonParam(ctx.queryParam("extensions"), "extensions"));
+            request = policy.persistedQueries().resolve(requestOf(ctx.queryParam("query"), ctx.queryParam("operationName"),
+                    parseJsonParam(ctx.queryParam("variables"), "variables"), parseJsonParam(ctx.queryParam("extensions"), "extensions")));
             if (current.isMutation(request)) {
                 ctx.header("Allow", "POST");
                 reject(ctx, 405, "mutations are not allowed over GET; send them with POST", "METHOD_NOT_ALLOWED");
@@ -188,7 +189,10 @@ public final class RouterServer implements AutoCloseable {
     }
 
     private static GraphQLRequest requestOf(Object query, Object operationName, Object variables, Object extensions) {
-        if (!(query instanceof String text)) {
+        if (query != null && !(query instanceof String)) {
+            throw RequestError.of(400, "\"query\" must be a string", "BAD_REQUEST");
+        }
+        if (query == null && !(extensions instanceof Map<?, ?> e && e.containsKey("persistedQuery"))) {
             throw RequestError.of(400, "the request needs a \"query\" string", "BAD_REQUEST");
         }
         if (operationName != null && !(operationName instanceof String)) {
@@ -201,7 +205,7 @@ public final class RouterServer implements AutoCloseable {
         Map<String, Object> vars = (Map<String, Object>) variables;
         @SuppressWarnings("unchecked")
         Map<String, Object> ext = extensions instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
-        return new GraphQLRequest(text, (String) operationName, vars, ext);
+        return new GraphQLRequest((String) query, (String) operationName, vars, ext);
     }
 
     private static Object parseJsonParam(String value, String name) {

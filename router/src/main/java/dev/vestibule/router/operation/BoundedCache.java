@@ -38,6 +38,19 @@ public final class BoundedCache<K, V> {
         }
     }
 
+    /** The value, or null; counts as a use for the LRU order. */
+    public V get(K key) {
+        synchronized (entries) {
+            return entries.get(key);
+        }
+    }
+
+    public void put(K key, V value) {
+        synchronized (entries) {
+            entries.put(key, value);
+        }
+    }
+
     public long hits() {
         synchronized (entries) {
             return hits;
