@@ -84,6 +84,12 @@ public final class Router implements AutoCloseable {
 
     /** As {@link #execute(GraphQLRequest, Map)}; with {@code exposePlan} (development mode) the plan goes in extensions. */
     public Map<String, Object> execute(GraphQLRequest request, Map<String, String> subgraphHeaders, boolean exposePlan) {
+        return execute(request, subgraph -> subgraphHeaders, exposePlan);
+    }
+
+    /** As above, with headers chosen per subgraph (the header rules). */
+    public Map<String, Object> execute(GraphQLRequest request, java.util.function.Function<String, Map<String, String>> subgraphHeaders,
+                                       boolean exposePlan) {
         long deadline = System.nanoTime() + settings.requestTimeout().toNanos();
         Prepared prepared = prepare(request);
         ExecutionState state = new ExecutionState();

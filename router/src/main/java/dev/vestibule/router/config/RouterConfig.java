@@ -26,16 +26,17 @@ import java.util.function.Function;
  */
 public record RouterConfig(RouterSettings settings, dev.vestibule.router.middleware.BrowserPolicy browser,
                            AuthenticationSettings authentication, dev.vestibule.router.middleware.RateLimitSettings rateLimits,
-                           dev.vestibule.router.middleware.PersistedQueries.Settings persistedQueries) {
+                           dev.vestibule.router.middleware.PersistedQueries.Settings persistedQueries,
+                           dev.vestibule.router.middleware.HeaderRules headers) {
 
     public static final RouterConfig DEFAULTS = new RouterConfig(RouterSettings.DEFAULTS,
             dev.vestibule.router.middleware.BrowserPolicy.DEFAULTS, AuthenticationSettings.OFF,
             dev.vestibule.router.middleware.RateLimitSettings.NONE,
-            dev.vestibule.router.middleware.PersistedQueries.Settings.DEFAULTS);
+            dev.vestibule.router.middleware.PersistedQueries.Settings.DEFAULTS, dev.vestibule.router.middleware.HeaderRules.NONE);
 
     /** The edge policy this config describes (the caller closes it). */
     public dev.vestibule.router.middleware.EdgePolicy edgePolicy() {
-        return dev.vestibule.router.middleware.EdgePolicy.of(browser, authentication, rateLimits, persistedQueries);
+        return dev.vestibule.router.middleware.EdgePolicy.of(browser, authentication, rateLimits, persistedQueries, headers);
     }
 
     public static RouterConfig load(Path file) {
@@ -59,10 +60,10 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
 
     static RouterConfig parse(ConfigNode root, Path base) {
         if (root.isMissing()) return DEFAULTS;
-        root.allowOnly(Set.of("router", "cors", "csrf", "authentication", "rate_limits", "persisted_queries"));
+        root.allowOnly(Set.of("router", "cors", "csrf", "authentication", "rate_limits", "persisted_queries", "headers"));
         return new RouterConfig(router(root.get("router")), browser(root.get("cors"), root.get("csrf")),
                 authentication(root.get("authentication"), base), rateLimits(root.get("rate_limits")),
-                persistedQueries(root.get("persisted_queries"), base));
+                persistedQueries(root.get("persisted_queries"), base), headers(root.get("headers")));
     }
 
     private static RouterSettings router(ConfigNode node) {
@@ -145,6 +146,55 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
         return new dev.vestibule.router.middleware.PersistedQueries.Settings(node.get("apq").bool(d.apq()),
                 (int) node.get("cache_size").number(d.cacheSize(), 1, 10_000_000), redis.get("url").string(null),
                 positive(node.get("ttl"), d.ttl()), manifest == null ? null : base.resolve(manifest));
+    }
+
+    private static dev.vestibule.router.middleware.HeaderRules headers(ConfigNode node) {
+        node.allowOnly(Set.of("all", "subgraphs"));
+        Map<String, List<dev.vestibule.router.middleware.HeaderRules.Rule>> bySubgraph = new LinkedHashMap<>();
+        node.get("subgraphs").map().forEach((subgraph, rules) -> bySubgraph.put(subgraph, headerRules(rules)));
+        return new dev.vestibule.router.middleware.HeaderRules(headerRules(node.get("all")), bySubgraph);
+    }
+
+    private static List<dev.vestibule.router.middleware.HeaderRules.Rule> headerRules(ConfigNode list) {
+        List<dev.vestibule.router.middleware.HeaderRules.Rule> rules = new ArrayList<>();
+        for (ConfigNode item : list.list()) {
+            item.allowOnly(Set.of("propagate", "insert", "remove"));
+            if (item.map().size() != 1) throw item.error("each rule is one of propagate, insert or remove");
+            ConfigNode propagate = item.get("propagate").allowOnly(Set.of("named", "matching", "rename", "default"));
+            ConfigNode insert = item.get("insert").allowOnly(Set.of("name", "value"));
+            ConfigNode remove = item.get("remove").allowOnly(Set.of("named", "matching"));
+            if (!propagate.isMissing()) {
+                String named = lower(propagate.get("named").string(null));
+                java.util.regex.Pattern matching = pattern(propagate.get("matching"));
+                if ((named == null) == (matching == null)) throw propagate.error("give exactly one of named or matching");
+                if (matching != null && !propagate.get("rename").isMissing()) throw propagate.get("rename").error("only with named");
+                rules.add(new dev.vestibule.router.middleware.HeaderRules.Propagate(named, matching,
+                        lower(propagate.get("rename").string(null)), propagate.get("default").string(null)));
+            } else if (!insert.isMissing()) {
+                rules.add(new dev.vestibule.router.middleware.HeaderRules.Insert(lower(insert.get("name").requiredString()),
+                        insert.get("value").requiredString()));
+            } else {
+                String named = lower(remove.get("named").string(null));
+                java.util.regex.Pattern matching = pattern(remove.get("matching"));
+                if ((named == null) == (matching == null)) throw remove.error("give exactly one of named or matching");
+                rules.add(new dev.vestibule.router.middleware.HeaderRules.Remove(named, matching));
+            }
+        }
+        return rules;
+    }
+
+    private static String lower(String name) {
+        return name == null ? null : name.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static java.util.regex.Pattern pattern(ConfigNode node) {
+        String text = node.string(null);
+        if (text == null) return null;
+        try {
+            return java.util.regex.Pattern.compile(text, java.util.regex.Pattern.CASE_INSENSITIVE);
+        } catch (java.util.regex.PatternSyntaxException e) {
+            throw node.error("not a valid regular expression: " + e.getDescription());
+        }
     }
 
     private static final Set<String> KEY_PARTS = Set.of("consumer", "subject", "ip", "operation", "plan");

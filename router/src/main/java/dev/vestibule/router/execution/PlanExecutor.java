@@ -40,13 +40,14 @@ public final class PlanExecutor {
     }
 
     /** Fetches everything the plan asks for into {@code state}. */
-    public void execute(QueryPlan plan, Map<String, Object> variables, Map<String, String> headers, ExecutionState state,
+    public void execute(QueryPlan plan, Map<String, Object> variables, java.util.function.Function<String, Map<String, String>> headers, ExecutionState state,
                         long deadlineNanos) {
         if (plan.root() != null) run(plan.root(), new Request(variables, headers, deadlineNanos), state);
     }
 
     /** What every fetch of one request shares. */
-    private record Request(Map<String, Object> variables, Map<String, String> headers, long deadlineNanos) {}
+    /** {@code headers}: what each subgraph (by name) receives for this request. */
+    private record Request(Map<String, Object> variables, java.util.function.Function<String, Map<String, String>> headers, long deadlineNanos) {}
 
     private void run(PlanNode node, Request request, ExecutionState state) {
         switch (node) {
@@ -59,12 +60,12 @@ public final class PlanExecutor {
         }
     }
 
-    private void rootFetch(PlanNode.Fetch fetch, Map<String, Object> variables, Map<String, String> headers,
+    private void rootFetch(PlanNode.Fetch fetch, Map<String, Object> variables, java.util.function.Function<String, Map<String, String>> headers,
                            long deadlineNanos, ExecutionState state) {
         Map<String, Object> response;
         try {
             response = client.post(url(fetch.subgraph()), fetch.operation(), fetch.operationName(),
-                    usedVariables(fetch, variables), headers, deadlineNanos, !fetch.operation().startsWith("mutation"));
+                    usedVariables(fetch, variables), headers.apply(fetch.subgraph()), deadlineNanos, !fetch.operation().startsWith("mutation"));
         } catch (SubgraphFailure failure) {
             for (String key : fetch.topLevelKeys()) {
                 state.addError(failureError(fetch.subgraph(), failure, List.of(key)));
@@ -83,7 +84,7 @@ public final class PlanExecutor {
         }
     }
 
-    private void entityFetch(PlanNode.Flatten flatten, Map<String, Object> variables, Map<String, String> headers,
+    private void entityFetch(PlanNode.Flatten flatten, Map<String, Object> variables, java.util.function.Function<String, Map<String, String>> headers,
                              long deadlineNanos, ExecutionState state) {
         PlanNode.Fetch fetch = flatten.fetch();
         List<Map<String, Object>> representations = new ArrayList<>();
@@ -108,7 +109,7 @@ public final class PlanExecutor {
         vars.put("representations", representations);
         Map<String, Object> response;
         try {
-            response = client.post(url(fetch.subgraph()), fetch.operation(), fetch.operationName(), vars, headers, deadlineNanos, true);
+            response = client.post(url(fetch.subgraph()), fetch.operation(), fetch.operationName(), vars, headers.apply(fetch.subgraph()), deadlineNanos, true);
         } catch (SubgraphFailure failure) {
             List<Object> first = targets.get(0).get(0).path();
             for (String key : fetch.topLevelKeys()) state.addError(failureError(fetch.subgraph(), failure, append(first, key)));

@@ -137,6 +137,15 @@ public final class RouterServer implements AutoCloseable {
         ctx.status(204);
     }
 
+    /** What each subgraph receives: the header rules over the client's headers, then the verified identity. */
+    private java.util.function.Function<String, Map<String, String>> subgraphHeaders(Context ctx, Map<String, String> identity) {
+        dev.vestibule.router.middleware.HeaderRules rules = policy.headerRules();
+        if (rules.isEmpty()) return subgraph -> identity;
+        Map<String, String> client = dev.vestibule.router.middleware.HeaderRules.lowerCased(ctx.headerMap());
+        Map<String, Map<String, String>> bySubgraph = new java.util.concurrent.ConcurrentHashMap<>();
+        return subgraph -> bySubgraph.computeIfAbsent(subgraph, name -> rules.forSubgraph(name, client, identity));
+    }
+
     /** The rate limits, once the operation name is known; false once a refusal has been sent. */
     private boolean withinLimits(Context ctx, GraphQLRequest request) throws IOException {
         if (!policy.rateLimiter().enabled()) return true;
@@ -177,7 +186,7 @@ public final class RouterServer implements AutoCloseable {
         if (!withinLimits(ctx, request)) return;
         try {
             boolean exposePlan = settings.devMode() && "true".equalsIgnoreCase(ctx.header(PLAN_HEADER));
-            Map<String, Object> response = router.execute(request, identityHeaders, exposePlan);
+            Map<String, Object> response = router.execute(request, subgraphHeaders(ctx, identityHeaders), exposePlan);
             respond(ctx, 200, response, false);
         } catch (RequestError e) {
             respond(ctx, e.status(), Map.of("errors", e.errors()), false);

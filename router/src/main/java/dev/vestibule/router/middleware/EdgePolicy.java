@@ -6,12 +6,12 @@ package dev.vestibule.router.middleware;
  * the router config; the BFF modules will reuse it.
  */
 public record EdgePolicy(BrowserPolicy browser, Authenticator authenticator, RateLimiter rateLimiter,
-                         PersistedQueries persistedQueries) implements AutoCloseable {
+                         PersistedQueries persistedQueries, HeaderRules headerRules) implements AutoCloseable {
 
     /** No authentication, no limits; browser defaults (no cross-origin reads, CSRF prevention on). */
     public static EdgePolicy open() {
         return new EdgePolicy(BrowserPolicy.DEFAULTS, new Authenticator(AuthenticationSettings.OFF), new RateLimiter(RateLimitSettings.NONE),
-                PersistedQueries.defaults());
+                PersistedQueries.defaults(), HeaderRules.NONE);
     }
 
     public static EdgePolicy of(AuthenticationSettings authentication, RateLimitSettings rateLimits) {
@@ -24,7 +24,13 @@ public record EdgePolicy(BrowserPolicy browser, Authenticator authenticator, Rat
 
     public static EdgePolicy of(BrowserPolicy browser, AuthenticationSettings authentication, RateLimitSettings rateLimits,
                                 PersistedQueries.Settings persisted) {
-        return new EdgePolicy(browser, new Authenticator(authentication), new RateLimiter(rateLimits), new PersistedQueries(persisted));
+        return of(browser, authentication, rateLimits, persisted, HeaderRules.NONE);
+    }
+
+    public static EdgePolicy of(BrowserPolicy browser, AuthenticationSettings authentication, RateLimitSettings rateLimits,
+                                PersistedQueries.Settings persisted, HeaderRules headerRules) {
+        return new EdgePolicy(browser, new Authenticator(authentication), new RateLimiter(rateLimits), new PersistedQueries(persisted),
+                headerRules);
     }
 
     @Override
