@@ -36,6 +36,7 @@ public final class Router implements AutoCloseable {
     private final RouterSettings settings;
     private final OperationPreparer preparer;
     private final QueryPlanner planner;
+    private final dev.vestibule.router.operation.AccessFilter access;
     private final BoundedCache<String, QueryPlan> plans;
     private final SubgraphClient client;
     private final ExecutorService fetchThreads = Executors.newVirtualThreadPerTaskExecutor();
@@ -48,6 +49,7 @@ public final class Router implements AutoCloseable {
         this.settings = settings;
         this.preparer = new OperationPreparer(supergraph.apiSchema(), settings.documentCacheSize(), settings.limits());
         this.planner = new QueryPlanner(supergraph);
+        this.access = new dev.vestibule.router.operation.AccessFilter(supergraph);
         this.plans = new BoundedCache<>(settings.planCacheSize());
         this.client = new SubgraphClient(settings.subgraphTimeout(), settings.connectionsPerSubgraph(), supergraph.subgraphs().size());
         this.executor = new PlanExecutor(supergraph, client, fetchThreads,
@@ -62,10 +64,18 @@ public final class Router implements AutoCloseable {
 
     /** Parses, validates and plans an operation (through the plan cache) without running it. */
     public Prepared prepare(GraphQLRequest request) {
+        return prepare(request, null);
+    }
+
+    /** As above, for a caller: what @authenticated/@requiresScopes deny it is left out (null: plan everything). */
+    public Prepared prepare(GraphQLRequest request, dev.vestibule.router.operation.Caller caller) {
         PreparedOperation operation = preparer.prepare(request);
-        String key = request.query() + "\u0000" + operation.name() + "\u0000" + SelectionNormalizer.conditionValues(operation);
+        boolean filtering = caller != null && !access.idle();
+        String key = request.query() + "\u0000" + operation.name() + "\u0000" + SelectionNormalizer.conditionValues(operation)
+                + (filtering ? "\u0000" + caller.authenticated() + caller.scopes().stream().sorted().toList() : "");
         try {
-            return new Prepared(operation, plans.computeIfAbsent(key, k -> planner.plan(operation)));
+            return new Prepared(operation, plans.computeIfAbsent(key,
+                    k -> filtering ? planner.plan(operation, access, caller) : planner.plan(operation)));
         } catch (PlanningException e) {
             throw RequestError.of(400, "the operation cannot be planned: " + e.getMessage(), "QUERY_PLANNING_FAILED");
         }
@@ -90,8 +100,14 @@ public final class Router implements AutoCloseable {
     /** As above, with headers chosen per subgraph (the header rules). */
     public Map<String, Object> execute(GraphQLRequest request, java.util.function.Function<String, Map<String, String>> subgraphHeaders,
                                        boolean exposePlan) {
+        return execute(request, subgraphHeaders, exposePlan, dev.vestibule.router.operation.Caller.ANONYMOUS);
+    }
+
+    /** As above, for a caller whose access @authenticated and @requiresScopes decide. */
+    public Map<String, Object> execute(GraphQLRequest request, java.util.function.Function<String, Map<String, String>> subgraphHeaders,
+                                       boolean exposePlan, dev.vestibule.router.operation.Caller caller) {
         long deadline = System.nanoTime() + settings.requestTimeout().toNanos();
-        Prepared prepared = prepare(request);
+        Prepared prepared = prepare(request, caller);
         ExecutionState state = new ExecutionState();
         List<Map<String, Object>> errors = new ArrayList<>();
         Map<String, Object> introspected = introspect(prepared, request, errors);
@@ -99,7 +115,8 @@ public final class Router implements AutoCloseable {
         Map<String, Object> data = state.data();
         data.putAll(introspected);
         errors.addAll(state.errors());
-        Map<String, Object> shaped = shaper.shape(data, prepared.plan().selections(), prepared.plan().rootType(), errors);
+        Map<String, Object> shaped = shaper.shape(data, prepared.plan().selections(), prepared.plan().rootType(), errors,
+                prepared.plan().denied());
         Map<String, Object> response = new LinkedHashMap<>();
         if (!errors.isEmpty()) response.put("errors", errors);
         response.put("data", shaped);

@@ -27,6 +27,15 @@ public final class ResponseShaper {
     private static final Object PROPAGATE = new Object();
     private final GraphQLSchema apiSchema;
 
+    /** The denied fields of the response being shaped (per thread: one shaper serves every request). */
+    private final ThreadLocal<Denied> denied = new ThreadLocal<>();
+
+    private record Denied(java.util.Set<Selection.Field> fields, java.util.Set<Selection.Field> reported) {
+        Denied(java.util.Set<Selection.Field> fields) {
+            this(fields, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+        }
+    }
+
     public ResponseShaper(GraphQLSchema apiSchema) {
         this.apiSchema = apiSchema;
     }
@@ -34,8 +43,20 @@ public final class ResponseShaper {
     /** The "data" of the response (null when a non-null root field is null), adding errors to {@code errors}. */
     public Map<String, Object> shape(Map<String, Object> data, List<Selection> selections, String rootType,
                                      List<Map<String, Object>> errors) {
+        return shape(data, selections, rootType, errors, java.util.Set.of());
+    }
+
+    /** As above; the {@code denied} field selections are answered null with an authorization error (once each). */
+    public Map<String, Object> shape(Map<String, Object> data, List<Selection> selections, String rootType,
+                                     List<Map<String, Object>> errors, java.util.Set<Selection.Field> denied) {
         GraphQLObjectType root = (GraphQLObjectType) apiSchema.getType(rootType);
-        Object shaped = shapeObject(data, root, selections, new ArrayList<>(), errors);
+        this.denied.set(denied.isEmpty() ? null : new Denied(denied));
+        Object shaped;
+        try {
+            shaped = shapeObject(data, root, selections, new ArrayList<>(), errors);
+        } finally {
+            this.denied.remove();
+        }
         return shaped == PROPAGATE ? null : castMap(shaped);
     }
 
@@ -58,6 +79,20 @@ public final class ResponseShaper {
             }
             if (first.name().equals("__schema") || first.name().equals("__type")) {
                 out.put(key, object.get(key)); // answered by the router's introspection, already in API shape
+                continue;
+            }
+            Denied hidden = denied.get();
+            if (hidden != null && hidden.fields.contains(first)) {
+                path.add(key);
+                if (hidden.reported.add(first)) {
+                    Map<String, Object> error = error("Unauthorized field or type", path);
+                    error.put("extensions", Map.of("code", "UNAUTHORIZED_FIELD_OR_TYPE"));
+                    errors.add(error);
+                }
+                GraphQLFieldDefinition definition = type.getFieldDefinition(first.name());
+                path.remove(path.size() - 1);
+                if (definition.getType() instanceof GraphQLNonNull) return PROPAGATE; // the error above explains the null
+                out.put(key, null);
                 continue;
             }
             GraphQLFieldDefinition definition = type.getFieldDefinition(first.name());

@@ -186,7 +186,10 @@ public final class RouterServer implements AutoCloseable {
         if (!withinLimits(ctx, request)) return;
         try {
             boolean exposePlan = settings.devMode() && "true".equalsIgnoreCase(ctx.header(PLAN_HEADER));
-            Map<String, Object> response = router.execute(request, subgraphHeaders(ctx, identityHeaders), exposePlan);
+            dev.vestibule.router.middleware.Identity identity = ctx.attribute("vestibule.identity");
+            dev.vestibule.router.operation.Caller caller = identity == null ? dev.vestibule.router.operation.Caller.ANONYMOUS
+                    : new dev.vestibule.router.operation.Caller(true, java.util.Set.copyOf(identity.scopes()));
+            Map<String, Object> response = router.execute(request, subgraphHeaders(ctx, identityHeaders), exposePlan, caller);
             respond(ctx, 200, response, false);
         } catch (RequestError e) {
             respond(ctx, e.status(), Map.of("errors", e.errors()), false);

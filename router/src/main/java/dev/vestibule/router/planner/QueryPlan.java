@@ -5,9 +5,15 @@ import java.util.List;
 
 /**
  * A plan for one operation: the fetch tree (null when nothing needs a subgraph, e.g. only __typename or
- * introspection) and the normalized selections the response is shaped by.
+ * introspection), the normalized selections the response is shaped by, and the field selections the caller may not
+ * see (not planned; answered null with an error).
  */
-public record QueryPlan(PlanNode root, List<Selection> selections, String rootType, int fetchCount) {
+public record QueryPlan(PlanNode root, List<Selection> selections, String rootType, int fetchCount,
+                        java.util.Set<Selection.Field> denied) {
+    public QueryPlan(PlanNode root, List<Selection> selections, String rootType, int fetchCount) {
+        this(root, selections, rootType, fetchCount, java.util.Set.of());
+    }
+
     @Override
     public String toString() {
         return PlanPrinter.print(this);

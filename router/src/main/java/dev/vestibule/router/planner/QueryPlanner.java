@@ -53,6 +53,19 @@ public final class QueryPlanner {
         return plan(operation.operation(), selections);
     }
 
+    /** A plan of what {@code caller} may see; the fields it may not are left out and listed in the plan. */
+    public QueryPlan plan(PreparedOperation operation, dev.vestibule.router.operation.AccessFilter access,
+                          dev.vestibule.router.operation.Caller caller) {
+        List<Selection> selections = new SelectionNormalizer(operation.fragments(), operation.variables())
+                .normalize(operation.operation().getSelectionSet());
+        if (access.idle()) return plan(operation.operation(), selections);
+        boolean mutation = operation.operation().getOperation() == OperationDefinition.Operation.MUTATION;
+        String rootType = (mutation ? schema.getMutationType() : schema.getQueryType()).getName();
+        var filtered = access.filter(selections, rootType, caller);
+        QueryPlan planned = plan(operation.operation(), filtered.allowed());
+        return new QueryPlan(planned.root(), selections, planned.rootType(), planned.fetchCount(), filtered.denied());
+    }
+
     QueryPlan plan(OperationDefinition operation, List<Selection> selections) {
         boolean mutation = operation.getOperation() == OperationDefinition.Operation.MUTATION;
         GraphQLObjectType rootType = mutation ? schema.getMutationType() : schema.getQueryType();

@@ -10,7 +10,12 @@ import java.util.Optional;
  * (inaccessible elements included: keys and requires may use them) and the API schema clients see.
  */
 public record Supergraph(List<Subgraph> subgraphs, Map<String, SubgraphSchema> schemas, GraphQLSchema schema,
-                         GraphQLSchema apiSchema) {
+                         GraphQLSchema apiSchema, Map<String, AccessRequirement> access) {
+
+    /** What the type ({@code Type}) or field ({@code Type.field}) demands of callers, or null. */
+    public AccessRequirement access(String coordinate) {
+        return access.get(coordinate);
+    }
 
     public SubgraphSchema subgraph(String name) {
         SubgraphSchema schema = schemas.get(name);

@@ -85,7 +85,52 @@ public final class SupergraphLoader {
         // extracted above): leaving them out spares graphql-java's directive validation, most of a big supergraph's load
         GraphQLSchema full = build(withoutAppliedDirectives(document), "supergraph");
         GraphQLSchema api = build(ApiSchemaFilter.apiDocument(document, names), "API schema");
-        return new Supergraph(List.copyOf(subgraphs), Map.copyOf(schemas), full, api);
+        return new Supergraph(List.copyOf(subgraphs), Map.copyOf(schemas), full, api, accessRequirements(document));
+    }
+
+    /** @authenticated and @requiresScopes on types and fields, by coordinate ({@code Type}, {@code Type.field}). */
+    private static Map<String, AccessRequirement> accessRequirements(Document document) {
+        Map<String, AccessRequirement> access = new LinkedHashMap<>();
+        for (Definition<?> definition : document.getDefinitions()) {
+            if (!(definition instanceof TypeDefinition<?> type) || !(type instanceof DirectivesContainer<?> container)) continue;
+            AccessRequirement own = requirement(container.getDirectives());
+            if (own != null) access.put(type.getName(), own);
+            List<FieldDefinition> fields = switch (type) {
+                case ObjectTypeDefinition object -> object.getFieldDefinitions();
+                case InterfaceTypeDefinition object -> object.getFieldDefinitions();
+                default -> List.of();
+            };
+            for (FieldDefinition field : fields) {
+                AccessRequirement required = requirement(field.getDirectives());
+                if (required != null) access.put(type.getName() + "." + field.getName(), required);
+            }
+        }
+        return Map.copyOf(access);
+    }
+
+    private static AccessRequirement requirement(List<Directive> directives) {
+        AccessRequirement requirement = null;
+        for (Directive directive : directives) {
+            AccessRequirement next = switch (directive.getName()) {
+                case "authenticated" -> new AccessRequirement(true, List.of());
+                case "requiresScopes" -> {
+                    List<List<String>> alternatives = new ArrayList<>();
+                    if (directive.getArgument("scopes") != null && directive.getArgument("scopes").getValue() instanceof graphql.language.ArrayValue outer) {
+                        for (Value<?> inner : outer.getValues()) {
+                            List<String> scopes = new ArrayList<>();
+                            if (inner instanceof graphql.language.ArrayValue names) {
+                                names.getValues().forEach(v -> { if (v instanceof StringValue sv) scopes.add(sv.getValue()); });
+                            }
+                            alternatives.add(scopes);
+                        }
+                    }
+                    yield new AccessRequirement(true, alternatives);
+                }
+                default -> null;
+            };
+            if (next != null) requirement = requirement == null ? next : requirement.and(next);
+        }
+        return requirement;
     }
 
     /**
