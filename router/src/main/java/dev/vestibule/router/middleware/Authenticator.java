@@ -50,6 +50,14 @@ public final class Authenticator implements AutoCloseable {
     private final AuthenticationSettings settings;
     private final Map<String, DefaultJWTProcessor<SecurityContext>> processors = new LinkedHashMap<>();
     private final List<RemoteJwks> closeables = new ArrayList<>();
+    /**
+     * Tokens verified in the last minute (never past their exp): a client sends the same token with every request, and
+     * an ES256 verification costs about a millisecond. Bounded; a removed signing key is honoured within a minute.
+     */
+    private final dev.vestibule.router.operation.BoundedCache<String, Verified> verified = new dev.vestibule.router.operation.BoundedCache<>(10_000);
+    private static final long VERIFIED_TTL_MILLIS = 60_000;
+
+    private record Verified(Admitted admission, long expiresAtMillis) {}
 
     public Authenticator(AuthenticationSettings settings) {
         this.settings = settings;
@@ -81,6 +89,8 @@ public final class Authenticator implements AutoCloseable {
         if (token.length() > settings.maxTokenBytes()) {
             return refuse("invalid_token", "the token is larger than " + settings.maxTokenBytes() + " bytes");
         }
+        Verified known = verified.get(token);
+        if (known != null && known.expiresAtMillis() > System.currentTimeMillis()) return known.admission();
         JWT jwt;
         String issuer;
         try {
@@ -108,7 +118,10 @@ public final class Authenticator implements AutoCloseable {
         Object scp = claims.getClaim("scp");
         if (scp instanceof List<?> list) list.forEach(s -> scopes.add(String.valueOf(s)));
         Identity identity = new Identity(claims.getSubject(), claims.getSubject(), null, scopes, claims.getClaims(), "jwt");
-        return new Admitted(identity, subgraphHeaders(identity));
+        Admitted admitted = new Admitted(identity, subgraphHeaders(identity));
+        long now = System.currentTimeMillis();
+        verified.put(token, new Verified(admitted, Math.min(now + VERIFIED_TTL_MILLIS, claims.getExpirationTime().getTime())));
+        return admitted;
     }
 
     private Admission apiKey(String key) {

@@ -55,8 +55,26 @@ public final class EdgePolicyBenchmark {
 
         System.out.printf("%-40s %12s%n", "per request (median of 5 rounds)", "microseconds");
         try (Authenticator authenticator = new Authenticator(settings)) {
-            report("JWT RS256 verification", i -> authenticator.admit(h -> h.equals("authorization") ? rsHeader : null), 20_000);
-            report("JWT ES256 verification", i -> authenticator.admit(h -> h.equals("authorization") ? esHeader : null), 5_000);
+            report("JWT, the same token again (cached)", i -> authenticator.admit(h -> h.equals("authorization") ? rsHeader : null), 200_000);
+        }
+        // a fresh token for every request: what the first request of each token costs
+        int tokens = 5_000;
+        String[] rsTokens = new String[tokens];
+        String[] esTokens = new String[tokens];
+        for (int i = 0; i < tokens; i++) {
+            JWTClaimsSet unique = new JWTClaimsSet.Builder(claims).jwtID("t" + i).build();
+            SignedJWT r = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("rsa").build(), unique);
+            r.sign(new RSASSASigner(rsa));
+            rsTokens[i] = "Bearer " + r.serialize();
+            SignedJWT e = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("ec").build(), unique);
+            e.sign(new ECDSASigner(ec));
+            esTokens[i] = "Bearer " + e.serialize();
+        }
+        try (Authenticator authenticator = new Authenticator(settings)) {
+            report("JWT RS256 verification (new token)", i -> authenticator.admit(h -> h.equals("authorization") ? rsTokens[i % tokens] : null), tokens, true);
+        }
+        try (Authenticator authenticator = new Authenticator(settings)) {
+            report("JWT ES256 verification (new token)", i -> authenticator.admit(h -> h.equals("authorization") ? esTokens[i % tokens] : null), tokens, true);
         }
         try (RateLimiter memory = new RateLimiter(new RateLimitSettings(RateLimitSettings.Backend.MEMORY, null, Duration.ofMillis(200), true, List.of(), List.of(rule)))) {
             report("rate limit, in memory", i -> memory.check(identity, "127.0.0.1", "Op", new HashMap<>()), 200_000);
@@ -71,12 +89,19 @@ public final class EdgePolicyBenchmark {
     }
 
     private static void report(String what, IntConsumer operation, int iterations) {
-        for (int i = 0; i < iterations; i++) operation.accept(i); // warm-up
+        report(what, operation, iterations, false);
+    }
+
+    /** {@code distinct}: every round uses inputs no earlier round used (so no cache can answer them). */
+    private static void report(String what, IntConsumer operation, int iterations, boolean distinct) {
+        int perRound = distinct ? iterations / 6 : iterations;
+        for (int i = 0; i < perRound; i++) operation.accept(i); // warm-up
         double[] rounds = new double[5];
         for (int r = 0; r < rounds.length; r++) {
+            int offset = distinct ? (r + 1) * perRound : 0;
             long start = System.nanoTime();
-            for (int i = 0; i < iterations; i++) operation.accept(i);
-            rounds[r] = (System.nanoTime() - start) / 1e3 / iterations;
+            for (int i = 0; i < perRound; i++) operation.accept(offset + i);
+            rounds[r] = (System.nanoTime() - start) / 1e3 / perRound;
         }
         java.util.Arrays.sort(rounds);
         System.out.printf("%-40s %12.2f%n", what, rounds[2]);
