@@ -133,4 +133,24 @@ class RateLimitTest {
             }
         }
     }
+
+    @Test
+    void theLocalPrefilterShedsABurstEvenWhileRedisIsAway(@TempDir Path dir) throws Exception {
+        boolean ci = System.getenv("CI") != null;
+        if (!RedisProcess.installed()) {
+            if (ci) throw new AssertionError("redis-server is needed (.ci/run installs it)");
+            Assumptions.abort("redis-server not installed");
+        }
+        try (RedisProcess redis = new RedisProcess()) {
+            RouterConfig config = config(dir, "rate_limits:\n  backend: redis\n  local_prefilter: true\n  redis:\n    url: " + redis.url()
+                    + "\n    timeout: 300ms\n  rules:\n    - name: burst\n      key: ip\n      limit: 5\n      per: 1m\n");
+            try (FederatedGraph graph = new FederatedGraph(RouterSettings.DEFAULTS, EdgePolicy.of(config.browser(), config.authentication(), config.rateLimits()))) {
+                int port = graph.server.port();
+                redis.stop(); // fail-open lets requests through Redis' absence; the local stage still counts
+                List<Integer> statuses = new ArrayList<>();
+                for (int i = 0; i < 8; i++) statuses.add(post(port).statusCode());
+                assertThat(statuses).containsExactly(200, 200, 200, 200, 200, 429, 429, 429);
+            }
+        }
+    }
 }

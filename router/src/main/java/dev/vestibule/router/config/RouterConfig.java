@@ -201,7 +201,7 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
 
     private static dev.vestibule.router.middleware.RateLimitSettings rateLimits(ConfigNode node) {
         if (node.isMissing()) return dev.vestibule.router.middleware.RateLimitSettings.NONE;
-        node.allowOnly(Set.of("backend", "redis", "trusted_proxies", "rules"));
+        node.allowOnly(Set.of("backend", "redis", "trusted_proxies", "rules", "local_prefilter"));
         var backend = node.get("backend").choice(dev.vestibule.router.middleware.RateLimitSettings.Backend.class,
                 dev.vestibule.router.middleware.RateLimitSettings.Backend.MEMORY);
         ConfigNode redis = node.get("redis").allowOnly(Set.of("url", "timeout", "on_failure"));
@@ -229,7 +229,7 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
             rules.add(new dev.vestibule.router.middleware.RateLimitSettings.Rule(name, key, limit(rule), plans));
         }
         return new dev.vestibule.router.middleware.RateLimitSettings(backend, url, positive(redis.get("timeout"), Duration.ofMillis(200)),
-                onFailure.equals("open"), node.get("trusted_proxies").strings(), rules);
+                onFailure.equals("open"), node.get("trusted_proxies").strings(), rules, node.get("local_prefilter").bool(false));
     }
 
     private static dev.vestibule.router.middleware.RateLimitSettings.Limit limit(ConfigNode node) {

@@ -7,13 +7,18 @@ import java.util.Map;
 /**
  * Token-bucket rate limits (the {@code rate_limits} section of the router config): where buckets live (this process,
  * or Redis so that every router instance shares them), what happens when Redis is unreachable, whose
- * X-Forwarded-For to believe, and the rules.
+ * X-Forwarded-For to believe, the rules, and the two-stage mode (a local bucket in front of Redis).
  */
 public record RateLimitSettings(Backend backend, String redisUrl, Duration redisTimeout, boolean failOpen,
-                                List<String> trustedProxies, List<Rule> rules) {
+                                List<String> trustedProxies, List<Rule> rules, boolean localPrefilter) {
 
     public static final RateLimitSettings NONE = new RateLimitSettings(Backend.MEMORY, null, Duration.ofMillis(200), true,
-            List.of(), List.of());
+            List.of(), List.of(), false);
+
+    public RateLimitSettings(Backend backend, String redisUrl, Duration redisTimeout, boolean failOpen,
+                             List<String> trustedProxies, List<Rule> rules) {
+        this(backend, redisUrl, redisTimeout, failOpen, trustedProxies, rules, false);
+    }
 
     public RateLimitSettings {
         trustedProxies = List.copyOf(trustedProxies);

@@ -81,6 +81,11 @@ public final class RateLimiter implements AutoCloseable {
             Limit limit = identity != null && identity.plan() != null ? rule.plans().getOrDefault(identity.plan(), rule.limit()) : rule.limit();
             String key = "vestibule:rl:" + rule.name() + ":" + key(rule, identity, clientIp, operationName);
             ConsumptionProbe probe;
+            if (shared != null && settings.localPrefilter()) {
+                // two-stage: a burst this instance alone sees over the limit is shed here, with no network hop
+                ConsumptionProbe local = localBucket(key, limit).tryConsumeAndReturnRemaining(1);
+                if (!local.isConsumed()) return overLimit(rule, limit, local);
+            }
             try {
                 probe = bucket(key, limit).tryConsumeAndReturnRemaining(1);
             } catch (RuntimeException e) {
@@ -93,15 +98,7 @@ public final class RateLimiter implements AutoCloseable {
                 return new Refused(503, Map.of("Retry-After", "1"), "rate limiting is unavailable; retry shortly", "RATE_LIMIT_UNAVAILABLE");
             }
             long resetSeconds = Math.max(1, (long) Math.ceil(probe.getNanosToWaitForReset() / 1e9));
-            if (!probe.isConsumed()) {
-                long retryAfter = Math.max(1, (long) Math.ceil(probe.getNanosToWaitForRefill() / 1e9));
-                Map<String, String> headers = new LinkedHashMap<>();
-                headers.put("Retry-After", Long.toString(retryAfter));
-                headers.put("RateLimit-Limit", Long.toString(limit.burst()));
-                headers.put("RateLimit-Remaining", "0");
-                headers.put("RateLimit-Reset", Long.toString(retryAfter));
-                return new Refused(429, headers, "rate limit '" + rule.name() + "' exceeded; retry in " + retryAfter + " s", "RATE_LIMITED");
-            }
+            if (!probe.isConsumed()) return overLimit(rule, limit, probe);
             if (probe.getRemainingTokens() < tightestRemaining) {
                 tightestRemaining = probe.getRemainingTokens();
                 responseHeaders.put("RateLimit-Limit", Long.toString(limit.burst()));
@@ -112,12 +109,27 @@ public final class RateLimiter implements AutoCloseable {
         return new Admitted(identity, Map.of());
     }
 
+    private static Refused overLimit(Rule rule, Limit limit, ConsumptionProbe probe) {
+        long retryAfter = Math.max(1, (long) Math.ceil(probe.getNanosToWaitForRefill() / 1e9));
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Retry-After", Long.toString(retryAfter));
+        headers.put("RateLimit-Limit", Long.toString(limit.burst()));
+        headers.put("RateLimit-Remaining", "0");
+        headers.put("RateLimit-Reset", Long.toString(retryAfter));
+        return new Refused(429, headers, "rate limit '" + rule.name() + "' exceeded; retry in " + retryAfter + " s", "RATE_LIMITED");
+    }
+
+    private Bucket localBucket(String key, Limit limit) {
+        if (local.size() > MAX_LOCAL_BUCKETS) local.clear(); // a flood of distinct keys must not grow memory without bound
+        return local.computeIfAbsent(key, k -> Bucket.builder()
+                .addLimit(Bandwidth.builder().capacity(limit.burst()).refillGreedy(limit.limit(), limit.per()).build()).build());
+    }
+
     private Bucket bucket(String key, Limit limit) {
         BucketConfiguration configuration = BucketConfiguration.builder()
                 .addLimit(Bandwidth.builder().capacity(limit.burst()).refillGreedy(limit.limit(), limit.per()).build()).build();
         if (shared != null) return shared.getProxy(key.getBytes(StandardCharsets.UTF_8), () -> configuration);
-        if (local.size() > MAX_LOCAL_BUCKETS) local.clear(); // a flood of distinct keys must not grow memory without bound
-        return local.computeIfAbsent(key, k -> Bucket.builder().addLimit(configuration.getBandwidths()[0]).build());
+        return localBucket(key, limit);
     }
 
     private static String key(Rule rule, Identity identity, String clientIp, String operationName) {
