@@ -10,9 +10,14 @@ import java.time.Duration;
  */
 public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors, Duration subgraphTimeout,
                              Duration requestTimeout, int connectionsPerSubgraph, int planCacheSize,
-                             int documentCacheSize, long maxBodyBytes, boolean devMode, OperationLimits limits) {
+                             int documentCacheSize, long maxBodyBytes, boolean devMode, OperationLimits limits,
+                             java.util.Map<String, dev.vestibule.router.subgraph.SubgraphProtection.Limit> subgraphLimits) {
     public static final RouterSettings DEFAULTS = new RouterSettings(true, false, Duration.ofSeconds(30),
-            Duration.ofSeconds(60), 256, 2_000, 2_000, 2 * 1024 * 1024, false, OperationLimits.DEFAULTS);
+            Duration.ofSeconds(60), 256, 2_000, 2_000, 2 * 1024 * 1024, false, OperationLimits.DEFAULTS, java.util.Map.of());
+
+    public RouterSettings {
+        subgraphLimits = java.util.Map.copyOf(subgraphLimits);
+    }
 
     public RouterSettings withSubgraphTimeout(Duration timeout) {
         return toBuilder().subgraphTimeout(timeout).build();
@@ -60,6 +65,7 @@ public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors
         private long maxBodyBytes;
         private boolean devMode;
         private OperationLimits limits;
+        private java.util.Map<String, dev.vestibule.router.subgraph.SubgraphProtection.Limit> subgraphLimits;
 
         private Builder(RouterSettings from) {
             introspection = from.introspection;
@@ -72,6 +78,7 @@ public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors
             maxBodyBytes = from.maxBodyBytes;
             devMode = from.devMode;
             limits = from.limits;
+            subgraphLimits = from.subgraphLimits;
         }
 
         public Builder introspection(boolean value) { introspection = value; return this; }
@@ -84,10 +91,11 @@ public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors
         public Builder maxBodyBytes(long value) { maxBodyBytes = value; return this; }
         public Builder devMode(boolean value) { devMode = value; return this; }
         public Builder limits(OperationLimits value) { limits = value; return this; }
+        public Builder subgraphLimits(java.util.Map<String, dev.vestibule.router.subgraph.SubgraphProtection.Limit> value) { subgraphLimits = value; return this; }
 
         public RouterSettings build() {
             return new RouterSettings(introspection, exposeSubgraphErrors, subgraphTimeout, requestTimeout,
-                    connectionsPerSubgraph, planCacheSize, documentCacheSize, maxBodyBytes, devMode, limits);
+                    connectionsPerSubgraph, planCacheSize, documentCacheSize, maxBodyBytes, devMode, limits, subgraphLimits);
         }
     }
 }

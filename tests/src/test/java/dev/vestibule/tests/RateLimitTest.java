@@ -153,4 +153,24 @@ class RateLimitTest {
             }
         }
     }
+
+    @Test
+    void aSubgraphOverItsProtectionLimitIsNotCalledAndTheRestStillAnswers(@TempDir Path dir) throws Exception {
+        RouterConfig config = config(dir, """
+                rate_limits:
+                  subgraphs:
+                    reviews: { limit: 1, per: 1m }
+                """);
+        try (FederatedGraph graph = new FederatedGraph(config.settings(), config.edgePolicy())) {
+            String query = "{ me { username } review(id: \"r1\") { rating } }";
+            var first = graph.query(query);
+            assertThat(first.has("errors")).as(first.toString()).isFalse();
+            var second = graph.query(query);
+            assertThat(second.at("/data/me/username").asText()).isNotBlank();
+            assertThat(second.at("/data/review").isNull()).isTrue();
+            assertThat(second.at("/errors/0/path/0").asText()).isEqualTo("review");
+            assertThat(second.toString()).contains("SUBGRAPH_RATE_LIMITED");
+            assertThat(graph.subgraph("reviews").requestLog().totalCount()).isEqualTo(1);
+        }
+    }
 }

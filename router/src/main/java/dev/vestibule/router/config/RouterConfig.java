@@ -61,9 +61,19 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
     static RouterConfig parse(ConfigNode root, Path base) {
         if (root.isMissing()) return DEFAULTS;
         root.allowOnly(Set.of("router", "cors", "csrf", "authentication", "rate_limits", "persisted_queries", "headers"));
-        return new RouterConfig(router(root.get("router")), browser(root.get("cors"), root.get("csrf")),
+        RouterSettings settings = router(root.get("router")).toBuilder().subgraphLimits(subgraphLimits(root.get("rate_limits").get("subgraphs"))).build();
+        return new RouterConfig(settings, browser(root.get("cors"), root.get("csrf")),
                 authentication(root.get("authentication"), base), rateLimits(root.get("rate_limits")),
                 persistedQueries(root.get("persisted_queries"), base), headers(root.get("headers")));
+    }
+
+    private static Map<String, dev.vestibule.router.subgraph.SubgraphProtection.Limit> subgraphLimits(ConfigNode node) {
+        Map<String, dev.vestibule.router.subgraph.SubgraphProtection.Limit> limits = new LinkedHashMap<>();
+        node.map().forEach((subgraph, limitNode) -> {
+            var limit = limit(limitNode.allowOnly(Set.of("limit", "per", "burst")));
+            limits.put(subgraph, new dev.vestibule.router.subgraph.SubgraphProtection.Limit(limit.limit(), limit.per(), limit.burst()));
+        });
+        return limits;
     }
 
     private static RouterSettings router(ConfigNode node) {
@@ -201,7 +211,7 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
 
     private static dev.vestibule.router.middleware.RateLimitSettings rateLimits(ConfigNode node) {
         if (node.isMissing()) return dev.vestibule.router.middleware.RateLimitSettings.NONE;
-        node.allowOnly(Set.of("backend", "redis", "trusted_proxies", "rules", "local_prefilter"));
+        node.allowOnly(Set.of("backend", "redis", "trusted_proxies", "rules", "local_prefilter", "subgraphs"));
         var backend = node.get("backend").choice(dev.vestibule.router.middleware.RateLimitSettings.Backend.class,
                 dev.vestibule.router.middleware.RateLimitSettings.Backend.MEMORY);
         ConfigNode redis = node.get("redis").allowOnly(Set.of("url", "timeout", "on_failure"));

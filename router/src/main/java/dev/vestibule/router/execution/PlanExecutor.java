@@ -64,6 +64,7 @@ public final class PlanExecutor {
                            long deadlineNanos, ExecutionState state) {
         Map<String, Object> response;
         try {
+            settings.protection().acquire(fetch.subgraph());
             response = client.post(url(fetch.subgraph()), fetch.operation(), fetch.operationName(),
                     usedVariables(fetch, variables), headers.apply(fetch.subgraph()), deadlineNanos, !fetch.operation().startsWith("mutation"));
         } catch (SubgraphFailure failure) {
@@ -109,6 +110,7 @@ public final class PlanExecutor {
         vars.put("representations", representations);
         Map<String, Object> response;
         try {
+            settings.protection().acquire(fetch.subgraph());
             response = client.post(url(fetch.subgraph()), fetch.operation(), fetch.operationName(), vars, headers.apply(fetch.subgraph()), deadlineNanos, true);
         } catch (SubgraphFailure failure) {
             List<Object> first = targets.get(0).get(0).path();
