@@ -37,6 +37,7 @@ public final class Router implements AutoCloseable {
     private final OperationPreparer preparer;
     private final QueryPlanner planner;
     private final dev.vestibule.router.operation.AccessFilter access;
+    private final dev.vestibule.router.operation.CostEstimator costs;
     private final BoundedCache<String, QueryPlan> plans;
     private final SubgraphClient client;
     private final ExecutorService fetchThreads = Executors.newVirtualThreadPerTaskExecutor();
@@ -50,6 +51,8 @@ public final class Router implements AutoCloseable {
         this.preparer = new OperationPreparer(supergraph.apiSchema(), settings.documentCacheSize(), settings.limits());
         this.planner = new QueryPlanner(supergraph);
         this.access = new dev.vestibule.router.operation.AccessFilter(supergraph);
+        this.costs = new dev.vestibule.router.operation.CostEstimator(supergraph.apiSchema(), supergraph.demand(),
+                settings.limits().defaultListSize());
         this.plans = new BoundedCache<>(settings.planCacheSize());
         this.client = new SubgraphClient(settings.subgraphTimeout(), settings.connectionsPerSubgraph(), supergraph.subgraphs().size());
         this.executor = new PlanExecutor(supergraph, client, fetchThreads,
@@ -108,6 +111,13 @@ public final class Router implements AutoCloseable {
                                        boolean exposePlan, dev.vestibule.router.operation.Caller caller) {
         long deadline = System.nanoTime() + settings.requestTimeout().toNanos();
         Prepared prepared = prepare(request, caller);
+        if (settings.limits().maxCost() > 0) {
+            long cost = costs.estimate(prepared.plan().selections(), prepared.plan().rootType(), prepared.operation().variables());
+            if (cost > settings.limits().maxCost()) {
+                throw RequestError.of(400, "the operation's estimated cost is " + cost + "; the limit is " + settings.limits().maxCost(),
+                        "COST_ESTIMATED_TOO_EXPENSIVE");
+            }
+        }
         ExecutionState state = new ExecutionState();
         List<Map<String, Object>> errors = new ArrayList<>();
         Map<String, Object> introspected = introspect(prepared, request, errors);

@@ -27,6 +27,7 @@ class OperationLimitsTest {
                     max_aliases: 2
                     max_root_fields: 2
                     max_tokens: 40
+                    max_cost: 20
                 """));
         graph = new FederatedGraph(config.settings(), config.edgePolicy());
     }
@@ -87,5 +88,12 @@ class OperationLimitsTest {
         assertThat(atLimit.statusCode()).isEqualTo(200);
         HttpResponse<String> above = graph.postRaw("{\"query\":\"{ __typename }\"}" + padding + " ", "application/json");
         assertThat(above.statusCode()).isEqualTo(413);
+    }
+
+    @Test
+    void estimatedCost() throws Exception {
+        // topProducts: a list without @listSize counts 10 items, each a Product (1) with a ReviewConnection (1)
+        accepted("{ topProducts { reviews { totalCount } } }");                          // 10 x 2 = 20
+        refused("{ topProducts { reviews { totalCount } } me { username } }", "COST_ESTIMATED_TOO_EXPENSIVE"); // 21
     }
 }

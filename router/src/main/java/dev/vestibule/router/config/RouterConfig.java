@@ -80,7 +80,8 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
         node.allowOnly(Set.of("introspection", "expose_subgraph_errors", "subgraph_timeout", "request_timeout",
                 "connections_per_subgraph", "plan_cache_size", "document_cache_size", "max_body_bytes", "dev", "limits"));
         RouterSettings d = RouterSettings.DEFAULTS;
-        ConfigNode limits = node.get("limits").allowOnly(Set.of("max_depth", "max_aliases", "max_root_fields", "max_tokens"));
+        ConfigNode limits = node.get("limits").allowOnly(Set.of("max_depth", "max_aliases", "max_root_fields", "max_tokens",
+                "max_cost", "default_list_size"));
         var l = dev.vestibule.router.operation.OperationLimits.DEFAULTS;
         return d.toBuilder()
                 .introspection(node.get("introspection").bool(d.introspection()))
@@ -96,7 +97,9 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
                         (int) limits.get("max_depth").number(l.maxDepth(), 1, 10_000),
                         (int) limits.get("max_aliases").number(l.maxAliases(), 0, 1_000_000),
                         (int) limits.get("max_root_fields").number(l.maxRootFields(), 1, 1_000_000),
-                        (int) limits.get("max_tokens").number(l.maxTokens(), 10, 10_000_000)))
+                        (int) limits.get("max_tokens").number(l.maxTokens(), 10, 10_000_000),
+                        limits.get("max_cost").number(l.maxCost(), 0, Long.MAX_VALUE / 2),
+                        (int) limits.get("default_list_size").number(l.defaultListSize(), 0, 1_000_000)))
                 .build();
     }
 

@@ -10,7 +10,7 @@ import java.util.Optional;
  * (inaccessible elements included: keys and requires may use them) and the API schema clients see.
  */
 public record Supergraph(List<Subgraph> subgraphs, Map<String, SubgraphSchema> schemas, GraphQLSchema schema,
-                         GraphQLSchema apiSchema, Map<String, AccessRequirement> access) {
+                         GraphQLSchema apiSchema, Map<String, AccessRequirement> access, DemandControl demand) {
 
     /** What the type ({@code Type}) or field ({@code Type.field}) demands of callers, or null. */
     public AccessRequirement access(String coordinate) {

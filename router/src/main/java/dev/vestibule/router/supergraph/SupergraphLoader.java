@@ -85,7 +85,49 @@ public final class SupergraphLoader {
         // extracted above): leaving them out spares graphql-java's directive validation, most of a big supergraph's load
         GraphQLSchema full = build(withoutAppliedDirectives(document), "supergraph");
         GraphQLSchema api = build(ApiSchemaFilter.apiDocument(document, names), "API schema");
-        return new Supergraph(List.copyOf(subgraphs), Map.copyOf(schemas), full, api, accessRequirements(document));
+        return new Supergraph(List.copyOf(subgraphs), Map.copyOf(schemas), full, api, accessRequirements(document), demand(document));
+    }
+
+    /** @cost weights (types and fields) and @listSize of list fields, by coordinate. */
+    private static DemandControl demand(Document document) {
+        Map<String, Integer> weights = new LinkedHashMap<>();
+        Map<String, DemandControl.ListSize> sizes = new LinkedHashMap<>();
+        for (Definition<?> definition : document.getDefinitions()) {
+            if (!(definition instanceof TypeDefinition<?> type) || !(type instanceof DirectivesContainer<?> container)) continue;
+            Integer typeWeight = weight(container.getDirectives());
+            if (typeWeight != null) weights.put(type.getName(), typeWeight);
+            List<FieldDefinition> fields = switch (type) {
+                case ObjectTypeDefinition object -> object.getFieldDefinitions();
+                case InterfaceTypeDefinition object -> object.getFieldDefinitions();
+                default -> List.of();
+            };
+            for (FieldDefinition field : fields) {
+                String coordinate = type.getName() + "." + field.getName();
+                Integer fieldWeight = weight(field.getDirectives());
+                if (fieldWeight != null) weights.put(coordinate, fieldWeight);
+                for (Directive directive : field.getDirectives()) {
+                    if (!directive.getName().equals("listSize")) continue;
+                    Integer assumed = directive.getArgument("assumedSize") != null
+                            && directive.getArgument("assumedSize").getValue() instanceof graphql.language.IntValue i ? i.getValue().intValue() : null;
+                    List<String> slicing = new ArrayList<>();
+                    if (directive.getArgument("slicingArguments") != null && directive.getArgument("slicingArguments").getValue() instanceof graphql.language.ArrayValue names) {
+                        names.getValues().forEach(v -> { if (v instanceof StringValue sv) slicing.add(sv.getValue()); });
+                    }
+                    sizes.put(coordinate, new DemandControl.ListSize(assumed, slicing));
+                }
+            }
+        }
+        return new DemandControl(weights, sizes);
+    }
+
+    private static Integer weight(List<Directive> directives) {
+        for (Directive directive : directives) {
+            if (directive.getName().equals("cost") && directive.getArgument("weight") != null
+                    && directive.getArgument("weight").getValue() instanceof graphql.language.IntValue i) {
+                return i.getValue().intValue();
+            }
+        }
+        return null;
     }
 
     /** @authenticated and @requiresScopes on types and fields, by coordinate ({@code Type}, {@code Type.field}). */
