@@ -56,13 +56,19 @@ class AuthenticationTest {
     private static final AtomicInteger jwksFetches = new AtomicInteger();
     private static RSAKey rsa;
     private static ECKey ec;
+    private static java.security.KeyPair ed;
+    private static com.nimbusds.jose.jwk.OctetKeyPair edPublic;
     private static FederatedGraph graph;
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
         rsa = new RSAKeyGenerator(2048).keyID("rsa-1").generate();
         ec = new ECKeyGenerator(Curve.P_256).keyID("ec-1").generate();
-        published.set(new JWKSet(List.of(rsa.toPublicJWK(), ec.toPublicJWK())).toString());
+        ed = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        byte[] encoded = ed.getPublic().getEncoded();
+        edPublic = new com.nimbusds.jose.jwk.OctetKeyPair.Builder(Curve.Ed25519,
+                Base64URL.encode(java.util.Arrays.copyOfRange(encoded, encoded.length - 32, encoded.length))).keyID("ed-1").build();
+        published.set(new JWKSet(List.of(rsa.toPublicJWK(), ec.toPublicJWK(), edPublic)).toString());
         jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         jwks.createContext("/jwks.json", exchange -> {
             jwksFetches.incrementAndGet();
@@ -153,6 +159,20 @@ class AuthenticationTest {
     }
 
     @Test
+    void anEdDsaTokenIsVerifiedWithTheJdksEd25519() throws Exception {
+        String header = new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID("ed-1").build().toBase64URL().toString();
+        String payload = Base64URL.encode(claims().build().toString()).toString();
+        java.security.Signature signer = java.security.Signature.getInstance("Ed25519");
+        signer.initSign(ed.getPrivate());
+        signer.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
+        String token = header + "." + payload + "." + Base64URL.encode(signer.sign());
+        assertThat(send("authorization", "Bearer " + token).statusCode()).isEqualTo(200);
+        graph.resetLogsAndFaults();
+        String forged = header + "." + Base64URL.encode(claims().subject("admin").build().toString()) + "." + token.split("\\.")[2];
+        assertRefused("EdDSA with a tampered payload", forged, "signature is not valid");
+    }
+
+    @Test
     void everyBadTokenIsRefusedBeforeAnySubgraph() throws Exception {
         long now = System.currentTimeMillis();
         assertRefused("expired", rs256(claims().expirationTime(new Date(now - 600_000)).build(), rsa), "expired");
@@ -185,7 +205,7 @@ class AuthenticationTest {
     @Test
     void aKeyRotatedInAtTheIssuerIsPickedUpOnItsFirstToken() throws Exception {
         RSAKey next = new RSAKeyGenerator(2048).keyID("rsa-2").generate();
-        published.set(new JWKSet(List.of(rsa.toPublicJWK(), ec.toPublicJWK(), next.toPublicJWK())).toString());
+        published.set(new JWKSet(List.of(rsa.toPublicJWK(), ec.toPublicJWK(), edPublic, next.toPublicJWK())).toString());
         Thread.sleep(300); // past unknown_kid_refetch, so the unknown kid may trigger one refetch
         int before = jwksFetches.get();
         assertThat(send("authorization", "Bearer " + rs256(claims().build(), next)).statusCode()).isEqualTo(200);

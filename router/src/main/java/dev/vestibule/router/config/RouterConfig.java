@@ -264,8 +264,8 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
         for (int i = 0; i < algorithms.size(); i++) {
             String algorithm = algorithms.get(i);
             boolean hmac = algorithm.startsWith("HS");
-            boolean known = List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "HS256", "HS384", "HS512").contains(algorithm);
-            if (!known) throw node.get("algorithms").error("unsupported algorithm '" + algorithm + "' (RS256/384/512, PS256/384/512, ES256/384, or HS256/384/512 with a secret)");
+            boolean known = List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA", "HS256", "HS384", "HS512").contains(algorithm);
+            if (!known) throw node.get("algorithms").error("unsupported algorithm '" + algorithm + "' (RS256/384/512, PS256/384/512, ES256/384, EdDSA, or HS256/384/512 with a secret)");
             if (hmac != (secret != null)) {
                 throw node.get("algorithms").error(algorithm + (hmac ? " needs a secret" : " cannot be used with a secret"));
             }

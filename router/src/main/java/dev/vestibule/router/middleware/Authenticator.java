@@ -44,7 +44,7 @@ import java.util.stream.Collectors;
  */
 public final class Authenticator implements AutoCloseable {
     static final Set<JWSAlgorithm> ASYMMETRIC = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
-            JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384);
+            JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.EdDSA);
     static final Set<JWSAlgorithm> HMAC = Set.of(JWSAlgorithm.HS256, JWSAlgorithm.HS384, JWSAlgorithm.HS512);
 
     private final AuthenticationSettings settings;
@@ -190,7 +190,8 @@ public final class Authenticator implements AutoCloseable {
             closeables.add(remote);
             keys = remote;
         }
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(allowed, keys));
+        processor.setJWSKeySelector(EdDsaSupport.keySelector(new JWSVerificationKeySelector<>(allowed, keys), keys, allowed));
+        processor.setJWSVerifierFactory(new EdDsaSupport.VerifierFactory());
         JWTClaimsSet exact = new JWTClaimsSet.Builder().issuer(issuer.issuer()).build();
         Set<String> required = new HashSet<>(issuer.requiredClaims());
         required.add("exp");
