@@ -105,7 +105,7 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
 
     private static AuthenticationSettings authentication(ConfigNode node, Path base) {
         if (node.isMissing()) return AuthenticationSettings.OFF;
-        node.allowOnly(Set.of("mode", "jwt", "api_keys", "forward_claims"));
+        node.allowOnly(Set.of("mode", "jwt", "api_keys", "forward_claims", "required_scopes"));
         ConfigNode jwt = node.get("jwt").allowOnly(Set.of("header", "clock_skew", "max_token_bytes", "issuers"));
         List<Issuer> issuers = new ArrayList<>();
         for (ConfigNode issuer : jwt.get("issuers").list()) issuers.add(issuer(issuer, base));
@@ -129,7 +129,8 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
         return new AuthenticationSettings(mode, jwt.get("header").string("authorization").toLowerCase(java.util.Locale.ROOT),
                 positive(jwt.get("clock_skew"), Duration.ofSeconds(60)),
                 (int) jwt.get("max_token_bytes").number(8192, 256, 1_048_576), issuers,
-                keysSection.get("header").string("x-api-key").toLowerCase(java.util.Locale.ROOT), keys, forward);
+                keysSection.get("header").string("x-api-key").toLowerCase(java.util.Locale.ROOT), keys, forward,
+                node.get("required_scopes").strings());
     }
 
     private static dev.vestibule.router.middleware.BrowserPolicy browser(ConfigNode cors, ConfigNode csrf) {

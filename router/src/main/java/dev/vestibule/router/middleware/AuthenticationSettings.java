@@ -11,15 +11,21 @@ import java.util.Map;
  */
 public record AuthenticationSettings(Mode mode, String jwtHeader, Duration clockSkew, int maxTokenBytes,
                                      List<Issuer> issuers, String apiKeyHeader, List<ApiKey> apiKeys,
-                                     Map<String, String> forwardClaims) {
+                                     Map<String, String> forwardClaims, List<String> requiredScopes) {
 
     public static final AuthenticationSettings OFF = new AuthenticationSettings(Mode.OFF, "authorization",
-            Duration.ofSeconds(60), 8192, List.of(), "x-api-key", List.of(), Map.of());
+            Duration.ofSeconds(60), 8192, List.of(), "x-api-key", List.of(), Map.of(), List.of());
 
     public AuthenticationSettings {
         issuers = List.copyOf(issuers);
         apiKeys = List.copyOf(apiKeys);
         forwardClaims = Map.copyOf(forwardClaims);
+        requiredScopes = List.copyOf(requiredScopes);
+    }
+
+    public AuthenticationSettings(Mode mode, String jwtHeader, Duration clockSkew, int maxTokenBytes, List<Issuer> issuers,
+                                  String apiKeyHeader, List<ApiKey> apiKeys, Map<String, String> forwardClaims) {
+        this(mode, jwtHeader, clockSkew, maxTokenBytes, issuers, apiKeyHeader, apiKeys, forwardClaims, List.of());
     }
 
     public enum Mode {

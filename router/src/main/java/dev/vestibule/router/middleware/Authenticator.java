@@ -117,6 +117,11 @@ public final class Authenticator implements AutoCloseable {
         if (scope instanceof String text) scopes.addAll(List.of(text.trim().split("\\s+")));
         Object scp = claims.getClaim("scp");
         if (scp instanceof List<?> list) list.forEach(s -> scopes.add(String.valueOf(s)));
+        if (!scopes.containsAll(settings.requiredScopes())) {
+            List<String> missing = settings.requiredScopes().stream().filter(s -> !scopes.contains(s)).toList();
+            return new Refused(403, Map.of("WWW-Authenticate", "Bearer realm=\"vestibule\", error=\"insufficient_scope\", scope=\""
+                    + String.join(" ", settings.requiredScopes()) + "\""), "the token lacks the scope(s) " + missing, "FORBIDDEN");
+        }
         Identity identity = new Identity(claims.getSubject(), claims.getSubject(), null, scopes, claims.getClaims(), "jwt");
         Admitted admitted = new Admitted(identity, subgraphHeaders(identity));
         long now = System.currentTimeMillis();
