@@ -105,7 +105,7 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
 
     private static AuthenticationSettings authentication(ConfigNode node, Path base) {
         if (node.isMissing()) return AuthenticationSettings.OFF;
-        node.allowOnly(Set.of("mode", "jwt", "api_keys", "forward_claims", "required_scopes"));
+        node.allowOnly(Set.of("mode", "jwt", "api_keys", "forward_claims", "required_scopes", "routes"));
         ConfigNode jwt = node.get("jwt").allowOnly(Set.of("header", "clock_skew", "max_token_bytes", "issuers"));
         List<Issuer> issuers = new ArrayList<>();
         for (ConfigNode issuer : jwt.get("issuers").list()) issuers.add(issuer(issuer, base));
@@ -130,7 +130,16 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
                 positive(jwt.get("clock_skew"), Duration.ofSeconds(60)),
                 (int) jwt.get("max_token_bytes").number(8192, 256, 1_048_576), issuers,
                 keysSection.get("header").string("x-api-key").toLowerCase(java.util.Locale.ROOT), keys, forward,
-                node.get("required_scopes").strings());
+                node.get("required_scopes").strings(), routeModes(node.get("routes")));
+    }
+
+    private static Map<String, Mode> routeModes(ConfigNode node) {
+        Map<String, Mode> modes = new LinkedHashMap<>();
+        node.map().forEach((route, mode) -> {
+            if (!route.startsWith("/")) throw mode.error("a route is a path starting with /");
+            modes.put(route, mode.choice(Mode.class, Mode.REQUIRED));
+        });
+        return modes;
     }
 
     private static dev.vestibule.router.middleware.BrowserPolicy browser(ConfigNode cors, ConfigNode csrf) {

@@ -115,7 +115,7 @@ public final class RouterServer implements AutoCloseable {
             reject(ctx, csrf.status(), csrf.message(), csrf.code());
             return null;
         }
-        dev.vestibule.router.middleware.Admission admission = policy.authenticator().admit(ctx::header);
+        dev.vestibule.router.middleware.Admission admission = policy.authenticator().admit(ctx.path(), ctx::header);
         if (admission instanceof dev.vestibule.router.middleware.Admission.Refused refused) {
             refused.headers().forEach(ctx::header);
             reject(ctx, refused.status(), refused.message(), refused.code());

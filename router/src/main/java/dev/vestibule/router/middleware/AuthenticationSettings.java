@@ -11,21 +11,28 @@ import java.util.Map;
  */
 public record AuthenticationSettings(Mode mode, String jwtHeader, Duration clockSkew, int maxTokenBytes,
                                      List<Issuer> issuers, String apiKeyHeader, List<ApiKey> apiKeys,
-                                     Map<String, String> forwardClaims, List<String> requiredScopes) {
+                                     Map<String, String> forwardClaims, List<String> requiredScopes,
+                                     Map<String, Mode> routeModes) {
 
     public static final AuthenticationSettings OFF = new AuthenticationSettings(Mode.OFF, "authorization",
-            Duration.ofSeconds(60), 8192, List.of(), "x-api-key", List.of(), Map.of(), List.of());
+            Duration.ofSeconds(60), 8192, List.of(), "x-api-key", List.of(), Map.of(), List.of(), Map.of());
 
     public AuthenticationSettings {
         issuers = List.copyOf(issuers);
         apiKeys = List.copyOf(apiKeys);
         forwardClaims = Map.copyOf(forwardClaims);
         requiredScopes = List.copyOf(requiredScopes);
+        routeModes = Map.copyOf(routeModes);
+    }
+
+    /** The mode of one route (a path such as /graphql): its own when configured, else {@link #mode()}. */
+    public Mode modeFor(String route) {
+        return routeModes.getOrDefault(route, mode);
     }
 
     public AuthenticationSettings(Mode mode, String jwtHeader, Duration clockSkew, int maxTokenBytes, List<Issuer> issuers,
                                   String apiKeyHeader, List<ApiKey> apiKeys, Map<String, String> forwardClaims) {
-        this(mode, jwtHeader, clockSkew, maxTokenBytes, issuers, apiKeyHeader, apiKeys, forwardClaims, List.of());
+        this(mode, jwtHeader, clockSkew, maxTokenBytes, issuers, apiKeyHeader, apiKeys, forwardClaims, List.of(), Map.of());
     }
 
     public enum Mode {

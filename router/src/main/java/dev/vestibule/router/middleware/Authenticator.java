@@ -68,14 +68,20 @@ public final class Authenticator implements AutoCloseable {
         return settings;
     }
 
-    /** Decides about one request, given a way to read its headers (case-insensitive). */
+    /** Decides about one request to the GraphQL route, given a way to read its headers (case-insensitive). */
     public Admission admit(Function<String, String> header) {
-        if (settings.mode() == Mode.OFF) return new Admitted(null, Map.of());
+        return admit("/graphql", header);
+    }
+
+    /** Decides about one request to {@code route}, with that route's mode. */
+    public Admission admit(String route, Function<String, String> header) {
+        Mode mode = settings.modeFor(route);
+        if (mode == Mode.OFF) return new Admitted(null, Map.of());
         String authorization = header.apply(settings.jwtHeader());
         String apiKey = settings.apiKeys().isEmpty() ? null : header.apply(settings.apiKeyHeader());
         if (authorization != null && !authorization.isBlank() && !processors.isEmpty()) return bearer(authorization);
         if (apiKey != null && !apiKey.isBlank()) return apiKey(apiKey);
-        if (settings.mode() == Mode.OPTIONAL) return new Admitted(null, Map.of());
+        if (mode == Mode.OPTIONAL) return new Admitted(null, Map.of());
         return refuse("", "authentication is required: send " + (processors.isEmpty() ? "" : "Authorization: Bearer <token>")
                 + (processors.isEmpty() || settings.apiKeys().isEmpty() ? "" : " or ")
                 + (settings.apiKeys().isEmpty() ? "" : settings.apiKeyHeader() + ": <key>"));

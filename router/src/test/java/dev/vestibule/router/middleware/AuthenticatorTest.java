@@ -20,7 +20,8 @@ class AuthenticatorTest {
     private static AuthenticationSettings settings(AuthenticationSettings.Mode mode, List<String> requiredScopes) {
         return new AuthenticationSettings(mode, "authorization", Duration.ofSeconds(1), 8192,
                 List.of(new AuthenticationSettings.Issuer("https://i", null, null, SECRET, List.of(), List.of(), List.of(),
-                        Duration.ofMinutes(5), Duration.ofSeconds(30))), "x-api-key", List.of(), Map.of("sub", "x-user-id"), requiredScopes);
+                        Duration.ofMinutes(5), Duration.ofSeconds(30))), "x-api-key", List.of(), Map.of("sub", "x-user-id"), requiredScopes,
+                Map.of("/public", AuthenticationSettings.Mode.OFF));
     }
 
     private static String token(String scope, long expiresInMillis) throws Exception {
@@ -59,6 +60,14 @@ class AuthenticatorTest {
             assertThat(authenticator.admit(h -> h.equals("authorization") ? shortLived : null)).isInstanceOf(Admission.Admitted.class);
             Thread.sleep(3_000); // past exp and the 1 s clock skew
             assertThat(authenticator.admit(h -> h.equals("authorization") ? shortLived : null)).isInstanceOf(Admission.Refused.class);
+        }
+    }
+
+    @Test
+    void eachRouteHasItsMode() throws Exception {
+        try (Authenticator authenticator = new Authenticator(settings(AuthenticationSettings.Mode.REQUIRED, List.of()))) {
+            assertThat(authenticator.admit("/graphql", h -> null)).isInstanceOf(Admission.Refused.class);
+            assertThat(authenticator.admit("/public", h -> null)).isInstanceOf(Admission.Admitted.class);
         }
     }
 }
