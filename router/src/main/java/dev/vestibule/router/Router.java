@@ -158,7 +158,7 @@ public final class Router implements AutoCloseable {
     }
 
     public boolean isMutation(GraphQLRequest request) {
-        return preparer.prepare(request).kind() == OperationDefinition.Operation.MUTATION;
+        return preparer.kind(request) == OperationDefinition.Operation.MUTATION;
     }
 
     public long planCacheHits() {

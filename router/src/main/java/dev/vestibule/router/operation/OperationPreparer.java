@@ -47,11 +47,7 @@ public final class OperationPreparer {
         if (request.query() == null || request.query().isBlank()) {
             throw RequestError.of(400, "the request has no query; send {\"query\": \"...\"}", "BAD_REQUEST");
         }
-        ValidDocument valid = validDocuments.computeIfAbsent(request.query(),
-                query -> {
-                    Document d = parseAndValidate(query);
-                    return new ValidDocument(d, SelectionNormalizer.conditionVariables(d), measure(d));
-                });
+        ValidDocument valid = valid(request.query());
         Document document = valid.document();
         OperationDefinition operation = select(document, request.operationName());
         Map<String, FragmentDefinition> fragments = new LinkedHashMap<>();
@@ -59,6 +55,26 @@ public final class OperationPreparer {
         checkLimits(valid.metrics().get(operation));
         return new PreparedOperation(document, operation, Map.copyOf(fragments), coerce(operation, request.variables()),
                 valid.conditionVariables());
+    }
+
+    /**
+     * The kind of operation a request runs (query, mutation, subscription), from the cached document alone: what the
+     * GET route needs to refuse mutations, without coercing variables a second time.
+     */
+    public OperationDefinition.Operation kind(GraphQLRequest request) {
+        if (request.query() == null || request.query().isBlank()) {
+            throw RequestError.of(400, "the request has no query; send {\"query\": \"...\"}", "BAD_REQUEST");
+        }
+        ValidDocument valid = valid(request.query());
+        return select(valid.document(), request.operationName()).getOperation();
+    }
+
+    /** The parsed, validated and measured document of a query text, from the cache when seen before. */
+    private ValidDocument valid(String query) {
+        return validDocuments.computeIfAbsent(query, text -> {
+            Document document = parseAndValidate(text);
+            return new ValidDocument(document, SelectionNormalizer.conditionVariables(document), measure(document));
+        });
     }
 
     private Document parseAndValidate(String query) {
