@@ -82,14 +82,8 @@ final class TokenCommand {
     }
 
     private static Duration ttl(String text) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(s|m|h|d)").matcher(text);
-        if (!m.matches()) throw new UsageException("--ttl " + text + ": expected e.g. 30m, 1h or 7d");
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
+        Duration ttl = dev.vestibule.router.config.ConfigNode.parseDuration(text);
+        if (ttl == null || ttl.isZero()) throw new UsageException("--ttl " + text + ": expected e.g. 30m, 1h or 7d");
+        return ttl;
     }
 }

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  */
 public final class ConfigNode {
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
     private final JsonNode node;
     private final String path;
@@ -111,18 +111,26 @@ public final class ConfigNode {
         }
     }
 
-    /** {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}. */
+    /** {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 7d}. */
     public Duration duration(Duration defaultValue) {
         String value = string(null);
         if (value == null) return defaultValue;
-        Matcher matcher = DURATION.matcher(value.trim());
-        if (!matcher.matches()) throw error("expected a duration such as 250ms, 30s, 5m or 1h, got '" + value + "'");
+        Duration parsed = parseDuration(value);
+        if (parsed == null) throw error("expected a duration such as 250ms, 30s, 5m or 1h, got '" + value + "'");
+        return parsed;
+    }
+
+    /** A duration written {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h} or {@code 7d}; null when it is not one. */
+    public static Duration parseDuration(String text) {
+        Matcher matcher = DURATION.matcher(text.trim());
+        if (!matcher.matches()) return null;
         long amount = Long.parseLong(matcher.group(1));
         return switch (matcher.group(2)) {
             case "ms" -> Duration.ofMillis(amount);
             case "s" -> Duration.ofSeconds(amount);
             case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
         };
     }
 

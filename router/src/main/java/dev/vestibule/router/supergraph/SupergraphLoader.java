@@ -88,6 +88,14 @@ public final class SupergraphLoader {
         return new Supergraph(List.copyOf(subgraphs), Map.copyOf(schemas), full, api, accessRequirements(document), demand(document));
     }
 
+    private static List<FieldDefinition> fieldDefinitionsOf(TypeDefinition<?> type) {
+        return switch (type) {
+            case ObjectTypeDefinition object -> object.getFieldDefinitions();
+            case InterfaceTypeDefinition object -> object.getFieldDefinitions();
+            default -> List.of();
+        };
+    }
+
     /** @cost weights (types and fields) and @listSize of list fields, by coordinate. */
     private static DemandControl demand(Document document) {
         Map<String, Integer> weights = new LinkedHashMap<>();
@@ -96,11 +104,7 @@ public final class SupergraphLoader {
             if (!(definition instanceof TypeDefinition<?> type) || !(type instanceof DirectivesContainer<?> container)) continue;
             Integer typeWeight = weight(container.getDirectives());
             if (typeWeight != null) weights.put(type.getName(), typeWeight);
-            List<FieldDefinition> fields = switch (type) {
-                case ObjectTypeDefinition object -> object.getFieldDefinitions();
-                case InterfaceTypeDefinition object -> object.getFieldDefinitions();
-                default -> List.of();
-            };
+            List<FieldDefinition> fields = fieldDefinitionsOf(type);
             for (FieldDefinition field : fields) {
                 String coordinate = type.getName() + "." + field.getName();
                 Integer fieldWeight = weight(field.getDirectives());
@@ -137,11 +141,7 @@ public final class SupergraphLoader {
             if (!(definition instanceof TypeDefinition<?> type) || !(type instanceof DirectivesContainer<?> container)) continue;
             AccessRequirement own = requirement(container.getDirectives());
             if (own != null) access.put(type.getName(), own);
-            List<FieldDefinition> fields = switch (type) {
-                case ObjectTypeDefinition object -> object.getFieldDefinitions();
-                case InterfaceTypeDefinition object -> object.getFieldDefinitions();
-                default -> List.of();
-            };
+            List<FieldDefinition> fields = fieldDefinitionsOf(type);
             for (FieldDefinition field : fields) {
                 AccessRequirement required = requirement(field.getDirectives());
                 if (required != null) access.put(type.getName() + "." + field.getName(), required);
