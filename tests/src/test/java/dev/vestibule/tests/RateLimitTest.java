@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,11 +69,7 @@ class RateLimitTest {
 
     @Test
     void twoInstancesShareOneLimitThroughRedisAndSurviveItsOutage(@TempDir Path dir) throws Exception {
-        boolean ci = System.getenv("CI") != null;
-        if (!RedisProcess.installed()) {
-            if (ci) throw new AssertionError("redis-server is needed (.ci/run installs it)");
-            Assumptions.abort("redis-server not installed");
-        }
+        RedisProcess.requireInstalled();
         try (RedisProcess redis = new RedisProcess();
              FederatedGraph graph = new FederatedGraph(RouterSettings.DEFAULTS)) {
             String rules = """
@@ -136,11 +131,7 @@ class RateLimitTest {
 
     @Test
     void theLocalPrefilterShedsABurstEvenWhileRedisIsAway(@TempDir Path dir) throws Exception {
-        boolean ci = System.getenv("CI") != null;
-        if (!RedisProcess.installed()) {
-            if (ci) throw new AssertionError("redis-server is needed (.ci/run installs it)");
-            Assumptions.abort("redis-server not installed");
-        }
+        RedisProcess.requireInstalled();
         try (RedisProcess redis = new RedisProcess()) {
             RouterConfig config = config(dir, "rate_limits:\n  backend: redis\n  local_prefilter: true\n  redis:\n    url: " + redis.url()
                     + "\n    timeout: 300ms\n  rules:\n    - name: burst\n      key: ip\n      limit: 5\n      per: 1m\n");
