@@ -56,7 +56,8 @@ public final class Router implements AutoCloseable {
         this.plans = new BoundedCache<>(settings.planCacheSize());
         this.client = new SubgraphClient(settings.subgraphTimeout(), settings.connectionsPerSubgraph(), supergraph.subgraphs().size());
         this.executor = new PlanExecutor(supergraph, client, fetchThreads,
-                new ExecutionSettings(settings.exposeSubgraphErrors(), new dev.vestibule.router.subgraph.SubgraphProtection(settings.subgraphLimits())));
+                new ExecutionSettings(settings.exposeSubgraphErrors(), new dev.vestibule.router.subgraph.SubgraphProtection(settings.subgraphLimits()),
+                        settings.deduplication().subgraphQueries()));
         this.shaper = new ResponseShaper(supergraph.apiSchema());
         this.introspection = GraphQL.newGraphQL(supergraph.apiSchema()).build();
     }

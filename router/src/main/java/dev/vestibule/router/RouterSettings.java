@@ -6,17 +6,34 @@ import java.time.Duration;
 /**
  * The router's behaviour settings (defaults in {@link #DEFAULTS}): introspection on or off, subgraph errors masked
  * or passed through, the time a subgraph and a whole request may take, connections per subgraph, cache sizes, the
- * request body limit, development mode, operation limits.
+ * request body limit, development mode, operation limits, in-flight de-duplication.
  */
 public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors, Duration subgraphTimeout,
                              Duration requestTimeout, int connectionsPerSubgraph, int planCacheSize,
                              int documentCacheSize, long maxBodyBytes, boolean devMode, OperationLimits limits,
-                             java.util.Map<String, dev.vestibule.router.subgraph.SubgraphProtection.Limit> subgraphLimits) {
+                             java.util.Map<String, dev.vestibule.router.subgraph.SubgraphProtection.Limit> subgraphLimits,
+                             Deduplication deduplication) {
     public static final RouterSettings DEFAULTS = new RouterSettings(true, false, Duration.ofSeconds(30),
-            Duration.ofSeconds(60), 256, 2_000, 2_000, 2 * 1024 * 1024, false, OperationLimits.DEFAULTS, java.util.Map.of());
+            Duration.ofSeconds(60), 256, 2_000, 2_000, 2 * 1024 * 1024, false, OperationLimits.DEFAULTS, java.util.Map.of(),
+            Deduplication.DEFAULTS);
 
     public RouterSettings {
         subgraphLimits = java.util.Map.copyOf(subgraphLimits);
+    }
+
+    /**
+     * In-flight de-duplication. {@code subgraphQueries} (on by default): identical subgraph queries in flight at the
+     * same moment share one call (mutations never). {@code inboundQueries} (off by default): identical client queries
+     * in flight at the same moment share one execution and one serialized answer; "identical" covers everything that
+     * can change the answer: the request, the caller's access, the headers each subgraph would receive, and the
+     * client's Authorization and Cookie headers plus {@code varyHeaders} (lower case).
+     */
+    public record Deduplication(boolean subgraphQueries, boolean inboundQueries, java.util.List<String> varyHeaders) {
+        public static final Deduplication DEFAULTS = new Deduplication(true, false, java.util.List.of());
+
+        public Deduplication {
+            varyHeaders = varyHeaders.stream().map(h -> h.toLowerCase(java.util.Locale.ROOT)).toList();
+        }
     }
 
     public RouterSettings withSubgraphTimeout(Duration timeout) {
@@ -66,6 +83,7 @@ public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors
         private boolean devMode;
         private OperationLimits limits;
         private java.util.Map<String, dev.vestibule.router.subgraph.SubgraphProtection.Limit> subgraphLimits;
+        private Deduplication deduplication;
 
         private Builder(RouterSettings from) {
             introspection = from.introspection;
@@ -79,6 +97,7 @@ public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors
             devMode = from.devMode;
             limits = from.limits;
             subgraphLimits = from.subgraphLimits;
+            deduplication = from.deduplication;
         }
 
         public Builder introspection(boolean value) { introspection = value; return this; }
@@ -93,9 +112,11 @@ public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors
         public Builder limits(OperationLimits value) { limits = value; return this; }
         public Builder subgraphLimits(java.util.Map<String, dev.vestibule.router.subgraph.SubgraphProtection.Limit> value) { subgraphLimits = value; return this; }
 
+        public Builder deduplication(Deduplication value) { deduplication = value; return this; }
+
         public RouterSettings build() {
             return new RouterSettings(introspection, exposeSubgraphErrors, subgraphTimeout, requestTimeout,
-                    connectionsPerSubgraph, planCacheSize, documentCacheSize, maxBodyBytes, devMode, limits, subgraphLimits);
+                    connectionsPerSubgraph, planCacheSize, documentCacheSize, maxBodyBytes, devMode, limits, subgraphLimits, deduplication);
         }
     }
 }

@@ -78,8 +78,10 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
 
     private static RouterSettings router(ConfigNode node) {
         node.allowOnly(Set.of("introspection", "expose_subgraph_errors", "subgraph_timeout", "request_timeout",
-                "connections_per_subgraph", "plan_cache_size", "document_cache_size", "max_body_bytes", "dev", "limits"));
+                "connections_per_subgraph", "plan_cache_size", "document_cache_size", "max_body_bytes", "dev", "limits", "deduplication"));
         RouterSettings d = RouterSettings.DEFAULTS;
+        ConfigNode dedup = node.get("deduplication").allowOnly(Set.of("subgraph_queries", "inbound_queries", "vary_headers"));
+        var dd = RouterSettings.Deduplication.DEFAULTS;
         ConfigNode limits = node.get("limits").allowOnly(Set.of("max_depth", "max_aliases", "max_root_fields", "max_tokens",
                 "max_cost", "default_list_size"));
         var l = dev.vestibule.router.operation.OperationLimits.DEFAULTS;
@@ -93,6 +95,8 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
                 .documentCacheSize((int) node.get("document_cache_size").number(d.documentCacheSize(), 1, 10_000_000))
                 .maxBodyBytes(node.get("max_body_bytes").number(d.maxBodyBytes(), 1, Integer.MAX_VALUE))
                 .devMode(node.get("dev").bool(d.devMode()))
+                .deduplication(new RouterSettings.Deduplication(dedup.get("subgraph_queries").bool(dd.subgraphQueries()),
+                        dedup.get("inbound_queries").bool(dd.inboundQueries()), dedup.get("vary_headers").strings()))
                 .limits(new dev.vestibule.router.operation.OperationLimits(
                         (int) limits.get("max_depth").number(l.maxDepth(), 1, 10_000),
                         (int) limits.get("max_aliases").number(l.maxAliases(), 0, 1_000_000),

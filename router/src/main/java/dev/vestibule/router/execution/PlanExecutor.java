@@ -66,7 +66,8 @@ public final class PlanExecutor {
         try {
             settings.protection().acquire(fetch.subgraph());
             response = client.post(url(fetch.subgraph()), fetch.operation(), fetch.operationName(),
-                    usedVariables(fetch, variables), headers.apply(fetch.subgraph()), deadlineNanos, !fetch.operation().startsWith("mutation"));
+                    usedVariables(fetch, variables), headers.apply(fetch.subgraph()), deadlineNanos,
+                    settings.shareSubgraphQueries() && !fetch.operation().startsWith("mutation"));
         } catch (SubgraphFailure failure) {
             for (String key : fetch.topLevelKeys()) {
                 state.addError(failureError(fetch.subgraph(), failure, List.of(key)));
@@ -111,7 +112,8 @@ public final class PlanExecutor {
         Map<String, Object> response;
         try {
             settings.protection().acquire(fetch.subgraph());
-            response = client.post(url(fetch.subgraph()), fetch.operation(), fetch.operationName(), vars, headers.apply(fetch.subgraph()), deadlineNanos, true);
+            response = client.post(url(fetch.subgraph()), fetch.operation(), fetch.operationName(), vars, headers.apply(fetch.subgraph()), deadlineNanos,
+                    settings.shareSubgraphQueries());
         } catch (SubgraphFailure failure) {
             List<Object> first = targets.get(0).get(0).path();
             for (String key : fetch.topLevelKeys()) state.addError(failureError(fetch.subgraph(), failure, append(first, key)));

@@ -20,6 +20,8 @@ import java.util.Map;
  */
 public final class RouterServer implements AutoCloseable {
     static final String GRAPHQL_RESPONSE = "application/graphql-response+json";
+    private static final String GRAPHQL_RESPONSE_UTF8 = GRAPHQL_RESPONSE + "; charset=utf-8";
+    private static final String JSON_UTF8 = "application/json; charset=utf-8";
     /** In development mode, this request header set to true puts the query plan in the response's extensions. */
     public static final String PLAN_HEADER = "x-vestibule-query-plan";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,6 +33,8 @@ public final class RouterServer implements AutoCloseable {
     private final RouterSettings settings;
     private final dev.vestibule.router.middleware.EdgePolicy policy;
     private final Javalin app;
+    /** Identical client queries in flight share one execution (when router.deduplication.inbound_queries is on). */
+    private final dev.vestibule.router.concurrent.SharedCalls<InboundKey, Answer> inbound = new dev.vestibule.router.concurrent.SharedCalls<>();
 
     private RouterServer(Router router, RouterSettings settings, dev.vestibule.router.middleware.EdgePolicy policy) {
         this.router = new java.util.concurrent.atomic.AtomicReference<>(router);
@@ -184,19 +188,91 @@ public final class RouterServer implements AutoCloseable {
 
     private void run(Context ctx, Router router, GraphQLRequest request, Map<String, String> identityHeaders) throws IOException {
         if (!withinLimits(ctx, request)) return;
+        boolean exposePlan = settings.devMode() && "true".equalsIgnoreCase(ctx.header(PLAN_HEADER));
+        dev.vestibule.router.middleware.Identity identity = ctx.attribute("vestibule.identity");
+        dev.vestibule.router.operation.Caller caller = identity == null ? dev.vestibule.router.operation.Caller.ANONYMOUS
+                : new dev.vestibule.router.operation.Caller(true, java.util.Set.copyOf(identity.scopes()));
+        java.util.function.Function<String, Map<String, String>> headers = subgraphHeaders(ctx, identityHeaders);
+        Answer answer;
+        if (settings.deduplication().inboundQueries() && !exposePlan && isQuery(router, request)) {
+            InboundKey key = new InboundKey(router, request, caller, headersForEverySubgraph(router, headers), varyingHeaders(ctx));
+            long deadline = System.nanoTime() + settings.requestTimeout().toNanos();
+            try {
+                answer = inbound.run(key, deadline, () -> answer(router, request, headers, false, caller),
+                        WaitMissed::new, WaitMissed.class);
+            } catch (WaitMissed e) {
+                answer = new Answer(504, bytes(Map.of("errors", List.of(Map.of("message",
+                        "no answer in time from the identical request this one joined (" + e.getMessage() + ")",
+                        "extensions", Map.of("code", "REQUEST_TIMEOUT"))))), false);
+            }
+        } else {
+            answer = answer(router, request, headers, exposePlan, caller);
+        }
+        send(ctx, answer);
+    }
+
+    /**
+     * Everything that can change the answer to a query: the router (a reload starts afresh), the request, the caller's
+     * access, the headers each subgraph would receive, and the client headers that may matter although no rule
+     * forwards them (Authorization, Cookie, the configured vary_headers).
+     */
+    private record InboundKey(Router router, GraphQLRequest request, dev.vestibule.router.operation.Caller caller,
+                              Map<String, Map<String, String>> subgraphHeaders, List<String> varying) {}
+
+    private static boolean isQuery(Router router, GraphQLRequest request) {
         try {
-            boolean exposePlan = settings.devMode() && "true".equalsIgnoreCase(ctx.header(PLAN_HEADER));
-            dev.vestibule.router.middleware.Identity identity = ctx.attribute("vestibule.identity");
-            dev.vestibule.router.operation.Caller caller = identity == null ? dev.vestibule.router.operation.Caller.ANONYMOUS
-                    : new dev.vestibule.router.operation.Caller(true, java.util.Set.copyOf(identity.scopes()));
-            Map<String, Object> response = router.execute(request, subgraphHeaders(ctx, identityHeaders), exposePlan, caller);
-            respond(ctx, 200, response, false);
+            return !router.isMutation(request);
         } catch (RequestError e) {
-            respond(ctx, e.status(), Map.of("errors", e.errors()), false);
+            return false; // answered on its own, with its error
+        }
+    }
+
+    private static Map<String, Map<String, String>> headersForEverySubgraph(Router router,
+                                                                          java.util.function.Function<String, Map<String, String>> headers) {
+        Map<String, Map<String, String>> out = new java.util.HashMap<>();
+        for (dev.vestibule.router.supergraph.Subgraph subgraph : router.supergraph().subgraphs()) {
+            out.put(subgraph.name(), headers.apply(subgraph.name()));
+        }
+        return out;
+    }
+
+    private List<String> varyingHeaders(Context ctx) {
+        List<String> names = settings.deduplication().varyHeaders();
+        List<String> out = new java.util.ArrayList<>(2 + names.size());
+        out.add(ctx.header("authorization"));
+        out.add(ctx.header("cookie"));
+        for (String name : names) out.add(ctx.header(name));
+        return out;
+    }
+
+    /** A request that joined an identical one in flight and got no answer from it (deadline, interrupt). */
+    private static final class WaitMissed extends Exception {
+        WaitMissed(dev.vestibule.router.concurrent.SharedCalls.Miss miss) {
+            super(miss.toString(), null, false, false);
+        }
+    }
+
+    private static byte[] bytes(Object body) {
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A finished answer: its status as graphql-response+json, its serialized body, and whether the request was malformed. */
+    private record Answer(int status, byte[] body, boolean malformed) {}
+
+    private Answer answer(Router router, GraphQLRequest request, java.util.function.Function<String, Map<String, String>> headers,
+                          boolean exposePlan, dev.vestibule.router.operation.Caller caller) {
+        try {
+            return new Answer(200, bytes(router.execute(request, headers, exposePlan, caller)), false);
+        } catch (RequestError e) {
+            return new Answer(e.status(), bytes(Map.of("errors", e.errors())), false);
         } catch (RuntimeException | StackOverflowError e) {
             LOG.error("request failed inside the router", e);
-            respond(ctx, 500, Map.of("errors", List.of(Map.of("message", "internal router error: " + e,
-                    "extensions", Map.of("code", "INTERNAL_SERVER_ERROR")))), true);
+            return new Answer(500, bytes(Map.of("errors", List.of(Map.of("message", "internal router error: " + e,
+                    "extensions", Map.of("code", "INTERNAL_SERVER_ERROR"))))), true);
         }
     }
 
@@ -235,10 +311,14 @@ public final class RouterServer implements AutoCloseable {
      * request's JSON itself are 400 in both.
      */
     private void respond(Context ctx, int status, Map<String, Object> body, boolean malformed) throws IOException {
+        send(ctx, new Answer(status, bytes(body), malformed));
+    }
+
+    private static void send(Context ctx, Answer answer) {
         boolean graphqlResponse = acceptsGraphQLResponse(ctx.header("Accept"));
-        int code = graphqlResponse || malformed || status == 413 || status == 405 ? status : 200;
-        ctx.status(code).contentType((graphqlResponse ? GRAPHQL_RESPONSE : "application/json") + "; charset=utf-8")
-                .result(JSON.writeValueAsBytes(body));
+        int status = answer.status();
+        int code = graphqlResponse || answer.malformed() || status == 413 || status == 405 ? status : 200;
+        ctx.status(code).contentType(graphqlResponse ? GRAPHQL_RESPONSE_UTF8 : JSON_UTF8).result(answer.body());
     }
 
     private void reject(Context ctx, int status, String message, String code) throws IOException {

@@ -2,6 +2,7 @@ package dev.vestibule.router.subgraph;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vestibule.router.concurrent.SharedCalls;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -28,7 +29,11 @@ public final class SubgraphClient implements AutoCloseable {
     private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {};
 
     private final OkHttpClient http;
-    private final InflightRequests inflight = new InflightRequests();
+    /** Identical subgraph queries in flight at the same moment share one HTTP call (same URL, body and headers). */
+    private final SharedCalls<InflightKey, Map<String, Object>> inflight = new SharedCalls<>();
+
+    /** What makes two subgraph requests the same; ByteBuffer compares the body by content. */
+    private record InflightKey(String url, java.nio.ByteBuffer body, Map<String, String> headers) {}
 
     /**
      * @param maxConnectionsPerSubgraph idle keep-alive connections kept per subgraph; the pool is shared, so it holds
@@ -68,8 +73,13 @@ public final class SubgraphClient implements AutoCloseable {
             throw new SubgraphFailure("SUBGRAPH_INVALID_REQUEST", "could not encode the request: " + e.getMessage(), e);
         }
         if (!shareable) return send(url, bytes, headers, remaining);
-        return inflight.run(new InflightRequests.Key(url, java.nio.ByteBuffer.wrap(bytes), Map.copyOf(headers)), deadlineNanos,
-                () -> send(url, bytes, headers, remaining));
+        return inflight.run(new InflightKey(url, java.nio.ByteBuffer.wrap(bytes), Map.copyOf(headers)), deadlineNanos,
+                () -> send(url, bytes, headers, remaining), miss -> switch (miss) {
+                    case SharedCalls.Miss.TimedOut t -> new SubgraphFailure("SUBGRAPH_TIMEOUT", "no answer from " + url + " in time", null);
+                    case SharedCalls.Miss.Interrupted i -> new SubgraphFailure("SUBGRAPH_TIMEOUT", "interrupted while waiting for " + url, null);
+                    case SharedCalls.Miss.LeaderFailed f -> new SubgraphFailure("SUBGRAPH_UNREACHABLE",
+                            "the shared request to " + url + " failed: " + f.cause(), f.cause());
+                }, SubgraphFailure.class);
     }
 
     private Map<String, Object> send(String url, byte[] bytes, Map<String, String> headers, long remaining) throws SubgraphFailure {
