@@ -46,6 +46,12 @@ public final class Router implements AutoCloseable {
     private final GraphQL introspection;
 
     public Router(Supergraph supergraph, RouterSettings settings) {
+        this(supergraph, settings, new dev.vestibule.router.subgraph.OkHttpTransport(settings.subgraphTimeout(),
+                settings.connectionsPerSubgraph(), supergraph.subgraphs().size()));
+    }
+
+    /** With the subgraph transport given (benchmarks answer from canned responses); the router closes it. */
+    public Router(Supergraph supergraph, RouterSettings settings, dev.vestibule.router.subgraph.SubgraphTransport transport) {
         this.supergraph = supergraph;
         this.settings = settings;
         this.preparer = new OperationPreparer(supergraph.apiSchema(), settings.documentCacheSize(), settings.limits());
@@ -54,7 +60,7 @@ public final class Router implements AutoCloseable {
         this.costs = new dev.vestibule.router.operation.CostEstimator(supergraph.apiSchema(), supergraph.demand(),
                 settings.limits().defaultListSize());
         this.plans = new BoundedCache<>(settings.planCacheSize());
-        this.client = new SubgraphClient(settings.subgraphTimeout(), settings.connectionsPerSubgraph(), supergraph.subgraphs().size());
+        this.client = new SubgraphClient(transport);
         this.executor = new PlanExecutor(supergraph, client, fetchThreads,
                 new ExecutionSettings(settings.exposeSubgraphErrors(), new dev.vestibule.router.subgraph.SubgraphProtection(settings.subgraphLimits()),
                         settings.deduplication().subgraphQueries()));

@@ -9,49 +9,29 @@ import java.net.ConnectException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import okhttp3.ConnectionPool;
-import okhttp3.Dispatcher;
-import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
-import okhttp3.ResponseBody;
 
 /**
- * Sends GraphQL requests to subgraphs over pooled keep-alive connections (one OkHttp client for all subgraphs).
+ * Sends GraphQL requests to subgraphs through a {@link SubgraphTransport} (pooled keep-alive HTTP by default).
  * A response counts only when it is HTTP 2xx with a JSON object body; anything else is a {@link SubgraphFailure}.
  */
 public final class SubgraphClient implements AutoCloseable {
-    private static final MediaType JSON_TYPE = MediaType.get("application/json");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {};
 
-    private final OkHttpClient http;
+    private final SubgraphTransport transport;
     /** Identical subgraph queries in flight at the same moment share one HTTP call (same URL, body and headers). */
     private final SharedCalls<InflightKey, Map<String, Object>> inflight = new SharedCalls<>();
 
     /** What makes two subgraph requests the same; ByteBuffer compares the body by content. */
     private record InflightKey(String url, java.nio.ByteBuffer body, Map<String, String> headers) {}
 
-    /**
-     * @param maxConnectionsPerSubgraph idle keep-alive connections kept per subgraph; the pool is shared, so it holds
-     *                                  that many times the number of subgraphs (a smaller pool closes and reopens
-     *                                  connections under load: measured as most of the router's CPU)
-     */
+    /** Over HTTP: see {@link OkHttpTransport}. */
     public SubgraphClient(Duration timeout, int maxConnectionsPerSubgraph, int subgraphs) {
-        Dispatcher dispatcher = new Dispatcher();
-        dispatcher.setMaxRequests(Math.max(64, maxConnectionsPerSubgraph * Math.max(1, subgraphs)));
-        dispatcher.setMaxRequestsPerHost(maxConnectionsPerSubgraph);
-        this.http = new OkHttpClient.Builder()
-                .dispatcher(dispatcher)
-                .connectionPool(new ConnectionPool(maxConnectionsPerSubgraph * Math.max(1, subgraphs), 5, TimeUnit.MINUTES))
-                .callTimeout(timeout)
-                .connectTimeout(Duration.ofSeconds(Math.min(10, Math.max(1, timeout.toSeconds()))))
-                .readTimeout(timeout)
-                .retryOnConnectionFailure(false)
-                .build();
+        this(new OkHttpTransport(timeout, maxConnectionsPerSubgraph, subgraphs));
+    }
+
+    public SubgraphClient(SubgraphTransport transport) {
+        this.transport = transport;
     }
 
     /**
@@ -83,23 +63,9 @@ public final class SubgraphClient implements AutoCloseable {
     }
 
     private Map<String, Object> send(String url, byte[] bytes, Map<String, String> headers, long remaining) throws SubgraphFailure {
-        Request.Builder request = new Request.Builder().url(url).post(RequestBody.create(bytes, JSON_TYPE))
-                .header("accept", "application/graphql-response+json, application/json");
-        headers.forEach(request::header);
-        okhttp3.Call call = http.newCall(request.build());
-        call.timeout().timeout(Math.min(remaining, call.timeout().timeoutNanos() == 0 ? remaining : call.timeout().timeoutNanos()),
-                TimeUnit.NANOSECONDS);
-        try (Response response = call.execute()) {
-            ResponseBody responseBody = response.body();
-            byte[] payload = responseBody.bytes();
-            if (!response.isSuccessful()) {
-                throw new SubgraphFailure("SUBGRAPH_HTTP_ERROR", "HTTP " + response.code() + " from " + url, null);
-            }
-            try {
-                return JSON.readValue(payload, JSON_OBJECT);
-            } catch (IOException e) {
-                throw new SubgraphFailure("SUBGRAPH_INVALID_RESPONSE", "the response of " + url + " is not a JSON object", e);
-            }
+        SubgraphTransport.Reply reply;
+        try {
+            reply = transport.post(url, bytes, headers, remaining);
         } catch (InterruptedIOException e) {
             throw new SubgraphFailure("SUBGRAPH_TIMEOUT", "no answer from " + url + " in time", e);
         } catch (ConnectException e) {
@@ -107,11 +73,18 @@ public final class SubgraphClient implements AutoCloseable {
         } catch (IOException e) {
             throw new SubgraphFailure("SUBGRAPH_UNREACHABLE", "the connection to " + url + " failed: " + e.getMessage(), e);
         }
+        if (reply.status() < 200 || reply.status() >= 300) {
+            throw new SubgraphFailure("SUBGRAPH_HTTP_ERROR", "HTTP " + reply.status() + " from " + url, null);
+        }
+        try {
+            return JSON.readValue(reply.body(), JSON_OBJECT);
+        } catch (IOException e) {
+            throw new SubgraphFailure("SUBGRAPH_INVALID_RESPONSE", "the response of " + url + " is not a JSON object", e);
+        }
     }
 
     @Override
     public void close() {
-        http.dispatcher().executorService().shutdown();
-        http.connectionPool().evictAll();
+        transport.close();
     }
 }

@@ -1,0 +1,109 @@
+package dev.vestibule.tests.bench;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vestibule.router.Router;
+import dev.vestibule.router.RouterSettings;
+import dev.vestibule.router.operation.GraphQLRequest;
+import dev.vestibule.router.operation.PreparedOperation;
+import dev.vestibule.router.planner.QueryPlan;
+import dev.vestibule.router.planner.QueryPlanner;
+import dev.vestibule.router.supergraph.Supergraph;
+import dev.vestibule.router.supergraph.SupergraphLoader;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The router's own cost on the gateways benchmark query (../shared/bench), network taken away (issue #6):
+ * <ul>
+ *   <li>{@code planCold}: planning the query with no plan cache (parsing and validation already cached);</li>
+ *   <li>{@code planCached}: what a repeated query pays before execution: document cache and plan cache lookups;</li>
+ *   <li>{@code pipeline}: one whole request in process: the HTTP body parsed, the operation prepared (caches),
+ *       planned (cache), executed against canned subgraph answers, merged, shaped and serialized.</li>
+ * </ul>
+ * Run with {@code tests/bench/jmh.sh}; results are operations per second on one thread.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 10, time = 2) // on one core the JIT needs about 15 s to settle the pipeline
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
+public class RouterBenchmarks {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {};
+
+    private Supergraph supergraph;
+    private Router router;
+    private CannedSubgraphs subgraphs;
+    private GraphQLRequest request;
+    private byte[] body;
+    private PreparedOperation operation;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        supergraph = SupergraphLoader.load(CannedSubgraphs.resource("supergraph.graphql"));
+        subgraphs = CannedSubgraphs.fromRecording();
+        router = new Router(supergraph, RouterSettings.DEFAULTS, subgraphs);
+        String query = CannedSubgraphs.resource("query.graphql");
+        request = new GraphQLRequest(query, null, null, null);
+        body = JSON.writeValueAsBytes(Map.of("query", query));
+        operation = router.prepare(request).operation();
+        byte[] answer = pipeline();
+        Map<String, Object> response = JSON.readValue(answer, JSON_OBJECT);
+        // a benchmark of errors would measure nothing: the canned answers must cover every fetch of the plan
+        if (response.containsKey("errors") || subgraphs.misses() > 0) {
+            throw new IllegalStateException("the pipeline does not answer from the recording (" + subgraphs.misses()
+                    + " misses; re-record with tests/bench/jmh.sh --record URL): " + response.get("errors"));
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        router.close();
+    }
+
+    @Benchmark
+    public QueryPlan planCold() {
+        return new QueryPlanner(supergraph).plan(operation);
+    }
+
+    @Benchmark
+    public Router.Prepared planCached() {
+        return router.prepare(request);
+    }
+
+    @Benchmark
+    public byte[] pipeline() throws Exception {
+        Map<String, Object> parsed = JSON.readValue(body, JSON_OBJECT);
+        GraphQLRequest incoming = new GraphQLRequest((String) parsed.get("query"), null, null, null);
+        return JSON.writeValueAsBytes(router.execute(incoming, Map.of()));
+    }
+
+    /** Without JMH, for a profiler (e.g. -XX:StartFlightRecording): runs the pipeline for {@code args[0]} seconds. */
+    public static void main(String[] args) throws Exception {
+        RouterBenchmarks b = new RouterBenchmarks();
+        b.setUp();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(args.length > 0 ? Long.parseLong(args[0]) : 10);
+        long runs = 0;
+        while (System.nanoTime() < end) {
+            b.pipeline();
+            runs++;
+        }
+        System.out.println(runs + " requests, " + new String(b.pipeline(), StandardCharsets.UTF_8).length() + " bytes each");
+        b.tearDown();
+    }
+}
