@@ -1,5 +1,6 @@
 package dev.vestibule.router.execution;
 
+import com.fasterxml.jackson.core.io.SerializedString;
 import dev.vestibule.router.operation.Selection;
 import graphql.schema.GraphQLEnumType;
 import graphql.schema.GraphQLFieldDefinition;
@@ -16,25 +17,58 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Shapes the merged subgraph data into exactly the response the client asked for, against the API schema: fields in
  * the order of the query under their response keys, fragments applied by runtime type, nothing the query did not
  * select (keys, internal __typename), enum values the API schema hides nulled, and nulls propagated through
  * non-null fields to the nearest nullable parent, with an error where no subgraph error explains the null.
+ *
+ * <p>Which fields an object of a type gets from a selection set is worked out once per (selection set, type) and
+ * kept ({@link Shape}); objects are built as {@link ShapedObject}s over the shape's shared names.
  */
 public final class ResponseShaper {
     private static final Object PROPAGATE = new Object();
+    /** Shapes kept at most; past it the cache starts afresh (plans are cached too, so shapes repeat). */
+    private static final int MAX_SHAPES = 100_000;
+
     private final GraphQLSchema apiSchema;
+    private final Map<ShapeKey, Shape> shapes = new ConcurrentHashMap<>();
 
-    /** The denied fields of the response being shaped (per thread: one shaper serves every request). */
-    private final ThreadLocal<Denied> denied = new ThreadLocal<>();
+    /** A selection set (by identity: plans are immutable and cached) seen on one type. */
+    private record ShapeKey(List<Selection> selections, GraphQLFieldsContainer type) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ShapeKey k && k.selections == selections && k.type == type;
+        }
 
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(selections) * 31 + System.identityHashCode(type);
+        }
+    }
+
+    /** What an object of one type gets from one selection set: its fields in response order. */
+    private record Shape(String[] keys, SerializedString[] names, ShapedField[] fields) {}
+
+    /**
+     * One response key: the first field selected under it, its definition (null for __typename and introspection),
+     * and the sub-selections of every field merged under the key.
+     */
+    private record ShapedField(String key, Selection.Field first, GraphQLFieldDefinition definition, List<Selection> selections) {}
+
+    /** The denied fields of one response, and those already reported (one error each). */
     private record Denied(java.util.Set<Selection.Field> fields, java.util.Set<Selection.Field> reported) {
+        static final Denied NONE = new Denied(java.util.Set.of(), java.util.Set.of());
+
         Denied(java.util.Set<Selection.Field> fields) {
             this(fields, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
         }
     }
+
+    /** The state of shaping one response. */
+    private record Shaping(List<Object> path, List<Map<String, Object>> errors, Denied denied) {}
 
     public ResponseShaper(GraphQLSchema apiSchema) {
         this.apiSchema = apiSchema;
@@ -50,13 +84,8 @@ public final class ResponseShaper {
     public Map<String, Object> shape(Map<String, Object> data, List<Selection> selections, String rootType,
                                      List<Map<String, Object>> errors, java.util.Set<Selection.Field> denied) {
         GraphQLObjectType root = (GraphQLObjectType) apiSchema.getType(rootType);
-        this.denied.set(denied.isEmpty() ? null : new Denied(denied));
-        Object shaped;
-        try {
-            shaped = shapeObject(data, root, selections, new ArrayList<>(), errors);
-        } finally {
-            this.denied.remove();
-        }
+        Shaping shaping = new Shaping(new ArrayList<>(), errors, denied.isEmpty() ? Denied.NONE : new Denied(denied));
+        Object shaped = shapeObject(data, root, selections, shaping);
         return shaped == PROPAGATE ? null : castMap(shaped);
     }
 
@@ -65,46 +94,74 @@ public final class ResponseShaper {
         return (Map<String, Object>) value;
     }
 
-    private Object shapeObject(Map<String, Object> object, GraphQLFieldsContainer type, List<Selection> selections,
-                               List<Object> path, List<Map<String, Object>> errors) {
-        Map<String, List<Selection.Field>> fields = new LinkedHashMap<>();
-        collect(type, selections, fields);
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (Map.Entry<String, List<Selection.Field>> entry : fields.entrySet()) {
-            String key = entry.getKey();
-            Selection.Field first = entry.getValue().get(0);
-            if (first.isTypename()) {
-                out.put(key, type.getName());
+    private Object shapeObject(Map<String, Object> object, GraphQLFieldsContainer type, List<Selection> selections, Shaping shaping) {
+        Shape shape = shapeOf(type, selections);
+        ShapedField[] fields = shape.fields();
+        Object[] values = new Object[fields.length];
+        List<Object> path = shaping.path();
+        for (int i = 0; i < fields.length; i++) {
+            ShapedField field = fields[i];
+            Selection.Field first = field.first();
+            if (field.definition() == null) {
+                // __typename is the object's own type; __schema/__type come from the router's introspection, in API shape
+                values[i] = first.isTypename() ? type.getName() : object.get(field.key());
                 continue;
             }
-            if (first.name().equals("__schema") || first.name().equals("__type")) {
-                out.put(key, object.get(key)); // answered by the router's introspection, already in API shape
-                continue;
-            }
-            Denied hidden = denied.get();
-            if (hidden != null && hidden.fields.contains(first)) {
-                path.add(key);
-                if (hidden.reported.add(first)) {
+            if (shaping.denied().fields().contains(first)) {
+                path.add(field.key());
+                if (shaping.denied().reported().add(first)) {
                     Map<String, Object> error = error("Unauthorized field or type", path);
                     error.put("extensions", Map.of("code", "UNAUTHORIZED_FIELD_OR_TYPE"));
-                    errors.add(error);
+                    shaping.errors().add(error);
                 }
-                GraphQLFieldDefinition definition = type.getFieldDefinition(first.name());
                 path.remove(path.size() - 1);
-                if (definition.getType() instanceof GraphQLNonNull) return PROPAGATE; // the error above explains the null
-                out.put(key, null);
+                if (field.definition().getType() instanceof GraphQLNonNull) return PROPAGATE; // the error above explains the null
+                values[i] = null;
                 continue;
             }
-            GraphQLFieldDefinition definition = type.getFieldDefinition(first.name());
-            List<Selection> subselections = new ArrayList<>();
-            entry.getValue().forEach(f -> subselections.addAll(f.selections()));
-            path.add(key);
-            Object value = complete(object.get(key), definition.getType(), subselections, path, errors);
+            path.add(field.key());
+            Object value = complete(object.get(field.key()), field.definition().getType(), field.selections(), shaping);
             path.remove(path.size() - 1);
             if (value == PROPAGATE) return PROPAGATE;
-            out.put(key, value);
+            values[i] = value;
         }
-        return out;
+        return new ShapedObject(shape.keys(), shape.names(), values);
+    }
+
+    private Shape shapeOf(GraphQLFieldsContainer type, List<Selection> selections) {
+        ShapeKey key = new ShapeKey(selections, type);
+        Shape shape = shapes.get(key);
+        if (shape != null) return shape;
+        if (shapes.size() >= MAX_SHAPES) shapes.clear();
+        shape = newShape(type, selections);
+        Shape raced = shapes.putIfAbsent(key, shape);
+        return raced != null ? raced : shape;
+    }
+
+    private Shape newShape(GraphQLFieldsContainer type, List<Selection> selections) {
+        Map<String, List<Selection.Field>> byKey = new LinkedHashMap<>();
+        collect(type, selections, byKey);
+        String[] keys = new String[byKey.size()];
+        SerializedString[] names = new SerializedString[byKey.size()];
+        ShapedField[] fields = new ShapedField[byKey.size()];
+        int i = 0;
+        for (Map.Entry<String, List<Selection.Field>> entry : byKey.entrySet()) {
+            Selection.Field first = entry.getValue().get(0);
+            boolean routerAnswered = first.isTypename() || first.name().equals("__schema") || first.name().equals("__type");
+            List<Selection> subselections;
+            if (entry.getValue().size() == 1) {
+                subselections = first.selections();
+            } else {
+                List<Selection> merged = new ArrayList<>();
+                entry.getValue().forEach(f -> merged.addAll(f.selections()));
+                subselections = List.copyOf(merged);
+            }
+            keys[i] = entry.getKey();
+            names[i] = new SerializedString(entry.getKey());
+            fields[i] = new ShapedField(entry.getKey(), first, routerAnswered ? null : type.getFieldDefinition(first.name()), subselections);
+            i++;
+        }
+        return new Shape(keys, names, fields);
     }
 
     /** Fields by response key, in query order, through the fragments that apply to the object's type. */
@@ -132,13 +189,13 @@ public final class ResponseShaper {
     }
 
     @SuppressWarnings("unchecked")
-    private Object complete(Object value, GraphQLOutputType type, List<Selection> selections,
-                            List<Object> path, List<Map<String, Object>> errors) {
+    private Object complete(Object value, GraphQLOutputType type, List<Selection> selections, Shaping shaping) {
+        List<Object> path = shaping.path();
         if (type instanceof GraphQLNonNull nonNull) {
-            Object completed = complete(value, (GraphQLOutputType) nonNull.getWrappedType(), selections, path, errors);
+            Object completed = complete(value, (GraphQLOutputType) nonNull.getWrappedType(), selections, shaping);
             if (completed == null) {
-                if (!explained(path, errors)) {
-                    errors.add(error("Cannot return null for non-nullable field", path));
+                if (!explained(path, shaping.errors())) {
+                    shaping.errors().add(error("Cannot return null for non-nullable field", path));
                 }
                 return PROPAGATE;
             }
@@ -146,38 +203,39 @@ public final class ResponseShaper {
         }
         if (value == null) return null;
         if (type instanceof GraphQLList list) {
-            if (!(value instanceof List<?> items)) return invalid(path, errors, "a list");
-            List<Object> out = new ArrayList<>(items.size());
-            for (int i = 0; i < items.size(); i++) {
+            if (!(value instanceof List<?> items)) return invalid(shaping, "a list");
+            GraphQLOutputType itemType = (GraphQLOutputType) list.getWrappedType();
+            Object[] out = new Object[items.size()];
+            for (int i = 0; i < out.length; i++) {
                 path.add(i);
-                Object item = complete(items.get(i), (GraphQLOutputType) list.getWrappedType(), selections, path, errors);
+                Object item = complete(items.get(i), itemType, selections, shaping);
                 path.remove(path.size() - 1);
                 if (item == PROPAGATE) return null;
-                out.add(item);
+                out[i] = item;
             }
-            return out;
+            return java.util.Arrays.asList(out);
         }
         if (type instanceof GraphQLEnumType enumType) {
             if (enumType.getValue(String.valueOf(value)) == null) {
-                errors.add(error("Invalid value '" + value + "' for enum " + enumType.getName(), path));
+                shaping.errors().add(error("Invalid value '" + value + "' for enum " + enumType.getName(), path));
                 return null;
             }
             return value;
         }
         if (type instanceof GraphQLFieldsContainer container) {
-            if (!(value instanceof Map<?, ?> map)) return invalid(path, errors, "an object");
+            if (!(value instanceof Map<?, ?> map)) return invalid(shaping, "an object");
             GraphQLFieldsContainer runtime = runtimeType(container, (Map<String, Object>) map);
             // Only an @interfaceObject answered and nothing needed the concrete type: shape by the interface.
             if (runtime == null && container.getName().equals(((Map<?, ?>) map).get("__typename"))) runtime = container;
             if (runtime == null) return null; // a type the API schema hides: as if absent
-            Object shaped = shapeObject((Map<String, Object>) map, runtime, selections, path, errors);
+            Object shaped = shapeObject((Map<String, Object>) map, runtime, selections, shaping);
             return shaped == PROPAGATE ? null : shaped;
         }
         if (type instanceof GraphQLUnionType union) {
-            if (!(value instanceof Map<?, ?> map)) return invalid(path, errors, "an object");
+            if (!(value instanceof Map<?, ?> map)) return invalid(shaping, "an object");
             GraphQLObjectType runtime = runtimeType(union, (Map<String, Object>) map);
             if (runtime == null) return null;
-            Object shaped = shapeObject((Map<String, Object>) map, runtime, selections, path, errors);
+            Object shaped = shapeObject((Map<String, Object>) map, runtime, selections, shaping);
             return shaped == PROPAGATE ? null : shaped;
         }
         return value; // scalars: what the subgraph sent
@@ -189,8 +247,8 @@ public final class ResponseShaper {
         return typename instanceof String name && apiSchema.getType(name) instanceof GraphQLObjectType runtime ? runtime : null;
     }
 
-    private static Object invalid(List<Object> path, List<Map<String, Object>> errors, String expected) {
-        errors.add(error("a subgraph returned a value that is not " + expected, path));
+    private static Object invalid(Shaping shaping, String expected) {
+        shaping.errors().add(error("a subgraph returned a value that is not " + expected, shaping.path()));
         return null;
     }
 

@@ -253,11 +253,7 @@ public final class RouterServer implements AutoCloseable {
     }
 
     private static byte[] bytes(Object body) {
-        try {
-            return JSON.writeValueAsBytes(body);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return dev.vestibule.router.execution.ResponseWriter.toBytes(body);
     }
 
     /** A finished answer: its status as graphql-response+json, its serialized body, and whether the request was malformed. */
