@@ -1,0 +1,85 @@
+#!/bin/bash
+# The federation gateways benchmark (issue #6): Vestibule beside Apollo Gateway and Hive Gateway in one invocation of
+# ../shared/bench/run-bench.sh (same query, schema, data and wrk load; each gateway pinned to one core), in both modes:
+# default (inbound de-duplication on where a gateway has it, as the published benchmark runs) and UNIQUE_AUTH=1
+# (a distinct Authorization header per request: no inbound de-duplication possible).
+#
+# Prints per gateway and mode: RPS, ratio to Hive Gateway and to Apollo Gateway, p50/p99, gateway CPU milliseconds per
+# request (CPU seconds per 1,000 requests), peak RSS, seconds from start to the first answer. Writes the table to
+# $OUT/results.tsv and an SVG chart to $OUT/gateways.svg (tests/bench/chart.py).
+#
+# Usage: tests/bench/gateways-bench.sh [default|unique-auth|both]   (default: both)
+#   DURATION=20 WARMUP=5 (s), GATEWAYS="apollo-gateway hive-gateway", OUT=/tmp/vestibule-gateways-bench,
+#   BENCH_DIR=/tmp/vestibule-bench (a scratch copy of ../shared/bench with its node modules; made when missing),
+#   JAVA=<java 21+>
+# Needs: node + npm, wrk (apt-get install -y wrk), taskset, python3.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+MODE="${1:-both}"
+SHARED_BENCH="${SHARED_BENCH:-$ROOT/../shared/bench}"
+BENCH_DIR="${BENCH_DIR:-/tmp/vestibule-bench}"
+OUT="${OUT:-/tmp/vestibule-gateways-bench}"
+GATEWAYS="${GATEWAYS:-apollo-gateway hive-gateway}"
+JAVA="${JAVA:-java}"
+export DURATION="${DURATION:-20}" WARMUP="${WARMUP:-5}"
+
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+if [[ ! -d "$BENCH_DIR/node_modules" ]]; then
+  mkdir -p "$BENCH_DIR" && cp -r "$SHARED_BENCH"/. "$BENCH_DIR"/
+  (cd "$BENCH_DIR" && npm ci --no-audit --no-fund >/dev/null)
+fi
+
+# a snapshot of the router, so that rebuilding during the run changes nothing
+"$ROOT/vestibule" build >/dev/null
+SNAP="$OUT/router"
+rm -rf "$SNAP" && mkdir -p "$SNAP" && cp -r "$ROOT/router/target/router.jar" "$ROOT/router/target/lib" "$SNAP/"
+# the published benchmark turns on request de-duplication in every gateway that has it
+printf 'router:\n  deduplication:\n    inbound_queries: true\n' > "$OUT/vestibule.yaml"
+VESTIBULE="vestibule=exec $JAVA -jar $SNAP/router.jar serve --supergraph {SUPERGRAPH} --port {PORT} --config $OUT/vestibule.yaml"
+
+run() { # $1 = mode name, $2 = UNIQUE_AUTH value
+  echo "== $1 ($(date -Is))" >&2
+  # shellcheck disable=SC2086
+  UNIQUE_AUTH="$2" OUT="$OUT/$1" "$BENCH_DIR/run-bench.sh" $GATEWAYS "$VESTIBULE" | tee "$OUT/$1.log" | grep '^RESULT' \
+    | sed "s/^RESULT /mode=$1 /"
+}
+: > "$OUT/results.raw"
+case "$MODE" in
+  default) run default 0 >> "$OUT/results.raw" ;;
+  unique-auth) run unique-auth 1 >> "$OUT/results.raw" ;;
+  both) run default 0 >> "$OUT/results.raw"; run unique-auth 1 >> "$OUT/results.raw" ;;
+  *) echo "mode: default, unique-auth or both" >&2; exit 2 ;;
+esac
+
+python3 - "$OUT/results.raw" "$OUT/results.tsv" <<'PY'
+import sys
+rows = []
+for line in open(sys.argv[1]):
+    kv = dict(p.split("=", 1) for p in line.split() if "=" in p)
+    rows.append(kv)
+def f(v):
+    try: return float(v)
+    except (TypeError, ValueError): return None
+out = open(sys.argv[2], "w")
+cols = ["mode", "gateway", "rps", "x_hive", "x_apollo", "p50_ms", "p99_ms", "cpu_ms_per_req", "peak_rss_mb", "ready_s", "valid", "foreign_cpu_pct"]
+out.write("\t".join(cols) + "\n")
+print("| mode | gateway | RPS | x Hive GW | x Apollo GW | p50 ms | p99 ms | CPU ms / request | peak RSS MB | ready s | valid |")
+print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+for mode in dict.fromkeys(r["mode"] for r in rows):
+    group = [r for r in rows if r["mode"] == mode]
+    base = {r["name"]: f(r.get("rps")) for r in group}
+    for r in group:
+        rps = f(r.get("rps")) or 0
+        cpu = f(r.get("gw_cpu_pct"))
+        # gateway CPU per request: the core's busy share over the run divided by the requests answered per second
+        cpu_ms = cpu / 100 / rps * 1000 if cpu is not None and rps else None
+        ready = next((p[len("ready_"):-1] for p in r.get("note", "").split(",") if p.startswith("ready_")), "-")
+        hive, apollo = base.get("hive-gateway"), base.get("apollo-gateway")
+        vals = [mode, r["name"], f"{rps:.1f}", f"{rps / hive:.2f}" if hive else "-", f"{rps / apollo:.2f}" if apollo else "-",
+                r.get("p50_ms", "-"), r.get("p99_ms", "-"), f"{cpu_ms:.2f}" if cpu_ms else "-", r.get("peak_rss_mb", "-"),
+                ready, r.get("valid", "-"), r.get("foreign_cpu_pct", "-")]
+        out.write("\t".join(vals) + "\n")
+        print("| " + " | ".join(vals[:-1]) + " |")
+PY
+python3 "$ROOT/tests/bench/chart.py" "$OUT/results.tsv" "$OUT/gateways.svg"
+echo "table: $OUT/results.tsv  chart: $OUT/gateways.svg  logs: $OUT/<mode>/" >&2
