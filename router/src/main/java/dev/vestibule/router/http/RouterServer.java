@@ -314,7 +314,16 @@ public final class RouterServer implements AutoCloseable {
         boolean graphqlResponse = acceptsGraphQLResponse(ctx.header("Accept"));
         int status = answer.status();
         int code = graphqlResponse || answer.malformed() || status == 413 || status == 405 ? status : 200;
-        ctx.status(code).contentType(graphqlResponse ? GRAPHQL_RESPONSE_UTF8 : JSON_UTF8).result(answer.body());
+        ctx.status(code).contentType(graphqlResponse ? GRAPHQL_RESPONSE_UTF8 : JSON_UTF8);
+        // One write with a known length, straight to the servlet stream: Javalin's result() copies through an 8 KB
+        // buffer, one locked Jetty send per chunk (measured as a fifth of the HTTP layer's time on an 87 KB answer).
+        jakarta.servlet.http.HttpServletResponse response = ctx.res();
+        response.setContentLength(answer.body().length);
+        try {
+            response.getOutputStream().write(answer.body());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // the client went away: nothing else to do for it
+        }
     }
 
     private void reject(Context ctx, int status, String message, String code) throws IOException {
