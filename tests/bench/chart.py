@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Draws the gateways benchmark (results.tsv from tests/bench/gateways-bench.sh) as an SVG: requests per second and
-gateway CPU milliseconds per request, one bar per gateway, grouped by mode. Standard library only.
+gateway CPU milliseconds per request, one bar per gateway, grouped by mode, on log scales. Standard library only.
 
 Usage: tests/bench/chart.py results.tsv out.svg [title]
 """
 import csv
+import math
 import sys
 from html import escape
 
@@ -29,7 +30,8 @@ def panel(rows, metric, label, x0, y0, width, height, colors):
     modes = list(dict.fromkeys(r["mode"] for r in rows))
     gateways = list(dict.fromkeys(r["gateway"] for r in rows))
     values = [number(r[metric]) for r in rows if number(r[metric]) is not None]
-    top = max(values) * 1.15 if values else 1
+    # a log scale: the gateways differ by up to two orders of magnitude, and the small bars matter most
+    top = math.log10(1 + max(values)) * 1.1 if values else 1
     parts = [f'<text x="{x0}" y="{y0 - 12}" font-size="14" font-weight="bold">{escape(label)}</text>',
              f'<line x1="{x0}" y1="{y0 + height}" x2="{x0 + width}" y2="{y0 + height}" stroke="#333"/>']
     group_width = width / max(1, len(modes))
@@ -43,7 +45,7 @@ def panel(rows, metric, label, x0, y0, width, height, colors):
             value = number(row[metric]) if row else None
             if value is None:
                 continue
-            h = height * value / top
+            h = height * math.log10(1 + value) / top
             x = gx + g * bar
             parts.append(f'<rect x="{x:.1f}" y="{y0 + height - h:.1f}" width="{bar * 0.9:.1f}" height="{h:.1f}" '
                          f'fill="{colors[gateway]}"/>')
@@ -64,8 +66,8 @@ def main():
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif">',
              '<rect width="100%" height="100%" fill="white"/>',
              f'<text x="20" y="28" font-size="16" font-weight="bold">{escape(title)}</text>']
-    parts += panel(rows, "rps", "Requests per second (higher is better)", 30, 80, 390, 260, colors)
-    parts += panel(rows, "cpu_ms_per_req", "Gateway CPU ms per request (lower is better)", 480, 80, 390, 260, colors)
+    parts += panel(rows, "rps", "Requests per second (higher is better; log scale)", 30, 80, 390, 260, colors)
+    parts += panel(rows, "cpu_ms_per_req", "Gateway CPU ms per request (lower is better; log scale)", 480, 80, 390, 260, colors)
     for i, gateway in enumerate(gateways):
         x = 30 + i * 180
         parts.append(f'<rect x="{x}" y="{height - 30}" width="12" height="12" fill="{colors[gateway]}"/>')

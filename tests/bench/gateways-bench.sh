@@ -11,7 +11,7 @@
 # Usage: tests/bench/gateways-bench.sh [default|unique-auth|both]   (default: both)
 #   DURATION=20 WARMUP=5 (s), GATEWAYS="apollo-gateway hive-gateway", OUT=/tmp/vestibule-gateways-bench,
 #   BENCH_DIR=/tmp/vestibule-bench (a scratch copy of ../shared/bench with its node modules; made when missing),
-#   JAVA=<java 21+>
+#   VESTIBULE_JAVA_OPTS (JVM options for the router, as for ./vestibule serve); the JDK is the one ./vestibule uses
 # Needs: node + npm, wrk (apt-get install -y wrk), taskset, python3.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -20,7 +20,7 @@ SHARED_BENCH="${SHARED_BENCH:-$ROOT/../shared/bench}"
 BENCH_DIR="${BENCH_DIR:-/tmp/vestibule-bench}"
 OUT="${OUT:-/tmp/vestibule-gateways-bench}"
 GATEWAYS="${GATEWAYS:-apollo-gateway hive-gateway}"
-JAVA="${JAVA:-java}"
+JAVA="java"
 export DURATION="${DURATION:-20}" WARMUP="${WARMUP:-5}"
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
@@ -29,13 +29,17 @@ if [[ ! -d "$BENCH_DIR/node_modules" ]]; then
   (cd "$BENCH_DIR" && npm ci --no-audit --no-fund >/dev/null)
 fi
 
-# a snapshot of the router, so that rebuilding during the run changes nothing
+# a snapshot of the router as ./vestibule serve runs it (jar, libraries, the AOT start-up cache of Java 25+), so that
+# rebuilding during the run changes nothing; cp -p keeps the times the AOT cache checks the jars by
 "$ROOT/vestibule" build >/dev/null
 SNAP="$OUT/router"
-rm -rf "$SNAP" && mkdir -p "$SNAP" && cp -r "$ROOT/router/target/router.jar" "$ROOT/router/target/lib" "$SNAP/"
+rm -rf "$SNAP" && mkdir -p "$SNAP" && cp -rp "$ROOT/router/target/router.jar" "$ROOT/router/target/lib" "$SNAP/"
+AOT=""
+if [[ -f "$ROOT/.vestibule/router.aot" ]]; then cp -p "$ROOT/.vestibule/router.aot" "$SNAP/" && AOT="-XX:AOTCache=$SNAP/router.aot"; fi
+JAVA="$(sed -n 2p "$ROOT/.vestibule/java" 2>/dev/null || echo "$JAVA")"
 # the published benchmark turns on request de-duplication in every gateway that has it
 printf 'router:\n  deduplication:\n    inbound_queries: true\n' > "$OUT/vestibule.yaml"
-VESTIBULE="vestibule=exec $JAVA -jar $SNAP/router.jar serve --supergraph {SUPERGRAPH} --port {PORT} --config $OUT/vestibule.yaml"
+VESTIBULE="vestibule=exec $JAVA $AOT ${VESTIBULE_JAVA_OPTS:-} -jar $SNAP/router.jar serve --supergraph {SUPERGRAPH} --port {PORT} --config $OUT/vestibule.yaml"
 
 run() { # $1 = mode name, $2 = UNIQUE_AUTH value
   echo "== $1 ($(date -Is))" >&2
