@@ -39,16 +39,23 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads a join-spec supergraph (link v1.0, join v0.2 to v0.5) into a {@link Supergraph}: which subgraph serves which
- * type and field, with keys, requires, provides and external, following the field-availability rules of the join
- * spec, plus the API schema. A supergraph it cannot serve fails here, with the reason and the line.
+ * Reads a join-spec supergraph (link v1.0, join v0.2 to v0.5; and Federation 1 supergraphs: core v0.1/v0.2, join
+ * v0.1) into a {@link Supergraph}: which subgraph serves which type and field, with keys, requires, provides and
+ * external, following the field-availability rules of the join spec, plus the API schema. A supergraph it cannot
+ * serve fails here, with the reason and the line.
+ *
+ * <p>Join v0.1 (Federation 1) differs in what it leaves implicit: an entity has one {@code @join__owner}, whose
+ * subgraph resolves every field without {@code @join__field}; the other subgraphs that extend it list only their own
+ * fields (their key fields, @external in the subgraph, are not written), and {@code @join__implements} does not exist
+ * (a type implements its interfaces wherever it is defined).
  */
 public final class SupergraphLoader {
     private static final String LINK_SPEC = "https://specs.apollo.dev/link/";
     private static final String JOIN_SPEC = "https://specs.apollo.dev/join/";
+    private static final String CORE_SPEC = "https://specs.apollo.dev/core/";
     private static final String INACCESSIBLE_SPEC = "https://specs.apollo.dev/inaccessible/";
     /** Specs the router implements or may safely ignore; any other spec linked "for: SECURITY | EXECUTION" is refused. */
-    private static final List<String> KNOWN_SPECS = List.of(LINK_SPEC, JOIN_SPEC, INACCESSIBLE_SPEC,
+    private static final List<String> KNOWN_SPECS = List.of(LINK_SPEC, CORE_SPEC, JOIN_SPEC, INACCESSIBLE_SPEC,
             "https://specs.apollo.dev/tag/", "https://specs.apollo.dev/authenticated/",
             "https://specs.apollo.dev/requiresScopes/", "https://specs.apollo.dev/policy/",
             "https://specs.apollo.dev/cost/", "https://specs.apollo.dev/context/");
@@ -257,14 +264,20 @@ public final class SupergraphLoader {
             interfaceObject.merge(graph, bool(joinType, "isInterfaceObject", false), Boolean::logicalOr);
         }
         if (joinTypes.isEmpty()) byEnumValue.values().forEach(s -> keys.put(s.name(), new ArrayList<>()));
+        // join v0.1: the owner resolves the fields that name no graph; it has the type even without a @join__type
+        String owner = container.getDirectives(names.join("owner")).stream().findFirst()
+                .map(d -> graphOf(d, byEnumValue, type)).orElse(null);
+        if (owner != null) keys.computeIfAbsent(owner, g -> new ArrayList<>());
 
         Map<String, Map<String, FieldInSubgraph>> fields = new LinkedHashMap<>();
         keys.keySet().forEach(g -> fields.put(g, new LinkedHashMap<>()));
+        Map<String, FieldLike> byName = new LinkedHashMap<>();
         for (FieldLike field : fieldsOf(type)) {
+            byName.put(field.name(), field);
             List<Directive> joinFields = field.directives().stream()
                     .filter(d -> d.getName().equals(names.join("field"))).toList();
             if (joinFields.isEmpty()) {
-                for (String graph : keys.keySet()) {
+                for (String graph : owner != null ? List.of(owner) : List.copyOf(keys.keySet())) {
                     fields.get(graph).put(field.name(), new FieldInSubgraph(field.name(), field.type(), false, null, null));
                 }
                 continue;
@@ -283,9 +296,25 @@ public final class SupergraphLoader {
             }
         }
 
+        if (names.joinV01()) {
+            // the key fields of an extended entity were @external in its subgraph: it can still answer them (they come
+            // back from the representation), which is what a jump out of that subgraph by the key needs
+            keys.forEach((graph, graphKeys) -> graphKeys.forEach(key -> key.fields().selections().getSelections().forEach(selection -> {
+                if (selection instanceof graphql.language.Field f && byName.containsKey(f.getName())) {
+                    fields.get(graph).putIfAbsent(f.getName(), new FieldInSubgraph(f.getName(), byName.get(f.getName()).type(), false, null, null));
+                }
+            })));
+        }
+
         Map<String, Set<String>> interfaces = new LinkedHashMap<>();
         container.getDirectives(names.join("implements")).forEach(d ->
                 interfaces.computeIfAbsent(graphOf(d, byEnumValue, type), g -> new LinkedHashSet<>()).add(string(d, "interface")));
+        if (names.joinV01() && type instanceof graphql.language.ImplementingTypeDefinition<?> implementing) {
+            for (String graph : keys.keySet()) {
+                implementing.getImplements().forEach(t -> interfaces.computeIfAbsent(graph, g -> new LinkedHashSet<>())
+                        .add(((TypeName) t).getName()));
+            }
+        }
         Map<String, Set<String>> members = new LinkedHashMap<>();
         if (type instanceof UnionTypeDefinition union) {
             List<Directive> memberships = union.getDirectives(names.join("unionMember"));
@@ -355,14 +384,19 @@ public final class SupergraphLoader {
     }
 
     /** Directive and type names of the linked specs, as this supergraph spells them (@link's as: renames them). */
-    record Names(String joinPrefix, String inaccessible, Set<String> machineryPrefixes) {
+    record Names(String joinPrefix, String inaccessible, Set<String> machineryPrefixes, boolean joinV01) {
         static Names fromLinks(Document document) {
             String join = "join";
             String inaccessible = "inaccessible";
+            boolean joinV01 = false;
             Set<String> prefixes = new LinkedHashSet<>(List.of("link__", "join__", "core__"));
             for (SchemaDefinition schema : document.getDefinitionsOfType(SchemaDefinition.class)) {
-                for (Directive link : schema.getDirectives("link")) {
-                    String url = string(link, "url");
+                // Federation 2 links specs with @link(url:); Federation 1 supergraphs with @core(feature:)
+                List<Directive> links = new ArrayList<>(schema.getDirectives("link"));
+                links.addAll(schema.getDirectives("core"));
+                for (Directive link : links) {
+                    String url = string(link, link.getName().equals("core") ? "feature" : "url");
+                    if (url.startsWith(JOIN_SPEC + "v0.1")) joinV01 = true;
                     String as = link.getArgument("as") == null ? null : string(link, "as");
                     String purpose = link.getArgument("for") != null && link.getArgument("for").getValue() instanceof EnumValue e ? e.getName() : null;
                     if (url.startsWith(JOIN_SPEC) && as != null) {
@@ -377,7 +411,7 @@ public final class SupergraphLoader {
                     }
                 }
             }
-            return new Names(join, inaccessible, Set.copyOf(prefixes));
+            return new Names(join, inaccessible, Set.copyOf(prefixes), joinV01);
         }
 
         String join(String name) {

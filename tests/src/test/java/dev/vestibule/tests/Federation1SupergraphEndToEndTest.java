@@ -1,0 +1,52 @@
+package dev.vestibule.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vestibule.router.Router;
+import dev.vestibule.router.RouterSettings;
+import dev.vestibule.router.http.RouterServer;
+import dev.vestibule.router.supergraph.SupergraphLoader;
+import dev.vestibule.tests.bench.CannedSubgraphs;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A Federation 1 supergraph (join v0.1) served over HTTP answers the gateways benchmark query exactly as the
+ * Federation 2 supergraph of the same graph does: same subgraph requests (the recorded answers replay only for
+ * identical requests) and the same 87.6 KB answer.
+ */
+class Federation1SupergraphEndToEndTest {
+    private static final Path FED1 = Path.of("..", "router", "src", "test", "resources", "fed1");
+
+    @Test
+    void theFederation1SupergraphAnswersTheBenchmarkQueryLikeTheFederation2One() throws Exception {
+        String query = Files.readString(FED1.resolve("bench-query.graphql"));
+        JsonNode fed1 = answer(Files.readString(FED1.resolve("bench-join-v0.1.graphql")), query);
+        JsonNode fed2 = answer(Files.readString(FED1.resolve("bench-join-v0.3.graphql")), query);
+        assertThat(fed1.has("errors")).as("errors: %s", fed1.get("errors")).isFalse();
+        assertThat(fed1.at("/data/topProducts").size()).isEqualTo(5);
+        assertThat(fed1).isEqualTo(fed2);
+    }
+
+    private static JsonNode answer(String supergraph, String query) throws Exception {
+        CannedSubgraphs subgraphs = CannedSubgraphs.fromRecording();
+        try (Router router = new Router(SupergraphLoader.load(supergraph), RouterSettings.DEFAULTS, subgraphs);
+             RouterServer server = RouterServer.start(router, RouterSettings.DEFAULTS, "127.0.0.1", 0)) {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + server.port() + "/graphql"))
+                    .header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(FederatedGraph.JSON.writeValueAsString(Map.of("query", query))))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(subgraphs.misses()).as("subgraph requests not in the recording").isZero();
+            return FederatedGraph.JSON.readTree(response.body());
+        }
+    }
+}
