@@ -36,7 +36,14 @@ public final class RouterServer implements AutoCloseable {
     /** Identical client queries in flight share one execution (when router.deduplication.inbound_queries is on). */
     private final dev.vestibule.router.concurrent.SharedCalls<InboundKey, Answer> inbound = new dev.vestibule.router.concurrent.SharedCalls<>();
 
-    private RouterServer(Router router, RouterSettings settings, dev.vestibule.router.middleware.EdgePolicy policy) {
+    /**
+     * Pending connections the listening socket queues before accepting them. The JDK's default is 50: a burst of a few
+     * hundred clients connecting at once (a deploy, a reconnecting fleet) then sees connection resets.
+     */
+    static final int ACCEPT_QUEUE = 4096;
+
+    private RouterServer(Router router, RouterSettings settings, dev.vestibule.router.middleware.EdgePolicy policy,
+                         String host, int port) {
         this.router = new java.util.concurrent.atomic.AtomicReference<>(router);
         this.settings = settings;
         this.policy = policy;
@@ -44,6 +51,14 @@ public final class RouterServer implements AutoCloseable {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.concurrency.useVirtualThreads = true;
+            cfg.jetty.addConnector((server, http) -> {
+                org.eclipse.jetty.server.ServerConnector connector = new org.eclipse.jetty.server.ServerConnector(server,
+                        new org.eclipse.jetty.server.HttpConnectionFactory(http));
+                connector.setHost(host);
+                connector.setPort(port);
+                connector.setAcceptQueueSize(ACCEPT_QUEUE);
+                return connector;
+            });
             cfg.http.maxRequestSize = settings.maxBodyBytes();
             cfg.routes.post("/graphql", this::post);
             cfg.routes.get("/graphql", this::get);
@@ -61,9 +76,9 @@ public final class RouterServer implements AutoCloseable {
     /** Starts serving behind the edge policy (authentication, rate limits). */
     public static RouterServer start(Router router, RouterSettings settings, dev.vestibule.router.middleware.EdgePolicy policy,
                                      String host, int port) {
-        RouterServer server = new RouterServer(router, settings, policy);
+        RouterServer server = new RouterServer(router, settings, policy, host, port);
         try {
-            server.app.start(host, port);
+            server.app.start();
         } catch (JavalinBindException e) {
             throw new IllegalStateException("port " + port + " is already in use; choose another with --port N", e);
         }
