@@ -1,0 +1,385 @@
+package dev.vestibule.router.http;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vestibule.router.Router;
+import dev.vestibule.router.RouterSettings;
+import dev.vestibule.router.concurrent.SharedCalls;
+import dev.vestibule.router.execution.ResponseWriter;
+import dev.vestibule.router.middleware.Admission;
+import dev.vestibule.router.middleware.EdgePolicy;
+import dev.vestibule.router.middleware.HeaderRules;
+import dev.vestibule.router.middleware.Identity;
+import dev.vestibule.router.operation.Caller;
+import dev.vestibule.router.operation.GraphQLRequest;
+import dev.vestibule.router.operation.RequestError;
+import dev.vestibule.router.supergraph.Subgraph;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+
+/**
+ * GraphQL over HTTP on {@code /graphql}, as a Jetty handler in front of Javalin (which keeps the service routes):
+ * POST with a JSON body, GET for queries only, OPTIONS for CORS preflights; application/graphql-response+json or
+ * application/json by the Accept header with the status codes of the GraphQL-over-HTTP spec; a body size limit.
+ * Each request passes the edge policy (CSRF, CORS, authentication, persisted queries, rate limits) before the router.
+ *
+ * <p>Why not a Javalin route: on the gateways benchmark the servlet layer under Javalin (wrappers, a context per
+ * request, an 8 KB copy loop for the body) cost more than the router's own work when most requests join an identical
+ * one in flight; this handler doubled the requests served per core in an A/B run (docs/performance.md).
+ */
+final class GraphQLHttpHandler extends Handler.Wrapper {
+    static final String PATH = "/graphql";
+    static final String GRAPHQL_RESPONSE = "application/graphql-response+json";
+    private static final String GRAPHQL_RESPONSE_UTF8 = GRAPHQL_RESPONSE + "; charset=utf-8";
+    private static final String JSON_UTF8 = "application/json; charset=utf-8";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {};
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GraphQLHttpHandler.class);
+
+    private final AtomicReference<Router> router;
+    private final RouterSettings settings;
+    private final EdgePolicy policy;
+    /** Identical client queries in flight share one execution (when router.deduplication.inbound_queries is on). */
+    private final SharedCalls<InboundKey, Answer> inbound = new SharedCalls<>();
+
+    GraphQLHttpHandler(AtomicReference<Router> router, RouterSettings settings, EdgePolicy policy) {
+        this.router = router;
+        this.settings = settings;
+        this.policy = policy;
+    }
+
+    /** One request being answered: Jetty's request and response, and what the edge policy learned about the caller. */
+    private static final class Exchange {
+        final Request request;
+        final Response response;
+        final Callback callback;
+        Identity identity;
+
+        Exchange(Request request, Response response, Callback callback) {
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+        }
+
+        String header(String name) {
+            return request.getHeaders().get(name);
+        }
+
+        void header(String name, String value) {
+            response.getHeaders().put(name, value);
+        }
+
+        /** The client's headers by lower-case name (the first value of a repeated one), for the header rules. */
+        Map<String, String> headers() {
+            Map<String, String> out = new LinkedHashMap<>();
+            for (HttpField field : request.getHeaders()) out.putIfAbsent(field.getLowerCaseName(), field.getValue());
+            return out;
+        }
+
+        void send(int status, String contentType, byte[] body) {
+            response.setStatus(status);
+            if (contentType != null) response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+            response.write(true, ByteBuffer.wrap(body), callback);
+        }
+
+        void sendEmpty(int status) {
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0);
+            response.write(true, null, callback);
+        }
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        if (!PATH.equals(Request.getPathInContext(request))) return super.handle(request, response, callback);
+        Exchange exchange = new Exchange(request, response, callback);
+        try {
+            switch (request.getMethod()) {
+                case "POST" -> post(exchange);
+                case "GET" -> get(exchange);
+                case "OPTIONS" -> preflight(exchange);
+                default -> {
+                    exchange.header("Allow", "GET, POST, OPTIONS");
+                    reject(exchange, 405, request.getMethod() + " is not served on " + PATH + "; use POST or GET", "METHOD_NOT_ALLOWED");
+                }
+            }
+        } catch (RuntimeException | IOException e) {
+            if (response.isCommitted()) throw e;
+            LOG.error("request failed inside the router", e);
+            send(exchange, new Answer(500, bytes(Map.of("errors", List.of(Map.of("message", "internal router error: " + e,
+                    "extensions", Map.of("code", "INTERNAL_SERVER_ERROR"))))), true));
+        }
+        return true;
+    }
+
+    private void post(Exchange exchange) throws IOException {
+        Map<String, String> identityHeaders = admit(exchange);
+        if (identityHeaders == null) return;
+        long limit = settings.maxBodyBytes();
+        if (exchange.request.getLength() > limit) {
+            reject(exchange, 413, "the request body is larger than " + limit + " bytes", "PAYLOAD_TOO_LARGE");
+            return;
+        }
+        byte[] body;
+        try (InputStream in = Content.Source.asInputStream(exchange.request)) {
+            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+        }
+        if (body.length > limit) { // no Content-Length (chunked): found while reading
+            reject(exchange, 413, "the request body is larger than " + limit + " bytes", "PAYLOAD_TOO_LARGE");
+            return;
+        }
+        Map<String, Object> json;
+        try {
+            json = JSON.readValue(body, JSON_OBJECT);
+        } catch (IOException e) {
+            reject(exchange, 400, "the request body is not a JSON object: " + firstLine(e.getMessage()), "BAD_REQUEST");
+            return;
+        }
+        GraphQLRequest request;
+        try {
+            request = policy.persistedQueries().resolve(
+                    requestOf(json.get("query"), json.get("operationName"), json.get("variables"), json.get("extensions")));
+        } catch (RequestError e) {
+            send(exchange, new Answer(e.status(), bytes(Map.of("errors", e.errors())), true));
+            return;
+        }
+        run(exchange, router.get(), request, identityHeaders);
+    }
+
+    private void get(Exchange exchange) throws IOException {
+        Map<String, String> identityHeaders = admit(exchange);
+        if (identityHeaders == null) return;
+        Fields parameters = Request.extractQueryParameters(exchange.request);
+        GraphQLRequest request;
+        Router current = router.get();
+        try {
+            request = policy.persistedQueries().resolve(requestOf(parameters.getValue("query"), parameters.getValue("operationName"),
+                    parseJsonParam(parameters.getValue("variables"), "variables"),
+                    parseJsonParam(parameters.getValue("extensions"), "extensions")));
+            if (current.isMutation(request)) {
+                exchange.header("Allow", "POST");
+                reject(exchange, 405, "mutations are not allowed over GET; send them with POST", "METHOD_NOT_ALLOWED");
+                return;
+            }
+        } catch (RequestError e) {
+            send(exchange, new Answer(e.status(), bytes(Map.of("errors", e.errors())), false));
+            return;
+        }
+        run(exchange, current, request, identityHeaders);
+    }
+
+    private void preflight(Exchange exchange) {
+        Map<String, String> grants = policy.browser().preflight(exchange.header("origin"));
+        if (grants == null) {
+            exchange.header("Vary", "Origin");
+            reject(exchange, 403, "origin " + exchange.header("origin") + " is not allowed", "CORS_ORIGIN_NOT_ALLOWED");
+            return;
+        }
+        grants.forEach(exchange::header);
+        exchange.sendEmpty(204);
+    }
+
+    /**
+     * The edge policy's verdict: the headers subgraphs get for this caller, or null once a refusal has been sent (it
+     * never reaches a subgraph).
+     */
+    private Map<String, String> admit(Exchange exchange) {
+        policy.browser().corsHeaders(exchange.header("origin")).forEach(exchange::header);
+        Admission.Refused csrf = policy.browser().csrf(exchange.header("content-type"), exchange::header);
+        if (csrf != null) {
+            reject(exchange, csrf.status(), csrf.message(), csrf.code());
+            return null;
+        }
+        Admission admission = policy.authenticator().admit(PATH, exchange::header);
+        if (admission instanceof Admission.Refused refused) {
+            refused.headers().forEach(exchange::header);
+            reject(exchange, refused.status(), refused.message(), refused.code());
+            return null;
+        }
+        Admission.Admitted admitted = (Admission.Admitted) admission;
+        exchange.identity = admitted.identity();
+        return admitted.subgraphHeaders();
+    }
+
+    /** What each subgraph receives: the header rules over the client's headers, then the verified identity. */
+    private Function<String, Map<String, String>> subgraphHeaders(Exchange exchange, Map<String, String> identity) {
+        HeaderRules rules = policy.headerRules();
+        if (rules.isEmpty()) return subgraph -> identity;
+        Map<String, String> client = exchange.headers();
+        Map<String, Map<String, String>> bySubgraph = new ConcurrentHashMap<>();
+        return subgraph -> bySubgraph.computeIfAbsent(subgraph, name -> rules.forSubgraph(name, client, identity));
+    }
+
+    /** The rate limits, once the operation name is known; false once a refusal has been sent. */
+    private boolean withinLimits(Exchange exchange, GraphQLRequest request) {
+        if (!policy.rateLimiter().enabled()) return true;
+        Map<String, String> headers = new LinkedHashMap<>();
+        String ip = policy.rateLimiter().clientIp(Request.getRemoteAddr(exchange.request), exchange.header("x-forwarded-for"));
+        Admission admission = policy.rateLimiter().check(exchange.identity, ip, request.operationName(), headers);
+        headers.forEach(exchange::header);
+        if (admission instanceof Admission.Refused refused) {
+            refused.headers().forEach(exchange::header);
+            reject(exchange, refused.status(), refused.message(), refused.code());
+            return false;
+        }
+        return true;
+    }
+
+    private void run(Exchange exchange, Router router, GraphQLRequest request, Map<String, String> identityHeaders) {
+        if (!withinLimits(exchange, request)) return;
+        boolean exposePlan = settings.devMode() && "true".equalsIgnoreCase(exchange.header(RouterServer.PLAN_HEADER));
+        Caller caller = exchange.identity == null ? Caller.ANONYMOUS : new Caller(true, Set.copyOf(exchange.identity.scopes()));
+        Function<String, Map<String, String>> headers = subgraphHeaders(exchange, identityHeaders);
+        Answer answer;
+        if (settings.deduplication().inboundQueries() && !exposePlan && isQuery(router, request)) {
+            InboundKey key = new InboundKey(router, request, caller, headersForEverySubgraph(router, headers), varyingHeaders(exchange));
+            long deadline = System.nanoTime() + settings.requestTimeout().toNanos();
+            try {
+                answer = inbound.run(key, deadline, () -> answer(router, request, headers, false, caller),
+                        WaitMissed::new, WaitMissed.class);
+            } catch (WaitMissed e) {
+                answer = new Answer(504, bytes(Map.of("errors", List.of(Map.of("message",
+                        "no answer in time from the identical request this one joined (" + e.getMessage() + ")",
+                        "extensions", Map.of("code", "REQUEST_TIMEOUT"))))), false);
+            }
+        } else {
+            answer = answer(router, request, headers, exposePlan, caller);
+        }
+        send(exchange, answer);
+    }
+
+    /**
+     * Everything that can change the answer to a query: the router (a reload starts afresh), the request, the caller's
+     * access, the headers each subgraph would receive, and the client headers that may matter although no rule
+     * forwards them (Authorization, Cookie, the configured vary_headers).
+     */
+    private record InboundKey(Router router, GraphQLRequest request, Caller caller,
+                              Map<String, Map<String, String>> subgraphHeaders, List<String> varying) {}
+
+    private static boolean isQuery(Router router, GraphQLRequest request) {
+        try {
+            return !router.isMutation(request);
+        } catch (RequestError e) {
+            return false; // answered on its own, with its error
+        }
+    }
+
+    private static Map<String, Map<String, String>> headersForEverySubgraph(Router router, Function<String, Map<String, String>> headers) {
+        Map<String, Map<String, String>> out = new HashMap<>();
+        for (Subgraph subgraph : router.supergraph().subgraphs()) out.put(subgraph.name(), headers.apply(subgraph.name()));
+        return out;
+    }
+
+    private List<String> varyingHeaders(Exchange exchange) {
+        List<String> names = settings.deduplication().varyHeaders();
+        List<String> out = new ArrayList<>(2 + names.size());
+        out.add(exchange.header("authorization"));
+        out.add(exchange.header("cookie"));
+        for (String name : names) out.add(exchange.header(name));
+        return out;
+    }
+
+    /** A request that joined an identical one in flight and got no answer from it (deadline, interrupt). */
+    private static final class WaitMissed extends Exception {
+        WaitMissed(SharedCalls.Miss miss) {
+            super(miss.toString(), null, false, false);
+        }
+    }
+
+    /** A finished answer: its status as graphql-response+json, its serialized body, and whether the request was malformed. */
+    private record Answer(int status, byte[] body, boolean malformed) {}
+
+    private static Answer answer(Router router, GraphQLRequest request, Function<String, Map<String, String>> headers,
+                                 boolean exposePlan, Caller caller) {
+        try {
+            return new Answer(200, bytes(router.execute(request, headers, exposePlan, caller)), false);
+        } catch (RequestError e) {
+            return new Answer(e.status(), bytes(Map.of("errors", e.errors())), false);
+        } catch (RuntimeException | StackOverflowError e) {
+            LOG.error("request failed inside the router", e);
+            return new Answer(500, bytes(Map.of("errors", List.of(Map.of("message", "internal router error: " + e,
+                    "extensions", Map.of("code", "INTERNAL_SERVER_ERROR"))))), true);
+        }
+    }
+
+    private static byte[] bytes(Object body) {
+        return ResponseWriter.toBytes(body);
+    }
+
+    /**
+     * With application/graphql-response+json, a rejected request keeps its 4xx status; with application/json (the
+     * legacy type) a well-formed request that fails validation is answered 200, as the spec says. Errors in the
+     * request's JSON itself are 400 in both.
+     */
+    private static void send(Exchange exchange, Answer answer) {
+        boolean graphqlResponse = acceptsGraphQLResponse(exchange.header("Accept"));
+        int status = answer.status();
+        int code = graphqlResponse || answer.malformed() || status == 413 || status == 405 ? status : 200;
+        exchange.send(code, graphqlResponse ? GRAPHQL_RESPONSE_UTF8 : JSON_UTF8, answer.body());
+    }
+
+    private static void reject(Exchange exchange, int status, String message, String code) {
+        send(exchange, new Answer(status, bytes(Map.of("errors", List.of(Map.of("message", message, "extensions", Map.of("code", code))))), true));
+    }
+
+    static boolean acceptsGraphQLResponse(String accept) {
+        if (accept == null) return false;
+        int graphql = accept.indexOf(GRAPHQL_RESPONSE);
+        int json = accept.indexOf("application/json");
+        return graphql >= 0 && (json < 0 || graphql < json);
+    }
+
+    private static GraphQLRequest requestOf(Object query, Object operationName, Object variables, Object extensions) {
+        if (query != null && !(query instanceof String)) {
+            throw RequestError.of(400, "\"query\" must be a string", "BAD_REQUEST");
+        }
+        if (query == null && !(extensions instanceof Map<?, ?> e && e.containsKey("persistedQuery"))) {
+            throw RequestError.of(400, "the request needs a \"query\" string", "BAD_REQUEST");
+        }
+        if (operationName != null && !(operationName instanceof String)) {
+            throw RequestError.of(400, "\"operationName\" must be a string", "BAD_REQUEST");
+        }
+        if (variables != null && !(variables instanceof Map<?, ?>)) {
+            throw RequestError.of(400, "\"variables\" must be a JSON object", "BAD_REQUEST");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> vars = (Map<String, Object>) variables;
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ext = extensions instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
+        return new GraphQLRequest((String) query, (String) operationName, vars, ext);
+    }
+
+    private static Object parseJsonParam(String value, String name) {
+        if (value == null || value.isEmpty()) return null;
+        try {
+            return JSON.readValue(value, Object.class);
+        } catch (IOException e) {
+            throw RequestError.of(400, "the " + name + " parameter is not JSON", "BAD_REQUEST");
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) return "";
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}
