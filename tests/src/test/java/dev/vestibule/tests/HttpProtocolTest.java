@@ -113,6 +113,18 @@ class HttpProtocolTest {
     }
 
     @Test
+    void aMalformedQueryStringIsABadRequest() throws Exception {
+        // java.net.http refuses to send such a URI: a raw HTTP/1.1 exchange over a socket
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", graph.server.port())) {
+            socket.getOutputStream().write(("GET /graphql?query=%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "apollo-require-preflight: true\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 400").contains("BAD_REQUEST");
+        }
+        assertThat(graph.totalSubgraphRequests()).isZero();
+    }
+
+    @Test
     void queriesWorkOverGet() throws Exception {
         HttpResponse<String> response = graph.get("query=" + URLEncoder.encode("{ __typename }", StandardCharsets.UTF_8));
         assertThat(response.statusCode()).isEqualTo(200);

@@ -168,7 +168,13 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     private void get(Exchange exchange) throws IOException {
         Map<String, String> identityHeaders = admit(exchange);
         if (identityHeaders == null) return;
-        Fields parameters = Request.extractQueryParameters(exchange.request);
+        Fields parameters;
+        try {
+            parameters = Request.extractQueryParameters(exchange.request);
+        } catch (RuntimeException e) { // a malformed query string (bad percent-encoding)
+            reject(exchange, 400, "the query string is not valid: " + firstLine(e.getMessage()), "BAD_REQUEST");
+            return;
+        }
         GraphQLRequest request;
         Router current = router.get();
         try {

@@ -49,6 +49,15 @@ class RouterCliTest {
     }
 
     @Test
+    void aPortInUseGetsOneLineWithTheFix() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Outcome outcome = run("serve", "--supergraph", SUPERGRAPH, "--port", String.valueOf(taken.getLocalPort()));
+            assertThat(outcome.exit()).isNotZero();
+            assertThat(outcome.err()).isEqualTo("error: port " + taken.getLocalPort() + " is already in use; choose another with --port N\n");
+        }
+    }
+
+    @Test
     void mistakesGetOneLine() {
         assertThat(run("serve", "--supergraph", "/no/such/file.graphql").err())
                 .isEqualTo("error: --supergraph /no/such/file.graphql: no such file\n");
