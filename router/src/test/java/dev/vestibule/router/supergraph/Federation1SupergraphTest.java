@@ -22,8 +22,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class Federation1SupergraphTest {
     private static final Path DIR = Path.of("src", "test", "resources", "fed1");
+    /** The benchmark beside the repository, as in CI: its supergraph (join v0.3) and query. */
+    private static final Path BENCH = Path.of("..", "..", "shared", "bench");
     private final Supergraph fed1 = SupergraphLoader.load(TestSupergraphs.read(DIR.resolve("bench-join-v0.1.graphql")));
-    private final Supergraph fed2 = SupergraphLoader.load(TestSupergraphs.read(DIR.resolve("bench-join-v0.3.graphql")));
+    private final Supergraph fed2 = SupergraphLoader.load(TestSupergraphs.read(BENCH.resolve("supergraph.graphql")));
 
     @Test
     void theOwnerResolvesFieldsWithoutAGraphAndExtendersAnswerTheirKeys() {
@@ -56,7 +58,7 @@ class Federation1SupergraphTest {
 
     @Test
     void theBenchmarkQueryPlansAsOnTheFederation2Supergraph() {
-        String query = TestSupergraphs.read(DIR.resolve("bench-query.graphql"));
+        String query = TestSupergraphs.read(BENCH.resolve("query.graphql"));
         assertThat(plan(fed1, query)).isEqualTo(plan(fed2, query)).contains("Flatten");
     }
 
