@@ -81,7 +81,9 @@ public final class Router implements AutoCloseable {
     public Prepared prepare(GraphQLRequest request, dev.vestibule.router.operation.Caller caller) {
         PreparedOperation operation = preparer.prepare(request);
         boolean filtering = caller != null && !access.idle();
-        String key = request.query() + "\u0000" + operation.name() + "\u0000" + SelectionNormalizer.conditionValues(operation)
+        // one plan serves every value of the variables @skip/@include read: they are decided in the plan (Condition
+        // nodes, subgraph operations) and by the response shaper
+        String key = request.query() + "\u0000" + operation.name()
                 + (filtering ? "\u0000" + caller.authenticated() + caller.scopes().stream().sorted().toList() : "");
         try {
             return new Prepared(operation, plans.computeIfAbsent(key,
@@ -133,7 +135,7 @@ public final class Router implements AutoCloseable {
         data.putAll(introspected);
         errors.addAll(state.errors());
         Map<String, Object> shaped = shaper.shape(data, prepared.plan().selections(), prepared.plan().rootType(), errors,
-                prepared.plan().denied());
+                prepared.plan().denied(), SelectionNormalizer.conditionValues(prepared.operation()));
         Map<String, Object> response = new LinkedHashMap<>();
         if (!errors.isEmpty()) response.put("errors", errors);
         response.put("data", shaped);
@@ -143,7 +145,9 @@ public final class Router implements AutoCloseable {
 
     /** __schema and __type, answered from the API schema by graphql-java (when introspection is on). */
     private Map<String, Object> introspect(Prepared prepared, GraphQLRequest request, List<Map<String, Object>> errors) {
-        boolean asks = prepared.plan().selections().stream().anyMatch(Router::isIntrospection);
+        Map<String, Object> conditions = SelectionNormalizer.conditionValues(prepared.operation());
+        List<Selection.Field> rootFields = rootFields(prepared.plan().selections(), conditions);
+        boolean asks = rootFields.stream().anyMatch(Router::isIntrospection);
         if (!asks) return Map.of();
         if (!settings.introspection()) {
             throw RequestError.of(400, "introspection is disabled on this router", "INTROSPECTION_DISABLED");
@@ -153,8 +157,22 @@ public final class Router implements AutoCloseable {
         Map<String, Object> data = result.getData();
         Map<String, Object> out = new LinkedHashMap<>();
         if (data != null) {
-            for (Selection selection : prepared.plan().selections()) {
-                if (selection instanceof Selection.Field f && isIntrospection(f)) out.put(f.responseKey(), data.get(f.responseKey()));
+            for (Selection.Field f : rootFields) {
+                if (isIntrospection(f)) out.put(f.responseKey(), data.get(f.responseKey()));
+            }
+        }
+        return out;
+    }
+
+    /** The root fields a request asks for: through fragments, those whose @skip/@include hold. */
+    private static List<Selection.Field> rootFields(List<Selection> selections, Map<String, Object> conditions) {
+        List<Selection.Field> out = new ArrayList<>();
+        for (Selection selection : selections) {
+            switch (selection) {
+                case Selection.Field f -> out.add(f);
+                case Selection.Fragment f -> {
+                    if (f.applies(conditions)) out.addAll(rootFields(f.selections(), conditions));
+                }
             }
         }
         return out;

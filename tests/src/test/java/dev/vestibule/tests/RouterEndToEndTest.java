@@ -225,14 +225,50 @@ class RouterEndToEndTest {
     }
 
     @Test
-    void cachedPlansFollowTheSkipAndIncludeVariables() throws Exception {
+    void onePlanServesEveryValueOfSkipAndInclude() throws Exception {
         String query = "query($withMedia: Boolean!) { product(upc: \"100008\") { name media @include(if: $withMedia) { id } } }";
+        long misses = graph.router.planCacheMisses();
+        graph.resetLogsAndFaults();
         JsonNode with = graph.query(query, Map.of("withMedia", true));
+        assertThat(graph.subgraph("media").requestLog().totalCount()).isEqualTo(1);
         JsonNode without = graph.query(query, Map.of("withMedia", false));
+        assertThat(graph.subgraph("media").requestLog().totalCount()).as("the Condition node skips the media fetch").isEqualTo(1);
         JsonNode again = graph.query(query, Map.of("withMedia", true));
         assertThat(with.at("/data/product/media/0/id").asText()).isEqualTo("img-8");
         assertThat(without.at("/data/product").has("media")).isFalse();
         assertThat(again).isEqualTo(with);
+        assertThat(graph.router.planCacheMisses() - misses).as("plans made for three requests").isEqualTo(1);
+    }
+
+    @Test
+    void skipInsideAFetchGoesToTheSubgraphWithItsVariable() throws Exception {
+        String query = "query($brief: Boolean!) { product(upc: \"100008\") { name price @skip(if: $brief) } }";
+        graph.resetLogsAndFaults();
+        JsonNode brief = graph.query(query, Map.of("brief", true));
+        JsonNode full = graph.query(query, Map.of("brief", false));
+        assertThat(brief.at("/data/product").has("price")).isFalse();
+        assertThat(brief.at("/data/product/name").asText()).isEqualTo(DATA.product("100008").name());
+        assertThat(full.at("/data/product/price").asInt()).isEqualTo(DATA.product("100008").price());
+        assertThat(graph.subgraph("products").requestLog().entries()).extracting(e -> e.variables().get("brief"))
+                .containsExactly(true, false);
+    }
+
+    @Test
+    void conditionsOnFragmentsAndNestedEntities() throws Exception {
+        String query = """
+                query($reviews: Boolean!, $noAuthor: Boolean!) {
+                  topProducts(first: 2) { upc ... @include(if: $reviews) { reviews(first: 1) { totalCount edges { node {
+                    rating author @skip(if: $noAuthor) { username } } } } } } }""";
+        JsonNode none = graph.query(query, Map.of("reviews", false, "noAuthor", false));
+        assertThat(none.has("errors")).as("errors: %s", none.get("errors")).isFalse();
+        assertThat(none.at("/data/topProducts/0").has("reviews")).isFalse();
+        JsonNode reviewsOnly = graph.query(query, Map.of("reviews", true, "noAuthor", true));
+        assertThat(reviewsOnly.has("errors")).as("errors: %s", reviewsOnly.get("errors")).isFalse();
+        assertThat(reviewsOnly.at("/data/topProducts/0/reviews/edges/0/node").has("rating")).isTrue();
+        assertThat(reviewsOnly.at("/data/topProducts/0/reviews/edges/0/node").has("author")).isFalse();
+        JsonNode all = graph.query(query, Map.of("reviews", true, "noAuthor", false));
+        assertThat(all.has("errors")).as("errors: %s", all.get("errors")).isFalse();
+        assertThat(all.at("/data/topProducts/0/reviews/edges/0/node/author/username").asText()).isNotEmpty();
     }
 
     private static List<String> iterable(java.util.Iterator<String> names) {

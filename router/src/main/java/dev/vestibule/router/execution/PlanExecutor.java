@@ -57,6 +57,10 @@ public final class PlanExecutor {
                     .toArray(CompletableFuture[]::new)).join();
             case PlanNode.Fetch f -> rootFetch(f, request.variables(), request.headers(), request.deadlineNanos(), state);
             case PlanNode.Flatten f -> entityFetch(f, request.variables(), request.headers(), request.deadlineNanos(), state);
+            case PlanNode.Condition c -> {
+                PlanNode branch = Boolean.TRUE.equals(request.variables().get(c.variable())) ? c.ifClause() : c.elseClause();
+                if (branch != null) run(branch, request, state);
+            }
         }
     }
 

@@ -36,16 +36,19 @@ public final class ResponseShaper {
     private final GraphQLSchema apiSchema;
     private final Map<ShapeKey, Shape> shapes = new ConcurrentHashMap<>();
 
-    /** A selection set (by identity: plans are immutable and cached) seen on one type. */
-    private record ShapeKey(List<Selection> selections, GraphQLFieldsContainer type) {
+    /**
+     * A selection set (by identity: plans are immutable and cached) seen on one type, with the values of the
+     * variables its @skip/@include read (the same plan serves every value).
+     */
+    private record ShapeKey(List<Selection> selections, GraphQLFieldsContainer type, Map<String, Object> conditions) {
         @Override
         public boolean equals(Object o) {
-            return o instanceof ShapeKey k && k.selections == selections && k.type == type;
+            return o instanceof ShapeKey k && k.selections == selections && k.type == type && k.conditions.equals(conditions);
         }
 
         @Override
         public int hashCode() {
-            return System.identityHashCode(selections) * 31 + System.identityHashCode(type);
+            return (System.identityHashCode(selections) * 31 + System.identityHashCode(type)) * 31 + conditions.hashCode();
         }
     }
 
@@ -67,8 +70,8 @@ public final class ResponseShaper {
         }
     }
 
-    /** The state of shaping one response. */
-    private record Shaping(List<Object> path, List<Map<String, Object>> errors, Denied denied) {}
+    /** The state of shaping one response; {@code conditions}: the values of the variables @skip/@include read. */
+    private record Shaping(List<Object> path, List<Map<String, Object>> errors, Denied denied, Map<String, Object> conditions) {}
 
     public ResponseShaper(GraphQLSchema apiSchema) {
         this.apiSchema = apiSchema;
@@ -83,8 +86,18 @@ public final class ResponseShaper {
     /** As above; the {@code denied} field selections are answered null with an authorization error (once each). */
     public Map<String, Object> shape(Map<String, Object> data, List<Selection> selections, String rootType,
                                      List<Map<String, Object>> errors, java.util.Set<Selection.Field> denied) {
+        return shape(data, selections, rootType, errors, denied, Map.of());
+    }
+
+    /**
+     * As above, deciding the @skip/@include of the selections with {@code conditionValues} (the request's values of
+     * the variables they read).
+     */
+    public Map<String, Object> shape(Map<String, Object> data, List<Selection> selections, String rootType,
+                                     List<Map<String, Object>> errors, java.util.Set<Selection.Field> denied,
+                                     Map<String, Object> conditionValues) {
         GraphQLObjectType root = (GraphQLObjectType) apiSchema.getType(rootType);
-        Shaping shaping = new Shaping(new ArrayList<>(), errors, denied.isEmpty() ? Denied.NONE : new Denied(denied));
+        Shaping shaping = new Shaping(new ArrayList<>(), errors, denied.isEmpty() ? Denied.NONE : new Denied(denied), conditionValues);
         Object shaped = shapeObject(data, root, selections, shaping);
         return shaped == PROPAGATE ? null : castMap(shaped);
     }
@@ -95,7 +108,7 @@ public final class ResponseShaper {
     }
 
     private Object shapeObject(Map<String, Object> object, GraphQLFieldsContainer type, List<Selection> selections, Shaping shaping) {
-        Shape shape = shapeOf(type, selections);
+        Shape shape = shapeOf(type, selections, shaping.conditions());
         ShapedField[] fields = shape.fields();
         Object[] values = new Object[fields.length];
         List<Object> path = shaping.path();
@@ -128,19 +141,19 @@ public final class ResponseShaper {
         return new ShapedObject(shape.keys(), shape.names(), values);
     }
 
-    private Shape shapeOf(GraphQLFieldsContainer type, List<Selection> selections) {
-        ShapeKey key = new ShapeKey(selections, type);
+    private Shape shapeOf(GraphQLFieldsContainer type, List<Selection> selections, Map<String, Object> conditions) {
+        ShapeKey key = new ShapeKey(selections, type, conditions);
         Shape shape = shapes.get(key);
         if (shape != null) return shape;
         if (shapes.size() >= MAX_SHAPES) shapes.clear();
-        shape = newShape(type, selections);
+        shape = newShape(type, selections, conditions);
         Shape raced = shapes.putIfAbsent(key, shape);
         return raced != null ? raced : shape;
     }
 
-    private Shape newShape(GraphQLFieldsContainer type, List<Selection> selections) {
+    private Shape newShape(GraphQLFieldsContainer type, List<Selection> selections, Map<String, Object> conditions) {
         Map<String, List<Selection.Field>> byKey = new LinkedHashMap<>();
-        collect(type, selections, byKey);
+        collect(type, selections, conditions, byKey);
         String[] keys = new String[byKey.size()];
         SerializedString[] names = new SerializedString[byKey.size()];
         ShapedField[] fields = new ShapedField[byKey.size()];
@@ -164,13 +177,19 @@ public final class ResponseShaper {
         return new Shape(keys, names, fields);
     }
 
-    /** Fields by response key, in query order, through the fragments that apply to the object's type. */
-    private void collect(GraphQLFieldsContainer type, List<Selection> selections, Map<String, List<Selection.Field>> into) {
+    /**
+     * Fields by response key, in query order, through the fragments that apply to the object's type and whose
+     * @skip/@include hold.
+     */
+    private void collect(GraphQLFieldsContainer type, List<Selection> selections, Map<String, Object> conditions,
+                         Map<String, List<Selection.Field>> into) {
         for (Selection selection : selections) {
             switch (selection) {
                 case Selection.Field f -> into.computeIfAbsent(f.responseKey(), k -> new ArrayList<>()).add(f);
                 case Selection.Fragment f -> {
-                    if (f.typeCondition() == null || applies(f.typeCondition(), type)) collect(type, f.selections(), into);
+                    if (f.applies(conditions) && (f.typeCondition() == null || applies(f.typeCondition(), type))) {
+                        collect(type, f.selections(), conditions, into);
+                    }
                 }
             }
         }

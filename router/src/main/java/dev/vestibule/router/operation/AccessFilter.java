@@ -72,7 +72,7 @@ public final class AccessFilter {
                 case Selection.Fragment fragment -> {
                     GraphQLType condition = fragment.typeCondition() == null ? parent : schema.getType(fragment.typeCondition());
                     List<Selection> children = filter(fragment.selections(), condition instanceof GraphQLFieldsContainer c ? c : null, caller, denied);
-                    out.add(children.equals(fragment.selections()) ? fragment : new Selection.Fragment(fragment.typeCondition(), children));
+                    out.add(children.equals(fragment.selections()) ? fragment : fragment.withSelections(children));
                 }
             }
         }

@@ -28,10 +28,49 @@ public sealed interface Selection permits Selection.Field, Selection.Fragment {
         }
     }
 
-    /** An inline fragment (or an inlined named one); typeCondition null means "the enclosing type". */
-    record Fragment(String typeCondition, List<Selection> selections) implements Selection {
+    /**
+     * An inline fragment (or an inlined named one); typeCondition null means "the enclosing type". {@code conditions}
+     * are the @skip/@include on a variable that decide, per request, whether it applies (all must hold); a field with
+     * such a condition is normalized into a fragment without type condition around the field.
+     */
+    record Fragment(String typeCondition, List<Selection> selections, List<Condition> conditions) implements Selection {
         public Fragment {
             selections = List.copyOf(selections);
+            conditions = List.copyOf(conditions);
+        }
+
+        public Fragment(String typeCondition, List<Selection> selections) {
+            this(typeCondition, selections, List.of());
+        }
+
+        public Fragment withoutConditions() {
+            return new Fragment(typeCondition, selections, List.of());
+        }
+
+        public Fragment withSelections(List<Selection> replaced) {
+            return new Fragment(typeCondition, replaced, conditions);
+        }
+
+        public boolean isConditional() {
+            return !conditions.isEmpty();
+        }
+
+        /** Whether this fragment's conditions hold for the request's variables. */
+        public boolean applies(java.util.Map<String, Object> variables) {
+            for (Condition condition : conditions) if (!condition.holds(variables)) return false;
+            return true;
+        }
+    }
+
+    /** {@code @include(if: $variable)}, or {@code @skip(if: $variable)} when {@code skip}. */
+    record Condition(String variable, boolean skip) {
+        public boolean holds(java.util.Map<String, Object> variables) {
+            return Boolean.TRUE.equals(variables.get(variable)) != skip;
+        }
+
+        /** The directive as GraphQL text. */
+        public String directive() {
+            return (skip ? "@skip" : "@include") + "(if: $" + variable + ")";
         }
     }
 }

@@ -15,17 +15,15 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Turns an operation's selection sets into {@link Selection}s: named fragments become inline fragments and
- * {@code @skip}/{@code @include} are decided with the request's variables. Because the outcome depends on those
- * variables, {@link #conditionValues} gives the part of a request's variables that a cached plan must be keyed on.
+ * Turns an operation's selection sets into {@link Selection}s: named fragments become inline fragments;
+ * {@code @skip}/{@code @include} with a literal are decided here, those on a variable are kept as the conditions of a
+ * fragment (around the field they were on), so that one plan serves every value: the plan carries them to the
+ * subgraphs and into Condition nodes, the response shaper decides them per request ({@link #conditionValues}).
  */
 public final class SelectionNormalizer {
     private final Map<String, FragmentDefinition> fragments;
-    private final Map<String, Object> variables;
-
-    public SelectionNormalizer(Map<String, FragmentDefinition> fragments, Map<String, Object> variables) {
+    public SelectionNormalizer(Map<String, FragmentDefinition> fragments) {
         this.fragments = fragments;
-        this.variables = variables;
     }
 
     public List<Selection> normalize(SelectionSet selectionSet) {
@@ -35,19 +33,21 @@ public final class SelectionNormalizer {
             switch (selection) {
                 case Field field -> {
                     if (!included(field.getDirectives())) continue;
-                    out.add(new Selection.Field(field.getResultKey(), field.getName(), field.getArguments(),
-                            withoutConditions(field.getDirectives()), normalize(field.getSelectionSet())));
+                    Selection.Field normalized = new Selection.Field(field.getResultKey(), field.getName(), field.getArguments(),
+                            withoutConditions(field.getDirectives()), normalize(field.getSelectionSet()));
+                    List<Selection.Condition> conditions = conditions(field.getDirectives());
+                    out.add(conditions.isEmpty() ? normalized : new Selection.Fragment(null, List.of(normalized), conditions));
                 }
                 case InlineFragment inline -> {
                     if (!included(inline.getDirectives())) continue;
                     String type = inline.getTypeCondition() == null ? null : inline.getTypeCondition().getName();
-                    out.add(new Selection.Fragment(type, normalize(inline.getSelectionSet())));
+                    out.add(new Selection.Fragment(type, normalize(inline.getSelectionSet()), conditions(inline.getDirectives())));
                 }
                 case FragmentSpread spread -> {
                     if (!included(spread.getDirectives())) continue;
                     FragmentDefinition definition = fragments.get(spread.getName());
                     out.add(new Selection.Fragment(definition.getTypeCondition().getName(),
-                            normalize(definition.getSelectionSet())));
+                            normalize(definition.getSelectionSet()), conditions(spread.getDirectives())));
                 }
                 default -> throw new IllegalStateException("unknown selection " + selection);
             }
@@ -55,26 +55,34 @@ public final class SelectionNormalizer {
         return out;
     }
 
-    private boolean included(List<Directive> directives) {
+    /** False when a literal @skip(if: true) or @include(if: false) removes the selection for every request. */
+    private static boolean included(List<Directive> directives) {
         for (Directive directive : directives) {
-            if (directive.getName().equals("skip") && isTrue(directive)) return false;
-            if (directive.getName().equals("include") && !isTrue(directive)) return false;
+            if (!(directive.getArgument("if") != null && directive.getArgument("if").getValue() instanceof BooleanValue b)) continue;
+            if (directive.getName().equals("skip") && b.isValue()) return false;
+            if (directive.getName().equals("include") && !b.isValue()) return false;
         }
         return true;
     }
 
-    private boolean isTrue(Directive directive) {
-        Value<?> value = directive.getArgument("if").getValue();
-        if (value instanceof BooleanValue b) return b.isValue();
-        if (value instanceof VariableReference ref) return Boolean.TRUE.equals(variables.get(ref.getName()));
-        return false;
+    /** The @skip/@include on a variable, decided per request. */
+    private static List<Selection.Condition> conditions(List<Directive> directives) {
+        List<Selection.Condition> out = new ArrayList<>();
+        for (Directive directive : directives) {
+            boolean skip = directive.getName().equals("skip");
+            if ((skip || directive.getName().equals("include")) && directive.getArgument("if") != null
+                    && directive.getArgument("if").getValue() instanceof VariableReference ref) {
+                out.add(new Selection.Condition(ref.getName(), skip));
+            }
+        }
+        return out;
     }
 
     private static List<Directive> withoutConditions(List<Directive> directives) {
         return directives.stream().filter(d -> !d.getName().equals("skip") && !d.getName().equals("include")).toList();
     }
 
-    /** The values of the variables that @skip/@include use: with the operation text, the key of a cached plan. */
+    /** The values of the variables that @skip/@include use: what a response's shape depends on beyond the plan. */
     public static Map<String, Object> conditionValues(PreparedOperation operation) {
         if (operation.conditionVariables().isEmpty()) return Map.of();
         Map<String, Object> values = new TreeMap<>();

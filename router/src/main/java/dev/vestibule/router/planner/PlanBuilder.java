@@ -30,7 +30,8 @@ final class PlanBuilder {
         Integer[] depth = new Integer[groups.size()];
         for (FetchGroup group : groups) {
             if (group.body().isEmpty()) continue; // a group an abandoned alternative left without work
-            stages.computeIfAbsent(depth(group, depth, new LinkedHashSet<>()), k -> new ArrayList<>()).add(node(group, operation));
+            stages.computeIfAbsent(depth(group, depth, new LinkedHashSet<>()), k -> new ArrayList<>())
+                    .add(underConditions(node(group, operation), conditionsOf(group)));
         }
         List<PlanNode> sequence = new ArrayList<>();
         for (List<PlanNode> stage : stages.values()) sequence.add(stage.size() == 1 ? stage.get(0) : new PlanNode.Parallel(stage));
@@ -48,6 +49,30 @@ final class PlanBuilder {
         visiting.remove(group);
         memo[group.id] = d;
         return d;
+    }
+
+    /**
+     * The @skip/@include conditions everything a fetch asks for is under (its whole selection, in every type of an
+     * entity fetch, is one conditional fragment), or none: such a fetch is not sent when they do not hold.
+     */
+    private static List<Selection.Condition> conditionsOf(FetchGroup group) {
+        if (!group.entityFetch) return group.selection.soleConditions();
+        List<SelectionBuilder> types = group.selection.typedFragments();
+        if (types == null || types.isEmpty()) return List.of();
+        List<Selection.Condition> shared = types.get(0).soleConditions();
+        for (SelectionBuilder type : types) if (!type.soleConditions().equals(shared)) return List.of();
+        return shared;
+    }
+
+    /** {@code node} inside one Condition node per condition, the first outermost. */
+    private static PlanNode underConditions(PlanNode node, List<Selection.Condition> conditions) {
+        PlanNode wrapped = node;
+        for (int i = conditions.size() - 1; i >= 0; i--) {
+            Selection.Condition condition = conditions.get(i);
+            wrapped = condition.skip() ? new PlanNode.Condition(condition.variable(), null, wrapped)
+                    : new PlanNode.Condition(condition.variable(), wrapped, null);
+        }
+        return wrapped;
     }
 
     private static PlanNode node(FetchGroup group, OperationDefinition operation) {
@@ -88,7 +113,10 @@ final class PlanBuilder {
                     f.directives().forEach(d -> d.getArguments().forEach(a -> collectVariables(a.getValue(), out)));
                     collectVariables(f.selections(), out);
                 }
-                case Selection.Fragment f -> collectVariables(f.selections(), out);
+                case Selection.Fragment f -> {
+                    f.conditions().forEach(c -> out.add(c.variable()));
+                    collectVariables(f.selections(), out);
+                }
             }
         }
     }

@@ -32,6 +32,12 @@ public final class PlanJson {
                 json.put("path", f.path());
                 json.put("node", node(f.fetch()));
             }
+            case PlanNode.Condition c -> {
+                json.put("kind", "Condition");
+                json.put("condition", c.variable());
+                json.put("ifClause", c.ifClause() == null ? null : node(c.ifClause()));
+                json.put("elseClause", c.elseClause() == null ? null : node(c.elseClause()));
+            }
             case PlanNode.Fetch f -> {
                 json.put("kind", "Fetch");
                 json.put("serviceName", f.subgraph());

@@ -4,7 +4,7 @@ import dev.vestibule.router.operation.Selection;
 import java.util.List;
 
 /** A query plan is a tree of these: what to fetch from which subgraph, in which order. */
-public sealed interface PlanNode permits PlanNode.Sequence, PlanNode.Parallel, PlanNode.Fetch, PlanNode.Flatten {
+public sealed interface PlanNode permits PlanNode.Sequence, PlanNode.Parallel, PlanNode.Fetch, PlanNode.Flatten, PlanNode.Condition {
 
     /** Children run one after another; each may use what the earlier ones fetched. */
     record Sequence(List<PlanNode> nodes) implements PlanNode {
@@ -63,4 +63,10 @@ public sealed interface PlanNode permits PlanNode.Sequence, PlanNode.Parallel, P
             path = List.copyOf(path);
         }
     }
+
+    /**
+     * Runs {@code ifClause} when the boolean variable is true, {@code elseClause} otherwise (either may be null):
+     * {@code @include(if: $variable)} / {@code @skip(if: $variable)} on everything a fetch asks for.
+     */
+    record Condition(String variable, PlanNode ifClause, PlanNode elseClause) implements PlanNode {}
 }

@@ -21,6 +21,21 @@ public final class PlanPrinter {
                 print(f.fetch(), indent + "  ", out);
                 out.append(indent).append("},\n");
             }
+            case PlanNode.Condition c -> {
+                // Apollo's text form: Include(if:) with only a then-branch, Skip(if:) with only an else-branch
+                if (c.elseClause() == null || c.ifClause() == null) {
+                    out.append(indent).append(c.elseClause() == null ? "Include" : "Skip").append("(if: $").append(c.variable()).append(") {\n");
+                    print(c.elseClause() == null ? c.ifClause() : c.elseClause(), indent + "  ", out);
+                } else {
+                    out.append(indent).append("Condition(if: $").append(c.variable()).append(") {\n");
+                    out.append(indent).append("  Then {\n");
+                    print(c.ifClause(), indent + "    ", out);
+                    out.append(indent).append("  },\n").append(indent).append("  Else {\n");
+                    print(c.elseClause(), indent + "    ", out);
+                    out.append(indent).append("  },\n");
+                }
+                out.append(indent).append("},\n");
+            }
             case PlanNode.Fetch f -> {
                 out.append(indent).append("Fetch(service: \"").append(f.subgraph()).append("\") {\n");
                 String inner = indent + "  ";

@@ -48,7 +48,7 @@ public final class QueryPlanner {
     }
 
     public QueryPlan plan(PreparedOperation operation) {
-        List<Selection> selections = new SelectionNormalizer(operation.fragments(), operation.variables())
+        List<Selection> selections = new SelectionNormalizer(operation.fragments())
                 .normalize(operation.operation().getSelectionSet());
         return plan(operation.operation(), selections);
     }
@@ -56,7 +56,7 @@ public final class QueryPlanner {
     /** A plan of what {@code caller} may see; the fields it may not are left out and listed in the plan. */
     public QueryPlan plan(PreparedOperation operation, dev.vestibule.router.operation.AccessFilter access,
                           dev.vestibule.router.operation.Caller caller) {
-        List<Selection> selections = new SelectionNormalizer(operation.fragments(), operation.variables())
+        List<Selection> selections = new SelectionNormalizer(operation.fragments())
                 .normalize(operation.operation().getSelectionSet());
         if (access.idle()) return plan(operation.operation(), selections);
         boolean mutation = operation.operation().getOperation() == OperationDefinition.Operation.MUTATION;
@@ -70,21 +70,37 @@ public final class QueryPlanner {
         boolean mutation = operation.getOperation() == OperationDefinition.Operation.MUTATION;
         GraphQLObjectType rootType = mutation ? schema.getMutationType() : schema.getQueryType();
         Planning planning = new Planning(operation, mutation);
-        for (Selection.Field field : rootFields(selections)) {
+        for (RootField root : rootFields(selections, List.of())) {
+            Selection.Field field = root.field();
             if (field.isTypename() || field.name().equals("__schema") || field.name().equals("__type")) continue;
-            planning.planRootField(rootType, field);
+            planning.conditions.addAll(root.conditions()); // outermost first
+            try {
+                planning.planRootField(rootType, field);
+            } finally {
+                planning.conditions.clear();
+            }
         }
         PlanNode root = planning.build();
         return new QueryPlan(root, selections, rootType.getName(), planning.groups.size());
     }
 
+    /** A root field and the @skip/@include conditions of the fragments around it, outermost first. */
+    private record RootField(Selection.Field field, List<List<Selection.Condition>> conditions) {}
+
     /** Root fields in document order, through fragments on the root type. */
-    private static List<Selection.Field> rootFields(List<Selection> selections) {
-        List<Selection.Field> fields = new ArrayList<>();
+    private static List<RootField> rootFields(List<Selection> selections, List<List<Selection.Condition>> around) {
+        List<RootField> fields = new ArrayList<>();
         for (Selection selection : selections) {
             switch (selection) {
-                case Selection.Field f -> fields.add(f);
-                case Selection.Fragment f -> fields.addAll(rootFields(f.selections()));
+                case Selection.Field f -> fields.add(new RootField(f, around));
+                case Selection.Fragment f -> {
+                    List<List<Selection.Condition>> inner = around;
+                    if (f.isConditional()) {
+                        inner = new ArrayList<>(around);
+                        inner.add(f.conditions());
+                    }
+                    fields.addAll(rootFields(f.selections(), inner));
+                }
             }
         }
         return fields;
@@ -102,7 +118,18 @@ public final class QueryPlanner {
         final java.util.Deque<Frame> frames = new java.util.ArrayDeque<>();
         /** Indirect key lookups under way, so that two keys that need each other end in an error, not a loop. */
         final Set<String> indirectKeys = new LinkedHashSet<>();
+        /**
+         * The @skip/@include conditions around the selection being planned, outermost first. A field that goes to
+         * another fetch (an entity jump) is wrapped in all of them there: it is wanted only when they all hold.
+         */
+        final List<List<Selection.Condition>> conditions = new ArrayList<>();
         FetchGroup lastRoot;
+
+        /** {@code builder} inside the conditions being planned under (itself when there are none). */
+        SelectionBuilder underConditions(SelectionBuilder builder) {
+            for (List<Selection.Condition> level : conditions) builder = builder.conditional(level);
+            return builder;
+        }
 
         Planning(OperationDefinition operation, boolean mutation) {
             this.operation = operation;
@@ -120,7 +147,7 @@ public final class QueryPlanner {
                 return;
             }
             FetchGroup group = rootGroup(rootType.getName(), candidates, field);
-            SelectionBuilder node = group.body().field(field.responseKey(), field.name(), field.arguments(), field.directives());
+            SelectionBuilder node = underConditions(group.body()).field(field.responseKey(), field.name(), field.arguments(), field.directives());
             if (!field.isLeaf()) {
                 FieldInSubgraph inSubgraph = supergraph.subgraph(group.subgraph).field(rootType.getName(), field.name()).orElseThrow();
                 planSelections(group, typeName(definition.getType()), field.selections(), node,
@@ -142,14 +169,14 @@ public final class QueryPlanner {
             Map<String, List<Selection>> parts = new java.util.LinkedHashMap<>();
             for (Selection child : field.selections()) {
                 String owner = primary.subgraph;
-                if (child instanceof Selection.Field f && !canSelect(owner, type, List.of(f), null)) {
-                    owner = candidates.stream().filter(c -> canSelect(c, type, List.of(f), null)).findFirst().orElse(owner);
+                if (!canSelect(owner, type, List.of(child), null)) {
+                    owner = candidates.stream().filter(c -> canSelect(c, type, List.of(child), null)).findFirst().orElse(owner);
                 }
                 parts.computeIfAbsent(owner, k -> new ArrayList<>()).add(child);
             }
             for (Map.Entry<String, List<Selection>> part : parts.entrySet()) {
                 FetchGroup group = part.getKey().equals(primary.subgraph) ? primary : rootGroup(rootType.getName(), List.of(part.getKey()), field);
-                SelectionBuilder node = group.body().field(field.responseKey(), field.name(), field.arguments(), field.directives());
+                SelectionBuilder node = underConditions(group.body()).field(field.responseKey(), field.name(), field.arguments(), field.directives());
                 FieldInSubgraph inSubgraph = supergraph.subgraph(group.subgraph).field(rootType.getName(), field.name()).orElseThrow();
                 planSelections(group, type, part.getValue(), node, childPath(List.of(), field, definition.getType()),
                         provides(inSubgraph), new LinkedHashSet<>());
@@ -184,9 +211,17 @@ public final class QueryPlanner {
             GraphQLFieldDefinition definition = ((GraphQLFieldsContainer) schema.getType(parentType)).getFieldDefinition(field.name());
             String type = typeName(definition.getType());
             SubgraphSchema s = supergraph.subgraph(subgraph);
+            return covered(s, type, field.selections());
+        }
+
+        /** Fields of the selection (through the fragments of @skip/@include) that the subgraph resolves. */
+        int covered(SubgraphSchema s, String type, List<Selection> selections) {
             int covered = 0;
-            for (Selection child : field.selections()) {
+            for (Selection child : selections) {
                 if (child instanceof Selection.Field f && (f.isTypename() || s.resolves(type, f.name()))) covered++;
+                if (child instanceof Selection.Fragment f && f.isConditional() && f.typeCondition() == null) {
+                    covered += covered(s, type, f.selections());
+                }
             }
             return covered;
         }
@@ -221,6 +256,26 @@ public final class QueryPlanner {
 
         void planFragment(FetchGroup group, GraphQLNamedType type, Selection.Fragment fragment, SelectionBuilder out,
                           List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
+            if (fragment.isConditional()) {
+                // asked under the same @skip/@include in this fetch; the subgraph decides it with the variable
+                SelectionBuilder inner = out.conditional(fragment.conditions());
+                conditions.add(fragment.conditions());
+                try {
+                    if (fragment.typeCondition() == null || fragment.typeCondition().equals(type.getName())) {
+                        for (Selection selection : fragment.selections()) { // the enclosing object already has its __typename
+                            switch (selection) {
+                                case Selection.Field field -> planField(group, type, field, inner, path, provided, producers);
+                                case Selection.Fragment nested -> planFragment(group, type, nested, inner, path, provided, producers);
+                            }
+                        }
+                    } else {
+                        planFragment(group, type, fragment.withoutConditions(), inner, path, provided, producers);
+                    }
+                } finally {
+                    conditions.remove(conditions.size() - 1);
+                }
+                return;
+            }
             String condition = fragment.typeCondition();
             SubgraphSchema subgraph = supergraph.subgraph(group.subgraph);
             if (condition == null || condition.equals(type.getName())) {
@@ -372,7 +427,7 @@ public final class QueryPlanner {
                         requires.typename();
                         addAll(requires, keySelections);
                         addKeys(child, anchor.getName(), keySelections);
-                        SelectionBuilder cursor = child.body();
+                        SelectionBuilder cursor = underConditions(child.body());
                         List<String> path = frame.path();
                         for (Frame step : chain) {
                             Selection.Field via = step.via();
@@ -432,7 +487,7 @@ public final class QueryPlanner {
                 child.dependsOn.addAll(requiredFrom);
                 addAll(requires, required);
             }
-            SelectionBuilder node = child.body().field(field.responseKey(), field.name(), field.arguments(), field.directives());
+            SelectionBuilder node = underConditions(child.body()).field(field.responseKey(), field.name(), field.arguments(), field.directives());
             producers.add(child);
             if (!field.isLeaf()) {
                 planSelections(child, typeName(definition.getType()), field.selections(), node,
@@ -466,9 +521,18 @@ public final class QueryPlanner {
                     for (Selection selection : selections) {
                         switch (selection) {
                             case Selection.Field f -> planField(group, iface, f, out, path, provided, producers);
+                            case Selection.Fragment f when f.isConditional() -> {
+                                conditions.add(f.conditions());
+                                try {
+                                    planAtInterfaceObject(group, iface, List.of(f.withoutConditions()), out.conditional(f.conditions()),
+                                            path, provided, producers);
+                                } finally {
+                                    conditions.remove(conditions.size() - 1);
+                                }
+                            }
                             case Selection.Fragment f when f.typeCondition() == null || f.typeCondition().equals(iface.getName()) ->
                                     planAtInterfaceObject(group, iface, f.selections(), out, path, provided, producers);
-                            case Selection.Fragment f -> planFragment(child, iface, f, child.body(), path, null, producers);
+                            case Selection.Fragment f -> planFragment(child, iface, f, underConditions(child.body()), path, null, producers);
                         }
                     }
                     return true;
@@ -568,6 +632,11 @@ public final class QueryPlanner {
         boolean canSelect(String subgraphName, String typeName, List<Selection> selections, List<Selection> provided) {
             SubgraphSchema subgraph = supergraph.subgraph(subgraphName);
             for (Selection selection : selections) {
+                // a field under @skip/@include on a variable (normalized into a fragment around it) counts as the field
+                if (selection instanceof Selection.Fragment fragment && fragment.isConditional() && fragment.typeCondition() == null) {
+                    if (!canSelect(subgraphName, typeName, fragment.selections(), provided)) return false;
+                    continue;
+                }
                 if (!(selection instanceof Selection.Field field) || field.isTypename()) continue;
                 boolean ok = providedField(provided, field.name()) != null || subgraph.field(typeName, field.name())
                         .map(f -> f.resolvable() && f.requires() == null).orElse(false);
@@ -660,7 +729,7 @@ public final class QueryPlanner {
     }
 
     static List<Selection> normalize(FieldSet fieldSet) {
-        return new SelectionNormalizer(Map.of(), Map.of()).normalize(fieldSet.selections());
+        return new SelectionNormalizer(Map.of()).normalize(fieldSet.selections());
     }
 
     private static String arguments(Selection.Field field) {

@@ -21,6 +21,8 @@ final class SelectionBuilder {
 
     private record FragmentEntry(String typeCondition, SelectionBuilder children) {}
 
+    private record ConditionalEntry(List<Selection.Condition> conditions, SelectionBuilder children) {}
+
     SelectionBuilder field(String responseKey, String name, List<Argument> arguments, List<Directive> directives) {
         Object existing = entries.get("f:" + responseKey);
         if (existing instanceof FieldEntry field) {
@@ -44,6 +46,30 @@ final class SelectionBuilder {
                 k -> new FragmentEntry(typeCondition, new SelectionBuilder()))).children();
     }
 
+    /** {@code ... @include(if: $v) { }} (no type condition): what goes inside is asked only when the conditions hold. */
+    SelectionBuilder conditional(List<Selection.Condition> conditions) {
+        if (conditions.isEmpty()) return this;
+        String key = "c:" + conditions.stream().map(Selection.Condition::directive).toList();
+        return ((ConditionalEntry) entries.computeIfAbsent(key, k -> new ConditionalEntry(List.copyOf(conditions), new SelectionBuilder())))
+                .children();
+    }
+
+    /** The conditions shared by everything this selection holds (its only entry is a conditional fragment), or none. */
+    List<Selection.Condition> soleConditions() {
+        if (entries.size() != 1 || !(entries.values().iterator().next() instanceof ConditionalEntry c)) return List.of();
+        return c.conditions();
+    }
+
+    /** Fragments by type condition ("... on T"), for looking into an entity fetch's body. */
+    List<SelectionBuilder> typedFragments() {
+        List<SelectionBuilder> out = new ArrayList<>();
+        for (Object entry : entries.values()) {
+            if (!(entry instanceof FragmentEntry f)) return null;
+            out.add(f.children());
+        }
+        return out;
+    }
+
     boolean isEmpty() {
         return entries.isEmpty();
     }
@@ -55,6 +81,7 @@ final class SelectionBuilder {
                 case FieldEntry f -> out.add(new Selection.Field(f.responseKey(), f.name(), f.arguments(), f.directives(),
                         f.children().freeze()));
                 case FragmentEntry f -> out.add(new Selection.Fragment(f.typeCondition(), f.children().freeze()));
+                case ConditionalEntry c -> out.add(new Selection.Fragment(null, c.children().freeze(), c.conditions()));
                 default -> throw new IllegalStateException();
             }
         }

@@ -16,8 +16,8 @@ public final class SelectionPrinter {
     private static String compact(Selection selection) {
         return switch (selection) {
             case Selection.Field f -> head(f) + (f.isLeaf() ? "" : " " + compact(f.selections()));
-            case Selection.Fragment f -> "..." + (f.typeCondition() == null ? "" : " on " + f.typeCondition()) + " "
-                    + compact(f.selections());
+            case Selection.Fragment f -> "..." + (f.typeCondition() == null ? "" : " on " + f.typeCondition())
+                    + conditions(f) + " " + compact(f.selections());
         };
     }
 
@@ -35,9 +35,15 @@ public final class SelectionPrinter {
                 out.append("\n");
             }
             case Selection.Fragment f -> out.append(indent).append("...")
-                    .append(f.typeCondition() == null ? "" : " on " + f.typeCondition()).append(" ")
+                    .append(f.typeCondition() == null ? "" : " on " + f.typeCondition()).append(conditions(f)).append(" ")
                     .append(pretty(f.selections(), indent)).append("\n");
         }
+    }
+
+    private static String conditions(Selection.Fragment f) {
+        StringBuilder out = new StringBuilder();
+        f.conditions().forEach(c -> out.append(" ").append(c.directive()));
+        return out.toString();
     }
 
     private static String head(Selection.Field f) {

@@ -28,7 +28,7 @@ class CostEstimatorTest {
     private static long cost(String query, Map<String, Object> variables) {
         OperationPreparer preparer = new OperationPreparer(SUPERGRAPH.apiSchema(), 10);
         PreparedOperation operation = preparer.prepare(new GraphQLRequest(query, null, variables, Map.of()));
-        List<Selection> selections = new SelectionNormalizer(operation.fragments(), operation.variables())
+        List<Selection> selections = new SelectionNormalizer(operation.fragments())
                 .normalize(operation.operation().getSelectionSet());
         return new CostEstimator(SUPERGRAPH.apiSchema(), SUPERGRAPH.demand(), 10).estimate(selections, "Query", operation.variables());
     }
