@@ -23,7 +23,7 @@ final class FetchGroup {
     /** The key part of {@link #requires}: a representation whose key has a null is never sent. */
     final SelectionBuilder keys = new SelectionBuilder();
     final Set<FetchGroup> dependsOn = new LinkedHashSet<>();
-    /** Arguments of the fields with arguments that this fetch's representations carry, by field name. */
+    /** Arguments of the fields with arguments that this fetch's representations carry, by path of field names. */
     final java.util.Map<String, String> requiredArguments = new java.util.HashMap<>();
 
     FetchGroup(int id, String subgraph, String entityType, List<String> path, boolean entityFetch,

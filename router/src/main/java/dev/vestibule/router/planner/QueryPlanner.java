@@ -592,26 +592,48 @@ public final class QueryPlanner {
         }
 
         /** Required fields with arguments get an internal alias, so that other arguments can be fetched beside them. */
+        /**
+         * The required selection with every field that has arguments, at any depth, under an internal alias: the same
+         * field may be selected by the client (or another @requires) with other arguments in the same fetch.
+         */
         List<Selection> withArgumentAliases(List<Selection> required) {
-            return required.stream().map(s -> s instanceof Selection.Field f && !f.arguments().isEmpty()
-                    ? new Selection.Field(ResponseKeys.requiredWithArguments(f.name(), arguments(f)), f.name(),
-                            f.arguments(), f.directives(), f.selections())
-                    : s).toList();
+            List<Selection> out = new ArrayList<>(required.size());
+            for (Selection selection : required) {
+                out.add(switch (selection) {
+                    case Selection.Field f -> new Selection.Field(
+                            f.arguments().isEmpty() ? f.responseKey() : ResponseKeys.requiredWithArguments(f.name(), arguments(f)),
+                            f.name(), f.arguments(), f.directives(), withArgumentAliases(f.selections()));
+                    case Selection.Fragment f -> f.withSelections(withArgumentAliases(f.selections()));
+                });
+            }
+            return out;
         }
 
+        /** Whether a representation of {@code child} already carries one of these fields with other arguments. */
         boolean conflicts(FetchGroup child, List<Selection> required) {
-            for (Selection s : required) {
-                if (s instanceof Selection.Field f && !f.arguments().isEmpty()) {
-                    String existing = child.requiredArguments.get(f.name());
-                    if (existing != null && !existing.equals(arguments(f))) return true;
-                }
+            Map<String, String> wanted = new HashMap<>();
+            argumentsByPath(required, "", wanted);
+            for (Map.Entry<String, String> entry : wanted.entrySet()) {
+                String existing = child.requiredArguments.get(entry.getKey());
+                if (existing != null && !existing.equals(entry.getValue())) return true;
             }
             return false;
         }
 
         void recordArguments(FetchGroup child, List<Selection> required) {
-            for (Selection s : required) {
-                if (s instanceof Selection.Field f && !f.arguments().isEmpty()) child.requiredArguments.put(f.name(), arguments(f));
+            argumentsByPath(required, "", child.requiredArguments);
+        }
+
+        /** The printed arguments of every field with arguments in a required selection, by its path of field names. */
+        void argumentsByPath(List<Selection> selections, String prefix, Map<String, String> out) {
+            for (Selection selection : selections) {
+                switch (selection) {
+                    case Selection.Field f -> {
+                        if (!f.arguments().isEmpty()) out.put(prefix + f.name(), arguments(f));
+                        argumentsByPath(f.selections(), prefix + f.name() + ".", out);
+                    }
+                    case Selection.Fragment f -> argumentsByPath(f.selections(), prefix, out);
+                }
             }
         }
 

@@ -47,4 +47,18 @@ class MergingTest {
         assertThat(Merging.project(withNull, selections, lenient, String::equals, true)).isTrue();
         assertThat(lenient).containsEntry("id", null);
     }
+
+    @Test
+    void aNestedRequiredFieldUnderItsInternalAliasIsSentUnderItsName() {
+        String alias = dev.vestibule.router.planner.ResponseKeys.requiredWithArguments("size", "[unit:INCH]");
+        var size = new dev.vestibule.router.operation.Selection.Field(alias, "size", List.of(), List.of(), List.of());
+        var weight = new dev.vestibule.router.operation.Selection.Field("weight", "weight", List.of(), List.of(), List.of());
+        var selections = List.<dev.vestibule.router.operation.Selection>of(
+                new dev.vestibule.router.operation.Selection.Field("package", "package", List.of(), List.of(), List.of(size, weight)));
+        // the client's own size (centimetres) sits beside the required one (inches) in the fetched data
+        Map<String, Object> object = new LinkedHashMap<>(Map.of("package", new LinkedHashMap<>(Map.of("size", 25, alias, 10, "weight", 3))));
+        Map<String, Object> representation = new LinkedHashMap<>();
+        assertThat(Merging.project(object, selections, representation, String::equals, true)).isTrue();
+        assertThat(representation).isEqualTo(Map.of("package", Map.of("size", 10, "weight", 3)));
+    }
 }
