@@ -119,6 +119,7 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
                 case "OPTIONS" -> preflight(exchange);
                 default -> {
                     exchange.header("Allow", "GET, POST, OPTIONS");
+                    exchange.header("Connection", "close"); // whatever body it has is left unread
                     reject(exchange, 405, request.getMethod() + " is not served on " + PATH + "; use POST or GET", "METHOD_NOT_ALLOWED");
                 }
             }
@@ -132,21 +133,24 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     }
 
     private void post(Exchange exchange) throws IOException {
-        Map<String, String> identityHeaders = admit(exchange);
-        if (identityHeaders == null) return;
         long limit = settings.maxBodyBytes();
         if (exchange.request.getLength() > limit) {
+            exchange.header("Connection", "close"); // the body is left unread: this connection cannot carry another request
             reject(exchange, 413, "the request body is larger than " + limit + " bytes", "PAYLOAD_TOO_LARGE");
             return;
         }
+        // read before any refusal, so that the connection stays usable for the client's next request
         byte[] body;
         try (InputStream in = Content.Source.asInputStream(exchange.request)) {
             body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
         }
         if (body.length > limit) { // no Content-Length (chunked): found while reading
+            exchange.header("Connection", "close");
             reject(exchange, 413, "the request body is larger than " + limit + " bytes", "PAYLOAD_TOO_LARGE");
             return;
         }
+        Map<String, String> identityHeaders = admit(exchange);
+        if (identityHeaders == null) return;
         Map<String, Object> json;
         try {
             json = JSON.readValue(body, JSON_OBJECT);

@@ -349,13 +349,17 @@ public final class QueryPlanner {
             if (type instanceof GraphQLInterfaceType iface && !isInterfaceObjectIn(group.subgraph, iface.getName())
                     && (!here.map(FieldInSubgraph::resolvable).orElse(false) || !implementationsResolve)) {
                 // The subgraph has the interface but not this field on it: ask per implementation it can return.
-                for (GraphQLObjectType implementation : schema.getImplementations(iface)) {
-                    if (subgraph.type(implementation.getName()).map(t -> t.interfaces().contains(iface.getName())).orElse(false)) {
+                List<GraphQLObjectType> returned = schema.getImplementations(iface).stream()
+                        .filter(o -> subgraph.type(o.getName()).map(t -> t.interfaces().contains(iface.getName())).orElse(false))
+                        .toList();
+                if (!returned.isEmpty() || here.isPresent()) {
+                    for (GraphQLObjectType implementation : returned) {
                         planSelections(group, implementation.getName(), List.of(field), out.fragment(implementation.getName()),
                                 path, provided, producers);
                     }
+                    return;
                 }
-                return;
+                // no implementation to ask through, and the interface lacks the field here: only a jump can reach it
             }
             jump(group, type, field, definition, out, path, provided, producers);
         }
