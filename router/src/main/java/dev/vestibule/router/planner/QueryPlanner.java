@@ -374,6 +374,7 @@ public final class QueryPlanner {
             for (Target target : targets) {
                 for (Key key : target.keys()) {
                     List<Selection> keySelections = normalize(key.fields());
+                    if (partOfKey(field, keySelections)) continue;
                     if (!canSelect(group.subgraph, type.getName(), keySelections, provided)) continue;
                     out.typename();
                     planSelections(group, type.getName(), keySelections, out, path, provided, new LinkedHashSet<>());
@@ -387,6 +388,7 @@ public final class QueryPlanner {
                     for (Target target : targets) {
                         for (Key key : target.keys()) {
                             List<Selection> keySelections = normalize(key.fields());
+                            if (partOfKey(field, keySelections)) continue;
                             Set<FetchGroup> keyFrom = new LinkedHashSet<>();
                             try {
                                 out.typename();
@@ -423,9 +425,10 @@ public final class QueryPlanner {
                     if (!resolvesChain(target.subgraph(), chain, type.getName(), field.name())) continue;
                     for (Key key : target.keys()) {
                         List<Selection> keySelections = normalize(key.fields());
-                        if (!canSelect(group.subgraph, anchor.getName(), keySelections, frame.provided())) continue;
+                        boolean selectable = canSelect(group.subgraph, anchor.getName(), keySelections, frame.provided());
+                        if (!selectable && !carriedInRepresentations(group, frame, anchor.getName(), keySelections)) continue;
                         frame.out().typename();
-                        addAll(frame.out(), keySelections);
+                        if (selectable) addAll(frame.out(), keySelections);
                         FetchGroup child = entityGroup(target, frame.path(), group);
                         SelectionBuilder requires = child.requires.fragment(anchor.getName());
                         requires.typename();
@@ -453,6 +456,27 @@ public final class QueryPlanner {
                 return false;
             }
             return false;
+        }
+
+        /**
+         * Whether the key is already in the data at the frame: the frame is the entity this entity fetch is for, and
+         * its representations carry the key's fields (fetched before, from another subgraph), even if this subgraph
+         * cannot answer them (@external there).
+         */
+        boolean carriedInRepresentations(FetchGroup group, Frame frame, String typeName, List<Selection> keySelections) {
+            if (!group.entityFetch || !frame.path().equals(group.path)) return false;
+            Set<String> carried = new java.util.HashSet<>();
+            for (Selection selection : group.keys.freeze()) {
+                if (selection instanceof Selection.Fragment f && typeName.equals(f.typeCondition())) {
+                    for (Selection inner : f.selections()) if (inner instanceof Selection.Field field && field.isLeaf()) carried.add(field.name());
+                }
+            }
+            return keySelections.stream().allMatch(k -> k instanceof Selection.Field f && f.isLeaf() && carried.contains(f.name()));
+        }
+
+        /** A key cannot fetch one of its own fields: its representation would need the field first. */
+        boolean partOfKey(Selection.Field field, List<Selection> keySelections) {
+            return keySelections.stream().anyMatch(k -> k instanceof Selection.Field f && f.name().equals(field.name()));
         }
 
         /** Whether a subgraph resolves every field of the chain and then typeName.fieldName. */
@@ -491,11 +515,18 @@ public final class QueryPlanner {
                 child.dependsOn.addAll(requiredFrom);
                 addAll(requires, required);
             }
-            SelectionBuilder node = underConditions(child.body()).field(field.responseKey(), field.name(), field.arguments(), field.directives());
+            SelectionBuilder entity = underConditions(child.body());
+            SelectionBuilder node = entity.field(field.responseKey(), field.name(), field.arguments(), field.directives());
             producers.add(child);
             if (!field.isLeaf()) {
-                planSelections(child, typeName(definition.getType()), field.selections(), node,
-                        childPath(path, field, definition.getType()), provides(targetField), producers);
+                // the entity this fetch is for is a parent to go back to, should a value-type field below need it
+                frames.push(new Frame(child, type.getName(), entity, path, null, field));
+                try {
+                    planSelections(child, typeName(definition.getType()), field.selections(), node,
+                            childPath(path, field, definition.getType()), provides(targetField), producers);
+                } finally {
+                    frames.pop();
+                }
             }
         }
 
