@@ -129,13 +129,15 @@ public final class Router implements AutoCloseable {
         }
         ExecutionState state = new ExecutionState();
         List<Map<String, Object>> errors = new ArrayList<>();
-        Map<String, Object> introspected = introspect(prepared, request, errors);
+        // the values of the variables @skip/@include read: introspection and shaping both decide by them
+        Map<String, Object> conditions = SelectionNormalizer.conditionValues(prepared.operation());
+        Map<String, Object> introspected = introspect(prepared, request, conditions, errors);
         executor.execute(prepared.plan(), prepared.operation().variables(), subgraphHeaders, state, deadline);
         Map<String, Object> data = state.data();
         data.putAll(introspected);
         errors.addAll(state.errors());
         Map<String, Object> shaped = shaper.shape(data, prepared.plan().selections(), prepared.plan().rootType(), errors,
-                prepared.plan().denied(), SelectionNormalizer.conditionValues(prepared.operation()));
+                prepared.plan().denied(), conditions);
         Map<String, Object> response = new LinkedHashMap<>();
         if (!errors.isEmpty()) response.put("errors", errors);
         response.put("data", shaped);
@@ -144,8 +146,8 @@ public final class Router implements AutoCloseable {
     }
 
     /** __schema and __type, answered from the API schema by graphql-java (when introspection is on). */
-    private Map<String, Object> introspect(Prepared prepared, GraphQLRequest request, List<Map<String, Object>> errors) {
-        Map<String, Object> conditions = SelectionNormalizer.conditionValues(prepared.operation());
+    private Map<String, Object> introspect(Prepared prepared, GraphQLRequest request, Map<String, Object> conditions,
+                                           List<Map<String, Object>> errors) {
         List<Selection.Field> rootFields = rootFields(prepared.plan().selections(), conditions);
         boolean asks = rootFields.stream().anyMatch(Router::isIntrospection);
         if (!asks) return Map.of();

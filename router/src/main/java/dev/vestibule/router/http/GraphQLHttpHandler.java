@@ -351,7 +351,7 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
         send(exchange, new Answer(status, bytes(Map.of("errors", List.of(Map.of("message", message, "extensions", Map.of("code", code))))), true));
     }
 
-    static boolean acceptsGraphQLResponse(String accept) {
+    private static boolean acceptsGraphQLResponse(String accept) {
         if (accept == null) return false;
         int graphql = accept.indexOf(GRAPHQL_RESPONSE);
         int json = accept.indexOf("application/json");

@@ -7,7 +7,6 @@ import graphql.language.FragmentDefinition;
 import graphql.language.FragmentSpread;
 import graphql.language.InlineFragment;
 import graphql.language.SelectionSet;
-import graphql.language.Value;
 import graphql.language.VariableReference;
 import java.util.ArrayList;
 import java.util.List;
