@@ -197,6 +197,20 @@ public final class QueryPlanner {
                 lastRoot = group;
                 return group;
             }
+            // A subgraph that answers the whole selection itself comes first: any other would have to reach the
+            // rest through keys, and where a field is @external there (a shared node(id:) root, say) its value
+            // from that subgraph cannot be trusted at all.
+            GraphQLFieldDefinition definition = ((GraphQLFieldsContainer) schema.getType(rootType)).getFieldDefinition(field.name());
+            String type = typeName(definition.getType());
+            List<String> serving = field.isLeaf() ? candidates
+                    : candidates.stream().filter(c -> servesLocally(c, type, field.selections(),
+                            supergraph.subgraph(c).field(rootType, field.name()).map(QueryPlanner::provides).orElse(null))).toList();
+            if (!serving.isEmpty() && serving.size() < candidates.size()) {
+                for (FetchGroup existing : groups) {
+                    if (!existing.entityFetch && serving.contains(existing.subgraph)) return existing;
+                }
+                return newGroup(serving.get(0), rootType, List.of(), false, null, null);
+            }
             for (FetchGroup existing : groups) {
                 if (!existing.entityFetch && candidates.contains(existing.subgraph)) return existing;
             }
@@ -205,6 +219,63 @@ public final class QueryPlanner {
                             .thenComparing(s -> -candidates.indexOf(s)))
                     .orElseThrow();
             return newGroup(best, rootType, List.of(), false, null, null);
+        }
+
+        /**
+         * Whether the subgraph resolves every field of the selection itself, at any depth, with no key jump: on an
+         * abstract type, for every object type it can return there (an implementation may have the field @external).
+         */
+        boolean servesLocally(String subgraphName, String typeName, List<Selection> selections, List<Selection> provided) {
+            SubgraphSchema subgraph = supergraph.subgraph(subgraphName);
+            GraphQLNamedType type = (GraphQLNamedType) schema.getType(typeName);
+            for (Selection selection : selections) {
+                switch (selection) {
+                    case Selection.Field f -> {
+                        if (f.isTypename()) continue;
+                        List<Selection> providedField = providedField(provided, typeName, f.name());
+                        if (providedField == null && !resolvesLocally(subgraph, type, f.name())) return false;
+                        if (!f.isLeaf()) {
+                            String child = typeName(((GraphQLFieldsContainer) type).getFieldDefinition(f.name()).getType());
+                            List<Selection> childProvided = providedField != null && !providedField.isEmpty() ? providedField
+                                    : subgraph.field(typeName, f.name()).map(QueryPlanner::provides).orElse(null);
+                            if (!servesLocally(subgraphName, child, f.selections(), childProvided)) return false;
+                        }
+                    }
+                    case Selection.Fragment f -> {
+                        String condition = f.typeCondition();
+                        if (condition == null || condition.equals(typeName)
+                                || (type instanceof GraphQLObjectType && isPossibleType(condition, typeName))) {
+                            if (!servesLocally(subgraphName, typeName, f.selections(), provided)) return false;
+                        } else if (isAbstract(type) && schema.getType(condition) instanceof GraphQLNamedType conditionType) {
+                            for (GraphQLObjectType object : possibleObjects(isAbstract(conditionType) ? conditionType : type)) {
+                                boolean reached = isPossibleType(condition, object.getName()) && isPossibleType(typeName, object.getName())
+                                        && possibleIn(subgraph, type, object.getName());
+                                if (reached && !servesLocally(subgraphName, object.getName(), f.selections(), provided)) return false;
+                            }
+                        }
+                    }
+                }
+            }
+            return true;
+        }
+
+        /** The field is answered by this subgraph at this type (every implementation it returns, on an interface). */
+        boolean resolvesLocally(SubgraphSchema subgraph, GraphQLNamedType type, String fieldName) {
+            return subgraph.field(type.getName(), fieldName).map(f -> f.resolvable() && f.requires() == null).orElse(false)
+                    && implementationsResolve(subgraph, type, fieldName);
+        }
+
+        /**
+         * On an interface, whether every implementation this subgraph can return resolves the field here too (an
+         * @override may have moved it away from one of them, or it is @external on one); true on other types.
+         */
+        boolean implementationsResolve(SubgraphSchema subgraph, GraphQLNamedType type, String fieldName) {
+            if (!(type instanceof GraphQLInterfaceType iface) || isInterfaceObjectIn(subgraph.subgraph().name(), iface.getName())) {
+                return true;
+            }
+            return schema.getImplementations(iface).stream()
+                    .filter(o -> subgraph.type(o.getName()).map(t -> t.interfaces().contains(iface.getName())).orElse(false))
+                    .allMatch(o -> subgraph.field(o.getName(), fieldName).map(f -> f.resolvable() && f.requires() == null).orElse(true));
         }
 
         int localCoverage(String subgraph, String parentType, Selection.Field field) {
@@ -289,12 +360,13 @@ public final class QueryPlanner {
                 // Abstract within abstract: subgraphs may disagree on which types implement what, so ask per object
                 // type that both allow (in the supergraph) and that this subgraph can return here.
                 for (GraphQLObjectType object : possibleObjects(conditionType)) {
-                    if (isPossibleType(type.getName(), object.getName()) && possibleIn(subgraph, type, object.getName())) {
+                    if (isPossibleType(type.getName(), object.getName()) && possibleIn(subgraph, type, object.getName())
+                            && memberOnEveryCandidate(group, type, object.getName())) {
                         planSelections(group, object.getName(), fragment.selections(), out.fragment(object.getName()),
                                 path, provided, producers);
                     }
                 }
-            } else if (possibleIn(subgraph, type, condition)) {
+            } else if (possibleIn(subgraph, type, condition) && memberOnEveryCandidate(group, type, condition)) {
                 planSelections(group, condition, fragment.selections(), out.fragment(condition), path,
                         provided, producers);
             }
@@ -312,14 +384,8 @@ public final class QueryPlanner {
             if (definition == null) throw new PlanningException(type.getName() + " has no field " + field.name());
             SubgraphSchema subgraph = supergraph.subgraph(group.subgraph);
             Optional<FieldInSubgraph> here = subgraph.field(type.getName(), field.name());
-            List<Selection> providedField = providedField(provided, field.name());
-            // An interface field counts as local only when every implementation this subgraph can return resolves
-            // it here too (an @override may have moved it away from one of them).
-            boolean implementationsResolve = !(type instanceof GraphQLInterfaceType iface)
-                    || isInterfaceObjectIn(group.subgraph, iface.getName())
-                    || schema.getImplementations(iface).stream()
-                            .filter(o -> subgraph.type(o.getName()).map(t -> t.interfaces().contains(iface.getName())).orElse(false))
-                            .allMatch(o -> subgraph.field(o.getName(), field.name()).map(f -> f.resolvable() && f.requires() == null).orElse(true));
+            List<Selection> providedField = providedField(provided, type.getName(), field.name());
+            boolean implementationsResolve = implementationsResolve(subgraph, type, field.name());
             boolean local = providedField != null
                     || (implementationsResolve && here.map(f -> f.resolvable() && f.requires() == null).orElse(false));
             if (local) {
@@ -590,6 +656,32 @@ public final class QueryPlanner {
             return false;
         }
 
+        /**
+         * Whether a union member may be asked for here. A union reached from an entity through fields that other
+         * subgraphs resolve too (shareable, the entity keyed there) could have been served by any of them, and each
+         * may know other members: only the members all of them share are asked for, so that the answer does not
+         * depend on which subgraph the planner happened to pick. The other members' fields are answered null.
+         * Where a field forced the path into one subgraph (a jump to a field only it resolves), its members count.
+         */
+        boolean memberOnEveryCandidate(FetchGroup group, GraphQLNamedType parentType, String member) {
+            if (!(parentType instanceof GraphQLUnionType union)) return true;
+            List<Frame> chain = new ArrayList<>();
+            for (Frame frame : frames) {
+                if (frame.group() != group) return true;
+                chain.add(0, frame);
+                if (!isEntityIn(group.subgraph, frame.typeName())) continue;
+                for (var other : supergraph.subgraphs()) {
+                    SubgraphSchema candidate = supergraph.subgraph(other.name());
+                    if (other.name().equals(group.subgraph)) continue;
+                    boolean keyed = candidate.type(frame.typeName()).map(t -> !t.resolvableKeys().isEmpty()).orElse(false);
+                    if (!keyed || !chain.stream().allMatch(step -> candidate.resolves(step.typeName(), step.via().name()))) continue;
+                    if (!possibleIn(candidate, union, member)) return false;
+                }
+                return true;
+            }
+            return true;
+        }
+
         /** Whether the subgraph can return objects of type objectType where parentType (abstract) is expected. */
         boolean possibleIn(SubgraphSchema subgraph, GraphQLNamedType parentType, String objectType) {
             TypeInSubgraph object = subgraph.type(objectType).orElse(null);
@@ -695,12 +787,12 @@ public final class QueryPlanner {
                     continue;
                 }
                 if (!(selection instanceof Selection.Field field) || field.isTypename()) continue;
-                boolean ok = providedField(provided, field.name()) != null || subgraph.field(typeName, field.name())
+                boolean ok = providedField(provided, typeName, field.name()) != null || subgraph.field(typeName, field.name())
                         .map(f -> f.resolvable() && f.requires() == null).orElse(false);
                 if (!ok) return false;
                 if (!field.isLeaf()) {
                     GraphQLFieldDefinition definition = ((GraphQLFieldsContainer) schema.getType(typeName)).getFieldDefinition(field.name());
-                    if (!canSelect(subgraphName, typeName(definition.getType()), field.selections(), providedField(provided, field.name()))) return false;
+                    if (!canSelect(subgraphName, typeName(definition.getType()), field.selections(), providedField(provided, typeName, field.name()))) return false;
                 }
             }
             return true;
@@ -772,13 +864,18 @@ public final class QueryPlanner {
         return field.provides() == null ? null : normalize(field.provides());
     }
 
-    /** The sub-selection @provides gives for a field name, an empty list for a provided leaf, or null. */
-    private static List<Selection> providedField(List<Selection> provided, String name) {
+    /**
+     * The sub-selection @provides gives for a field name at an object of {@code typeName}, an empty list for a
+     * provided leaf, or null. A fragment of the @provides counts only where its type condition holds: on a union,
+     * {@code ... on Book { title }} provides no Movie's title.
+     */
+    private List<Selection> providedField(List<Selection> provided, String typeName, String name) {
         if (provided == null) return null;
         for (Selection selection : provided) {
             if (selection instanceof Selection.Field f && f.name().equals(name)) return f.selections();
-            if (selection instanceof Selection.Fragment f) {
-                List<Selection> inner = providedField(f.selections(), name);
+            if (selection instanceof Selection.Fragment f && (f.typeCondition() == null || f.typeCondition().equals(typeName)
+                    || isPossibleType(f.typeCondition(), typeName))) {
+                List<Selection> inner = providedField(f.selections(), typeName, name);
                 if (inner != null) return inner;
             }
         }
