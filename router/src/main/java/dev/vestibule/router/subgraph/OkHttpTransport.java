@@ -2,9 +2,11 @@ package dev.vestibule.router.subgraph;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
+import okhttp3.ConnectionSpec;
 import okhttp3.Dispatcher;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -23,10 +25,21 @@ public final class OkHttpTransport implements SubgraphTransport {
      *                                  connections under load: measured as most of the router's CPU)
      */
     public OkHttpTransport(Duration timeout, int maxConnectionsPerSubgraph, int subgraphs) {
+        this(timeout, maxConnectionsPerSubgraph, subgraphs, true);
+    }
+
+    /**
+     * @param tls whether any subgraph is reached over https. Without it the client speaks cleartext HTTP only and
+     *            never builds a TLS context: loading the JDK's trust store and security providers was a tenth of the
+     *            router's start-up on one core. A supergraph with an https subgraph gets a client that can.
+     */
+    public OkHttpTransport(Duration timeout, int maxConnectionsPerSubgraph, int subgraphs, boolean tls) {
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequests(Math.max(64, maxConnectionsPerSubgraph * Math.max(1, subgraphs)));
         dispatcher.setMaxRequestsPerHost(maxConnectionsPerSubgraph);
-        this.http = new OkHttpClient.Builder()
+        OkHttpClient.Builder builder = new OkHttpClient.Builder();
+        if (!tls) builder.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT));
+        this.http = builder
                 .dispatcher(dispatcher)
                 .connectionPool(new ConnectionPool(maxConnectionsPerSubgraph * Math.max(1, subgraphs), 5, TimeUnit.MINUTES))
                 .callTimeout(timeout)
