@@ -236,9 +236,8 @@ public final class QueryPlanner {
                         if (providedField == null && !resolvesLocally(subgraph, type, f.name())) return false;
                         if (!f.isLeaf()) {
                             String child = typeName(((GraphQLFieldsContainer) type).getFieldDefinition(f.name()).getType());
-                            List<Selection> childProvided = providedField != null && !providedField.isEmpty() ? providedField
-                                    : subgraph.field(typeName, f.name()).map(QueryPlanner::provides).orElse(null);
-                            if (!servesLocally(subgraphName, child, f.selections(), childProvided)) return false;
+                            if (!servesLocally(subgraphName, child, f.selections(),
+                                    childProvided(providedField, subgraph.field(typeName, f.name())))) return false;
                         }
                     }
                     case Selection.Fragment f -> {
@@ -396,8 +395,7 @@ public final class QueryPlanner {
                 SelectionBuilder node = out.field(key, field.name(), field.arguments(), field.directives());
                 producers.add(group);
                 if (!field.isLeaf()) {
-                    List<Selection> childProvided = providedField != null && !providedField.isEmpty() ? providedField
-                            : here.map(QueryPlanner::provides).orElse(null);
+                    List<Selection> childProvided = childProvided(providedField, here);
                     // The subgraph's own type for the field may be narrower (join__field type: "Book" where the
                     // supergraph has a union): its selections must be valid there.
                     String childType = here.map(f -> f.type().replaceAll("[\\[\\]!]", ""))
@@ -548,10 +546,15 @@ public final class QueryPlanner {
         /** Whether a subgraph resolves every field of the chain and then typeName.fieldName. */
         boolean resolvesChain(String subgraphName, List<Frame> chain, String typeName, String fieldName) {
             SubgraphSchema subgraph = supergraph.subgraph(subgraphName);
+            return resolvesChain(subgraph, chain) && subgraph.resolves(typeName, fieldName);
+        }
+
+        /** Whether a subgraph resolves every field of the chain. */
+        boolean resolvesChain(SubgraphSchema subgraph, List<Frame> chain) {
             for (Frame step : chain) {
                 if (!subgraph.resolves(step.typeName(), step.via().name())) return false;
             }
-            return subgraph.resolves(typeName, fieldName);
+            return true;
         }
 
         /** The entity fetch that reads the field through the key, after the groups that bring the key and @requires. */
@@ -674,7 +677,7 @@ public final class QueryPlanner {
                     SubgraphSchema candidate = supergraph.subgraph(other.name());
                     if (other.name().equals(group.subgraph)) continue;
                     boolean keyed = candidate.type(frame.typeName()).map(t -> !t.resolvableKeys().isEmpty()).orElse(false);
-                    if (!keyed || !chain.stream().allMatch(step -> candidate.resolves(step.typeName(), step.via().name()))) continue;
+                    if (!keyed || !resolvesChain(candidate, chain)) continue;
                     if (!possibleIn(candidate, union, member)) return false;
                 }
                 return true;
@@ -862,6 +865,14 @@ public final class QueryPlanner {
 
     private static List<Selection> provides(FieldInSubgraph field) {
         return field.provides() == null ? null : normalize(field.provides());
+    }
+
+    /**
+     * What is provided below a field: the @provides sub-selection it was reached with, else the field's own
+     * @provides in this subgraph.
+     */
+    private static List<Selection> childProvided(List<Selection> providedField, Optional<FieldInSubgraph> here) {
+        return providedField != null && !providedField.isEmpty() ? providedField : here.map(QueryPlanner::provides).orElse(null);
     }
 
     /**
