@@ -130,4 +130,24 @@ class HttpProtocolTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(body(response).at("/data/__typename").asText()).isEqualTo("Query");
     }
+
+    @Test
+    void healthAndReadinessAndNothingElse() throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        java.util.function.Function<String, java.net.http.HttpRequest.Builder> at = path ->
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + graph.server.port() + path));
+        HttpResponse<String> health = client.send(at.apply("/health").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(body(health).at("/status").asText()).isEqualTo("UP");
+        HttpResponse<String> ready = client.send(at.apply("/ready").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(body(ready).at("/status").asText()).isEqualTo("READY");
+        HttpResponse<String> posted = client.send(at.apply("/health").POST(java.net.http.HttpRequest.BodyPublishers.ofString("x")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(posted.statusCode()).isEqualTo(405);
+        assertThat(posted.headers().firstValue("allow")).hasValue("GET, HEAD");
+        HttpResponse<String> missing = client.send(at.apply("/graphq%22l").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(body(missing).at("/errors/0/message").asText()).contains("/graphql");
+    }
 }

@@ -36,12 +36,12 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 
 /**
- * GraphQL over HTTP on {@code /graphql}, as a Jetty handler in front of Javalin (which keeps the service routes):
+ * GraphQL over HTTP on {@code /graphql}, as a Jetty handler in front of the service routes ({@link RouterServer}):
  * POST with a JSON body, GET for queries only, OPTIONS for CORS preflights; application/graphql-response+json or
  * application/json by the Accept header with the status codes of the GraphQL-over-HTTP spec; a body size limit.
  * Each request passes the edge policy (CSRF, CORS, authentication, persisted queries, rate limits) before the router.
  *
- * <p>Why not a Javalin route: on the gateways benchmark the servlet layer under Javalin (wrappers, a context per
+ * <p>Why a Jetty handler and not a Javalin route: on the gateways benchmark the servlet layer under Javalin (wrappers, a context per
  * request, an 8 KB copy loop for the body) cost more than the router's own work when most requests join an identical
  * one in flight; this handler doubled the requests served per core in an A/B run (docs/performance.md).
  */
@@ -106,6 +106,15 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0);
             response.write(true, null, callback);
         }
+    }
+
+    /**
+     * Blocking, whatever the handler behind it is: bodies are read and subgraphs called on the request's own thread,
+     * so Jetty must hand each request to a (virtual) thread of its own, never run it on a selector.
+     */
+    @Override
+    public InvocationType getInvocationType() {
+        return InvocationType.BLOCKING;
     }
 
     @Override

@@ -3,17 +3,29 @@ package dev.vestibule.router.http;
 import dev.vestibule.router.Router;
 import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.middleware.EdgePolicy;
-import io.javalin.Javalin;
-import io.javalin.util.JavalinBindException;
-import java.util.Map;
+import java.net.BindException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
 /**
- * The router's HTTP server (Jetty through Javalin, on virtual threads): GraphQL on /graphql
- * ({@link GraphQLHttpHandler}, in front of Javalin), /health (alive) and /ready (a supergraph is loaded) as Javalin
- * routes. The router can be replaced while serving (hot reload): each request reads it once and keeps the one it got.
+ * The router's HTTP server: Jetty, everything on virtual threads. GraphQL on /graphql
+ * ({@link GraphQLHttpHandler}), /health (alive) and /ready (a supergraph is loaded) ({@link StatusHandler}).
+ * The router can be replaced while serving (hot reload): each request reads it once and keeps the one it got.
+ *
+ * <p>Why plain Jetty rather than Javalin: the router serves three fixed paths, and Javalin's servlet stack (a
+ * servlet context, sessions, WebSocket initialisers) was a third of the router's start-up on one core, and more
+ * than the router's own work per request on the hot path (see GraphQLHttpHandler); docs/performance.md has the figures.
  */
 public final class RouterServer implements AutoCloseable {
     /** In development mode, this request header set to true puts the query plan in the response's extensions. */
@@ -25,28 +37,67 @@ public final class RouterServer implements AutoCloseable {
     static final int ACCEPT_QUEUE = 4096;
 
     private final AtomicReference<Router> router;
-    private final Javalin app;
+    private final Server server;
+    private final ServerConnector connector;
 
     private RouterServer(Router router, RouterSettings settings, EdgePolicy policy, String host, int port) {
         this.router = new AtomicReference<>(router);
+        // every task on a virtual thread, the selector and acceptor too: on one core, 1.2-1.5 x the requests per
+        // second of platform-thread selectors handing requests to virtual threads (A/B, docs/performance.md)
+        VirtualThreadPool threads = new VirtualThreadPool();
+        threads.setName("vestibule-http");
+        this.server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setAcceptQueueSize(ACCEPT_QUEUE);
+        server.addConnector(connector);
         GraphQLHttpHandler graphql = new GraphQLHttpHandler(this.router, settings, policy);
-        this.app = Javalin.create(cfg -> {
-            cfg.startup.showJavalinBanner = false;
-            cfg.startup.showOldJavalinVersionWarning = false;
-            cfg.concurrency.useVirtualThreads = true;
-            cfg.http.maxRequestSize = settings.maxBodyBytes();
-            // Javalin mounts its servlet context inside the handler it finds: /graphql is answered before it
-            cfg.jetty.modifyServer(server -> server.setHandler(graphql));
-            cfg.jetty.addConnector((server, http) -> {
-                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-                connector.setHost(host);
-                connector.setPort(port);
-                connector.setAcceptQueueSize(ACCEPT_QUEUE);
-                return connector;
-            });
-            cfg.routes.get("/health", ctx -> ctx.json(Map.of("status", "UP")));
-            cfg.routes.get("/ready", ctx -> ctx.json(Map.of("status", "READY")));
-        });
+        graphql.setHandler(new StatusHandler());
+        server.setHandler(graphql);
+    }
+
+    /** /health and /ready; 404 for any other path. */
+    private static final class StatusHandler extends Handler.Abstract.NonBlocking {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            String path = Request.getPathInContext(request);
+            String status = switch (path) {
+                case "/health" -> "UP";
+                case "/ready" -> "READY";
+                default -> null;
+            };
+            if (status == null) {
+                answer(response, callback, 404, "{\"errors\":[{\"message\":\"nothing is served at " + jsonEscaped(path)
+                        + "; GraphQL is on " + GraphQLHttpHandler.PATH + "\"}]}");
+            } else if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) {
+                response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+                answer(response, callback, 405, "{\"errors\":[{\"message\":\"use GET on " + path + "\"}]}");
+            } else {
+                answer(response, callback, 200, "{\"status\":\"" + status + "\"}");
+            }
+            return true;
+        }
+
+        private static void answer(Response response, Callback callback, int status, String json) {
+            byte[] body = json.getBytes(StandardCharsets.UTF_8);
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+            response.write(true, ByteBuffer.wrap(body), callback);
+        }
+
+        private static String jsonEscaped(String text) {
+            StringBuilder out = new StringBuilder(text.length());
+            for (char c : text.toCharArray()) {
+                if (c == '"' || c == '\\') out.append('\\').append(c);
+                else if (c < 0x20) out.append(String.format("\\u%04x", (int) c));
+                else out.append(c);
+            }
+            return out.toString();
+        }
     }
 
     /** Starts serving; port 0 picks a free port. */
@@ -58,15 +109,21 @@ public final class RouterServer implements AutoCloseable {
     public static RouterServer start(Router router, RouterSettings settings, EdgePolicy policy, String host, int port) {
         RouterServer server = new RouterServer(router, settings, policy, host, port);
         try {
-            server.app.start();
-        } catch (JavalinBindException e) {
-            throw new IllegalStateException("port " + port + " is already in use; choose another with --port N", e);
+            server.server.start();
+        } catch (Exception e) {
+            stopQuietly(server.server);
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof BindException) {
+                    throw new IllegalStateException("port " + port + " is already in use; choose another with --port N", e);
+                }
+            }
+            throw new IllegalStateException("the HTTP server did not start on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         return server;
     }
 
     public int port() {
-        return app.port();
+        return connector.getLocalPort();
     }
 
     public Router router() {
@@ -80,6 +137,14 @@ public final class RouterServer implements AutoCloseable {
 
     @Override
     public void close() {
-        app.stop();
+        stopQuietly(server);
+    }
+
+    private static void stopQuietly(Server server) {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(RouterServer.class).warn("the HTTP server did not stop cleanly", e);
+        }
     }
 }

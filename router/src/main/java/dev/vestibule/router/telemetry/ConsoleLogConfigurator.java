@@ -10,8 +10,7 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
 
 /**
- * The router's logging set up in code: warnings and errors to stderr, Javalin's own start-up lines off (a port in use
- * is reported by the command itself). Logback finds it through the ServiceLoader before any XML: parsing a
+ * The router's logging set up in code: warnings and errors to stderr. Logback finds it through the ServiceLoader before any XML: parsing a
  * logback.xml costs tens of milliseconds of start-up on one core. A {@code -Dlogback.configurationFile=...} or a
  * logback-test.xml on the class path still wins, for operators and tests that want their own.
  */
@@ -36,7 +35,6 @@ public final class ConsoleLogConfigurator extends ContextAwareBase implements Co
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.WARN);
         root.addAppender(stderr);
-        context.getLogger("io.javalin.Javalin").setLevel(Level.OFF);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }
