@@ -260,7 +260,7 @@ public final class QueryPlanner {
 
         /** The field is answered by this subgraph at this type (every implementation it returns, on an interface). */
         boolean resolvesLocally(SubgraphSchema subgraph, GraphQLNamedType type, String fieldName) {
-            return subgraph.field(type.getName(), fieldName).map(f -> f.resolvable() && f.requires() == null).orElse(false)
+            return subgraph.field(type.getName(), fieldName).map(FieldInSubgraph::answersHere).orElse(false)
                     && implementationsResolve(subgraph, type, fieldName);
         }
 
@@ -274,7 +274,7 @@ public final class QueryPlanner {
             }
             return schema.getImplementations(iface).stream()
                     .filter(o -> subgraph.type(o.getName()).map(t -> t.interfaces().contains(iface.getName())).orElse(false))
-                    .allMatch(o -> subgraph.field(o.getName(), fieldName).map(f -> f.resolvable() && f.requires() == null).orElse(true));
+                    .allMatch(o -> subgraph.field(o.getName(), fieldName).map(FieldInSubgraph::answersHere).orElse(true));
         }
 
         int localCoverage(String subgraph, String parentType, Selection.Field field) {
@@ -386,7 +386,7 @@ public final class QueryPlanner {
             List<Selection> providedField = providedField(provided, type.getName(), field.name());
             boolean implementationsResolve = implementationsResolve(subgraph, type, field.name());
             boolean local = providedField != null
-                    || (implementationsResolve && here.map(f -> f.resolvable() && f.requires() == null).orElse(false));
+                    || (implementationsResolve && here.map(FieldInSubgraph::answersHere).orElse(false));
             if (local) {
                 // Where the subgraph's type for the field differs from the supergraph's (join__field type:), the
                 // same response key could meet a different type in a sibling fragment: ask under an internal alias.
@@ -791,7 +791,7 @@ public final class QueryPlanner {
                 }
                 if (!(selection instanceof Selection.Field field) || field.isTypename()) continue;
                 boolean ok = providedField(provided, typeName, field.name()) != null || subgraph.field(typeName, field.name())
-                        .map(f -> f.resolvable() && f.requires() == null).orElse(false);
+                        .map(FieldInSubgraph::answersHere).orElse(false);
                 if (!ok) return false;
                 if (!field.isLeaf()) {
                     GraphQLFieldDefinition definition = ((GraphQLFieldsContainer) schema.getType(typeName)).getFieldDefinition(field.name());

@@ -53,5 +53,10 @@ public record SubgraphSchema(Subgraph subgraph, Map<String, TypeInSubgraph> type
         public boolean resolvable() {
             return !external;
         }
+
+        /** The subgraph answers this field from what it has itself: resolvable, and nothing required from elsewhere. */
+        public boolean answersHere() {
+            return resolvable() && requires == null;
+        }
     }
 }
