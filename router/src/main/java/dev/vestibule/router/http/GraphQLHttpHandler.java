@@ -95,10 +95,7 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
         }
 
         void send(int status, String contentType, byte[] body) {
-            response.setStatus(status);
-            if (contentType != null) response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
-            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-            response.write(true, ByteBuffer.wrap(body), callback);
+            writeWhole(response, callback, status, contentType, body);
         }
 
         void sendEmpty(int status) {
@@ -106,6 +103,14 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0);
             response.write(true, null, callback);
         }
+    }
+
+    /** One whole answer in a single write, with its Content-Length (no chunking, no copy loop). */
+    static void writeWhole(Response response, Callback callback, int status, String contentType, byte[] body) {
+        response.setStatus(status);
+        if (contentType != null) response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
     }
 
     /**

@@ -5,7 +5,6 @@ import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.execution.ResponseWriter;
 import dev.vestibule.router.middleware.EdgePolicy;
 import java.net.BindException;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -84,11 +83,7 @@ public final class RouterServer implements AutoCloseable {
         }
 
         private static void answer(Response response, Callback callback, int status, Map<String, Object> body) {
-            byte[] bytes = ResponseWriter.toBytes(body);
-            response.setStatus(status);
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
-            response.write(true, ByteBuffer.wrap(bytes), callback);
+            GraphQLHttpHandler.writeWhole(response, callback, status, "application/json", ResponseWriter.toBytes(body));
         }
     }
 
