@@ -75,6 +75,29 @@ final class ApiSchemaFilter {
         return supergraph.transform(b -> b.definitions(kept));
     }
 
+    /**
+     * Whether anything of the supergraph is @inaccessible: a type, field, argument, enum value or input field. Without
+     * that the API schema keeps every type and field of the supergraph; it lacks only the link and join machinery.
+     */
+    static boolean hidesAnything(Document supergraph, Names names) {
+        for (Definition<?> definition : supergraph.getDefinitions()) {
+            if (inaccessible(definition, names)) return true;
+            boolean inside = switch (definition) {
+                case ObjectTypeDefinition o -> o.getFieldDefinitions().stream().anyMatch(f -> hidden(f, names));
+                case InterfaceTypeDefinition i -> i.getFieldDefinitions().stream().anyMatch(f -> hidden(f, names));
+                case EnumTypeDefinition e -> e.getEnumValueDefinitions().stream().anyMatch(v -> inaccessible(v, names));
+                case InputObjectTypeDefinition in -> in.getInputValueDefinitions().stream().anyMatch(v -> inaccessible(v, names));
+                default -> false;
+            };
+            if (inside) return true;
+        }
+        return false;
+    }
+
+    private static boolean hidden(FieldDefinition field, Names names) {
+        return inaccessible(field, names) || field.getInputValueDefinitions().stream().anyMatch(a -> inaccessible(a, names));
+    }
+
     private static boolean inaccessible(Object node, Names names) {
         return node instanceof DirectivesContainer<?> c && !c.getDirectives(names.inaccessible()).isEmpty();
     }

@@ -50,6 +50,21 @@ class SupergraphLoaderTest {
     }
 
     @Test
+    void oneSchemaServesPlannerAndApiWhenNothingIsInaccessible() {
+        assertThat(supergraph.schema()).isNotSameAs(supergraph.apiSchema());
+        String open = TestSupergraphs.sampleSdl().replace(" @inaccessible @join__", " @join__");
+        Supergraph withoutHidden = SupergraphLoader.load(open);
+        assertThat(withoutHidden.schema()).isSameAs(withoutHidden.apiSchema());
+        assertThat(withoutHidden.schema().getObjectType("Product").getFieldDefinition("costPrice")).isNotNull();
+        // an argument alone is enough to need the planner's own schema
+        Supergraph argumentHidden = SupergraphLoader.load(open.replace("reviews(first: Int = 5, after: String)",
+                "reviews(first: Int = 5, after: String @inaccessible)"));
+        assertThat(argumentHidden.schema()).isNotSameAs(argumentHidden.apiSchema());
+        assertThat(argumentHidden.apiSchema().getObjectType("Product").getFieldDefinition("reviews").getArgument("after")).isNull();
+        assertThat(argumentHidden.schema().getObjectType("Product").getFieldDefinition("reviews").getArgument("after")).isNotNull();
+    }
+
+    @Test
     void aSubgraphSchemaIsNotASupergraph() {
         String subgraph = TestSupergraphs.read(java.nio.file.Path.of("..", "schemas", "accounts.graphql"));
         assertThatThrownBy(() -> SupergraphLoader.load(subgraph)).isInstanceOf(SupergraphException.class)
