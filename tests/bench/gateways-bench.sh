@@ -37,9 +37,16 @@ rm -rf "$SNAP" && mkdir -p "$SNAP" && cp -rp "$ROOT/router/target/router.jar" "$
 AOT=""
 if [[ -f "$ROOT/.vestibule/router.aot" ]]; then cp -p "$ROOT/.vestibule/router.aot" "$SNAP/" && AOT="-XX:AOTCache=$SNAP/router.aot"; fi
 JAVA="$(sed -n 2p "$ROOT/.vestibule/java" 2>/dev/null || echo "$JAVA")"
+# the linked runtime ./vestibule serve runs the router on, when the build made one from that JDK
+if [[ -x "$ROOT/.vestibule/runtime/bin/java" && "$(cat "$ROOT/.vestibule/runtime/made-from" 2>/dev/null)" == "$JAVA" ]]; then
+  JAVA="$ROOT/.vestibule/runtime/bin/java"
+fi
+# and the JVM options it passes (router/jvm.options, a java argument file)
+OPTIONS=""
+if [[ -f "$ROOT/router/jvm.options" ]]; then cp "$ROOT/router/jvm.options" "$SNAP/" && OPTIONS="@$SNAP/jvm.options"; fi
 # the published benchmark turns on request de-duplication in every gateway that has it
 printf 'router:\n  deduplication:\n    inbound_queries: true\n' > "$OUT/vestibule.yaml"
-VESTIBULE="vestibule=exec $JAVA $AOT ${VESTIBULE_JAVA_OPTS:-} -jar $SNAP/router.jar serve --supergraph {SUPERGRAPH} --port {PORT} --config $OUT/vestibule.yaml"
+VESTIBULE="vestibule=exec $JAVA $OPTIONS ${VESTIBULE_JAVA_OPTS:-} $AOT -jar $SNAP/router.jar serve --supergraph {SUPERGRAPH} --port {PORT} --config $OUT/vestibule.yaml"
 
 run() { # $1 = mode name, $2 = UNIQUE_AUTH value
   echo "== $1 ($(date -Is))" >&2
