@@ -20,8 +20,8 @@ public final class OkHttpTransport implements SubgraphTransport {
     private static final MediaType JSON_TYPE = MediaType.get("application/json");
     private final OkHttpClient http;
     /**
-     * Each subgraph URL parsed once: OkHttp's parsing runs the host through IDNA mapping (idnToAscii), which showed among
-     * the JIT's larger compilations under load, for a result that never changes.
+     * Each subgraph URL parsed once: OkHttp's parsing runs the host through IDNA mapping (idnToAscii) for a result that
+     * never changes. OkHttp still canonicalises the host once more per call, when it builds the call's Address.
      */
     private final Map<String, HttpUrl> urls = new java.util.concurrent.ConcurrentHashMap<>();
 

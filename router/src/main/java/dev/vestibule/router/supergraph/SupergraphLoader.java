@@ -63,16 +63,7 @@ public final class SupergraphLoader {
     private SupergraphLoader() {}
 
     public static Supergraph load(String sdl) {
-        Document document;
-        try {
-            // A supergraph is trusted input and can be large: no token limit.
-            document = Parser.parse(graphql.parser.ParserEnvironment.newParserEnvironment().document(sdl)
-                    .parserOptions(ParserOptions.getDefaultParserOptions().transform(o -> o.maxTokens(Integer.MAX_VALUE)
-                            .maxWhitespaceTokens(Integer.MAX_VALUE).maxCharacters(Integer.MAX_VALUE)))
-                    .build());
-        } catch (InvalidSyntaxException e) {
-            throw new SupergraphException("the supergraph is not valid GraphQL SDL: " + e.getMessage(), e);
-        }
+        Document document = parse(sdl);
         Names names = Names.fromLinks(document);
         List<Subgraph> subgraphs = subgraphs(document, names);
         Map<String, Subgraph> byEnumValue = new LinkedHashMap<>();
@@ -191,12 +182,16 @@ public final class SupergraphLoader {
      * validated by graphql-java: what composition checks its output with, at a fraction of a full load's cost.
      */
     public static GraphQLSchema typeSystem(String sdl) {
+        return build(withoutAppliedDirectives(parse(sdl)), "supergraph");
+    }
+
+    /** A supergraph is trusted input and can be large: parsed without token limits. */
+    private static Document parse(String sdl) {
         try {
-            Document document = Parser.parse(graphql.parser.ParserEnvironment.newParserEnvironment().document(sdl)
+            return Parser.parse(graphql.parser.ParserEnvironment.newParserEnvironment().document(sdl)
                     .parserOptions(ParserOptions.getDefaultParserOptions().transform(o -> o.maxTokens(Integer.MAX_VALUE)
                             .maxWhitespaceTokens(Integer.MAX_VALUE).maxCharacters(Integer.MAX_VALUE)))
                     .build());
-            return build(withoutAppliedDirectives(document), "supergraph");
         } catch (InvalidSyntaxException e) {
             throw new SupergraphException("the supergraph is not valid GraphQL SDL: " + e.getMessage(), e);
         }
