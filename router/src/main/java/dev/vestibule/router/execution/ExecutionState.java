@@ -1,13 +1,13 @@
 package dev.vestibule.router.execution;
 
+import dev.vestibule.router.json.JsonObject;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** The data fetched so far for one request and the errors met. Fetch threads synchronize on it. */
 public final class ExecutionState {
-    private final Map<String, Object> data = new LinkedHashMap<>();
+    private final Map<String, Object> data = new JsonObject();
     private final List<Map<String, Object>> errors = new ArrayList<>();
 
     /** The merged data: written by fetches under this object's lock, read when execution is over. */

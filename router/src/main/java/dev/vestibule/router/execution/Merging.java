@@ -1,9 +1,9 @@
 package dev.vestibule.router.execution;
 
+import dev.vestibule.router.json.JsonObject;
 import dev.vestibule.router.operation.Selection;
 import dev.vestibule.router.planner.ResponseKeys;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -22,21 +22,26 @@ final class Merging {
     }
 
     private record Merger(Predicate<String> isAbstract) {
-    @SuppressWarnings("unchecked")
     void merge(Map<String, Object> target, Map<?, ?> source) {
-        for (Map.Entry<?, ?> entry : source.entrySet()) {
-            String key = ResponseKeys.unalias(String.valueOf(entry.getKey()));
-            Object incoming = entry.getValue();
-            Object existing = target.get(key);
-            if (key.equals("__typename") && existing != null && (incoming == null || isAbstract.test(String.valueOf(incoming)))) continue;
-            if (existing instanceof Map<?, ?> existingMap && incoming instanceof Map<?, ?> incomingMap) {
-                merge((Map<String, Object>) existingMap, incomingMap);
-            } else if (existing instanceof List<?> existingList && incoming instanceof List<?> incomingList
-                    && existingList.size() == incomingList.size()) {
-                target.put(key, mergeLists((List<Object>) existingList, incomingList));
-            } else {
-                target.put(key, copy(incoming));
-            }
+        if (source instanceof JsonObject object) { // what subgraphs answer: by index, no entry objects
+            for (int i = 0, n = object.size(); i < n; i++) mergeField(target, object.keyAt(i), object.valueAt(i));
+        } else {
+            for (Map.Entry<?, ?> entry : source.entrySet()) mergeField(target, String.valueOf(entry.getKey()), entry.getValue());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void mergeField(Map<String, Object> target, String sourceKey, Object incoming) {
+        String key = ResponseKeys.unalias(sourceKey);
+        Object existing = target.get(key);
+        if (key.equals("__typename") && existing != null && (incoming == null || isAbstract.test(String.valueOf(incoming)))) return;
+        if (existing instanceof Map<?, ?> existingMap && incoming instanceof Map<?, ?> incomingMap) {
+            merge((Map<String, Object>) existingMap, incomingMap);
+        } else if (existing instanceof List<?> existingList && incoming instanceof List<?> incomingList
+                && existingList.size() == incomingList.size()) {
+            target.put(key, mergeLists((List<Object>) existingList, incomingList));
+        } else {
+            target.put(key, copy(incoming));
         }
     }
 
@@ -59,16 +64,25 @@ final class Merging {
     }
     }
 
-    /** Mutable copies, so that later merges can write into what came from a subgraph. */
+    /**
+     * Mutable copies, so that later merges can write into what came from a subgraph (an answer may be shared by
+     * several requests that asked the same at the same moment), with the planner's retyping aliases removed.
+     */
     private static Object copy(Object value) {
+        if (value instanceof JsonObject object) {
+            int n = object.size();
+            JsonObject out = new JsonObject(n);
+            for (int i = 0; i < n; i++) out.put(ResponseKeys.unalias(object.keyAt(i)), copy(object.valueAt(i)));
+            return out;
+        }
         if (value instanceof Map<?, ?> map) {
-            Map<String, Object> out = new LinkedHashMap<>();
+            JsonObject out = new JsonObject(map.size());
             map.forEach((k, v) -> out.put(ResponseKeys.unalias(String.valueOf(k)), copy(v)));
             return out;
         }
         if (value instanceof List<?> list) {
             List<Object> out = new ArrayList<>(list.size());
-            list.forEach(v -> out.add(copy(v)));
+            for (int i = 0, n = list.size(); i < n; i++) out.add(copy(list.get(i)));
             return out;
         }
         return value;
@@ -114,7 +128,7 @@ final class Merging {
     private static Object projectValue(Object value, List<Selection> selections,
                                        java.util.function.BiPredicate<String, String> conditionMatches, boolean allowNulls) {
         if (value instanceof Map<?, ?> map) {
-            Map<String, Object> out = new LinkedHashMap<>();
+            Map<String, Object> out = new JsonObject();
             return project((Map<String, Object>) map, selections, out, conditionMatches, allowNulls) ? out : null;
         }
         if (value instanceof List<?> list) {

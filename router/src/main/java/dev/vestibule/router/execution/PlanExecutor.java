@@ -1,5 +1,6 @@
 package dev.vestibule.router.execution;
 
+import dev.vestibule.router.json.JsonObject;
 import dev.vestibule.router.operation.Selection;
 import dev.vestibule.router.planner.PlanNode;
 import dev.vestibule.router.planner.QueryPlan;
@@ -155,7 +156,7 @@ public final class PlanExecutor {
     private Map<String, Object> representation(Map<String, Object> object, PlanNode.Fetch fetch) {
         Object typename = object.get("__typename");
         if (!(typename instanceof String type)) return null;
-        Map<String, Object> representation = new LinkedHashMap<>();
+        Map<String, Object> representation = new JsonObject();
         boolean matched = false;
         for (Selection selection : fetch.keys()) {
             if (selection instanceof Selection.Fragment fragment && matches(fragment.typeCondition(), type)) {

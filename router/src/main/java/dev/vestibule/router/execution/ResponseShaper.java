@@ -169,9 +169,11 @@ public final class ResponseShaper {
                 entry.getValue().forEach(f -> merged.addAll(f.selections()));
                 subselections = List.copyOf(merged);
             }
-            keys[i] = entry.getKey();
-            names[i] = new SerializedString(entry.getKey());
-            fields[i] = new ShapedField(entry.getKey(), first, routerAnswered ? null : type.getFieldDefinition(first.name()), subselections);
+            // interned: the key is looked up in every object of this shape, whose keys Jackson interned
+            String key = entry.getKey().intern();
+            keys[i] = key;
+            names[i] = new SerializedString(key);
+            fields[i] = new ShapedField(key, first, routerAnswered ? null : type.getFieldDefinition(first.name()), subselections);
             i++;
         }
         return new Shape(keys, names, fields);

@@ -60,7 +60,8 @@ public sealed interface PlanNode permits PlanNode.Sequence, PlanNode.Parallel, P
     /** Runs an entity fetch for every object found at {@code path} ("@" steps into every element of a list). */
     record Flatten(List<String> path, Fetch fetch) implements PlanNode {
         public Flatten {
-            path = List.copyOf(path);
+            // interned: the steps are looked up in every object along the path, where Jackson's interned keys are
+            path = path.stream().map(String::intern).toList();
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.vestibule.router.subgraph;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vestibule.router.concurrent.SharedCalls;
+import dev.vestibule.router.json.JsonReader;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -16,7 +16,6 @@ import java.util.Map;
  */
 public final class SubgraphClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {};
 
     private final SubgraphTransport transport;
     /** Identical subgraph queries in flight at the same moment share one HTTP call (same URL, body and headers). */
@@ -77,7 +76,7 @@ public final class SubgraphClient implements AutoCloseable {
             throw new SubgraphFailure("SUBGRAPH_HTTP_ERROR", "HTTP " + reply.status() + " from " + url, null);
         }
         try {
-            return JSON.readValue(reply.body(), JSON_OBJECT);
+            return JsonReader.readObject(reply.body());
         } catch (IOException e) {
             throw new SubgraphFailure("SUBGRAPH_INVALID_RESPONSE", "the response of " + url + " is not a JSON object", e);
         }
