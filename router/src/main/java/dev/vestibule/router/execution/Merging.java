@@ -18,10 +18,18 @@ final class Merging {
      * interface's name, the object's own type name comes from the subgraph that owns the interface.
      */
     static void merge(Map<String, Object> target, Map<?, ?> source, Predicate<String> isAbstract) {
-        new Merger(isAbstract).merge(target, source);
+        merge(target, source, isAbstract, true);
     }
 
-    private record Merger(Predicate<String> isAbstract) {
+    /**
+     * As above; {@code unalias} false when the fetch aliased no retyped field ({@link ResponseKeys#retypes}), so that
+     * no key needs looking at.
+     */
+    static void merge(Map<String, Object> target, Map<?, ?> source, Predicate<String> isAbstract, boolean unalias) {
+        new Merger(isAbstract, unalias).merge(target, source);
+    }
+
+    private record Merger(Predicate<String> isAbstract, boolean unalias) {
     void merge(Map<String, Object> target, Map<?, ?> source) {
         if (source instanceof JsonObject object) { // what subgraphs answer: by index, no entry objects
             for (int i = 0, n = object.size(); i < n; i++) mergeField(target, object.keyAt(i), object.valueAt(i));
@@ -32,7 +40,7 @@ final class Merging {
 
     @SuppressWarnings("unchecked")
     private void mergeField(Map<String, Object> target, String sourceKey, Object incoming) {
-        String key = ResponseKeys.unalias(sourceKey);
+        String key = unalias ? ResponseKeys.unalias(sourceKey) : sourceKey;
         Object existing = target.get(key);
         if (key.equals("__typename") && existing != null && (incoming == null || isAbstract.test(String.valueOf(incoming)))) return;
         if (existing instanceof Map<?, ?> existingMap && incoming instanceof Map<?, ?> incomingMap) {
@@ -43,6 +51,35 @@ final class Merging {
         } else {
             target.put(key, copy(incoming));
         }
+    }
+
+    /**
+     * Mutable copies, so that later merges can write into what came from a subgraph (an answer may be shared by
+     * several requests that asked the same at the same moment), with the planner's retyping aliases removed.
+     */
+    private Object copy(Object value) {
+        if (value instanceof JsonObject object) {
+            if (!unalias) {
+                JsonObject out = object.shallowCopy();
+                for (int i = 0, n = out.size(); i < n; i++) out.setValueAt(i, copy(out.valueAt(i)));
+                return out;
+            }
+            int n = object.size();
+            JsonObject out = new JsonObject(n);
+            for (int i = 0; i < n; i++) out.put(ResponseKeys.unalias(object.keyAt(i)), copy(object.valueAt(i)));
+            return out;
+        }
+        if (value instanceof Map<?, ?> map) {
+            JsonObject out = new JsonObject(map.size());
+            map.forEach((k, v) -> out.put(unalias ? ResponseKeys.unalias(String.valueOf(k)) : String.valueOf(k), copy(v)));
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            for (int i = 0, n = list.size(); i < n; i++) out.add(copy(list.get(i)));
+            return out;
+        }
+        return value;
     }
 
     @SuppressWarnings("unchecked")
@@ -62,30 +99,6 @@ final class Merging {
         }
         return out;
     }
-    }
-
-    /**
-     * Mutable copies, so that later merges can write into what came from a subgraph (an answer may be shared by
-     * several requests that asked the same at the same moment), with the planner's retyping aliases removed.
-     */
-    private static Object copy(Object value) {
-        if (value instanceof JsonObject object) {
-            int n = object.size();
-            JsonObject out = new JsonObject(n);
-            for (int i = 0; i < n; i++) out.put(ResponseKeys.unalias(object.keyAt(i)), copy(object.valueAt(i)));
-            return out;
-        }
-        if (value instanceof Map<?, ?> map) {
-            JsonObject out = new JsonObject(map.size());
-            map.forEach((k, v) -> out.put(ResponseKeys.unalias(String.valueOf(k)), copy(v)));
-            return out;
-        }
-        if (value instanceof List<?> list) {
-            List<Object> out = new ArrayList<>(list.size());
-            for (int i = 0, n = list.size(); i < n; i++) out.add(copy(list.get(i)));
-            return out;
-        }
-        return value;
     }
 
     /**

@@ -80,7 +80,7 @@ public final class PlanExecutor {
             return;
         }
         synchronized (state) {
-            if (response.get("data") instanceof Map<?, ?> data) Merging.merge(state.data(), data, this::isAbstract);
+            if (response.get("data") instanceof Map<?, ?> data) Merging.merge(state.data(), data, this::isAbstract, fetch.retypesFields());
             for (Map<String, Object> error : errorsOf(response)) {
                 state.addError(subgraphError(fetch.subgraph(), error, pathOf(error)));
             }
@@ -127,9 +127,10 @@ public final class PlanExecutor {
         synchronized (state) {
             Object entities = response.get("data") instanceof Map<?, ?> data ? data.get("_entities") : null;
             if (entities instanceof List<?> list && list.size() == representations.size()) {
+                boolean unalias = fetch.retypesFields();
                 for (int i = 0; i < list.size(); i++) {
                     if (list.get(i) instanceof Map<?, ?> result) {
-                        for (Positioned target : targets.get(i)) Merging.merge(target.object(), result, this::isAbstract);
+                        for (Positioned target : targets.get(i)) Merging.merge(target.object(), result, this::isAbstract, unalias);
                     }
                 }
             } else if (errorsOf(response).isEmpty()) {

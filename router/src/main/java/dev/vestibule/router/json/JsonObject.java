@@ -39,6 +39,29 @@ public final class JsonObject extends AbstractMap<String, Object> {
         values = new Object[keys.length];
     }
 
+    private JsonObject(String[] keys, Object[] values, int size) {
+        this.keys = keys;
+        this.values = values;
+        this.size = size;
+        if (size >= INDEXED_FROM) reindex(size);
+    }
+
+    /** A copy of this object: its own arrays, the same keys and values (no key is looked up). */
+    public JsonObject shallowCopy() {
+        int capacity = Math.max(1, size);
+        String[] sameKeys = new String[capacity];
+        Object[] sameValues = new Object[capacity];
+        System.arraycopy(keys, 0, sameKeys, 0, size);
+        System.arraycopy(values, 0, sameValues, 0, size);
+        return new JsonObject(sameKeys, sameValues, size);
+    }
+
+    /** Replaces the i-th value. */
+    public void setValueAt(int i, Object value) {
+        Objects.checkIndex(i, size);
+        values[i] = value;
+    }
+
     /** The i-th key, in insertion order. */
     public String keyAt(int i) {
         Objects.checkIndex(i, size);
@@ -106,9 +129,13 @@ public final class JsonObject extends AbstractMap<String, Object> {
 
     private void append(String key, Object value) {
         if (size == keys.length) {
-            int capacity = size * 2;
-            keys = Arrays.copyOf(keys, capacity);
-            values = Arrays.copyOf(values, capacity);
+            // not Arrays.copyOf: for a String[] it takes the reflective path (Array.newInstance), seen in profiles
+            String[] moreKeys = new String[size * 2];
+            Object[] moreValues = new Object[size * 2];
+            System.arraycopy(keys, 0, moreKeys, 0, size);
+            System.arraycopy(values, 0, moreValues, 0, size);
+            keys = moreKeys;
+            values = moreValues;
         }
         keys[size] = key;
         values[size] = value;

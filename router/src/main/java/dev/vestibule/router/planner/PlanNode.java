@@ -52,6 +52,11 @@ public sealed interface PlanNode permits PlanNode.Sequence, PlanNode.Parallel, P
             }
         }
 
+        /** Whether answers carry retyped aliases to remove when merged ({@link ResponseKeys#unalias}). */
+        public boolean retypesFields() {
+            return ResponseKeys.retypes(operation);
+        }
+
         public boolean isEntityFetch() {
             return requires != null;
         }

@@ -25,6 +25,11 @@ public final class ResponseKeys {
         return REQUIRED + Integer.toHexString(arguments.hashCode()) + "_" + fieldName;
     }
 
+    /** Whether a subgraph operation aliases any retyped field (its answers then have keys to unalias). */
+    public static boolean retypes(String operation) {
+        return operation.contains(RETYPED);
+    }
+
     /** The client's response key behind a retyped field's alias, or the key itself. */
     public static String unalias(String key) {
         return key.startsWith(RETYPED) ? key.substring(RETYPED.length()) : key;

@@ -89,4 +89,21 @@ class JsonObjectTest {
         for (String key : keys) assertEquals(Integer.parseInt(key.substring(5)), object.get(key));
         assertEquals(null, object.get("field0"));
     }
+
+    @Test
+    void aShallowCopySharesNoArrays() {
+        for (int n : new int[] {0, 1, 5, 16, 40}) {
+            JsonObject original = new JsonObject();
+            for (int i = 0; i < n; i++) original.put("k" + i, i);
+            JsonObject copy = original.shallowCopy();
+            for (int i = 0; i < n; i++) copy.setValueAt(i, ((Integer) copy.valueAt(i)) * 10);
+            assertEquals(n, copy.size());
+            for (int i = 0; i < n; i++) assertEquals(i * 10, copy.get(new String("k" + i)), "k" + i + " of " + n);
+            copy.put("added", 1);
+            copy.remove("k0");
+            assertEquals(n, original.size(), "the original is untouched");
+            if (n > 0) assertEquals(0, original.get("k0"));
+            assertEquals(null, original.get("added"));
+        }
+    }
 }
