@@ -1,6 +1,7 @@
 package dev.vestibule.router.execution;
 
 import com.fasterxml.jackson.core.io.SerializedString;
+import dev.vestibule.router.json.PreEncodedObject;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Iterator;
@@ -13,7 +14,7 @@ import java.util.Set;
  * with their JSON encoding precomputed) and one value per name, in query order. It is a read-only Map for
  * everything that reads responses; the response writer streams it without hashing a key.
  */
-public final class ShapedObject extends AbstractMap<String, Object> {
+public final class ShapedObject extends AbstractMap<String, Object> implements PreEncodedObject {
     private final String[] keys;
     private final SerializedString[] names;
     private final Object[] values;
@@ -24,15 +25,18 @@ public final class ShapedObject extends AbstractMap<String, Object> {
         this.values = values;
     }
 
+    @Override
     public int fieldCount() {
         return keys.length;
     }
 
     /** The i-th field's name, JSON-encoded once for all objects of its shape. */
+    @Override
     public SerializedString name(int i) {
         return names[i];
     }
 
+    @Override
     public Object value(int i) {
         return values[i];
     }

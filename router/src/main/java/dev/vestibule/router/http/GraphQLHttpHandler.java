@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vestibule.router.Router;
 import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.concurrent.SharedCalls;
-import dev.vestibule.router.execution.ResponseWriter;
+import dev.vestibule.router.json.JsonBytes;
+import dev.vestibule.router.json.JsonWriter;
 import dev.vestibule.router.middleware.Admission;
 import dev.vestibule.router.middleware.EdgePolicy;
 import dev.vestibule.router.middleware.HeaderRules;
@@ -51,6 +52,8 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     private static final String GRAPHQL_RESPONSE_UTF8 = GRAPHQL_RESPONSE + "; charset=utf-8";
     private static final String JSON_UTF8 = "application/json; charset=utf-8";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Writes every answer; it starts each output buffer at the size of the last answer. */
+    private static final JsonWriter RESPONSES = new JsonWriter();
     private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {};
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GraphQLHttpHandler.class);
 
@@ -94,8 +97,8 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
             return out;
         }
 
-        void send(int status, String contentType, byte[] body) {
-            writeWhole(response, callback, status, contentType, body);
+        void send(int status, String contentType, JsonBytes body) {
+            writeWhole(response, callback, status, contentType, body.buffer());
         }
 
         void sendEmpty(int status) {
@@ -106,11 +109,11 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     }
 
     /** One whole answer in a single write, with its Content-Length (no chunking, no copy loop). */
-    static void writeWhole(Response response, Callback callback, int status, String contentType, byte[] body) {
+    static void writeWhole(Response response, Callback callback, int status, String contentType, ByteBuffer body) {
         response.setStatus(status);
         if (contentType != null) response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-        response.write(true, ByteBuffer.wrap(body), callback);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.remaining());
+        response.write(true, body, callback);
     }
 
     /**
@@ -330,7 +333,7 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     }
 
     /** A finished answer: its status as graphql-response+json, its serialized body, and whether the request was malformed. */
-    private record Answer(int status, byte[] body, boolean malformed) {}
+    private record Answer(int status, JsonBytes body, boolean malformed) {}
 
     private static Answer answer(Router router, GraphQLRequest request, Function<String, Map<String, String>> headers,
                                  boolean exposePlan, Caller caller) {
@@ -345,8 +348,8 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
         }
     }
 
-    private static byte[] bytes(Object body) {
-        return ResponseWriter.toBytes(body);
+    private static JsonBytes bytes(Object body) {
+        return RESPONSES.write(body);
     }
 
     /**

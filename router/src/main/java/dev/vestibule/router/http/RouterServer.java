@@ -2,9 +2,10 @@ package dev.vestibule.router.http;
 
 import dev.vestibule.router.Router;
 import dev.vestibule.router.RouterSettings;
-import dev.vestibule.router.execution.ResponseWriter;
+import dev.vestibule.router.json.JsonWriter;
 import dev.vestibule.router.middleware.EdgePolicy;
 import java.net.BindException;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -83,7 +84,7 @@ public final class RouterServer implements AutoCloseable {
         }
 
         private static void answer(Response response, Callback callback, int status, Map<String, Object> body) {
-            GraphQLHttpHandler.writeWhole(response, callback, status, "application/json", ResponseWriter.toBytes(body));
+            GraphQLHttpHandler.writeWhole(response, callback, status, "application/json", ByteBuffer.wrap(JsonWriter.toBytes(body)));
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.vestibule.router.subgraph;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vestibule.router.concurrent.SharedCalls;
 import dev.vestibule.router.json.JsonReader;
+import dev.vestibule.router.json.JsonWriter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -15,7 +15,6 @@ import java.util.Map;
  * A response counts only when it is HTTP 2xx with a JSON object body; anything else is a {@link SubgraphFailure}.
  */
 public final class SubgraphClient implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SubgraphTransport transport;
     /** Identical subgraph queries in flight at the same moment share one HTTP call (same URL, body and headers). */
@@ -47,8 +46,8 @@ public final class SubgraphClient implements AutoCloseable {
         if (!variables.isEmpty()) body.put("variables", variables);
         byte[] bytes;
         try {
-            bytes = JSON.writeValueAsBytes(body);
-        } catch (IOException e) {
+            bytes = JsonWriter.toBytes(body);
+        } catch (RuntimeException e) {
             throw new SubgraphFailure("SUBGRAPH_INVALID_REQUEST", "could not encode the request: " + e.getMessage(), e);
         }
         if (!shareable) return send(url, bytes, headers, remaining);

@@ -1,10 +1,10 @@
-package dev.vestibule.router.execution;
+package dev.vestibule.router.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -12,28 +12,70 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a response (maps, lists, strings, numbers, booleans, nulls, {@link ShapedObject}s) as JSON bytes straight
- * through Jackson's streaming generator: no serializer lookup per value, and a shaped object's field names go out
- * pre-encoded. Anything else falls back to Jackson's data binding.
+ * Writes JSON values (maps, {@link JsonObject}s, {@link PreEncodedObject}s, lists, strings, numbers, booleans, nulls)
+ * as UTF-8 bytes straight through Jackson's streaming generator: no serializer lookup per value, and a pre-encoded
+ * object's field names go out as they are. Anything else falls back to Jackson's data binding.
+ *
+ * <p>An instance remembers the size of what it wrote last and starts the next output buffer at about that size, so
+ * that a response of the usual size is written into one array that is sent as it is: no growing chain of blocks and
+ * no copy into an exact-size array (those were a fifth of the router's allocation under UNIQUE_AUTH).
  */
-public final class ResponseWriter {
+public final class JsonWriter {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonFactory FACTORY = MAPPER.getFactory();
+    private static final int SMALLEST = 512;
+    /** An outsized answer does not make every later buffer start that large. */
+    private static final int LARGEST_HINT = 1 << 20;
 
-    private ResponseWriter() {}
+    private volatile int lastSize = SMALLEST;
 
-    public static byte[] toBytes(Object body) {
-        try (ByteArrayBuilder out = new ByteArrayBuilder(16 * 1024);
-             JsonGenerator generator = FACTORY.createGenerator(out)) {
-            write(generator, body);
-            generator.flush();
-            return out.toByteArray();
+    /** The JSON of {@code value}, in an array that may be longer than the JSON. */
+    public JsonBytes write(Object value) {
+        int hint = lastSize;
+        Output out = new Output(Math.min(LARGEST_HINT, hint + (hint >> 3)));
+        try (JsonGenerator generator = FACTORY.createGenerator(out)) {
+            write(generator, value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        lastSize = Math.max(SMALLEST, out.count);
+        return new JsonBytes(out.bytes, out.count);
+    }
+
+    /** The JSON of {@code value} in an array of its exact length. */
+    public static byte[] toBytes(Object value) {
+        return new JsonWriter().write(value).toArray();
+    }
+
+    /** A byte array that grows by doubling; the generator flushes its own buffer into it. */
+    private static final class Output extends OutputStream {
+        private byte[] bytes;
+        private int count;
+
+        Output(int capacity) {
+            bytes = new byte[capacity];
+        }
+
+        private void ensure(int more) {
+            if (count + more > bytes.length) bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, count + more));
+        }
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            bytes[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, bytes, count, len);
+            count += len;
         }
     }
 
@@ -41,7 +83,7 @@ public final class ResponseWriter {
     private static void write(JsonGenerator out, Object value) throws IOException {
         if (value instanceof String s) {
             writeString(out, s);
-        } else if (value instanceof ShapedObject object) {
+        } else if (value instanceof PreEncodedObject object) {
             out.writeStartObject();
             for (int i = 0, n = object.fieldCount(); i < n; i++) {
                 out.writeFieldName(object.name(i));
@@ -58,6 +100,13 @@ public final class ResponseWriter {
             out.writeNumber(i);
         } else if (value instanceof Boolean b) {
             out.writeBoolean(b);
+        } else if (value instanceof JsonObject object) {
+            out.writeStartObject();
+            for (int i = 0, n = object.size(); i < n; i++) {
+                out.writeFieldName(object.keyAt(i));
+                write(out, object.valueAt(i));
+            }
+            out.writeEndObject();
         } else if (value instanceof Map<?, ?> map) {
             out.writeStartObject();
             for (Map.Entry<?, ?> entry : map.entrySet()) {

@@ -1,4 +1,4 @@
-package dev.vestibule.router.execution;
+package dev.vestibule.router.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -11,24 +11,24 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The writer's own string path must write exactly the bytes Jackson's escaping writes, whatever the string holds. */
-class ResponseWriterTest {
+class JsonWriterTest {
     private static final ObjectMapper JACKSON = new ObjectMapper();
 
     @Test
     void thePlainAsciiScanFindsEverySpecialByteAtEveryOffset() {
         for (int length = 0; length < 40; length++) {
             byte[] plain = "a".repeat(length).getBytes(StandardCharsets.US_ASCII);
-            assertEquals(true, ResponseWriter.plainAscii(plain), "length " + length);
+            assertEquals(true, JsonWriter.plainAscii(plain), "length " + length);
             for (int at = 0; at < length; at++) {
                 for (int b : new int[] {0x00, 0x1f, '"', '\\', '?', 0x80, 0xc3, 0xff}) {
                     byte[] bytes = plain.clone();
                     bytes[at] = (byte) b;
-                    assertEquals(false, ResponseWriter.plainAscii(bytes), "byte " + b + " at " + at + " of " + length);
+                    assertEquals(false, JsonWriter.plainAscii(bytes), "byte " + b + " at " + at + " of " + length);
                 }
                 for (int b : new int[] {0x20, '!', '#', '>', '@', '[', ']', 'z', 0x7f}) {
                     byte[] bytes = plain.clone();
                     bytes[at] = (byte) b;
-                    assertEquals(true, ResponseWriter.plainAscii(bytes), "byte " + b + " at " + at + " of " + length);
+                    assertEquals(true, JsonWriter.plainAscii(bytes), "byte " + b + " at " + at + " of " + length);
                 }
             }
         }
@@ -53,8 +53,29 @@ class ResponseWriterTest {
             body.put("list", List.of(s, s));
             // writeValueAsBytes uses the same UTF-8 generator (writeValueAsString's escapes surrogate pairs differently)
             String expected = new String(JACKSON.writeValueAsBytes(body), StandardCharsets.UTF_8);
-            String actual = new String(ResponseWriter.toBytes(body), StandardCharsets.UTF_8);
+            String actual = new String(JsonWriter.toBytes(body), StandardCharsets.UTF_8);
             assertEquals(expected, actual, () -> "for " + s.chars().mapToObj(Integer::toHexString).toList());
+        }
+    }
+
+    @Test
+    void answersOfEverySizeComeOutWholeWhateverTheLastOneWas() throws Exception {
+        JsonWriter writer = new JsonWriter();
+        for (int size : new int[] {0, 10, 100_000, 10, 3_000_000, 600, 600, 2_000_000, 0}) {
+            JsonObject object = new JsonObject();
+            object.put("text", "y".repeat(size));
+            object.put("list", List.of(1, 2L, 3.5, true, "z"));
+            Map<String, Object> nested = new LinkedHashMap<>();
+            nested.put("n", null);
+            object.put("nested", nested);
+            JsonBytes written = writer.write(object);
+            String expected = new String(JACKSON.writeValueAsBytes(object), StandardCharsets.UTF_8);
+            assertEquals(expected, new String(written.array(), 0, written.length(), StandardCharsets.UTF_8), "size " + size);
+            assertEquals(expected.length(), written.toArray().length);
+            // one answer can go to several clients: each buffer has its own position
+            java.nio.ByteBuffer first = written.buffer();
+            first.get(new byte[first.remaining()]);
+            assertEquals(written.length(), written.buffer().remaining());
         }
     }
 }
