@@ -71,7 +71,7 @@ public final class ResponseShaper {
     }
 
     /** The state of shaping one response; {@code conditions}: the values of the variables @skip/@include read. */
-    private record Shaping(List<Object> path, List<Map<String, Object>> errors, Denied denied, Map<String, Object> conditions) {}
+    private record Shaping(ResponsePath path, List<Map<String, Object>> errors, Denied denied, Map<String, Object> conditions) {}
 
     public ResponseShaper(GraphQLSchema apiSchema) {
         this.apiSchema = apiSchema;
@@ -97,7 +97,7 @@ public final class ResponseShaper {
                                      List<Map<String, Object>> errors, java.util.Set<Selection.Field> denied,
                                      Map<String, Object> conditionValues) {
         GraphQLObjectType root = (GraphQLObjectType) apiSchema.getType(rootType);
-        Shaping shaping = new Shaping(new ArrayList<>(), errors, denied.isEmpty() ? Denied.NONE : new Denied(denied), conditionValues);
+        Shaping shaping = new Shaping(new ResponsePath(), errors, denied.isEmpty() ? Denied.NONE : new Denied(denied), conditionValues);
         Object shaped = shapeObject(data, root, selections, shaping);
         return shaped == PROPAGATE ? null : castMap(shaped);
     }
@@ -111,7 +111,7 @@ public final class ResponseShaper {
         Shape shape = shapeOf(type, selections, shaping.conditions());
         ShapedField[] fields = shape.fields();
         Object[] values = new Object[fields.length];
-        List<Object> path = shaping.path();
+        ResponsePath path = shaping.path();
         for (int i = 0; i < fields.length; i++) {
             ShapedField field = fields[i];
             Selection.Field first = field.first();
@@ -121,20 +121,20 @@ public final class ResponseShaper {
                 continue;
             }
             if (shaping.denied().fields().contains(first)) {
-                path.add(field.key());
+                path.push(field.key());
                 if (shaping.denied().reported().add(first)) {
                     Map<String, Object> error = error("Unauthorized field or type", path);
                     error.put("extensions", Map.of("code", "UNAUTHORIZED_FIELD_OR_TYPE"));
                     shaping.errors().add(error);
                 }
-                path.remove(path.size() - 1);
+                path.pop();
                 if (field.definition().getType() instanceof GraphQLNonNull) return PROPAGATE; // the error above explains the null
                 values[i] = null;
                 continue;
             }
-            path.add(field.key());
+            path.push(field.key());
             Object value = complete(object.get(field.key()), field.definition().getType(), field.selections(), shaping);
-            path.remove(path.size() - 1);
+            path.pop();
             if (value == PROPAGATE) return PROPAGATE;
             values[i] = value;
         }
@@ -211,7 +211,7 @@ public final class ResponseShaper {
 
     @SuppressWarnings("unchecked")
     private Object complete(Object value, GraphQLOutputType type, List<Selection> selections, Shaping shaping) {
-        List<Object> path = shaping.path();
+        ResponsePath path = shaping.path();
         if (type instanceof GraphQLNonNull nonNull) {
             Object completed = complete(value, (GraphQLOutputType) nonNull.getWrappedType(), selections, shaping);
             if (completed == null) {
@@ -228,9 +228,9 @@ public final class ResponseShaper {
             GraphQLOutputType itemType = (GraphQLOutputType) list.getWrappedType();
             Object[] out = new Object[items.size()];
             for (int i = 0; i < out.length; i++) {
-                path.add(i);
+                path.push(i);
                 Object item = complete(items.get(i), itemType, selections, shaping);
-                path.remove(path.size() - 1);
+                path.pop();
                 if (item == PROPAGATE) return null;
                 out[i] = item;
             }
