@@ -50,7 +50,11 @@ public final class OkHttpTransport implements SubgraphTransport {
                 .connectionPool(new ConnectionPool(maxConnectionsPerSubgraph * Math.max(1, subgraphs), 5, TimeUnit.MINUTES))
                 .callTimeout(timeout)
                 .connectTimeout(Duration.ofSeconds(Math.min(10, Math.max(1, timeout.toSeconds()))))
-                .readTimeout(timeout)
+                // no socket read timeout: the call timeout (and each call's deadline) bounds the whole exchange. A socket
+                // timeout makes every blocking read of a virtual thread a timed park, which the JDK schedules and
+                // cancels in its delay queue: 6 % of the router's CPU under UNIQUE_AUTH.
+                .readTimeout(Duration.ZERO)
+                .writeTimeout(Duration.ZERO)
                 .retryOnConnectionFailure(false)
                 .build();
     }
