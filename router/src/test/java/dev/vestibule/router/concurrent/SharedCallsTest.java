@@ -99,6 +99,26 @@ class SharedCallsTest {
     }
 
     @Test
+    void aJoinerWithALaterDeadlineGivesUpWhenTheLeaderOverrunsItsOwn() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            // the leader's call ignores its 150 ms deadline; the joiner (30 s) must not wait for it beyond that deadline
+            Future<Object> leader = threads.submit(() -> run("k", TimeUnit.MILLISECONDS.toNanos(150), blocking(started, release, "late")));
+            started.await();
+            Future<Object> joiner = threads.submit(() -> run("k", LONG, blocking(new CountDownLatch(1), release, "x")));
+            try {
+                assertThatThrownBy(() -> joiner.get(10, TimeUnit.SECONDS))
+                        .cause().isInstanceOf(Failed.class).hasMessage("missed: TimedOut[]");
+            } finally {
+                release.countDown();
+            }
+            assertThat(leader.get()).isEqualTo("late");
+        }
+        assertThat(runs.get()).isEqualTo(1);
+    }
+
+    @Test
     void nothingIsCachedOnceTheCallReturns() throws Exception {
         assertThat(run("k", LONG, () -> runs.incrementAndGet())).isEqualTo(1);
         assertThat(run("k", LONG, () -> runs.incrementAndGet())).isEqualTo(2);
