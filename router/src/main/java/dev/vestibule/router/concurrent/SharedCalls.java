@@ -46,7 +46,7 @@ public final class SharedCalls<K, V> {
         CompletableFuture<V> mine = new CompletableFuture<>();
         Flight<V> flight = new Flight<>(mine, deadlineNanos, new AtomicBoolean());
         Flight<V> leader = inflight.putIfAbsent(key, flight);
-        if (leader != null) return await(leader, deadlineNanos, miss, failureType);
+        if (leader != null) return await(key, leader, deadlineNanos, miss, failureType);
         try {
             V result = call.call();
             mine.complete(result);
@@ -66,7 +66,7 @@ public final class SharedCalls<K, V> {
      * thread took 10-12 % of the router's CPU under UNIQUE_AUTH, where most subgraph calls have waiters.
      * A waiter with an earlier deadline than the leader's still waits with its own.
      */
-    private static <V, E extends Exception> V await(Flight<V> leader, long deadlineNanos,
+    private <E extends Exception> V await(K key, Flight<V> leader, long deadlineNanos,
                                                     java.util.function.Function<Miss, E> miss, Class<E> failureType) throws E {
         try {
             if (deadlineNanos - leader.deadlineNanos() >= 0) {
@@ -83,8 +83,12 @@ public final class SharedCalls<K, V> {
             throw miss.apply(new Miss.Interrupted());
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            // the flight's timer: the leader overran its deadline, which is not after this waiter's
-            if (cause instanceof TimeoutException) throw miss.apply(new Miss.TimedOut());
+            // the flight's timer: the leader overran its deadline, which is not after this waiter's. The flight is over
+            // for everyone then: later callers must start their own call, not join one that has already failed.
+            if (cause instanceof TimeoutException) {
+                inflight.remove(key, leader);
+                throw miss.apply(new Miss.TimedOut());
+            }
             if (failureType.isInstance(cause)) throw failureType.cast(cause);
             if (cause instanceof RuntimeException runtime) throw runtime;
             throw miss.apply(new Miss.LeaderFailed(cause));
