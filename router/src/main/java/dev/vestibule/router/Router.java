@@ -4,6 +4,10 @@ import dev.vestibule.router.execution.ExecutionSettings;
 import dev.vestibule.router.execution.ExecutionState;
 import dev.vestibule.router.execution.PlanExecutor;
 import dev.vestibule.router.execution.ResponseShaper;
+import dev.vestibule.router.json.JsonBytes;
+import dev.vestibule.router.json.JsonOutput;
+import dev.vestibule.router.json.JsonReader;
+import dev.vestibule.router.json.JsonWriter;
 import dev.vestibule.router.operation.BoundedCache;
 import dev.vestibule.router.operation.GraphQLRequest;
 import dev.vestibule.router.operation.OperationPreparer;
@@ -43,6 +47,8 @@ public final class Router implements AutoCloseable {
     private final ExecutorService fetchThreads = Executors.newVirtualThreadPerTaskExecutor();
     private final PlanExecutor executor;
     private final ResponseShaper shaper;
+    /** Sizes each answer's output buffer by the last answer. */
+    private final JsonWriter answers = new JsonWriter();
     private final GraphQL introspection;
 
     public Router(Supergraph supergraph, RouterSettings settings) {
@@ -116,9 +122,27 @@ public final class Router implements AutoCloseable {
         return execute(request, subgraphHeaders, exposePlan, dev.vestibule.router.operation.Caller.ANONYMOUS);
     }
 
-    /** As above, for a caller whose access @authenticated and @requiresScopes decide. */
+    /**
+     * As above, for a caller whose access @authenticated and @requiresScopes decide. The answer is read back from the
+     * JSON that {@link #executeToJson} writes (for callers that inspect it; the HTTP layer sends the JSON itself).
+     */
     public Map<String, Object> execute(GraphQLRequest request, java.util.function.Function<String, Map<String, String>> subgraphHeaders,
                                        boolean exposePlan, dev.vestibule.router.operation.Caller caller) {
+        try {
+            return JsonReader.readObject(executeToJson(request, subgraphHeaders, exposePlan, caller).toArray());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("the router wrote an answer it cannot read back", e);
+        }
+    }
+
+    /**
+     * Runs a request and writes its response body ({errors, data, extensions}) as JSON: the shaper writes the data
+     * while it walks the merged subgraph answers.
+     *
+     * @throws RequestError when the request is rejected before execution
+     */
+    public JsonBytes executeToJson(GraphQLRequest request, java.util.function.Function<String, Map<String, String>> subgraphHeaders,
+                                   boolean exposePlan, dev.vestibule.router.operation.Caller caller) {
         long deadline = System.nanoTime() + settings.requestTimeout().toNanos();
         Prepared prepared = prepare(request, caller);
         if (settings.limits().maxCost() > 0) {
@@ -137,13 +161,35 @@ public final class Router implements AutoCloseable {
         Map<String, Object> data = state.data();
         data.putAll(introspected);
         errors.addAll(state.errors());
-        Map<String, Object> shaped = shaper.shape(data, prepared.plan().selections(), prepared.plan().rootType(), errors,
-                prepared.plan().denied(), conditions);
-        Map<String, Object> response = new LinkedHashMap<>();
-        if (!errors.isEmpty()) response.put("errors", errors);
-        response.put("data", shaped);
-        if (exposePlan) response.put("extensions", Map.of("queryPlan", prepared.plan().toString()));
-        return response;
+        JsonOutput out = answers.newOutput();
+        out.raw(DATA_FIRST);
+        int dataStart = out.position();
+        shaper.write(out, data, prepared.plan().selections(), prepared.plan().rootType(), errors, prepared.plan().denied(), conditions);
+        if (!errors.isEmpty()) {
+            // errors go first, as they always have; they are known only once the data is written, so the data moves
+            JsonOutput withErrors = new JsonOutput(out.position() + 256 * errors.size() + 64);
+            withErrors.raw(ERRORS_FIRST);
+            withErrors.value(errors);
+            withErrors.raw(DATA_AFTER);
+            JsonBytes written = out.toJsonBytes();
+            withErrors.raw(written.array(), dataStart, written.length() - dataStart);
+            out = withErrors;
+        }
+        if (exposePlan) {
+            out.raw(EXTENSIONS_AFTER);
+            out.value(Map.of("queryPlan", prepared.plan().toString()));
+        }
+        out.raw((byte) '}');
+        return answers.finish(out);
+    }
+
+    private static final byte[] DATA_FIRST = bytes("{\"data\":");
+    private static final byte[] ERRORS_FIRST = bytes("{\"errors\":");
+    private static final byte[] DATA_AFTER = bytes(",\"data\":");
+    private static final byte[] EXTENSIONS_AFTER = bytes(",\"extensions\":");
+
+    private static byte[] bytes(String ascii) {
+        return ascii.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     /** __schema and __type, answered from the API schema by graphql-java (when introspection is on). */

@@ -1,6 +1,6 @@
 package dev.vestibule.router.execution;
 
-import com.fasterxml.jackson.core.io.SerializedString;
+import dev.vestibule.router.json.JsonOutput;
 import dev.vestibule.router.operation.Selection;
 import graphql.schema.GraphQLEnumType;
 import graphql.schema.GraphQLFieldDefinition;
@@ -25,11 +25,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * select (keys, internal __typename), enum values the API schema hides nulled, and nulls propagated through
  * non-null fields to the nearest nullable parent, with an error where no subgraph error explains the null.
  *
- * <p>Which fields an object of a type gets from a selection set is worked out once per (selection set, type) and
- * kept ({@link Shape}); objects are built as {@link ShapedObject}s over the shape's shared names.
+ * <p>The shaped data is written as JSON while the merged data is walked, with no second tree: a value that null
+ * propagation turns into null after part of it was written is cut back to where it began ({@link JsonOutput#truncate})
+ * and written as null. Which fields an object of a type gets from a selection set is worked out once per (selection
+ * set, type) and kept ({@link Shape}), with each field's name JSON-encoded once.
  */
 public final class ResponseShaper {
-    private static final Object PROPAGATE = new Object();
+    /** What completing a value wrote: the value; null; or nothing usable, because a non-null value came out null. */
+    private static final int VALUE = 0, NULL = 1, PROPAGATE = 2;
     /** Shapes kept at most; past it the cache starts afresh (plans are cached too, so shapes repeat). */
     private static final int MAX_SHAPES = 100_000;
 
@@ -53,13 +56,15 @@ public final class ResponseShaper {
     }
 
     /** What an object of one type gets from one selection set: its fields in response order. */
-    private record Shape(String[] keys, SerializedString[] names, ShapedField[] fields) {}
+    private record Shape(ShapedField[] fields) {}
 
     /**
-     * One response key: the first field selected under it, its definition (null for __typename and introspection),
-     * and the sub-selections of every field merged under the key.
+     * One response key: how it is written ({@code "key":}, with a comma before it when it is not the object's first),
+     * the first field selected under it, its definition (null for __typename and introspection), and the
+     * sub-selections of every field merged under the key.
      */
-    private record ShapedField(String key, Selection.Field first, GraphQLFieldDefinition definition, List<Selection> selections) {}
+    private record ShapedField(String key, byte[] name, Selection.Field first, GraphQLFieldDefinition definition,
+                               List<Selection> selections) {}
 
     /** The denied fields of one response, and those already reported (one error each). */
     private record Denied(java.util.Set<Selection.Field> fields, java.util.Set<Selection.Field> reported) {
@@ -77,47 +82,38 @@ public final class ResponseShaper {
         this.apiSchema = apiSchema;
     }
 
-    /** The "data" of the response (null when a non-null root field is null), adding errors to {@code errors}. */
-    public Map<String, Object> shape(Map<String, Object> data, List<Selection> selections, String rootType,
-                                     List<Map<String, Object>> errors) {
-        return shape(data, selections, rootType, errors, java.util.Set.of());
-    }
-
-    /** As above; the {@code denied} field selections are answered null with an authorization error (once each). */
-    public Map<String, Object> shape(Map<String, Object> data, List<Selection> selections, String rootType,
-                                     List<Map<String, Object>> errors, java.util.Set<Selection.Field> denied) {
-        return shape(data, selections, rootType, errors, denied, Map.of());
-    }
-
     /**
-     * As above, deciding the @skip/@include of the selections with {@code conditionValues} (the request's values of
-     * the variables they read).
+     * Writes the "data" of the response (null when a non-null root field is null) to {@code out}, adding errors to
+     * {@code errors}; the {@code denied} field selections are answered null with an authorization error (once each),
+     * and @skip/@include are decided by {@code conditionValues} (the request's values of the variables they read).
      */
-    public Map<String, Object> shape(Map<String, Object> data, List<Selection> selections, String rootType,
-                                     List<Map<String, Object>> errors, java.util.Set<Selection.Field> denied,
-                                     Map<String, Object> conditionValues) {
+    public void write(JsonOutput out, Map<String, Object> data, List<Selection> selections, String rootType,
+                      List<Map<String, Object>> errors, java.util.Set<Selection.Field> denied,
+                      Map<String, Object> conditionValues) {
         GraphQLObjectType root = (GraphQLObjectType) apiSchema.getType(rootType);
         Shaping shaping = new Shaping(new ResponsePath(), errors, denied.isEmpty() ? Denied.NONE : new Denied(denied), conditionValues);
-        Object shaped = shapeObject(data, root, selections, shaping);
-        return shaped == PROPAGATE ? null : castMap(shaped);
+        int start = out.position();
+        if (writeObject(out, data, root, selections, shaping) == PROPAGATE) {
+            out.truncate(start);
+            out.nullValue();
+        }
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> castMap(Object value) {
-        return (Map<String, Object>) value;
-    }
-
-    private Object shapeObject(Map<String, Object> object, GraphQLFieldsContainer type, List<Selection> selections, Shaping shaping) {
-        Shape shape = shapeOf(type, selections, shaping.conditions());
-        ShapedField[] fields = shape.fields();
-        Object[] values = new Object[fields.length];
+    /** Writes the object's selected fields; PROPAGATE when a non-null one is null (the object is then null). */
+    private int writeObject(JsonOutput out, Map<String, Object> object, GraphQLFieldsContainer type, List<Selection> selections,
+                            Shaping shaping) {
+        ShapedField[] fields = shapeOf(type, selections, shaping.conditions()).fields();
         ResponsePath path = shaping.path();
+        out.raw((byte) '{');
         for (int i = 0; i < fields.length; i++) {
             ShapedField field = fields[i];
             Selection.Field first = field.first();
+            byte[] name = field.name();
+            if (i == 0) out.raw(name, 1, name.length - 1);
+            else out.raw(name);
             if (field.definition() == null) {
                 // __typename is the object's own type; __schema/__type come from the router's introspection, in API shape
-                values[i] = first.isTypename() ? type.getName() : object.get(field.key());
+                out.value(first.isTypename() ? type.getName() : object.get(field.key()));
                 continue;
             }
             if (shaping.denied().fields().contains(first)) {
@@ -129,16 +125,16 @@ public final class ResponseShaper {
                 }
                 path.pop();
                 if (field.definition().getType() instanceof GraphQLNonNull) return PROPAGATE; // the error above explains the null
-                values[i] = null;
+                out.nullValue();
                 continue;
             }
             path.push(field.key());
-            Object value = complete(object.get(field.key()), field.definition().getType(), field.selections(), shaping);
+            int written = complete(out, object.get(field.key()), field.definition().getType(), field.selections(), shaping);
             path.pop();
-            if (value == PROPAGATE) return PROPAGATE;
-            values[i] = value;
+            if (written == PROPAGATE) return PROPAGATE;
         }
-        return new ShapedObject(shape.keys(), shape.names(), values);
+        out.raw((byte) '}');
+        return VALUE;
     }
 
     private Shape shapeOf(GraphQLFieldsContainer type, List<Selection> selections, Map<String, Object> conditions) {
@@ -154,8 +150,6 @@ public final class ResponseShaper {
     private Shape newShape(GraphQLFieldsContainer type, List<Selection> selections, Map<String, Object> conditions) {
         Map<String, List<Selection.Field>> byKey = new LinkedHashMap<>();
         collect(type, selections, conditions, byKey);
-        String[] keys = new String[byKey.size()];
-        SerializedString[] names = new SerializedString[byKey.size()];
         ShapedField[] fields = new ShapedField[byKey.size()];
         int i = 0;
         for (Map.Entry<String, List<Selection.Field>> entry : byKey.entrySet()) {
@@ -171,12 +165,14 @@ public final class ResponseShaper {
             }
             // interned: the key is looked up in every object of this shape, whose keys Jackson interned
             String key = entry.getKey().intern();
-            keys[i] = key;
-            names[i] = new SerializedString(key);
-            fields[i] = new ShapedField(key, first, routerAnswered ? null : type.getFieldDefinition(first.name()), subselections);
+            byte[] encoded = JsonOutput.fieldName(key);
+            byte[] name = new byte[encoded.length + 1];
+            name[0] = ',';
+            System.arraycopy(encoded, 0, name, 1, encoded.length);
+            fields[i] = new ShapedField(key, name, first, routerAnswered ? null : type.getFieldDefinition(first.name()), subselections);
             i++;
         }
-        return new Shape(keys, names, fields);
+        return new Shape(fields);
     }
 
     /**
@@ -209,57 +205,79 @@ public final class ResponseShaper {
         };
     }
 
+    /** Writes the completed value: VALUE, NULL, or (for a non-null type) PROPAGATE when it came out null. */
     @SuppressWarnings("unchecked")
-    private Object complete(Object value, GraphQLOutputType type, List<Selection> selections, Shaping shaping) {
+    private int complete(JsonOutput out, Object value, GraphQLOutputType type, List<Selection> selections, Shaping shaping) {
         ResponsePath path = shaping.path();
         if (type instanceof GraphQLNonNull nonNull) {
-            Object completed = complete(value, (GraphQLOutputType) nonNull.getWrappedType(), selections, shaping);
-            if (completed == null) {
+            int written = complete(out, value, (GraphQLOutputType) nonNull.getWrappedType(), selections, shaping);
+            if (written == NULL) {
                 if (!explained(path, shaping.errors())) {
                     shaping.errors().add(error("Cannot return null for non-nullable field", path));
                 }
                 return PROPAGATE;
             }
-            return completed;
+            return written;
         }
-        if (value == null) return null;
+        if (value == null) {
+            out.nullValue();
+            return NULL;
+        }
         if (type instanceof GraphQLList list) {
-            if (!(value instanceof List<?> items)) return invalid(shaping, "a list");
+            if (!(value instanceof List<?> items)) return invalid(out, shaping, "a list");
             GraphQLOutputType itemType = (GraphQLOutputType) list.getWrappedType();
-            Object[] out = new Object[items.size()];
-            for (int i = 0; i < out.length; i++) {
+            int start = out.position();
+            out.raw((byte) '[');
+            for (int i = 0, n = items.size(); i < n; i++) {
+                if (i > 0) out.raw((byte) ',');
                 path.push(i);
-                Object item = complete(items.get(i), itemType, selections, shaping);
+                int item = complete(out, items.get(i), itemType, selections, shaping);
                 path.pop();
-                if (item == PROPAGATE) return null;
-                out[i] = item;
+                if (item == PROPAGATE) return nullInstead(out, start);
             }
-            return java.util.Arrays.asList(out);
+            out.raw((byte) ']');
+            return VALUE;
         }
         if (type instanceof GraphQLEnumType enumType) {
             if (enumType.getValue(String.valueOf(value)) == null) {
                 shaping.errors().add(error("Invalid value '" + value + "' for enum " + enumType.getName(), path));
-                return null;
+                out.nullValue();
+                return NULL;
             }
-            return value;
+            out.value(value);
+            return VALUE;
         }
         if (type instanceof GraphQLFieldsContainer container) {
-            if (!(value instanceof Map<?, ?> map)) return invalid(shaping, "an object");
+            if (!(value instanceof Map<?, ?> map)) return invalid(out, shaping, "an object");
             GraphQLFieldsContainer runtime = runtimeType(container, (Map<String, Object>) map);
             // Only an @interfaceObject answered and nothing needed the concrete type: shape by the interface.
             if (runtime == null && container.getName().equals(((Map<?, ?>) map).get("__typename"))) runtime = container;
-            if (runtime == null) return null; // a type the API schema hides: as if absent
-            Object shaped = shapeObject((Map<String, Object>) map, runtime, selections, shaping);
-            return shaped == PROPAGATE ? null : shaped;
+            if (runtime == null) { // a type the API schema hides: as if absent
+                out.nullValue();
+                return NULL;
+            }
+            int start = out.position();
+            return writeObject(out, (Map<String, Object>) map, runtime, selections, shaping) == PROPAGATE ? nullInstead(out, start) : VALUE;
         }
         if (type instanceof GraphQLUnionType union) {
-            if (!(value instanceof Map<?, ?> map)) return invalid(shaping, "an object");
+            if (!(value instanceof Map<?, ?> map)) return invalid(out, shaping, "an object");
             GraphQLObjectType runtime = runtimeType(union, (Map<String, Object>) map);
-            if (runtime == null) return null;
-            Object shaped = shapeObject((Map<String, Object>) map, runtime, selections, shaping);
-            return shaped == PROPAGATE ? null : shaped;
+            if (runtime == null) {
+                out.nullValue();
+                return NULL;
+            }
+            int start = out.position();
+            return writeObject(out, (Map<String, Object>) map, runtime, selections, shaping) == PROPAGATE ? nullInstead(out, start) : VALUE;
         }
-        return value; // scalars: what the subgraph sent
+        out.value(value); // scalars: what the subgraph sent
+        return VALUE;
+    }
+
+    /** A value cut back to where it began and written as null: a non-null part of it was null. */
+    private static int nullInstead(JsonOutput out, int start) {
+        out.truncate(start);
+        out.nullValue();
+        return NULL;
     }
 
     private GraphQLObjectType runtimeType(GraphQLType declared, Map<String, Object> object) {
@@ -268,9 +286,10 @@ public final class ResponseShaper {
         return typename instanceof String name && apiSchema.getType(name) instanceof GraphQLObjectType runtime ? runtime : null;
     }
 
-    private static Object invalid(Shaping shaping, String expected) {
+    private static int invalid(JsonOutput out, Shaping shaping, String expected) {
         shaping.errors().add(error("a subgraph returned a value that is not " + expected, shaping.path()));
-        return null;
+        out.nullValue();
+        return NULL;
     }
 
     /** A null whose cause is already reported: an error at this path, below it, or above it. */

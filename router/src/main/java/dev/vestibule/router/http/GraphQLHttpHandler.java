@@ -338,7 +338,7 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     private static Answer answer(Router router, GraphQLRequest request, Function<String, Map<String, String>> headers,
                                  boolean exposePlan, Caller caller) {
         try {
-            return new Answer(200, bytes(router.execute(request, headers, exposePlan, caller)), false);
+            return new Answer(200, router.executeToJson(request, headers, exposePlan, caller), false);
         } catch (RequestError e) {
             return new Answer(e.status(), bytes(Map.of("errors", e.errors())), false);
         } catch (RuntimeException | StackOverflowError e) {

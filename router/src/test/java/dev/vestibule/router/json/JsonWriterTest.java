@@ -18,17 +18,17 @@ class JsonWriterTest {
     void thePlainAsciiScanFindsEverySpecialByteAtEveryOffset() {
         for (int length = 0; length < 40; length++) {
             byte[] plain = "a".repeat(length).getBytes(StandardCharsets.US_ASCII);
-            assertEquals(true, JsonWriter.plainAscii(plain), "length " + length);
+            assertEquals(true, JsonOutput.plainAscii(plain), "length " + length);
             for (int at = 0; at < length; at++) {
                 for (int b : new int[] {0x00, 0x1f, '"', '\\', '?', 0x80, 0xc3, 0xff}) {
                     byte[] bytes = plain.clone();
                     bytes[at] = (byte) b;
-                    assertEquals(false, JsonWriter.plainAscii(bytes), "byte " + b + " at " + at + " of " + length);
+                    assertEquals(false, JsonOutput.plainAscii(bytes), "byte " + b + " at " + at + " of " + length);
                 }
                 for (int b : new int[] {0x20, '!', '#', '>', '@', '[', ']', 'z', 0x7f}) {
                     byte[] bytes = plain.clone();
                     bytes[at] = (byte) b;
-                    assertEquals(true, JsonWriter.plainAscii(bytes), "byte " + b + " at " + at + " of " + length);
+                    assertEquals(true, JsonOutput.plainAscii(bytes), "byte " + b + " at " + at + " of " + length);
                 }
             }
         }
@@ -55,6 +55,24 @@ class JsonWriterTest {
             String expected = new String(JACKSON.writeValueAsBytes(body), StandardCharsets.UTF_8);
             String actual = new String(JsonWriter.toBytes(body), StandardCharsets.UTF_8);
             assertEquals(expected, actual, () -> "for " + s.chars().mapToObj(Integer::toHexString).toList());
+        }
+    }
+
+    @Test
+    void numbersAndOtherValuesAreWrittenAsJacksonWritesThem() throws Exception {
+        List<Object> values = new ArrayList<>(List.of(0, 1, -1, 9, 10, 99, 100, 123_456_789, Integer.MAX_VALUE, Integer.MIN_VALUE,
+                -2_000_000_000, 0L, -7L, 1L << 40, Long.MAX_VALUE, Long.MIN_VALUE, (long) Integer.MIN_VALUE,
+                0.0, -0.0, 0.1, 1.5, 1e10, 1e-7, 123456789.125, Double.MAX_VALUE, Double.MIN_VALUE, Double.NaN,
+                Double.POSITIVE_INFINITY, 1.25f, Float.NaN, new java.math.BigInteger("123456789012345678901234567890"),
+                new java.math.BigDecimal("1.50"), new java.math.BigDecimal("1E+3"), (short) -12, (byte) 7, true, false,
+                java.util.UUID.fromString("123e4567-e89b-12d3-a456-426614174000"), 'c', List.of(), Map.of()));
+        values.add(null);
+        for (int i = -1000; i <= 1000; i += 7) values.add(i);
+        for (Object value : values) {
+            List<Object> body = new ArrayList<>();
+            body.add(value);
+            String expected = new String(JACKSON.writeValueAsBytes(body), StandardCharsets.UTF_8);
+            assertEquals(expected, new String(JsonWriter.toBytes(body), StandardCharsets.UTF_8), () -> "for " + value);
         }
     }
 
