@@ -1,11 +1,10 @@
 package dev.vestibule.router.http;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vestibule.router.Router;
 import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.concurrent.SharedCalls;
 import dev.vestibule.router.json.JsonBytes;
+import dev.vestibule.router.json.JsonReader;
 import dev.vestibule.router.json.JsonWriter;
 import dev.vestibule.router.middleware.Admission;
 import dev.vestibule.router.middleware.EdgePolicy;
@@ -51,10 +50,8 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     static final String GRAPHQL_RESPONSE = "application/graphql-response+json";
     private static final String GRAPHQL_RESPONSE_UTF8 = GRAPHQL_RESPONSE + "; charset=utf-8";
     private static final String JSON_UTF8 = "application/json; charset=utf-8";
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Writes every answer; it starts each output buffer at the size of the last answer. */
     private static final JsonWriter RESPONSES = new JsonWriter();
-    private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {};
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GraphQLHttpHandler.class);
 
     private final AtomicReference<Router> router;
@@ -170,7 +167,7 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
         if (identityHeaders == null) return;
         Map<String, Object> json;
         try {
-            json = JSON.readValue(body, JSON_OBJECT);
+            json = JsonReader.readObject(body); // streaming: no data binding on the request path
         } catch (IOException e) {
             reject(exchange, 400, "the request body is not a JSON object: " + firstLine(e.getMessage()), "BAD_REQUEST");
             return;
@@ -398,7 +395,7 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     private static Object parseJsonParam(String value, String name) {
         if (value == null || value.isEmpty()) return null;
         try {
-            return JSON.readValue(value, Object.class);
+            return JsonReader.readValue(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw RequestError.of(400, "the " + name + " parameter is not JSON", "BAD_REQUEST");
         }

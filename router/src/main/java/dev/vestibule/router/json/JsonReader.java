@@ -29,6 +29,15 @@ public final class JsonReader {
         }
     }
 
+    /** The one JSON value in {@code bytes} (anything after it is ignored, as Jackson's data binding ignores it). */
+    public static Object readValue(byte[] bytes) throws IOException {
+        try (JsonParser parser = FACTORY.createParser(bytes)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) throw new JsonParseException(parser, "no content");
+            return readValue(parser, first);
+        }
+    }
+
     /** The object whose START_OBJECT the parser is on. */
     private static JsonObject readObject(JsonParser parser) throws IOException {
         JsonObject object = new JsonObject();

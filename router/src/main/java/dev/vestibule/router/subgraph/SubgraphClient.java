@@ -1,13 +1,15 @@
 package dev.vestibule.router.subgraph;
 
 import dev.vestibule.router.concurrent.SharedCalls;
+import dev.vestibule.router.json.JsonOutput;
 import dev.vestibule.router.json.JsonReader;
 import dev.vestibule.router.json.JsonWriter;
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 
 /**
@@ -22,6 +24,22 @@ public final class SubgraphClient implements AutoCloseable {
 
     /** What makes two subgraph requests the same; ByteBuffer compares the body by content. */
     private record InflightKey(String url, java.nio.ByteBuffer body, Map<String, String> headers) {}
+
+    /** Request bodies, each output buffer sized by the last body. */
+    private final JsonWriter bodies = new JsonWriter();
+    /**
+     * Each subgraph operation's text as a JSON string, encoded once: the plan's operations are sent again and again,
+     * and the text is most of a small request's body. Bounded: past it the cache starts afresh.
+     */
+    private final Map<String, byte[]> encodedOperations = new ConcurrentHashMap<>();
+    private static final int MAX_ENCODED_OPERATIONS = 10_000;
+    private static final byte[] QUERY = ascii("{\"query\":");
+    private static final byte[] OPERATION_NAME = ascii(",\"operationName\":");
+    private static final byte[] VARIABLES = ascii(",\"variables\":");
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
 
     /** Over HTTP: see {@link OkHttpTransport}. */
     public SubgraphClient(Duration timeout, int maxConnectionsPerSubgraph, int subgraphs) {
@@ -40,13 +58,9 @@ public final class SubgraphClient implements AutoCloseable {
                                     Map<String, String> headers, long deadlineNanos, boolean shareable) throws SubgraphFailure {
         long remaining = deadlineNanos - System.nanoTime();
         if (remaining <= 0) throw new SubgraphFailure("REQUEST_TIMEOUT", "the request's deadline passed before " + url + " was asked", null);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("query", query);
-        if (operationName != null) body.put("operationName", operationName);
-        if (!variables.isEmpty()) body.put("variables", variables);
         byte[] bytes;
         try {
-            bytes = JsonWriter.toBytes(body);
+            bytes = body(query, operationName, variables);
         } catch (RuntimeException e) {
             throw new SubgraphFailure("SUBGRAPH_INVALID_REQUEST", "could not encode the request: " + e.getMessage(), e);
         }
@@ -58,6 +72,32 @@ public final class SubgraphClient implements AutoCloseable {
                     case SharedCalls.Miss.LeaderFailed f -> new SubgraphFailure("SUBGRAPH_UNREACHABLE",
                             "the shared request to " + url + " failed: " + f.cause(), f.cause());
                 }, SubgraphFailure.class);
+    }
+
+    /** {"query", "operationName", "variables"} as JSON, the last two only when there are any. */
+    private byte[] body(String query, String operationName, Map<String, Object> variables) {
+        JsonOutput out = bodies.newOutput();
+        out.raw(QUERY);
+        out.raw(encoded(query));
+        if (operationName != null) {
+            out.raw(OPERATION_NAME);
+            out.string(operationName);
+        }
+        if (!variables.isEmpty()) {
+            out.raw(VARIABLES);
+            out.value(variables);
+        }
+        out.raw((byte) '}');
+        return bodies.finish(out).toArray();
+    }
+
+    private byte[] encoded(String operation) {
+        byte[] known = encodedOperations.get(operation);
+        if (known != null) return known;
+        if (encodedOperations.size() >= MAX_ENCODED_OPERATIONS) encodedOperations.clear();
+        byte[] encoded = JsonWriter.toBytes(operation);
+        encodedOperations.put(operation, encoded);
+        return encoded;
     }
 
     private Map<String, Object> send(String url, byte[] bytes, Map<String, String> headers, long remaining) throws SubgraphFailure {

@@ -46,6 +46,17 @@ class JsonReaderTest {
     }
 
     @Test
+    void readsAnyOneValueAsJacksonsUntypedBindingDoes() throws Exception {
+        for (String json : List.of("[1, \"two\", {\"three\": 3.5}]", "\"text\"", "12345678901", "true", "null", "{\"a\": [null]}")) {
+            Object expected = new ObjectMapper().readValue(json, Object.class);
+            assertEquals(expected, JsonReader.readValue(json.getBytes(StandardCharsets.UTF_8)), json);
+        }
+        for (String broken : List.of("", "[1,", "{\"a\" 1}", "tru")) {
+            assertThrows(IOException.class, () -> JsonReader.readValue(broken.getBytes(StandardCharsets.UTF_8)), broken);
+        }
+    }
+
+    @Test
     void refusesWhatIsNotAJsonObject() {
         for (String body : List.of("", "[1]", "\"text\"", "null", "{\"a\": 1", "{\"a\": [1, 2}", "{\"a\" 1}", "<html>")) {
             assertThrows(IOException.class, () -> JsonReader.readObject(body.getBytes(StandardCharsets.UTF_8)), body);
