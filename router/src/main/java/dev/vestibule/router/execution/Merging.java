@@ -29,7 +29,12 @@ final class Merging {
         new Merger(isAbstract, unalias).merge(target, source);
     }
 
-    private record Merger(Predicate<String> isAbstract, boolean unalias) {
+    /** One merger for many merges of the same fetch (an entity fetch merges one answer per entity). */
+    static Merger merger(Predicate<String> isAbstract, boolean unalias) {
+        return new Merger(isAbstract, unalias);
+    }
+
+    record Merger(Predicate<String> isAbstract, boolean unalias) {
     void merge(Map<String, Object> target, Map<?, ?> source) {
         if (source instanceof JsonObject object) { // what subgraphs answer: by index, no entry objects
             for (int i = 0, n = object.size(); i < n; i++) mergeField(target, object.keyAt(i), object.valueAt(i));
@@ -109,8 +114,8 @@ final class Merging {
     @SuppressWarnings("unchecked")
     static boolean project(Map<String, Object> object, List<Selection> selections, Map<String, Object> out,
                            java.util.function.BiPredicate<String, String> conditionMatches, boolean allowNulls) {
-        for (Selection selection : selections) {
-            switch (selection) {
+        for (int i = 0, n = selections.size(); i < n; i++) { // by index: an iterator per call was 4 % of the allocation
+            switch (selections.get(i)) {
                 case Selection.Field f -> {
                     Object value = object.get(f.responseKey());
                     if (value == null) {

@@ -31,6 +31,9 @@ public final class PlanExecutor {
     private final SubgraphClient client;
     private final ExecutorService executor;
     private final ExecutionSettings settings;
+    // made once: a method reference written at each call allocates a new object per merge and per representation
+    private final java.util.function.Predicate<String> isAbstract = this::isAbstract;
+    private final java.util.function.BiPredicate<String, String> matches = this::matches;
 
     public PlanExecutor(Supergraph supergraph, SubgraphClient client, ExecutorService executor, ExecutionSettings settings) {
         this.supergraph = supergraph;
@@ -97,7 +100,7 @@ public final class PlanExecutor {
             return;
         }
         synchronized (state) {
-            if (response.get("data") instanceof Map<?, ?> data) Merging.merge(state.data(), data, this::isAbstract, fetch.retypesFields());
+            if (response.get("data") instanceof Map<?, ?> data) Merging.merge(state.data(), data, isAbstract, fetch.retypesFields());
             for (Map<String, Object> error : errorsOf(response)) {
                 state.addError(subgraphError(fetch.subgraph(), error, pathOf(error)));
             }
@@ -112,11 +115,11 @@ public final class PlanExecutor {
                              long deadlineNanos, ExecutionState state) {
         PlanNode.Fetch fetch = flatten.fetch();
         List<Map<String, Object>> representations = new ArrayList<>();
-        List<List<Positioned>> targets = new ArrayList<>();
+        List<List<Map<String, Object>>> targets = new ArrayList<>();
         synchronized (state) {
             Map<Map<String, Object>, Integer> index = new LinkedHashMap<>();
-            for (Positioned entity : Positioned.collect(state.data(), flatten.path())) {
-                Map<String, Object> representation = representation(entity.object(), fetch);
+            for (Map<String, Object> entity : Entities.collect(state.data(), flatten.path())) {
+                Map<String, Object> representation = representation(entity, fetch);
                 if (representation == null) continue;
                 Integer at = index.get(representation);
                 if (at == null) {
@@ -137,30 +140,36 @@ public final class PlanExecutor {
             response = client.post(url(fetch.subgraph()), fetch.operation(), fetch.operationName(), vars, headers.apply(fetch.subgraph()), deadlineNanos,
                     settings.shareSubgraphQueries());
         } catch (SubgraphFailure failure) {
-            List<Object> first = targets.get(0).get(0).path();
-            for (String key : fetch.topLevelKeys()) state.addError(failureError(fetch.subgraph(), failure, append(first, key)));
+            synchronized (state) {
+                List<Object> first = Entities.pathTo(state.data(), flatten.path(), targets.get(0).get(0));
+                for (String key : fetch.topLevelKeys()) state.addError(failureError(fetch.subgraph(), failure, append(first, key)));
+            }
             return;
         }
         synchronized (state) {
             Object entities = response.get("data") instanceof Map<?, ?> data ? data.get("_entities") : null;
             if (entities instanceof List<?> list && list.size() == representations.size()) {
-                boolean unalias = fetch.retypesFields();
+                Merging.Merger merger = Merging.merger(isAbstract, fetch.retypesFields());
                 for (int i = 0; i < list.size(); i++) {
                     if (list.get(i) instanceof Map<?, ?> result) {
-                        for (Positioned target : targets.get(i)) Merging.merge(target.object(), result, this::isAbstract, unalias);
+                        List<Map<String, Object>> at = targets.get(i);
+                        for (int t = 0, n = at.size(); t < n; t++) merger.merge(at.get(t), result);
                     }
                 }
             } else if (errorsOf(response).isEmpty()) {
                 state.addError(failureError(fetch.subgraph(), new SubgraphFailure("SUBGRAPH_INVALID_RESPONSE",
-                        "_entities did not return one result per representation", null), targets.get(0).get(0).path()));
+                        "_entities did not return one result per representation", null),
+                        Entities.pathTo(state.data(), flatten.path(), targets.get(0).get(0))));
             }
             for (Map<String, Object> error : errorsOf(response)) {
                 List<Object> path = pathOf(error);
-                List<Object> clientPath = targets.get(0).get(0).path();
+                List<Object> clientPath;
                 if (path.size() >= 2 && "_entities".equals(path.get(0)) && path.get(1) instanceof Number n
-                        && n.intValue() < targets.size()) {
-                    clientPath = new ArrayList<>(targets.get(n.intValue()).get(0).path());
+                        && n.intValue() >= 0 && n.intValue() < targets.size()) {
+                    clientPath = Entities.pathTo(state.data(), flatten.path(), targets.get(n.intValue()).get(0));
                     clientPath.addAll(path.subList(2, path.size()));
+                } else {
+                    clientPath = Entities.pathTo(state.data(), flatten.path(), targets.get(0).get(0));
                 }
                 state.addError(subgraphError(fetch.subgraph(), error, clientPath));
             }
@@ -176,17 +185,19 @@ public final class PlanExecutor {
         if (!(typename instanceof String type)) return null;
         Map<String, Object> representation = new JsonObject();
         boolean matched = false;
-        for (Selection selection : fetch.keys()) {
-            if (selection instanceof Selection.Fragment fragment && matches(fragment.typeCondition(), type)) {
-                if (!Merging.project(object, fragment.selections(), representation, this::matches, false)) return null;
+        List<Selection> keys = fetch.keys();
+        for (int i = 0, n = keys.size(); i < n; i++) {
+            if (keys.get(i) instanceof Selection.Fragment fragment && matches(fragment.typeCondition(), type)) {
+                if (!Merging.project(object, fragment.selections(), representation, matches, false)) return null;
                 matched = true;
             }
         }
         if (!matched) return null;
         // @requires fields may be null: the subgraph is told so, as it would be by Apollo's router.
-        for (Selection selection : fetch.requires()) {
-            if (selection instanceof Selection.Fragment fragment && matches(fragment.typeCondition(), type)) {
-                Merging.project(object, fragment.selections(), representation, this::matches, true);
+        List<Selection> requires = fetch.requires();
+        for (int i = 0, n = requires.size(); i < n; i++) {
+            if (requires.get(i) instanceof Selection.Fragment fragment && matches(fragment.typeCondition(), type)) {
+                Merging.project(object, fragment.selections(), representation, matches, true);
             }
         }
         if (fetch.representationTypename() != null) representation.put("__typename", fetch.representationTypename());

@@ -156,7 +156,10 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
         // read before any refusal, so that the connection stays usable for the client's next request
         byte[] body;
         try (InputStream in = Content.Source.asInputStream(exchange.request)) {
-            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            long length = exchange.request.getLength();
+            // with a Content-Length (checked against the limit above; Jetty's parser ends the content there), one array
+            // of that size instead of readNBytes's 8 KB chunks and copy
+            body = in.readNBytes((int) (length >= 0 ? length : Math.min(Integer.MAX_VALUE - 8, limit + 1)));
         }
         if (body.length > limit) { // no Content-Length (chunked): found while reading
             exchange.header("Connection", "close");

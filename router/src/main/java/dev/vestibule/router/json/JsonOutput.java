@@ -95,15 +95,37 @@ public final class JsonOutput {
         raw(value ? TRUE : FALSE);
     }
 
+    /** Up to this length a string is checked char by char and copied without an intermediate array. */
+    private static final int SHORT_STRING = 48;
+
     /**
-     * A JSON string. Most strings in an answer are ASCII with nothing to escape: the JDK encodes such a string with
-     * one vectorised copy, and a scan of eight bytes at a time finds nothing to escape, so the bytes go out as they
-     * are. Anything else goes char by char.
+     * A JSON string. Most strings in an answer are short and ASCII with nothing to escape: checked char by char, they
+     * are copied into the output as they are (no encoded copy of their own: those were a fifth of the router's
+     * allocation). A longer one is encoded by the JDK in one vectorised copy and scanned eight bytes at a time.
+     * Anything else goes char by char through the escaping writer.
      */
+    @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int): the low byte of each char, exact for ASCII
     public void string(String s) {
+        int n = s.length();
+        if (n <= SHORT_STRING) {
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80 || c < 0x20 || c == '"' || c == '\\') {
+                    escaped(s);
+                    return;
+                }
+            }
+            ensure(n + 2);
+            byte[] out = bytes;
+            int at = count;
+            out[at] = '"';
+            s.getBytes(0, n, out, at + 1);
+            out[at + 1 + n] = '"';
+            count = at + n + 2;
+            return;
+        }
         byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-        int n = utf8.length;
-        if (n == s.length() && plainAscii(utf8)) {
+        if (utf8.length == n && plainAscii(utf8)) {
             ensure(n + 2);
             byte[] out = bytes;
             int at = count;

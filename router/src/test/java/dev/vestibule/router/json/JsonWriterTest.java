@@ -45,6 +45,10 @@ class JsonWriterTest {
         // the scan reads eight bytes at a time, then the rest one by one: every special char at every offset
         for (char c : new char[] {'"', '\\', '?', '\u0000', '\n', '\u001f', '\u0080', '\u00e9', '\u0141', '\uD800', ' ', '~', '\u007f'}) {
             for (int at = 0; at < 20; at++) strings.add("x".repeat(at) + c + "y".repeat(19 - at));
+            // short strings are checked char by char, longer ones encoded and scanned: both sides of the cut
+            for (int length : new int[] {47, 48, 49, 50, 120}) {
+                for (int at : new int[] {0, 7, 8, 40, length - 1}) strings.add("x".repeat(at) + c + "y".repeat(length - 1 - at));
+            }
         }
 
         for (String s : strings) {
