@@ -117,14 +117,17 @@ public final class PlanExecutor {
         List<Map<String, Object>> representations = new ArrayList<>();
         List<List<Map<String, Object>>> targets = new ArrayList<>();
         synchronized (state) {
-            Map<Map<String, Object>, Integer> index = new LinkedHashMap<>();
-            for (Map<String, Object> entity : Entities.collect(state.data(), flatten.path())) {
+            List<Map<String, Object>> entities = Entities.collect(state.data(), flatten.path());
+            // sized for every entity (no re-bucketing as it grows), one lookup per entity (a representation's hash is
+            // computed over its fields on every lookup)
+            Map<Map<String, Object>, Integer> index = java.util.HashMap.newHashMap(entities.size());
+            for (int e = 0, count = entities.size(); e < count; e++) {
+                Map<String, Object> entity = entities.get(e);
                 Map<String, Object> representation = representation(entity, fetch);
                 if (representation == null) continue;
-                Integer at = index.get(representation);
+                Integer at = index.putIfAbsent(representation, representations.size());
                 if (at == null) {
                     at = representations.size();
-                    index.put(representation, at);
                     representations.add(representation);
                     targets.add(new ArrayList<>());
                 }
