@@ -159,7 +159,7 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
             long length = exchange.request.getLength();
             // with a Content-Length (checked against the limit above; Jetty's parser ends the content there), one array
             // of that size instead of readNBytes's 8 KB chunks and copy
-            body = in.readNBytes((int) (length >= 0 ? length : Math.min(Integer.MAX_VALUE - 8, limit + 1)));
+            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, length >= 0 ? length : limit + 1));
         }
         if (body.length > limit) { // no Content-Length (chunked): found while reading
             exchange.header("Connection", "close");

@@ -53,11 +53,6 @@ public final class JsonOutput {
         return new JsonBytes(bytes, count);
     }
 
-    /** The array being written into; its first {@link #position()} bytes are the JSON. */
-    byte[] array() {
-        return bytes;
-    }
-
     private void ensure(int more) {
         if (more > bytes.length - count) grow(more);
     }
@@ -247,10 +242,11 @@ public final class JsonOutput {
     }
 
     /** Text known to be plain ASCII (a number's digits). */
+    @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int): the low byte of each char, exact for ASCII
     private void asciiRaw(String ascii) {
         int n = ascii.length();
         ensure(n);
-        ascii.getBytes(0, n, bytes, count); // ASCII only: the low byte of each char is the char
+        ascii.getBytes(0, n, bytes, count);
         count += n;
     }
 
