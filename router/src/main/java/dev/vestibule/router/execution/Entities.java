@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The objects an entity fetch is for: every object found along a plan path in the response data. Where one of them
- * is (its response path, for an error) is worked out only when asked, by walking the path again: an entity fetch
- * collects hundreds of objects per request and needs none of their paths when it succeeds (a path step per visited
- * object was 8 % of the router's allocation).
+ * The objects an entity fetch is for: every object found along a plan path in the response data. Where they are
+ * (their response paths, for errors) is worked out only when a fetch has an error, by walking the path again: an
+ * entity fetch collects hundreds of objects per request and needs none of their paths when it succeeds (a path step
+ * per visited object was 8 % of the router's allocation).
  */
 final class Entities {
     private Entities() {}
@@ -41,35 +41,37 @@ final class Entities {
     }
 
     /**
-     * The response path (field keys and list indexes, e.g. [users, 0, reviews, 1, product]) of {@code target}, an
-     * object {@link #collect} found along {@code path}; empty when it is no longer there.
+     * The response paths (field keys and list indexes, e.g. [users, 0, reviews, 1, product]) of every object
+     * {@link #collect} finds along {@code path}, by identity: one walk for all the errors of a fetch, however many.
      */
-    static List<Object> pathTo(Map<String, Object> root, List<String> path, Map<String, Object> target) {
-        List<Object> at = new ArrayList<>();
-        return find(root, path, 0, target, at) ? at : new ArrayList<>();
+    static Map<Object, List<Object>> paths(Map<String, Object> root, List<String> path) {
+        Map<Object, List<Object>> out = new java.util.IdentityHashMap<>();
+        walkWithPath(root, path, 0, new ArrayList<>(), out);
+        return out;
     }
 
-    private static boolean find(Object value, List<String> path, int depth, Object target, List<Object> at) {
-        if (value == null) return false;
+    private static void walkWithPath(Object value, List<String> path, int depth, List<Object> at, Map<Object, List<Object>> out) {
+        if (value == null) return;
         if (depth == path.size()) {
-            if (value == target) return true;
-            return value instanceof List<?> list && findInList(list, path, depth, target, at);
+            if (value instanceof Map<?, ?>) out.putIfAbsent(value, List.copyOf(at));
+            else if (value instanceof List<?> list) walkList(list, path, depth, at, out);
+            return;
         }
         String step = path.get(depth);
-        if (step.equals("@")) return value instanceof List<?> list && findInList(list, path, depth + 1, target, at);
-        if (!(value instanceof Map<?, ?> map)) return false;
-        at.add(step);
-        if (find(map.get(step), path, depth + 1, target, at)) return true;
-        at.removeLast();
-        return false;
-    }
-
-    private static boolean findInList(List<?> list, List<String> path, int depth, Object target, List<Object> at) {
-        for (int i = 0, n = list.size(); i < n; i++) {
-            at.add(i);
-            if (find(list.get(i), path, depth, target, at)) return true;
+        if (step.equals("@")) {
+            if (value instanceof List<?> list) walkList(list, path, depth + 1, at, out);
+        } else if (value instanceof Map<?, ?> map) {
+            at.add(step);
+            walkWithPath(map.get(step), path, depth + 1, at, out);
             at.removeLast();
         }
-        return false;
+    }
+
+    private static void walkList(List<?> list, List<String> path, int depth, List<Object> at, Map<Object, List<Object>> out) {
+        for (int i = 0, n = list.size(); i < n; i++) {
+            at.add(i);
+            walkWithPath(list.get(i), path, depth, at, out);
+            at.removeLast();
+        }
     }
 }

@@ -144,7 +144,7 @@ public final class PlanExecutor {
                     settings.shareSubgraphQueries());
         } catch (SubgraphFailure failure) {
             synchronized (state) {
-                List<Object> first = Entities.pathTo(state.data(), flatten.path(), targets.get(0).get(0));
+                List<Object> first = pathOf(Entities.paths(state.data(), flatten.path()), targets.get(0).get(0));
                 for (String key : fetch.topLevelKeys()) state.addError(failureError(fetch.subgraph(), failure, append(first, key)));
             }
             return;
@@ -162,17 +162,20 @@ public final class PlanExecutor {
             } else if (errorsOf(response).isEmpty()) {
                 state.addError(failureError(fetch.subgraph(), new SubgraphFailure("SUBGRAPH_INVALID_RESPONSE",
                         "_entities did not return one result per representation", null),
-                        Entities.pathTo(state.data(), flatten.path(), targets.get(0).get(0))));
+                        pathOf(Entities.paths(state.data(), flatten.path()), targets.get(0).get(0))));
             }
-            for (Map<String, Object> error : errorsOf(response)) {
+            List<Map<String, Object>> errors = errorsOf(response);
+            // where the entities are, found once for all of this fetch's errors (none are looked for when it has none)
+            Map<Object, List<Object>> paths = errors.isEmpty() ? Map.of() : Entities.paths(state.data(), flatten.path());
+            for (Map<String, Object> error : errors) {
                 List<Object> path = pathOf(error);
                 List<Object> clientPath;
                 if (path.size() >= 2 && "_entities".equals(path.get(0)) && path.get(1) instanceof Number n
                         && n.intValue() >= 0 && n.intValue() < targets.size()) {
-                    clientPath = Entities.pathTo(state.data(), flatten.path(), targets.get(n.intValue()).get(0));
+                    clientPath = pathOf(paths, targets.get(n.intValue()).get(0));
                     clientPath.addAll(path.subList(2, path.size()));
                 } else {
-                    clientPath = Entities.pathTo(state.data(), flatten.path(), targets.get(0).get(0));
+                    clientPath = pathOf(paths, targets.get(0).get(0));
                 }
                 state.addError(subgraphError(fetch.subgraph(), error, clientPath));
             }
@@ -238,6 +241,11 @@ public final class PlanExecutor {
         List<Map<String, Object>> errors = new ArrayList<>();
         for (Object e : list) if (e instanceof Map<?, ?> m) errors.add((Map<String, Object>) m);
         return errors;
+    }
+
+    /** The response path of an entity (a list of its own, to extend), or an empty one if it is no longer there. */
+    private static List<Object> pathOf(Map<Object, List<Object>> paths, Object entity) {
+        return new ArrayList<>(paths.getOrDefault(entity, List.of()));
     }
 
     private static List<Object> pathOf(Map<String, Object> error) {
