@@ -50,7 +50,10 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     static final String GRAPHQL_RESPONSE = "application/graphql-response+json";
     private static final String GRAPHQL_RESPONSE_UTF8 = GRAPHQL_RESPONSE + "; charset=utf-8";
     private static final String JSON_UTF8 = "application/json; charset=utf-8";
-    /** Writes every answer; it starts each output buffer at the size of the last answer. */
+    /**
+     * Writes the answers the handler makes itself (refusals, request errors, internal errors); executed requests come
+     * as JSON from {@link Router#executeToJson}, whose own writer sizes their buffers.
+     */
     private static final JsonWriter RESPONSES = new JsonWriter();
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GraphQLHttpHandler.class);
 
