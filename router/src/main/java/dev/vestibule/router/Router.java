@@ -75,6 +75,11 @@ public final class Router implements AutoCloseable {
         this.introspection = GraphQL.newGraphQL(supergraph.apiSchema()).build();
     }
 
+    /** How many entity fetches joined an identical one in flight by their data's lineage (see PlanExecutor). */
+    public long joinedEntityFetches() {
+        return executor.joinedEntityFetches();
+    }
+
     public Supergraph supergraph() {
         return supergraph;
     }

@@ -54,6 +54,44 @@ class DeduplicationTest {
     }
 
     @Test
+    void entityFetchesOfRequestsWithTheSameDataJoinOneInFlight() throws Exception {
+        String query = "{ topProducts(first: 3) { name reviews(first: 2) { edges { node { body } } } } }";
+        JsonNode alone = graph.query(query);
+        graph.resetLogsAndFaults();
+        // slow enough that every client joins the one root fetch, and then the one entity fetch built from its answer
+        graph.subgraph("products").setFaults(FaultSettings.NONE.withLatency(500, 500));
+        graph.subgraph("reviews").setFaults(FaultSettings.NONE.withLatency(1500, 1500));
+        long joinedBefore = graph.router.joinedEntityFetches();
+        List<JsonNode> answers = concurrently(query);
+        assertThat(answers).allSatisfy(a -> assertThat(a).isEqualTo(alone));
+        assertThat(alone.at("/data/topProducts/0/reviews/edges").size()).isPositive();
+        assertThat(graph.subgraph("reviews").requestLog().totalCount()).isLessThanOrEqualTo(3);
+        // joined by lineage, before building representations: the subgraph call alone would be shared by its body too
+        assertThat(graph.router.joinedEntityFetches() - joinedBefore).isPositive();
+    }
+
+    @Test
+    void entityFetchesOfRequestsWithDifferentDataAreNotJoined() throws Exception {
+        // the same plan (so the same entity fetch node), but the root answers differ: each request's entity fetch must
+        // go with its own representations
+        String query = "query Top($first: Int) { topProducts(first: $first) { upc name reviews(first: 2) { edges { node { body } } } } }";
+        java.util.Map<Integer, JsonNode> alone = new java.util.HashMap<>();
+        for (int first : new int[] {1, 2, 3}) alone.put(first, graph.query(query, java.util.Map.of("first", first)));
+        graph.resetLogsAndFaults();
+        graph.subgraph("products").setFaults(FaultSettings.NONE.withLatency(300, 300));
+        graph.subgraph("reviews").setFaults(FaultSettings.NONE.withLatency(1000, 1000));
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<JsonNode>> answers = new ArrayList<>();
+            for (int i = 0; i < 9; i++) {
+                int first = 1 + i % 3;
+                answers.add(clients.submit((Callable<JsonNode>) () -> graph.query(query, java.util.Map.of("first", first))));
+            }
+            for (int i = 0; i < 9; i++) assertThat(answers.get(i).get()).isEqualTo(alone.get(1 + i % 3));
+        }
+        assertThat(alone.get(3).at("/data/topProducts").size()).isEqualTo(3);
+    }
+
+    @Test
     void mutationsAreNeverShared() throws Exception {
         graph.resetLogsAndFaults();
         graph.subgraph("reviews").setFaults(FaultSettings.NONE.withLatency(300, 300));

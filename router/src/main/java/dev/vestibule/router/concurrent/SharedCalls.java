@@ -59,6 +59,21 @@ public final class SharedCalls<K, V> {
         }
     }
 
+    /** Whether a call of {@code key} is in flight now (it may end at any moment: {@link #join} says for sure). */
+    public boolean inFlight(K key) {
+        return inflight.containsKey(key);
+    }
+
+    /**
+     * Waits for the call of {@code key} in flight, as {@link #run} does for a caller that joins one, or returns null at
+     * once when there is none (so results must never be null).
+     */
+    public <E extends Exception> V join(K key, long deadlineNanos, java.util.function.Function<Miss, E> miss, Class<E> failureType)
+            throws E {
+        Flight<V> leader = inflight.get(key);
+        return leader == null ? null : await(key, leader, deadlineNanos, miss, failureType);
+    }
+
     /**
      * A waiter whose deadline is not before the leader's waits without a timer of its own: the result is there by the
      * leader's deadline, or one timer per flight (set by its first such waiter) ends the wait then. A timed wait on a

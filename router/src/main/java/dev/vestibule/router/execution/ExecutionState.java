@@ -9,10 +9,25 @@ import java.util.Map;
 public final class ExecutionState {
     private final Map<String, Object> data = new JsonObject();
     private final List<Map<String, Object>> errors = new ArrayList<>();
+    /** The answers merged into {@link #data} so far; read and extended under this object's lock, with the data. */
+    private Lineage lineage = Lineage.EMPTY;
 
     /** The merged data: written by fetches under this object's lock, read when execution is over. */
     public Map<String, Object> data() {
         return data;
+    }
+
+    /** Call under this object's lock. */
+    Lineage lineage() {
+        return lineage;
+    }
+
+    /**
+     * Call under this object's lock, when {@code node} has merged the answer of HTTP call {@code call} into the data;
+     * {@code basis}: see {@link Lineage#then}.
+     */
+    void merged(dev.vestibule.router.planner.PlanNode node, long call, Lineage basis) {
+        lineage = lineage.then(node, call, basis);
     }
 
     synchronized void addError(Map<String, Object> error) {

@@ -10,6 +10,7 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.Map;
 
 /**
@@ -20,7 +21,9 @@ public final class SubgraphClient implements AutoCloseable {
 
     private final SubgraphTransport transport;
     /** Identical subgraph queries in flight at the same moment share one HTTP call (same URL, body and headers). */
-    private final SharedCalls<InflightKey, Map<String, Object>> inflight = new SharedCalls<>();
+    private final SharedCalls<InflightKey, SubgraphResponse> inflight = new SharedCalls<>();
+    /** Numbers the HTTP calls made, so that an answer's number names it (see {@link SubgraphResponse}). */
+    private final AtomicLong calls = new AtomicLong();
 
     /**
      * What makes two subgraph requests the same: URL, body (by content) and headers. The body's hash is computed once,
@@ -73,7 +76,7 @@ public final class SubgraphClient implements AutoCloseable {
      * POSTs {"query", "operationName", "variables"} and returns the response's JSON object. With {@code shareable}
      * (queries, never mutations) an identical request already in flight is joined instead of sent again.
      */
-    public Map<String, Object> post(String url, String query, String operationName, Map<String, Object> variables,
+    public SubgraphResponse post(String url, String query, String operationName, Map<String, Object> variables,
                                     Map<String, String> headers, long deadlineNanos, boolean shareable) throws SubgraphFailure {
         long remaining = deadlineNanos - System.nanoTime();
         if (remaining <= 0) throw new SubgraphFailure("REQUEST_TIMEOUT", "the request's deadline passed before " + url + " was asked", null);
@@ -119,7 +122,7 @@ public final class SubgraphClient implements AutoCloseable {
         return encoded;
     }
 
-    private Map<String, Object> send(String url, byte[] bytes, Map<String, String> headers, long remaining) throws SubgraphFailure {
+    private SubgraphResponse send(String url, byte[] bytes, Map<String, String> headers, long remaining) throws SubgraphFailure {
         SubgraphTransport.Reply reply;
         try {
             reply = transport.post(url, bytes, headers, remaining);
@@ -134,7 +137,7 @@ public final class SubgraphClient implements AutoCloseable {
             throw new SubgraphFailure("SUBGRAPH_HTTP_ERROR", "HTTP " + reply.status() + " from " + url, null);
         }
         try {
-            return JsonReader.readObject(reply.body());
+            return new SubgraphResponse(JsonReader.readObject(reply.body()), calls.incrementAndGet());
         } catch (IOException e) {
             throw new SubgraphFailure("SUBGRAPH_INVALID_RESPONSE", "the response of " + url + " is not a JSON object", e);
         }
