@@ -171,11 +171,13 @@ public final class PlanExecutor {
             if (key == null || !batches.inFlight(key)) batch = EntityBatch.of(entities, representation, state.lineage());
         }
         if (batch != null && batch.isEmpty()) return;
-        BatchAnswer answer;
+        BatchAnswer answer = null;
         try {
             settings.protection().acquire(fetch.subgraph());
-            answer = batch == null ? batches.join(key, deadlineNanos, miss -> missed(fetch, miss), SubgraphFailure.class) : null;
-            if (answer != null) joinedBatches.increment();
+            if (batch == null) {
+                answer = batches.join(key, deadlineNanos, miss -> missed(fetch, miss), SubgraphFailure.class);
+                if (answer != null) joinedBatches.increment();
+            }
             if (answer == null) {
                 if (batch == null) { // the fetch to join ended meanwhile, and a parallel fetch may have merged since
                     synchronized (state) {
@@ -193,12 +195,12 @@ public final class PlanExecutor {
         } catch (SubgraphFailure failure) {
             synchronized (state) {
                 EntityBatch failed = batch != null ? batch : EntityBatch.of(entities, representation, state.lineage());
-                List<Object> first = pathOf(Entities.paths(state.data(), flatten.path()), firstTarget(failed, entities, 0));
+                List<Object> first = pathOf(Entities.paths(state.data(), flatten.path()), firstTarget(failed, entities));
                 for (String field : fetch.topLevelKeys()) state.addError(failureError(fetch.subgraph(), failure, append(first, field)));
             }
             return;
         }
-        merge(flatten, answer, entities, state);
+        mergeAnswer(flatten, answer, entities, state);
     }
 
     /** Sends an entity fetch. */
@@ -220,7 +222,7 @@ public final class PlanExecutor {
     }
 
     /** Merges an entity fetch's answer into the entities it was asked for (collected in the batch's order). */
-    private void merge(PlanNode.Flatten flatten, BatchAnswer answer, List<Map<String, Object>> entities, ExecutionState state) {
+    private void mergeAnswer(PlanNode.Flatten flatten, BatchAnswer answer, List<Map<String, Object>> entities, ExecutionState state) {
         PlanNode.Fetch fetch = flatten.fetch();
         EntityBatch batch = answer.batch();
         Map<String, Object> response = answer.response().json();
@@ -242,7 +244,7 @@ public final class PlanExecutor {
             } else if (errorsOf(response).isEmpty()) {
                 state.addError(failureError(fetch.subgraph(), new SubgraphFailure("SUBGRAPH_INVALID_RESPONSE",
                         "_entities did not return one result per representation", null),
-                        pathOf(Entities.paths(state.data(), flatten.path()), firstTarget(batch, entities, 0))));
+                        pathOf(Entities.paths(state.data(), flatten.path()), firstTarget(batch, entities))));
             }
             List<Map<String, Object>> errors = errorsOf(response);
             if (errors.isEmpty()) return;
@@ -257,17 +259,17 @@ public final class PlanExecutor {
                     clientPath = pathOf(paths, entities.get(first[n.intValue()]));
                     clientPath.addAll(path.subList(2, path.size()));
                 } else {
-                    clientPath = pathOf(paths, firstTarget(batch, entities, 0));
+                    clientPath = pathOf(paths, firstTarget(batch, entities));
                 }
                 state.addError(subgraphError(fetch.subgraph(), error, clientPath));
             }
         }
     }
 
-    /** The first entity the batch's representation {@code slot} stands for. */
-    private static Map<String, Object> firstTarget(EntityBatch batch, List<Map<String, Object>> entities, int slot) {
+    /** The first entity the batch asks for (where a fetch-wide error is reported). */
+    private static Map<String, Object> firstTarget(EntityBatch batch, List<Map<String, Object>> entities) {
         int[] slots = batch.slots();
-        for (int e = 0; e < slots.length; e++) if (slots[e] == slot) return entities.get(e);
+        for (int e = 0; e < slots.length; e++) if (slots[e] >= 0) return entities.get(e);
         return entities.get(0);
     }
 
