@@ -175,7 +175,7 @@ public final class PlanExecutor {
         try {
             settings.protection().acquire(fetch.subgraph());
             if (batch == null) {
-                answer = batches.join(key, deadlineNanos, miss -> missed(fetch, miss), SubgraphFailure.class);
+                answer = batches.join(key, deadlineNanos, miss -> SubgraphFailure.missed(miss, "subgraph " + fetch.subgraph()), SubgraphFailure.class);
                 if (answer != null) joinedBatches.increment();
             }
             if (answer == null) {
@@ -190,7 +190,7 @@ public final class PlanExecutor {
                 EntityBatch asked = batch;
                 answer = key == null ? ask(fetch, asked, used, subgraphHeaders, deadlineNanos)
                         : batches.run(key, deadlineNanos, () -> ask(fetch, asked, used, subgraphHeaders, deadlineNanos),
-                                miss -> missed(fetch, miss), SubgraphFailure.class);
+                                miss -> SubgraphFailure.missed(miss, "subgraph " + fetch.subgraph()), SubgraphFailure.class);
             }
         } catch (SubgraphFailure failure) {
             synchronized (state) {
@@ -210,15 +210,6 @@ public final class PlanExecutor {
         vars.put("representations", batch.representations());
         return new BatchAnswer(client.post(url(fetch.subgraph()), fetch.operation(), fetch.operationName(), vars, headers, deadlineNanos,
                 settings.shareSubgraphQueries()), batch);
-    }
-
-    private static SubgraphFailure missed(PlanNode.Fetch fetch, SharedCalls.Miss miss) {
-        return switch (miss) {
-            case SharedCalls.Miss.TimedOut t -> new SubgraphFailure("SUBGRAPH_TIMEOUT", "no answer from subgraph " + fetch.subgraph() + " in time", null);
-            case SharedCalls.Miss.Interrupted i -> new SubgraphFailure("SUBGRAPH_TIMEOUT", "interrupted while waiting for subgraph " + fetch.subgraph(), null);
-            case SharedCalls.Miss.LeaderFailed f -> new SubgraphFailure("SUBGRAPH_UNREACHABLE",
-                    "the shared request to subgraph " + fetch.subgraph() + " failed: " + f.cause(), f.cause());
-        };
     }
 
     /** Merges an entity fetch's answer into the entities it was asked for (collected in the batch's order). */

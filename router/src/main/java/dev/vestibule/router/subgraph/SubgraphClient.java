@@ -88,12 +88,7 @@ public final class SubgraphClient implements AutoCloseable {
         }
         if (!shareable) return send(url, bytes, headers, remaining);
         return inflight.run(new InflightKey(url, bytes, Map.copyOf(headers)), deadlineNanos,
-                () -> send(url, bytes, headers, remaining), miss -> switch (miss) {
-                    case SharedCalls.Miss.TimedOut t -> new SubgraphFailure("SUBGRAPH_TIMEOUT", "no answer from " + url + " in time", null);
-                    case SharedCalls.Miss.Interrupted i -> new SubgraphFailure("SUBGRAPH_TIMEOUT", "interrupted while waiting for " + url, null);
-                    case SharedCalls.Miss.LeaderFailed f -> new SubgraphFailure("SUBGRAPH_UNREACHABLE",
-                            "the shared request to " + url + " failed: " + f.cause(), f.cause());
-                }, SubgraphFailure.class);
+                () -> send(url, bytes, headers, remaining), miss -> SubgraphFailure.missed(miss, url), SubgraphFailure.class);
     }
 
     /** {"query", "operationName", "variables"} as JSON, the last two only when there are any. */
