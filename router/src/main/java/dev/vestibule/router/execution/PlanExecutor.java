@@ -158,7 +158,7 @@ public final class PlanExecutor {
                              long deadlineNanos, ExecutionState state) {
         PlanNode.Fetch fetch = flatten.fetch();
         Map<String, Object> used = usedVariables(fetch, variables);
-        Map<String, String> subgraphHeaders = headers.apply(fetch.subgraph());
+        Map<String, String> subgraphHeaders = Map.copyOf(headers.apply(fetch.subgraph())); // a key part: copied once
         java.util.function.Function<Map<String, Object>, Map<String, Object>> representation = entity -> representation(entity, fetch);
         List<Map<String, Object>> entities;
         BatchKey key = null;
@@ -166,7 +166,7 @@ public final class PlanExecutor {
         synchronized (state) {
             entities = Entities.collect(state.data(), flatten.path());
             if (entities.isEmpty()) return;
-            if (settings.shareSubgraphQueries()) key = new BatchKey(flatten, state.lineage(), Map.copyOf(subgraphHeaders), used);
+            if (settings.shareSubgraphQueries()) key = new BatchKey(flatten, state.lineage(), subgraphHeaders, used);
             // a batch goes with the lineage it was built at, so it is built under the lock the lineage was read under
             if (key == null || !batches.inFlight(key)) batch = EntityBatch.of(entities, representation, state.lineage());
         }
@@ -182,7 +182,7 @@ public final class PlanExecutor {
                 if (batch == null) { // the fetch to join ended meanwhile, and a parallel fetch may have merged since
                     synchronized (state) {
                         entities = Entities.collect(state.data(), flatten.path());
-                        key = new BatchKey(flatten, state.lineage(), Map.copyOf(subgraphHeaders), used);
+                        key = new BatchKey(flatten, state.lineage(), subgraphHeaders, used);
                         batch = EntityBatch.of(entities, representation, state.lineage());
                     }
                     if (batch.isEmpty()) return;

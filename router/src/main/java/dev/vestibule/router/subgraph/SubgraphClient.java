@@ -77,7 +77,7 @@ public final class SubgraphClient implements AutoCloseable {
      * (queries, never mutations) an identical request already in flight is joined instead of sent again.
      */
     public SubgraphResponse post(String url, String query, String operationName, Map<String, Object> variables,
-                                    Map<String, String> headers, long deadlineNanos, boolean shareable) throws SubgraphFailure {
+                                 Map<String, String> headers, long deadlineNanos, boolean shareable) throws SubgraphFailure {
         long remaining = deadlineNanos - System.nanoTime();
         if (remaining <= 0) throw new SubgraphFailure("REQUEST_TIMEOUT", "the request's deadline passed before " + url + " was asked", null);
         byte[] bytes;
