@@ -11,6 +11,7 @@ import dev.vestibule.router.supergraph.SupergraphLoader;
 import dev.vestibule.router.supergraph.SupergraphReloader;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -85,21 +86,32 @@ public final class RouterCli {
         Map<String, String> options = options(args, List.of("--supergraph", "--subgraphs", "--config", "--port", "--host", "--dev", "--hot-reload"));
         boolean composing = options.containsKey("--subgraphs") && !options.containsKey("--supergraph");
         long loading = System.nanoTime();
-        Supergraph supergraph = composing ? composeSupergraph(options.get("--subgraphs"), err)
-                : loadSupergraph(required(options, "--supergraph"));
+        String sdl = composing ? null : read(required(options, "--supergraph"), "--supergraph");
         int port = intOption(options, "--port", 4000);
         String host = options.getOrDefault("--host", "127.0.0.1");
-        dev.vestibule.router.config.RouterConfig config = options.containsKey("--config")
-                ? dev.vestibule.router.config.RouterConfig.load(Path.of(options.get("--config")))
-                : dev.vestibule.router.config.RouterConfig.DEFAULTS;
-        RouterSettings settings = options.containsKey("--dev")
-                ? config.settings().withDevMode(Boolean.parseBoolean(options.get("--dev"))) : config.settings();
-        long loaded = System.nanoTime();
-        Router router = new Router(supergraph, settings);
-        long routing = System.nanoTime();
-        RouterServer server = RouterServer.start(router, settings,
-                config.edgePolicy(), host, port);
-        long listening = System.nanoTime();
+        // bound before the work of starting: connections made meanwhile wait in the accept queue (RouterServer.listen)
+        ServerSocketChannel socket = RouterServer.listen(host, port);
+        RouterServer server;
+        Supergraph supergraph;
+        RouterSettings settings;
+        Router router;
+        long loaded, routing, listening;
+        try {
+            supergraph = composing ? composeSupergraph(options.get("--subgraphs"), err) : SupergraphLoader.load(sdl);
+            dev.vestibule.router.config.RouterConfig config = options.containsKey("--config")
+                    ? dev.vestibule.router.config.RouterConfig.load(Path.of(options.get("--config")))
+                    : dev.vestibule.router.config.RouterConfig.DEFAULTS;
+            settings = options.containsKey("--dev")
+                    ? config.settings().withDevMode(Boolean.parseBoolean(options.get("--dev"))) : config.settings();
+            loaded = System.nanoTime();
+            router = new Router(supergraph, settings);
+            routing = System.nanoTime();
+            server = RouterServer.start(router, settings, config.edgePolicy(), socket);
+            listening = System.nanoTime();
+        } catch (Exception | Error e) {
+            socket.close(); // clients queued on it are refused now, not left waiting for a router that is not coming
+            throw e;
+        }
         // where start-up time goes, for operators and for the start-up figure of docs/performance.md
         out.println("vestibule router listening on http://" + host + ":" + server.port() + "/graphql ("
                 + supergraph.subgraphs().size() + " subgraphs; supergraph " + millis(loaded - loading) + " ms, router "
