@@ -44,6 +44,10 @@ fi
 # and the JVM options it passes (router/jvm.options, a java argument file)
 OPTIONS=""
 if [[ -f "$ROOT/router/jvm.options" ]]; then cp "$ROOT/router/jvm.options" "$SNAP/" && OPTIONS="@$SNAP/jvm.options"; fi
+# and, as for serve, its compiler directives
+if [[ -f "$ROOT/router/compiler-directives.json" ]]; then
+  cp "$ROOT/router/compiler-directives.json" "$SNAP/" && OPTIONS="$OPTIONS -XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile=$SNAP/compiler-directives.json"
+fi
 # the published benchmark turns on request de-duplication in every gateway that has it
 printf 'router:\n  deduplication:\n    inbound_queries: true\n' > "$OUT/vestibule.yaml"
 VESTIBULE="vestibule=exec $JAVA $OPTIONS ${VESTIBULE_JAVA_OPTS:-} $AOT -jar $SNAP/router.jar serve --supergraph {SUPERGRAPH} --port {PORT} --config $OUT/vestibule.yaml"
