@@ -109,7 +109,12 @@ public final class RouterCli {
             server = RouterServer.start(router, settings, config.edgePolicy(), socket);
             listening = System.nanoTime();
         } catch (Exception | Error e) {
-            socket.close(); // clients queued on it are refused now, not left waiting for a router that is not coming
+            // clients queued on the socket are refused now, not left waiting for a router that is not coming
+            try {
+                socket.close();
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
+            }
             throw e;
         }
         // where start-up time goes, for operators and for the start-up figure of docs/performance.md

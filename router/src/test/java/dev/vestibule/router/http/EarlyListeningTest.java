@@ -23,9 +23,9 @@ class EarlyListeningTest {
 
     @Test
     void aRequestSentBeforeTheServerStartsIsAnsweredOnceItHasStarted() throws Exception {
-        ServerSocketChannel socket = RouterServer.listen("127.0.0.1", 0);
-        int port = ((InetSocketAddress) socket.getLocalAddress()).getPort();
-        try (Socket client = new Socket("127.0.0.1", port)) {
+        try (ServerSocketChannel socket = RouterServer.listen("127.0.0.1", 0); // closed again with the server: harmless
+             Socket client = new Socket("127.0.0.1", ((InetSocketAddress) socket.getLocalAddress()).getPort())) {
+            int port = ((InetSocketAddress) socket.getLocalAddress()).getPort();
             byte[] body = "{\"query\":\"{ __typename }\"}".getBytes(StandardCharsets.UTF_8);
             OutputStream out = client.getOutputStream();
             out.write(("POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
