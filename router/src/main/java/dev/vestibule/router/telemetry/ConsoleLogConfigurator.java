@@ -4,7 +4,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
-import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
@@ -13,8 +12,12 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * The router's logging set up in code: warnings and errors to stderr. Logback finds it through the ServiceLoader before any XML: parsing a
  * logback.xml costs tens of milliseconds of start-up on one core. A {@code -Dlogback.configurationFile=...} or a
  * logback-test.xml on the class path still wins, for operators and tests that want their own.
+ *
+ * <p>No {@code @ConfiguratorRank}: it only orders configurators that the ServiceLoader finds, and this is the only one
+ * (without it logback ranks it 20, "default"). Logback reads the annotation of every such configurator as it starts,
+ * and the first annotation read in a JVM is costly: the annotation proxy's class is generated then, about 15 ms of one
+ * core at the router's start (docs/performance.md).
  */
-@ConfiguratorRank(ConfiguratorRank.CUSTOM_NORMAL_PRIORITY)
 public final class ConsoleLogConfigurator extends ContextAwareBase implements Configurator {
     @Override
     public ExecutionStatus configure(LoggerContext context) {
