@@ -24,7 +24,15 @@ import java.util.Map;
  * Jackson's data binding.
  */
 public final class JsonOutput {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Jackson's data binding, for values of other types only: made on first use, not with this class. Making an
+     * ObjectMapper initialises much of data binding (tens of milliseconds of one core before the router's first answer),
+     * and the router's own answers never need it.
+     */
+    private static final class Binding {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
+
     private static final byte[] NULL = {'n', 'u', 'l', 'l'};
     private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
     private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
@@ -305,7 +313,7 @@ public final class JsonOutput {
             number(((Number) value).intValue());
         } else {
             try {
-                raw(MAPPER.writeValueAsBytes(value));
+                raw(Binding.MAPPER.writeValueAsBytes(value));
             } catch (JsonProcessingException e) {
                 throw new IllegalArgumentException("cannot write a " + value.getClass().getName() + " as JSON: " + e.getMessage(), e);
             }
