@@ -26,8 +26,8 @@ import java.util.Map;
 public final class JsonOutput {
     /**
      * Jackson's data binding, for values of other types only: made on first use, not with this class. Making an
-     * ObjectMapper initialises much of data binding (tens of milliseconds of one core before the router's first answer),
-     * and the router's own answers never need it.
+     * ObjectMapper initialises much of data binding (a few milliseconds of one core before the router's first answer,
+     * 32 samples of 0.2 ms in its start-up profile), and the router's own answers never need it.
      */
     private static final class Binding {
         static final ObjectMapper MAPPER = new ObjectMapper();
