@@ -49,6 +49,9 @@ public final class Router implements AutoCloseable {
     private final ResponseShaper shaper;
     /** Sizes each answer's output buffer by the last answer. */
     private final JsonWriter answers = new JsonWriter();
+    /** Responses of requests that merged the same subgraph answers: the latest 8, each at most 1 MB. */
+    private final dev.vestibule.router.execution.WrittenAnswers writtenAnswers =
+            new dev.vestibule.router.execution.WrittenAnswers(8, 1 << 20);
     private final GraphQL introspection;
 
     public Router(Supergraph supergraph, RouterSettings settings) {
@@ -78,6 +81,11 @@ public final class Router implements AutoCloseable {
     /** How many entity fetches joined an identical one in flight by their data's lineage (see PlanExecutor). */
     public long joinedEntityFetches() {
         return executor.joinedEntityFetches();
+    }
+
+    /** How many responses were sent as another request with the same data had written them (tests, metrics). */
+    public long reusedAnswers() {
+        return writtenAnswers.reused();
     }
 
     public Supergraph supergraph() {
@@ -163,6 +171,11 @@ public final class Router implements AutoCloseable {
         Map<String, Object> conditions = SelectionNormalizer.conditionValues(prepared.operation());
         Map<String, Object> introspected = introspect(prepared, request, conditions, errors);
         executor.execute(prepared.plan(), prepared.operation().variables(), subgraphHeaders, state, deadline);
+        boolean shareable = introspected.isEmpty() && !exposePlan;
+        if (shareable) {
+            JsonBytes written = writtenAnswers.find(prepared.plan(), state, conditions);
+            if (written != null) return written;
+        }
         Map<String, Object> data = state.data();
         data.putAll(introspected);
         errors.addAll(state.errors());
@@ -185,7 +198,9 @@ public final class Router implements AutoCloseable {
             out.value(Map.of("queryPlan", prepared.plan().toString()));
         }
         out.raw((byte) '}');
-        return answers.finish(out);
+        JsonBytes answer = answers.finish(out);
+        if (shareable) writtenAnswers.keep(prepared.plan(), state, conditions, answer);
+        return answer;
     }
 
     private static final byte[] DATA_FIRST = bytes("{\"data\":");

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Identical subgraph queries in flight at once share one call; mutations are never shared. */
+/**
+ * Identical subgraph queries in flight at once share one call; mutations are never shared. Requests that merged the
+ * same answers share the written response, unless an error was met.
+ */
 class DeduplicationTest {
     private static final int CLIENTS = 8;
     private static FederatedGraph graph;
@@ -68,6 +71,65 @@ class DeduplicationTest {
         assertThat(graph.subgraph("reviews").requestLog().totalCount()).isLessThanOrEqualTo(3);
         // joined by lineage, before building representations: the subgraph call alone would be shared by its body too
         assertThat(graph.router.joinedEntityFetches() - joinedBefore).isPositive();
+    }
+
+    @Test
+    void requestsThatMergedTheSameAnswersSendOneWrittenResponse() throws Exception {
+        String query = "{ topProducts(first: 3) { name price reviews(first: 2) { edges { node { body author { username } } } } } }";
+        graph.resetLogsAndFaults();
+        JsonNode alone = graph.query(query);
+        graph.resetLogsAndFaults();
+        // every client joins the one root fetch and the entity fetches built from its answer: all hold the same data
+        graph.subgraph("products").setFaults(FaultSettings.NONE.withLatency(500, 500));
+        graph.subgraph("reviews").setFaults(FaultSettings.NONE.withLatency(1000, 1000));
+        long reusedBefore = graph.router.reusedAnswers();
+        List<JsonNode> answers = concurrently(query);
+        assertThat(answers).allSatisfy(a -> assertThat(a).isEqualTo(alone));
+        assertThat(alone.at("/data/topProducts/0/reviews/edges/0/node/author/username").asText()).isNotEmpty();
+        assertThat(graph.router.reusedAnswers() - reusedBefore).isPositive();
+    }
+
+    @Test
+    void responsesOfRequestsThatMetAnErrorAreNeverReused() throws Exception {
+        String query = "{ topProducts(first: 2) { name reviews(first: 1) { edges { node { body } } } } }";
+        graph.query(query);
+        graph.resetLogsAndFaults();
+        graph.subgraph("products").setFaults(FaultSettings.NONE.withLatency(300, 300));
+        graph.subgraph("reviews").setFaults(FaultSettings.NONE.withLatency(800, 800).withErrorRate(1.0));
+        long reusedBefore = graph.router.reusedAnswers();
+        List<JsonNode> answers;
+        long reviewCalls;
+        try {
+            answers = concurrently(query);
+            reviewCalls = graph.subgraph("reviews").requestLog().totalCount();
+        } finally {
+            graph.resetLogsAndFaults();
+        }
+        // each request shaped its own answer: the same one, with the error, as the data is the same
+        assertThat(answers).allSatisfy(a -> assertThat(a).isEqualTo(answers.get(0)));
+        assertThat(answers.get(0).at("/errors/0/extensions/serviceName").asText()).as(answers.get(0).toString()).isEqualTo("reviews");
+        assertThat(graph.router.reusedAnswers() - reusedBefore).isZero();
+        assertThat(reviewCalls).isLessThanOrEqualTo(3); // the calls were shared
+    }
+
+    @Test
+    void requestsThatDecideSkipAndIncludeDifferentlyGetTheirOwnResponses() throws Exception {
+        String query = "query Top($withPrice: Boolean!) { topProducts(first: 2) { name price @include(if: $withPrice) } }";
+        graph.resetLogsAndFaults();
+        JsonNode with = graph.query(query, java.util.Map.of("withPrice", true));
+        JsonNode without = graph.query(query, java.util.Map.of("withPrice", false));
+        assertThat(with.at("/data/topProducts/0/price").isMissingNode()).isFalse();
+        assertThat(without.at("/data/topProducts/0/price").isMissingNode()).isTrue();
+        graph.resetLogsAndFaults();
+        graph.subgraph("products").setFaults(FaultSettings.NONE.withLatency(500, 500));
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<JsonNode>> answers = new ArrayList<>();
+            for (int i = 0; i < CLIENTS; i++) {
+                boolean withPrice = i % 2 == 0;
+                answers.add(clients.submit((Callable<JsonNode>) () -> graph.query(query, java.util.Map.of("withPrice", withPrice))));
+            }
+            for (int i = 0; i < CLIENTS; i++) assertThat(answers.get(i).get()).isEqualTo(i % 2 == 0 ? with : without);
+        }
     }
 
     @Test

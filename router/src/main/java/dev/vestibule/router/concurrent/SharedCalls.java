@@ -48,6 +48,10 @@ public final class SharedCalls<K, V> {
         Flight<V> leader = inflight.putIfAbsent(key, flight);
         if (leader != null) return await(key, leader, deadlineNanos, miss, failureType);
         try {
+            // Let the threads already waiting for the processor run first: those about to make the same call join this
+            // one instead of following it with their own (a request that finishes sooner sets its client's next one
+            // off sooner, and alone, unless the leader waits for the others that are on their way).
+            if (Thread.currentThread().isVirtual()) Thread.yield();
             V result = call.call();
             mine.complete(result);
             return result;

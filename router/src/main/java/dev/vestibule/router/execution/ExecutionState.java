@@ -34,6 +34,11 @@ public final class ExecutionState {
         errors.add(error);
     }
 
+    /** Whether an error was met (the errors' text may depend on the moment: such data is not like any other). */
+    synchronized boolean hasErrors() {
+        return !errors.isEmpty();
+    }
+
     public synchronized List<Map<String, Object>> errors() {
         return List.copyOf(errors);
     }

@@ -1,0 +1,93 @@
+package dev.vestibule.router.execution;
+
+import dev.vestibule.router.json.JsonBytes;
+import dev.vestibule.router.planner.QueryPlan;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Responses already written, by what they were written from. Merging is deterministic ({@link Lineage}): requests
+ * that ran the same plan and merged the answers of the same subgraph calls hold equal data, and for equal
+ * {@code @skip}/{@code @include} values the shaper writes the same bytes for them. Under load most requests for a
+ * popular operation join subgraph calls already in flight, whoever the caller (UNIQUE_AUTH: 0.2-0.9 subgraph calls
+ * per request, where a request alone makes 13), so the first of them writes the response and the others send its
+ * bytes instead of shaping the same data again (docs/performance.md, session 10).
+ *
+ * <p>Only a response whose execution met no error and that answers no introspection is kept: an error's text can
+ * depend on the moment (a timeout), and introspection is answered outside the plan. The caller's access needs no
+ * place in the key, because a plan is made per access (its denied fields are part of it). A lineage names HTTP calls,
+ * which no later request can join once they are over, so an answer is only found again shortly after it was written:
+ * the few most recent ones are kept. Few, so that they die young: kept 8 MB deep, answers outlived the young
+ * collections and filled the old generation (peak RSS 345-418 MB against 240 under UNIQUE_AUTH).
+ */
+public final class WrittenAnswers {
+    private final int maxAnswers;
+    private final int maxAnswerBytes;
+    private final LinkedHashMap<Key, JsonBytes> answers = new LinkedHashMap<>();
+    private final LongAdder reused = new LongAdder();
+
+    /** Keeps the latest {@code maxAnswers} answers (0: none) of at most {@code maxAnswerBytes} each. */
+    public WrittenAnswers(int maxAnswers, int maxAnswerBytes) {
+        this.maxAnswers = maxAnswers;
+        this.maxAnswerBytes = maxAnswerBytes;
+    }
+
+    /** A plan (by identity: cached plans are shared objects), the data's lineage and the @skip/@include values. */
+    private record Key(QueryPlan plan, Lineage lineage, Map<String, Object> conditions) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.plan == plan && k.lineage.equals(lineage) && k.conditions.equals(conditions);
+        }
+
+        @Override
+        public int hashCode() {
+            return (System.identityHashCode(plan) * 31 + lineage.hashCode()) * 31 + conditions.hashCode();
+        }
+    }
+
+    /**
+     * The response already written for data like {@code state}'s, fetched by {@code plan} and shaped with
+     * {@code conditions}; null when there is none or {@code state} met an error.
+     */
+    public JsonBytes find(QueryPlan plan, ExecutionState state, Map<String, Object> conditions) {
+        if (maxAnswers <= 0) return null;
+        Key key = keyOf(plan, state, conditions);
+        if (key == null) return null;
+        JsonBytes answer;
+        synchronized (this) {
+            answer = answers.get(key);
+        }
+        if (answer != null) reused.increment();
+        return answer;
+    }
+
+    /** Keeps {@code answer}, written for {@code state}'s data, unless that met an error or it is too large. */
+    public void keep(QueryPlan plan, ExecutionState state, Map<String, Object> conditions, JsonBytes answer) {
+        if (maxAnswers <= 0 || answer.length() > maxAnswerBytes) return;
+        Key key = keyOf(plan, state, conditions);
+        if (key == null) return;
+        synchronized (this) {
+            answers.put(key, answer);
+            for (Iterator<JsonBytes> oldest = answers.values().iterator(); answers.size() > maxAnswers && oldest.hasNext(); ) {
+                oldest.next();
+                oldest.remove();
+            }
+        }
+    }
+
+    /** How many responses were sent as another request had written them (tests, metrics). */
+    public long reused() {
+        return reused.sum();
+    }
+
+    private static Key keyOf(QueryPlan plan, ExecutionState state, Map<String, Object> conditions) {
+        Lineage lineage;
+        synchronized (state) {
+            if (state.hasErrors()) return null;
+            lineage = state.lineage();
+        }
+        return new Key(plan, lineage, conditions);
+    }
+}
