@@ -4,6 +4,7 @@ import dev.vestibule.router.execution.ExecutionSettings;
 import dev.vestibule.router.execution.ExecutionState;
 import dev.vestibule.router.execution.PlanExecutor;
 import dev.vestibule.router.execution.ResponseShaper;
+import dev.vestibule.router.execution.WrittenAnswers;
 import dev.vestibule.router.json.JsonBytes;
 import dev.vestibule.router.json.JsonOutput;
 import dev.vestibule.router.json.JsonReader;
@@ -50,8 +51,7 @@ public final class Router implements AutoCloseable {
     /** Sizes each answer's output buffer by the last answer. */
     private final JsonWriter answers = new JsonWriter();
     /** Responses of requests that merged the same subgraph answers: the latest 8, each at most 1 MB. */
-    private final dev.vestibule.router.execution.WrittenAnswers writtenAnswers =
-            new dev.vestibule.router.execution.WrittenAnswers(8, 1 << 20);
+    private final WrittenAnswers writtenAnswers = new WrittenAnswers(8, 1 << 20);
     private final GraphQL introspection;
 
     public Router(Supergraph supergraph, RouterSettings settings) {
@@ -171,9 +171,10 @@ public final class Router implements AutoCloseable {
         Map<String, Object> conditions = SelectionNormalizer.conditionValues(prepared.operation());
         Map<String, Object> introspected = introspect(prepared, request, conditions, errors);
         executor.execute(prepared.plan(), prepared.operation().variables(), subgraphHeaders, state, deadline);
-        boolean shareable = introspected.isEmpty() && !exposePlan;
-        if (shareable) {
-            JsonBytes written = writtenAnswers.find(prepared.plan(), state, conditions);
+        WrittenAnswers.Key writtenKey = introspected.isEmpty() && !exposePlan
+                ? writtenAnswers.keyOf(prepared.plan(), state, conditions) : null;
+        if (writtenKey != null) {
+            JsonBytes written = writtenAnswers.find(writtenKey);
             if (written != null) return written;
         }
         Map<String, Object> data = state.data();
@@ -199,7 +200,7 @@ public final class Router implements AutoCloseable {
         }
         out.raw((byte) '}');
         JsonBytes answer = answers.finish(out);
-        if (shareable) writtenAnswers.keep(prepared.plan(), state, conditions, answer);
+        if (writtenKey != null) writtenAnswers.keep(writtenKey, answer);
         return answer;
     }
 

@@ -34,8 +34,11 @@ public final class WrittenAnswers {
         this.maxAnswerBytes = maxAnswerBytes;
     }
 
-    /** A plan (by identity: cached plans are shared objects), the data's lineage and the @skip/@include values. */
-    private record Key(QueryPlan plan, Lineage lineage, Map<String, Object> conditions) {
+    /**
+     * What a response is written from: a plan (by identity: cached plans are shared objects), the data's lineage and
+     * the @skip/@include values. Made by {@link #keyOf}, once per request, for both {@link #find} and {@link #keep}.
+     */
+    public record Key(QueryPlan plan, Lineage lineage, Map<String, Object> conditions) {
         @Override
         public boolean equals(Object o) {
             return o instanceof Key k && k.plan == plan && k.lineage.equals(lineage) && k.conditions.equals(conditions);
@@ -48,13 +51,22 @@ public final class WrittenAnswers {
     }
 
     /**
-     * The response already written for data like {@code state}'s, fetched by {@code plan} and shaped with
-     * {@code conditions}; null when there is none or {@code state} met an error.
+     * The key of the response written for {@code state}'s data, fetched by {@code plan} and shaped with
+     * {@code conditions}; null when no response is kept ({@code maxAnswers} 0) or {@code state} met an error.
+     * Call it once execution is over.
      */
-    public JsonBytes find(QueryPlan plan, ExecutionState state, Map<String, Object> conditions) {
+    public Key keyOf(QueryPlan plan, ExecutionState state, Map<String, Object> conditions) {
         if (maxAnswers <= 0) return null;
-        Key key = keyOf(plan, state, conditions);
-        if (key == null) return null;
+        Lineage lineage;
+        synchronized (state) {
+            if (state.hasErrors()) return null;
+            lineage = state.lineage();
+        }
+        return new Key(plan, lineage, conditions);
+    }
+
+    /** The response already written for {@code key}; null when there is none. */
+    public JsonBytes find(Key key) {
         JsonBytes answer;
         synchronized (this) {
             answer = answers.get(key);
@@ -63,11 +75,9 @@ public final class WrittenAnswers {
         return answer;
     }
 
-    /** Keeps {@code answer}, written for {@code state}'s data, unless that met an error or it is too large. */
-    public void keep(QueryPlan plan, ExecutionState state, Map<String, Object> conditions, JsonBytes answer) {
-        if (maxAnswers <= 0 || answer.length() > maxAnswerBytes) return;
-        Key key = keyOf(plan, state, conditions);
-        if (key == null) return;
+    /** Keeps {@code answer}, written for {@code key}, unless it is too large. */
+    public void keep(Key key, JsonBytes answer) {
+        if (answer.length() > maxAnswerBytes) return;
         synchronized (this) {
             answers.put(key, answer);
             for (Iterator<JsonBytes> oldest = answers.values().iterator(); answers.size() > maxAnswers && oldest.hasNext(); ) {
@@ -80,14 +90,5 @@ public final class WrittenAnswers {
     /** How many responses were sent as another request had written them (tests, metrics). */
     public long reused() {
         return reused.sum();
-    }
-
-    private static Key keyOf(QueryPlan plan, ExecutionState state, Map<String, Object> conditions) {
-        Lineage lineage;
-        synchronized (state) {
-            if (state.hasErrors()) return null;
-            lineage = state.lineage();
-        }
-        return new Key(plan, lineage, conditions);
     }
 }
