@@ -192,7 +192,7 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
             ConfigNode remove = item.get("remove").allowOnly(Set.of("named", "matching"));
             if (!propagate.isMissing()) {
                 String named = lower(propagate.get("named").string(null));
-                java.util.regex.Pattern matching = pattern(propagate.get("matching"));
+                dev.vestibule.router.middleware.HeaderNamePattern matching = pattern(propagate.get("matching"));
                 if ((named == null) == (matching == null)) throw propagate.error("give exactly one of named or matching");
                 if (matching != null && !propagate.get("rename").isMissing()) throw propagate.get("rename").error("only with named");
                 rules.add(new dev.vestibule.router.middleware.HeaderRules.Propagate(named, matching,
@@ -202,7 +202,7 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
                         insert.get("value").requiredString()));
             } else {
                 String named = lower(remove.get("named").string(null));
-                java.util.regex.Pattern matching = pattern(remove.get("matching"));
+                dev.vestibule.router.middleware.HeaderNamePattern matching = pattern(remove.get("matching"));
                 if ((named == null) == (matching == null)) throw remove.error("give exactly one of named or matching");
                 rules.add(new dev.vestibule.router.middleware.HeaderRules.Remove(named, matching));
             }
@@ -214,11 +214,11 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
         return name == null ? null : name.toLowerCase(java.util.Locale.ROOT);
     }
 
-    private static java.util.regex.Pattern pattern(ConfigNode node) {
+    private static dev.vestibule.router.middleware.HeaderNamePattern pattern(ConfigNode node) {
         String text = node.string(null);
         if (text == null) return null;
         try {
-            return java.util.regex.Pattern.compile(text, java.util.regex.Pattern.CASE_INSENSITIVE);
+            return dev.vestibule.router.middleware.HeaderNamePattern.compile(text);
         } catch (java.util.regex.PatternSyntaxException e) {
             throw node.error("not a valid regular expression: " + e.getDescription());
         }

@@ -6,7 +6,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * Which headers each subgraph receives. Nothing a client sends is forwarded unless a rule says so; rules run in
@@ -28,11 +27,11 @@ public record HeaderRules(List<Rule> all, Map<String, List<Rule>> bySubgraph) {
     public sealed interface Rule {}
 
     /** Copy a client header (by exact name, or every header matching {@code pattern}), renamed and defaulted if asked. */
-    public record Propagate(String named, Pattern matching, String rename, String defaultValue) implements Rule {}
+    public record Propagate(String named, HeaderNamePattern matching, String rename, String defaultValue) implements Rule {}
 
     public record Insert(String name, String value) implements Rule {}
 
-    public record Remove(String named, Pattern matching) implements Rule {}
+    public record Remove(String named, HeaderNamePattern matching) implements Rule {}
 
     public boolean isEmpty() {
         return all.isEmpty() && bySubgraph.isEmpty();
@@ -59,11 +58,11 @@ public record HeaderRules(List<Rule> all, Map<String, List<Rule>> bySubgraph) {
                     if (value != null) headers.put(p.rename() == null ? p.named() : p.rename(), value);
                 }
                 case Propagate p -> client.forEach((name, value) -> {
-                    if (allowed(name, identity) && p.matching().matcher(name).matches()) headers.put(name, value);
+                    if (allowed(name, identity) && p.matching().matches(name)) headers.put(name, value);
                 });
                 case Insert i -> headers.put(i.name(), i.value());
                 case Remove r when r.named() != null -> headers.remove(r.named());
-                case Remove r -> headers.keySet().removeIf(name -> r.matching().matcher(name).matches());
+                case Remove r -> headers.keySet().removeIf(name -> r.matching().matches(name));
             }
         }
     }

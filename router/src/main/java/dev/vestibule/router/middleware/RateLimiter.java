@@ -68,7 +68,8 @@ public final class RateLimiter implements AutoCloseable {
     /** The client's address: the socket's, or the first X-Forwarded-For hop when the socket is a trusted proxy. */
     public String clientIp(String remoteAddress, String forwardedFor) {
         if (forwardedFor != null && settings.trustedProxies().contains(remoteAddress)) {
-            String first = forwardedFor.split(",")[0].trim();
+            int comma = forwardedFor.indexOf(',');
+            String first = (comma < 0 ? forwardedFor : forwardedFor.substring(0, comma)).trim();
             if (!first.isEmpty()) return first;
         }
         return remoteAddress;

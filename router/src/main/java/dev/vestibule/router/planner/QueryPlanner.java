@@ -398,7 +398,7 @@ public final class QueryPlanner {
                     List<Selection> childProvided = childProvided(providedField, here);
                     // The subgraph's own type for the field may be narrower (join__field type: "Book" where the
                     // supergraph has a union): its selections must be valid there.
-                    String childType = here.map(f -> f.type().replaceAll("[\\[\\]!]", ""))
+                    String childType = here.map(FieldInSubgraph::namedType)
                             .filter(name -> schema.getType(name) != null).orElse(typeName(definition.getType()));
                     frames.push(new Frame(group, type.getName(), out, path, provided, field));
                     try {

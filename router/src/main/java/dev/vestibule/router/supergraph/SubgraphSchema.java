@@ -58,5 +58,13 @@ public record SubgraphSchema(Subgraph subgraph, Map<String, TypeInSubgraph> type
         public boolean answersHere() {
             return resolvable() && requires == null;
         }
+
+        /** The named type inside {@code type}'s list and non-null wrappers ({@code [Book!]!} gives {@code Book}). */
+        public String namedType() {
+            int start = type.lastIndexOf('[') + 1;
+            int end = start;
+            while (end < type.length() && type.charAt(end) != ']' && type.charAt(end) != '!') end++;
+            return type.substring(start, end);
+        }
     }
 }

@@ -19,6 +19,15 @@ class SupergraphLoaderTest {
     }
 
     @Test
+    void aSubgraphFieldsNamedTypeIsItsTypeWithoutListAndNonNullWrappers() {
+        for (String[] typeAndNamed : new String[][] {{"Book", "Book"}, {"Book!", "Book"}, {"[Book]", "Book"}, {"[Book!]!", "Book"},
+                {"[[Int!]]!", "Int"}}) {
+            var field = new SubgraphSchema.FieldInSubgraph("f", typeAndNamed[0], false, null, null);
+            assertThat(field.namedType()).as(typeAndNamed[0]).isEqualTo(typeAndNamed[1]);
+        }
+    }
+
+    @Test
     void extractsKeysExternalsRequiresProvidesAndOverride() {
         SubgraphSchema products = supergraph.subgraph("products");
         assertThat(products.type("Product").orElseThrow().keys()).extracting(k -> k.fields().text())
