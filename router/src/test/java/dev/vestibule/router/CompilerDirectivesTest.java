@@ -30,7 +30,7 @@ class CompilerDirectivesTest {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(output).isZero();
-        assertThat(output).startsWith("1 compiler directives added");
+        assertThat(output).startsWith("2 compiler directives added");
     }
 
     @Test
