@@ -61,8 +61,11 @@ public record BrowserPolicy(List<String> allowedOrigins, boolean allowCredential
             String value = header.apply(required);
             if (value != null && !value.isEmpty()) return null;
         }
-        int parameters = contentType == null ? -1 : contentType.indexOf(';');
-        String type = contentType == null ? "" : (parameters < 0 ? contentType : contentType.substring(0, parameters)).trim().toLowerCase(Locale.ROOT);
+        String type = "";
+        if (contentType != null) {
+            int parameters = contentType.indexOf(';');
+            type = (parameters < 0 ? contentType : contentType.substring(0, parameters)).trim().toLowerCase(Locale.ROOT);
+        }
         if (!type.isEmpty() && !SIMPLE_CONTENT_TYPES.contains(type)) return null;
         return new Admission.Refused(400, Map.of(), "This operation has been blocked as a potential Cross-Site Request Forgery (CSRF): "
                 + "send a Content-Type other than a form or text type (e.g. application/json), or one of these headers: "

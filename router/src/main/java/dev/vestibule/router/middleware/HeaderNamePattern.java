@@ -7,8 +7,9 @@ import java.util.regex.PatternSyntaxException;
 /**
  * A header-name pattern of a header rule ({@code matching:}), case-insensitive. The rules run for every subgraph
  * call, and clients send the same few header names on every request, so each name's answer is remembered and the
- * regular expression runs once a name rather than once a call. Names are the client's to choose: at most
- * {@value #REMEMBERED} are remembered, and past that the pattern runs for the others.
+ * regular expression runs once a name rather than once a call. Names are the client's to choose: about
+ * {@value #REMEMBERED} are remembered (a few more when threads add at the same moment), and past that the pattern runs
+ * for the others.
  */
 public final class HeaderNamePattern {
     static final int REMEMBERED = 256;
