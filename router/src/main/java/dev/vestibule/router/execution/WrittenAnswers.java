@@ -2,7 +2,6 @@ package dev.vestibule.router.execution;
 
 import dev.vestibule.router.json.JsonBytes;
 import dev.vestibule.router.planner.QueryPlan;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -25,13 +24,20 @@ import java.util.concurrent.atomic.LongAdder;
 public final class WrittenAnswers {
     private final int maxAnswers;
     private final int maxAnswerBytes;
-    private final LinkedHashMap<Key, JsonBytes> answers = new LinkedHashMap<>();
+    /** In the order they were written; the oldest goes when there are more than {@code maxAnswers}. */
+    private final LinkedHashMap<Key, JsonBytes> answers;
     private final LongAdder reused = new LongAdder();
 
     /** Keeps the latest {@code maxAnswers} answers (0: none) of at most {@code maxAnswerBytes} each. */
     public WrittenAnswers(int maxAnswers, int maxAnswerBytes) {
         this.maxAnswers = maxAnswers;
         this.maxAnswerBytes = maxAnswerBytes;
+        this.answers = new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Key, JsonBytes> eldest) {
+                return size() > maxAnswers;
+            }
+        };
     }
 
     /**
@@ -80,10 +86,6 @@ public final class WrittenAnswers {
         if (answer.length() > maxAnswerBytes) return;
         synchronized (this) {
             answers.put(key, answer);
-            for (Iterator<JsonBytes> oldest = answers.values().iterator(); answers.size() > maxAnswers && oldest.hasNext(); ) {
-                oldest.next();
-                oldest.remove();
-            }
         }
     }
 
