@@ -74,7 +74,7 @@ public final class Router implements AutoCloseable {
         this.executor = new PlanExecutor(supergraph, client, fetchThreads,
                 new ExecutionSettings(settings.exposeSubgraphErrors(), new dev.vestibule.router.subgraph.SubgraphProtection(settings.subgraphLimits()),
                         settings.deduplication().subgraphQueries()));
-        this.shaper = new ResponseShaper(supergraph.apiSchema());
+        this.shaper = new ResponseShaper(supergraph.apiSchema(), supergraph.schema());
         this.introspection = GraphQL.newGraphQL(supergraph.apiSchema()).build();
     }
 

@@ -37,6 +37,8 @@ public final class ResponseShaper {
     private static final int MAX_SHAPES = 100_000;
 
     private final GraphQLSchema apiSchema;
+    /** The supergraph's full schema: tells an enum value the API schema hides (@inaccessible) from one nobody defined. */
+    private final GraphQLSchema fullSchema;
     private final Map<ShapeKey, Shape> shapes = new ConcurrentHashMap<>();
 
     /**
@@ -78,8 +80,9 @@ public final class ResponseShaper {
     /** The state of shaping one response; {@code conditions}: the values of the variables @skip/@include read. */
     private record Shaping(ResponsePath path, List<Map<String, Object>> errors, Denied denied, Map<String, Object> conditions) {}
 
-    public ResponseShaper(GraphQLSchema apiSchema) {
+    public ResponseShaper(GraphQLSchema apiSchema, GraphQLSchema fullSchema) {
         this.apiSchema = apiSchema;
+        this.fullSchema = fullSchema;
     }
 
     /**
@@ -240,7 +243,13 @@ public final class ResponseShaper {
         }
         if (type instanceof GraphQLEnumType enumType) {
             if (enumType.getValue(String.valueOf(value)) == null) {
-                shaping.errors().add(error("Invalid value '" + value + "' for enum " + enumType.getName(), path));
+                // A value the supergraph defines but hides (@inaccessible) is absent for clients, as objects of hidden
+                // types are: null without an error, so that a value rolled out to subgraphs before clients may see it
+                // neither fails their requests nor tells them it exists (docs/security.md). A value no subgraph schema
+                // defines is a subgraph's bug: the spec's result coercion fails, a field error, without echoing the value.
+                if (!definedButHidden(enumType, value)) {
+                    shaping.errors().add(error("a subgraph returned a value that is not a valid " + enumType.getName() + " value", path));
+                }
                 out.nullValue();
                 return NULL;
             }
@@ -271,6 +280,10 @@ public final class ResponseShaper {
         }
         out.value(value); // scalars: what the subgraph sent
         return VALUE;
+    }
+
+    private boolean definedButHidden(GraphQLEnumType apiEnum, Object value) {
+        return fullSchema.getType(apiEnum.getName()) instanceof GraphQLEnumType full && full.getValue(String.valueOf(value)) != null;
     }
 
     /** A value cut back to where it began and written as null: a non-null part of it was null. */

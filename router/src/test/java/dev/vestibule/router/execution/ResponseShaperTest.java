@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class ResponseShaperTest {
     private static final String SDL = """
-            extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+            extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@inaccessible"])
             type Query {
               shop: Shop
               strictShop: Shop!
@@ -44,7 +44,7 @@ class ResponseShaperTest {
               id: ID!
               label: String
             }
-            enum Color { RED GREEN }
+            enum Color { RED GREEN SECRET_SHADE @inaccessible }
             """;
 
     /** The answer to {@code query} when the one subgraph answers {@code subgraphAnswer}. */
@@ -111,9 +111,16 @@ class ResponseShaperTest {
     }
 
     @Test
-    void anEnumValueTheSchemaDoesNotKnowIsNullWithAnError() {
+    void anEnumValueNoSchemaDefinesIsNullWithAnErrorThatDoesNotEchoIt() {
         assertThat(answer("{ shop { color name } }", "{\"data\":{\"shop\":{\"color\":\"BLUE\",\"name\":\"Corner\"}}}"))
-                .isEqualTo("{\"errors\":[{\"message\":\"Invalid value 'BLUE' for enum Color\",\"path\":[\"shop\",\"color\"]}],"
+                .isEqualTo("{\"errors\":[{\"message\":\"a subgraph returned a value that is not a valid Color value\",\"path\":[\"shop\",\"color\"]}],"
                         + "\"data\":{\"shop\":{\"color\":null,\"name\":\"Corner\"}}}");
+    }
+
+    @Test
+    void anInaccessibleEnumValueIsNullWithoutAnError() {
+        // hidden from clients on purpose (e.g. rolled out to subgraphs first): absent, as objects of hidden types are
+        assertThat(answer("{ shop { color name } }", "{\"data\":{\"shop\":{\"color\":\"SECRET_SHADE\",\"name\":\"Corner\"}}}"))
+                .isEqualTo("{\"data\":{\"shop\":{\"color\":null,\"name\":\"Corner\"}}}");
     }
 }
