@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class Federation1SupergraphTest {
     private static final Path DIR = Path.of("src", "test", "resources", "fed1");
     /** The benchmark beside the repository, as in CI: its supergraph (join v0.3) and query. */
-    private static final Path BENCH = Path.of("..", "..", "shared", "bench");
+    private static final Path BENCH = Path.of("src", "test", "resources", "bench");
     private final Supergraph fed1 = SupergraphLoader.load(TestSupergraphs.read(DIR.resolve("bench-join-v0.1.graphql")));
     private final Supergraph fed2 = SupergraphLoader.load(TestSupergraphs.read(BENCH.resolve("supergraph.graphql")));
 
