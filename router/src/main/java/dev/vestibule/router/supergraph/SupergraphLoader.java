@@ -26,11 +26,9 @@ import graphql.language.Value;
 import graphql.parser.InvalidSyntaxException;
 import graphql.parser.Parser;
 import graphql.parser.ParserOptions;
+import graphql.AssertException;
 import graphql.schema.GraphQLSchema;
-import graphql.schema.idl.SchemaParser;
-import graphql.schema.idl.TypeDefinitionRegistry;
-import graphql.schema.idl.UnExecutableSchemaGenerator;
-import graphql.schema.idl.errors.SchemaProblem;
+import graphql.schema.validation.InvalidSchemaException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -185,6 +183,12 @@ public final class SupergraphLoader {
         return build(withoutAppliedDirectives(parse(sdl)), "supergraph");
     }
 
+    /** The documents a supergraph's two schemas are built from: the API schema's, then the full type system's. */
+    static List<Document> schemaDocuments(String sdl) {
+        Document document = parse(sdl);
+        return List.of(ApiSchemaFilter.apiDocument(document, Names.fromLinks(document)), withoutAppliedDirectives(document));
+    }
+
     /** A supergraph is trusted input and can be large: parsed without token limits. */
     private static Document parse(String sdl) {
         try {
@@ -225,10 +229,11 @@ public final class SupergraphLoader {
 
     private static GraphQLSchema build(Document document, String what) {
         try {
-            TypeDefinitionRegistry registry = new SchemaParser().buildRegistry(document);
-            return UnExecutableSchemaGenerator.makeUnExecutableSchema(registry);
-        } catch (SchemaProblem e) {
-            throw new SupergraphException("the " + what + " is not a valid schema: " + e.getErrors(), e);
+            return SchemaBuilder.build(document);
+        } catch (SchemaBuilder.SchemaBuildException e) {
+            throw new SupergraphException("the " + what + " is not a valid schema: " + e.getMessage(), e);
+        } catch (InvalidSchemaException | AssertException e) {
+            throw new SupergraphException("the " + what + " is not a valid schema: " + e.getMessage(), e);
         }
     }
 

@@ -64,14 +64,23 @@ public final class CompositionBenchmark {
 
     /** Deterministic: the same graph every run. */
     static List<SubgraphSource> generate() {
+        return generate(SUBGRAPHS, ENTITIES);
+    }
+
+    /**
+     * The same shape at another size: {@code subgraphs} subgraphs of 21 value types each, {@code entities} entities
+     * whose {@code next} fields form one chain of references through all of them (the shape that made graphql-java's
+     * schema building deep, issue #28). 2.5 entities per subgraph keep the benchmark's proportions.
+     */
+    public static List<SubgraphSource> generate(int subgraphs, int entities) {
         List<StringBuilder> sdl = new ArrayList<>();
-        for (int s = 0; s < SUBGRAPHS; s++) {
+        for (int s = 0; s < subgraphs; s++) {
             sdl.add(new StringBuilder("extend schema @link(url: \"https://specs.apollo.dev/federation/v2.3\", import: [\"@key\", \"@shareable\"])\n\n"));
         }
-        for (int s = 0; s < SUBGRAPHS; s++) {
+        for (int s = 0; s < subgraphs; s++) {
             StringBuilder out = sdl.get(s);
             out.append("type Query {\n");
-            for (int e = s; e < ENTITIES; e += SUBGRAPHS) out.append("  entity").append(e).append("(id: ID!): E").append(e).append('\n');
+            for (int e = s; e < entities; e += subgraphs) out.append("  entity").append(e).append("(id: ID!): E").append(e).append('\n');
             out.append("  values").append(s).append("(filter: In").append(s).append("): [V").append(s).append("_0!]!\n");
             out.append("  page").append(s).append(": PageInfo\n}\n\n");
             out.append("type PageInfo @shareable { hasNextPage: Boolean! endCursor: String }\n\n");
@@ -85,19 +94,19 @@ public final class CompositionBenchmark {
                 out.append("}\n\n");
             }
         }
-        for (int e = 0; e < ENTITIES; e++) {
-            int owner = e % SUBGRAPHS;
+        for (int e = 0; e < entities; e++) {
+            int owner = e % subgraphs;
             sdl.get(owner).append("type E").append(e).append(" @key(fields: \"id\") {\n  id: ID!\n  name: String\n  score: Int\n  tags: [String!]\n  next: E")
-                    .append((e + 1) % ENTITIES).append("\n}\n\n");
-            for (int extender : new int[] {(owner + 1) % SUBGRAPHS, (owner + 7) % SUBGRAPHS}) {
+                    .append((e + 1) % entities).append("\n}\n\n");
+            for (int extender : new int[] {(owner + 1) % subgraphs, (owner + 7) % subgraphs}) {
                 sdl.get(extender).append("type E").append(e).append(" @key(fields: \"id\") {\n  id: ID!\n  extra").append(extender)
                         .append(": Int\n  value").append(extender).append(": V").append(extender).append("_0\n}\n\n");
             }
         }
         // an entity's "next" may point at an entity another subgraph owns: declare the stub so the subgraph is valid
-        for (int s = 0; s < SUBGRAPHS; s++) {
-            for (int e = s; e < ENTITIES; e += SUBGRAPHS) {
-                int next = (e + 1) % ENTITIES;
+        for (int s = 0; s < subgraphs; s++) {
+            for (int e = s; e < entities; e += subgraphs) {
+                int next = (e + 1) % entities;
                 String stub = "type E" + next + " @key(fields: \"id\"";
                 if (!sdl.get(s).toString().contains(stub)) {
                     sdl.get(s).append("type E").append(next).append(" @key(fields: \"id\", resolvable: false) {\n  id: ID!\n}\n\n");
@@ -105,7 +114,7 @@ public final class CompositionBenchmark {
             }
         }
         List<SubgraphSource> sources = new ArrayList<>();
-        for (int s = 0; s < SUBGRAPHS; s++) {
+        for (int s = 0; s < subgraphs; s++) {
             sources.add(new SubgraphSource("s" + s, "http://127.0.0.1:" + (5000 + s) + "/graphql", sdl.get(s).toString()));
         }
         return sources;

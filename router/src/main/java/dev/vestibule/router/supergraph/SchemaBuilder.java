@@ -1,0 +1,438 @@
+package dev.vestibule.router.supergraph;
+
+import graphql.Directives;
+import graphql.GraphQLContext;
+import graphql.Scalars;
+import graphql.execution.CoercedVariables;
+import graphql.introspection.Introspection.DirectiveLocation;
+import graphql.language.Argument;
+import graphql.language.ArrayValue;
+import graphql.language.BooleanValue;
+import graphql.language.Definition;
+import graphql.language.Description;
+import graphql.language.Directive;
+import graphql.language.DirectiveDefinition;
+import graphql.language.DirectivesContainer;
+import graphql.language.Document;
+import graphql.language.EnumTypeDefinition;
+import graphql.language.EnumTypeExtensionDefinition;
+import graphql.language.EnumValue;
+import graphql.language.EnumValueDefinition;
+import graphql.language.FieldDefinition;
+import graphql.language.FloatValue;
+import graphql.language.InputObjectTypeDefinition;
+import graphql.language.InputObjectTypeExtensionDefinition;
+import graphql.language.InputValueDefinition;
+import graphql.language.IntValue;
+import graphql.language.InterfaceTypeDefinition;
+import graphql.language.InterfaceTypeExtensionDefinition;
+import graphql.language.ListType;
+import graphql.language.Node;
+import graphql.language.NonNullType;
+import graphql.language.NullValue;
+import graphql.language.ObjectTypeDefinition;
+import graphql.language.ObjectTypeExtensionDefinition;
+import graphql.language.ObjectValue;
+import graphql.language.OperationTypeDefinition;
+import graphql.language.ScalarTypeDefinition;
+import graphql.language.SchemaDefinition;
+import graphql.language.StringValue;
+import graphql.language.Type;
+import graphql.language.TypeDefinition;
+import graphql.language.TypeName;
+import graphql.language.UnionTypeDefinition;
+import graphql.language.UnionTypeExtensionDefinition;
+import graphql.language.Value;
+import graphql.language.VariableReference;
+import graphql.schema.Coercing;
+import graphql.schema.GraphQLAppliedDirective;
+import graphql.schema.GraphQLAppliedDirectiveArgument;
+import graphql.schema.GraphQLArgument;
+import graphql.schema.GraphQLCodeRegistry;
+import graphql.schema.GraphQLDirective;
+import graphql.schema.GraphQLEnumType;
+import graphql.schema.GraphQLEnumValueDefinition;
+import graphql.schema.GraphQLFieldDefinition;
+import graphql.schema.GraphQLInputObjectField;
+import graphql.schema.GraphQLInputObjectType;
+import graphql.schema.GraphQLInputType;
+import graphql.schema.GraphQLInterfaceType;
+import graphql.schema.GraphQLList;
+import graphql.schema.GraphQLNamedType;
+import graphql.schema.GraphQLNonNull;
+import graphql.schema.GraphQLObjectType;
+import graphql.schema.GraphQLOutputType;
+import graphql.schema.GraphQLScalarType;
+import graphql.schema.GraphQLSchema;
+import graphql.schema.GraphQLType;
+import graphql.schema.GraphQLTypeReference;
+import graphql.schema.GraphQLUnionType;
+import graphql.schema.TypeResolver;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds a graphql-java schema from a supergraph-derived SDL document in linear passes: every named type a field,
+ * argument, interface or union member refers to becomes a {@link GraphQLTypeReference}, which graphql-java's schema
+ * builder resolves afterwards in one iterative walk.
+ *
+ * <p>Why not graphql-java's {@code SchemaGenerator}: it builds the type a field refers to before it finishes the
+ * field's own type, recursively, so its stack depth follows the longest chain of references between types. On a
+ * supergraph whose entities form a chain 1,000 long (400 subgraphs, 10,201 types) it overflowed the default stack,
+ * and its time grew faster than the size (issue #28; figures in docs/performance.md). The schema made here is the
+ * same one (a test compares their printed forms on every supergraph in the test corpus); custom scalars accept any
+ * value, as the router passes them through to the subgraphs that own them.
+ */
+final class SchemaBuilder {
+    /** Custom scalars: the router never interprets their values; subgraphs coerce them. */
+    private static final Coercing<Object, Object> PASS_THROUGH = new Coercing<>() {
+        @Override
+        public Object serialize(Object value, GraphQLContext context, Locale locale) {
+            return value;
+        }
+
+        @Override
+        public Object parseValue(Object input, GraphQLContext context, Locale locale) {
+            return input;
+        }
+
+        @Override
+        public Object parseLiteral(Value<?> input, CoercedVariables variables, GraphQLContext context, Locale locale) {
+            return literal(input, variables);
+        }
+    };
+    private static final TypeResolver BY_TYPENAME = environment ->
+            environment.getObject() instanceof Map<?, ?> object && object.get("__typename") instanceof String name
+                    ? environment.getSchema().getObjectType(name) : null;
+    private static final Map<String, GraphQLScalarType> BUILT_IN_SCALARS = Map.of("String", Scalars.GraphQLString,
+            "Int", Scalars.GraphQLInt, "Float", Scalars.GraphQLFloat, "Boolean", Scalars.GraphQLBoolean, "ID", Scalars.GraphQLID);
+    private static final Set<String> BUILT_IN_DIRECTIVES = Set.of("skip", "include", "deprecated", "specifiedBy", "oneOf", "defer",
+            "experimental_disableErrorPropagation");
+
+    private final Map<String, TypeDefinition<?>> definitions = new LinkedHashMap<>();
+    /** Fields, values, members and interfaces of `extend type` definitions, added to their base type. */
+    private final Map<String, List<TypeDefinition<?>>> extensions = new LinkedHashMap<>();
+    private final List<DirectiveDefinition> directives = new ArrayList<>();
+    private SchemaDefinition schemaDefinition;
+
+    private SchemaBuilder(Document document) {
+        for (Definition<?> definition : document.getDefinitions()) {
+            switch (definition) {
+                case ObjectTypeExtensionDefinition e -> extensions.computeIfAbsent(e.getName(), n -> new ArrayList<>()).add(e);
+                case InterfaceTypeExtensionDefinition e -> extensions.computeIfAbsent(e.getName(), n -> new ArrayList<>()).add(e);
+                case UnionTypeExtensionDefinition e -> extensions.computeIfAbsent(e.getName(), n -> new ArrayList<>()).add(e);
+                case EnumTypeExtensionDefinition e -> extensions.computeIfAbsent(e.getName(), n -> new ArrayList<>()).add(e);
+                case InputObjectTypeExtensionDefinition e -> extensions.computeIfAbsent(e.getName(), n -> new ArrayList<>()).add(e);
+                case TypeDefinition<?> type -> {
+                    if (definitions.putIfAbsent(type.getName(), type) != null) {
+                        throw new SchemaBuildException("the type " + type.getName() + " is defined more than once" + at(type));
+                    }
+                }
+                case DirectiveDefinition directive -> directives.add(directive);
+                case SchemaDefinition schema -> schemaDefinition = schema;
+                default -> { } // schema extensions and executable definitions play no part in the type system
+            }
+        }
+        for (String extended : extensions.keySet()) {
+            if (!definitions.containsKey(extended)) throw new SchemaBuildException("extend type " + extended + " has no base type");
+        }
+    }
+
+    /** A problem that makes the document not a valid schema, named with its line. */
+    static final class SchemaBuildException extends RuntimeException {
+        SchemaBuildException(String message) {
+            super(message);
+        }
+    }
+
+    static GraphQLSchema build(Document document) {
+        return new SchemaBuilder(document).build();
+    }
+
+    private GraphQLSchema build() {
+        Map<String, GraphQLNamedType> types = new LinkedHashMap<>();
+        for (TypeDefinition<?> definition : definitions.values()) types.put(definition.getName(), namedType(definition));
+        GraphQLSchema.Builder schema = GraphQLSchema.newSchema();
+        Map<String, String> roots = rootTypeNames();
+        schema.query(rootType(types, roots.get("query"), "query"));
+        if (roots.containsKey("mutation")) schema.mutation(rootType(types, roots.get("mutation"), "mutation"));
+        if (roots.containsKey("subscription")) schema.subscription(rootType(types, roots.get("subscription"), "subscription"));
+        if (schemaDefinition != null && schemaDefinition.getDescription() != null) {
+            schema.description(schemaDefinition.getDescription().getContent());
+        }
+        // graphql-java requires a type resolver for every abstract type; the router resolves runtime types itself
+        // (from __typename) and runs graphql-java only for introspection, so this one reads __typename too
+        GraphQLCodeRegistry.Builder code = GraphQLCodeRegistry.newCodeRegistry();
+        for (GraphQLNamedType type : types.values()) {
+            if (type instanceof GraphQLInterfaceType || type instanceof GraphQLUnionType) code.typeResolver(type.getName(), BY_TYPENAME);
+        }
+        schema.codeRegistry(code.build());
+        Set<GraphQLType> additional = new LinkedHashSet<>(types.values());
+        schema.additionalTypes(additional);
+        for (DirectiveDefinition directive : directives) {
+            if (!BUILT_IN_DIRECTIVES.contains(directive.getName())) schema.additionalDirective(directive(directive));
+        }
+        return schema.build();
+    }
+
+    private Map<String, String> rootTypeNames() {
+        Map<String, String> roots = new LinkedHashMap<>();
+        if (schemaDefinition != null) {
+            for (OperationTypeDefinition operation : schemaDefinition.getOperationTypeDefinitions()) {
+                roots.put(operation.getName(), operation.getTypeName().getName());
+            }
+        } else {
+            if (definitions.get("Query") instanceof ObjectTypeDefinition) roots.put("query", "Query");
+            if (definitions.get("Mutation") instanceof ObjectTypeDefinition) roots.put("mutation", "Mutation");
+            if (definitions.get("Subscription") instanceof ObjectTypeDefinition) roots.put("subscription", "Subscription");
+        }
+        if (!roots.containsKey("query")) throw new SchemaBuildException("the schema has no query root type");
+        return roots;
+    }
+
+    private static GraphQLObjectType rootType(Map<String, GraphQLNamedType> types, String name, String operation) {
+        if (types.get(name) instanceof GraphQLObjectType object) return object;
+        throw new SchemaBuildException("the " + operation + " root type " + name + " is not an object type defined in the schema");
+    }
+
+    private GraphQLNamedType namedType(TypeDefinition<?> definition) {
+        List<TypeDefinition<?>> extending = extensions.getOrDefault(definition.getName(), List.of());
+        return switch (definition) {
+            case ObjectTypeDefinition object -> objectType(object, extending);
+            case InterfaceTypeDefinition iface -> interfaceType(iface, extending);
+            case UnionTypeDefinition union -> unionType(union, extending);
+            case EnumTypeDefinition enumType -> enumType(enumType, extending);
+            case InputObjectTypeDefinition input -> inputType(input, extending);
+            case ScalarTypeDefinition scalar -> scalarType(scalar);
+            default -> throw new SchemaBuildException("unsupported type definition " + definition.getName() + at(definition));
+        };
+    }
+
+    private GraphQLObjectType objectType(ObjectTypeDefinition object, List<TypeDefinition<?>> extending) {
+        GraphQLObjectType.Builder builder = GraphQLObjectType.newObject().name(object.getName())
+                .description(text(object.getDescription())).definition(object);
+        List<ObjectTypeDefinition> parts = new ArrayList<>();
+        parts.add(object);
+        extending.forEach(e -> parts.add((ObjectTypeDefinition) e));
+        Set<String> seen = new HashSet<>();
+        for (ObjectTypeDefinition part : parts) {
+            for (FieldDefinition field : part.getFieldDefinitions()) {
+                if (!seen.add(field.getName())) throw duplicate(object.getName() + "." + field.getName(), field);
+                builder.field(field(field));
+            }
+            part.getImplements().forEach(i -> builder.withInterface(GraphQLTypeReference.typeRef(named(i, "interface of " + object.getName()))));
+        }
+        return builder.build();
+    }
+
+    private GraphQLInterfaceType interfaceType(InterfaceTypeDefinition iface, List<TypeDefinition<?>> extending) {
+        GraphQLInterfaceType.Builder builder = GraphQLInterfaceType.newInterface().name(iface.getName())
+                .description(text(iface.getDescription())).definition(iface);
+        List<InterfaceTypeDefinition> parts = new ArrayList<>();
+        parts.add(iface);
+        extending.forEach(e -> parts.add((InterfaceTypeDefinition) e));
+        Set<String> seen = new HashSet<>();
+        for (InterfaceTypeDefinition part : parts) {
+            for (FieldDefinition field : part.getFieldDefinitions()) {
+                if (!seen.add(field.getName())) throw duplicate(iface.getName() + "." + field.getName(), field);
+                builder.field(field(field));
+            }
+            part.getImplements().forEach(i -> builder.withInterface(GraphQLTypeReference.typeRef(named(i, "interface of " + iface.getName()))));
+        }
+        return builder.build();
+    }
+
+    private GraphQLUnionType unionType(UnionTypeDefinition union, List<TypeDefinition<?>> extending) {
+        GraphQLUnionType.Builder builder = GraphQLUnionType.newUnionType().name(union.getName())
+                .description(text(union.getDescription())).definition(union);
+        List<UnionTypeDefinition> parts = new ArrayList<>();
+        parts.add(union);
+        extending.forEach(e -> parts.add((UnionTypeDefinition) e));
+        for (UnionTypeDefinition part : parts) {
+            for (Type<?> member : part.getMemberTypes()) {
+                String name = named(member, "member of union " + union.getName());
+                if (!(definitions.get(name) instanceof ObjectTypeDefinition)) {
+                    throw new SchemaBuildException("the union " + union.getName() + " has the member " + name
+                            + ", which is not an object type" + at(union));
+                }
+                builder.possibleType(GraphQLTypeReference.typeRef(name));
+            }
+        }
+        return builder.build();
+    }
+
+    private static GraphQLEnumType enumType(EnumTypeDefinition enumType, List<TypeDefinition<?>> extending) {
+        GraphQLEnumType.Builder builder = GraphQLEnumType.newEnum().name(enumType.getName())
+                .description(text(enumType.getDescription())).definition(enumType);
+        List<EnumTypeDefinition> parts = new ArrayList<>();
+        parts.add(enumType);
+        extending.forEach(e -> parts.add((EnumTypeDefinition) e));
+        for (EnumTypeDefinition part : parts) {
+            for (EnumValueDefinition value : part.getEnumValueDefinitions()) {
+                builder.value(GraphQLEnumValueDefinition.newEnumValueDefinition().name(value.getName()).value(value.getName())
+                        .description(text(value.getDescription())).deprecationReason(deprecation(value)).definition(value).build());
+            }
+        }
+        return builder.build();
+    }
+
+    private GraphQLInputObjectType inputType(InputObjectTypeDefinition input, List<TypeDefinition<?>> extending) {
+        GraphQLInputObjectType.Builder builder = GraphQLInputObjectType.newInputObject().name(input.getName())
+                .description(text(input.getDescription())).definition(input);
+        List<InputObjectTypeDefinition> parts = new ArrayList<>();
+        parts.add(input);
+        extending.forEach(e -> parts.add((InputObjectTypeDefinition) e));
+        Set<String> seen = new HashSet<>();
+        for (InputObjectTypeDefinition part : parts) {
+            if (!part.getDirectives("oneOf").isEmpty()) builder.withAppliedDirective(Directives.OneOfDirective.toAppliedDirective());
+            for (InputValueDefinition field : part.getInputValueDefinitions()) {
+                if (!seen.add(field.getName())) throw duplicate(input.getName() + "." + field.getName(), field);
+                GraphQLInputObjectField.Builder f = GraphQLInputObjectField.newInputObjectField().name(field.getName())
+                        .description(text(field.getDescription())).type(inputType(field.getType(), input.getName() + "." + field.getName()))
+                        .deprecate(deprecation(field)).definition(field);
+                if (field.getDefaultValue() != null) f.defaultValueLiteral(field.getDefaultValue());
+                builder.field(f.build());
+            }
+        }
+        return builder.build();
+    }
+
+    private static GraphQLScalarType scalarType(ScalarTypeDefinition scalar) {
+        if (BUILT_IN_SCALARS.containsKey(scalar.getName())) return BUILT_IN_SCALARS.get(scalar.getName());
+        GraphQLScalarType.Builder builder = GraphQLScalarType.newScalar().name(scalar.getName())
+                .description(text(scalar.getDescription())).coercing(PASS_THROUGH).definition(scalar);
+        for (Directive specifiedBy : scalar.getDirectives("specifiedBy")) {
+            if (specifiedBy.getArgument("url") != null && specifiedBy.getArgument("url").getValue() instanceof StringValue url) {
+                builder.specifiedByUrl(url.getValue()).withAppliedDirective(GraphQLAppliedDirective.newDirective().name("specifiedBy")
+                        .argument(GraphQLAppliedDirectiveArgument.newArgument().name("url")
+                                .type(GraphQLNonNull.nonNull(Scalars.GraphQLString)).valueLiteral(url).build()));
+            }
+        }
+        return builder.build();
+    }
+
+    private GraphQLFieldDefinition field(FieldDefinition field) {
+        GraphQLFieldDefinition.Builder builder = GraphQLFieldDefinition.newFieldDefinition().name(field.getName())
+                .description(text(field.getDescription())).type(outputType(field.getType(), field.getName()))
+                .deprecate(deprecation(field)).definition(field);
+        Set<String> seen = new HashSet<>();
+        for (InputValueDefinition argument : field.getInputValueDefinitions()) {
+            if (!seen.add(argument.getName())) throw duplicate(field.getName() + "(" + argument.getName() + ":)", argument);
+            builder.argument(argument(argument, field.getName() + "(" + argument.getName() + ":)"));
+        }
+        return builder.build();
+    }
+
+    private GraphQLArgument argument(InputValueDefinition argument, String where) {
+        GraphQLArgument.Builder builder = GraphQLArgument.newArgument().name(argument.getName())
+                .description(text(argument.getDescription())).type(inputType(argument.getType(), where))
+                .deprecate(deprecation(argument)).definition(argument);
+        if (argument.getDefaultValue() != null) builder.defaultValueLiteral(argument.getDefaultValue());
+        return builder.build();
+    }
+
+    private GraphQLDirective directive(DirectiveDefinition directive) {
+        GraphQLDirective.Builder builder = GraphQLDirective.newDirective().name(directive.getName())
+                .description(text(directive.getDescription())).repeatable(directive.isRepeatable()).definition(directive);
+        directive.getDirectiveLocations().forEach(l -> builder.validLocation(DirectiveLocation.valueOf(l.getName())));
+        for (InputValueDefinition argument : directive.getInputValueDefinitions()) {
+            builder.argument(argument(argument, "@" + directive.getName() + "(" + argument.getName() + ":)"));
+        }
+        return builder.build();
+    }
+
+    private GraphQLOutputType outputType(Type<?> type, String where) {
+        return switch (type) {
+            case NonNullType nonNull -> GraphQLNonNull.nonNull(outputType(nonNull.getType(), where));
+            case ListType list -> GraphQLList.list(outputType(list.getType(), where));
+            case TypeName name -> {
+                TypeDefinition<?> definition = known(name, where);
+                if (definition instanceof InputObjectTypeDefinition) {
+                    throw new SchemaBuildException(where + " has the input type " + name.getName() + " as its output type" + at(name));
+                }
+                yield BUILT_IN_SCALARS.containsKey(name.getName()) ? BUILT_IN_SCALARS.get(name.getName()) : GraphQLTypeReference.typeRef(name.getName());
+            }
+            default -> throw new SchemaBuildException("unsupported type " + type + " of " + where);
+        };
+    }
+
+    private GraphQLInputType inputType(Type<?> type, String where) {
+        return switch (type) {
+            case NonNullType nonNull -> GraphQLNonNull.nonNull(inputType(nonNull.getType(), where));
+            case ListType list -> GraphQLList.list(inputType(list.getType(), where));
+            case TypeName name -> {
+                TypeDefinition<?> definition = known(name, where);
+                if (definition instanceof ObjectTypeDefinition || definition instanceof InterfaceTypeDefinition
+                        || definition instanceof UnionTypeDefinition) {
+                    throw new SchemaBuildException(where + " has the output type " + name.getName() + " as its input type" + at(name));
+                }
+                yield BUILT_IN_SCALARS.containsKey(name.getName()) ? BUILT_IN_SCALARS.get(name.getName()) : GraphQLTypeReference.typeRef(name.getName());
+            }
+            default -> throw new SchemaBuildException("unsupported type " + type + " of " + where);
+        };
+    }
+
+    /** The definition a type name refers to (null for a built-in scalar nobody redefined); unknown names fail. */
+    private TypeDefinition<?> known(TypeName name, String where) {
+        TypeDefinition<?> definition = definitions.get(name.getName());
+        if (definition == null && !BUILT_IN_SCALARS.containsKey(name.getName())) {
+            throw new SchemaBuildException(where + " refers to the type " + name.getName() + ", which is not defined" + at(name));
+        }
+        return definition;
+    }
+
+    private String named(Type<?> type, String where) {
+        if (!(type instanceof TypeName name)) throw new SchemaBuildException("the " + where + " must be a named type");
+        known(name, where);
+        return name.getName();
+    }
+
+    private static String deprecation(DirectivesContainer<?> element) {
+        List<Directive> deprecated = element.getDirectives("deprecated");
+        if (deprecated.isEmpty()) return null;
+        Argument reason = deprecated.getFirst().getArgument("reason");
+        return reason != null && reason.getValue() instanceof StringValue text ? text.getValue() : Directives.NO_LONGER_SUPPORTED;
+    }
+
+    private static String text(Description description) {
+        return description == null ? null : description.getContent();
+    }
+
+    private static SchemaBuildException duplicate(String coordinate, Node<?> node) {
+        return new SchemaBuildException(coordinate + " is defined more than once" + at(node));
+    }
+
+    private static String at(Node<?> node) {
+        return node.getSourceLocation() == null ? "" : " (line " + node.getSourceLocation().getLine() + ")";
+    }
+
+    /** A literal as the plain Java value it denotes: what a custom scalar's argument or default is. */
+    private static Object literal(Value<?> value, CoercedVariables variables) {
+        return switch (value) {
+            case StringValue s -> s.getValue();
+            case IntValue i -> i.getValue();
+            case FloatValue f -> f.getValue();
+            case BooleanValue b -> b.isValue();
+            case EnumValue e -> e.getName();
+            case NullValue n -> null;
+            case VariableReference v -> variables.get(v.getName());
+            case ArrayValue a -> {
+                List<Object> items = new ArrayList<>();
+                a.getValues().forEach(item -> items.add(literal(item, variables)));
+                yield items;
+            }
+            case ObjectValue o -> {
+                Map<String, Object> fields = new LinkedHashMap<>();
+                o.getObjectFields().forEach(f -> fields.put(f.getName(), literal(f.getValue(), variables)));
+                yield fields;
+            }
+            default -> throw new IllegalArgumentException("not a literal: " + value);
+        };
+    }
+}

@@ -1,0 +1,100 @@
+package dev.vestibule.router.supergraph;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vestibule.router.composition.Composer;
+import dev.vestibule.router.composition.CompositionResult;
+import dev.vestibule.router.composition.SubgraphSource;
+import graphql.GraphQLContext;
+import graphql.language.Document;
+import graphql.parser.Parser;
+import graphql.schema.GraphQLScalarType;
+import graphql.schema.GraphQLSchema;
+import graphql.schema.idl.SchemaParser;
+import graphql.schema.idl.SchemaPrinter;
+import graphql.schema.idl.UnExecutableSchemaGenerator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link SchemaBuilder} must make the schema graphql-java's own generator makes, for every supergraph the tests know:
+ * the fixtures, the samples, the benchmark graph, and each composable case of the composition corpus. Compared in
+ * printed form (types, fields, arguments, defaults, descriptions, deprecations, directives, in order).
+ */
+class SchemaBuilderTest {
+    private static final SchemaPrinter PRINTER = new SchemaPrinter(SchemaPrinter.Options.defaultOptions()
+            .includeDirectives(true).includeSchemaDefinition(true).includeScalarTypes(true));
+
+    @Test
+    void buildsTheSchemaGraphqlJavasGeneratorBuildsForEveryKnownSupergraph() throws IOException {
+        List<String> supergraphs = new ArrayList<>();
+        for (String folder : List.of("src/test/resources/supergraphs", "src/test/resources/fed1", "src/test/resources/bench")) {
+            try (Stream<Path> files = Files.list(Path.of(folder))) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".graphql") && !f.endsWith("query.graphql")).sorted().toList()) {
+                    supergraphs.add(Files.readString(file));
+                }
+            }
+        }
+        supergraphs.add(Files.readString(Path.of("..", "schemas", "supergraph.graphql")));
+        try (Stream<Path> cases = Files.list(Path.of("src/test/resources/composition/cases"))) {
+            for (Path file : cases.sorted().toList()) {
+                if (Files.readString(file).contains("# expect-error:")) continue;
+                if (Composer.compose(corpusCase(file)) instanceof CompositionResult.Composed composed) {
+                    supergraphs.add(composed.supergraphSdl());
+                }
+            }
+        }
+        assertThat(supergraphs).hasSizeGreaterThan(50);
+        int compared = 0;
+        for (String sdl : supergraphs) {
+            for (Document document : SupergraphLoader.schemaDocuments(sdl)) {
+                GraphQLSchema expected = UnExecutableSchemaGenerator.makeUnExecutableSchema(new SchemaParser().buildRegistry(document));
+                assertThat(PRINTER.print(SchemaBuilder.build(document))).isEqualTo(PRINTER.print(expected));
+                compared++;
+            }
+        }
+        assertThat(compared).isEqualTo(2 * supergraphs.size());
+    }
+
+    @Test
+    void customScalarVariablesAndArgumentsPassThrough() {
+        Supergraph supergraph = SupergraphLoader.load(Composer.compose(List.of(new SubgraphSource("a", "http://127.0.0.1:1/graphql", """
+                extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+                scalar DateTime
+                type Query { at(when: DateTime = "2026-01-01"): String }
+                """))) instanceof CompositionResult.Composed c ? c.supergraphSdl() : null);
+        GraphQLScalarType scalar = (GraphQLScalarType) supergraph.apiSchema().getType("DateTime");
+        assertThat(scalar.getCoercing().parseValue("2026-12-06T00:00:00Z", GraphQLContext.getDefault(), Locale.ROOT))
+                .isEqualTo("2026-12-06T00:00:00Z");
+    }
+
+    @Test
+    void anUnknownTypeIsNamedWithItsLine() {
+        assertThatThrownBy(() -> SchemaBuilder.build(Parser.parse("type Query {\n  a: Missing\n}")))
+                .hasMessageContaining("a refers to the type Missing, which is not defined (line 2)");
+    }
+
+    private static List<SubgraphSource> corpusCase(Path file) throws IOException {
+        List<SubgraphSource> subgraphs = new ArrayList<>();
+        String name = null;
+        StringBuilder sdl = new StringBuilder();
+        for (String line : Files.readAllLines(file)) {
+            if (line.startsWith("# --- subgraph ")) {
+                if (name != null) subgraphs.add(new SubgraphSource(name, "http://" + name + ".internal/graphql", sdl.toString()));
+                name = line.substring("# --- subgraph ".length()).trim();
+                sdl.setLength(0);
+            } else if (name != null) {
+                sdl.append(line).append('\n');
+            }
+        }
+        if (name != null) subgraphs.add(new SubgraphSource(name, "http://" + name + ".internal/graphql", sdl.toString()));
+        return subgraphs;
+    }
+}
