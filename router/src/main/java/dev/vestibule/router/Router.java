@@ -43,7 +43,7 @@ public final class Router implements AutoCloseable {
     private final QueryPlanner planner;
     private final dev.vestibule.router.operation.AccessFilter access;
     private final dev.vestibule.router.operation.CostEstimator costs;
-    private final BoundedCache<String, QueryPlan> plans;
+    private final BoundedCache<PlanKey, QueryPlan> plans;
     private final SubgraphClient client;
     private final ExecutorService fetchThreads = Executors.newVirtualThreadPerTaskExecutor();
     private final PlanExecutor executor;
@@ -97,23 +97,27 @@ public final class Router implements AutoCloseable {
         return prepare(request, null);
     }
 
-    /** As above, for a caller: what @authenticated/@requiresScopes deny it is left out (null: plan everything). */
+    /** As above, for a caller: what @authenticated/@requiresScopes/@policy deny it is left out (null: plan everything). */
     public Prepared prepare(GraphQLRequest request, dev.vestibule.router.operation.Caller caller) {
         PreparedOperation operation = preparer.prepare(request);
         boolean filtering = caller != null && !access.idle();
         // one plan serves every value of the variables @skip/@include read: they are decided in the plan (Condition
         // nodes, subgraph operations) and by the response shaper
-        String key = request.query() + "\u0000" + operation.name()
-                + (filtering ? "\u0000" + caller.authenticated() + caller.scopes().stream().sorted().toList() : "");
+        // keyed by the caller's access level as sets (never a joined string: the scope set {admin, read} and the one
+        // scope "admin, read" must not share a plan)
+        PlanKey key = new PlanKey(request.query(), operation.name(), filtering ? access.accessLevel(caller) : null);
         try {
             return new Prepared(operation, plans.computeIfAbsent(key,
-                    k -> filtering ? planner.plan(operation, access, caller) : planner.plan(operation)));
+                    k -> k.accessLevel() != null ? planner.plan(operation, access, k.accessLevel()) : planner.plan(operation)));
         } catch (PlanningException e) {
             throw RequestError.of(400, "the operation cannot be planned: " + e.getMessage(), "QUERY_PLANNING_FAILED");
         }
     }
 
     public record Prepared(PreparedOperation operation, QueryPlan plan) {}
+
+    /** What a cached plan is for: the operation, and the access level it was filtered for (null: not filtered). */
+    private record PlanKey(String query, String operationName, dev.vestibule.router.operation.Caller accessLevel) {}
 
     /**
      * Runs a request and returns the response body ({data, errors}).

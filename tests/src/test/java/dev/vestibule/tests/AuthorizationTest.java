@@ -86,12 +86,17 @@ class AuthorizationTest {
     }
 
     private static JsonNode query(String query, String scope) throws Exception {
+        return queryAs(query, scope == null ? null : claims -> claims.claim("scope", scope));
+    }
+
+    /** As the caller whose token has these claims (besides iss, sub and exp); null: anonymous. */
+    private static JsonNode queryAs(String query, java.util.function.UnaryOperator<JWTClaimsSet.Builder> claims) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/graphql"))
                 .header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(FederatedGraph.JSON.writeValueAsString(java.util.Map.of("query", query))));
-        if (scope != null) {
-            SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder().issuer("https://issuer.test")
-                    .subject("u1").claim("scope", scope).expirationTime(new Date(System.currentTimeMillis() + 60_000)).build());
+        if (claims != null) {
+            SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.apply(new JWTClaimsSet.Builder().issuer("https://issuer.test")
+                    .subject("u1").expirationTime(new Date(System.currentTimeMillis() + 60_000))).build());
             jwt.sign(new MACSigner(SECRET));
             request.header("authorization", "Bearer " + jwt.serialize());
         }
@@ -124,5 +129,22 @@ class AuthorizationTest {
         JsonNode admin = query("{ me { username role } }", "read admin");
         assertThat(admin.has("errors")).as(admin.toString()).isFalse();
         assertThat(admin.at("/data/me/role").asText()).isNotBlank();
+    }
+
+    /**
+     * Plans are cached per access level: the scope set {admin, read} and the one scope "admin, read" (an scp array
+     * entry may hold commas and spaces) are different access levels, whatever order they come in.
+     */
+    @Test
+    void aScopeWithACommaInsideIsNotTheSameAccessLevelAsTwoScopes() throws Exception {
+        String query = "query CommaScopes { me { username role } }";
+        JsonNode twoScopes = queryAs(query, claims -> claims.claim("scp", List.of("admin", "read")));
+        assertThat(twoScopes.has("errors")).as(twoScopes.toString()).isFalse();
+        assertThat(twoScopes.at("/data/me/role").asText()).isNotBlank();
+
+        JsonNode oneScope = queryAs(query, claims -> claims.claim("scp", List.of("admin, read")));
+        assertThat(oneScope.at("/data/me").isNull()).as("the one scope 'admin, read' is not admin: %s", oneScope).isTrue();
+        assertThat(oneScope.at("/errors/0/extensions/code").asText()).isEqualTo("UNAUTHORIZED_FIELD_OR_TYPE");
+        assertThat(oneScope.at("/errors/0/path").toString()).isEqualTo("[\"me\",\"role\"]");
     }
 }

@@ -94,13 +94,16 @@ public final class RouterCli {
         RouterServer server;
         Supergraph supergraph;
         RouterSettings settings;
+        dev.vestibule.router.config.RouterConfig config;
         Router router;
         long loaded, routing, listening;
         try {
             supergraph = composing ? composeSupergraph(options.get("--subgraphs"), err) : SupergraphLoader.load(sdl);
-            dev.vestibule.router.config.RouterConfig config = options.containsKey("--config")
+            config = options.containsKey("--config")
                     ? dev.vestibule.router.config.RouterConfig.load(Path.of(options.get("--config")))
                     : dev.vestibule.router.config.RouterConfig.DEFAULTS;
+            // a @policy the config does not define denies its fields to everyone: said now, or refused (unknown_policies)
+            config.authorization().check(supergraph);
             settings = options.containsKey("--dev")
                     ? config.settings().withDevMode(Boolean.parseBoolean(options.get("--dev"))) : config.settings();
             loaded = System.nanoTime();
@@ -124,7 +127,8 @@ public final class RouterCli {
                 + sinceProcessStart() + " ms since the process started)");
         out.flush();
         SupergraphReloader reloader = Boolean.parseBoolean(options.getOrDefault("--hot-reload", "false"))
-                ? hotReload(server, settings, composing ? options.get("--subgraphs") : options.get("--supergraph"), composing, out, err)
+                ? hotReload(server, settings, composing ? options.get("--subgraphs") : options.get("--supergraph"), composing, out, err,
+                        config.authorization())
                 : null;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -160,6 +164,12 @@ public final class RouterCli {
      */
     static SupergraphReloader hotReload(RouterServer server, RouterSettings settings, String source, boolean composing,
                                         PrintStream out, PrintStream err) {
+        return hotReload(server, settings, source, composing, out, err, dev.vestibule.router.middleware.AuthorizationPolicies.NONE);
+    }
+
+    /** As above; each new supergraph is checked against the configured policies first (it may be refused). */
+    static SupergraphReloader hotReload(RouterServer server, RouterSettings settings, String source, boolean composing,
+                                        PrintStream out, PrintStream err, dev.vestibule.router.middleware.AuthorizationPolicies authorization) {
         List<Path> watched = new ArrayList<>(List.of(Path.of(source)));
         if (composing) {
             ComposeCommand.sources(source, List.of()).stream().map(s -> Path.of(s.origin())).filter(Files::isRegularFile)
@@ -167,6 +177,7 @@ public final class RouterCli {
         }
         SupergraphReloader.Loader loader = composing ? () -> composeSupergraph(source, err) : () -> loadSupergraph(source);
         return new SupergraphReloader(watched, loader, next -> {
+            authorization.check(next);
             Router previous = server.replaceRouter(new Router(next, settings));
             Thread.ofVirtual().start(() -> {
                 try {

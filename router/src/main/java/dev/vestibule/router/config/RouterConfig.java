@@ -8,6 +8,7 @@ import dev.vestibule.router.middleware.AuthenticationSettings;
 import dev.vestibule.router.middleware.AuthenticationSettings.ApiKey;
 import dev.vestibule.router.middleware.AuthenticationSettings.Issuer;
 import dev.vestibule.router.middleware.AuthenticationSettings.Mode;
+import dev.vestibule.router.middleware.AuthorizationPolicies;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,16 +28,17 @@ import java.util.function.Function;
 public record RouterConfig(RouterSettings settings, dev.vestibule.router.middleware.BrowserPolicy browser,
                            AuthenticationSettings authentication, dev.vestibule.router.middleware.RateLimitSettings rateLimits,
                            dev.vestibule.router.middleware.PersistedQueries.Settings persistedQueries,
-                           dev.vestibule.router.middleware.HeaderRules headers) {
+                           dev.vestibule.router.middleware.HeaderRules headers, AuthorizationPolicies authorization) {
 
     public static final RouterConfig DEFAULTS = new RouterConfig(RouterSettings.DEFAULTS,
             dev.vestibule.router.middleware.BrowserPolicy.DEFAULTS, AuthenticationSettings.OFF,
             dev.vestibule.router.middleware.RateLimitSettings.NONE,
-            dev.vestibule.router.middleware.PersistedQueries.Settings.DEFAULTS, dev.vestibule.router.middleware.HeaderRules.NONE);
+            dev.vestibule.router.middleware.PersistedQueries.Settings.DEFAULTS, dev.vestibule.router.middleware.HeaderRules.NONE,
+            AuthorizationPolicies.NONE);
 
     /** The edge policy this config describes (the caller closes it). */
     public dev.vestibule.router.middleware.EdgePolicy edgePolicy() {
-        return dev.vestibule.router.middleware.EdgePolicy.of(browser, authentication, rateLimits, persistedQueries, headers);
+        return dev.vestibule.router.middleware.EdgePolicy.of(browser, authentication, rateLimits, persistedQueries, headers, authorization);
     }
 
     public static RouterConfig load(Path file) {
@@ -60,11 +62,33 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
 
     static RouterConfig parse(ConfigNode root, Path base) {
         if (root.isMissing()) return DEFAULTS;
-        root.allowOnly(Set.of("router", "cors", "csrf", "authentication", "rate_limits", "persisted_queries", "headers"));
+        root.allowOnly(Set.of("router", "cors", "csrf", "authentication", "authorization", "rate_limits", "persisted_queries", "headers"));
         RouterSettings settings = router(root.get("router")).toBuilder().subgraphLimits(subgraphLimits(root.get("rate_limits").get("subgraphs"))).build();
+        AuthenticationSettings authentication = authentication(root.get("authentication"), base);
         return new RouterConfig(settings, browser(root.get("cors"), root.get("csrf")),
-                authentication(root.get("authentication"), base), rateLimits(root.get("rate_limits")),
-                persistedQueries(root.get("persisted_queries"), base), headers(root.get("headers")));
+                authentication, rateLimits(root.get("rate_limits")),
+                persistedQueries(root.get("persisted_queries"), base), headers(root.get("headers"), Set.copyOf(authentication.forwardClaims().values())),
+                authorization(root.get("authorization")));
+    }
+
+    /** The named policies of @policy: each an expression over the caller's scopes and claims (PolicyExpression). */
+    private static AuthorizationPolicies authorization(ConfigNode node) {
+        node.allowOnly(Set.of("policies", "unknown_policies"));
+        Map<String, String> expressions = new LinkedHashMap<>();
+        node.get("policies").map().forEach((name, expression) -> {
+            String text = expression.requiredString();
+            try {
+                AuthorizationPolicies.parse(Map.of(name, text), false);
+            } catch (IllegalArgumentException e) {
+                throw expression.error("not a valid policy: " + e.getCause().getMessage());
+            }
+            expressions.put(name, text);
+        });
+        String unknown = node.get("unknown_policies").string("deny");
+        if (!unknown.equals("deny") && !unknown.equals("refuse")) {
+            throw node.get("unknown_policies").error("expected deny or refuse, got '" + unknown + "'");
+        }
+        return AuthorizationPolicies.parse(expressions, unknown.equals("refuse"));
     }
 
     private static Map<String, dev.vestibule.router.subgraph.SubgraphProtection.Limit> subgraphLimits(ConfigNode node) {
@@ -121,10 +145,19 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
             if (!hash.matches("[0-9a-f]{64}")) {
                 throw key.get("sha256").error("expected the 64 hex digits of the key's SHA-256 (e.g. printf %s \"$KEY\" | sha256sum)");
             }
+            for (String field : List.of("consumer", "plan")) {
+                if (key.get(field).string("").chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                    throw key.get(field).error("cannot hold a control character (it is sent to subgraphs as a header)");
+                }
+            }
             keys.add(new ApiKey(hash, key.get("consumer").requiredString(), key.get("plan").string(null)));
         }
         Map<String, String> forward = new LinkedHashMap<>();
-        node.get("forward_claims").map().forEach((claim, header) -> forward.put(claim, header.requiredString().toLowerCase(java.util.Locale.ROOT)));
+        node.get("forward_claims").map().forEach((claim, header) -> {
+            String name = header.requiredString().toLowerCase(java.util.Locale.ROOT);
+            if (!name.matches("[a-z0-9!#$%&'*+.^_`|~-]+")) throw header.error("'" + name + "' is not a valid header name");
+            forward.put(claim, name);
+        });
         Mode mode = node.get("mode").choice(Mode.class, Mode.REQUIRED);
         if (mode != Mode.OFF && issuers.isEmpty() && keys.isEmpty()) {
             throw node.get("mode").error("is " + mode.name().toLowerCase(java.util.Locale.ROOT)
@@ -175,14 +208,15 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
                 positive(node.get("ttl"), d.ttl()), manifest == null ? null : base.resolve(manifest));
     }
 
-    private static dev.vestibule.router.middleware.HeaderRules headers(ConfigNode node) {
+    /** @param reserved the headers authentication writes (forward_claims): the router's alone */
+    private static dev.vestibule.router.middleware.HeaderRules headers(ConfigNode node, Set<String> reserved) {
         node.allowOnly(Set.of("all", "subgraphs"));
         Map<String, List<dev.vestibule.router.middleware.HeaderRules.Rule>> bySubgraph = new LinkedHashMap<>();
-        node.get("subgraphs").map().forEach((subgraph, rules) -> bySubgraph.put(subgraph, headerRules(rules)));
-        return new dev.vestibule.router.middleware.HeaderRules(headerRules(node.get("all")), bySubgraph);
+        node.get("subgraphs").map().forEach((subgraph, rules) -> bySubgraph.put(subgraph, headerRules(rules, reserved)));
+        return new dev.vestibule.router.middleware.HeaderRules(headerRules(node.get("all"), reserved), bySubgraph, reserved);
     }
 
-    private static List<dev.vestibule.router.middleware.HeaderRules.Rule> headerRules(ConfigNode list) {
+    private static List<dev.vestibule.router.middleware.HeaderRules.Rule> headerRules(ConfigNode list, Set<String> reserved) {
         List<dev.vestibule.router.middleware.HeaderRules.Rule> rules = new ArrayList<>();
         for (ConfigNode item : list.list()) {
             item.allowOnly(Set.of("propagate", "insert", "remove"));
@@ -195,11 +229,14 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
                 dev.vestibule.router.middleware.HeaderNamePattern matching = pattern(propagate.get("matching"));
                 if ((named == null) == (matching == null)) throw propagate.error("give exactly one of named or matching");
                 if (matching != null && !propagate.get("rename").isMissing()) throw propagate.get("rename").error("only with named");
-                rules.add(new dev.vestibule.router.middleware.HeaderRules.Propagate(named, matching,
-                        lower(propagate.get("rename").string(null)), propagate.get("default").string(null)));
+                String rename = lower(propagate.get("rename").string(null));
+                if (rename != null && reserved.contains(rename)) throw propagate.get("rename").error(identityHeader(rename));
+                rules.add(new dev.vestibule.router.middleware.HeaderRules.Propagate(named, matching, rename,
+                        propagate.get("default").string(null)));
             } else if (!insert.isMissing()) {
-                rules.add(new dev.vestibule.router.middleware.HeaderRules.Insert(lower(insert.get("name").requiredString()),
-                        insert.get("value").requiredString()));
+                String name = lower(insert.get("name").requiredString());
+                if (reserved.contains(name)) throw insert.get("name").error(identityHeader(name));
+                rules.add(new dev.vestibule.router.middleware.HeaderRules.Insert(name, insert.get("value").requiredString()));
             } else {
                 String named = lower(remove.get("named").string(null));
                 dev.vestibule.router.middleware.HeaderNamePattern matching = pattern(remove.get("matching"));
@@ -208,6 +245,10 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
             }
         }
         return rules;
+    }
+
+    private static String identityHeader(String name) {
+        return name + " carries the verified identity (authentication.forward_claims): only the router writes it";
     }
 
     private static String lower(String name) {
@@ -287,7 +328,9 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
         if (secret != null && secret.length() < 32) throw node.get("secret").error("an HMAC secret needs at least 32 characters");
         return new Issuer(node.get("issuer").requiredString(), url, file == null ? null : base.resolve(file).toString(), secret,
                 node.get("audiences").strings(), algorithms, node.get("required_claims").strings(),
-                positive(node.get("jwks_refresh"), Duration.ofMinutes(5)), positive(node.get("unknown_kid_refetch"), Duration.ofSeconds(30)));
+                // a file is cheap to check, and a key removed from it (revoked) should stop working soon
+                positive(node.get("jwks_refresh"), file != null ? Duration.ofSeconds(10) : Duration.ofMinutes(5)),
+                positive(node.get("unknown_kid_refetch"), Duration.ofSeconds(30)));
     }
 
     private static Duration positive(ConfigNode node, Duration defaultValue) {

@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -277,7 +276,7 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     private void run(Exchange exchange, Router router, GraphQLRequest request, Map<String, String> identityHeaders) {
         if (!withinLimits(exchange, request)) return;
         boolean exposePlan = settings.devMode() && "true".equalsIgnoreCase(exchange.header(RouterServer.PLAN_HEADER));
-        Caller caller = exchange.identity == null ? Caller.ANONYMOUS : new Caller(true, Set.copyOf(exchange.identity.scopes()));
+        Caller caller = policy.caller(exchange.identity);
         Function<String, Map<String, String>> headers = subgraphHeaders(exchange, identityHeaders);
         Answer answer;
         if (settings.deduplication().inboundQueries() && !exposePlan && isQuery(router, request)) {

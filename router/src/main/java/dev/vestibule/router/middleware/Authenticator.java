@@ -2,8 +2,6 @@ package dev.vestibule.router.middleware;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.BadJOSEException;
@@ -20,8 +18,8 @@ import dev.vestibule.router.middleware.Admission.Refused;
 import dev.vestibule.router.middleware.AuthenticationSettings.ApiKey;
 import dev.vestibule.router.middleware.AuthenticationSettings.Issuer;
 import dev.vestibule.router.middleware.AuthenticationSettings.Mode;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
@@ -33,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -49,15 +48,22 @@ public final class Authenticator implements AutoCloseable {
 
     private final AuthenticationSettings settings;
     private final Map<String, DefaultJWTProcessor<SecurityContext>> processors = new LinkedHashMap<>();
-    private final List<RemoteJwks> closeables = new ArrayList<>();
+    /** Stops the background refresh of each key source. */
+    private final List<Runnable> closeables = new ArrayList<>();
+    /**
+     * Bumped whenever an issuer's key set changes (a key rotated in or removed): a token verified under an older
+     * generation is verified again, so a removed key stops working at once rather than when its cache entry expires.
+     */
+    private final AtomicLong keyGeneration = new AtomicLong();
     /**
      * Tokens verified in the last minute (never past their exp): a client sends the same token with every request, and
-     * an ES256 verification costs about a millisecond. Bounded; a removed signing key is honoured within a minute.
+     * an ES256 verification costs about a millisecond. Bounded; an entry from before the last key-set change is not
+     * used (keyGeneration).
      */
     private final dev.vestibule.router.operation.BoundedCache<String, Verified> verified = new dev.vestibule.router.operation.BoundedCache<>(10_000);
     private static final long VERIFIED_TTL_MILLIS = 60_000;
 
-    private record Verified(Admitted admission, long expiresAtMillis) {}
+    private record Verified(Admitted admission, long expiresAtMillis, long keyGeneration) {}
 
     public Authenticator(AuthenticationSettings settings) {
         this.settings = settings;
@@ -95,8 +101,12 @@ public final class Authenticator implements AutoCloseable {
         if (token.length() > settings.maxTokenBytes()) {
             return refuse("invalid_token", "the token is larger than " + settings.maxTokenBytes() + " bytes");
         }
+        // read before the keys are: a change while this token is verified leaves its cache entry already stale
+        long generation = keyGeneration.get();
         Verified known = verified.get(token);
-        if (known != null && known.expiresAtMillis() > System.currentTimeMillis()) return known.admission();
+        if (known != null && known.keyGeneration() == generation && known.expiresAtMillis() > System.currentTimeMillis()) {
+            return known.admission();
+        }
         JWT jwt;
         String issuer;
         try {
@@ -129,9 +139,15 @@ public final class Authenticator implements AutoCloseable {
                     + String.join(" ", settings.requiredScopes()) + "\""), "the token lacks the scope(s) " + missing, "FORBIDDEN");
         }
         Identity identity = new Identity(claims.getSubject(), claims.getSubject(), null, scopes, claims.getClaims(), "jwt");
-        Admitted admitted = new Admitted(identity, subgraphHeaders(identity));
+        Map<String, String> headers = new LinkedHashMap<>();
+        String unsendable = subgraphHeaders(identity, headers);
+        if (unsendable != null) {
+            // the value itself is never echoed: it is the token holder's, and may be what an attacker crafted
+            return refuse("invalid_token", "the token's claim '" + unsendable + "' cannot be sent as a header (it holds a control character)");
+        }
+        Admitted admitted = new Admitted(identity, Map.copyOf(headers));
         long now = System.currentTimeMillis();
-        verified.put(token, new Verified(admitted, Math.min(now + VERIFIED_TTL_MILLIS, claims.getExpirationTime().getTime())));
+        verified.put(token, new Verified(admitted, Math.min(now + VERIFIED_TTL_MILLIS, claims.getExpirationTime().getTime()), generation));
         return admitted;
     }
 
@@ -144,23 +160,60 @@ public final class Authenticator implements AutoCloseable {
                 claims.put("consumer", candidate.consumer());
                 if (candidate.plan() != null) claims.put("plan", candidate.plan());
                 Identity identity = new Identity(candidate.consumer(), candidate.consumer(), candidate.plan(), List.of(), claims, "api_key");
-                return new Admitted(identity, subgraphHeaders(identity));
+                Map<String, String> headers = new LinkedHashMap<>();
+                // the config refuses control characters in consumer and plan: nothing here can be unsendable
+                subgraphHeaders(identity, headers);
+                return new Admitted(identity, Map.copyOf(headers));
             }
         }
         return new Refused(401, Map.of("WWW-Authenticate", "ApiKey realm=\"vestibule\", header=\"" + settings.apiKeyHeader() + "\""),
                 "the API key is not valid", "UNAUTHENTICATED");
     }
 
-    /** The identity's configured claims as headers; nothing a client sent under those names survives. */
-    private Map<String, String> subgraphHeaders(Identity identity) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        settings.forwardClaims().forEach((claim, header) -> {
+    /**
+     * Puts the identity's configured claims into {@code headers}, each as {@link #headerValue}; answers the name of the
+     * first claim that cannot be a header value (null: all of them can). Nothing a client sent under those names
+     * survives (HeaderRules reserves them).
+     */
+    private String subgraphHeaders(Identity identity, Map<String, String> headers) {
+        for (Map.Entry<String, String> forward : settings.forwardClaims().entrySet()) {
+            String claim = forward.getKey();
             Object value = identity.claims().get(claim);
             if (value == null && claim.equals("scope")) value = identity.scopes().isEmpty() ? null : identity.scopes();
             if (value instanceof List<?> list) value = list.stream().map(String::valueOf).collect(Collectors.joining(" "));
-            if (value != null) headers.put(header, String.valueOf(value));
-        });
-        return headers;
+            if (value == null) continue;
+            String header = headerValue(String.valueOf(value));
+            if (header == null) return claim;
+            headers.put(forward.getValue(), header);
+        }
+        return null;
+    }
+
+    /**
+     * A claim as a header value: null when it holds a control character (CR, LF, NUL, tab, DEL...: no meaning in an
+     * identity, and the way to split or smuggle headers); printable ASCII as it is, except that '%' and every
+     * non-ASCII character are percent-encoded as UTF-8 (RFC 3986), so that percent-decoding gives back the exact claim
+     * for every value, and no two claims share a header value.
+     */
+    static String headerValue(String value) {
+        boolean plain = true;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) return null;
+            if (c == '%' || c > 0x7e) plain = false;
+        }
+        if (plain) return value;
+        StringBuilder encoded = new StringBuilder(value.length() + 16);
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            int unsigned = b & 0xff;
+            if (unsigned == '%' || unsigned > 0x7e) {
+                encoded.append('%').append(Character.toUpperCase(Character.forDigit(unsigned >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(unsigned & 0xf, 16)));
+            } else {
+                encoded.append((char) unsigned);
+            }
+        }
+        return encoded.toString();
     }
 
     private Refused refuse(String error, String description) {
@@ -210,14 +263,13 @@ public final class Authenticator implements AutoCloseable {
         if (issuer.secret() != null) {
             keys = new ImmutableSecret<>(issuer.secret().getBytes(StandardCharsets.UTF_8));
         } else if (issuer.jwksFile() != null) {
-            try {
-                keys = new ImmutableJWKSet<>(JWKSet.load(new File(issuer.jwksFile())));
-            } catch (java.io.IOException | ParseException e) {
-                throw new IllegalStateException("issuer " + issuer.issuer() + ": cannot read the JWKS file " + issuer.jwksFile() + ": " + e.getMessage(), e);
-            }
+            FileJwks file = new FileJwks(issuer.issuer(), Path.of(issuer.jwksFile()), issuer.jwksRefresh(), keyGeneration::incrementAndGet);
+            closeables.add(file::close);
+            keys = file;
         } else {
-            RemoteJwks remote = new RemoteJwks(issuer.issuer(), issuer.jwksUrl(), issuer.jwksRefresh(), issuer.unknownKidRefetch());
-            closeables.add(remote);
+            RemoteJwks remote = new RemoteJwks(issuer.issuer(), issuer.jwksUrl(), issuer.jwksRefresh(), issuer.unknownKidRefetch(),
+                    keyGeneration::incrementAndGet);
+            closeables.add(remote::close);
             keys = remote;
         }
         processor.setJWSKeySelector(EdDsaSupport.keySelector(new JWSVerificationKeySelector<>(allowed, keys), keys, allowed));
@@ -232,10 +284,10 @@ public final class Authenticator implements AutoCloseable {
         return processor;
     }
 
-    /** Stops the background refresh of remote key sets. */
+    /** Stops the background refresh of key sets (remote and file). */
     @Override
     public void close() {
-        closeables.forEach(RemoteJwks::close);
+        closeables.forEach(Runnable::run);
     }
 
     public static byte[] sha256(String key) {

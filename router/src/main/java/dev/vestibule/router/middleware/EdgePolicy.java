@@ -1,17 +1,20 @@
 package dev.vestibule.router.middleware;
 
+import dev.vestibule.router.operation.Caller;
+
 /**
  * Everything a request passes before the router plans it, in order: CORS and CSRF checks, authentication, persisted
  * operations (APQ or the safelist), then rate limits. Built from
  * the router config; the BFF modules will reuse it.
  */
 public record EdgePolicy(BrowserPolicy browser, Authenticator authenticator, RateLimiter rateLimiter,
-                         PersistedQueries persistedQueries, HeaderRules headerRules) implements AutoCloseable {
+                         PersistedQueries persistedQueries, HeaderRules headerRules, AuthorizationPolicies authorization)
+        implements AutoCloseable {
 
     /** No authentication, no limits; browser defaults (no cross-origin reads, CSRF prevention on). */
     public static EdgePolicy open() {
         return new EdgePolicy(BrowserPolicy.DEFAULTS, new Authenticator(AuthenticationSettings.OFF), new RateLimiter(RateLimitSettings.NONE),
-                PersistedQueries.defaults(), HeaderRules.NONE);
+                PersistedQueries.defaults(), HeaderRules.NONE, AuthorizationPolicies.NONE);
     }
 
     public static EdgePolicy of(AuthenticationSettings authentication, RateLimitSettings rateLimits) {
@@ -29,8 +32,19 @@ public record EdgePolicy(BrowserPolicy browser, Authenticator authenticator, Rat
 
     public static EdgePolicy of(BrowserPolicy browser, AuthenticationSettings authentication, RateLimitSettings rateLimits,
                                 PersistedQueries.Settings persisted, HeaderRules headerRules) {
+        return of(browser, authentication, rateLimits, persisted, headerRules, AuthorizationPolicies.NONE);
+    }
+
+    public static EdgePolicy of(BrowserPolicy browser, AuthenticationSettings authentication, RateLimitSettings rateLimits,
+                                PersistedQueries.Settings persisted, HeaderRules headerRules, AuthorizationPolicies authorization) {
+        // whatever can carry the identity is the router's alone, on every request (HeaderRules)
         return new EdgePolicy(browser, new Authenticator(authentication), new RateLimiter(rateLimits), new PersistedQueries(persisted),
-                headerRules);
+                headerRules.reserving(authentication.forwardClaims().values()), authorization);
+    }
+
+    /** The caller an admitted request runs as (identity null: anonymous), with the policies it satisfies. */
+    public Caller caller(Identity identity) {
+        return authorization.caller(identity);
     }
 
     @Override

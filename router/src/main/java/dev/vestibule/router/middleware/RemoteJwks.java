@@ -19,28 +19,32 @@ import java.util.concurrent.TimeUnit;
  * An issuer's keys from its JWKS URL: fetched at start, refreshed in the background every {@code refresh}, and
  * fetched again when a token names a key the set lacks (a rotation), but at most once per {@code unknownKidRefetch},
  * so a flood of forged key ids cannot turn the router against the identity provider. While the URL is down the last
- * good set stays in use.
+ * good set stays in use. When a fetch brings a different set, {@code onChange} runs (the authenticator forgets the
+ * tokens it verified with the old one: a key the issuer removed stops working at the next refresh).
  */
 final class RemoteJwks implements JWKSource<SecurityContext>, AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RemoteJwks.class);
-    private static final ScheduledExecutorService REFRESH = Executors.newSingleThreadScheduledExecutor(
+    /** Refreshes every issuer's keys, remote (this class) and file-based (FileJwks). */
+    static final ScheduledExecutorService REFRESH = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("jwks-refresh").factory());
 
     private final URL url;
     private final String issuer;
     private final long unknownKidRefetchNanos;
     private final DefaultResourceRetriever retriever = new DefaultResourceRetriever(2_000, 2_000, 512 * 1024);
+    private final Runnable onChange;
     private volatile JWKSet keys = new JWKSet();
     private volatile long lastFetchNanos = System.nanoTime() - Long.MAX_VALUE / 2;
     private final java.util.concurrent.ScheduledFuture<?> refreshing;
 
-    RemoteJwks(String issuer, String url, Duration refresh, Duration unknownKidRefetch) {
+    RemoteJwks(String issuer, String url, Duration refresh, Duration unknownKidRefetch, Runnable onChange) {
         try {
             this.url = URI.create(url).toURL();
         } catch (java.net.MalformedURLException | IllegalArgumentException e) {
             throw new IllegalStateException("issuer " + issuer + ": jwks_url is not a URL: " + url, e);
         }
         this.issuer = issuer;
+        this.onChange = onChange;
         this.unknownKidRefetchNanos = unknownKidRefetch.toNanos();
         fetch();
         refreshing = REFRESH.scheduleWithFixedDelay(this::fetch, refresh.toMillis(), refresh.toMillis(), TimeUnit.MILLISECONDS);
@@ -61,7 +65,10 @@ final class RemoteJwks implements JWKSource<SecurityContext>, AutoCloseable {
     private synchronized void fetch() {
         lastFetchNanos = System.nanoTime();
         try {
-            keys = JWKSet.parse(retriever.retrieveResource(url).getContent());
+            JWKSet next = JWKSet.parse(retriever.retrieveResource(url).getContent());
+            boolean changed = !next.getKeys().equals(keys.getKeys());
+            keys = next;
+            if (changed) onChange.run();
         } catch (Exception e) {
             LOG.warn("issuer {}: cannot fetch the JWKS from {} ({}); keeping {} known key(s)", issuer, url, e.getMessage(),
                     keys.getKeys().size());

@@ -9,22 +9,46 @@ import graphql.schema.GraphQLType;
 import graphql.schema.GraphQLTypeUtil;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Enforces @authenticated and @requiresScopes: the fields a caller may not see (the field's own requirement, or its
+ * Enforces @authenticated, @requiresScopes and @policy: the fields a caller may not see (the field's own requirement, or its
  * type's) are taken out of what is planned, so no subgraph is asked for them; the response shaper then answers them
  * null with an UNAUTHORIZED_FIELD_OR_TYPE error at their path, and the rest of the operation runs.
  */
 public final class AccessFilter {
     private final Supergraph supergraph;
     private final GraphQLSchema schema;
+    /** The scopes and policies some requirement names: no other one can change what a caller may see. */
+    private final Set<String> namedScopes;
+    private final Set<String> namedPolicies;
 
     public AccessFilter(Supergraph supergraph) {
         this.supergraph = supergraph;
         this.schema = supergraph.apiSchema();
+        Set<String> scopes = new HashSet<>();
+        supergraph.access().values().forEach(r -> r.scopeAlternatives().forEach(scopes::addAll));
+        this.namedScopes = Set.copyOf(scopes);
+        this.namedPolicies = Set.copyOf(supergraph.policyNames());
+    }
+
+    /**
+     * The caller as the requirements see it: its scopes and policies that some requirement names. Two callers with
+     * the same access level are filtered alike, so plans are cached by it (tokens with many unrelated scopes share
+     * plans); it is the caller itself when nothing needs dropping.
+     */
+    public Caller accessLevel(Caller caller) {
+        if (namedScopes.containsAll(caller.scopes()) && namedPolicies.containsAll(caller.policies())) return caller;
+        return new Caller(caller.authenticated(), named(caller.scopes(), namedScopes), named(caller.policies(), namedPolicies));
+    }
+
+    private static Set<String> named(Set<String> held, Set<String> named) {
+        Set<String> out = new HashSet<>();
+        for (String name : held) if (named.contains(name)) out.add(name);
+        return out;
     }
 
     /** True when the supergraph has no requirement at all: nothing to filter, ever. */
@@ -81,6 +105,6 @@ public final class AccessFilter {
 
     private boolean allowed(String coordinate, Caller caller) {
         AccessRequirement requirement = supergraph.access(coordinate);
-        return requirement == null || requirement.satisfiedBy(caller.authenticated(), caller.scopes());
+        return requirement == null || requirement.satisfiedBy(caller.authenticated(), caller.scopes(), caller.policies());
     }
 }

@@ -2,16 +2,20 @@ package dev.vestibule.router.operation;
 
 import java.util.Set;
 
-/** Who runs an operation, as far as @authenticated and @requiresScopes care. */
-public record Caller(boolean authenticated, Set<String> scopes) {
-    public static final Caller ANONYMOUS = new Caller(false, Set.of());
+/**
+ * Who runs an operation, as far as @authenticated, @requiresScopes and @policy care: authenticated or not, its
+ * scopes, and the names of the configured policies it satisfies (evaluated once per request at the edge). Its
+ * equality is that of its sets, so a caller is an unambiguous part of a cache key.
+ */
+public record Caller(boolean authenticated, Set<String> scopes, Set<String> policies) {
+    public static final Caller ANONYMOUS = new Caller(false, Set.of(), Set.of());
 
     public Caller {
         scopes = Set.copyOf(scopes);
+        policies = Set.copyOf(policies);
     }
 
-    /** A stable text for cache keys. */
-    String signature() {
-        return authenticated + ":" + new java.util.TreeSet<>(scopes);
+    public Caller(boolean authenticated, Set<String> scopes) {
+        this(authenticated, scopes, Set.of());
     }
 }

@@ -4,6 +4,8 @@ import graphql.schema.GraphQLSchema;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * A loaded supergraph: the subgraphs, what each of them serves, the full schema the planner works on
@@ -15,6 +17,13 @@ public record Supergraph(List<Subgraph> subgraphs, Map<String, SubgraphSchema> s
     /** What the type ({@code Type}) or field ({@code Type.field}) demands of callers, or null. */
     public AccessRequirement access(String coordinate) {
         return access.get(coordinate);
+    }
+
+    /** Every policy name a @policy of the supergraph uses, sorted. */
+    public SortedSet<String> policyNames() {
+        SortedSet<String> names = new TreeSet<>();
+        access.values().forEach(requirement -> requirement.policyAlternatives().forEach(names::addAll));
+        return names;
     }
 
     public SubgraphSchema subgraph(String name) {

@@ -134,45 +134,57 @@ public final class SupergraphLoader {
         return null;
     }
 
-    /** @authenticated and @requiresScopes on types and fields, by coordinate ({@code Type}, {@code Type.field}). */
+    /** @authenticated, @requiresScopes and @policy on types and fields, by coordinate ({@code Type}, {@code Type.field}). */
     private static Map<String, AccessRequirement> accessRequirements(Document document) {
         Map<String, AccessRequirement> access = new LinkedHashMap<>();
         for (Definition<?> definition : document.getDefinitions()) {
             if (!(definition instanceof TypeDefinition<?> type) || !(type instanceof DirectivesContainer<?> container)) continue;
-            AccessRequirement own = requirement(container.getDirectives());
+            AccessRequirement own = requirement(container.getDirectives(), type.getName());
             if (own != null) access.put(type.getName(), own);
             List<FieldDefinition> fields = fieldDefinitionsOf(type);
             for (FieldDefinition field : fields) {
-                AccessRequirement required = requirement(field.getDirectives());
-                if (required != null) access.put(type.getName() + "." + field.getName(), required);
+                String coordinate = type.getName() + "." + field.getName();
+                AccessRequirement required = requirement(field.getDirectives(), coordinate);
+                if (required != null) access.put(coordinate, required);
             }
         }
         return Map.copyOf(access);
     }
 
-    private static AccessRequirement requirement(List<Directive> directives) {
+    private static AccessRequirement requirement(List<Directive> directives, String coordinate) {
         AccessRequirement requirement = null;
         for (Directive directive : directives) {
             AccessRequirement next = switch (directive.getName()) {
                 case "authenticated" -> new AccessRequirement(true, List.of());
-                case "requiresScopes" -> {
-                    List<List<String>> alternatives = new ArrayList<>();
-                    if (directive.getArgument("scopes") != null && directive.getArgument("scopes").getValue() instanceof graphql.language.ArrayValue outer) {
-                        for (Value<?> inner : outer.getValues()) {
-                            List<String> scopes = new ArrayList<>();
-                            if (inner instanceof graphql.language.ArrayValue names) {
-                                names.getValues().forEach(v -> { if (v instanceof StringValue sv) scopes.add(sv.getValue()); });
-                            }
-                            alternatives.add(scopes);
-                        }
+                case "requiresScopes" -> new AccessRequirement(true, alternatives(directive, "scopes"));
+                case "policy" -> {
+                    // an empty list would read as "no policy" or "nobody": neither is what its author can have meant
+                    List<List<String>> policies = alternatives(directive, "policies");
+                    if (policies.isEmpty() || policies.stream().anyMatch(List::isEmpty)) {
+                        throw new SupergraphException("@policy on " + coordinate + " has an empty list of policies; name at least one in each");
                     }
-                    yield new AccessRequirement(true, alternatives);
+                    yield new AccessRequirement(false, List.of(), policies);
                 }
                 default -> null;
             };
             if (next != null) requirement = requirement == null ? next : requirement.and(next);
         }
         return requirement;
+    }
+
+    /** The names of a directive argument of type [[String!]!]: alternatives (OR) of names that all apply (AND). */
+    private static List<List<String>> alternatives(Directive directive, String argument) {
+        List<List<String>> alternatives = new ArrayList<>();
+        if (directive.getArgument(argument) != null && directive.getArgument(argument).getValue() instanceof graphql.language.ArrayValue outer) {
+            for (Value<?> inner : outer.getValues()) {
+                List<String> names = new ArrayList<>();
+                if (inner instanceof graphql.language.ArrayValue list) {
+                    list.getValues().forEach(v -> { if (v instanceof StringValue sv) names.add(sv.getValue()); });
+                }
+                alternatives.add(names);
+            }
+        }
+        return alternatives;
     }
 
     /**

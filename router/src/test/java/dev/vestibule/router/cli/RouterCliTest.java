@@ -146,6 +146,30 @@ class RouterCliTest {
     }
 
     @Test
+    void aSupergraphUsingAnUndefinedPolicyIsNotServedWithUnknownPoliciesRefuse(@TempDir Path dir) throws Exception {
+        Path subgraphs = Files.writeString(dir.resolve("subgraphs.yaml"), """
+                subgraphs:
+                  users:
+                    routing_url: http://127.0.0.1:5001/graphql
+                    schema:
+                      sdl: |
+                        extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key", "@policy"])
+                        type Query { user: User @policy(policies: [["staff"], ["owner"]]) }
+                        type User @key(fields: "id") { id: ID! }
+                """);
+        Path config = Files.writeString(dir.resolve("router.yaml"), """
+                authorization:
+                  unknown_policies: refuse
+                  policies:
+                    staff: "scope:staff"
+                """);
+        Outcome outcome = run("serve", "--subgraphs", subgraphs.toString(), "--config", config.toString(), "--port", "0");
+        assertThat(outcome.exit()).as(outcome.err()).isEqualTo(1);
+        assertThat(outcome.err()).isEqualTo("error: the supergraph uses @policy names that authorization.policies does not define: owner"
+                + " (define them, or set authorization.unknown_policies: deny)\n");
+    }
+
+    @Test
     void mintsADemoTokenThatTheRouterAccepts(@TempDir Path dir) throws Exception {
         Path key = dir.resolve("key.json");
         Path jwks = dir.resolve("jwks.json");
