@@ -57,7 +57,8 @@ public final class Router implements AutoCloseable {
     public Router(Supergraph supergraph, RouterSettings settings) {
         this(supergraph, settings, new dev.vestibule.router.subgraph.OkHttpTransport(settings.subgraphTimeout(),
                 settings.connectionsPerSubgraph(), supergraph.subgraphs().size(),
-                supergraph.subgraphs().stream().anyMatch(s -> s.url().regionMatches(true, 0, "https:", 0, 6))));
+                supergraph.subgraphs().stream().anyMatch(s -> s.url().regionMatches(true, 0, "https:", 0, 6)),
+                settings.subgraphIdleTimeout()));
     }
 
     /** With the subgraph transport given (benchmarks answer from canned responses); the router closes it. */

@@ -5,17 +5,17 @@ import java.time.Duration;
 
 /**
  * The router's behaviour settings (defaults in {@link #DEFAULTS}): introspection on or off, subgraph errors masked
- * or passed through, the time a subgraph and a whole request may take, connections per subgraph, cache sizes, the
- * request body limit, development mode, operation limits, in-flight de-duplication.
+ * or passed through, the time a subgraph and a whole request may take, connections per subgraph and how long one may
+ * stay idle, cache sizes, the request body limit, development mode, operation limits, in-flight de-duplication.
  */
 public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors, Duration subgraphTimeout,
                              Duration requestTimeout, int connectionsPerSubgraph, int planCacheSize,
                              int documentCacheSize, long maxBodyBytes, boolean devMode, OperationLimits limits,
                              java.util.Map<String, dev.vestibule.router.subgraph.SubgraphProtection.Limit> subgraphLimits,
-                             Deduplication deduplication) {
+                             Deduplication deduplication, Duration subgraphIdleTimeout) {
     public static final RouterSettings DEFAULTS = new RouterSettings(true, false, Duration.ofSeconds(30),
             Duration.ofSeconds(60), 256, 2_000, 2_000, 2 * 1024 * 1024, false, OperationLimits.DEFAULTS, java.util.Map.of(),
-            Deduplication.DEFAULTS);
+            Deduplication.DEFAULTS, dev.vestibule.router.subgraph.OkHttpTransport.DEFAULT_IDLE_TIMEOUT);
 
     public RouterSettings {
         subgraphLimits = java.util.Map.copyOf(subgraphLimits);
@@ -84,6 +84,7 @@ public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors
         private OperationLimits limits;
         private java.util.Map<String, dev.vestibule.router.subgraph.SubgraphProtection.Limit> subgraphLimits;
         private Deduplication deduplication;
+        private Duration subgraphIdleTimeout;
 
         private Builder(RouterSettings from) {
             introspection = from.introspection;
@@ -98,6 +99,7 @@ public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors
             limits = from.limits;
             subgraphLimits = from.subgraphLimits;
             deduplication = from.deduplication;
+            subgraphIdleTimeout = from.subgraphIdleTimeout;
         }
 
         public Builder introspection(boolean value) { introspection = value; return this; }
@@ -113,10 +115,13 @@ public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors
         public Builder subgraphLimits(java.util.Map<String, dev.vestibule.router.subgraph.SubgraphProtection.Limit> value) { subgraphLimits = value; return this; }
 
         public Builder deduplication(Deduplication value) { deduplication = value; return this; }
+        /** How long a pooled subgraph connection may stay unused (keep it below the subgraphs' keep-alive timeout). */
+        public Builder subgraphIdleTimeout(Duration value) { subgraphIdleTimeout = value; return this; }
 
         public RouterSettings build() {
             return new RouterSettings(introspection, exposeSubgraphErrors, subgraphTimeout, requestTimeout,
-                    connectionsPerSubgraph, planCacheSize, documentCacheSize, maxBodyBytes, devMode, limits, subgraphLimits, deduplication);
+                    connectionsPerSubgraph, planCacheSize, documentCacheSize, maxBodyBytes, devMode, limits, subgraphLimits, deduplication,
+                    subgraphIdleTimeout);
         }
     }
 }

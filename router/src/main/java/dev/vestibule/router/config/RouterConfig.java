@@ -102,7 +102,8 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
 
     private static RouterSettings router(ConfigNode node) {
         node.allowOnly(Set.of("introspection", "expose_subgraph_errors", "subgraph_timeout", "request_timeout",
-                "connections_per_subgraph", "plan_cache_size", "document_cache_size", "max_body_bytes", "dev", "limits", "deduplication"));
+                "connections_per_subgraph", "subgraph_idle_timeout", "plan_cache_size", "document_cache_size", "max_body_bytes", "dev",
+                "limits", "deduplication"));
         RouterSettings d = RouterSettings.DEFAULTS;
         ConfigNode dedup = node.get("deduplication").allowOnly(Set.of("subgraph_queries", "inbound_queries", "vary_headers"));
         var dd = RouterSettings.Deduplication.DEFAULTS;
@@ -115,6 +116,7 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
                 .subgraphTimeout(positive(node.get("subgraph_timeout"), d.subgraphTimeout()))
                 .requestTimeout(positive(node.get("request_timeout"), d.requestTimeout()))
                 .connectionsPerSubgraph((int) node.get("connections_per_subgraph").number(d.connectionsPerSubgraph(), 1, 100_000))
+                .subgraphIdleTimeout(positive(node.get("subgraph_idle_timeout"), d.subgraphIdleTimeout()))
                 .planCacheSize((int) node.get("plan_cache_size").number(d.planCacheSize(), 1, 10_000_000))
                 .documentCacheSize((int) node.get("document_cache_size").number(d.documentCacheSize(), 1, 10_000_000))
                 .maxBodyBytes(node.get("max_body_bytes").number(d.maxBodyBytes(), 1, Integer.MAX_VALUE))

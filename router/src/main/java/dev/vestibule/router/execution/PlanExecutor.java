@@ -175,7 +175,7 @@ public final class PlanExecutor {
         try {
             settings.protection().acquire(fetch.subgraph());
             if (batch == null) {
-                answer = batches.join(key, deadlineNanos, miss -> SubgraphFailure.missed(miss, "subgraph " + fetch.subgraph()), SubgraphFailure.class);
+                answer = batches.join(key, deadlineNanos, SubgraphFailure::missed, SubgraphFailure.class);
                 if (answer != null) joinedBatches.increment();
             }
             if (answer == null) {
@@ -190,7 +190,7 @@ public final class PlanExecutor {
                 EntityBatch asked = batch;
                 answer = key == null ? ask(fetch, asked, used, subgraphHeaders, deadlineNanos)
                         : batches.run(key, deadlineNanos, () -> ask(fetch, asked, used, subgraphHeaders, deadlineNanos),
-                                miss -> SubgraphFailure.missed(miss, "subgraph " + fetch.subgraph()), SubgraphFailure.class);
+                                SubgraphFailure::missed, SubgraphFailure.class);
             }
         } catch (SubgraphFailure failure) {
             synchronized (state) {

@@ -1,13 +1,20 @@
 package dev.vestibule.router.subgraph;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import okhttp3.Call;
+import okhttp3.Connection;
 import okhttp3.ConnectionPool;
 import okhttp3.ConnectionSpec;
-import okhttp3.Dispatcher;
+import okhttp3.EventListener;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -15,15 +22,33 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 
-/** Subgraph requests over pooled keep-alive HTTP connections (one OkHttp client for all subgraphs). */
+/**
+ * Subgraph requests over pooled keep-alive HTTP connections (one OkHttp client for all subgraphs).
+ *
+ * <p>Every call is synchronous and bounded as a whole by its timeout: connecting, sending, waiting and reading
+ * (OkHttp's call timeout starts when the call does). Nothing queues calls: OkHttp's Dispatcher limits only
+ * asynchronous calls, and the pool bounds idle connections, not calls in flight, so a hung subgraph holds its own
+ * callers for their timeout and nobody else.
+ *
+ * <p>A server closes a keep-alive connection it has not used for a while (Node: 5 s), and a client that sends on it
+ * just then gets no answer ("unexpected end of stream"). Two things keep that from failing requests: idle
+ * connections are closed before common servers close them ({@code idleTimeout}, default 4 s), and a call that
+ * fails on a reused connection before any answer arrived is sent once more on a new connection, within the time
+ * left: a query always, a mutation only when it failed before its first byte was written (proof it was not sent).
+ */
 public final class OkHttpTransport implements SubgraphTransport {
+    /** Below Node's default keep-alive (5 s), the shortest common one. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(4);
     private static final MediaType JSON_TYPE = MediaType.get("application/json");
     private final OkHttpClient http;
+    /** For retries: the same client with a pool that keeps no connection, so every call it makes opens a new one. */
+    private final OkHttpClient fresh;
+    private final LongAdder retries = new LongAdder();
     /**
      * Each subgraph URL parsed once: OkHttp's parsing runs the host through IDNA mapping (idnToAscii) for a result that
      * never changes. OkHttp still canonicalises the host once more per call, when it builds the call's Address.
      */
-    private final Map<String, HttpUrl> urls = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, HttpUrl> urls = new ConcurrentHashMap<>();
 
     /**
      * @param maxConnectionsPerSubgraph idle keep-alive connections kept per subgraph; the pool is shared, so it holds
@@ -31,23 +56,22 @@ public final class OkHttpTransport implements SubgraphTransport {
      *                                  connections under load: measured as most of the router's CPU)
      */
     public OkHttpTransport(Duration timeout, int maxConnectionsPerSubgraph, int subgraphs) {
-        this(timeout, maxConnectionsPerSubgraph, subgraphs, true);
+        this(timeout, maxConnectionsPerSubgraph, subgraphs, true, DEFAULT_IDLE_TIMEOUT);
     }
 
     /**
-     * @param tls whether any subgraph is reached over https. Without it the client speaks cleartext HTTP only and
-     *            never builds a TLS context: loading the JDK's trust store and security providers was a tenth of the
-     *            router's start-up on one core. A supergraph with an https subgraph gets a client that can.
+     * @param tls         whether any subgraph is reached over https. Without it the client speaks cleartext HTTP only
+     *                    and never builds a TLS context: loading the JDK's trust store and security providers was a
+     *                    tenth of the router's start-up on one core. A supergraph with an https subgraph gets a client
+     *                    that can.
+     * @param idleTimeout how long a pooled connection may stay unused before it is closed
      */
-    public OkHttpTransport(Duration timeout, int maxConnectionsPerSubgraph, int subgraphs, boolean tls) {
-        Dispatcher dispatcher = new Dispatcher();
-        dispatcher.setMaxRequests(Math.max(64, maxConnectionsPerSubgraph * Math.max(1, subgraphs)));
-        dispatcher.setMaxRequestsPerHost(maxConnectionsPerSubgraph);
+    public OkHttpTransport(Duration timeout, int maxConnectionsPerSubgraph, int subgraphs, boolean tls, Duration idleTimeout) {
         OkHttpClient.Builder builder = new OkHttpClient.Builder();
         if (!tls) builder.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT));
         this.http = builder
-                .dispatcher(dispatcher)
-                .connectionPool(new ConnectionPool(maxConnectionsPerSubgraph * Math.max(1, subgraphs), 5, TimeUnit.MINUTES))
+                .connectionPool(new ConnectionPool(maxConnectionsPerSubgraph * Math.max(1, subgraphs), idleTimeout.toNanos(),
+                        TimeUnit.NANOSECONDS))
                 .callTimeout(timeout)
                 .connectTimeout(Duration.ofSeconds(Math.min(10, Math.max(1, timeout.toSeconds()))))
                 // no socket read timeout: the call timeout (and each call's deadline) bounds the whole exchange. A socket
@@ -55,16 +79,45 @@ public final class OkHttpTransport implements SubgraphTransport {
                 // cancels in its delay queue: 6 % of the router's CPU under UNIQUE_AUTH.
                 .readTimeout(Duration.ZERO)
                 .writeTimeout(Duration.ZERO)
+                // OkHttp's own retry would send a mutation again after it was sent: this class decides (see above)
                 .retryOnConnectionFailure(false)
+                .eventListenerFactory(call -> {
+                    Exchange exchange = call.request().tag(Exchange.class);
+                    return exchange != null ? exchange : EventListener.NONE;
+                })
                 .build();
+        this.fresh = http.newBuilder().connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS)).build();
     }
 
     @Override
-    public Reply post(String url, byte[] body, Map<String, String> headers, long timeoutNanos) throws IOException {
-        Request.Builder request = new Request.Builder().url(urls.computeIfAbsent(url, HttpUrl::get)).post(RequestBody.create(body, JSON_TYPE))
-                .header("accept", "application/graphql-response+json, application/json");
-        headers.forEach(request::header);
-        okhttp3.Call call = http.newCall(request.build());
+    public Reply post(String url, byte[] body, Map<String, String> headers, long timeoutNanos, boolean idempotent) throws IOException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        Exchange exchange = new Exchange();
+        Request.Builder builder = new Request.Builder().url(urls.computeIfAbsent(url, HttpUrl::get))
+                .post(RequestBody.create(body, JSON_TYPE))
+                .header("accept", "application/graphql-response+json, application/json")
+                .tag(Exchange.class, exchange);
+        headers.forEach(builder::header);
+        Request request = builder.build();
+        try {
+            return execute(http, request, timeoutNanos);
+        } catch (InterruptedIOException e) {
+            throw e; // out of time: nothing left for a retry
+        } catch (IOException e) {
+            long remaining = deadline - System.nanoTime();
+            if (!exchange.retryable(idempotent) || remaining <= 0) throw e;
+            retries.increment();
+            try {
+                return execute(fresh, request, remaining);
+            } catch (IOException again) {
+                again.addSuppressed(e);
+                throw again;
+            }
+        }
+    }
+
+    private static Reply execute(OkHttpClient client, Request request, long timeoutNanos) throws IOException {
+        Call call = client.newCall(request);
         long configured = call.timeout().timeoutNanos();
         call.timeout().timeout(configured == 0 ? timeoutNanos : Math.min(timeoutNanos, configured), TimeUnit.NANOSECONDS);
         try (Response response = call.execute()) {
@@ -72,9 +125,54 @@ public final class OkHttpTransport implements SubgraphTransport {
         }
     }
 
+    /** Calls sent a second time on a new connection after failing on a reused one (tests, metrics). */
+    public long retries() {
+        return retries.sum();
+    }
+
+    /**
+     * How far one call got, from OkHttp's events: whether it was given a pooled connection (connected to nothing new),
+     * whether it started writing the request, whether an answer's head arrived.
+     */
+    private static final class Exchange extends EventListener {
+        private volatile boolean acquired;
+        private volatile boolean connected;
+        private volatile boolean requestStarted;
+        private volatile boolean answered;
+
+        @Override
+        public void connectStart(Call call, InetSocketAddress address, Proxy proxy) {
+            connected = true;
+        }
+
+        @Override
+        public void connectionAcquired(Call call, Connection connection) {
+            acquired = true;
+        }
+
+        @Override
+        public void requestHeadersStart(Call call) {
+            requestStarted = true;
+        }
+
+        @Override
+        public void responseHeadersStart(Call call) {
+            answered = true;
+        }
+
+        /**
+         * Whether a failed call may be sent again: it failed on a reused connection (one the server may have closed
+         * while it lay idle) with no answer, and it is idempotent or was never written.
+         */
+        boolean retryable(boolean idempotent) {
+            return acquired && !connected && !answered && (idempotent || !requestStarted);
+        }
+    }
+
     @Override
     public void close() {
         http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();
+        fresh.connectionPool().evictAll();
     }
 }

@@ -11,17 +11,23 @@ import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends GraphQL requests to subgraphs through a {@link SubgraphTransport} (pooled keep-alive HTTP by default).
  * A response counts only when it is HTTP 2xx with a JSON object body; anything else is a {@link SubgraphFailure}.
  */
 public final class SubgraphClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SubgraphClient.class);
 
     private final SubgraphTransport transport;
     /** Identical subgraph queries in flight at the same moment share one HTTP call (same URL, body and headers). */
     private final SharedCalls<InflightKey, SubgraphResponse> inflight = new SharedCalls<>();
+    /** Per subgraph URL and failure code: when such failures were last logged (see {@link #failed}). */
+    private final Map<String, FailureLog> failureLogs = new ConcurrentHashMap<>();
     /** Numbers the HTTP calls made, so that an answer's number names it (see {@link SubgraphResponse}). */
     private final AtomicLong calls = new AtomicLong();
 
@@ -79,16 +85,18 @@ public final class SubgraphClient implements AutoCloseable {
     public SubgraphResponse post(String url, String query, String operationName, Map<String, Object> variables,
                                  Map<String, String> headers, long deadlineNanos, boolean shareable) throws SubgraphFailure {
         long remaining = deadlineNanos - System.nanoTime();
-        if (remaining <= 0) throw new SubgraphFailure("REQUEST_TIMEOUT", "the request's deadline passed before " + url + " was asked", null);
+        if (remaining <= 0) throw new SubgraphFailure("REQUEST_TIMEOUT", "the request's deadline passed before it was asked", null);
         byte[] bytes;
         try {
             bytes = body(query, operationName, variables);
         } catch (RuntimeException e) {
-            throw new SubgraphFailure("SUBGRAPH_INVALID_REQUEST", "could not encode the request: " + e.getMessage(), e);
+            throw failed(url, "SUBGRAPH_INVALID_REQUEST", "the request could not be encoded", e);
         }
-        if (!shareable) return send(url, bytes, headers, remaining);
+        // the planner writes a mutation's operation as "mutation ...": anything else may be sent twice (a retry)
+        boolean idempotent = !query.startsWith("mutation");
+        if (!shareable) return send(url, bytes, headers, remaining, idempotent);
         return inflight.run(new InflightKey(url, bytes, Map.copyOf(headers)), deadlineNanos,
-                () -> send(url, bytes, headers, remaining), miss -> SubgraphFailure.missed(miss, url), SubgraphFailure.class);
+                () -> send(url, bytes, headers, remaining, idempotent), SubgraphFailure::missed, SubgraphFailure.class);
     }
 
     /** {"query", "operationName", "variables"} as JSON, the last two only when there are any. */
@@ -117,24 +125,76 @@ public final class SubgraphClient implements AutoCloseable {
         return encoded;
     }
 
-    private SubgraphResponse send(String url, byte[] bytes, Map<String, String> headers, long remaining) throws SubgraphFailure {
+    private SubgraphResponse send(String url, byte[] bytes, Map<String, String> headers, long remaining, boolean idempotent)
+            throws SubgraphFailure {
         SubgraphTransport.Reply reply;
         try {
-            reply = transport.post(url, bytes, headers, remaining);
+            reply = transport.post(url, bytes, headers, remaining, idempotent);
         } catch (InterruptedIOException e) {
-            throw new SubgraphFailure("SUBGRAPH_TIMEOUT", "no answer from " + url + " in time", e);
+            throw failed(url, "SUBGRAPH_TIMEOUT", "no answer in time", e);
         } catch (ConnectException e) {
-            throw new SubgraphFailure("SUBGRAPH_UNREACHABLE", "cannot connect to " + url, e);
+            throw failed(url, "SUBGRAPH_UNREACHABLE", "cannot connect", e);
         } catch (IOException e) {
-            throw new SubgraphFailure("SUBGRAPH_UNREACHABLE", "the connection to " + url + " failed: " + e.getMessage(), e);
+            throw failed(url, "SUBGRAPH_UNREACHABLE", "the connection failed", e);
+        } catch (IllegalArgumentException e) {
+            // OkHttp refuses a header name or value it cannot send (a control character): a request of this client,
+            // not a router failure, so it costs the fetch and not the whole request
+            throw failed(url, "SUBGRAPH_INVALID_REQUEST", "a header for it cannot be sent", e);
         }
         if (reply.status() < 200 || reply.status() >= 300) {
-            throw new SubgraphFailure("SUBGRAPH_HTTP_ERROR", "HTTP " + reply.status() + " from " + url, null);
+            throw failed(url, "SUBGRAPH_HTTP_ERROR", "HTTP " + reply.status(), null);
         }
         try {
             return new SubgraphResponse(JsonReader.readObject(reply.body()), calls.incrementAndGet());
         } catch (IOException e) {
-            throw new SubgraphFailure("SUBGRAPH_INVALID_RESPONSE", "the response of " + url + " is not a JSON object", e);
+            throw failed(url, "SUBGRAPH_INVALID_RESPONSE", "the response is not a JSON object", e);
+        }
+    }
+
+    /**
+     * A failure for the client (a code and a reason that name no address: the executor puts the subgraph's name in
+     * front) and its details for the operator: the URL and the exception, in the log. A dead subgraph under load
+     * fails every call; one line per URL and code per second says so, with how many failures it stands for.
+     */
+    private SubgraphFailure failed(String url, String code, String reason, Throwable cause) {
+        FailureLog log = failureLogs.computeIfAbsent(url + ' ' + code, k -> new FailureLog());
+        long unlogged = log.due(System.nanoTime());
+        if (unlogged >= 0) {
+            LOG.warn("subgraph call to {} failed: {} ({}){}", url, code, cause == null ? reason : printable(cause.toString()),
+                    unlogged == 0 ? "" : " (and " + unlogged + " more failures of it since the last line)");
+        }
+        return new SubgraphFailure(code, reason, cause);
+    }
+
+    /** One log line: an exception's text may quote a header value a client chose, CR and LF included. */
+    private static String printable(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                if (out == null) out = new StringBuilder(text.length()).append(text, 0, i);
+                out.append('?');
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? text : out.toString();
+    }
+
+    /** When failures of one URL and code were last logged, and how many have not been since. */
+    private static final class FailureLog {
+        private static final long INTERVAL_NANOS = 1_000_000_000L;
+        private final AtomicLong next = new AtomicLong(Long.MIN_VALUE);
+        private final LongAdder unlogged = new LongAdder();
+
+        /** -1 when this failure is not to be logged (it is counted), else the count of those not logged before it. */
+        long due(long now) {
+            long at = next.get();
+            if ((at == Long.MIN_VALUE || now - at >= 0) && next.compareAndSet(at, now + INTERVAL_NANOS)) {
+                return unlogged.sumThenReset();
+            }
+            unlogged.increment();
+            return -1;
         }
     }
 

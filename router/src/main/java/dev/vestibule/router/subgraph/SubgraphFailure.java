@@ -2,7 +2,11 @@ package dev.vestibule.router.subgraph;
 
 import dev.vestibule.router.concurrent.SharedCalls;
 
-/** A subgraph request that produced no usable GraphQL response: what went wrong, as an error code and a reason. */
+/**
+ * A subgraph request that produced no usable GraphQL response: what went wrong, as an error code and a reason.
+ * The reason reaches clients (after the subgraph's name), so it never holds a URL, an address, a port or an
+ * exception's text: those go to the log where the failure happens ({@link SubgraphClient}).
+ */
 public final class SubgraphFailure extends Exception {
     private final String code;
 
@@ -11,15 +15,12 @@ public final class SubgraphFailure extends Exception {
         this.code = code;
     }
 
-    /** Why a request that joined a shared call to {@code target} (a URL, or "subgraph NAME") got no answer. */
-    public static SubgraphFailure missed(SharedCalls.Miss miss, String target) {
+    /** Why a request that joined a shared call got no answer (the leader's own failure, if any, was logged by it). */
+    public static SubgraphFailure missed(SharedCalls.Miss miss) {
         return switch (miss) {
-            case SharedCalls.Miss.TimedOut t ->
-                    new SubgraphFailure("SUBGRAPH_TIMEOUT", "no answer from " + target + " in time", null);
-            case SharedCalls.Miss.Interrupted i ->
-                    new SubgraphFailure("SUBGRAPH_TIMEOUT", "interrupted while waiting for " + target, null);
-            case SharedCalls.Miss.LeaderFailed f ->
-                    new SubgraphFailure("SUBGRAPH_UNREACHABLE", "the shared request to " + target + " failed: " + f.cause(), f.cause());
+            case SharedCalls.Miss.TimedOut t -> new SubgraphFailure("SUBGRAPH_TIMEOUT", "no answer in time", null);
+            case SharedCalls.Miss.Interrupted i -> new SubgraphFailure("SUBGRAPH_TIMEOUT", "interrupted while waiting for the answer", null);
+            case SharedCalls.Miss.LeaderFailed f -> new SubgraphFailure("SUBGRAPH_UNREACHABLE", "the shared request failed", f.cause());
         };
     }
 

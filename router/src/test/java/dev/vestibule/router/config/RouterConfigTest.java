@@ -56,6 +56,7 @@ class RouterConfigTest {
         rejects("router:\n  subgraph_timeuot: 5s\n", "router.subgraph_timeuot: unknown key (known here:");
         rejects("router:\n  subgraph_timeout: soon\n", "router.subgraph_timeout: expected a duration such as 250ms, 30s, 5m or 1h, got 'soon'");
         rejects("router:\n  max_body_bytes: -1\n", "router.max_body_bytes: must be between 1");
+        rejects("router:\n  subgraph_idle_timeout: 0s\n", "router.subgraph_idle_timeout: must be more than zero");
         rejects("authentication:\n  mode: sometimes\n", "authentication.mode: expected one of required, optional, off, got 'sometimes'");
         rejects("authentication:\n  mode: required\n", "authentication.mode: is required but neither jwt.issuers nor api_keys.keys is configured");
         rejects("authentication:\n  jwt:\n    issuers:\n      - issuer: x\n", "authentication.jwt.issuers[0]: give exactly one of jwks_url, jwks_file or secret");

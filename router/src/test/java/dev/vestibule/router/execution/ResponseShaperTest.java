@@ -53,7 +53,7 @@ class ResponseShaperTest {
         String supergraph = ((CompositionResult.Composed) result).supergraphSdl();
         SubgraphTransport canned = new SubgraphTransport() {
             @Override
-            public Reply post(String url, byte[] body, Map<String, String> headers, long timeoutNanos) {
+            public Reply post(String url, byte[] body, Map<String, String> headers, long timeoutNanos, boolean idempotent) {
                 return new Reply(200, subgraphAnswer.getBytes(StandardCharsets.UTF_8));
             }
 

@@ -72,7 +72,7 @@ public final class CannedSubgraphs implements SubgraphTransport {
     }
 
     @Override
-    public Reply post(String url, byte[] body, Map<String, String> headers, long timeoutNanos) {
+    public Reply post(String url, byte[] body, Map<String, String> headers, long timeoutNanos, boolean idempotent) {
         byte[] answer = answers.get(key(subgraphOf(url), new String(body, StandardCharsets.UTF_8)));
         if (answer == null) {
             misses.incrementAndGet();
@@ -101,8 +101,8 @@ public final class CannedSubgraphs implements SubgraphTransport {
         OkHttpTransport http = new OkHttpTransport(Duration.ofSeconds(30), 8, 4);
         SubgraphTransport recording = new SubgraphTransport() {
             @Override
-            public Reply post(String url, byte[] body, Map<String, String> headers, long timeoutNanos) throws IOException {
-                Reply reply = http.post(url, body, headers, timeoutNanos);
+            public Reply post(String url, byte[] body, Map<String, String> headers, long timeoutNanos, boolean idempotent) throws IOException {
+                Reply reply = http.post(url, body, headers, timeoutNanos, idempotent);
                 recorded.add(new Exchange(subgraphOf(url), new String(body, StandardCharsets.UTF_8),
                         new String(reply.body(), StandardCharsets.UTF_8)));
                 return reply;
