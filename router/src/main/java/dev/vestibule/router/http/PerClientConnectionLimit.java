@@ -18,6 +18,8 @@ final class PerClientConnectionLimit implements Connection.Listener {
     private final int max;
     private final ClientFaults faults;
     private final ConcurrentHashMap<InetAddress, Integer> open = new ConcurrentHashMap<>();
+    /** Each counted connection's address: once its socket has closed, the connection can no longer tell it. */
+    private final ConcurrentHashMap<Connection, InetAddress> counted = new ConcurrentHashMap<>();
 
     PerClientConnectionLimit(int max, ClientFaults faults) {
         this.max = max;
@@ -29,6 +31,7 @@ final class PerClientConnectionLimit implements Connection.Listener {
         InetAddress client = client(connection);
         if (client == null) return;
         // counted even when refused: onClosed follows for every opened connection and takes it off again
+        counted.put(connection, client);
         int count = open.merge(client, 1, Integer::sum);
         if (count > max) {
             faults.record(ClientFaults.Kind.CONNECTION_OVER_LIMIT, client.getHostAddress());
@@ -38,7 +41,7 @@ final class PerClientConnectionLimit implements Connection.Listener {
 
     @Override
     public void onClosed(Connection connection) {
-        InetAddress client = client(connection);
+        InetAddress client = counted.remove(connection);
         if (client == null) return;
         // the entry goes when its last connection does, so that the map holds only clients with open connections
         open.computeIfPresent(client, (c, count) -> count <= 1 ? null : count - 1);
