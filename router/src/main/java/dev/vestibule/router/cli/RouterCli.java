@@ -147,8 +147,9 @@ public final class RouterCli {
         try {
             if (reloader != null) reloader.close();
             long unfinished = server.shutDownGracefully(delay, serving.shutdownGracePeriod());
-            server.router().close();
-            router.close();
+            Router last = server.router(); // the last one hot reload swapped in, or the first
+            last.close();
+            if (last != router) router.close();
             policy.close();
             if (unfinished > 0) {
                 err.println("vestibule router stopped with " + unfinished + " request(s) still running after the grace period"
