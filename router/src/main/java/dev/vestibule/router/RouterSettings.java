@@ -1,21 +1,23 @@
 package dev.vestibule.router;
 
+import dev.vestibule.router.http.ServerSettings;
 import dev.vestibule.router.operation.OperationLimits;
 import java.time.Duration;
 
 /**
  * The router's behaviour settings (defaults in {@link #DEFAULTS}): introspection on or off, subgraph errors masked
  * or passed through, the time a subgraph and a whole request may take, connections per subgraph and how long one may
- * stay idle, cache sizes, the request body limit, development mode, operation limits, in-flight de-duplication.
+ * stay idle, cache sizes, the request body limit, development mode, operation limits, in-flight de-duplication, the
+ * HTTP server's connection, shutdown and readiness settings.
  */
 public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors, Duration subgraphTimeout,
                              Duration requestTimeout, int connectionsPerSubgraph, int planCacheSize,
                              int documentCacheSize, long maxBodyBytes, boolean devMode, OperationLimits limits,
                              java.util.Map<String, dev.vestibule.router.subgraph.SubgraphProtection.Limit> subgraphLimits,
-                             Deduplication deduplication, Duration subgraphIdleTimeout) {
+                             Deduplication deduplication, Duration subgraphIdleTimeout, ServerSettings server) {
     public static final RouterSettings DEFAULTS = new RouterSettings(true, false, Duration.ofSeconds(30),
             Duration.ofSeconds(60), 256, 2_000, 2_000, 2 * 1024 * 1024, false, OperationLimits.DEFAULTS, java.util.Map.of(),
-            Deduplication.DEFAULTS, dev.vestibule.router.subgraph.OkHttpTransport.DEFAULT_IDLE_TIMEOUT);
+            Deduplication.DEFAULTS, dev.vestibule.router.subgraph.OkHttpTransport.DEFAULT_IDLE_TIMEOUT, ServerSettings.DEFAULTS);
 
     public RouterSettings {
         subgraphLimits = java.util.Map.copyOf(subgraphLimits);
@@ -66,6 +68,11 @@ public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors
         return toBuilder().limits(operationLimits).build();
     }
 
+    /** Slow bodies, connections per client, graceful shutdown, readiness (the config's {@code server} section). */
+    public RouterSettings withServer(ServerSettings serverSettings) {
+        return toBuilder().server(serverSettings).build();
+    }
+
     public Builder toBuilder() {
         return new Builder(this);
     }
@@ -85,6 +92,7 @@ public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors
         private java.util.Map<String, dev.vestibule.router.subgraph.SubgraphProtection.Limit> subgraphLimits;
         private Deduplication deduplication;
         private Duration subgraphIdleTimeout;
+        private ServerSettings server;
 
         private Builder(RouterSettings from) {
             introspection = from.introspection;
@@ -100,6 +108,7 @@ public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors
             subgraphLimits = from.subgraphLimits;
             deduplication = from.deduplication;
             subgraphIdleTimeout = from.subgraphIdleTimeout;
+            server = from.server;
         }
 
         public Builder introspection(boolean value) { introspection = value; return this; }
@@ -118,10 +127,12 @@ public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors
         /** How long a pooled subgraph connection may stay unused (keep it below the subgraphs' keep-alive timeout). */
         public Builder subgraphIdleTimeout(Duration value) { subgraphIdleTimeout = value; return this; }
 
+        public Builder server(ServerSettings value) { server = value; return this; }
+
         public RouterSettings build() {
             return new RouterSettings(introspection, exposeSubgraphErrors, subgraphTimeout, requestTimeout,
                     connectionsPerSubgraph, planCacheSize, documentCacheSize, maxBodyBytes, devMode, limits, subgraphLimits, deduplication,
-                    subgraphIdleTimeout);
+                    subgraphIdleTimeout, server);
         }
     }
 }

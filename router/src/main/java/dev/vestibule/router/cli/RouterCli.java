@@ -3,6 +3,7 @@ package dev.vestibule.router.cli;
 import dev.vestibule.router.Router;
 import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.http.RouterServer;
+import dev.vestibule.router.http.ServerSettings;
 import dev.vestibule.router.operation.GraphQLRequest;
 import dev.vestibule.router.operation.RequestError;
 import dev.vestibule.router.supergraph.Supergraph;
@@ -15,11 +16,15 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * The router's command line. Commands are rows of {@link #COMMANDS}: a name, a one-line summary and the method that
@@ -46,8 +51,8 @@ public final class RouterCli {
     private RouterCli() {}
 
     public static void main(String[] args) {
-        int exit = run(args, System.out, System.err);
-        if (exit != 0) System.exit(exit);
+        // exit explicitly: after a graceful shutdown, client libraries' non-daemon threads must not keep the JVM alive
+        System.exit(run(args, System.out, System.err));
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
@@ -96,6 +101,7 @@ public final class RouterCli {
         RouterSettings settings;
         dev.vestibule.router.config.RouterConfig config;
         Router router;
+        dev.vestibule.router.middleware.EdgePolicy policy = null;
         long loaded, routing, listening;
         try {
             supergraph = composing ? composeSupergraph(options.get("--subgraphs"), err) : SupergraphLoader.load(sdl);
@@ -106,12 +112,15 @@ public final class RouterCli {
             config.authorization().check(supergraph);
             settings = options.containsKey("--dev")
                     ? config.settings().withDevMode(Boolean.parseBoolean(options.get("--dev"))) : config.settings();
+            checkRequiredSubgraphs(settings.server(), supergraph);
             loaded = System.nanoTime();
             router = new Router(supergraph, settings);
             routing = System.nanoTime();
-            server = RouterServer.start(router, settings, config.edgePolicy(), socket);
+            policy = config.edgePolicy();
+            server = RouterServer.start(router, settings, policy, socket);
             listening = System.nanoTime();
         } catch (Exception | Error e) {
+            if (policy != null) policy.close();
             // clients queued on the socket are refused now, not left waiting for a router that is not coming
             try {
                 socket.close();
@@ -130,15 +139,89 @@ public final class RouterCli {
                 ? hotReload(server, settings, composing ? options.get("--subgraphs") : options.get("--supergraph"), composing, out, err,
                         config.authorization())
                 : null;
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Termination termination = Termination.install();
+        String signal = termination.await();
+        ServerSettings serving = settings.server();
+        // Ctrl-C at a terminal has no load balancer to wait for: only SIGTERM (what orchestrators send) keeps serving for the delay
+        Duration delay = signal.equals("TERM") ? serving.shutdownDelay() : Duration.ZERO;
+        out.println("vestibule router shutting down (SIG" + signal + "): /ready answers 503; serving for "
+                + delay.toMillis() + " ms more, then finishing requests in flight for at most "
+                + serving.shutdownGracePeriod().toMillis() + " ms (a second signal stops at once)");
+        out.flush();
+        try {
             if (reloader != null) reloader.close();
-            server.close();
-            router.close();
-            stopped.countDown();
-        }, "router-shutdown"));
-        stopped.await();
-        return 0;
+            long unfinished = server.shutDownGracefully(delay, serving.shutdownGracePeriod());
+            Router last = server.router(); // the last one hot reload swapped in, or the first
+            last.close();
+            if (last != router) router.close();
+            policy.close();
+            if (unfinished > 0) {
+                err.println("vestibule router stopped with " + unfinished + " request(s) still running after the grace period"
+                        + " (server.shutdown.grace_period)");
+                return 1;
+            }
+            out.println("vestibule router stopped: every request in flight was answered");
+            out.flush();
+            return 0;
+        } finally {
+            termination.finished();
+        }
+    }
+
+    /** A subgraph that readiness requires must be one the supergraph has: a typo would keep the router unready. */
+    private static void checkRequiredSubgraphs(ServerSettings serving, Supergraph supergraph) {
+        List<String> names = supergraph.subgraphs().stream().map(dev.vestibule.router.supergraph.Subgraph::name).toList();
+        for (String required : serving.requiredSubgraphs()) {
+            if (!required.equals("*") && !names.contains(required)) {
+                throw new dev.vestibule.router.config.ConfigException("server.readiness.required_subgraphs: the supergraph has no subgraph '"
+                        + required + "' (it has " + String.join(", ", names) + "; * means every one)");
+            }
+        }
+    }
+
+    /**
+     * SIGTERM and SIGINT start a graceful shutdown, which ends with exit code 0 when every request in flight was
+     * answered (the JVM's own handling runs the shutdown hooks and exits 143 whatever happened); a second signal stops
+     * the process at once, for an operator out of patience. Where the signals cannot be handled (a JVM run with -Xrs),
+     * a shutdown hook starts the same shutdown and holds the JVM until it is done.
+     */
+    static final class Termination {
+        private final CountDownLatch received = new CountDownLatch(1);
+        private final CountDownLatch finished = new CountDownLatch(1);
+        private final AtomicReference<String> signal = new AtomicReference<>();
+
+        static Termination install() {
+            Termination termination = new Termination();
+            SignalHandler handler = s -> {
+                if (termination.signal.compareAndSet(null, s.getName())) termination.received.countDown();
+                else Runtime.getRuntime().halt(128 + s.getNumber());
+            };
+            try {
+                Signal.handle(new Signal("TERM"), handler);
+                Signal.handle(new Signal("INT"), handler);
+            } catch (IllegalArgumentException e) {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    termination.signal.compareAndSet(null, "TERM");
+                    termination.received.countDown();
+                    try {
+                        termination.finished.await(); // the JVM exits when the hooks end
+                    } catch (InterruptedException ignored) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "router-shutdown"));
+            }
+            return termination;
+        }
+
+        /** Blocks until the first signal; its name (TERM, INT). */
+        String await() throws InterruptedException {
+            received.await();
+            return signal.get();
+        }
+
+        void finished() {
+            finished.countDown();
+        }
     }
 
     private static int plan(List<String> arguments, PrintStream out, PrintStream err) throws Exception {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.vestibule.router.RouterSettings;
+import dev.vestibule.router.http.ServerSettings;
 import dev.vestibule.router.middleware.AuthenticationSettings;
 import dev.vestibule.router.middleware.AuthenticationSettings.ApiKey;
 import dev.vestibule.router.middleware.AuthenticationSettings.Issuer;
@@ -62,8 +63,9 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
 
     static RouterConfig parse(ConfigNode root, Path base) {
         if (root.isMissing()) return DEFAULTS;
-        root.allowOnly(Set.of("router", "cors", "csrf", "authentication", "authorization", "rate_limits", "persisted_queries", "headers"));
-        RouterSettings settings = router(root.get("router")).toBuilder().subgraphLimits(subgraphLimits(root.get("rate_limits").get("subgraphs"))).build();
+        root.allowOnly(Set.of("router", "cors", "csrf", "authentication", "authorization", "rate_limits", "persisted_queries", "headers", "server"));
+        RouterSettings settings = router(root.get("router")).toBuilder().subgraphLimits(subgraphLimits(root.get("rate_limits").get("subgraphs")))
+                .server(server(root.get("server"))).build();
         AuthenticationSettings authentication = authentication(root.get("authentication"), base);
         return new RouterConfig(settings, browser(root.get("cors"), root.get("csrf")),
                 authentication, rateLimits(root.get("rate_limits")),
@@ -131,6 +133,20 @@ public record RouterConfig(RouterSettings settings, dev.vestibule.router.middlew
                         limits.get("max_cost").number(l.maxCost(), 0, Long.MAX_VALUE / 2),
                         (int) limits.get("default_list_size").number(l.defaultListSize(), 0, 1_000_000)))
                 .build();
+    }
+
+    private static ServerSettings server(ConfigNode node) {
+        node.allowOnly(Set.of("body_read_timeout", "max_connections_per_client", "shutdown", "readiness"));
+        ConfigNode shutdown = node.get("shutdown").allowOnly(Set.of("delay", "grace_period"));
+        ConfigNode readiness = node.get("readiness").allowOnly(Set.of("required_subgraphs", "interval", "timeout"));
+        ServerSettings d = ServerSettings.DEFAULTS;
+        Duration delay = shutdown.get("delay").duration(d.shutdownDelay());
+        if (delay.isNegative()) throw shutdown.get("delay").error("must be zero or more");
+        return new ServerSettings(positive(node.get("body_read_timeout"), d.bodyReadTimeout()),
+                (int) node.get("max_connections_per_client").number(d.maxConnectionsPerClient(), 0, 1_000_000),
+                delay, positive(shutdown.get("grace_period"), d.shutdownGracePeriod()),
+                readiness.get("required_subgraphs").strings(), positive(readiness.get("interval"), d.readinessInterval()),
+                positive(readiness.get("timeout"), d.readinessTimeout()));
     }
 
     private static AuthenticationSettings authentication(ConfigNode node, Path base) {

@@ -15,14 +15,18 @@ import dev.vestibule.router.operation.GraphQLRequest;
 import dev.vestibule.router.operation.RequestError;
 import dev.vestibule.router.supergraph.Subgraph;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.eclipse.jetty.http.HttpField;
@@ -33,6 +37,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.thread.Invocable;
 
 /**
  * GraphQL over HTTP on {@code /graphql}, as a Jetty handler in front of the service routes ({@link RouterServer}):
@@ -59,13 +64,17 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     private final AtomicReference<Router> router;
     private final RouterSettings settings;
     private final EdgePolicy policy;
+    private final ClientFaults faults;
+    private final long bodyReadTimeoutNanos;
     /** Identical client queries in flight share one execution (when router.deduplication.inbound_queries is on). */
     private final SharedCalls<InboundKey, Answer> inbound = new SharedCalls<>();
 
-    GraphQLHttpHandler(AtomicReference<Router> router, RouterSettings settings, EdgePolicy policy) {
+    GraphQLHttpHandler(AtomicReference<Router> router, RouterSettings settings, EdgePolicy policy, ClientFaults faults) {
         this.router = router;
         this.settings = settings;
         this.policy = policy;
+        this.faults = faults;
+        this.bodyReadTimeoutNanos = settings.server().bodyReadTimeout().toNanos();
     }
 
     /** One request being answered: Jetty's request and response, and what the edge policy learned about the caller. */
@@ -73,12 +82,15 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
         final Request request;
         final Response response;
         final Callback callback;
+        /** The request's id (RequestIds): in the response's x-request-id header, the log, internal errors' answers. */
+        final String id;
         Identity identity;
 
         Exchange(Request request, Response response, Callback callback) {
             this.request = request;
             this.response = response;
             this.callback = callback;
+            this.id = RequestIds.of(request);
         }
 
         String header(String name) {
@@ -128,6 +140,7 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         if (!PATH.equals(Request.getPathInContext(request))) return super.handle(request, response, callback);
         Exchange exchange = new Exchange(request, response, callback);
+        exchange.header(RequestIds.HEADER, exchange.id);
         try {
             switch (request.getMethod()) {
                 case "POST" -> post(exchange);
@@ -139,11 +152,10 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
                     reject(exchange, 405, request.getMethod() + " is not served on " + PATH + "; use POST or GET", "METHOD_NOT_ALLOWED");
                 }
             }
-        } catch (RuntimeException | IOException e) {
+        } catch (RuntimeException | IOException | StackOverflowError e) {
             if (response.isCommitted()) throw e;
-            LOG.error("request failed inside the router", e);
-            send(exchange, new Answer(500, bytes(Map.of("errors", List.of(Map.of("message", "internal router error: " + e,
-                    "extensions", Map.of("code", "INTERNAL_SERVER_ERROR"))))), true));
+            LOG.error("request {} failed inside the router", exchange.id, e);
+            send(exchange, Answer.internalError(exchange.id));
         }
         return true;
     }
@@ -156,20 +168,15 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
             return;
         }
         // read before any refusal, so that the connection stays usable for the client's next request
-        byte[] body;
-        try (InputStream in = Content.Source.asInputStream(exchange.request)) {
-            long length = exchange.request.getLength();
-            // with a Content-Length (checked against the limit above; Jetty's parser ends the content there), one array
-            // of that size instead of readNBytes's 8 KB chunks and copy
-            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, length >= 0 ? length : limit + 1));
-        }
-        if (body.length > limit) { // no Content-Length (chunked): found while reading
-            exchange.header("Connection", "close");
-            reject(exchange, 413, "the request body is larger than " + limit + " bytes", "PAYLOAD_TOO_LARGE");
-            return;
-        }
+        byte[] body = readBody(exchange, limit);
+        if (body == null) return; // answered (408, 413) or the client went away
         Map<String, String> identityHeaders = admit(exchange);
         if (identityHeaders == null) return;
+        if (!isJson(exchange.header("content-type"))) {
+            reject(exchange, 415, "the request body must be JSON: send it with content-type: application/json"
+                    + " (the only type accepted on POST " + PATH + ")", "UNSUPPORTED_MEDIA_TYPE");
+            return;
+        }
         Map<String, Object> json;
         try {
             json = JsonReader.readObject(body); // streaming: no data binding on the request path
@@ -186,6 +193,93 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
             return;
         }
         run(exchange, router.get(), request, identityHeaders);
+    }
+
+    /**
+     * The request's body, read chunk by chunk as it arrives, for at most server.body_read_timeout in all; null when
+     * it did not come: then 408 (too slow) or 413 (over the limit, found while reading a chunked body) has been sent,
+     * or the client went away. A client that stops sending or goes away is counted and logged in one line at most
+     * every few seconds (ClientFaults), never with a stack trace: anyone can do it, as often as they like.
+     */
+    private byte[] readBody(Exchange exchange, long limit) {
+        Request request = exchange.request;
+        long length = request.getLength();
+        // with a Content-Length (checked against the limit; Jetty's parser ends the content there), one array of that size
+        byte[] body = new byte[length >= 0 ? (int) length : (int) Math.min(limit + 1, CHUNKED_START)];
+        int size = 0;
+        long deadline = System.nanoTime() + bodyReadTimeoutNanos;
+        while (true) {
+            Content.Chunk chunk = request.read();
+            if (chunk == null) {
+                if (awaitContent(request, deadline)) continue;
+                faults.record(ClientFaults.Kind.IDLE_BODY, Request.getRemoteAddr(request));
+                exchange.header("Connection", "close"); // the rest of the body may still come: this connection is done
+                reject(exchange, 408, "the request body did not arrive in time; send it at once after the headers", "REQUEST_TIMEOUT");
+                return null;
+            }
+            if (Content.Chunk.isFailure(chunk)) {
+                if (chunk.getFailure() instanceof TimeoutException) { // Jetty's idle timeout, when shorter than ours
+                    faults.record(ClientFaults.Kind.IDLE_BODY, Request.getRemoteAddr(request));
+                    exchange.header("Connection", "close");
+                    reject(exchange, 408, "the request body did not arrive in time; send it at once after the headers", "REQUEST_TIMEOUT");
+                } else {
+                    // the client closed or reset the connection mid-body: an answer is sent in case it still reads (a
+                    // half-closed socket), and the connection closed; failing the callback instead makes Jetty log
+                    // each one as a server error
+                    faults.record(ClientFaults.Kind.ABORTED_BODY, Request.getRemoteAddr(request));
+                    exchange.header("Connection", "close");
+                    reject(exchange, 400, "the request body ended before its announced length", "BAD_REQUEST");
+                }
+                return null;
+            }
+            ByteBuffer buffer = chunk.getByteBuffer();
+            int n = buffer.remaining();
+            if (size + (long) n > limit) { // no Content-Length (chunked): found while reading
+                chunk.release();
+                exchange.header("Connection", "close");
+                reject(exchange, 413, "the request body is larger than " + limit + " bytes", "PAYLOAD_TOO_LARGE");
+                return null;
+            }
+            if (size + n > body.length) body = Arrays.copyOf(body, (int) Math.min(limit + 1, Math.max(2L * body.length, size + n)));
+            buffer.get(body, size, n);
+            size += n;
+            boolean last = chunk.isLast();
+            chunk.release();
+            if (last) return size == body.length ? body : Arrays.copyOf(body, size);
+        }
+    }
+
+    /** The first array for a chunked body, grown by doubling up to the limit. */
+    private static final int CHUNKED_START = 8 * 1024;
+
+    /**
+     * Waits until Jetty has more of the body (or a failure), up to the deadline; false when the deadline passed. The
+     * wait parks the request's virtual thread; the wake-up runs in place on Jetty's side (non-blocking), not as a task.
+     */
+    private static boolean awaitContent(Request request, long deadline) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) return false;
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        request.demand(Invocable.from(Invocable.InvocationType.NON_BLOCKING, () -> ready.complete(null)));
+        try {
+            ready.get(left, TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return true; // not completed exceptionally; the next read says what happened
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the server is stopping: the next read fails
+            return true;
+        }
+    }
+
+    /** application/json, with or without parameters (charset): the type GraphQL over HTTP requires for POST bodies. */
+    static boolean isJson(String contentType) {
+        if (contentType == null) return false;
+        int end = contentType.indexOf(';');
+        String type = (end < 0 ? contentType : contentType.substring(0, end)).trim();
+        return type.equalsIgnoreCase("application/json");
     }
 
     private void get(Exchange exchange) throws IOException {
@@ -283,7 +377,7 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
             InboundKey key = new InboundKey(router, request, caller, headersForEverySubgraph(router, headers), varyingHeaders(exchange));
             long deadline = System.nanoTime() + settings.requestTimeout().toNanos();
             try {
-                answer = inbound.run(key, deadline, () -> answer(router, request, headers, false, caller),
+                answer = inbound.run(key, deadline, () -> answer(exchange.id, router, request, headers, false, caller),
                         WaitMissed::new, WaitMissed.class);
             } catch (WaitMissed e) {
                 answer = new Answer(504, bytes(Map.of("errors", List.of(Map.of("message",
@@ -291,7 +385,7 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
                         "extensions", Map.of("code", "REQUEST_TIMEOUT"))))), false);
             }
         } else {
-            answer = answer(router, request, headers, exposePlan, caller);
+            answer = answer(exchange.id, router, request, headers, exposePlan, caller);
         }
         send(exchange, answer);
     }
@@ -334,20 +428,44 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
         }
     }
 
-    /** A finished answer: its status as graphql-response+json, its serialized body, and whether the request was malformed. */
-    private record Answer(int status, JsonBytes body, boolean malformed) {}
+    /**
+     * A finished answer: its status as graphql-response+json, its serialized body, and whether the request was
+     * malformed; for an internal error, the id of the request that failed (its body is made per client, in send).
+     */
+    private record Answer(int status, JsonBytes body, boolean malformed, String failedRequest) {
+        Answer(int status, JsonBytes body, boolean malformed) {
+            this(status, body, malformed, null);
+        }
 
-    private static Answer answer(Router router, GraphQLRequest request, Function<String, Map<String, String>> headers,
+        static Answer internalError(String requestId) {
+            return new Answer(500, null, true, requestId);
+        }
+    }
+
+    private static Answer answer(String requestId, Router router, GraphQLRequest request, Function<String, Map<String, String>> headers,
                                  boolean exposePlan, Caller caller) {
         try {
             return new Answer(200, router.executeToJson(request, headers, exposePlan, caller), false);
         } catch (RequestError e) {
             return new Answer(e.status(), bytes(Map.of("errors", e.errors())), false);
         } catch (RuntimeException | StackOverflowError e) {
-            LOG.error("request failed inside the router", e);
-            return new Answer(500, bytes(Map.of("errors", List.of(Map.of("message", "internal router error: " + e,
-                    "extensions", Map.of("code", "INTERNAL_SERVER_ERROR"))))), true);
+            // the details (exception, stack, whatever values it names) go to the log only, under the request's id
+            LOG.error("request {} failed inside the router", requestId, e);
+            return Answer.internalError(requestId);
         }
+    }
+
+    /**
+     * The answer to a request that failed inside the router: a generic message, a code and the request's id, which
+     * finds the details in the log. Never the exception's text: it can hold a claim, a subgraph's address, a config value.
+     */
+    private static JsonBytes internalError(Exchange exchange, String failedRequest) {
+        if (!exchange.id.equals(failedRequest)) {
+            // joined an identical request in flight, which failed: the log holds the details under that one's id
+            LOG.warn("request {} shared the execution of request {}, which failed inside the router", exchange.id, failedRequest);
+        }
+        return bytes(Map.of("errors", List.of(Map.of("message", "internal router error; quote request id " + exchange.id + " when reporting it",
+                "extensions", Map.of("code", "INTERNAL_SERVER_ERROR", "requestId", exchange.id)))));
     }
 
     private static JsonBytes bytes(Object body) {
@@ -362,8 +480,9 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     private static void send(Exchange exchange, Answer answer) {
         boolean graphqlResponse = acceptsGraphQLResponse(exchange.header("Accept"));
         int status = answer.status();
-        int code = graphqlResponse || answer.malformed() || status == 413 || status == 405 ? status : 200;
-        exchange.send(code, graphqlResponse ? GRAPHQL_RESPONSE_UTF8 : JSON_UTF8, answer.body());
+        int code = graphqlResponse || answer.malformed() || status == 413 || status == 405 || status == 408 || status == 415 ? status : 200;
+        JsonBytes body = answer.failedRequest() == null ? answer.body() : internalError(exchange, answer.failedRequest());
+        exchange.send(code, graphqlResponse ? GRAPHQL_RESPONSE_UTF8 : JSON_UTF8, body);
     }
 
     private static void reject(Exchange exchange, int status, String message, String code) {

@@ -10,8 +10,12 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.util.List;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -21,12 +25,17 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.component.Graceful;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The router's HTTP server: Jetty, everything on virtual threads. GraphQL on /graphql
- * ({@link GraphQLHttpHandler}), /health (alive) and /ready (a supergraph is loaded) ({@link StatusHandler}).
+ * ({@link GraphQLHttpHandler}), /health (alive) and /ready ({@link Readiness}) ({@link StatusHandler}); graceful
+ * shutdown ({@link #shutDownGracefully}).
  * The router can be replaced while serving (hot reload): each request reads it once and keeps the one it got.
  *
  * <p>Why plain Jetty rather than Javalin: the router serves three fixed paths, and Javalin's servlet stack (a
@@ -41,22 +50,33 @@ public final class RouterServer implements AutoCloseable {
      * hundred clients connecting at once (a deploy, a reconnecting fleet) then sees connection resets.
      */
     static final int ACCEPT_QUEUE = 4096;
+    private static final Logger LOG = LoggerFactory.getLogger(RouterServer.class);
 
     private final AtomicReference<Router> router;
     private final Server server;
     private final ServerConnector connector;
+    /** Counts requests in flight, so that a graceful shutdown can wait for them. */
+    private final GracefulHandler graceful;
+    private final Readiness readiness;
+    private final ClientFaults faults = new ClientFaults();
+    private final PerClientConnectionLimit perClient;
 
     private RouterServer(Router router, RouterSettings settings, EdgePolicy policy, ServerSocketChannel listening) throws IOException {
         this.router = new AtomicReference<>(router);
         // every task on a virtual thread, the selector and acceptor too: on one core, platform-thread selectors handing
-        // requests to virtual threads served 15-30 % fewer requests per second (A/B, docs/performance.md)
-        VirtualThreadPool threads = new VirtualThreadPool();
+        // requests to virtual threads served 15-30 % fewer requests per second (A/B, docs/performance.md). No cap on
+        // tasks (0): the default of 200 let about 205 clients that each sent half a body stop the whole router,
+        // /health included; a request waiting for its body costs a parked virtual thread, and what bounds slow clients
+        // is server.body_read_timeout and server.max_connections_per_client
+        VirtualThreadPool threads = new VirtualThreadPool(0);
         threads.setName("vestibule-http");
         // the executor Jetty would make (a virtual thread per task), made here: Jetty finds Thread.ofVirtual() and the
         // builder's methods by reflection as it starts, and the HTTP server started in 104 instead of 129 ms (mean of
         // 10 alternating starts on one core, docs/performance.md)
         threads.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("vestibule-http-", 0).factory()));
         this.server = new Server(threads);
+        // Jetty's own refusals (a malformed request, headers too large) as GraphQL JSON errors, never HTML
+        server.setErrorHandler(new JsonErrorHandler());
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
@@ -64,38 +84,63 @@ public final class RouterServer implements AutoCloseable {
         connector.setHost(address.getHostString());
         connector.setPort(address.getPort());
         connector.setAcceptQueueSize(ACCEPT_QUEUE);
+        ServerSettings serverSettings = settings.server();
+        this.perClient = serverSettings.maxConnectionsPerClient() > 0
+                ? new PerClientConnectionLimit(serverSettings.maxConnectionsPerClient(), faults) : null;
+        if (perClient != null) connector.addEventListener(perClient);
         connector.open(listening);
         server.addConnector(connector);
-        GraphQLHttpHandler graphql = new GraphQLHttpHandler(this.router, settings, policy);
-        graphql.setHandler(new StatusHandler());
-        server.setHandler(graphql);
+        GraphQLHttpHandler graphql = new GraphQLHttpHandler(this.router, settings, policy, faults);
+        graphql.setHandler(new NotFoundHandler());
+        this.graceful = new GracefulHandler(graphql);
+        this.readiness = new Readiness(this.router::get, serverSettings, policy.rateLimiter());
+        // /health and /ready in front of the request path: answered at once, also while requests drain at shutdown
+        server.setHandler(new StatusHandler(readiness, graceful));
     }
 
-    /** /health and /ready; 404 for any other path. */
-    private static final class StatusHandler extends Handler.Abstract.NonBlocking {
+    /**
+     * /health (liveness: the process is alive and serving; always 200 while it is) and /ready (readiness: 200 READY or
+     * 503 NOT_READY with the reasons, see {@link Readiness}); every other path goes on to GraphQL.
+     */
+    private static final class StatusHandler extends Handler.Wrapper {
+        private final Readiness readiness;
+
+        StatusHandler(Readiness readiness, Handler next) {
+            super(next);
+            this.readiness = readiness;
+        }
+
         @Override
-        public boolean handle(Request request, Response response, Callback callback) {
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
             String path = Request.getPathInContext(request);
-            String status = switch (path) {
-                case "/health" -> "UP";
-                case "/ready" -> "READY";
-                default -> null;
-            };
-            if (status == null) {
-                answer(response, callback, 404, Map.of("errors", List.of(Map.of("message",
-                        "nothing is served at " + path + "; GraphQL is on " + GraphQLHttpHandler.PATH))));
-            } else if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) {
+            boolean health = path.equals("/health");
+            if (!health && !path.equals("/ready")) return super.handle(request, response, callback);
+            if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) {
                 response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
                 answer(response, callback, 405, Map.of("errors", List.of(Map.of("message", "use GET on " + path))));
+            } else if (health) {
+                answer(response, callback, 200, Map.of("status", "UP"));
             } else {
-                answer(response, callback, 200, Map.of("status", status));
+                Readiness.Report report = readiness.report();
+                answer(response, callback, report.ready() ? 200 : 503, report.body());
             }
             return true;
         }
+    }
 
-        private static void answer(Response response, Callback callback, int status, Map<String, Object> body) {
-            GraphQLHttpHandler.writeWhole(response, callback, status, "application/json", ByteBuffer.wrap(JsonWriter.toBytes(body)));
+    /** 404 for any path but /graphql, /health and /ready. */
+    private static final class NotFoundHandler extends Handler.Abstract.NonBlocking {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            String path = Request.getPathInContext(request);
+            answer(response, callback, 404, Map.of("errors", List.of(Map.of("message",
+                    "nothing is served at " + path + "; GraphQL is on " + GraphQLHttpHandler.PATH))));
+            return true;
         }
+    }
+
+    private static void answer(Response response, Callback callback, int status, Map<String, Object> body) {
+        GraphQLHttpHandler.writeWhole(response, callback, status, "application/json", ByteBuffer.wrap(JsonWriter.toBytes(body)));
     }
 
     /** Starts serving; port 0 picks a free port. */
@@ -136,12 +181,14 @@ public final class RouterServer implements AutoCloseable {
         try {
             server = new RouterServer(router, settings, policy, listening);
         } catch (IOException | RuntimeException e) {
+            // (Readiness, made last in the constructor, has not started a thread when anything before it failed)
             closeQuietly(listening);
             throw new IllegalStateException("the HTTP server did not start: " + e.getMessage(), e);
         }
         try {
             server.server.start();
         } catch (Exception e) {
+            server.readiness.close();
             stopQuietly(server.server);
             closeQuietly(listening);
             throw new IllegalStateException("the HTTP server did not start on port " + server.port() + ": " + e.getMessage(), e);
@@ -171,8 +218,44 @@ public final class RouterServer implements AutoCloseable {
         return router.getAndSet(next);
     }
 
+    /** Client misbehaviour seen so far (aborted and idle bodies, connections over the per-client limit). */
+    public ClientFaults clientFaults() {
+        return faults;
+    }
+
+    /**
+     * Graceful shutdown, for SIGTERM: /ready answers 503 at once; the listener goes on serving for {@code delay}
+     * (load balancers and Kubernetes endpoints take seconds to stop sending); then it stops accepting, idle
+     * connections are closed, and requests in flight may finish for up to {@code gracePeriod}; then the server stops.
+     *
+     * @return the requests still running when the grace period ended (0: every one was answered)
+     */
+    public long shutDownGracefully(Duration delay, Duration gracePeriod) throws InterruptedException {
+        readiness.shuttingDown();
+        if (delay.isPositive()) Thread.sleep(delay);
+        long unfinished = 0;
+        try {
+            // the connector stops accepting and GracefulHandler answers 503 to requests that still come on open
+            // connections; the future completes when no request is in flight and every connection has closed
+            Graceful.shutdown(server).get(gracePeriod.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            unfinished = graceful.getCurrentRequestCount();
+        } catch (ExecutionException e) {
+            LOG.warn("the graceful shutdown failed ({}); stopping now", e.getCause().toString());
+        }
+        close();
+        return unfinished;
+    }
+
+    /** Whether a shutdown has begun (/ready then answers 503). */
+    public boolean isShuttingDown() {
+        return readiness.isShuttingDown();
+    }
+
+    /** Stops at once: connections close, requests in flight are cut off (see {@link #shutDownGracefully}). */
     @Override
     public void close() {
+        readiness.close();
         stopQuietly(server);
     }
 
@@ -180,7 +263,7 @@ public final class RouterServer implements AutoCloseable {
         try {
             server.stop();
         } catch (Exception e) {
-            org.slf4j.LoggerFactory.getLogger(RouterServer.class).warn("the HTTP server did not stop cleanly", e);
+            LOG.warn("the HTTP server did not stop cleanly", e);
         }
     }
 }

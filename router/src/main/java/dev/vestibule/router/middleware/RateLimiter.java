@@ -15,6 +15,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,6 +37,8 @@ public final class RateLimiter implements AutoCloseable {
     private final RedisClient redis;
     private final ProxyManager<byte[]> shared;
     private final AtomicLong backendFailures = new AtomicLong();
+    /** The readiness checks' own connection to Redis (one checker thread uses it). */
+    private volatile StatefulRedisConnection<String, String> pingConnection;
 
     public RateLimiter(RateLimitSettings settings) {
         this.settings = settings;
@@ -153,8 +156,33 @@ public final class RateLimiter implements AutoCloseable {
         return key.toString();
     }
 
+    /**
+     * Whether Redis is a dependency the router cannot serve without: rate limits in Redis that fail closed refuse
+     * every request while Redis is away, so readiness (/ready) checks it then.
+     */
+    public boolean backendRequired() {
+        return redis != null && !settings.failOpen();
+    }
+
+    /** Whether the Redis backend answers a PING (within the configured timeout); true without a Redis backend. */
+    public boolean backendReachable() {
+        if (redis == null) return true;
+        try {
+            StatefulRedisConnection<String, String> connection = pingConnection;
+            if (connection == null || !connection.isOpen()) {
+                // kept for the next check: a connection per check would cost a handshake every few seconds
+                connection = redis.connect();
+                pingConnection = connection;
+            }
+            return "PONG".equalsIgnoreCase(connection.sync().ping());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     @Override
     public void close() {
+        if (pingConnection != null) pingConnection.close();
         if (redis != null) redis.shutdown();
     }
 }

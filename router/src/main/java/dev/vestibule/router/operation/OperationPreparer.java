@@ -44,9 +44,7 @@ public final class OperationPreparer {
     }
 
     public PreparedOperation prepare(GraphQLRequest request) {
-        if (request.query() == null || request.query().isBlank()) {
-            throw RequestError.of(400, "the request has no query; send {\"query\": \"...\"}", "BAD_REQUEST");
-        }
+        requireQuery(request);
         ValidDocument valid = valid(request.query());
         Document document = valid.document();
         OperationDefinition operation = select(document, request.operationName());
@@ -62,11 +60,18 @@ public final class OperationPreparer {
      * GET route needs to refuse mutations, without coercing variables a second time.
      */
     public OperationDefinition.Operation kind(GraphQLRequest request) {
-        if (request.query() == null || request.query().isBlank()) {
-            throw RequestError.of(400, "the request has no query; send {\"query\": \"...\"}", "BAD_REQUEST");
-        }
+        requireQuery(request);
         ValidDocument valid = valid(request.query());
         return select(valid.document(), request.operationName()).getOperation();
+    }
+
+    private static void requireQuery(GraphQLRequest request) {
+        if (request.query() == null) {
+            throw RequestError.of(400, "the request has no query; send {\"query\": \"...\"}", "BAD_REQUEST");
+        }
+        if (request.query().isBlank()) {
+            throw RequestError.of(400, "the query is empty (only whitespace); send an operation, e.g. {\"query\": \"{ __typename }\"}", "BAD_REQUEST");
+        }
     }
 
     /** The parsed, validated and measured document of a query text, from the cache when seen before. */
@@ -80,14 +85,20 @@ public final class OperationPreparer {
     private Document parseAndValidate(String query) {
         Document document;
         try {
-            // graphql-java cancels on reaching maxTokens; ours is the most allowed, hence + 1
+            // graphql-java cancels on reaching maxTokens; ours is the most allowed, hence + 1. Whitespace is not a token:
+            // its own cap (200,000 runs by default) refused a query padded with blanks as having "more than 15000
+            // tokens"; the body size limit and the parser's character limit bound it instead
             document = Parser.parse(graphql.parser.ParserEnvironment.newParserEnvironment().document(query)
-                    .parserOptions(graphql.parser.ParserOptions.getDefaultParserOptions().transform(o -> o.maxTokens(limits.maxTokens() + 1)))
+                    .parserOptions(graphql.parser.ParserOptions.getDefaultParserOptions().transform(o -> o.maxTokens(limits.maxTokens() + 1)
+                            .maxWhitespaceTokens(Integer.MAX_VALUE)))
                     .build());
         } catch (graphql.parser.exceptions.ParseCancelledTooManyCharsException e) {
-            throw RequestError.of(400, "the operation is too large: " + e.getMessage(), "MAX_TOKENS_LIMIT");
+            throw RequestError.of(400, "the query has more than " + graphql.parser.ParserOptions.getDefaultParserOptions().getMaxCharacters()
+                    + " characters; send a shorter one", "MAX_TOKENS_LIMIT");
         } catch (graphql.parser.exceptions.ParseCancelledException e) {
-            throw RequestError.of(400, "the operation has more than " + limits.maxTokens() + " tokens (the limit)", "MAX_TOKENS_LIMIT");
+            // graphql-java counts comments against the same limit, each as one token
+            throw RequestError.of(400, "the operation has more than " + limits.maxTokens() + " tokens (the limit; a comment counts as one)",
+                    "MAX_TOKENS_LIMIT");
         } catch (InvalidSyntaxException e) {
             SourceLocation at = e.getLocation();
             Map<String, Object> error = new LinkedHashMap<>();
