@@ -10,6 +10,7 @@ import graphql.language.Directive;
 import graphql.language.DirectivesContainer;
 import graphql.language.Document;
 import graphql.language.EnumTypeDefinition;
+import graphql.language.EnumValueDefinition;
 import graphql.language.EnumValue;
 import graphql.language.FieldDefinition;
 import graphql.language.InputObjectTypeDefinition;
@@ -29,6 +30,8 @@ import graphql.parser.ParserOptions;
 import graphql.AssertException;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.validation.InvalidSchemaException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -259,9 +262,26 @@ public final class SupergraphLoader {
             Directive graph = value.getDirectives(names.join("graph")).stream().findFirst()
                     .orElseThrow(() -> error(value.getSourceLocation(), "join__Graph value " + value.getName()
                             + " has no @" + names.join("graph") + "(name:, url:)"));
-            subgraphs.add(new Subgraph(string(graph, "name"), value.getName(), string(graph, "url")));
+            String name = string(graph, "name");
+            subgraphs.add(new Subgraph(name, value.getName(), callableUrl(name, string(graph, "url"), value)));
         });
         return subgraphs;
+    }
+
+    /** A subgraph URL the router can call (http or https, with a host); anything else fails the load, not a request. */
+    private static String callableUrl(String subgraph, String url, EnumValueDefinition where) {
+        URI uri;
+        try {
+            uri = url == null ? null : new URI(url);
+        } catch (URISyntaxException e) {
+            uri = null;
+        }
+        if (uri == null || uri.getHost() == null
+                || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
+            throw error(where.getSourceLocation(), "the subgraph " + subgraph + " has the URL '" + url
+                    + "', which the router cannot call: give it an http:// or https:// URL with a host");
+        }
+        return url;
     }
 
     private static void extractType(TypeDefinition<?> type, Names names, Map<String, Subgraph> byEnumValue,
