@@ -870,10 +870,13 @@ final class SubgraphReader {
         for (TypeModel type : model.types.values()) {
             for (String context : type.contexts) contextTypes.computeIfAbsent(context, c -> new ArrayList<>()).add(type);
         }
+        // the same selection of the same context for the same type is checked once: many types may set one context
+        // and many arguments read it, which would otherwise cost (types x arguments) walks
+        Map<String, String> checkedSelections = new HashMap<>();
         for (TypeModel type : model.types.values()) {
             for (FieldModel field : type.fields.values()) {
                 for (ArgumentModel argument : field.arguments.values()) {
-                    if (argument.fromContext() != null) checkFromContext(type, field, argument, contextTypes);
+                    if (argument.fromContext() != null) checkFromContext(type, field, argument, contextTypes, checkedSelections);
                 }
             }
         }
@@ -929,7 +932,8 @@ final class SubgraphReader {
         return selection.isBlank() ? null : new ContextReference(value.substring(start, i), selection);
     }
 
-    private void checkFromContext(TypeModel type, FieldModel field, ArgumentModel argument, Map<String, List<TypeModel>> contextTypes) {
+    private void checkFromContext(TypeModel type, FieldModel field, ArgumentModel argument, Map<String, List<TypeModel>> contextTypes,
+                                  Map<String, String> checkedSelections) {
         String coordinate = type.name + "." + field.name + "(" + argument.name() + ":)";
         int line = argument.line();
         if (type.kind != Kind.OBJECT) {
@@ -960,9 +964,33 @@ final class SubgraphReader {
                     + "\" but is never set.", "set it with @context(name: \"" + reference.context() + "\") on a type of this subgraph, or correct the name"));
             return;
         }
+        String memo = reference.context() + "|" + SdlValues.type(argument.type()) + "|" + reference.selection();
+        String known = checkedSelections.get(memo);
+        if (known != null) {
+            if (!known.isEmpty()) {
+                errors.add(error("CONTEXT_INVALID_SELECTION", coordinate, line, "Context \"" + reference.context() + "\" is used in \""
+                        + coordinate + "\" but the selection is invalid" + known, "select one field of the context's types whose type fits "
+                        + SdlValues.type(argument.type()) + ", e.g. \"$" + reference.context() + " { id }\""));
+            }
+            return;
+        }
+        checkedSelections.put(memo, "");
+        // parsed once, then walked from each type setting the context
+        graphql.language.SelectionSet selection;
+        try {
+            String trimmed = reference.selection().strip();
+            selection = trimmed.startsWith("{") ? ((graphql.language.OperationDefinition) Parser.parse(trimmed).getDefinitions().get(0)).getSelectionSet()
+                    : FieldSetParser.parse(trimmed);
+        } catch (RuntimeException e) {
+            errors.add(error("CONTEXT_INVALID_SELECTION", coordinate, line, "Context \"" + reference.context() + "\" is used in \""
+                    + coordinate + "\" but the selection is invalid for type " + locations.get(0).name + ". Error: " + e.getMessage(),
+                    "write the selection as a field of the context type, e.g. \"$" + reference.context() + " { id }\""));
+            return;
+        }
         for (TypeModel location : locations) {
-            String problem = contextSelectionProblem(location, reference.selection(), argument.type());
+            String problem = contextSelectionProblem(location, selection, argument.type());
             if (problem != null) {
+                checkedSelections.put(memo, problem);
                 errors.add(error("CONTEXT_INVALID_SELECTION", coordinate, line, "Context \"" + reference.context() + "\" is used in \""
                         + coordinate + "\" but the selection is invalid" + problem, "select one field of " + location.name
                         + " whose type fits " + SdlValues.type(argument.type()) + ", e.g. \"$" + reference.context() + " { id }\""));
@@ -972,15 +1000,7 @@ final class SubgraphReader {
     }
 
     /** Why a context selection does not give one value of the argument's type from {@code location}; null when it does. */
-    private String contextSelectionProblem(TypeModel location, String text, Type<?> expected) {
-        graphql.language.SelectionSet set;
-        try {
-            String trimmed = text.strip();
-            set = trimmed.startsWith("{") ? ((graphql.language.OperationDefinition) Parser.parse(trimmed).getDefinitions().get(0)).getSelectionSet()
-                    : FieldSetParser.parse(trimmed);
-        } catch (RuntimeException e) {
-            return " for type " + location.name + ". Error: " + e.getMessage();
-        }
+    private String contextSelectionProblem(TypeModel location, graphql.language.SelectionSet set, Type<?> expected) {
         TypeModel current = location;
         while (true) {
             List<graphql.language.Selection> selections = set.getSelections();
