@@ -435,7 +435,11 @@ final class SubgraphReader {
                     String fields = stringArgument(directive, "fields");
                     Argument resolvable = directive.getArgument("resolvable");
                     boolean isResolvable = resolvable == null || !(resolvable.getValue() instanceof BooleanValue b) || b.isValue();
-                    if (fields == null) {
+                    if (fields == null && directive.getArgument("fields") != null) {
+                        errors.add(error("KEY_INVALID_FIELDS_TYPE", name, line(directive.getSourceLocation()), "On type \"" + name + "\", for "
+                                + SdlValues.directive(directive) + ": Invalid value for argument \"fields\": must be a string.",
+                                "quote the field set: @key(fields: \"id\")"));
+                    } else if (fields == null) {
                         errors.add(error("KEY_INVALID_FIELDS", name, line(directive.getSourceLocation()),
                                 "@key on \"" + name + "\" has no fields argument", "write @key(fields: \"id\")"));
                     } else if (kind == Kind.INTERFACE && links.federation2() && links.minorVersion() >= 0 && links.minorVersion() < 3) {
@@ -579,6 +583,15 @@ final class SubgraphReader {
                 case "requires", "provides" -> {
                     if (spec.equals("requires")) field.requires = stringArgument(directive, "fields");
                     else field.provides = stringArgument(directive, "fields");
+                    if (directive.getArgument("fields") != null && stringArgument(directive, "fields") == null) {
+                        errors.add(error(spec.toUpperCase(java.util.Locale.ROOT) + "_INVALID_FIELDS_TYPE", coordinate, line, "On field \""
+                                + coordinate + "\", for " + SdlValues.directive(directive) + ": Invalid value for argument \"fields\": must be a string.",
+                                "quote the field set: @" + spec + "(fields: \"name\")"));
+                    }
+                    if (spec.equals("provides") && links.federation2() && directives.stream().anyMatch(d -> links.isFederationDirective(d.getName(), "external"))) {
+                        errors.add(error("EXTERNAL_COLLISION_WITH_ANOTHER_DIRECTIVE", coordinate, line, "Cannot have both @provides and @external on field \""
+                                + coordinate + "\"", "remove @external from " + coordinate + ": a field that provides others is resolved here"));
+                    }
                     if (onInterface) {
                         errors.add(error(spec.toUpperCase(java.util.Locale.ROOT) + "_UNSUPPORTED_ON_INTERFACE", coordinate, line,
                                 "Cannot use @" + spec + " on field \"" + coordinate + "\" of parent type \"" + type.name + "\": @" + spec
@@ -851,6 +864,7 @@ final class SubgraphReader {
 
     private void checkUnusedExternals() {
         for (TypeModel type : model.types.values()) {
+            boolean hadFields = !type.fields.isEmpty();
             for (FieldModel field : List.copyOf(type.fields.values())) {
                 if (!field.external || field.usedInFieldSet || satisfiesInterface(type, field.name)) continue;
                 if (!links.federation2()) {
@@ -860,6 +874,12 @@ final class SubgraphReader {
                 errors.add(error("EXTERNAL_UNUSED", type.name + "." + field.name, field.line, "Field \"" + type.name + "."
                         + field.name + "\" is marked @external but is not used in any federation directive (@key, @provides, @requires) or to satisfy an interface",
                         "remove the field from this subgraph, or remove @external if this subgraph resolves it"));
+            }
+            if (hadFields && type.fields.isEmpty() && !links.federation2()) {
+                // dropping the unused @external fields left nothing: the type would be empty
+                errors.add(error("TYPE_WITH_ONLY_UNUSED_EXTERNAL", type.name, type.line, "Type " + type.name + " contains only external fields"
+                        + " and all those fields are all unused (they do not appear in any @key, @provides or @requires).",
+                        "remove type " + type.name + " from this subgraph, or resolve one of its fields here (without @external)"));
             }
         }
     }
