@@ -118,8 +118,9 @@ record FederationLinks(int minorVersion, boolean federation2, Map<String, String
         Matcher version = VERSION.matcher(url);
         int minor = -1;
         if (!version.find() || !version.group(1).equals("2") || Integer.parseInt(version.group(2)) > LATEST_MINOR) {
-            errors.add(error(subgraph, federationLink, "Invalid version in @link(url: \"" + url + "\"): this composer knows"
-                    + " federation v2.0 to v2." + LATEST_MINOR, "link a known version, e.g. \"" + FEDERATION_SPEC + "v2.9\""));
+            errors.add(new CompositionError("UNKNOWN_FEDERATION_LINK_VERSION", "[" + subgraph + "] Invalid version in @link(url: \"" + url
+                    + "\"): this composer knows federation v2.0 to v2." + LATEST_MINOR, List.of(subgraph), null, line(federationLink),
+                    "link a known version, e.g. \"" + FEDERATION_SPEC + "v2.9\""));
         } else {
             minor = Integer.parseInt(version.group(2));
         }

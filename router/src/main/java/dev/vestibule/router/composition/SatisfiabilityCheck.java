@@ -40,6 +40,8 @@ final class SatisfiabilityCheck {
     private final Set<String> overriddenAway = new HashSet<>();
     private final Map<String, Set<String>> closureCache = new HashMap<>();
     private final Set<String> reported = new HashSet<>();
+    /** Runtime types of an abstract type, in the supergraph ("Name") or in one subgraph ("Name@subgraph"), computed once. */
+    private final Map<String, Set<String>> runtimeTypesCache = new HashMap<>();
 
     /** A point of the walk: a type, where the query can be, and what an @provides gave each of those subgraphs. */
     private record State(String type, Set<String> subgraphs, Map<String, SelectionSet> provided, State parent, String step) {
@@ -134,11 +136,14 @@ final class SatisfiabilityCheck {
      * its abstract return type have nothing in common across those subgraphs, no answer could be shared.
      */
     private boolean runtimeTypesIntersect(State state, MergedType type, MergedField field, MergedType returned, Set<String> resolving) {
-        Set<String> supergraphTypes = new TreeSet<>();
-        for (MergedType candidate : schema.types.values()) {
-            if (candidate.kind == Kind.OBJECT && (returned.kind == Kind.UNION ? returned.members.contains(candidate.name)
-                    : candidate.interfaces.contains(returned.name))) supergraphTypes.add(candidate.name);
-        }
+        Set<String> supergraphTypes = runtimeTypesCache.computeIfAbsent(returned.name, name -> {
+            Set<String> types = new TreeSet<>();
+            for (MergedType candidate : schema.types.values()) {
+                if (candidate.kind == Kind.OBJECT && (returned.kind == Kind.UNION ? returned.members.contains(candidate.name)
+                        : candidate.interfaces.contains(returned.name))) types.add(candidate.name);
+            }
+            return types;
+        });
         Map<String, Set<String>> perSubgraph = new LinkedHashMap<>();
         Set<String> common = null;
         boolean allEmpty = true;
@@ -148,8 +153,12 @@ final class SatisfiabilityCheck {
             Set<String> runtime = new TreeSet<>();
             if (own.kind == Kind.UNION) runtime.addAll(own.members);
             else if (own.kind == Kind.INTERFACE) {
-                subgraphs.get(subgraph).types.values().stream().filter(t -> t.kind == Kind.OBJECT && t.interfaces.contains(returned.name))
-                        .forEach(t -> runtime.add(t.name));
+                runtime.addAll(runtimeTypesCache.computeIfAbsent(returned.name + "@" + subgraph, key -> {
+                    Set<String> types = new TreeSet<>();
+                    subgraphs.get(subgraph).types.values().stream().filter(t -> t.kind == Kind.OBJECT && t.interfaces.contains(returned.name))
+                            .forEach(t -> types.add(t.name));
+                    return types;
+                }));
             } else {
                 continue; // an @interfaceObject: the subgraph does not know the runtime types
             }
