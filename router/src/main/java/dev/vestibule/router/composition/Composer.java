@@ -27,6 +27,10 @@ public final class Composer {
         }
         Set<String> names = new HashSet<>();
         for (SubgraphSource source : sources) {
+            if (source.name().equals("_")) {
+                errors.add(new CompositionError("INVALID_SUBGRAPH_NAME", "[_] Invalid name _ for a subgraph: this name is reserved",
+                        List.of(source.name()), null, 0, "rename the subgraph: \"_\" is reserved by federation"));
+            }
             if (!names.add(source.name())) {
                 errors.add(new CompositionError("DUPLICATE_SUBGRAPH_NAME", "Two subgraphs are named \"" + source.name() + "\"",
                         List.of(source.name()), null, 0, "give every subgraph a distinct name"));
@@ -39,9 +43,12 @@ public final class Composer {
             if (model != null) models.add(model);
         });
         if (!errors.isEmpty()) return new Failed(errors, hints);
+        SubgraphSetRules.check(models, errors);
+        if (!errors.isEmpty()) return new Failed(errors, hints);
         MergedSchema merged = new SupergraphMerger(models, errors, hints).merge();
         if (errors.isEmpty()) checkInterfaceImplementations(models, merged, errors);
         if (errors.isEmpty()) checkInaccessibleReferences(merged, errors);
+        if (errors.isEmpty()) SupergraphRules.check(models, merged, errors);
         if (errors.isEmpty()) new SatisfiabilityCheck(models, merged, errors).check();
         if (!errors.isEmpty()) return new Failed(errors, hints);
         // no graphql-java build of the result here: its schema validation walks deep type chains quadratically and

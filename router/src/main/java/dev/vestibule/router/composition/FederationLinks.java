@@ -38,6 +38,23 @@ record FederationLinks(int minorVersion, boolean federation2, Map<String, String
             Map.entry("authenticated", 5), Map.entry("requiresScopes", 5), Map.entry("policy", 6),
             Map.entry("context", 8), Map.entry("fromContext", 8), Map.entry("cost", 9), Map.entry("listSize", 9));
 
+    /** The types of the federation spec with the minor version of 2.x that introduced each. */
+    static final Map<String, Integer> TYPES = Map.of("FieldSet", 0, "Scope", 5, "Policy", 6, "ContextFieldValue", 8);
+
+    private static boolean isVersion(String text) {
+        if (text.length() < 4 || text.charAt(0) != 'v') return false;
+        int dot = text.indexOf('.');
+        if (dot < 2 || dot == text.length() - 1) return false;
+        for (int i = 1; i < text.length(); i++) {
+            if (i != dot && !Character.isDigit(text.charAt(i))) return false;
+        }
+        return true;
+    }
+
+    private static int line(Directive link) {
+        return link.getSourceLocation() == null ? 0 : link.getSourceLocation().getLine();
+    }
+
     /** Federation 1 knew these directives, always under their plain names. */
     private static final List<String> FEDERATION_1 = List.of("key", "requires", "provides", "external", "extends",
             "tag", "inaccessible");
@@ -59,11 +76,31 @@ record FederationLinks(int minorVersion, boolean federation2, Map<String, String
         List<CustomLink> custom = new ArrayList<>();
         Directive federationLink = null;
         String linkLocalName = "link";
-        for (Directive link : schemaDirectives(document)) {
-            if (!link.getName().equals("link")) continue;
+        java.util.Set<String> linked = new java.util.HashSet<>();
+        List<Directive> links = schemaDirectives(document).stream().filter(l -> l.getName().equals("link")).toList();
+        boolean federation2 = links.stream().anyMatch(l -> l.getArgument("url") != null && string(l.getArgument("url").getValue()) != null
+                && string(l.getArgument("url").getValue()).startsWith(FEDERATION_SPEC));
+        for (Directive link : links) {
             String url = string(link.getArgument("url") == null ? null : link.getArgument("url").getValue());
             if (url == null) {
                 errors.add(error(subgraph, link, "@link needs a url argument", "write @link(url: \"https://specs.apollo.dev/federation/v2.9\", import: [...])"));
+                continue;
+            }
+            // a feature url ends with its version: https://host/path/name/v1.2; one link per feature
+            String trimmed = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+            int slash = trimmed.lastIndexOf('/');
+            String versionPart = trimmed.substring(slash + 1);
+            if (!isVersion(versionPart)) {
+                errors.add(new CompositionError("INVALID_LINK_IDENTIFIER", "[" + subgraph + "] Expected a version string (of the form v1.2), got "
+                        + versionPart, List.of(subgraph), null, line(link), "end the @link url with the feature's version, e.g. " + trimmed + "/v1.0"));
+                continue;
+            }
+            String identity = trimmed.substring(0, slash);
+            // federation 2 links the link spec v1.0 itself: linking another version of it links it twice
+            boolean implicitLink = federation2 && identity.equals("https://specs.apollo.dev/link") && !versionPart.equals("v1.0");
+            if (!linked.add(identity) || implicitLink) {
+                errors.add(error(subgraph, link, "Cannot link feature \"" + identity + "\" since it has already been linked in the schema.",
+                        "keep one @link to " + identity));
                 continue;
             }
             if (url.startsWith(FEDERATION_SPEC)) {
@@ -81,8 +118,9 @@ record FederationLinks(int minorVersion, boolean federation2, Map<String, String
         Matcher version = VERSION.matcher(url);
         int minor = -1;
         if (!version.find() || !version.group(1).equals("2") || Integer.parseInt(version.group(2)) > LATEST_MINOR) {
-            errors.add(error(subgraph, federationLink, "Invalid version in @link(url: \"" + url + "\"): this composer knows"
-                    + " federation v2.0 to v2." + LATEST_MINOR, "link a known version, e.g. \"" + FEDERATION_SPEC + "v2.9\""));
+            errors.add(new CompositionError("UNKNOWN_FEDERATION_LINK_VERSION", "[" + subgraph + "] Invalid version in @link(url: \"" + url
+                    + "\"): this composer knows federation v2.0 to v2." + LATEST_MINOR, List.of(subgraph), null, line(federationLink),
+                    "link a known version, e.g. \"" + FEDERATION_SPEC + "v2.9\""));
         } else {
             minor = Integer.parseInt(version.group(2));
         }
@@ -115,12 +153,32 @@ record FederationLinks(int minorVersion, boolean federation2, Map<String, String
                     if (field.getName().equals("as")) as = string(field.getValue());
                 }
             }
+            if (item instanceof ObjectValue object) {
+                ObjectField unknown = object.getObjectFields().stream().filter(f -> !f.getName().equals("name") && !f.getName().equals("as"))
+                        .findFirst().orElse(null);
+                if (unknown != null) {
+                    errors.add(error(subgraph, link, "Unknown field \"" + unknown.getName() + "\" for sub-value " + SdlValues.value(object)
+                            + " of @link(import:) argument.", "an import is \"@name\" or { name: \"@name\", as: \"@other\" }"));
+                    continue;
+                }
+            }
             if (name == null) {
                 errors.add(error(subgraph, link, "Invalid import in @link: " + graphql.language.AstPrinter.printAst(item),
                         "an import is \"@name\" or { name: \"@name\", as: \"@other\" }"));
                 continue;
             }
-            if (!name.startsWith("@")) continue; // imported types (FieldSet, Scope...) need no mapping
+            if (!name.startsWith("@")) {
+                // imported types (FieldSet, Scope...) need no mapping, but must be types of the spec's version
+                Integer since = TYPES.get(name);
+                if (federationMinor != null && federationMinor >= 0 && (since == null || since > federationMinor)) {
+                    errors.add(error(subgraph, link, "Cannot import unknown element \"" + name + "\"."
+                            + (DIRECTIVES.containsKey(name) ? " Did you mean directive \"@" + name + "\"?" : since == null ? ""
+                            : " It was added in federation v2." + since + "."),
+                            DIRECTIVES.containsKey(name) ? "write \"@" + name + "\"" : since == null ? "remove it from the import list"
+                                    : "link federation v2." + since + " or later"));
+                }
+                continue;
+            }
             if (as != null && !as.startsWith("@")) {
                 errors.add(error(subgraph, link, "Invalid @link import renaming: directive \"" + name + "\" imported name should start with a '@' character, but got \"" + as + "\".", "write as: \"@" + as + "\""));
                 continue;

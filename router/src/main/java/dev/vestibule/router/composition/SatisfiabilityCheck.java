@@ -40,6 +40,8 @@ final class SatisfiabilityCheck {
     private final Set<String> overriddenAway = new HashSet<>();
     private final Map<String, Set<String>> closureCache = new HashMap<>();
     private final Set<String> reported = new HashSet<>();
+    /** Runtime types of an abstract type, in the supergraph ("Name") or in one subgraph ("Name@subgraph"), computed once. */
+    private final Map<String, Set<String>> runtimeTypesCache = new HashMap<>();
 
     /** A point of the walk: a type, where the query can be, and what an @provides gave each of those subgraphs. */
     private record State(String type, Set<String> subgraphs, Map<String, SelectionSet> provided, State parent, String step) {
@@ -117,12 +119,87 @@ final class SatisfiabilityCheck {
         }
         String named = field.type.replaceAll("[\\[\\]!]", "");
         MergedType next = schema.types.get(named);
+        if (next != null && (next.kind == Kind.UNION || next.kind == Kind.INTERFACE) && resolving.size() > 1
+                && !runtimeTypesIntersect(state, type, field, next, resolving)) {
+            return;
+        }
         if (next == null || next.kind == Kind.SCALAR || next.kind == Kind.ENUM || next.directives.contains("@inaccessible")) return;
         for (String subgraph : resolving) {
             FieldModel model = fieldIn(subgraph, type.name, field.name);
             if (model != null && model.provides != null) provided.put(subgraph, FieldSetParser.parse(model.provides));
         }
         work.push(new State(named, resolving, provided, state, field.name));
+    }
+
+    /**
+     * A field several subgraphs resolve must be able to return the same objects from each: when the runtime types of
+     * its abstract return type have nothing in common across those subgraphs, no answer could be shared.
+     */
+    private boolean runtimeTypesIntersect(State state, MergedType type, MergedField field, MergedType returned, Set<String> resolving) {
+        Set<String> supergraphTypes = runtimeTypesCache.computeIfAbsent(returned.name, name -> {
+            Set<String> types = new TreeSet<>();
+            for (MergedType candidate : schema.types.values()) {
+                if (candidate.kind == Kind.OBJECT && (returned.kind == Kind.UNION ? returned.members.contains(candidate.name)
+                        : candidate.interfaces.contains(returned.name))) types.add(candidate.name);
+            }
+            return types;
+        });
+        Map<String, Set<String>> perSubgraph = new LinkedHashMap<>();
+        Set<String> common = null;
+        boolean allEmpty = true;
+        for (String subgraph : resolving) {
+            TypeModel own = subgraphs.get(subgraph).types.get(returned.name);
+            if (own == null) continue;
+            Set<String> runtime = new TreeSet<>();
+            if (own.kind == Kind.UNION) runtime.addAll(own.members);
+            else if (own.kind == Kind.INTERFACE) {
+                runtime.addAll(runtimeTypesCache.computeIfAbsent(returned.name + "@" + subgraph, key -> {
+                    Set<String> types = new TreeSet<>();
+                    subgraphs.get(subgraph).types.values().stream().filter(t -> t.kind == Kind.OBJECT && t.interfaces.contains(returned.name))
+                            .forEach(t -> types.add(t.name));
+                    return types;
+                }));
+            } else {
+                continue; // an @interfaceObject: the subgraph does not know the runtime types
+            }
+            perSubgraph.put(subgraph, runtime);
+            allEmpty &= runtime.isEmpty();
+            if (common == null) common = new TreeSet<>(supergraphTypes);
+            common.retainAll(runtime);
+        }
+        if (allEmpty || common == null || !common.isEmpty() || perSubgraph.size() < 2) return true;
+        if (!reported.add(type.name + "." + field.name)) return false;
+        StringBuilder types = new StringBuilder();
+        perSubgraph.forEach((subgraph, runtime) -> types.append(types.isEmpty() ? "" : ";").append("\n - in subgraph \"").append(subgraph)
+                .append("\", ").append(runtime.isEmpty() ? "no runtime type is defined" : (runtime.size() > 1 ? "types " : "type ")
+                        + SupergraphMerger.quoteList(List.copyOf(runtime))));
+        String coordinate = type.name + "." + field.name;
+        errors.add(new CompositionError("SHAREABLE_HAS_MISMATCHED_RUNTIME_TYPES", "For the following supergraph API query:\n"
+                + witness(state, field.name + " {\n    ...\n  }") + "\nShared field \"" + coordinate + "\" return type \"" + field.type
+                + "\" has a non-intersecting set of possible runtime types across subgraphs. Runtime types in subgraphs are:" + types
+                + ".\nThis is not allowed as shared fields must resolve the same way in all subgraphs, and that implies at least some common"
+                + " runtime types between the subgraphs.", List.copyOf(perSubgraph.keySet()), coordinate, 0,
+                "let every subgraph that resolves " + coordinate + " return at least one common type of " + returned.name
+                        + " (add it to the union or make it implement the interface there), or stop sharing the field"));
+        return false;
+    }
+
+    /** The query that reaches {@code last} from the root through the state's path, laid out as Apollo prints it. */
+    private static String witness(State state, String last) {
+        List<String> steps = new ArrayList<>();
+        for (State s = state; s != null && s.step() != null; s = s.parent()) steps.add(0, s.step());
+        StringBuilder query = new StringBuilder("{\n");
+        String indent = "  ";
+        for (String step : steps) {
+            query.append(indent).append(step).append(" {\n");
+            indent += "  ";
+        }
+        query.append(indent).append(last.replace("\n", "\n" + indent.substring(2))).append("\n");
+        for (int i = steps.size(); i > 0; i--) {
+            indent = indent.substring(2);
+            query.append(indent).append("}\n");
+        }
+        return query.append("}").toString();
     }
 
     /** Interfaces and unions: the query may ask for any runtime type the current subgraphs can return. */

@@ -24,6 +24,8 @@ final class SubgraphModel {
     final List<DirectiveDefinition> executableDirectives = new ArrayList<>();
     /** Directive definitions named by @composeDirective, by their name in the supergraph. */
     final Map<String, DirectiveDefinition> composedDirectives = new LinkedHashMap<>();
+    /** Federation spec directives this subgraph applies (tag, authenticated...), by spec name, with the local name used. */
+    final Map<String, String> appliedSpecNames = new LinkedHashMap<>();
 
     SubgraphModel(String name, String url, FederationLinks links) {
         this.name = name;
@@ -52,6 +54,8 @@ final class SubgraphModel {
         /** Federation 2: the subgraph only extends this type (extend type ... or @extends). */
         boolean extension;
         boolean hasDefinition;
+        /** Some of it is written as an extension (extend type/interface/union/enum/input). */
+        boolean hasExtensionDefinition;
         /** Carries @extends (Federation 1 wrote entity extensions this way). */
         boolean extendsDirective;
         boolean interfaceObject;

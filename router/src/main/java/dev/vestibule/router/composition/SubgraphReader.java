@@ -56,6 +56,7 @@ final class SubgraphReader {
     private static final Set<String> PASS_THROUGH = Set.of("tag", "authenticated", "requiresScopes", "policy", "cost",
             "listSize");
     private static final Set<String> ROOT_NAMES = Set.of("Query", "Mutation", "Subscription");
+    private static final Set<String> AUTH_DIRECTIVES = Set.of("authenticated", "requiresScopes", "policy");
 
     private final SubgraphSource source;
     private final List<CompositionError> errors;
@@ -91,7 +92,8 @@ final class SubgraphReader {
         errors.addAll(links.errors());
         model = new SubgraphModel(source.name(), source.url(), links);
         checkKnownDirectives(document);
-        readSchemaDefinitions(document);
+        if (!readSchemaDefinitions(document)) return null;
+        checkFederationTypeDefinitions(document);
         for (Definition<?> definition : document.getDefinitions()) {
             if (definition instanceof TypeDefinition<?> type && !isMachinery(type.getName())) readType(type);
             if (definition instanceof DirectiveDefinition directive) readDirectiveDefinition(directive);
@@ -120,6 +122,10 @@ final class SubgraphReader {
         }
         checkUnusedExternals();
         checkContextualArguments();
+        if (links.federation2()) {
+            checkInterfaceKeys();
+            checkListSizes();
+        }
         return model;
     }
 
@@ -145,6 +151,7 @@ final class SubgraphReader {
         }
         Set<String> reported = new java.util.HashSet<>();
         for (Directive directive : applied) {
+            links.specName(directive.getName()).ifPresent(spec -> model.appliedSpecNames.putIfAbsent(spec, directive.getName()));
             if (defined.contains(directive.getName()) || !reported.add(directive.getName())) continue;
             boolean federation = FederationLinks.DIRECTIVES.containsKey(directive.getName());
             errors.add(error("INVALID_GRAPHQL", null, line(directive.getSourceLocation()), "Unknown directive \"@" + directive.getName() + "\".",
@@ -164,7 +171,13 @@ final class SubgraphReader {
                 || name.startsWith("join__");
     }
 
-    private void readSchemaDefinitions(Document document) {
+    /** Root renames and composed directives; false when a root type's default name is taken by another type. */
+    private boolean readSchemaDefinitions(Document document) {
+        Set<String> typeNames = new java.util.HashSet<>();
+        for (Definition<?> definition : document.getDefinitions()) {
+            if (definition instanceof TypeDefinition<?> type) typeNames.add(type.getName());
+        }
+        boolean rootsUsable = true;
         for (Definition<?> definition : document.getDefinitions()) {
             if (!(definition instanceof SchemaDefinition schema)) continue;
             for (OperationTypeDefinition operation : schema.getOperationTypeDefinitions()) {
@@ -173,15 +186,186 @@ final class SubgraphReader {
                     case "mutation" -> "Mutation";
                     default -> "Subscription";
                 };
-                rootRenames.put(operation.getTypeName().getName(), canonical);
+                String typeName = operation.getTypeName().getName();
+                if (!typeName.equals(canonical) && typeNames.contains(canonical)) {
+                    // the supergraph names every root by its default name: the other type would collide with it
+                    errors.add(error("ROOT_" + operation.getName().toUpperCase(java.util.Locale.ROOT) + "_USED", canonical,
+                            line(operation.getSourceLocation()), "The schema has a type named \"" + canonical + "\" but it is not set as the "
+                                    + operation.getName() + " root type (\"" + typeName + "\" is instead): this is not supported by federation."
+                                    + " If a root type does not use its default name, there should be no other type with that default name.",
+                            "rename type " + canonical + " (it is not the " + operation.getName() + " root), or make " + canonical
+                                    + " the " + operation.getName() + " root instead of " + typeName));
+                    rootsUsable = false;
+                }
+                rootRenames.put(typeName, canonical);
             }
             for (Directive directive : schema.getDirectives()) {
                 if (links.isFederationDirective(directive.getName(), "composeDirective")) {
                     String name = stringArgument(directive, "name");
-                    if (name != null) composedNames.add(name.startsWith("@") ? name.substring(1) : name);
+                    if (name == null) continue;
+                    int line = line(directive.getSourceLocation());
+                    if (!name.startsWith("@")) {
+                        errors.add(error("DIRECTIVE_COMPOSITION_ERROR", null, line, "Argument to @composeDirective \"" + name
+                                + "\" in subgraph \"" + source.name() + "\" must have a leading \"@\"", "write @composeDirective(name: \"@" + name + "\")"));
+                        continue;
+                    }
+                    String bare = name.substring(1);
+                    if (links.specName(bare).isPresent() || FederationLinks.DIRECTIVES.containsKey(bare) && !links.federation2()) {
+                        errors.add(error("DIRECTIVE_COMPOSITION_ERROR", null, line, "Composing federation directive \"" + name
+                                + "\" in subgraph \"" + source.name() + "\" is not supported",
+                                "remove @composeDirective(name: \"" + name + "\"): federation directives reach the supergraph by themselves"));
+                        continue;
+                    }
+                    composedNames.add(bare);
                 }
             }
         }
+        return rootsUsable;
+    }
+
+    /** A spec directive's arguments and locations, as the federation spec defines it. */
+    private record DirectiveSpec(Map<String, ArgumentSpec> arguments, Set<String> locations) {}
+
+    /** {@code type}: the named type with its wrapping; a field set accepts any scalar name (String!, FieldSet!...). */
+    private record ArgumentSpec(String type, String defaultValue) {
+        boolean required() {
+            return type.endsWith("!") && defaultValue == null;
+        }
+    }
+
+    private static final Set<String> ON_FIELDS_AND_TYPES = Set.of("FIELD_DEFINITION", "OBJECT", "INTERFACE", "SCALAR", "ENUM");
+    private static final Set<String> TAGGABLE = Set.of("FIELD_DEFINITION", "OBJECT", "INTERFACE", "UNION", "ARGUMENT_DEFINITION",
+            "SCALAR", "ENUM", "ENUM_VALUE", "INPUT_OBJECT", "INPUT_FIELD_DEFINITION", "SCHEMA");
+    private static final Map<String, DirectiveSpec> DIRECTIVE_SPECS = Map.ofEntries(
+            Map.entry("key", new DirectiveSpec(Map.of("fields", new ArgumentSpec("FieldSet!", null), "resolvable", new ArgumentSpec("Boolean", "true")), Set.of("OBJECT", "INTERFACE"))),
+            Map.entry("requires", new DirectiveSpec(Map.of("fields", new ArgumentSpec("FieldSet!", null)), Set.of("FIELD_DEFINITION"))),
+            Map.entry("provides", new DirectiveSpec(Map.of("fields", new ArgumentSpec("FieldSet!", null)), Set.of("FIELD_DEFINITION"))),
+            Map.entry("external", new DirectiveSpec(Map.of("reason", new ArgumentSpec("String", null)), Set.of("OBJECT", "FIELD_DEFINITION"))),
+            Map.entry("shareable", new DirectiveSpec(Map.of(), Set.of("OBJECT", "FIELD_DEFINITION"))),
+            Map.entry("extends", new DirectiveSpec(Map.of(), Set.of("OBJECT", "INTERFACE"))),
+            Map.entry("override", new DirectiveSpec(Map.of("from", new ArgumentSpec("String!", null), "label", new ArgumentSpec("String", null)), Set.of("FIELD_DEFINITION"))),
+            Map.entry("tag", new DirectiveSpec(Map.of("name", new ArgumentSpec("String!", null)), TAGGABLE)),
+            Map.entry("inaccessible", new DirectiveSpec(Map.of(), TAGGABLE)),
+            Map.entry("composeDirective", new DirectiveSpec(Map.of("name", new ArgumentSpec("String!", null)), Set.of("SCHEMA"))),
+            Map.entry("interfaceObject", new DirectiveSpec(Map.of(), Set.of("OBJECT"))),
+            Map.entry("authenticated", new DirectiveSpec(Map.of(), ON_FIELDS_AND_TYPES)),
+            Map.entry("requiresScopes", new DirectiveSpec(Map.of("scopes", new ArgumentSpec("[[Scope!]!]!", null)), ON_FIELDS_AND_TYPES)),
+            Map.entry("policy", new DirectiveSpec(Map.of("policies", new ArgumentSpec("[[Policy!]!]!", null)), ON_FIELDS_AND_TYPES)),
+            Map.entry("context", new DirectiveSpec(Map.of("name", new ArgumentSpec("String!", null)), Set.of("INTERFACE", "OBJECT", "UNION"))),
+            Map.entry("fromContext", new DirectiveSpec(Map.of("field", new ArgumentSpec("ContextFieldValue", null)), Set.of("ARGUMENT_DEFINITION"))),
+            Map.entry("cost", new DirectiveSpec(Map.of("weight", new ArgumentSpec("Int!", null)), Set.of("ARGUMENT_DEFINITION", "ENUM",
+                    "FIELD_DEFINITION", "INPUT_FIELD_DEFINITION", "OBJECT", "SCALAR"))),
+            Map.entry("listSize", new DirectiveSpec(Map.of("assumedSize", new ArgumentSpec("Int", null), "slicingArguments",
+                    new ArgumentSpec("[String!]", null), "sizedFields", new ArgumentSpec("[String!]", null), "requireOneSlicingArgument",
+                    new ArgumentSpec("Boolean", "true")), Set.of("FIELD_DEFINITION"))));
+
+    /**
+     * A subgraph may write out a federation directive's definition, but it must be the spec's (or a compatible one:
+     * fewer locations, a scalar of its own for a field set): composition reads the directive by the spec's meaning.
+     */
+    private void checkFederationDirectiveDefinition(DirectiveDefinition definition, String spec) {
+        DirectiveSpec expected = DIRECTIVE_SPECS.get(spec);
+        if (expected == null) return;
+        String name = "\"@" + definition.getName() + "\"";
+        String what = "Invalid definition for directive " + name + ": ";
+        String hint = "remove the definition (federation provides it) or copy the spec's definition of @" + spec;
+        int line = line(definition.getSourceLocation());
+        Map<String, InputValueDefinition> actual = new HashMap<>();
+        for (InputValueDefinition argument : definition.getInputValueDefinitions()) {
+            actual.put(argument.getName(), argument);
+            ArgumentSpec argumentSpec = expected.arguments().get(argument.getName());
+            if (argumentSpec == null) {
+                errors.add(error("DIRECTIVE_DEFINITION_INVALID", null, line(argument.getSourceLocation()), what
+                        + "unknown/unsupported argument \"" + argument.getName() + "\"", hint));
+                continue;
+            }
+            String type = SdlValues.type(argument.getType());
+            boolean fieldSet = argumentSpec.type().equals("FieldSet!");
+            if (fieldSet ? !type.endsWith("!") || type.startsWith("[") : !namedType(argument.getType()).equals(namedType(expectedType(argumentSpec)))
+                    && !argumentSpec.type().contains("Scope") && !argumentSpec.type().contains("Policy") && !argumentSpec.type().contains("ContextFieldValue")) {
+                errors.add(error("DIRECTIVE_DEFINITION_INVALID", null, line(argument.getSourceLocation()), what + "argument \"" + argument.getName()
+                        + "\" should have type \"" + (fieldSet ? "federation__FieldSet!" : argumentSpec.type()) + "\" but found type \"" + type + "\"", hint));
+            } else if (argumentSpec.defaultValue() != null && argument.getDefaultValue() != null
+                    && !SdlValues.value(argument.getDefaultValue()).equals(argumentSpec.defaultValue())) {
+                errors.add(error("DIRECTIVE_DEFINITION_INVALID", null, line(argument.getSourceLocation()), what + "argument \"" + argument.getName()
+                        + "\" should have default value " + argumentSpec.defaultValue() + " but found default value "
+                        + SdlValues.value(argument.getDefaultValue()), hint));
+            }
+        }
+        expected.arguments().forEach((argument, argumentSpec) -> {
+            if (argumentSpec.required() && !actual.containsKey(argument)) {
+                errors.add(error("DIRECTIVE_DEFINITION_INVALID", null, line, what + "missing required argument \"" + argument + "\"", hint));
+            }
+        });
+        List<String> locations = definition.getDirectiveLocations().stream().map(DirectiveLocation::getName).toList();
+        if (!expected.locations().containsAll(locations)) {
+            errors.add(error("DIRECTIVE_DEFINITION_INVALID", null, line, what + name + " should have locations "
+                    + String.join(", ", expected.locations().stream().sorted().toList()) + ", but found (non-subset) " + String.join(", ", locations),
+                    "keep only locations the spec allows for @" + spec));
+        }
+    }
+
+    private static Type<?> expectedType(ArgumentSpec spec) {
+        return graphql.parser.Parser.parseType(spec.type());
+    }
+
+    /** Federation's own types (FieldSet, _Any, Scope...), when a subgraph writes them out, must keep their kind. */
+    private void checkFederationTypeDefinitions(Document document) {
+        Map<String, String> expectedKinds = new HashMap<>();
+        expectedKinds.put("_Any", "ScalarType");
+        expectedKinds.put("link__Import", "ScalarType");
+        expectedKinds.put("link__Purpose", "EnumType");
+        if (links.federation2()) {
+            for (String scalar : List.of("FieldSet", "Scope", "Policy", "ContextFieldValue")) expectedKinds.put("federation__" + scalar, "ScalarType");
+            importedFederationTypes(document).forEach((local, spec) -> expectedKinds.put(local, "ScalarType"));
+        } else {
+            expectedKinds.put("_FieldSet", "ScalarType");
+        }
+        for (Definition<?> definition : document.getDefinitions()) {
+            if (!(definition instanceof TypeDefinition<?> type)) continue;
+            String expected = expectedKinds.get(type.getName());
+            String actual = switch (definition) {
+                case ObjectTypeDefinition ignored -> "ObjectType";
+                case InterfaceTypeDefinition ignored -> "InterfaceType";
+                case UnionTypeDefinition ignored -> "UnionType";
+                case EnumTypeDefinition ignored -> "EnumType";
+                case InputObjectTypeDefinition ignored -> "InputObjectType";
+                default -> "ScalarType";
+            };
+            if (expected != null && !expected.equals(actual)) {
+                errors.add(error("TYPE_DEFINITION_INVALID", type.getName(), line(type.getSourceLocation()), "Invalid definition for type "
+                        + type.getName() + ": " + type.getName() + " should be a " + expected + " but is defined as a " + actual,
+                        "remove the definition of " + type.getName() + " (federation provides it), or rename your own type"));
+            }
+        }
+    }
+
+    /** Type imports of the federation @link ("FieldSet", {name: "Scope", as: "MyScope"}): local name to spec name. */
+    private static Map<String, String> importedFederationTypes(Document document) {
+        Map<String, String> imported = new HashMap<>();
+        for (Definition<?> definition : document.getDefinitions()) {
+            if (!(definition instanceof SchemaDefinition schema)) continue;
+            for (Directive link : schema.getDirectives()) {
+                Argument url = link.getArgument("url");
+                Argument imports = link.getArgument("import");
+                if (!link.getName().equals("link") || url == null || imports == null || !(url.getValue() instanceof StringValue u)
+                        || !u.getValue().startsWith(FederationLinks.FEDERATION_SPEC)) continue;
+                List<Value> items = imports.getValue() instanceof graphql.language.ArrayValue array ? array.getValues() : List.of(imports.getValue());
+                for (Value<?> item : items) {
+                    String name = null;
+                    String as = null;
+                    if (item instanceof StringValue s) name = s.getValue();
+                    if (item instanceof graphql.language.ObjectValue object) {
+                        for (graphql.language.ObjectField field : object.getObjectFields()) {
+                            if (field.getValue() instanceof StringValue s && field.getName().equals("name")) name = s.getValue();
+                            if (field.getValue() instanceof StringValue s && field.getName().equals("as")) as = s.getValue();
+                        }
+                    }
+                    if (name != null && !name.startsWith("@")) imported.put(as == null ? name : as, name);
+                }
+            }
+        }
+        return imported;
     }
 
     private String rename(String typeName) {
@@ -189,7 +373,9 @@ final class SubgraphReader {
     }
 
     private void readDirectiveDefinition(DirectiveDefinition definition) {
-        if (links.specName(definition.getName()).isPresent() || definition.getName().equals("link")) return;
+        String spec = links.specName(definition.getName()).orElse(null);
+        if (spec != null && links.federation2()) checkFederationDirectiveDefinition(definition, spec);
+        if (spec != null || definition.getName().equals("link")) return;
         if (composedNames.contains(definition.getName())) {
             model.composedDirectives.put(definition.getName(), definition);
             return;
@@ -233,6 +419,8 @@ final class SubgraphReader {
         }
         TypeModel type = existing;
         if (!isExtension) type.hasDefinition = true;
+        else type.hasExtensionDefinition = true;
+        int shareables = 0;
         String description = description((graphql.language.DescribedNode<?>) definition);
         if (description != null && type.description == null) type.description = description;
         boolean externalType = false;
@@ -247,24 +435,55 @@ final class SubgraphReader {
                     String fields = stringArgument(directive, "fields");
                     Argument resolvable = directive.getArgument("resolvable");
                     boolean isResolvable = resolvable == null || !(resolvable.getValue() instanceof BooleanValue b) || b.isValue();
-                    if (fields == null) {
+                    if (fields == null && directive.getArgument("fields") != null) {
+                        errors.add(error("KEY_INVALID_FIELDS_TYPE", name, line(directive.getSourceLocation()), "On type \"" + name + "\", for "
+                                + SdlValues.directive(directive) + ": Invalid value for argument \"fields\": must be a string.",
+                                "quote the field set: @key(fields: \"id\")"));
+                    } else if (fields == null) {
                         errors.add(error("KEY_INVALID_FIELDS", name, line(directive.getSourceLocation()),
                                 "@key on \"" + name + "\" has no fields argument", "write @key(fields: \"id\")"));
+                    } else if (kind == Kind.INTERFACE && links.federation2() && links.minorVersion() >= 0 && links.minorVersion() < 3) {
+                        errors.add(error("KEY_UNSUPPORTED_ON_INTERFACE", name, line(directive.getSourceLocation()),
+                                "Cannot use @key on interface \"" + name + "\": @key is not yet supported on interfaces",
+                                "link federation v2.3 or later (@key on interfaces came with 2.3), or move the key to the implementations"));
                     } else {
                         type.keys.add(new Key(fields, isResolvable, resolvable != null, line(directive.getSourceLocation())));
                     }
                 }
                 case "extends" -> type.extendsDirective = true;
-                case "shareable" -> type.shareable = true;
+                case "shareable" -> {
+                    type.shareable = true;
+                    if (++shareables == 2) {
+                        errors.add(error("INVALID_SHAREABLE_USAGE", name, line(directive.getSourceLocation()),
+                                "Invalid duplicate application of @shareable on the same type declaration of \"" + name + "\": @shareable is only"
+                                        + " repeatable on types so it can be used simultaneously on a type definition and its extensions, but it"
+                                        + " should not be duplicated on the same definition/extension declaration", "keep one @shareable on this declaration"));
+                    }
+                }
                 case "interfaceObject" -> type.interfaceObject = true;
                 case "inaccessible" -> type.inaccessible = true;
                 case "external" -> externalType = true;
                 case "context" -> {
                     String contextName = stringArgument(directive, "name");
-                    if (contextName != null) type.contexts.add(contextName);
+                    if (contextName != null) {
+                        checkContextName(name, contextName, line(directive.getSourceLocation()));
+                        type.contexts.add(contextName);
+                    }
                 }
                 default -> {
                     if (PASS_THROUGH.contains(spec)) type.passThrough.add(directive.transform(b -> b.name(spec)));
+                }
+            }
+        }
+        if (links.federation2() && (kind == Kind.INTERFACE || type.interfaceObject)) {
+            for (Directive directive : definition.getDirectives()) {
+                String spec = links.specName(directive.getName()).orElse("");
+                if (AUTH_DIRECTIVES.contains(spec)) {
+                    String what = kind == Kind.INTERFACE ? "interface" : "interface object";
+                    errors.add(error("AUTH_REQUIREMENTS_APPLIED_ON_INTERFACE", name, line(directive.getSourceLocation()),
+                            "Invalid use of @" + spec + " on " + what + " \"" + name + "\": @" + spec
+                                    + " cannot be applied on interfaces, interface fields and interface objects",
+                            "put @" + spec + " on the object types implementing " + name + " (and their fields) instead"));
                 }
             }
         }
@@ -328,24 +547,79 @@ final class SubgraphReader {
     }
 
     private void readFieldDirectives(TypeModel type, FieldModel field, List<Directive> directives) {
+        String coordinate = type.name + "." + field.name;
+        boolean onInterface = type.kind == Kind.INTERFACE && links.federation2();
+        int shareables = 0;
         for (Directive directive : directives) {
             String spec = links.specName(directive.getName()).orElse(null);
             if (spec == null) {
                 passThrough(directive, field.passThrough);
                 continue;
             }
+            int line = line(directive.getSourceLocation());
             switch (spec) {
-                case "external" -> field.external = true;
-                case "shareable" -> field.shareable = true;
+                case "external" -> {
+                    field.external = true;
+                    if (onInterface) {
+                        errors.add(error("EXTERNAL_ON_INTERFACE", coordinate, line, "Interface type field \"" + coordinate
+                                + "\" is marked @external but @external is not allowed on interface fields (it is nonsensical).",
+                                "remove @external from " + coordinate + "; mark the implementations' fields @external instead"));
+                    }
+                }
+                case "shareable" -> {
+                    field.shareable = true;
+                    if (onInterface) {
+                        errors.add(error("INVALID_SHAREABLE_USAGE", coordinate, line, "Invalid use of @shareable on field \"" + coordinate
+                                + "\": only object type fields can be marked with @shareable",
+                                "remove @shareable from " + coordinate + "; mark the implementations' fields @shareable instead"));
+                    } else if (++shareables == 2) {
+                        errors.add(error("INVALID_SHAREABLE_USAGE", coordinate, line, "Invalid duplicate application of @shareable on field \""
+                                + coordinate + "\": @shareable is only repeatable on types so it can be used simultaneously on a type definition"
+                                + " and its extensions, but it should not be duplicated on the same definition/extension declaration",
+                                "keep one @shareable on " + coordinate));
+                    }
+                }
                 case "inaccessible" -> field.inaccessible = true;
-                case "requires" -> field.requires = stringArgument(directive, "fields");
-                case "provides" -> field.provides = stringArgument(directive, "fields");
+                case "requires", "provides" -> {
+                    if (spec.equals("requires")) field.requires = stringArgument(directive, "fields");
+                    else field.provides = stringArgument(directive, "fields");
+                    if (directive.getArgument("fields") != null && stringArgument(directive, "fields") == null) {
+                        errors.add(error(spec.toUpperCase(java.util.Locale.ROOT) + "_INVALID_FIELDS_TYPE", coordinate, line, "On field \""
+                                + coordinate + "\", for " + SdlValues.directive(directive) + ": Invalid value for argument \"fields\": must be a string.",
+                                "quote the field set: @" + spec + "(fields: \"name\")"));
+                    }
+                    if (spec.equals("provides") && links.federation2() && directives.stream().anyMatch(d -> links.isFederationDirective(d.getName(), "external"))) {
+                        errors.add(error("EXTERNAL_COLLISION_WITH_ANOTHER_DIRECTIVE", coordinate, line, "Cannot have both @provides and @external on field \""
+                                + coordinate + "\"", "remove @external from " + coordinate + ": a field that provides others is resolved here"));
+                    }
+                    if (onInterface) {
+                        errors.add(error(spec.toUpperCase(java.util.Locale.ROOT) + "_UNSUPPORTED_ON_INTERFACE", coordinate, line,
+                                "Cannot use @" + spec + " on field \"" + coordinate + "\" of parent type \"" + type.name + "\": @" + spec
+                                        + " is not yet supported within interfaces",
+                                "remove @" + spec + " from the interface field; put it on the implementations' " + field.name + " fields"));
+                    }
+                }
                 case "override" -> {
-                    field.overrideFrom = stringArgument(directive, "from");
-                    field.overrideLabel = stringArgument(directive, "label");
+                    if (type.kind == Kind.INTERFACE) {
+                        errors.add(error("OVERRIDE_ON_INTERFACE", coordinate, line, "@override cannot be used on field \"" + coordinate
+                                + "\" on subgraph \"" + source.name() + "\": @override is not supported on interface type fields.",
+                                "remove @override from " + coordinate + "; put it on the implementations' " + field.name + " fields"));
+                    } else {
+                        field.overrideFrom = stringArgument(directive, "from");
+                        field.overrideLabel = stringArgument(directive, "label");
+                    }
                 }
                 default -> {
                     if (PASS_THROUGH.contains(spec)) field.passThrough.add(directive.transform(b -> b.name(spec)));
+                    if (onInterface && spec.equals("cost")) {
+                        errors.add(error("COST_APPLIED_TO_INTERFACE_FIELD", coordinate, line, "@cost cannot be applied to interface \""
+                                + coordinate + "\"", "put @cost on the implementations' " + field.name + " fields"));
+                    }
+                    if (onInterface && AUTH_DIRECTIVES.contains(spec)) {
+                        errors.add(error("AUTH_REQUIREMENTS_APPLIED_ON_INTERFACE", coordinate, line, "Invalid use of @" + spec
+                                + " on field \"" + coordinate + "\": @" + spec + " cannot be applied on interfaces, interface fields and interface objects",
+                                "put @" + spec + " on the implementations' " + field.name + " fields instead"));
+                    }
                 }
             }
         }
@@ -471,7 +745,15 @@ final class SubgraphReader {
 
     private void walk(TypeModel type, graphql.language.SelectionSet selections, String text, String directive,
                       String coordinate, int line, Use use, boolean underExternal) {
+        String where = (use == Use.KEY ? "On type \"" : "On field \"") + coordinate + "\", for " + directive + "(fields: \"" + text + "\"): ";
         for (graphql.language.Selection<?> selection : selections.getSelections()) {
+            List<Directive> applied = selection instanceof graphql.language.DirectivesContainer<?> container ? container.getDirectives() : List.of();
+            if (!applied.isEmpty()) {
+                errors.add(error(use.name() + "_DIRECTIVE_IN_FIELDS_ARG", coordinate, line, where + "cannot have directive applications in the "
+                        + directive + "(fields:) argument but found " + applied.stream().map(SdlValues::directive).collect(java.util.stream.Collectors.joining(", ")) + ".",
+                        "remove " + applied.stream().map(d -> "@" + d.getName()).collect(java.util.stream.Collectors.joining(", ")) + " from the field set: "
+                                + directive + " selects fields unconditionally"));
+            }
             if (selection instanceof graphql.language.InlineFragment fragment) {
                 String condition = fragment.getTypeCondition() == null ? type.name : fragment.getTypeCondition().getName();
                 TypeModel target = model.types.get(condition);
@@ -502,7 +784,24 @@ final class SubgraphReader {
                             "key fields take no arguments; pick another field for the key"));
                 }
             }
-            if (use == Use.PROVIDES) target.provided = true;
+            if (use == Use.PROVIDES) {
+                target.provided = true;
+                if (!target.arguments.isEmpty()) {
+                    errors.add(error("PROVIDES_FIELDS_HAS_ARGS", coordinate, line, where + "field " + type.name + "." + field.getName()
+                            + " cannot be included because it has arguments (fields with argument are not allowed in @provides)",
+                            "drop " + field.getName() + " from the @provides field set (a field with arguments cannot be provided)"));
+                }
+            }
+            if (use == Use.KEY && links.federation2()) {
+                TypeModel keyed = model.types.get(namedType(target.type));
+                if (keyed != null && (keyed.kind == Kind.INTERFACE || keyed.kind == Kind.UNION)) {
+                    String kindName = keyed.kind == Kind.INTERFACE ? "Interface" : "Union";
+                    errors.add(error("KEY_FIELDS_SELECT_INVALID_TYPE", coordinate, line, where + "field \"" + type.name + "." + field.getName()
+                            + "\" is a " + kindName + " type which is not allowed in @key",
+                            "key on fields of object, scalar or enum types; select " + field.getName() + "'s identifying fields through an object type"));
+                    continue;
+                }
+            }
             boolean leaf = field.getSelectionSet() == null;
             // an interface field cannot be @external itself; it counts as external when its implementations' fields are
             boolean external = target.external || type.kind == Kind.INTERFACE && externalInEveryImplementation(type, field.getName());
@@ -565,6 +864,7 @@ final class SubgraphReader {
 
     private void checkUnusedExternals() {
         for (TypeModel type : model.types.values()) {
+            boolean hadFields = !type.fields.isEmpty();
             for (FieldModel field : List.copyOf(type.fields.values())) {
                 if (!field.external || field.usedInFieldSet || satisfiesInterface(type, field.name)) continue;
                 if (!links.federation2()) {
@@ -575,11 +875,31 @@ final class SubgraphReader {
                         + field.name + "\" is marked @external but is not used in any federation directive (@key, @provides, @requires) or to satisfy an interface",
                         "remove the field from this subgraph, or remove @external if this subgraph resolves it"));
             }
+            if (hadFields && type.fields.isEmpty() && !links.federation2()) {
+                // dropping the unused @external fields left nothing: the type would be empty
+                errors.add(error("TYPE_WITH_ONLY_UNUSED_EXTERNAL", type.name, type.line, "Type " + type.name + " contains only external fields"
+                        + " and all those fields are all unused (they do not appear in any @key, @provides or @requires).",
+                        "remove type " + type.name + " from this subgraph, or resolve one of its fields here (without @external)"));
+            }
         }
     }
 
     /** A field with a contextual argument is fetched as an entity, so its type needs a resolvable key. */
     private void checkContextualArguments() {
+        Map<String, List<TypeModel>> contextTypes = new HashMap<>();
+        for (TypeModel type : model.types.values()) {
+            for (String context : type.contexts) contextTypes.computeIfAbsent(context, c -> new ArrayList<>()).add(type);
+        }
+        // the same selection of the same context for the same type is checked once: many types may set one context
+        // and many arguments read it, which would otherwise cost (types x arguments) walks
+        Map<String, String> checkedSelections = new HashMap<>();
+        for (TypeModel type : model.types.values()) {
+            for (FieldModel field : type.fields.values()) {
+                for (ArgumentModel argument : field.arguments.values()) {
+                    if (argument.fromContext() != null) checkFromContext(type, field, argument, contextTypes, checkedSelections);
+                }
+            }
+        }
         for (TypeModel type : model.types.values()) {
             boolean contextual = type.fields.values().stream().anyMatch(f -> f.arguments.values().stream().anyMatch(a -> a.fromContext() != null));
             if (contextual && type.keys.stream().noneMatch(Key::resolvable)) {
@@ -588,6 +908,290 @@ final class SubgraphReader {
                         "add a resolvable @key to " + type.name + ": the router fetches contextual fields as entities"));
             }
         }
+    }
+
+    /** Apollo's rule for @context names: a letter, then letters, digits (no underscore: it separates the subgraph prefix). */
+    private void checkContextName(String typeName, String name, int line) {
+        boolean valid = !name.isEmpty() && isAsciiLetter(name.charAt(0));
+        for (int i = 1; valid && i < name.length(); i++) valid = isAsciiLetter(name.charAt(i)) || Character.isDigit(name.charAt(i)) || name.charAt(i) == '_';
+        if (name.indexOf('_') >= 0) {
+            errors.add(error("CONTEXT_NAME_INVALID", typeName, line, "Context name \"" + name + "\" may not contain an underscore.",
+                    "rename the context without \"_\", e.g. \"" + name.replace("_", "") + "\" (and its @fromContext uses)"));
+        } else if (!valid) {
+            errors.add(error("CONTEXT_NAME_INVALID", typeName, line, "Context name \"" + name + "\" is invalid. It should have only alphanumeric characters.",
+                    "name the context with letters and digits, starting with a letter"));
+        }
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+    }
+
+    /** A context reference "$name selection", read in one pass (leading blanks, commas and # comments skipped). */
+    record ContextReference(String context, String selection) {}
+
+    static ContextReference parseContextReference(String value) {
+        int i = 0;
+        int n = value.length();
+        while (i < n) {
+            char c = value.charAt(i);
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',') {
+                i++;
+            } else if (c == '#') {
+                while (i < n && value.charAt(i) != '\n' && value.charAt(i) != '\r') i++;
+            } else {
+                break;
+            }
+        }
+        if (i >= n || value.charAt(i) != '$') return null;
+        i++;
+        int start = i;
+        if (i >= n || !(isAsciiLetter(value.charAt(i)) || value.charAt(i) == '_')) return null;
+        while (i < n && (isAsciiLetter(value.charAt(i)) || Character.isDigit(value.charAt(i)) || value.charAt(i) == '_')) i++;
+        String selection = value.substring(i);
+        return selection.isBlank() ? null : new ContextReference(value.substring(start, i), selection);
+    }
+
+    private void checkFromContext(TypeModel type, FieldModel field, ArgumentModel argument, Map<String, List<TypeModel>> contextTypes,
+                                  Map<String, String> checkedSelections) {
+        String coordinate = type.name + "." + field.name + "(" + argument.name() + ":)";
+        int line = argument.line();
+        if (type.kind != Kind.OBJECT) {
+            errors.add(error("CONTEXT_NOT_SET", coordinate, line, "@fromContext argument cannot be used on a field that exists on an abstract type \""
+                    + coordinate + "\".", "move the contextual argument to the object types' fields"));
+            return;
+        }
+        for (String name : type.interfaces) {
+            TypeModel declared = model.types.get(name);
+            if (declared != null && declared.fields.containsKey(field.name)) {
+                errors.add(error("CONTEXT_NOT_SET", coordinate, line, "@fromContext argument cannot be used on a field implementing an interface field \""
+                        + name + "." + field.name + "\".", "use @fromContext on a field that implements no interface field"));
+            }
+        }
+        if (argument.defaultValue() != null) {
+            errors.add(error("CONTEXT_NOT_SET", coordinate, line, "@fromContext arguments may not have a default value: \"" + coordinate + "\".",
+                    "remove the default value of " + coordinate));
+        }
+        ContextReference reference = parseContextReference(argument.fromContext());
+        if (reference == null) {
+            errors.add(error("NO_CONTEXT_IN_SELECTION", coordinate, line, "@fromContext argument does not reference a context \""
+                    + argument.fromContext() + "\".", "start the field value with the context, e.g. \"$myContext { field }\""));
+            return;
+        }
+        List<TypeModel> locations = contextTypes.get(reference.context());
+        if (locations == null) {
+            errors.add(error("CONTEXT_NOT_SET", coordinate, line, "Context \"" + reference.context() + "\" is used at location \"" + coordinate
+                    + "\" but is never set.", "set it with @context(name: \"" + reference.context() + "\") on a type of this subgraph, or correct the name"));
+            return;
+        }
+        String memo = reference.context() + "|" + SdlValues.type(argument.type()) + "|" + reference.selection();
+        String known = checkedSelections.get(memo);
+        if (known != null) {
+            if (!known.isEmpty()) {
+                errors.add(error("CONTEXT_INVALID_SELECTION", coordinate, line, "Context \"" + reference.context() + "\" is used in \""
+                        + coordinate + "\" but the selection is invalid" + known, "select one field of the context's types whose type fits "
+                        + SdlValues.type(argument.type()) + ", e.g. \"$" + reference.context() + " { id }\""));
+            }
+            return;
+        }
+        checkedSelections.put(memo, "");
+        // parsed once, then walked from each type setting the context
+        graphql.language.SelectionSet selection;
+        try {
+            String trimmed = reference.selection().strip();
+            selection = trimmed.startsWith("{") ? ((graphql.language.OperationDefinition) Parser.parse(trimmed).getDefinitions().get(0)).getSelectionSet()
+                    : FieldSetParser.parse(trimmed);
+        } catch (RuntimeException e) {
+            errors.add(error("CONTEXT_INVALID_SELECTION", coordinate, line, "Context \"" + reference.context() + "\" is used in \""
+                    + coordinate + "\" but the selection is invalid for type " + locations.get(0).name + ". Error: " + e.getMessage(),
+                    "write the selection as a field of the context type, e.g. \"$" + reference.context() + " { id }\""));
+            return;
+        }
+        for (TypeModel location : locations) {
+            String problem = contextSelectionProblem(location, selection, argument.type());
+            if (problem != null) {
+                checkedSelections.put(memo, problem);
+                errors.add(error("CONTEXT_INVALID_SELECTION", coordinate, line, "Context \"" + reference.context() + "\" is used in \""
+                        + coordinate + "\" but the selection is invalid" + problem, "select one field of " + location.name
+                        + " whose type fits " + SdlValues.type(argument.type()) + ", e.g. \"$" + reference.context() + " { id }\""));
+                return;
+            }
+        }
+    }
+
+    /** Why a context selection does not give one value of the argument's type from {@code location}; null when it does. */
+    private String contextSelectionProblem(TypeModel location, graphql.language.SelectionSet set, Type<?> expected) {
+        TypeModel current = location;
+        while (true) {
+            List<graphql.language.Selection> selections = set.getSelections();
+            if (selections.isEmpty()) return ": no selection is made";
+            if (selections.get(0) instanceof graphql.language.InlineFragment) {
+                graphql.language.SelectionSet matching = null;
+                for (graphql.language.Selection<?> selection : selections) {
+                    if (!(selection instanceof graphql.language.InlineFragment fragment) || fragment.getTypeCondition() == null) {
+                        return ": selection should only contain a single field or at least one inline fragment";
+                    }
+                    String condition = fragment.getTypeCondition().getName();
+                    if (condition.equals(current.name) || current.interfaces.contains(condition)) matching = fragment.getSelectionSet();
+                }
+                if (matching == null) return ": no type condition matches the location \"" + location.name + "\"";
+                set = matching;
+                continue;
+            }
+            if (selections.size() != 1 || !(selections.get(0) instanceof graphql.language.Field selected)) return ": multiple selections are made";
+            if (selected.getAlias() != null) return ": aliases are not allowed in the selection";
+            if (!selected.getDirectives().isEmpty()) return ": directives are not allowed in the selection";
+            FieldModel field = current.fields.get(selected.getName());
+            if (field == null) {
+                return " for type " + location.name + ". Error: Cannot query field \"" + selected.getName() + "\" on type \"" + current.name + "\".";
+            }
+            if (selected.getSelectionSet() == null) {
+                return fitsContextArgument(field.type, expected) ? null
+                        : ": the type of the selection \"" + SdlValues.type(field.type) + "\" does not match the expected type \"" + SdlValues.type(expected) + "\"";
+            }
+            TypeModel next = model.types.get(namedType(field.type));
+            if (next == null) return " for type " + location.name + ". Error: Field \"" + selected.getName() + "\" must not have a selection.";
+            current = next;
+            set = selected.getSelectionSet();
+        }
+    }
+
+    /** A selected value fits an argument when its type is the same or stricter (non-null, a subtype). */
+    private boolean fitsContextArgument(Type<?> selected, Type<?> expected) {
+        if (expected instanceof NonNullType e) return selected instanceof NonNullType s && fitsContextArgument(s.getType(), e.getType());
+        if (selected instanceof NonNullType s) return fitsContextArgument(s.getType(), expected);
+        if (expected instanceof ListType e) return selected instanceof ListType s && fitsContextArgument(s.getType(), e.getType());
+        if (selected instanceof ListType) return false;
+        String selectedName = namedType(selected);
+        String expectedName = namedType(expected);
+        if (selectedName.equals(expectedName)) return true;
+        TypeModel type = model.types.get(selectedName);
+        TypeModel target = model.types.get(expectedName);
+        return type != null && (type.interfaces.contains(expectedName) || target != null && target.members.contains(selectedName));
+    }
+
+    /** An interface's @key must be on each implementation of this subgraph (resolvable there when it is on the interface). */
+    private void checkInterfaceKeys() {
+        for (TypeModel itf : model.types.values()) {
+            if (itf.kind != Kind.INTERFACE || itf.keys.isEmpty()) continue;
+            List<TypeModel> implementations = model.types.values().stream()
+                    .filter(t -> t.kind == Kind.OBJECT && t.interfaces.contains(itf.name)).toList();
+            for (Key key : itf.keys) {
+                String canonical = canonicalFieldSet(key.fields());
+                List<String> missing = new ArrayList<>();
+                List<String> notResolvable = new ArrayList<>();
+                for (TypeModel implementation : implementations) {
+                    Key matching = implementation.keys.stream().filter(k -> canonicalFieldSet(k.fields()).equals(canonical)).findFirst().orElse(null);
+                    if (matching == null) missing.add(implementation.name);
+                    else if (key.resolvable() && !matching.resolvable()) notResolvable.add(implementation.name);
+                }
+                String keyText = "@key(fields: " + SdlValues.quote(key.fields()) + (key.explicit() ? ", resolvable: " + key.resolvable() : "") + ")";
+                if (!missing.isEmpty()) {
+                    errors.add(error("INTERFACE_KEY_NOT_ON_IMPLEMENTATION", itf.name, key.line(), "Key " + keyText + " on interface type \""
+                            + itf.name + "\" is missing on implementation " + (missing.size() == 1 ? "type " : "types ")
+                            + SupergraphMerger.quoteList(missing) + ".", "add " + keyText + " to " + String.join(", ", missing)
+                            + " in this subgraph, or remove the key from interface " + itf.name));
+                } else if (!notResolvable.isEmpty()) {
+                    errors.add(error("INTERFACE_KEY_NOT_ON_IMPLEMENTATION", itf.name, key.line(), "Key " + keyText + " on interface type \""
+                            + itf.name + "\" should be resolvable on all implementation types, but is declared with argument \"@key(resolvable:)\" set to false in "
+                            + (notResolvable.size() == 1 ? "type " : "types ") + SupergraphMerger.quoteList(notResolvable) + ".",
+                            "make the key resolvable on " + String.join(", ", notResolvable) + ", or declare it resolvable: false on " + itf.name));
+                }
+            }
+        }
+    }
+
+    /** A field set with its selections sorted, so "a b" and "b a" compare equal. */
+    static String canonicalFieldSet(String text) {
+        try {
+            return canonical(FieldSetParser.parse(text));
+        } catch (RuntimeException e) {
+            return text;
+        }
+    }
+
+    private static String canonical(graphql.language.SelectionSet set) {
+        List<String> parts = new ArrayList<>();
+        for (graphql.language.Selection<?> selection : set.getSelections()) {
+            switch (selection) {
+                case graphql.language.Field field -> parts.add(field.getName() + (field.getSelectionSet() == null ? "" : canonical(field.getSelectionSet())));
+                case graphql.language.InlineFragment fragment -> parts.add("... on " + (fragment.getTypeCondition() == null ? ""
+                        : fragment.getTypeCondition().getName()) + canonical(fragment.getSelectionSet()));
+                default -> parts.add(graphql.language.AstPrinter.printAstCompact(selection));
+            }
+        }
+        parts.sort(null);
+        return "{" + String.join(" ", parts) + "}";
+    }
+
+    /** @listSize: on a list (or with sized fields), a non-negative assumed size, Int slicing arguments, list sized fields. */
+    private void checkListSizes() {
+        for (TypeModel type : model.types.values()) {
+            if (type.kind != Kind.OBJECT && type.kind != Kind.INTERFACE) continue;
+            for (FieldModel field : type.fields.values()) {
+                for (Directive directive : field.passThrough) {
+                    if (directive.getName().equals("listSize")) checkListSize(type, field, directive);
+                }
+            }
+        }
+    }
+
+    private void checkListSize(TypeModel type, FieldModel field, Directive listSize) {
+        String coordinate = type.name + "." + field.name;
+        int line = line(listSize.getSourceLocation()) > 0 ? line(listSize.getSourceLocation()) : field.line;
+        List<String> sizedFields = stringList(listSize, "sizedFields");
+        if (sizedFields.isEmpty() && !isList(field.type)) {
+            errors.add(error("LIST_SIZE_APPLIED_TO_NON_LIST", coordinate, line, "\"" + coordinate + "\" is not a list",
+                    "remove @listSize from " + coordinate + ", or name the list fields of its type in sizedFields"));
+        }
+        Argument assumed = listSize.getArgument("assumedSize");
+        if (assumed != null && assumed.getValue() instanceof graphql.language.IntValue size && size.getValue().signum() < 0) {
+            errors.add(error("LIST_SIZE_INVALID_ASSUMED_SIZE", coordinate, line, "Assumed size of \"" + coordinate + "\" cannot be negative",
+                    "give assumedSize a value of 0 or more"));
+        }
+        for (String name : stringList(listSize, "slicingArguments")) {
+            ArgumentModel argument = field.arguments.get(name);
+            if (argument == null) {
+                errors.add(error("LIST_SIZE_INVALID_SLICING_ARGUMENT", coordinate, line, "Slicing argument \"" + name + "\" is not an argument of \""
+                        + coordinate + "\"", "name an argument of " + coordinate + " in slicingArguments, or add it"));
+            } else if (!SdlValues.type(argument.type()).equals("Int") && !SdlValues.type(argument.type()).equals("Int!")) {
+                errors.add(error("LIST_SIZE_INVALID_SLICING_ARGUMENT", coordinate, line, "Slicing argument \"" + coordinate + "(" + name
+                        + ":)\" must be Int or Int!", "give " + name + " the type Int, or drop it from slicingArguments"));
+            }
+        }
+        if (sizedFields.isEmpty()) return;
+        TypeModel returned = model.types.get(namedType(field.type));
+        if (returned == null || (returned.kind != Kind.OBJECT && returned.kind != Kind.INTERFACE && returned.kind != Kind.UNION)) {
+            errors.add(error("LIST_SIZE_INVALID_SIZED_FIELD", coordinate, line, "Sized fields cannot be used because \"" + SdlValues.type(field.type)
+                    + "\" is not a composite type", "remove sizedFields from the @listSize of " + coordinate));
+            return;
+        }
+        for (String name : sizedFields) {
+            FieldModel sized = returned.fields.get(name);
+            if (sized == null) {
+                errors.add(error("LIST_SIZE_INVALID_SIZED_FIELD", coordinate, line, "Sized field \"" + name + "\" is not a field on type \""
+                        + returned.name + "\"", "name a list field of " + returned.name + " in sizedFields"));
+            } else if (!isList(sized.type)) {
+                errors.add(error("LIST_SIZE_APPLIED_TO_NON_LIST", coordinate, line, "Sized field \"" + returned.name + "." + name + "\" is not a list",
+                        "name a list field of " + returned.name + " in sizedFields"));
+            }
+        }
+    }
+
+    private static boolean isList(Type<?> type) {
+        return type instanceof ListType || type instanceof NonNullType nonNull && nonNull.getType() instanceof ListType;
+    }
+
+    private static List<String> stringList(Directive directive, String name) {
+        Argument argument = directive.getArgument(name);
+        if (argument == null) return List.of();
+        List<String> values = new ArrayList<>();
+        if (argument.getValue() instanceof graphql.language.ArrayValue array) {
+            array.getValues().forEach(v -> { if (v instanceof StringValue s) values.add(s.getValue()); });
+        } else if (argument.getValue() instanceof StringValue s) {
+            values.add(s.getValue());
+        }
+        return values;
     }
 
     private boolean satisfiesInterface(TypeModel type, String field) {

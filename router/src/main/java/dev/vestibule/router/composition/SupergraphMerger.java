@@ -233,25 +233,68 @@ final class SupergraphMerger {
         String coordinate = type.name + "." + name;
         MergedField merged = new MergedField(name);
         merged.description = mostCommon(sources.stream().map(s -> s.element().description).toList());
-        Type<?> mergedType = mergeOutputTypes(coordinate, sources);
+        // the type comes from the subgraphs that resolve the field; @external copies must then agree with it
+        List<Source<FieldModel>> resolvingSources = sources.stream().filter(s -> !s.element().external).toList();
+        Type<?> mergedType = mergeOutputTypes(coordinate, resolvingSources.isEmpty() ? sources : resolvingSources);
         if (mergedType == null) return null;
         merged.type = SdlValues.type(mergedType);
 
         // @override: the subgraph a field moved away from no longer serves it (unless a label makes it progressive)
         Map<String, Source<FieldModel>> overriddenBy = new HashMap<>();
         Set<String> overrides = new HashSet<>();
+        Set<String> unknownFrom = new HashSet<>();
         Map<String, String> progressivelyOverridden = new HashMap<>();
         for (Source<FieldModel> source : sources) {
             String from = source.element().overrideFrom;
             if (from == null) continue;
-            boolean known = subgraphs.stream().anyMatch(s -> s.name.equals(from));
-            if (!known) {
-                // an unknown "from" is harmless: Apollo hints and composes as if the directive were absent
-                hints.add(new CompositionHint("FROM_SUBGRAPH_DOES_NOT_EXIST", "Source subgraph \"" + from + "\" for field \""
-                        + coordinate + "\" on subgraph \"" + source.subgraph().name + "\" does not exist."));
+            String subgraph = source.subgraph().name;
+            FieldModel field = source.element();
+            TypeModel owner = source.subgraph().types.get(type.name);
+            if (owner != null && owner.interfaceObject) {
+                errors.add(new CompositionError("OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE", "@override is not yet supported on fields of"
+                        + " @interfaceObject types: cannot be used on field \"" + coordinate + "\" on subgraph \"" + subgraph + "\".",
+                        List.of(subgraph), coordinate, field.line, "remove @override from " + coordinate + " in \"" + subgraph + "\""));
                 continue;
             }
-            overrides.add(source.subgraph().name);
+            boolean known = subgraphs.stream().anyMatch(s -> s.name.equals(from));
+            if (!known) {
+                // an unknown "from" is harmless: Apollo hints, keeps the argument in join__field, and takes nothing away
+                hints.add(new CompositionHint("FROM_SUBGRAPH_DOES_NOT_EXIST", "Source subgraph \"" + from + "\" for field \""
+                        + coordinate + "\" on subgraph \"" + subgraph + "\" does not exist."));
+                unknownFrom.add(subgraph);
+                continue;
+            }
+            if (from.equals(subgraph)) continue; // OVERRIDE_FROM_SELF_ERROR, reported by the reader
+            Source<FieldModel> overridden = sources.stream().filter(s -> s.subgraph().name.equals(from)).findFirst().orElse(null);
+            if (overridden != null && overridden.element().overrideFrom != null) {
+                errors.add(new CompositionError("OVERRIDE_SOURCE_HAS_OVERRIDE", "Field \"" + coordinate + "\" on subgraph \"" + subgraph
+                        + "\" is also marked with directive @override in subgraph \"" + from + "\". Only one @override directive is allowed per field.",
+                        List.of(subgraph, from), coordinate, field.line, "keep @override on " + coordinate + " in one subgraph only"));
+                continue;
+            }
+            if (overridden != null) {
+                String conflict = overridden.element().requires != null ? "@requires" : overridden.element().provides != null ? "@provides" : null;
+                String conflictIn = conflict != null ? from : field.external ? subgraph : null;
+                if (conflict == null && field.external) conflict = "@external";
+                if (conflict != null) {
+                    // the overridden copy's @requires/@provides (or an @external override) has no owner once the field moves
+                    errors.add(new CompositionError("OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE", "@override cannot be used on field \""
+                            + coordinate + "\" on subgraph \"" + subgraph + "\" since \"" + coordinate + "\" on \"" + conflictIn
+                            + "\" is marked with directive \"" + conflict + "\"", List.of(subgraph, from), coordinate, field.line,
+                            conflict.equals("@external") ? "remove @external from " + coordinate + " in \"" + subgraph + "\" (the overriding subgraph resolves it)"
+                                    : "remove " + conflict + " from " + coordinate + " in \"" + from + "\" before moving the field with @override"));
+                    continue;
+                }
+                if (field.overrideLabel != null && !validOverrideLabel(field.overrideLabel)) {
+                    errors.add(new CompositionError("OVERRIDE_LABEL_INVALID", "Invalid @override label \"" + field.overrideLabel + "\" on field \""
+                            + coordinate + "\" on subgraph \"" + subgraph + "\": labels must start with a letter and after that may contain alphanumerics,"
+                            + " underscores, minuses, colons, periods, or slashes. Alternatively, labels may be of the form \"percent(x)\" where x is a"
+                            + " float between 0-100 inclusive.", List.of(subgraph), coordinate, field.line,
+                            "use a label like \"my-flag\" or \"percent(25)\""));
+                    continue;
+                }
+            }
+            overrides.add(subgraph);
             if (source.element().overrideLabel == null) overriddenBy.put(from, source);
             else progressivelyOverridden.put(from, source.element().overrideLabel);
         }
@@ -283,6 +326,10 @@ final class SupergraphMerger {
             if (field.provides != null) { join.append(", provides: ").append(SdlValues.quote(field.provides)); special = true; }
             if (typesDiffer) { join.append(", type: ").append(SdlValues.quote(SdlValues.type(field.type))); special = true; }
             if (field.external) { join.append(", external: true"); special = true; }
+            if (unknownFrom.contains(source.subgraph().name)) {
+                // kept when the field needs join__field anyway, but no reason to write one
+                join.append(", override: ").append(SdlValues.quote(field.overrideFrom));
+            }
             if (overrides.contains(source.subgraph().name)) {
                 join.append(", override: ").append(SdlValues.quote(field.overrideFrom));
                 if (field.overrideLabel != null) join.append(", overrideLabel: ").append(SdlValues.quote(field.overrideLabel));
@@ -315,15 +362,103 @@ final class SupergraphMerger {
             usesInaccessible = true;
             merged.directives.add(0, "@inaccessible");
         }
-        merged.directives.addAll(passThrough(sources.stream().flatMap(s -> s.element().passThrough.stream()).toList()));
+        // an @external copy does not serve the field: its directives do not reach the supergraph
+        merged.directives.addAll(passThrough((resolvingSources.isEmpty() ? sources : resolvingSources).stream()
+                .flatMap(s -> s.element().passThrough.stream()).toList()));
         List<Source<FieldModel>> argumentSources = sources.stream().filter(s -> !s.element().external).toList();
         mergeArguments(coordinate, merged, argumentSources.isEmpty() ? sources : argumentSources);
+        checkExternalCopies(coordinate, merged, mergedType, resolvingSources, sources);
         // an argument filled from a context is the router's business, not the client's
         merged.arguments.removeIf(a -> sources.stream().anyMatch(s -> {
             ArgumentModel own = s.element().arguments.get(a.name());
             return own != null && own.fromContext() != null;
         }));
         return merged;
+    }
+
+    private static final java.util.regex.Pattern OVERRIDE_LABEL = java.util.regex.Pattern.compile("[a-zA-Z][a-zA-Z0-9_\\-:./]*");
+    private static final java.util.regex.Pattern OVERRIDE_PERCENT = java.util.regex.Pattern.compile("percent\\((\\d{1,2}(\\.\\d{1,8})?|100)\\)");
+
+    /** A feature-flag label, or "percent(x)" with x from 0 to 100 (up to 8 decimals). */
+    static boolean validOverrideLabel(String label) {
+        return OVERRIDE_LABEL.matcher(label).matches() || OVERRIDE_PERCENT.matcher(label).matches();
+    }
+
+    /**
+     * An @external copy of a field states what another subgraph resolves: its type must be the resolved type (or a
+     * subtype when the subgraphs already differ), and it must take the same arguments with compatible types and equal
+     * defaults. Directives that reach the supergraph cannot be applied to it: it does not serve the field.
+     */
+    private void checkExternalCopies(String coordinate, MergedField merged, Type<?> mergedType, List<Source<FieldModel>> resolving,
+                                     List<Source<FieldModel>> sources) {
+        if (resolving.isEmpty()) return;
+        boolean allTypesEqual = resolving.stream().allMatch(s -> SdlValues.type(s.element().type).equals(merged.type));
+        Source<FieldModel> reference = resolving.get(0);
+        for (Source<FieldModel> source : sources) {
+            FieldModel external = source.element();
+            if (!external.external) continue;
+            String subgraph = source.subgraph().name;
+            String externalType = SdlValues.type(external.type);
+            if (!externalType.equals(merged.type) && !(!allTypesEqual && outputCompatible(mergedType, external.type))) {
+                errors.add(new CompositionError("EXTERNAL_TYPE_MISMATCH", "Type of field \"" + coordinate + "\" is incompatible across subgraphs"
+                        + " (where marked @external): it has type \"" + merged.type + "\" in subgraph \"" + reference.subgraph().name
+                        + "\" but type \"" + externalType + "\" in subgraph \"" + subgraph + "\"", List.of(reference.subgraph().name, subgraph),
+                        coordinate, external.line, "declare " + coordinate + " @external in \"" + subgraph + "\" with type " + merged.type));
+            }
+            for (MergedArgument argument : merged.arguments) {
+                String argumentCoordinate = coordinate + "(" + argument.name() + ":)";
+                ArgumentModel own = external.arguments.get(argument.name());
+                if (own == null) {
+                    errors.add(new CompositionError("EXTERNAL_ARGUMENT_MISSING", "Field \"" + coordinate + "\" is missing argument \""
+                            + argumentCoordinate + "\" in some subgraphs where it is marked @external: argument \"" + argumentCoordinate
+                            + "\" is declared in subgraph \"" + reference.subgraph().name + "\" but not in subgraph \"" + subgraph
+                            + "\" (where \"" + coordinate + "\" is @external).", List.of(reference.subgraph().name, subgraph), argumentCoordinate,
+                            external.line, "add " + argument.name() + ": " + argument.type() + " to " + coordinate + " in \"" + subgraph + "\""));
+                    continue;
+                }
+                String ownType = SdlValues.type(own.type());
+                if (!ownType.equals(argument.type()) && !inputSubtype(argument.type(), ownType)) {
+                    errors.add(new CompositionError("EXTERNAL_ARGUMENT_TYPE_MISMATCH", "Type of argument \"" + argumentCoordinate
+                            + "\" is incompatible across subgraphs (where \"" + coordinate + "\" is marked @external): it has type \""
+                            + argument.type() + "\" in subgraph \"" + reference.subgraph().name + "\" but type \"" + ownType + "\" in subgraph \""
+                            + subgraph + "\"", List.of(reference.subgraph().name, subgraph), argumentCoordinate, own.line(),
+                            "give " + argumentCoordinate + " the type " + argument.type() + " in \"" + subgraph + "\""));
+                }
+                String ownDefault = own.defaultValue() == null ? null : SdlValues.value(own.defaultValue());
+                if (!java.util.Objects.equals(ownDefault, argument.defaultValue())) {
+                    errors.add(new CompositionError("EXTERNAL_ARGUMENT_DEFAULT_MISMATCH", "Argument \"" + argumentCoordinate
+                            + "\" has incompatible defaults across subgraphs (where \"" + coordinate + "\" is marked @external): it has "
+                            + (argument.defaultValue() == null ? "no default value" : "default value " + argument.defaultValue()) + " in subgraph \""
+                            + reference.subgraph().name + "\" but " + (ownDefault == null ? "no default value" : "default value " + ownDefault)
+                            + " in subgraph \"" + subgraph + "\"", List.of(reference.subgraph().name, subgraph), argumentCoordinate, own.line(),
+                            "give " + argumentCoordinate + " the same default in \"" + subgraph + "\" as where the field is resolved"));
+                }
+            }
+            if (!source.subgraph().links.federation2()) continue;
+            List<String> applied = new ArrayList<>();
+            if (external.inaccessible) applied.add("@inaccessible");
+            // spec directives and @deprecated merge into the supergraph; a composed custom directive is left alone, as Apollo does
+            external.passThrough.stream().filter(d -> d.getName().equals("deprecated") || FederationDefinitions.SPEC_DIRECTIVES.contains(d.getName()))
+                    .forEach(d -> applied.add(SdlValues.directive(d)));
+            for (String directive : applied) {
+                errors.add(new CompositionError("MERGED_DIRECTIVE_APPLICATION_ON_EXTERNAL", "[" + subgraph + "] Cannot apply merged directive "
+                        + directive + " to external field \"" + coordinate + "\"", List.of(subgraph), coordinate, external.line,
+                        "move " + directive + " to " + coordinate + " in the subgraph that resolves it"));
+            }
+        }
+    }
+
+    /** Whether input type {@code specific} is {@code general} or stricter (non-null where general is nullable). */
+    static boolean inputSubtype(String specific, String general) {
+        if (specific.equals(general)) return true;
+        if (specific.endsWith("!") && !general.endsWith("!")) return inputSubtype(specific.substring(0, specific.length() - 1), general);
+        if (specific.endsWith("!") && general.endsWith("!")) {
+            return inputSubtype(specific.substring(0, specific.length() - 1), general.substring(0, general.length() - 1));
+        }
+        if (specific.startsWith("[") && specific.endsWith("]") && general.startsWith("[") && general.endsWith("]")) {
+            return inputSubtype(specific.substring(1, specific.length() - 1), general.substring(1, general.length() - 1));
+        }
+        return false;
     }
 
     private static boolean satisfiesInterface(SubgraphModel subgraph, String typeName, String fieldName) {
@@ -461,9 +596,9 @@ final class SupergraphMerger {
                 continue;
             }
             Type<?> type = mergeInputTypes("argument \"" + argumentCoordinate + "\"", present,
-                    a -> ((ArgumentModel) a).type(), a -> ((ArgumentModel) a).line(), "ARGUMENT_TYPE_MISMATCH");
+                    a -> ((ArgumentModel) a).type(), a -> ((ArgumentModel) a).line(), "FIELD_ARGUMENT_TYPE_MISMATCH");
             if (type == null) continue;
-            String defaultValue = mergeDefault(argumentCoordinate, present.stream()
+            String defaultValue = mergeDefault("FIELD_ARGUMENT_DEFAULT_MISMATCH", argumentCoordinate, present.stream()
                     .map(s -> new Source<Value<?>>(s.subgraph(), s.element().defaultValue())).toList());
             List<String> directives = new ArrayList<>();
             if (present.stream().anyMatch(s -> s.element().inaccessible())) {
@@ -476,7 +611,7 @@ final class SupergraphMerger {
         }
     }
 
-    private String mergeDefault(String coordinate, List<Source<Value<?>>> defaults) {
+    private String mergeDefault(String code, String coordinate, List<Source<Value<?>>> defaults) {
         String merged = null;
         String mergedFrom = null;
         for (Source<Value<?>> source : defaults) {
@@ -486,7 +621,7 @@ final class SupergraphMerger {
                 merged = value;
                 mergedFrom = source.subgraph().name;
             } else if (!merged.equals(value)) {
-                errors.add(new CompositionError("DEFAULT_VALUE_MISMATCH", "\"" + coordinate + "\" has incompatible default values across subgraphs: it has default value "
+                errors.add(new CompositionError(code, "\"" + coordinate + "\" has incompatible default values across subgraphs: it has default value "
                         + merged + " in subgraph \"" + mergedFrom + "\" but default value " + value + " in subgraph \"" + source.subgraph().name + "\"",
                         List.of(mergedFrom, source.subgraph().name), coordinate, 0, "use the same default value in every subgraph"));
                 return merged;
@@ -556,7 +691,16 @@ final class SupergraphMerger {
             MergedField field = new MergedField(name);
             field.type = SdlValues.type(type);
             field.description = mostCommon(present.stream().map(s -> s.element().description).toList());
-            field.defaultValue = mergeDefault(coordinate, present.stream()
+            if (present.stream().anyMatch(s -> !SdlValues.type(s.element().type).equals(field.type))) {
+                // the subgraphs disagree on nullability: the router must know each one's type to send it values
+                for (Source<FieldModel> source : present) {
+                    field.directives.add("@join__field(graph: " + enumValueOf.get(source.subgraph().name) + ", type: "
+                            + SdlValues.quote(SdlValues.type(source.element().type)) + ")");
+                }
+                hints.add(new CompositionHint("INCONSISTENT_BUT_COMPATIBLE_FIELD_TYPE", "Type of field \"" + coordinate
+                        + "\" is inconsistent but compatible across subgraphs: will use type \"" + field.type + "\" in supergraph"));
+            }
+            field.defaultValue = mergeDefault("INPUT_FIELD_DEFAULT_MISMATCH", coordinate, present.stream()
                     .map(s -> new Source<Value<?>>(s.subgraph(), s.element().defaultValue)).toList());
             if (present.stream().anyMatch(s -> s.element().inaccessible)) {
                 usesInaccessible = true;
