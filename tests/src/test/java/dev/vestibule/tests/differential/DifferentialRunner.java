@@ -155,8 +155,12 @@ public final class DifferentialRunner implements AutoCloseable {
                 try {
                     Answers again = ask(target, candidate, vestibule);
                     seen.put(candidate, again);
-                    return !again.referencesDisagree()
-                            && again.vestibule.differenceFrom(again.reference()).map(d -> d.kind() == kind).orElse(false);
+                    if (again.referencesDisagree()) return false;
+                    Optional<Answer.Difference> still = again.vestibule.differenceFrom(again.reference());
+                    if (still.isEmpty() || still.get().kind() != kind) return false;
+                    // the same class too: a difference of no known class must not shrink into a known one
+                    Case shrinking = new Case(target, seed, candidate, again.vestibule, again.references, still, false, null, Optional.empty());
+                    return settings.explain().apply(generator.schema(), shrinking).equals(known);
                 } catch (IOException e) {
                     return false;
                 } catch (InterruptedException e) {

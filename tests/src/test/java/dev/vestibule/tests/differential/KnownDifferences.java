@@ -47,7 +47,8 @@ final class KnownDifferences {
      * {@code ... on Review @include(if: $v) {}}), the subgraph rejects the query as invalid syntax, and everything
      * that fetch carried is null with an error. Matched only with both marks: the operation has that shape, and
      * Vestibule's answer has a subgraph error saying the query is invalid syntax or lacks a selection set (the
-     * runner exposes subgraph errors for this).
+     * runner exposes subgraph errors for this), or, from a subgraph that answers an invalid query with HTTP 400 (the
+     * audit's graphql-yoga subgraphs), that status.
      */
     static final Known EMPTIED_SELECTION = new Known("empty selection set sent to a subgraph",
             "a field or fragment whose every selection is skipped (or on a type that never applies) goes to the subgraph "
@@ -65,11 +66,13 @@ final class KnownDifferences {
         boolean syntaxRejected = false;
         for (JsonNode error : c.vestibule().raw().path("errors")) {
             String message = error.path("message").asText();
-            // graphql-java subgraphs (the samples) and graphql-js ones (the audit's) word it differently
-            syntaxRejected |= error.path("extensions").path("code").asText().equals("SUBGRAPH_ERROR")
+            String code = error.path("extensions").path("code").asText();
+            // graphql-java subgraphs (the samples) answer 200 with the error; graphql-yoga ones (the audit's) HTTP 400
+            syntaxRejected |= code.equals("SUBGRAPH_ERROR")
                     && (error.path("extensions").path("classification").asText().equals("InvalidSyntax")
                     || message.contains("SubselectionRequired") || message.startsWith("Syntax Error")
-                    || message.contains("must have a selection of subfields"));
+                    || message.contains("must have a selection of subfields"))
+                    || code.equals("SUBGRAPH_HTTP_ERROR") && message.contains("HTTP 400");
         }
         if (failedFetch && syntaxRejected && hasEmptiedSelection(schema, c.operation())) return Optional.of(EMPTIED_SELECTION);
         return Optional.empty();
