@@ -1,0 +1,104 @@
+package dev.vestibule.tests.differential;
+
+import dev.vestibule.router.RouterSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The differential tester's full runs (tests/differential/run.sh wraps this):
+ * <pre>
+ *   --target samples|audit   the project's sample graph (its subgraphs started here), or the audit's supergraphs
+ *   --supergraphs DIR        for audit: the folder run-audit.sh --serve-only wrote (DIR/*.graphql; its server running)
+ *   --suites a,b             for audit: only these supergraphs
+ *   --seed N --count N       the first seed, and the operations in all (spread evenly over the supergraphs)
+ *   --references apollo,hive the reference gateways (default both)
+ *   --mutations              mutations too (they change the subgraphs' state: answers may then differ for that reason)
+ *   --shrink-checks N        the shrinker's budget of re-runs per difference (0: no shrinking; default 150)
+ *   --out DIR                where summary.txt, summary.json, differences/ and references-disagree/ go
+ *   --commit X               recorded in the summary
+ * </pre>
+ */
+public final class DifferentialMain {
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>();
+        List<String> flags = List.of("--mutations");
+        for (int i = 0; i < args.length; i++) {
+            if (flags.contains(args[i])) options.put(args[i], "true");
+            else if (args[i].startsWith("--") && i + 1 < args.length) options.put(args[i], args[++i]);
+            else throw new IllegalArgumentException("unexpected argument " + args[i] + " (see DifferentialMain's documentation)");
+        }
+        String target = options.getOrDefault("--target", "samples");
+        long seed = Long.parseLong(options.getOrDefault("--seed", "1"));
+        int count = Integer.parseInt(options.getOrDefault("--count", "1000"));
+        int shrinkChecks = Integer.parseInt(options.getOrDefault("--shrink-checks", "150"));
+        Path out = Path.of(options.getOrDefault("--out", "tests/target/differential"));
+        OperationGenerator.Options generatorOptions = OperationGenerator.Options.DEFAULTS.withMutations(options.containsKey("--mutations"));
+
+        List<ReferenceGateway> references = new ArrayList<>();
+        List<DifferentialRunner.Target> targets = new ArrayList<>();
+        SampleGraph samples = null;
+        try {
+            for (String id : options.getOrDefault("--references", "apollo,hive").split(",")) {
+                references.add(ReferenceGateway.start(ReferenceGateway.Kind.of(id.trim())));
+            }
+            switch (target) {
+                case "samples" -> {
+                    samples = new SampleGraph(Path.of(options.getOrDefault("--supergraph", "schemas/supergraph.graphql")));
+                    targets.add(samples.target());
+                }
+                case "audit" -> targets.addAll(auditTargets(Path.of(require(options, "--supergraphs")), options.get("--suites")));
+                default -> throw new IllegalArgumentException("--target must be samples or audit");
+            }
+            int perTarget = (count + targets.size() - 1) / targets.size();
+            Map<String, Object> header = new LinkedHashMap<>();
+            header.put("date", Instant.now().toString());
+            header.put("commit", options.getOrDefault("--commit", "unknown"));
+            header.put("target", target);
+            header.put("supergraphs", targets.size());
+            header.put("seed", seed);
+            header.put("operationsPerSupergraph", perTarget);
+            header.put("references", references.stream().map(r -> r.kind().title()).toList());
+            long start = System.nanoTime();
+            DifferentialRunner.Report report;
+            try (DifferentialRunner runner = new DifferentialRunner(references, RouterSettings.DEFAULTS.withExposeSubgraphErrors(true))) {
+                report = runner.run(targets, new DifferentialRunner.Settings(seed, perTarget, generatorOptions, shrinkChecks,
+                        (schema, c) -> KnownDifferences.explain(schema, c).map(KnownDifferences.Known::name), true),
+                        line -> System.out.println(line));
+            }
+            header.put("seconds", (System.nanoTime() - start) / 1_000_000_000);
+            DifferentialRunner.write(report, out, header);
+            System.out.println(Files.readString(out.resolve("summary.txt")));
+            System.out.println("details: " + out.toAbsolutePath());
+        } finally {
+            references.forEach(ReferenceGateway::close);
+            if (samples != null) samples.close();
+        }
+        System.exit(0);
+    }
+
+    private static String require(Map<String, String> options, String name) {
+        String value = options.get(name);
+        if (value == null) throw new IllegalArgumentException(name + " is required for this target");
+        return value;
+    }
+
+    private static List<DifferentialRunner.Target> auditTargets(Path folder, String suites) throws IOException {
+        List<String> only = suites == null ? null : List.of(suites.split(","));
+        List<DifferentialRunner.Target> targets = new ArrayList<>();
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".graphql")).sorted().toList()) {
+                String name = file.getFileName().toString().replaceFirst("\\.graphql$", "");
+                if (only == null || only.contains(name)) targets.add(new DifferentialRunner.Target(name, Files.readString(file)));
+            }
+        }
+        if (targets.isEmpty()) throw new IllegalArgumentException("no supergraph (*.graphql) in " + folder);
+        return targets;
+    }
+}

@@ -1,0 +1,196 @@
+package dev.vestibule.tests.differential;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A reference gateway in a Node process: Apollo Gateway or Hive Gateway, npm-installed at pinned versions once into a
+ * cache folder outside the repository ({@code ~/.cache/vestibule}, or {@code -Dvestibule.cache=DIR}), as the
+ * composition oracle is. The process ({@code differential/reference-gateway.mjs}) holds one gateway per loaded
+ * supergraph and answers over HTTP on 127.0.0.1.
+ */
+public final class ReferenceGateway implements AutoCloseable {
+    private static final String GRAPHQL_VERSION = "16.13.1";
+
+    /** The references, at the versions the audit's reference runs use. */
+    public enum Kind {
+        APOLLO("apollo", "Apollo Gateway", "apollo-gateway-2.14.1", "@apollo/gateway",
+                List.of("@apollo/gateway@2.14.1", "@apollo/server@5.5.1", "graphql@" + GRAPHQL_VERSION)),
+        HIVE("hive", "Hive Gateway", "hive-gateway-2.10.4", "@graphql-hive/gateway",
+                List.of("@graphql-hive/gateway@2.10.4", "graphql@" + GRAPHQL_VERSION));
+
+        final String id;
+        final String title;
+        final String folder;
+        final String mainPackage;
+        final List<String> packages;
+
+        Kind(String id, String title, String folder, String mainPackage, List<String> packages) {
+            this.id = id;
+            this.title = title;
+            this.folder = folder;
+            this.mainPackage = mainPackage;
+            this.packages = packages;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public String title() {
+            return title;
+        }
+
+        public static Kind of(String id) {
+            for (Kind kind : values()) if (kind.id.equals(id)) return kind;
+            throw new IllegalArgumentException("unknown reference gateway " + id + " (apollo, hive)");
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Kind kind;
+    private final Process process;
+    private final int port;
+
+    private ReferenceGateway(Kind kind, Process process, int port) {
+        this.kind = kind;
+        this.process = process;
+        this.port = port;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Node and npm are on the PATH. */
+    public static boolean available() {
+        return run(List.of("node", "--version")) && run(List.of("npm", "--version"));
+    }
+
+    public static ReferenceGateway start(Kind kind) throws IOException, InterruptedException {
+        Path folder = install(kind);
+        Process process = new ProcessBuilder("node", folder.resolve("reference-gateway.mjs").toString(), kind.id)
+                .directory(folder.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        if (line == null || !line.startsWith("listening ")) {
+            process.destroyForcibly();
+            throw new IllegalStateException(kind.title + " did not start (node reference-gateway.mjs said: " + line + ")");
+        }
+        // keep draining stdout so that the gateway never blocks on a full pipe
+        Thread.ofVirtual().start(() -> {
+            try {
+                while (out.readLine() != null) {
+                    // the gateways' own logging is not needed
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        // a tester stopped by a signal still stops its Node process (gateways may handle SIGTERM slowly or not at all)
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+        return new ReferenceGateway(kind, process, Integer.parseInt(line.substring("listening ".length()).trim()));
+    }
+
+    /** Starts this reference's gateway for a supergraph (its subgraph URLs must be live); fails with its error. */
+    public void load(String name, String supergraphSdl) throws IOException, InterruptedException {
+        HttpResponse<String> response = post("load", name, supergraphSdl, Duration.ofMinutes(2));
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(kind.title + " cannot load " + name + ": " + response.body());
+        }
+    }
+
+    public void unload(String name) throws IOException, InterruptedException {
+        post("unload", name, "", Duration.ofSeconds(30));
+    }
+
+    /** The gateway's GraphQL response to the operation, as JSON. */
+    public JsonNode query(String name, String query, Map<String, Object> variables) throws IOException, InterruptedException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("query", query);
+        body.put("variables", variables);
+        HttpResponse<String> response = post("query", name, JSON.writeValueAsString(body), Duration.ofSeconds(60));
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(kind.title + " failed on " + name + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    private HttpResponse<String> post(String action, String name, String body, Duration timeout) throws IOException, InterruptedException {
+        URI uri = URI.create("http://127.0.0.1:" + port + "/" + action + "/" + URLEncoder.encode(name, StandardCharsets.UTF_8));
+        return HTTP.send(HttpRequest.newBuilder(uri).timeout(timeout).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** npm-installs the pinned packages into the cache once (into a temporary folder, then renamed into place). */
+    private static synchronized Path install(Kind kind) throws IOException, InterruptedException {
+        Path cache = Path.of(System.getProperty("vestibule.cache", System.getProperty("user.home") + "/.cache/vestibule"));
+        Path folder = cache.resolve(kind.folder);
+        if (!Files.exists(folder.resolve("node_modules/" + kind.mainPackage + "/package.json"))) {
+            Files.createDirectories(cache);
+            Path staging = Files.createTempDirectory(cache, "staging-");
+            Files.writeString(staging.resolve("package.json"), "{\"name\":\"vestibule-reference\",\"private\":true,\"type\":\"module\"}");
+            List<String> command = new ArrayList<>(List.of("npm", "install", "--no-audit", "--no-fund", "--loglevel=error"));
+            command.addAll(kind.packages);
+            Process npm = new ProcessBuilder(command).directory(staging.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
+            // Hive Gateway brings some 900 packages: minutes on a slow registry
+            if (!npm.waitFor(20, TimeUnit.MINUTES) || npm.exitValue() != 0) {
+                npm.destroyForcibly();
+                throw new IllegalStateException("npm install " + String.join(" ", kind.packages) + " failed in " + staging);
+            }
+            if (!Files.exists(folder)) {
+                try {
+                    Files.move(staging, folder, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException raced) {
+                    if (!Files.exists(folder)) throw raced;
+                }
+            }
+        }
+        try (InputStream script = ReferenceGateway.class.getResourceAsStream("/differential/reference-gateway.mjs")) {
+            Files.copy(script, folder.resolve("reference-gateway.mjs"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        return folder;
+    }
+
+    private static boolean run(List<String> command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process.getInputStream().readAllBytes();
+            return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+}
