@@ -3,13 +3,13 @@ package dev.vestibule.router.http;
 import dev.vestibule.router.Router;
 import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.json.JsonWriter;
+import dev.vestibule.router.middleware.EdgeChain;
 import dev.vestibule.router.middleware.EdgePolicy;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
-import java.util.List;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -90,7 +90,7 @@ public final class RouterServer implements AutoCloseable {
         if (perClient != null) connector.addEventListener(perClient);
         connector.open(listening);
         server.addConnector(connector);
-        GraphQLHttpHandler graphql = new GraphQLHttpHandler(this.router, settings, policy, faults);
+        GraphQLHttpHandler graphql = new GraphQLHttpHandler(this.router, settings, EdgeChain.of(policy), faults);
         graphql.setHandler(new NotFoundHandler());
         this.graceful = new GracefulHandler(graphql);
         this.readiness = new Readiness(this.router::get, serverSettings, policy.rateLimiter());
@@ -117,12 +117,12 @@ public final class RouterServer implements AutoCloseable {
             if (!health && !path.equals("/ready")) return super.handle(request, response, callback);
             if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) {
                 response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
-                answer(response, callback, 405, Map.of("errors", List.of(Map.of("message", "use GET on " + path))));
+                answer(response, callback, 405, GraphQLErrors.messageOnly("use GET on " + path));
             } else if (health) {
-                answer(response, callback, 200, Map.of("status", "UP"));
+                answer(response, callback, 200, JsonWriter.toBytes(Map.of("status", "UP")));
             } else {
                 Readiness.Report report = readiness.report();
-                answer(response, callback, report.ready() ? 200 : 503, report.body());
+                answer(response, callback, report.ready() ? 200 : 503, JsonWriter.toBytes(report.body()));
             }
             return true;
         }
@@ -133,14 +133,13 @@ public final class RouterServer implements AutoCloseable {
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
             String path = Request.getPathInContext(request);
-            answer(response, callback, 404, Map.of("errors", List.of(Map.of("message",
-                    "nothing is served at " + path + "; GraphQL is on " + GraphQLHttpHandler.PATH))));
+            answer(response, callback, 404, GraphQLErrors.messageOnly("nothing is served at " + path + "; GraphQL is on " + GraphQLHttpHandler.PATH));
             return true;
         }
     }
 
-    private static void answer(Response response, Callback callback, int status, Map<String, Object> body) {
-        GraphQLHttpHandler.writeWhole(response, callback, status, "application/json", ByteBuffer.wrap(JsonWriter.toBytes(body)));
+    private static void answer(Response response, Callback callback, int status, byte[] body) {
+        GraphQLHttpHandler.writeWhole(response, callback, status, "application/json", ByteBuffer.wrap(body));
     }
 
     /** Starts serving; port 0 picks a free port. */

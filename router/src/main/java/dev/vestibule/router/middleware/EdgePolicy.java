@@ -3,9 +3,9 @@ package dev.vestibule.router.middleware;
 import dev.vestibule.router.operation.Caller;
 
 /**
- * Everything a request passes before the router plans it, in order: CORS and CSRF checks, authentication, persisted
- * operations (APQ or the safelist), then rate limits. Built from
- * the router config; the BFF modules will reuse it.
+ * The parts of the edge, built from the router config: browser policy (CORS, CSRF), authentication, rate limits,
+ * persisted operations, header rules, authorization policies. It owns the resources they hold (Redis clients, JWKS
+ * refreshers) and closes them; {@link EdgeChain#of} puts the parts in the order every request passes them.
  */
 public record EdgePolicy(BrowserPolicy browser, Authenticator authenticator, RateLimiter rateLimiter,
                          PersistedQueries persistedQueries, HeaderRules headerRules, AuthorizationPolicies authorization)
