@@ -59,19 +59,22 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     private static final Logger LOG = LoggerFactory.getLogger(GraphQLHttpHandler.class);
 
     private final AtomicReference<Router> router;
+    /** The engine's settings the handler uses too: the request timeout, inbound de-duplication. */
     private final RouterSettings settings;
+    private final ServerSettings server;
     private final EdgeChain chain;
     private final ClientFaults faults;
     private final long bodyReadTimeoutNanos;
     /** Identical client queries in flight share one execution (when router.deduplication.inbound_queries is on). */
     private final SharedCalls<InboundKey, Answer> inbound = new SharedCalls<>();
 
-    GraphQLHttpHandler(AtomicReference<Router> router, RouterSettings settings, EdgeChain chain, ClientFaults faults) {
+    GraphQLHttpHandler(AtomicReference<Router> router, RouterSettings settings, ServerSettings server, EdgeChain chain, ClientFaults faults) {
         this.router = router;
         this.settings = settings;
+        this.server = server;
         this.chain = chain;
         this.faults = faults;
-        this.bodyReadTimeoutNanos = settings.server().bodyReadTimeout().toNanos();
+        this.bodyReadTimeoutNanos = server.bodyReadTimeout().toNanos();
     }
 
     /**
@@ -183,7 +186,7 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     }
 
     private void post(Exchange exchange) throws IOException {
-        long limit = settings.maxBodyBytes();
+        long limit = server.maxBodyBytes();
         if (exchange.request.getLength() > limit) {
             exchange.responseHeader("Connection", "close"); // the body is left unread: this connection cannot carry another request
             reject(exchange, 413, "the request body is larger than " + limit + " bytes", "PAYLOAD_TOO_LARGE");
@@ -376,7 +379,7 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
             }
         }
         if (!passes(exchange, Phase.ADMISSION)) return;
-        boolean exposePlan = settings.devMode() && "true".equalsIgnoreCase(exchange.header(RouterServer.PLAN_HEADER));
+        boolean exposePlan = server.devMode() && "true".equalsIgnoreCase(exchange.header(RouterServer.PLAN_HEADER));
         Caller caller = exchange.caller();
         Function<String, Map<String, String>> headers = exchange.subgraphHeaders();
         Answer answer;

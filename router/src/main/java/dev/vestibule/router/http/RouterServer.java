@@ -61,7 +61,8 @@ public final class RouterServer implements AutoCloseable {
     private final ClientFaults faults = new ClientFaults();
     private final PerClientConnectionLimit perClient;
 
-    private RouterServer(Router router, RouterSettings settings, EdgePolicy policy, ServerSocketChannel listening) throws IOException {
+    private RouterServer(Router router, RouterSettings settings, ServerSettings serverSettings, EdgePolicy policy,
+                         ServerSocketChannel listening) throws IOException {
         this.router = new AtomicReference<>(router);
         // every task on a virtual thread, the selector and acceptor too: on one core, platform-thread selectors handing
         // requests to virtual threads served 15-30 % fewer requests per second (A/B, docs/performance.md). No cap on
@@ -84,13 +85,12 @@ public final class RouterServer implements AutoCloseable {
         connector.setHost(address.getHostString());
         connector.setPort(address.getPort());
         connector.setAcceptQueueSize(ACCEPT_QUEUE);
-        ServerSettings serverSettings = settings.server();
         this.perClient = serverSettings.maxConnectionsPerClient() > 0
                 ? new PerClientConnectionLimit(serverSettings.maxConnectionsPerClient(), faults) : null;
         if (perClient != null) connector.addEventListener(perClient);
         connector.open(listening);
         server.addConnector(connector);
-        GraphQLHttpHandler graphql = new GraphQLHttpHandler(this.router, settings, EdgeChain.of(policy), faults);
+        GraphQLHttpHandler graphql = new GraphQLHttpHandler(this.router, settings, serverSettings, EdgeChain.of(policy), faults);
         graphql.setHandler(new NotFoundHandler());
         this.graceful = new GracefulHandler(graphql);
         this.readiness = new Readiness(this.router::get, serverSettings, policy.rateLimiter());
@@ -142,14 +142,20 @@ public final class RouterServer implements AutoCloseable {
         GraphQLHttpHandler.writeWhole(response, callback, status, "application/json", ByteBuffer.wrap(body));
     }
 
-    /** Starts serving; port 0 picks a free port. */
+    /** Starts serving with the server's default settings and an open edge; port 0 picks a free port. */
     public static RouterServer start(Router router, RouterSettings settings, String host, int port) {
         return start(router, settings, EdgePolicy.open(), host, port);
     }
 
-    /** Starts serving behind the edge policy (authentication, rate limits). */
+    /** Starts serving behind the edge policy (authentication, rate limits), with the server's default settings. */
     public static RouterServer start(Router router, RouterSettings settings, EdgePolicy policy, String host, int port) {
-        return start(router, settings, policy, listen(host, port));
+        return start(router, settings, ServerSettings.DEFAULTS, policy, host, port);
+    }
+
+    /** Starts serving with these server settings, behind the edge policy (the caller closes it). */
+    public static RouterServer start(Router router, RouterSettings settings, ServerSettings server, EdgePolicy policy,
+                                     String host, int port) {
+        return start(router, settings, server, policy, listen(host, port));
     }
 
     /**
@@ -174,11 +180,17 @@ public final class RouterServer implements AutoCloseable {
         }
     }
 
-    /** Starts serving on a socket from {@link #listen}; closes it when the server cannot start. */
+    /** Starts serving on a socket from {@link #listen}, with the server's default settings. */
     public static RouterServer start(Router router, RouterSettings settings, EdgePolicy policy, ServerSocketChannel listening) {
+        return start(router, settings, ServerSettings.DEFAULTS, policy, listening);
+    }
+
+    /** Starts serving on a socket from {@link #listen}; closes it when the server cannot start. */
+    public static RouterServer start(Router router, RouterSettings settings, ServerSettings serverSettings, EdgePolicy policy,
+                                     ServerSocketChannel listening) {
         RouterServer server;
         try {
-            server = new RouterServer(router, settings, policy, listening);
+            server = new RouterServer(router, settings, serverSettings, policy, listening);
         } catch (IOException | RuntimeException e) {
             // (Readiness, made last in the constructor, has not started a thread when anything before it failed)
             closeQuietly(listening);
