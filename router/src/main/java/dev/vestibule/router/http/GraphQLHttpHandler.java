@@ -330,19 +330,19 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     private void preflight(Exchange exchange) {
         Decision decision = chain.run(Phase.REQUEST, exchange);
         if (decision instanceof Decision.Continue) exchange.sendEmpty(204);
-        else answer(exchange, decision);
+        else sendDecision(exchange, decision);
     }
 
     /** Runs one phase of the edge filters; false once their refusal has been sent (it never reaches a subgraph). */
     private boolean passes(Exchange exchange, Phase phase) {
         Decision decision = chain.run(phase, exchange);
         if (decision instanceof Decision.Continue) return true;
-        answer(exchange, decision);
+        sendDecision(exchange, decision);
         return false;
     }
 
     /** Sends an edge filter's refusal or answer. */
-    private static void answer(Exchange exchange, Decision decision) {
+    private static void sendDecision(Exchange exchange, Decision decision) {
         switch (decision) {
             case Decision.Reject reject -> {
                 reject.headers().forEach(exchange::responseHeader);
