@@ -1,7 +1,5 @@
 package dev.vestibule.router.middleware;
 
-import dev.vestibule.router.operation.Caller;
-
 /**
  * The parts of the edge, built from the router config: browser policy (CORS, CSRF), authentication, rate limits,
  * persisted operations, header rules, authorization policies. It owns the resources they hold (Redis clients, JWKS
@@ -40,11 +38,6 @@ public record EdgePolicy(BrowserPolicy browser, Authenticator authenticator, Rat
         // whatever can carry the identity is the router's alone, on every request (HeaderRules)
         return new EdgePolicy(browser, new Authenticator(authentication), new RateLimiter(rateLimits), new PersistedQueries(persisted),
                 headerRules.reserving(authentication.forwardClaims().values()), authorization);
-    }
-
-    /** The caller an admitted request runs as (identity null: anonymous), with the policies it satisfies. */
-    public Caller caller(Identity identity) {
-        return authorization.caller(identity);
     }
 
     @Override
