@@ -21,6 +21,7 @@ public final class PersistedOperationsFilter implements EdgeFilter {
 
     @Override
     public Decision apply(EdgeRequest request) {
+        if (request.operation() == null) return Decision.CONTINUE; // a route that names its operation itself
         try {
             request.operation(persisted.resolve(request.operation()));
             return Decision.CONTINUE;

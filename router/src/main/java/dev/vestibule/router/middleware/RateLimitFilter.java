@@ -25,7 +25,8 @@ public final class RateLimitFilter implements EdgeFilter {
         if (!limiter.enabled()) return Decision.CONTINUE;
         Map<String, String> headers = new LinkedHashMap<>();
         String ip = limiter.clientIp(request.remoteAddress(), request.header("x-forwarded-for"));
-        Admission admission = limiter.check(request.identity(), ip, request.operation().operationName(), headers);
+        String operationName = request.operation() == null ? null : request.operation().operationName();
+        Admission admission = limiter.check(request.identity(), ip, operationName, headers);
         headers.forEach(request::responseHeader);
         return admission instanceof Admission.Refused refused ? Decision.Reject.of(refused) : Decision.CONTINUE;
     }

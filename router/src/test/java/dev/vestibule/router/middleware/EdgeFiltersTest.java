@@ -217,6 +217,23 @@ class EdgeFiltersTest {
         }
     }
 
+    /** A route that is not /graphql (a BFF route) runs the same phases before it knows any GraphQL request. */
+    @Test
+    void aRouteWithoutAGraphQLRequestRunsEveryPhase() {
+        RateLimitSettings settings = new RateLimitSettings(RateLimitSettings.Backend.MEMORY, null, Duration.ofMillis(200), true,
+                List.of(), List.of(new RateLimitSettings.Rule("per-operation", List.of("operation", "ip"),
+                        new RateLimitSettings.Limit(1, Duration.ofHours(1), 1), Map.of())));
+        try (EdgePolicy policy = EdgePolicy.of(BrowserPolicy.DEFAULTS, AuthenticationSettings.OFF, settings)) {
+            EdgeChain chain = EdgeChain.of(policy);
+            TestRequest request = new TestRequest("GET", "apollo-require-preflight", "true");
+            assertThat(chain.run(Phase.REQUEST, request)).isSameAs(Decision.CONTINUE);
+            assertThat(chain.run(Phase.OPERATION, request)).isSameAs(Decision.CONTINUE);
+            assertThat(chain.run(Phase.ADMISSION, request)).isSameAs(Decision.CONTINUE);
+            assertThat(chain.run(Phase.ADMISSION, new TestRequest("GET"))).isInstanceOfSatisfying(Decision.Reject.class,
+                    r -> assertThat(r.status()).isEqualTo(429));
+        }
+    }
+
     private static TestRequest operation(String query, String... headers) {
         TestRequest request = new TestRequest("POST", headers);
         request.operation(new GraphQLRequest(query, null, null, null));
