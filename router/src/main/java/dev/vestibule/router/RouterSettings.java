@@ -1,26 +1,30 @@
 package dev.vestibule.router;
 
-import dev.vestibule.router.http.ServerSettings;
 import dev.vestibule.router.operation.OperationLimits;
+import dev.vestibule.router.subgraph.OkHttpTransport;
+import dev.vestibule.router.subgraph.SubgraphProtection;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
- * The router's behaviour settings (defaults in {@link #DEFAULTS}): introspection on or off, subgraph errors masked
- * or passed through, the time a subgraph and a whole request may take, connections per subgraph and how long one may
- * stay idle, cache sizes, the request body limit, development mode, operation limits, in-flight de-duplication, the
- * HTTP server's connection, shutdown and readiness settings.
+ * The engine's settings (defaults in {@link #DEFAULTS}): introspection on or off, subgraph errors masked or passed
+ * through, the time a subgraph and a whole request may take, connections per subgraph and how long one may stay
+ * idle, cache sizes, operation limits, per-subgraph protection limits, in-flight de-duplication. What only the HTTP
+ * server needs (body size limit, development mode, slow clients, shutdown, readiness) is in the server's own
+ * settings (http.ServerSettings): the engine runs the same in-process, behind a BFF route or a test.
  */
 public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors, Duration subgraphTimeout,
                              Duration requestTimeout, int connectionsPerSubgraph, int planCacheSize,
-                             int documentCacheSize, long maxBodyBytes, boolean devMode, OperationLimits limits,
-                             java.util.Map<String, dev.vestibule.router.subgraph.SubgraphProtection.Limit> subgraphLimits,
-                             Deduplication deduplication, Duration subgraphIdleTimeout, ServerSettings server) {
+                             int documentCacheSize, OperationLimits limits, Map<String, SubgraphProtection.Limit> subgraphLimits,
+                             Deduplication deduplication, Duration subgraphIdleTimeout) {
     public static final RouterSettings DEFAULTS = new RouterSettings(true, false, Duration.ofSeconds(30),
-            Duration.ofSeconds(60), 256, 2_000, 2_000, 2 * 1024 * 1024, false, OperationLimits.DEFAULTS, java.util.Map.of(),
-            Deduplication.DEFAULTS, dev.vestibule.router.subgraph.OkHttpTransport.DEFAULT_IDLE_TIMEOUT, ServerSettings.DEFAULTS);
+            Duration.ofSeconds(60), 256, 2_000, 2_000, OperationLimits.DEFAULTS, Map.of(),
+            Deduplication.DEFAULTS, OkHttpTransport.DEFAULT_IDLE_TIMEOUT);
 
     public RouterSettings {
-        subgraphLimits = java.util.Map.copyOf(subgraphLimits);
+        subgraphLimits = Map.copyOf(subgraphLimits);
     }
 
     /**
@@ -30,11 +34,11 @@ public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors
      * can change the answer: the request, the caller's access, the headers each subgraph would receive, and the
      * client's Authorization and Cookie headers plus {@code varyHeaders} (lower case).
      */
-    public record Deduplication(boolean subgraphQueries, boolean inboundQueries, java.util.List<String> varyHeaders) {
-        public static final Deduplication DEFAULTS = new Deduplication(true, false, java.util.List.of());
+    public record Deduplication(boolean subgraphQueries, boolean inboundQueries, List<String> varyHeaders) {
+        public static final Deduplication DEFAULTS = new Deduplication(true, false, List.of());
 
         public Deduplication {
-            varyHeaders = varyHeaders.stream().map(h -> h.toLowerCase(java.util.Locale.ROOT)).toList();
+            varyHeaders = varyHeaders.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
         }
     }
 
@@ -55,22 +59,8 @@ public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors
         return toBuilder().exposeSubgraphErrors(expose).build();
     }
 
-    public RouterSettings withMaxBodyBytes(long bytes) {
-        return toBuilder().maxBodyBytes(bytes).build();
-    }
-
-    /** Development mode: a request with the header {@code x-vestibule-query-plan: true} gets its plan in extensions. */
-    public RouterSettings withDevMode(boolean dev) {
-        return toBuilder().devMode(dev).build();
-    }
-
     public RouterSettings withLimits(OperationLimits operationLimits) {
         return toBuilder().limits(operationLimits).build();
-    }
-
-    /** Slow bodies, connections per client, graceful shutdown, readiness (the config's {@code server} section). */
-    public RouterSettings withServer(ServerSettings serverSettings) {
-        return toBuilder().server(serverSettings).build();
     }
 
     public Builder toBuilder() {
@@ -86,13 +76,10 @@ public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors
         private int connectionsPerSubgraph;
         private int planCacheSize;
         private int documentCacheSize;
-        private long maxBodyBytes;
-        private boolean devMode;
         private OperationLimits limits;
-        private java.util.Map<String, dev.vestibule.router.subgraph.SubgraphProtection.Limit> subgraphLimits;
+        private Map<String, SubgraphProtection.Limit> subgraphLimits;
         private Deduplication deduplication;
         private Duration subgraphIdleTimeout;
-        private ServerSettings server;
 
         private Builder(RouterSettings from) {
             introspection = from.introspection;
@@ -102,13 +89,10 @@ public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors
             connectionsPerSubgraph = from.connectionsPerSubgraph;
             planCacheSize = from.planCacheSize;
             documentCacheSize = from.documentCacheSize;
-            maxBodyBytes = from.maxBodyBytes;
-            devMode = from.devMode;
             limits = from.limits;
             subgraphLimits = from.subgraphLimits;
             deduplication = from.deduplication;
             subgraphIdleTimeout = from.subgraphIdleTimeout;
-            server = from.server;
         }
 
         public Builder introspection(boolean value) { introspection = value; return this; }
@@ -118,21 +102,17 @@ public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors
         public Builder connectionsPerSubgraph(int value) { connectionsPerSubgraph = value; return this; }
         public Builder planCacheSize(int value) { planCacheSize = value; return this; }
         public Builder documentCacheSize(int value) { documentCacheSize = value; return this; }
-        public Builder maxBodyBytes(long value) { maxBodyBytes = value; return this; }
-        public Builder devMode(boolean value) { devMode = value; return this; }
         public Builder limits(OperationLimits value) { limits = value; return this; }
-        public Builder subgraphLimits(java.util.Map<String, dev.vestibule.router.subgraph.SubgraphProtection.Limit> value) { subgraphLimits = value; return this; }
+        public Builder subgraphLimits(Map<String, SubgraphProtection.Limit> value) { subgraphLimits = value; return this; }
 
         public Builder deduplication(Deduplication value) { deduplication = value; return this; }
         /** How long a pooled subgraph connection may stay unused (keep it below the subgraphs' keep-alive timeout). */
         public Builder subgraphIdleTimeout(Duration value) { subgraphIdleTimeout = value; return this; }
 
-        public Builder server(ServerSettings value) { server = value; return this; }
-
         public RouterSettings build() {
             return new RouterSettings(introspection, exposeSubgraphErrors, subgraphTimeout, requestTimeout,
-                    connectionsPerSubgraph, planCacheSize, documentCacheSize, maxBodyBytes, devMode, limits, subgraphLimits, deduplication,
-                    subgraphIdleTimeout, server);
+                    connectionsPerSubgraph, planCacheSize, documentCacheSize, limits, subgraphLimits, deduplication,
+                    subgraphIdleTimeout);
         }
     }
 }

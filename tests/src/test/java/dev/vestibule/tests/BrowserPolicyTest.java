@@ -2,7 +2,6 @@ package dev.vestibule.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.config.RouterConfig;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -30,7 +29,7 @@ class BrowserPolicyTest {
                   allow_credentials: true
                   max_age: 5m
                 """));
-        graph = new FederatedGraph(RouterSettings.DEFAULTS, config.edgePolicy());
+        graph = new FederatedGraph(config);
     }
 
     @AfterAll

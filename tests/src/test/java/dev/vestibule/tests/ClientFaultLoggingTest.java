@@ -29,7 +29,7 @@ class ClientFaultLoggingTest {
 
     @BeforeAll
     static void start() throws Exception {
-        graph = new FederatedGraph(RouterSettings.DEFAULTS.withServer(ServerSettings.DEFAULTS.withBodyReadTimeout(BODY_READ_TIMEOUT)));
+        graph = new FederatedGraph(RouterSettings.DEFAULTS, ServerSettings.DEFAULTS.withBodyReadTimeout(BODY_READ_TIMEOUT));
     }
 
     @AfterAll

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vestibule.router.RouterSettings;
+import dev.vestibule.router.http.ServerSettings;
 import dev.vestibule.router.http.RouterServer;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,7 @@ class DevModeTest {
 
     @Test
     void theDebugHeaderReturnsThePlanInDevelopmentMode() throws Exception {
-        try (FederatedGraph graph = new FederatedGraph(RouterSettings.DEFAULTS.withDevMode(true))) {
+        try (FederatedGraph graph = new FederatedGraph(RouterSettings.DEFAULTS, ServerSettings.DEFAULTS.withDevMode(true))) {
             JsonNode answer = FederatedGraph.JSON.readTree(graph.postRaw(BODY, null, RouterServer.PLAN_HEADER, "true").body());
             assertThat(answer.at("/data/me/username").isTextual()).isTrue();
             assertThat(answer.at("/extensions/queryPlan").asText())

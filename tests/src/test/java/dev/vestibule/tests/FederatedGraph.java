@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vestibule.router.Router;
 import dev.vestibule.router.RouterSettings;
+import dev.vestibule.router.config.RouterConfig;
 import dev.vestibule.router.http.RouterServer;
+import dev.vestibule.router.http.ServerSettings;
+import dev.vestibule.router.middleware.EdgePolicy;
+import dev.vestibule.router.server.VestibuleServer;
 import dev.vestibule.router.supergraph.SupergraphLoader;
 import dev.vestibule.samples.SampleSubgraphs;
 import dev.vestibule.samples.server.FaultSettings;
@@ -31,20 +35,46 @@ final class FederatedGraph implements AutoCloseable {
     final SampleSubgraphs.Running subgraphs;
     final Router router;
     final RouterServer server;
+    /** The gateway when the graph was made from a config (it owns the edge policy it makes); null otherwise. */
+    private final VestibuleServer gateway;
 
     FederatedGraph(RouterSettings settings) throws IOException {
-        this(settings, dev.vestibule.router.middleware.EdgePolicy.open());
+        this(RouterConfig.DEFAULTS.withSettings(settings));
     }
 
-    FederatedGraph(RouterSettings settings, dev.vestibule.router.middleware.EdgePolicy policy) throws IOException {
+    FederatedGraph(RouterSettings settings, ServerSettings server) throws IOException {
+        this(RouterConfig.DEFAULTS.withSettings(settings).withServer(server));
+    }
+
+    /** The router as {@code serve --config} runs it: engine, server and edge as the config says; closed with the graph. */
+    FederatedGraph(RouterConfig config) throws IOException {
         subgraphs = SampleSubgraphs.startAll(0, FaultSettings.NONE);
+        try {
+            gateway = VestibuleServer.start(SupergraphLoader.load(supergraphSdl(subgraphs)), config, "127.0.0.1", 0);
+        } catch (RuntimeException e) {
+            subgraphs.close();
+            throw e;
+        }
+        router = gateway.router();
+        server = gateway.httpServer();
+    }
+
+    /** Behind an edge policy the caller made (and closes). */
+    FederatedGraph(RouterSettings settings, EdgePolicy policy) throws IOException {
+        subgraphs = SampleSubgraphs.startAll(0, FaultSettings.NONE);
+        router = new Router(SupergraphLoader.load(supergraphSdl(subgraphs)), settings);
+        server = RouterServer.start(router, settings, policy, "127.0.0.1", 0);
+        gateway = null;
+    }
+
+    /** schemas/supergraph.graphql with its subgraph URLs pointed at the running samples. */
+    private static String supergraphSdl(SampleSubgraphs.Running subgraphs) throws IOException {
         String sdl = Files.readString(Path.of("..", "schemas", "supergraph.graphql"));
         for (String name : SampleSubgraphs.names()) {
             sdl = sdl.replace("http://127.0.0.1:" + SampleSubgraphs.defaultPort(name, SampleSubgraphs.DEFAULT_BASE_PORT) + "/graphql",
                     subgraphs.get(name).url());
         }
-        router = new Router(SupergraphLoader.load(sdl), settings);
-        server = RouterServer.start(router, settings, policy, "127.0.0.1", 0);
+        return sdl;
     }
 
     String url() {
@@ -101,8 +131,12 @@ final class FederatedGraph implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
-        router.close();
+        if (gateway != null) {
+            gateway.close();
+        } else {
+            server.close();
+            router.close();
+        }
         subgraphs.close();
     }
 }

@@ -2,7 +2,6 @@ package dev.vestibule.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.config.RouterConfig;
 import dev.vestibule.router.middleware.Authenticator;
 import dev.vestibule.samples.server.RequestLog;
@@ -42,7 +41,7 @@ class HeaderRulesTest {
                       - insert: { name: x-reviews-key, value: r-123 }
                       - remove: { matching: "x-tenant-.*" }
                 """.formatted(keyHash)));
-        try (FederatedGraph graph = new FederatedGraph(RouterSettings.DEFAULTS, config.edgePolicy())) {
+        try (FederatedGraph graph = new FederatedGraph(config)) {
             HttpResponse<String> response = graph.postRaw("{\"query\":\"{ me { username reviews(first: 1) { rating } } }\"}",
                     "application/json", "x-api-key", "web-key-0123456789", "x-request-id", "req-42", "x-tenant-id", "acme",
                     "x-tenant-secret", "s3cret", "x-user-id", "admin", "x-not-listed", "nope");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vestibule.router.RouterSettings;
+import dev.vestibule.router.http.ServerSettings;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,7 @@ class HttpProtocolTest {
 
     @BeforeAll
     static void start() throws Exception {
-        graph = new FederatedGraph(RouterSettings.DEFAULTS.withMaxBodyBytes(BODY_LIMIT));
+        graph = new FederatedGraph(RouterSettings.DEFAULTS, ServerSettings.DEFAULTS.withMaxBodyBytes(BODY_LIMIT));
     }
 
     @AfterAll

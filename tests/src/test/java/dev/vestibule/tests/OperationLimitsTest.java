@@ -2,7 +2,6 @@ package dev.vestibule.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.config.RouterConfig;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -29,7 +28,7 @@ class OperationLimitsTest {
                     max_tokens: 40
                     max_cost: 20
                 """));
-        graph = new FederatedGraph(config.settings(), config.edgePolicy());
+        graph = new FederatedGraph(config);
     }
 
     @AfterAll

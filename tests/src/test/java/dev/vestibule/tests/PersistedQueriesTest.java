@@ -91,7 +91,7 @@ class PersistedQueriesTest {
                 """);
         RouterConfig config = RouterConfig.load(Files.writeString(dir.resolve("router.yaml"),
                 "persisted_queries:\n  safelist:\n    manifest: manifest.json\n"));
-        try (FederatedGraph graph = new FederatedGraph(RouterSettings.DEFAULTS, config.edgePolicy())) {
+        try (FederatedGraph graph = new FederatedGraph(config)) {
             int port = graph.server.port();
             assertThat(post(port, "{\"query\":\"query Me { me { username } }\"}").body()).contains("\"username\"");
             assertThat(post(port, apq("me-v1", null)).body()).contains("\"username\"");

@@ -152,7 +152,7 @@ class RateLimitTest {
                   subgraphs:
                     reviews: { limit: 1, per: 1m }
                 """);
-        try (FederatedGraph graph = new FederatedGraph(config.settings(), config.edgePolicy())) {
+        try (FederatedGraph graph = new FederatedGraph(config)) {
             String query = "{ me { username } review(id: \"r1\") { rating } }";
             var first = graph.query(query);
             assertThat(first.has("errors")).as(first.toString()).isFalse();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vestibule.router.config.RouterConfig;
-import dev.vestibule.router.middleware.EdgePolicy;
 import dev.vestibule.samples.server.FaultSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,7 +54,7 @@ class ReadinessTest {
                     interval: 200ms
                     timeout: 1s
                 """);
-        try (FederatedGraph graph = new FederatedGraph(config.settings())) {
+        try (FederatedGraph graph = new FederatedGraph(config)) {
             JsonNode up = FederatedGraph.JSON.readTree(awaitReady(graph, 200).body());
             assertThat(up.get("status").asText()).isEqualTo("READY");
             assertThat(up.at("/checks/subgraph:products").asText()).isEqualTo("UP");
@@ -80,7 +79,7 @@ class ReadinessTest {
 
     @Test
     void aDeadSubgraphDoesNotMakeTheRouterUnreadyByDefault(@TempDir Path dir) throws Exception {
-        try (FederatedGraph graph = new FederatedGraph(config(dir, "router:\n  introspection: true\n").settings())) {
+        try (FederatedGraph graph = new FederatedGraph(config(dir, "router:\n  introspection: true\n"))) {
             graph.subgraph("products").setFaults(FaultSettings.NONE.withHttp500Rate(1.0));
             HttpResponse<String> ready = get(graph, "/ready");
             assertThat(ready.statusCode()).isEqualTo(200);
@@ -108,7 +107,7 @@ class ReadinessTest {
                           key: ip
                           limit: 1000
                     """.formatted(redis.url()));
-            try (EdgePolicy policy = config.edgePolicy(); FederatedGraph graph = new FederatedGraph(config.settings(), policy)) {
+            try (FederatedGraph graph = new FederatedGraph(config)) {
                 JsonNode up = FederatedGraph.JSON.readTree(awaitReady(graph, 200).body());
                 assertThat(up.at("/checks/rate_limit_redis").asText()).isEqualTo("UP");
 

@@ -59,8 +59,8 @@ class SlowClientsTest {
         int count = slowConnections();
         assertThat(count).as("slow connections the descriptor limit allows (more than the old cap of 200 needed)").isGreaterThan(400);
         // long enough that every slow connection is still waiting while the normal client is measured
-        RouterSettings settings = RouterSettings.DEFAULTS.withServer(ServerSettings.DEFAULTS.withBodyReadTimeout(Duration.ofMinutes(2)));
-        try (FederatedGraph graph = new FederatedGraph(settings)) {
+        ServerSettings settings = ServerSettings.DEFAULTS.withBodyReadTimeout(Duration.ofMinutes(2));
+        try (FederatedGraph graph = new FederatedGraph(RouterSettings.DEFAULTS, settings)) {
             List<Socket> slow = new ArrayList<>(count);
             try {
                 for (int i = 0; i < count; i++) {
@@ -104,9 +104,8 @@ class SlowClientsTest {
 
     @Test
     void oneAddressCannotHoldMoreThanItsShare() throws Exception {
-        RouterSettings settings = RouterSettings.DEFAULTS.withServer(ServerSettings.DEFAULTS
-                .withBodyReadTimeout(Duration.ofMinutes(2)).withMaxConnectionsPerClient(50));
-        try (FederatedGraph graph = new FederatedGraph(settings)) {
+        ServerSettings settings = ServerSettings.DEFAULTS.withBodyReadTimeout(Duration.ofMinutes(2)).withMaxConnectionsPerClient(50);
+        try (FederatedGraph graph = new FederatedGraph(RouterSettings.DEFAULTS, settings)) {
             // the attacker from 127.0.0.2 (the whole of 127.0.0.0/8 is loopback on Linux), the normal client from 127.0.0.1
             InetAddress attacker = InetAddress.getByName("127.0.0.2");
             List<Socket> held = new ArrayList<>();

@@ -1,11 +1,18 @@
 package dev.vestibule.router.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vestibule.router.Router;
 import dev.vestibule.router.RouterSettings;
+import dev.vestibule.router.composition.Composer;
+import dev.vestibule.router.composition.CompositionResult;
+import dev.vestibule.router.config.ConfigException;
+import dev.vestibule.router.config.RouterConfig;
 import dev.vestibule.router.http.RouterServer;
 import dev.vestibule.router.http.ServerSettings;
 import dev.vestibule.router.operation.GraphQLRequest;
 import dev.vestibule.router.operation.RequestError;
+import dev.vestibule.router.planner.PlanJson;
+import dev.vestibule.router.server.VestibuleServer;
 import dev.vestibule.router.supergraph.Supergraph;
 import dev.vestibule.router.supergraph.SupergraphException;
 import dev.vestibule.router.supergraph.SupergraphLoader;
@@ -17,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,7 +83,7 @@ public final class RouterCli {
         }
         try {
             return row.command().run(rest, out, err);
-        } catch (UsageException | SupergraphException | dev.vestibule.router.config.ConfigException e) {
+        } catch (UsageException | SupergraphException | ConfigException e) {
             err.println("error: " + e.getMessage());
             return EXIT_USAGE;
         } catch (IllegalStateException e) {
@@ -96,31 +104,16 @@ public final class RouterCli {
         String host = options.getOrDefault("--host", "127.0.0.1");
         // bound before the work of starting: connections made meanwhile wait in the accept queue (RouterServer.listen)
         ServerSocketChannel socket = RouterServer.listen(host, port);
-        RouterServer server;
         Supergraph supergraph;
-        RouterSettings settings;
-        dev.vestibule.router.config.RouterConfig config;
-        Router router;
-        dev.vestibule.router.middleware.EdgePolicy policy = null;
-        long loaded, routing, listening;
+        RouterConfig config;
+        VestibuleServer server;
+        long loaded;
         try {
             supergraph = composing ? composeSupergraph(options.get("--subgraphs"), err) : SupergraphLoader.load(sdl);
-            config = options.containsKey("--config")
-                    ? dev.vestibule.router.config.RouterConfig.load(Path.of(options.get("--config")))
-                    : dev.vestibule.router.config.RouterConfig.DEFAULTS;
-            // a @policy the config does not define denies its fields to everyone: said now, or refused (unknown_policies)
-            config.authorization().check(supergraph);
-            settings = options.containsKey("--dev")
-                    ? config.settings().withDevMode(Boolean.parseBoolean(options.get("--dev"))) : config.settings();
-            checkRequiredSubgraphs(settings.server(), supergraph);
+            config = options.containsKey("--config") ? RouterConfig.load(Path.of(options.get("--config"))) : RouterConfig.DEFAULTS;
+            if (options.containsKey("--dev")) config = config.withDevMode(Boolean.parseBoolean(options.get("--dev")));
             loaded = System.nanoTime();
-            router = new Router(supergraph, settings);
-            routing = System.nanoTime();
-            policy = config.edgePolicy();
-            server = RouterServer.start(router, settings, policy, socket);
-            listening = System.nanoTime();
         } catch (Exception | Error e) {
-            if (policy != null) policy.close();
             // clients queued on the socket are refused now, not left waiting for a router that is not coming
             try {
                 socket.close();
@@ -129,19 +122,19 @@ public final class RouterCli {
             }
             throw e;
         }
+        server = VestibuleServer.start(supergraph, config, socket); // closes the socket when it cannot start
         // where start-up time goes, for operators and for the start-up figure of docs/performance.md
         out.println("vestibule router listening on http://" + host + ":" + server.port() + "/graphql ("
                 + supergraph.subgraphs().size() + " subgraphs; supergraph " + millis(loaded - loading) + " ms, router "
-                + millis(routing - loaded) + " ms, HTTP server " + millis(listening - routing) + " ms, "
-                + sinceProcessStart() + " ms since the process started)");
+                + millis(server.routerReadyNanos() - loaded) + " ms, HTTP server " + millis(server.listeningNanos() - server.routerReadyNanos())
+                + " ms, " + sinceProcessStart() + " ms since the process started)");
         out.flush();
-        SupergraphReloader reloader = Boolean.parseBoolean(options.getOrDefault("--hot-reload", "false"))
-                ? hotReload(server, settings, composing ? options.get("--subgraphs") : options.get("--supergraph"), composing, out, err,
-                        config.authorization())
-                : null;
+        if (Boolean.parseBoolean(options.getOrDefault("--hot-reload", "false"))) {
+            hotReload(server, composing ? options.get("--subgraphs") : options.get("--supergraph"), composing, out, err);
+        }
         Termination termination = Termination.install();
         String signal = termination.await();
-        ServerSettings serving = settings.server();
+        ServerSettings serving = config.server();
         // Ctrl-C at a terminal has no load balancer to wait for: only SIGTERM (what orchestrators send) keeps serving for the delay
         Duration delay = signal.equals("TERM") ? serving.shutdownDelay() : Duration.ZERO;
         out.println("vestibule router shutting down (SIG" + signal + "): /ready answers 503; serving for "
@@ -149,12 +142,7 @@ public final class RouterCli {
                 + serving.shutdownGracePeriod().toMillis() + " ms (a second signal stops at once)");
         out.flush();
         try {
-            if (reloader != null) reloader.close();
             long unfinished = server.shutDownGracefully(delay, serving.shutdownGracePeriod());
-            Router last = server.router(); // the last one hot reload swapped in, or the first
-            last.close();
-            if (last != router) router.close();
-            policy.close();
             if (unfinished > 0) {
                 err.println("vestibule router stopped with " + unfinished + " request(s) still running after the grace period"
                         + " (server.shutdown.grace_period)");
@@ -165,17 +153,6 @@ public final class RouterCli {
             return 0;
         } finally {
             termination.finished();
-        }
-    }
-
-    /** A subgraph that readiness requires must be one the supergraph has: a typo would keep the router unready. */
-    private static void checkRequiredSubgraphs(ServerSettings serving, Supergraph supergraph) {
-        List<String> names = supergraph.subgraphs().stream().map(dev.vestibule.router.supergraph.Subgraph::name).toList();
-        for (String required : serving.requiredSubgraphs()) {
-            if (!required.equals("*") && !names.contains(required)) {
-                throw new dev.vestibule.router.config.ConfigException("server.readiness.required_subgraphs: the supergraph has no subgraph '"
-                        + required + "' (it has " + String.join(", ", names) + "; * means every one)");
-            }
         }
     }
 
@@ -232,8 +209,8 @@ public final class RouterCli {
         String query = read(required(options, "--query"), "--query");
         try (Router router = new Router(supergraph, RouterSettings.DEFAULTS)) {
             Router.Prepared prepared = router.prepare(new GraphQLRequest(query, options.get("--operation-name"), Map.of(), Map.of()));
-            out.println(json ? new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
-                    .writeValueAsString(dev.vestibule.router.planner.PlanJson.of(prepared.plan())) : prepared.plan());
+            out.println(json ? new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(PlanJson.of(prepared.plan()))
+                    : prepared.plan());
             return 0;
         } catch (RequestError e) {
             err.println("error: " + e.errors());
@@ -242,48 +219,31 @@ public final class RouterCli {
     }
 
     /**
-     * Watches where the supergraph comes from and swaps in a new router when it changes; a broken change is reported
-     * and the running router keeps serving. The previous router is closed once its requests can no longer be running.
+     * Watches where the supergraph comes from (the supergraph file, or the subgraphs config and its schema files) and
+     * has the server swap in a new router when it changes; a broken change is reported and the running router keeps
+     * serving.
      */
-    static SupergraphReloader hotReload(RouterServer server, RouterSettings settings, String source, boolean composing,
-                                        PrintStream out, PrintStream err) {
-        return hotReload(server, settings, source, composing, out, err, dev.vestibule.router.middleware.AuthorizationPolicies.NONE);
-    }
-
-    /** As above; each new supergraph is checked against the configured policies first (it may be refused). */
-    static SupergraphReloader hotReload(RouterServer server, RouterSettings settings, String source, boolean composing,
-                                        PrintStream out, PrintStream err, dev.vestibule.router.middleware.AuthorizationPolicies authorization) {
+    static void hotReload(VestibuleServer server, String source, boolean composing, PrintStream out, PrintStream err) {
         List<Path> watched = new ArrayList<>(List.of(Path.of(source)));
         if (composing) {
             ComposeCommand.sources(source, List.of()).stream().map(s -> Path.of(s.origin())).filter(Files::isRegularFile)
                     .forEach(watched::add);
         }
         SupergraphReloader.Loader loader = composing ? () -> composeSupergraph(source, err) : () -> loadSupergraph(source);
-        return new SupergraphReloader(watched, loader, next -> {
-            authorization.check(next);
-            Router previous = server.replaceRouter(new Router(next, settings));
-            Thread.ofVirtual().start(() -> {
-                try {
-                    Thread.sleep(settings.requestTimeout().toMillis());
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
-                }
-                previous.close();
-            });
-            out.println("reloaded the supergraph from " + source + " (" + next.subgraphs().size() + " subgraphs)");
-        }, reason -> err.println("reload of " + source + " failed, still serving the previous supergraph: " + reason))
-                .start(java.time.Duration.ofSeconds(1));
+        server.reloadOnChange(watched, loader,
+                next -> out.println("reloaded the supergraph from " + source + " (" + next.subgraphs().size() + " subgraphs)"),
+                reason -> err.println("reload of " + source + " failed, still serving the previous supergraph: " + reason));
     }
 
     /** Composes the subgraphs a config lists; a composition error stops the start with the errors on stderr. */
     private static Supergraph composeSupergraph(String config, PrintStream err) {
-        var result = dev.vestibule.router.composition.Composer.compose(ComposeCommand.sources(config, List.of()));
+        CompositionResult result = Composer.compose(ComposeCommand.sources(config, List.of()));
         result.hints().forEach(h -> err.println(h.describe()));
-        if (result instanceof dev.vestibule.router.composition.CompositionResult.Failed failed) {
+        if (result instanceof CompositionResult.Failed failed) {
             err.print(failed.describe());
             throw new IllegalStateException("--subgraphs " + config + ": composition failed with " + failed.errors().size() + " error(s)");
         }
-        return SupergraphLoader.load(((dev.vestibule.router.composition.CompositionResult.Composed) result).supergraphSdl());
+        return SupergraphLoader.load(((CompositionResult.Composed) result).supergraphSdl());
     }
 
     private static long millis(long nanos) {
@@ -314,7 +274,7 @@ public final class RouterCli {
             // not Linux, or /proc not mounted: the coarser figure below
         }
         return ProcessHandle.current().info().startInstant()
-                .map(start -> java.time.Duration.between(start, java.time.Instant.now()).toMillis()).orElse(-1L);
+                .map(start -> Duration.between(start, Instant.now()).toMillis()).orElse(-1L);
     }
 
     /** Clock ticks per second in /proc: 100 on every architecture Linux runs the JDK on (USER_HZ). */

@@ -3,9 +3,11 @@ package dev.vestibule.router.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -120,6 +122,13 @@ public final class ConfigNode {
         return parsed;
     }
 
+    /** A duration that must be more than zero. */
+    public Duration positiveDuration(Duration defaultValue) {
+        Duration value = duration(defaultValue);
+        if (value.isZero() || value.isNegative()) throw error("must be more than zero");
+        return value;
+    }
+
     /** A duration written {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h} or {@code 7d}; null when it is not one. */
     public static Duration parseDuration(String text) {
         Matcher matcher = DURATION.matcher(text.trim());
@@ -140,8 +149,8 @@ public final class ConfigNode {
         for (E constant : type.getEnumConstants()) {
             if (constant.name().equalsIgnoreCase(value)) return constant;
         }
-        throw error("expected one of " + String.join(", ", java.util.Arrays.stream(type.getEnumConstants())
-                .map(c -> c.name().toLowerCase(java.util.Locale.ROOT)).toList()) + ", got '" + value + "'");
+        throw error("expected one of " + String.join(", ", Arrays.stream(type.getEnumConstants())
+                .map(c -> c.name().toLowerCase(Locale.ROOT)).toList()) + ", got '" + value + "'");
     }
 
     public ConfigException error(String problem) {

@@ -5,17 +5,17 @@ import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.concurrent.SharedCalls;
 import dev.vestibule.router.json.JsonBytes;
 import dev.vestibule.router.json.JsonReader;
-import dev.vestibule.router.json.JsonWriter;
-import dev.vestibule.router.middleware.Admission;
-import dev.vestibule.router.middleware.EdgePolicy;
-import dev.vestibule.router.middleware.HeaderRules;
-import dev.vestibule.router.middleware.Identity;
+import dev.vestibule.router.middleware.Decision;
+import dev.vestibule.router.middleware.EdgeChain;
+import dev.vestibule.router.middleware.EdgeFilter.Phase;
+import dev.vestibule.router.middleware.EdgeRequest;
 import dev.vestibule.router.operation.Caller;
 import dev.vestibule.router.operation.GraphQLRequest;
 import dev.vestibule.router.operation.RequestError;
 import dev.vestibule.router.supergraph.Subgraph;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,12 +37,15 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.thread.Invocable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * GraphQL over HTTP on {@code /graphql}, as a Jetty handler in front of the service routes ({@link RouterServer}):
  * POST with a JSON body, GET for queries only, OPTIONS for CORS preflights; application/graphql-response+json or
  * application/json by the Accept header with the status codes of the GraphQL-over-HTTP spec; a body size limit.
- * Each request passes the edge policy (CSRF, CORS, authentication, persisted queries, rate limits) before the router.
+ * Each request passes the edge filters ({@link EdgeChain}: CORS, CSRF, authentication, persisted operations, rate
+ * limits, header rules), a phase at a time as the request becomes known, before the router runs it.
  *
  * <p>Why a Jetty handler and not a Javalin route: on the gateways benchmark the servlet layer under Javalin (wrappers, a context per
  * request, an 8 KB copy loop for the body) cost more than the router's own work when most requests join an identical
@@ -54,55 +56,78 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     static final String GRAPHQL_RESPONSE = "application/graphql-response+json";
     private static final String GRAPHQL_RESPONSE_UTF8 = GRAPHQL_RESPONSE + "; charset=utf-8";
     private static final String JSON_UTF8 = "application/json; charset=utf-8";
-    /**
-     * Writes the answers the handler makes itself (refusals, request errors, internal errors); executed requests come
-     * as JSON from {@link Router#executeToJson}, whose own writer sizes their buffers.
-     */
-    private static final JsonWriter RESPONSES = new JsonWriter();
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GraphQLHttpHandler.class);
+    private static final Logger LOG = LoggerFactory.getLogger(GraphQLHttpHandler.class);
 
     private final AtomicReference<Router> router;
+    /** The engine's settings the handler uses too: the request timeout, inbound de-duplication. */
     private final RouterSettings settings;
-    private final EdgePolicy policy;
+    private final ServerSettings server;
+    private final EdgeChain chain;
     private final ClientFaults faults;
     private final long bodyReadTimeoutNanos;
     /** Identical client queries in flight share one execution (when router.deduplication.inbound_queries is on). */
     private final SharedCalls<InboundKey, Answer> inbound = new SharedCalls<>();
 
-    GraphQLHttpHandler(AtomicReference<Router> router, RouterSettings settings, EdgePolicy policy, ClientFaults faults) {
+    GraphQLHttpHandler(AtomicReference<Router> router, RouterSettings settings, ServerSettings server, EdgeChain chain, ClientFaults faults) {
         this.router = router;
         this.settings = settings;
-        this.policy = policy;
+        this.server = server;
+        this.chain = chain;
         this.faults = faults;
-        this.bodyReadTimeoutNanos = settings.server().bodyReadTimeout().toNanos();
+        this.bodyReadTimeoutNanos = server.bodyReadTimeout().toNanos();
     }
 
-    /** One request being answered: Jetty's request and response, and what the edge policy learned about the caller. */
-    private static final class Exchange {
+    /**
+     * One request being answered: Jetty's request and response, and (as an {@link EdgeRequest}) what the edge filters
+     * learned about it.
+     */
+    private static final class Exchange extends EdgeRequest {
         final Request request;
         final Response response;
         final Callback callback;
         /** The request's id (RequestIds): in the response's x-request-id header, the log, internal errors' answers. */
         final String id;
-        Identity identity;
+        /**
+         * POST: its request errors keep their status under application/json too; GET: those that reached GraphQL are
+         * answered 200 there (see {@link #send}).
+         */
+        final boolean post;
 
         Exchange(Request request, Response response, Callback callback) {
             this.request = request;
             this.response = response;
             this.callback = callback;
             this.id = RequestIds.of(request);
+            this.post = request.getMethod().equals("POST");
         }
 
-        String header(String name) {
+        @Override
+        public String method() {
+            return request.getMethod();
+        }
+
+        @Override
+        public String path() {
+            return PATH;
+        }
+
+        @Override
+        public String remoteAddress() {
+            return Request.getRemoteAddr(request);
+        }
+
+        @Override
+        public String header(String name) {
             return request.getHeaders().get(name);
         }
 
-        void header(String name, String value) {
+        @Override
+        public void responseHeader(String name, String value) {
             response.getHeaders().put(name, value);
         }
 
-        /** The client's headers by lower-case name (the first value of a repeated one), for the header rules. */
-        Map<String, String> headers() {
+        @Override
+        public Map<String, String> headers() {
             Map<String, String> out = new LinkedHashMap<>();
             for (HttpField field : request.getHeaders()) out.putIfAbsent(field.getLowerCaseName(), field.getValue());
             return out;
@@ -140,15 +165,15 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         if (!PATH.equals(Request.getPathInContext(request))) return super.handle(request, response, callback);
         Exchange exchange = new Exchange(request, response, callback);
-        exchange.header(RequestIds.HEADER, exchange.id);
+        exchange.responseHeader(RequestIds.HEADER, exchange.id);
         try {
             switch (request.getMethod()) {
                 case "POST" -> post(exchange);
                 case "GET" -> get(exchange);
                 case "OPTIONS" -> preflight(exchange);
                 default -> {
-                    exchange.header("Allow", "GET, POST, OPTIONS");
-                    exchange.header("Connection", "close"); // whatever body it has is left unread
+                    exchange.responseHeader("Allow", "GET, POST, OPTIONS");
+                    exchange.responseHeader("Connection", "close"); // whatever body it has is left unread
                     reject(exchange, 405, request.getMethod() + " is not served on " + PATH + "; use POST or GET", "METHOD_NOT_ALLOWED");
                 }
             }
@@ -161,17 +186,16 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     }
 
     private void post(Exchange exchange) throws IOException {
-        long limit = settings.maxBodyBytes();
+        long limit = server.maxBodyBytes();
         if (exchange.request.getLength() > limit) {
-            exchange.header("Connection", "close"); // the body is left unread: this connection cannot carry another request
+            exchange.responseHeader("Connection", "close"); // the body is left unread: this connection cannot carry another request
             reject(exchange, 413, "the request body is larger than " + limit + " bytes", "PAYLOAD_TOO_LARGE");
             return;
         }
         // read before any refusal, so that the connection stays usable for the client's next request
         byte[] body = readBody(exchange, limit);
         if (body == null) return; // answered (408, 413) or the client went away
-        Map<String, String> identityHeaders = admit(exchange);
-        if (identityHeaders == null) return;
+        if (!passes(exchange, Phase.REQUEST)) return;
         if (!isJson(exchange.header("content-type"))) {
             reject(exchange, 415, "the request body must be JSON: send it with content-type: application/json"
                     + " (the only type accepted on POST " + PATH + ")", "UNSUPPORTED_MEDIA_TYPE");
@@ -186,13 +210,12 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
         }
         GraphQLRequest request;
         try {
-            request = policy.persistedQueries().resolve(
-                    requestOf(json.get("query"), json.get("operationName"), json.get("variables"), json.get("extensions")));
+            request = requestOf(json.get("query"), json.get("operationName"), json.get("variables"), json.get("extensions"));
         } catch (RequestError e) {
-            send(exchange, new Answer(e.status(), bytes(Map.of("errors", e.errors())), true));
+            send(exchange, requestError(exchange, e));
             return;
         }
-        run(exchange, router.get(), request, identityHeaders);
+        run(exchange, request);
     }
 
     /**
@@ -213,21 +236,21 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
             if (chunk == null) {
                 if (awaitContent(request, deadline)) continue;
                 faults.record(ClientFaults.Kind.IDLE_BODY, Request.getRemoteAddr(request));
-                exchange.header("Connection", "close"); // the rest of the body may still come: this connection is done
+                exchange.responseHeader("Connection", "close"); // the rest of the body may still come: this connection is done
                 reject(exchange, 408, "the request body did not arrive in time; send it at once after the headers", "REQUEST_TIMEOUT");
                 return null;
             }
             if (Content.Chunk.isFailure(chunk)) {
                 if (chunk.getFailure() instanceof TimeoutException) { // Jetty's idle timeout, when shorter than ours
                     faults.record(ClientFaults.Kind.IDLE_BODY, Request.getRemoteAddr(request));
-                    exchange.header("Connection", "close");
+                    exchange.responseHeader("Connection", "close");
                     reject(exchange, 408, "the request body did not arrive in time; send it at once after the headers", "REQUEST_TIMEOUT");
                 } else {
                     // the client closed or reset the connection mid-body: an answer is sent in case it still reads (a
                     // half-closed socket), and the connection closed; failing the callback instead makes Jetty log
                     // each one as a server error
                     faults.record(ClientFaults.Kind.ABORTED_BODY, Request.getRemoteAddr(request));
-                    exchange.header("Connection", "close");
+                    exchange.responseHeader("Connection", "close");
                     reject(exchange, 400, "the request body ended before its announced length", "BAD_REQUEST");
                 }
                 return null;
@@ -236,7 +259,7 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
             int n = buffer.remaining();
             if (size + (long) n > limit) { // no Content-Length (chunked): found while reading
                 chunk.release();
-                exchange.header("Connection", "close");
+                exchange.responseHeader("Connection", "close");
                 reject(exchange, 413, "the request body is larger than " + limit + " bytes", "PAYLOAD_TOO_LARGE");
                 return null;
             }
@@ -283,8 +306,7 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     }
 
     private void get(Exchange exchange) throws IOException {
-        Map<String, String> identityHeaders = admit(exchange);
-        if (identityHeaders == null) return;
+        if (!passes(exchange, Phase.REQUEST)) return;
         Fields parameters;
         try {
             parameters = Request.extractQueryParameters(exchange.request);
@@ -293,85 +315,73 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
             return;
         }
         GraphQLRequest request;
-        Router current = router.get();
         try {
-            request = policy.persistedQueries().resolve(requestOf(parameters.getValue("query"), parameters.getValue("operationName"),
+            request = requestOf(parameters.getValue("query"), parameters.getValue("operationName"),
                     parseJsonParam(parameters.getValue("variables"), "variables"),
-                    parseJsonParam(parameters.getValue("extensions"), "extensions")));
-            if (current.isMutation(request)) {
-                exchange.header("Allow", "POST");
-                reject(exchange, 405, "mutations are not allowed over GET; send them with POST", "METHOD_NOT_ALLOWED");
-                return;
-            }
+                    parseJsonParam(parameters.getValue("extensions"), "extensions"));
         } catch (RequestError e) {
-            send(exchange, new Answer(e.status(), bytes(Map.of("errors", e.errors())), false));
+            send(exchange, requestError(exchange, e));
             return;
         }
-        run(exchange, current, request, identityHeaders);
+        run(exchange, request);
     }
 
+    /** A CORS preflight: the REQUEST phase answers it (CorsFilter); a chain without CORS grants nothing. */
     private void preflight(Exchange exchange) {
-        Map<String, String> grants = policy.browser().preflight(exchange.header("origin"));
-        if (grants == null) {
-            exchange.header("Vary", "Origin");
-            reject(exchange, 403, "origin " + exchange.header("origin") + " is not allowed", "CORS_ORIGIN_NOT_ALLOWED");
-            return;
+        Decision decision = chain.run(Phase.REQUEST, exchange);
+        if (decision instanceof Decision.Continue) exchange.sendEmpty(204);
+        else sendDecision(exchange, decision);
+    }
+
+    /** Runs one phase of the edge filters; false once their refusal has been sent (it never reaches a subgraph). */
+    private boolean passes(Exchange exchange, Phase phase) {
+        Decision decision = chain.run(phase, exchange);
+        if (decision instanceof Decision.Continue) return true;
+        sendDecision(exchange, decision);
+        return false;
+    }
+
+    /** Sends an edge filter's refusal or answer. */
+    private static void sendDecision(Exchange exchange, Decision decision) {
+        switch (decision) {
+            case Decision.Reject reject -> {
+                reject.headers().forEach(exchange::responseHeader);
+                send(exchange, new Answer(reject.status(), GraphQLErrors.body(reject.message(), reject.code()),
+                        !reject.requestError() || exchange.post));
+            }
+            case Decision.Respond respond -> {
+                respond.headers().forEach(exchange::responseHeader);
+                exchange.sendEmpty(respond.status());
+            }
+            case Decision.Continue ignored -> throw new IllegalArgumentException("nothing to answer: the request goes on");
         }
-        grants.forEach(exchange::header);
-        exchange.sendEmpty(204);
     }
 
     /**
-     * The edge policy's verdict: the headers subgraphs get for this caller, or null once a refusal has been sent (it
-     * never reaches a subgraph).
+     * A parsed request, from here on the same for POST and GET: persisted operations, mutations refused over GET, rate
+     * limits and header rules, then the router (or an identical query in flight).
      */
-    private Map<String, String> admit(Exchange exchange) {
-        policy.browser().corsHeaders(exchange.header("origin")).forEach(exchange::header);
-        Admission.Refused csrf = policy.browser().csrf(exchange.header("content-type"), exchange::header);
-        if (csrf != null) {
-            reject(exchange, csrf.status(), csrf.message(), csrf.code());
-            return null;
+    private void run(Exchange exchange, GraphQLRequest parsed) {
+        exchange.operation(parsed);
+        if (!passes(exchange, Phase.OPERATION)) return;
+        Router router = this.router.get();
+        GraphQLRequest request = exchange.operation();
+        if (!exchange.post) {
+            try {
+                if (router.isMutation(request)) {
+                    exchange.responseHeader("Allow", "POST");
+                    reject(exchange, 405, "mutations are not allowed over GET; send them with POST", "METHOD_NOT_ALLOWED");
+                    return;
+                }
+            } catch (RequestError e) {
+                send(exchange, requestError(exchange, e));
+                return;
+            }
         }
-        Admission admission = policy.authenticator().admit(PATH, exchange::header);
-        if (admission instanceof Admission.Refused refused) {
-            refused.headers().forEach(exchange::header);
-            reject(exchange, refused.status(), refused.message(), refused.code());
-            return null;
-        }
-        Admission.Admitted admitted = (Admission.Admitted) admission;
-        exchange.identity = admitted.identity();
-        return admitted.subgraphHeaders();
-    }
-
-    /** What each subgraph receives: the header rules over the client's headers, then the verified identity. */
-    private Function<String, Map<String, String>> subgraphHeaders(Exchange exchange, Map<String, String> identity) {
-        HeaderRules rules = policy.headerRules();
-        if (rules.isEmpty()) return subgraph -> identity;
-        Map<String, String> client = exchange.headers();
-        Map<String, Map<String, String>> bySubgraph = new ConcurrentHashMap<>();
-        return subgraph -> bySubgraph.computeIfAbsent(subgraph, name -> rules.forSubgraph(name, client, identity));
-    }
-
-    /** The rate limits, once the operation name is known; false once a refusal has been sent. */
-    private boolean withinLimits(Exchange exchange, GraphQLRequest request) {
-        if (!policy.rateLimiter().enabled()) return true;
-        Map<String, String> headers = new LinkedHashMap<>();
-        String ip = policy.rateLimiter().clientIp(Request.getRemoteAddr(exchange.request), exchange.header("x-forwarded-for"));
-        Admission admission = policy.rateLimiter().check(exchange.identity, ip, request.operationName(), headers);
-        headers.forEach(exchange::header);
-        if (admission instanceof Admission.Refused refused) {
-            refused.headers().forEach(exchange::header);
-            reject(exchange, refused.status(), refused.message(), refused.code());
-            return false;
-        }
-        return true;
-    }
-
-    private void run(Exchange exchange, Router router, GraphQLRequest request, Map<String, String> identityHeaders) {
-        if (!withinLimits(exchange, request)) return;
-        boolean exposePlan = settings.devMode() && "true".equalsIgnoreCase(exchange.header(RouterServer.PLAN_HEADER));
-        Caller caller = policy.caller(exchange.identity);
-        Function<String, Map<String, String>> headers = subgraphHeaders(exchange, identityHeaders);
+        if (!passes(exchange, Phase.ADMISSION)) return;
+        boolean exposePlan = server.devMode() && "true".equalsIgnoreCase(exchange.header(RouterServer.PLAN_HEADER));
+        Caller caller = exchange.caller();
+        Function<String, Map<String, String>> headers = exchange.subgraphHeaders();
         Answer answer;
         if (settings.deduplication().inboundQueries() && !exposePlan && isQuery(router, request)) {
             InboundKey key = new InboundKey(router, request, caller, headersForEverySubgraph(router, headers), varyingHeaders(exchange));
@@ -380,9 +390,8 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
                 answer = inbound.run(key, deadline, () -> answer(exchange.id, router, request, headers, false, caller),
                         WaitMissed::new, WaitMissed.class);
             } catch (WaitMissed e) {
-                answer = new Answer(504, bytes(Map.of("errors", List.of(Map.of("message",
-                        "no answer in time from the identical request this one joined (" + e.getMessage() + ")",
-                        "extensions", Map.of("code", "REQUEST_TIMEOUT"))))), false);
+                answer = new Answer(504, GraphQLErrors.body("no answer in time from the identical request this one joined ("
+                        + e.getMessage() + ")", "REQUEST_TIMEOUT"), false);
             }
         } else {
             answer = answer(exchange.id, router, request, headers, exposePlan, caller);
@@ -447,7 +456,7 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
         try {
             return new Answer(200, router.executeToJson(request, headers, exposePlan, caller), false);
         } catch (RequestError e) {
-            return new Answer(e.status(), bytes(Map.of("errors", e.errors())), false);
+            return new Answer(e.status(), GraphQLErrors.body(e.errors()), false);
         } catch (RuntimeException | StackOverflowError e) {
             // the details (exception, stack, whatever values it names) go to the log only, under the request's id
             LOG.error("request {} failed inside the router", requestId, e);
@@ -455,21 +464,18 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
         }
     }
 
-    /**
-     * The answer to a request that failed inside the router: a generic message, a code and the request's id, which
-     * finds the details in the log. Never the exception's text: it can hold a claim, a subgraph's address, a config value.
-     */
+    /** The answer to a request that failed inside the router (GraphQLErrors.internalError), under this request's id. */
     private static JsonBytes internalError(Exchange exchange, String failedRequest) {
         if (!exchange.id.equals(failedRequest)) {
             // joined an identical request in flight, which failed: the log holds the details under that one's id
             LOG.warn("request {} shared the execution of request {}, which failed inside the router", exchange.id, failedRequest);
         }
-        return bytes(Map.of("errors", List.of(Map.of("message", "internal router error; quote request id " + exchange.id + " when reporting it",
-                "extensions", Map.of("code", "INTERNAL_SERVER_ERROR", "requestId", exchange.id)))));
+        return GraphQLErrors.body(List.of(GraphQLErrors.internalError(exchange.id)));
     }
 
-    private static JsonBytes bytes(Object body) {
-        return RESPONSES.write(body);
+    /** A request error found before the router ran the request (its JSON, its parameters, a mutation over GET). */
+    private static Answer requestError(Exchange exchange, RequestError e) {
+        return new Answer(e.status(), GraphQLErrors.body(e.errors()), exchange.post);
     }
 
     /**
@@ -486,7 +492,7 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     }
 
     private static void reject(Exchange exchange, int status, String message, String code) {
-        send(exchange, new Answer(status, bytes(Map.of("errors", List.of(Map.of("message", message, "extensions", Map.of("code", code))))), true));
+        send(exchange, new Answer(status, GraphQLErrors.body(message, code), true));
     }
 
     private static boolean acceptsGraphQLResponse(String accept) {
@@ -519,7 +525,7 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     private static Object parseJsonParam(String value, String name) {
         if (value == null || value.isEmpty()) return null;
         try {
-            return JsonReader.readValue(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return JsonReader.readValue(value.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw RequestError.of(400, "the " + name + " parameter is not JSON", "BAD_REQUEST");
         }

@@ -35,23 +35,20 @@ final class JsonErrorHandler extends ErrorHandler {
             callback.succeeded();
             return true;
         }
-        Map<String, Object> extensions;
-        String message;
+        Map<String, Object> error;
         if (status >= 500 && status != 503) {
             String id = RequestIds.of(request);
             // an exception that escaped the handlers: the details go to the log under the request's id, never to the client
             LOG.error("request {} failed inside the router (HTTP {})", id, status, cause);
-            message = "internal router error; quote request id " + id + " when reporting it";
-            extensions = Map.of("code", "INTERNAL_SERVER_ERROR", "requestId", id);
+            error = GraphQLErrors.internalError(id);
             response.getHeaders().put(RequestIds.HEADER, id);
         } else {
-            message = message(status);
-            extensions = Map.of("code", code(status));
+            error = GraphQLErrors.error(message(status), code(status));
         }
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
         // a request Jetty could not parse leaves the connection in an unknown state: it closes it after this answer
-        ByteBuffer body = ByteBuffer.wrap(JsonWriter.toBytes(Map.of("errors", List.of(Map.of("message", message, "extensions", extensions)))));
+        ByteBuffer body = ByteBuffer.wrap(JsonWriter.toBytes(Map.of("errors", List.of(error))));
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.remaining());
         response.write(true, body, callback);
         return true;

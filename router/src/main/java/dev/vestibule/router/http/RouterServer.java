@@ -3,13 +3,13 @@ package dev.vestibule.router.http;
 import dev.vestibule.router.Router;
 import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.json.JsonWriter;
+import dev.vestibule.router.middleware.EdgeChain;
 import dev.vestibule.router.middleware.EdgePolicy;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
-import java.util.List;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -61,7 +61,8 @@ public final class RouterServer implements AutoCloseable {
     private final ClientFaults faults = new ClientFaults();
     private final PerClientConnectionLimit perClient;
 
-    private RouterServer(Router router, RouterSettings settings, EdgePolicy policy, ServerSocketChannel listening) throws IOException {
+    private RouterServer(Router router, RouterSettings settings, ServerSettings serverSettings, EdgePolicy policy,
+                         ServerSocketChannel listening) throws IOException {
         this.router = new AtomicReference<>(router);
         // every task on a virtual thread, the selector and acceptor too: on one core, platform-thread selectors handing
         // requests to virtual threads served 15-30 % fewer requests per second (A/B, docs/performance.md). No cap on
@@ -84,13 +85,12 @@ public final class RouterServer implements AutoCloseable {
         connector.setHost(address.getHostString());
         connector.setPort(address.getPort());
         connector.setAcceptQueueSize(ACCEPT_QUEUE);
-        ServerSettings serverSettings = settings.server();
         this.perClient = serverSettings.maxConnectionsPerClient() > 0
                 ? new PerClientConnectionLimit(serverSettings.maxConnectionsPerClient(), faults) : null;
         if (perClient != null) connector.addEventListener(perClient);
         connector.open(listening);
         server.addConnector(connector);
-        GraphQLHttpHandler graphql = new GraphQLHttpHandler(this.router, settings, policy, faults);
+        GraphQLHttpHandler graphql = new GraphQLHttpHandler(this.router, settings, serverSettings, EdgeChain.of(policy), faults);
         graphql.setHandler(new NotFoundHandler());
         this.graceful = new GracefulHandler(graphql);
         this.readiness = new Readiness(this.router::get, serverSettings, policy.rateLimiter());
@@ -117,12 +117,12 @@ public final class RouterServer implements AutoCloseable {
             if (!health && !path.equals("/ready")) return super.handle(request, response, callback);
             if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) {
                 response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
-                answer(response, callback, 405, Map.of("errors", List.of(Map.of("message", "use GET on " + path))));
+                answer(response, callback, 405, GraphQLErrors.messageOnly("use GET on " + path));
             } else if (health) {
-                answer(response, callback, 200, Map.of("status", "UP"));
+                answer(response, callback, 200, JsonWriter.toBytes(Map.of("status", "UP")));
             } else {
                 Readiness.Report report = readiness.report();
-                answer(response, callback, report.ready() ? 200 : 503, report.body());
+                answer(response, callback, report.ready() ? 200 : 503, JsonWriter.toBytes(report.body()));
             }
             return true;
         }
@@ -133,24 +133,29 @@ public final class RouterServer implements AutoCloseable {
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
             String path = Request.getPathInContext(request);
-            answer(response, callback, 404, Map.of("errors", List.of(Map.of("message",
-                    "nothing is served at " + path + "; GraphQL is on " + GraphQLHttpHandler.PATH))));
+            answer(response, callback, 404, GraphQLErrors.messageOnly("nothing is served at " + path + "; GraphQL is on " + GraphQLHttpHandler.PATH));
             return true;
         }
     }
 
-    private static void answer(Response response, Callback callback, int status, Map<String, Object> body) {
-        GraphQLHttpHandler.writeWhole(response, callback, status, "application/json", ByteBuffer.wrap(JsonWriter.toBytes(body)));
+    private static void answer(Response response, Callback callback, int status, byte[] body) {
+        GraphQLHttpHandler.writeWhole(response, callback, status, "application/json", ByteBuffer.wrap(body));
     }
 
-    /** Starts serving; port 0 picks a free port. */
+    /** Starts serving with the server's default settings and an open edge; port 0 picks a free port. */
     public static RouterServer start(Router router, RouterSettings settings, String host, int port) {
         return start(router, settings, EdgePolicy.open(), host, port);
     }
 
-    /** Starts serving behind the edge policy (authentication, rate limits). */
+    /** Starts serving behind the edge policy (authentication, rate limits), with the server's default settings. */
     public static RouterServer start(Router router, RouterSettings settings, EdgePolicy policy, String host, int port) {
-        return start(router, settings, policy, listen(host, port));
+        return start(router, settings, ServerSettings.DEFAULTS, policy, host, port);
+    }
+
+    /** Starts serving with these server settings, behind the edge policy (the caller closes it). */
+    public static RouterServer start(Router router, RouterSettings settings, ServerSettings server, EdgePolicy policy,
+                                     String host, int port) {
+        return start(router, settings, server, policy, listen(host, port));
     }
 
     /**
@@ -175,11 +180,17 @@ public final class RouterServer implements AutoCloseable {
         }
     }
 
-    /** Starts serving on a socket from {@link #listen}; closes it when the server cannot start. */
+    /** Starts serving on a socket from {@link #listen}, with the server's default settings. */
     public static RouterServer start(Router router, RouterSettings settings, EdgePolicy policy, ServerSocketChannel listening) {
+        return start(router, settings, ServerSettings.DEFAULTS, policy, listening);
+    }
+
+    /** Starts serving on a socket from {@link #listen}; closes it when the server cannot start. */
+    public static RouterServer start(Router router, RouterSettings settings, ServerSettings serverSettings, EdgePolicy policy,
+                                     ServerSocketChannel listening) {
         RouterServer server;
         try {
-            server = new RouterServer(router, settings, policy, listening);
+            server = new RouterServer(router, settings, serverSettings, policy, listening);
         } catch (IOException | RuntimeException e) {
             // (Readiness, made last in the constructor, has not started a thread when anything before it failed)
             closeQuietly(listening);

@@ -4,9 +4,13 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * How the HTTP server treats connections, slow clients, shutdown and readiness (the {@code server} section of the
- * config; docs/configuration.md).
+ * The HTTP server's settings: request bodies, development mode, slow clients, shutdown and readiness (the config's
+ * {@code server} section, and {@code router.max_body_bytes} and {@code router.dev}; docs/configuration.md). The
+ * engine's settings are {@link dev.vestibule.router.RouterSettings}.
  *
+ * @param maxBodyBytes            the largest request body accepted; larger is 413
+ * @param devMode                 development mode: a request with the header {@code x-vestibule-query-plan: true} gets
+ *                                its plan in extensions
  * @param bodyReadTimeout         the most a request body may take to arrive, from the request's headers on; then 408
  * @param maxConnectionsPerClient open connections one remote address may hold (0: no limit); more are closed at once
  * @param shutdownDelay           after SIGTERM, how long the listener keeps serving with /ready answering 503, so that
@@ -16,11 +20,11 @@ import java.util.List;
  * @param readinessInterval       how often the readiness checks (subgraph probes, the rate limit's Redis) run
  * @param readinessTimeout        the most one readiness check may take before its dependency counts as down
  */
-public record ServerSettings(Duration bodyReadTimeout, int maxConnectionsPerClient, Duration shutdownDelay,
-                             Duration shutdownGracePeriod, List<String> requiredSubgraphs, Duration readinessInterval,
-                             Duration readinessTimeout) {
-    public static final ServerSettings DEFAULTS = new ServerSettings(Duration.ofSeconds(10), 0, Duration.ofSeconds(5),
-            Duration.ofSeconds(20), List.of(), Duration.ofSeconds(5), Duration.ofSeconds(2));
+public record ServerSettings(long maxBodyBytes, boolean devMode, Duration bodyReadTimeout, int maxConnectionsPerClient,
+                             Duration shutdownDelay, Duration shutdownGracePeriod, List<String> requiredSubgraphs,
+                             Duration readinessInterval, Duration readinessTimeout) {
+    public static final ServerSettings DEFAULTS = new ServerSettings(2 * 1024 * 1024, false, Duration.ofSeconds(10), 0,
+            Duration.ofSeconds(5), Duration.ofSeconds(20), List.of(), Duration.ofSeconds(5), Duration.ofSeconds(2));
 
     public ServerSettings {
         requiredSubgraphs = List.copyOf(requiredSubgraphs);
@@ -31,23 +35,34 @@ public record ServerSettings(Duration bodyReadTimeout, int maxConnectionsPerClie
         return requiredSubgraphs.contains("*") || requiredSubgraphs.contains(subgraph);
     }
 
+    public ServerSettings withMaxBodyBytes(long bytes) {
+        return new ServerSettings(bytes, devMode, bodyReadTimeout, maxConnectionsPerClient, shutdownDelay, shutdownGracePeriod,
+                requiredSubgraphs, readinessInterval, readinessTimeout);
+    }
+
+    /** Development mode: a request with the header {@code x-vestibule-query-plan: true} gets its plan in extensions. */
+    public ServerSettings withDevMode(boolean dev) {
+        return new ServerSettings(maxBodyBytes, dev, bodyReadTimeout, maxConnectionsPerClient, shutdownDelay, shutdownGracePeriod,
+                requiredSubgraphs, readinessInterval, readinessTimeout);
+    }
+
     public ServerSettings withShutdown(Duration delay, Duration gracePeriod) {
-        return new ServerSettings(bodyReadTimeout, maxConnectionsPerClient, delay, gracePeriod, requiredSubgraphs,
-                readinessInterval, readinessTimeout);
+        return new ServerSettings(maxBodyBytes, devMode, bodyReadTimeout, maxConnectionsPerClient, delay, gracePeriod,
+                requiredSubgraphs, readinessInterval, readinessTimeout);
     }
 
     public ServerSettings withBodyReadTimeout(Duration timeout) {
-        return new ServerSettings(timeout, maxConnectionsPerClient, shutdownDelay, shutdownGracePeriod, requiredSubgraphs,
-                readinessInterval, readinessTimeout);
+        return new ServerSettings(maxBodyBytes, devMode, timeout, maxConnectionsPerClient, shutdownDelay, shutdownGracePeriod,
+                requiredSubgraphs, readinessInterval, readinessTimeout);
     }
 
     public ServerSettings withMaxConnectionsPerClient(int connections) {
-        return new ServerSettings(bodyReadTimeout, connections, shutdownDelay, shutdownGracePeriod, requiredSubgraphs,
-                readinessInterval, readinessTimeout);
+        return new ServerSettings(maxBodyBytes, devMode, bodyReadTimeout, connections, shutdownDelay, shutdownGracePeriod,
+                requiredSubgraphs, readinessInterval, readinessTimeout);
     }
 
     public ServerSettings withReadiness(List<String> required, Duration interval, Duration timeout) {
-        return new ServerSettings(bodyReadTimeout, maxConnectionsPerClient, shutdownDelay, shutdownGracePeriod, required,
-                interval, timeout);
+        return new ServerSettings(maxBodyBytes, devMode, bodyReadTimeout, maxConnectionsPerClient, shutdownDelay, shutdownGracePeriod,
+                required, interval, timeout);
     }
 }

@@ -1,11 +1,9 @@
 package dev.vestibule.router.middleware;
 
-import dev.vestibule.router.operation.Caller;
-
 /**
- * Everything a request passes before the router plans it, in order: CORS and CSRF checks, authentication, persisted
- * operations (APQ or the safelist), then rate limits. Built from
- * the router config; the BFF modules will reuse it.
+ * The parts of the edge, built from the router config: browser policy (CORS, CSRF), authentication, rate limits,
+ * persisted operations, header rules, authorization policies. It owns the resources they hold (Redis clients, JWKS
+ * refreshers) and closes them; {@link EdgeChain#of} puts the parts in the order every request passes them.
  */
 public record EdgePolicy(BrowserPolicy browser, Authenticator authenticator, RateLimiter rateLimiter,
                          PersistedQueries persistedQueries, HeaderRules headerRules, AuthorizationPolicies authorization)
@@ -40,11 +38,6 @@ public record EdgePolicy(BrowserPolicy browser, Authenticator authenticator, Rat
         // whatever can carry the identity is the router's alone, on every request (HeaderRules)
         return new EdgePolicy(browser, new Authenticator(authentication), new RateLimiter(rateLimits), new PersistedQueries(persisted),
                 headerRules.reserving(authentication.forwardClaims().values()), authorization);
-    }
-
-    /** The caller an admitted request runs as (identity null: anonymous), with the policies it satisfies. */
-    public Caller caller(Identity identity) {
-        return authorization.caller(identity);
     }
 
     @Override

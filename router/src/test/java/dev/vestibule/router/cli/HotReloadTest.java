@@ -2,11 +2,14 @@ package dev.vestibule.router.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vestibule.router.Router;
 import dev.vestibule.router.RouterSettings;
-import dev.vestibule.router.http.RouterServer;
+import dev.vestibule.router.composition.Composer;
+import dev.vestibule.router.composition.CompositionResult;
+import dev.vestibule.router.config.RouterConfig;
+import dev.vestibule.router.server.VestibuleServer;
 import dev.vestibule.router.supergraph.SupergraphLoader;
-import dev.vestibule.router.supergraph.SupergraphReloader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -17,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,12 +44,10 @@ class HotReloadTest {
         var err = new ByteArrayOutputStream();
         var out = new ByteArrayOutputStream();
         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
-        var composed = (dev.vestibule.router.composition.CompositionResult.Composed) dev.vestibule.router.composition.Composer
-                .compose(ComposeCommand.sources(config.toString(), java.util.List.of()));
-        RouterSettings settings = RouterSettings.DEFAULTS.withRequestTimeout(Duration.ofSeconds(2));
-        RouterServer server = RouterServer.start(new Router(SupergraphLoader.load(composed.supergraphSdl()), settings), settings, "127.0.0.1", 0);
-        try (SupergraphReloader ignored = RouterCli.hotReload(server, settings, config.toString(), true,
-                new PrintStream(out, true, StandardCharsets.UTF_8), errStream)) {
+        var composed = (CompositionResult.Composed) Composer.compose(ComposeCommand.sources(config.toString(), List.of()));
+        RouterConfig routerConfig = RouterConfig.DEFAULTS.withSettings(RouterSettings.DEFAULTS.withRequestTimeout(Duration.ofSeconds(2)));
+        try (VestibuleServer server = VestibuleServer.start(SupergraphLoader.load(composed.supergraphSdl()), routerConfig, "127.0.0.1", 0)) {
+            RouterCli.hotReload(server, config.toString(), true, new PrintStream(out, true, StandardCharsets.UTF_8), errStream);
             assertThat(query(server, PRODUCT_FIELDS)).contains("\"name\":\"upc\"").doesNotContain("releaseYear");
 
             Path products = dir.resolve("products.graphql");
@@ -55,18 +57,18 @@ class HotReloadTest {
             assertThat(err.toString(StandardCharsets.UTF_8)).contains("INVALID_GRAPHQL").contains("[products]");
             assertThat(query(server, PRODUCT_FIELDS)).contains("\"name\":\"upc\"");
 
+            Router first = server.router();
             Files.writeString(products, original.replaceFirst("type Product (.*)\\{", "type Product $1{\n  releaseYear: Int"));
             waitFor(() -> out.toString(StandardCharsets.UTF_8), "reloaded the supergraph");
             assertThat(query(server, PRODUCT_FIELDS)).contains("releaseYear");
-        } finally {
-            server.close();
+            assertThat(server.router()).isNotSameAs(first);
         }
     }
 
-    private static String query(RouterServer server, String query) throws Exception {
+    private static String query(VestibuleServer server, String query) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/graphql"))
                 .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":" + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(query) + "}"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":" + new ObjectMapper().writeValueAsString(query) + "}"))
                 .build();
         HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);

@@ -43,7 +43,7 @@ class RouterConfigTest {
         assertThat(config.settings().subgraphTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.settings().requestTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(config.settings().introspection()).isFalse();
-        assertThat(config.settings().maxBodyBytes()).isEqualTo(2 * 1024 * 1024);
+        assertThat(config.server().maxBodyBytes()).isEqualTo(2 * 1024 * 1024);
         assertThat(config.authentication().mode()).isEqualTo(Mode.OPTIONAL);
         assertThat(config.authentication().issuers().get(0).issuer()).isEqualTo("https://id.example");
         assertThat(config.authentication().issuers().get(0).jwksUrl()).isEqualTo("http://127.0.0.1:9/jwks.json");

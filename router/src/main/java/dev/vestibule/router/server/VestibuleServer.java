@@ -1,0 +1,192 @@
+package dev.vestibule.router.server;
+
+import dev.vestibule.router.Router;
+import dev.vestibule.router.config.ConfigException;
+import dev.vestibule.router.config.RouterConfig;
+import dev.vestibule.router.http.RouterServer;
+import dev.vestibule.router.http.ServerSettings;
+import dev.vestibule.router.middleware.EdgePolicy;
+import dev.vestibule.router.supergraph.Subgraph;
+import dev.vestibule.router.supergraph.Supergraph;
+import dev.vestibule.router.supergraph.SupergraphReloader;
+import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * The running gateway, built from its config: it owns every resource it starts and closes each one once, on shutdown
+ * or when a reload retires it. The edge policy (and through it the Redis clients of rate limits and persisted queries
+ * and the JWKS refreshers), the router and every router a hot reload swaps in, the HTTP server (with its readiness
+ * checks), the reloader. The CLI parses arguments and handles signals; embedders (tests, the coming BFF host) start
+ * the same object instead of copying the wiring.
+ */
+public final class VestibuleServer implements AutoCloseable {
+    private final RouterConfig config;
+    private final EdgePolicy policy;
+    private final RouterServer server;
+    /** The routers not closed yet: the one serving, and those a reload replaced whose requests may still run. */
+    private final Set<Router> routers = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final long routerReadyNanos;
+    private final long listeningNanos;
+    private volatile SupergraphReloader reloader;
+
+    private VestibuleServer(RouterConfig config, EdgePolicy policy, Router router, RouterServer server, long routerReadyNanos) {
+        this.config = config;
+        this.policy = policy;
+        this.server = server;
+        this.routers.add(router);
+        this.routerReadyNanos = routerReadyNanos;
+        this.listeningNanos = System.nanoTime();
+    }
+
+    /** Starts serving {@code supergraph} as {@code config} says on {@code host:port} (0: a free port). */
+    public static VestibuleServer start(Supergraph supergraph, RouterConfig config, String host, int port) {
+        return start(supergraph, config, RouterServer.listen(host, port));
+    }
+
+    /**
+     * Starts serving on a socket from {@link RouterServer#listen}. The supergraph is checked against the config first
+     * (unknown @policy names, required subgraphs it lacks); whatever fails, everything made so far is closed, the
+     * socket too (clients queued on it are refused rather than left waiting for a router that is not coming).
+     */
+    public static VestibuleServer start(Supergraph supergraph, RouterConfig config, ServerSocketChannel listening) {
+        Router router = null;
+        EdgePolicy policy = null;
+        try {
+            // a @policy the config does not define denies its fields to everyone: said now, or refused (unknown_policies)
+            config.authorization().check(supergraph);
+            checkRequiredSubgraphs(config.server(), supergraph);
+            router = new Router(supergraph, config.settings());
+            long routerReady = System.nanoTime();
+            policy = config.edgePolicy();
+            RouterServer server = RouterServer.start(router, config.settings(), config.server(), policy, listening);
+            return new VestibuleServer(config, policy, router, server, routerReady);
+        } catch (RuntimeException | Error e) {
+            if (policy != null) policy.close();
+            if (router != null) router.close();
+            try {
+                listening.close();
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
+    /** A subgraph that readiness requires must be one the supergraph has: a typo would keep the router unready. */
+    private static void checkRequiredSubgraphs(ServerSettings serving, Supergraph supergraph) {
+        List<String> names = supergraph.subgraphs().stream().map(Subgraph::name).toList();
+        for (String required : serving.requiredSubgraphs()) {
+            if (!required.equals("*") && !names.contains(required)) {
+                throw new ConfigException("server.readiness.required_subgraphs: the supergraph has no subgraph '"
+                        + required + "' (it has " + String.join(", ", names) + "; * means every one)");
+            }
+        }
+    }
+
+    /**
+     * Hot reload: watches {@code files} and, when one changes, serves what {@code loader} makes of them
+     * ({@link #replace}); a broken change goes to {@code failed} and the running router keeps serving.
+     */
+    public void reloadOnChange(List<Path> files, SupergraphReloader.Loader loader, Consumer<Supergraph> reloaded,
+                               Consumer<String> failed) {
+        if (reloader != null) throw new IllegalStateException("hot reload is already on");
+        reloader = new SupergraphReloader(files, loader, next -> {
+            replace(next);
+            reloaded.accept(next);
+        }, failed).start(Duration.ofSeconds(1));
+    }
+
+    /**
+     * Serves {@code next} from now on, checked against the configured policies first (it may be refused: then the
+     * running router keeps serving). The previous router is closed once its requests can no longer be running
+     * (router.request_timeout later), or at shutdown, whichever comes first.
+     */
+    public void replace(Supergraph next) {
+        config.authorization().check(next);
+        Router fresh = new Router(next, config.settings());
+        routers.add(fresh);
+        Router previous = server.replaceRouter(fresh);
+        if (closed.get()) retire(fresh); // shut down while this one was being built
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(config.settings().requestTimeout());
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+            retire(previous);
+        });
+    }
+
+    private void retire(Router router) {
+        if (routers.remove(router)) router.close();
+    }
+
+    public RouterConfig config() {
+        return config;
+    }
+
+    /** The router serving new requests. */
+    public Router router() {
+        return server.router();
+    }
+
+    public RouterServer httpServer() {
+        return server;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** When the router was built and when the HTTP server listened (System.nanoTime), for the start-up line. */
+    public long routerReadyNanos() {
+        return routerReadyNanos;
+    }
+
+    public long listeningNanos() {
+        return listeningNanos;
+    }
+
+    /**
+     * Graceful shutdown ({@link RouterServer#shutDownGracefully}: /ready 503, serve for {@code delay}, then let requests
+     * in flight finish for up to {@code gracePeriod}), then every resource is closed.
+     *
+     * @return the requests still running when the grace period ended (0: every one was answered)
+     */
+    public long shutDownGracefully(Duration delay, Duration gracePeriod) throws InterruptedException {
+        stopReloading();
+        try {
+            return server.shutDownGracefully(delay, gracePeriod);
+        } finally {
+            closeResources();
+        }
+    }
+
+    /** Stops at once: connections close, requests in flight are cut off; every resource is closed. */
+    @Override
+    public void close() {
+        if (closed.get()) return;
+        stopReloading();
+        server.close();
+        closeResources();
+    }
+
+    private void stopReloading() {
+        SupergraphReloader running = reloader;
+        if (running != null) running.close();
+    }
+
+    private void closeResources() {
+        if (!closed.compareAndSet(false, true)) return;
+        routers.forEach(this::retire);
+        policy.close();
+    }
+}
