@@ -29,7 +29,8 @@ final class PlanBuilder {
         Map<Integer, List<PlanNode>> stages = new TreeMap<>();
         Integer[] depth = new Integer[groups.size()];
         for (FetchGroup group : groups) {
-            if (group.body().isEmpty()) continue; // a group an abandoned alternative left without work
+            // a group an abandoned alternative left without work, or one whose every selection was pruned away
+            if (group.selection.prune() || group.body().isEmpty()) continue;
             stages.computeIfAbsent(depth(group, depth, new LinkedHashSet<>()), k -> new ArrayList<>())
                     .add(underConditions(node(group, operation), conditionsOf(group)));
         }

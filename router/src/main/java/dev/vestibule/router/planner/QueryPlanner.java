@@ -148,9 +148,9 @@ public final class QueryPlanner {
             }
             FetchGroup group = rootGroup(rootType.getName(), candidates, field);
             SelectionBuilder node = underConditions(group.body()).field(field.responseKey(), field.name(), field.arguments(), field.directives());
-            if (!field.isLeaf()) {
+            if (isComposite(definition)) {
                 FieldInSubgraph inSubgraph = supergraph.subgraph(group.subgraph).field(rootType.getName(), field.name()).orElseThrow();
-                planSelections(group, typeName(definition.getType()), field.selections(), node,
+                planSelections(group, subgraphType(inSubgraph, definition), field.selections(), node,
                         childPath(List.of(), field, definition.getType()), provides(inSubgraph), new LinkedHashSet<>());
             }
         }
@@ -178,7 +178,7 @@ public final class QueryPlanner {
                 FetchGroup group = part.getKey().equals(primary.subgraph) ? primary : rootGroup(rootType.getName(), List.of(part.getKey()), field);
                 SelectionBuilder node = underConditions(group.body()).field(field.responseKey(), field.name(), field.arguments(), field.directives());
                 FieldInSubgraph inSubgraph = supergraph.subgraph(group.subgraph).field(rootType.getName(), field.name()).orElseThrow();
-                planSelections(group, type, part.getValue(), node, childPath(List.of(), field, definition.getType()),
+                planSelections(group, subgraphType(inSubgraph, definition), part.getValue(), node, childPath(List.of(), field, definition.getType()),
                         provides(inSubgraph), new LinkedHashSet<>());
             }
             return true;
@@ -315,6 +315,7 @@ public final class QueryPlanner {
                     && planAtInterfaceObject(group, iface, selections, out, path, provided, producers)) {
                 return;
             }
+            out.composite();
             if (isAbstract(type) || isEntityIn(group.subgraph, typeName)) out.typename();
             for (Selection selection : selections) {
                 switch (selection) {
@@ -394,12 +395,11 @@ public final class QueryPlanner {
                 String key = retyped ? ResponseKeys.alias(field.responseKey()) : field.responseKey();
                 SelectionBuilder node = out.field(key, field.name(), field.arguments(), field.directives());
                 producers.add(group);
-                if (!field.isLeaf()) {
+                if (isComposite(definition)) {
                     List<Selection> childProvided = childProvided(providedField, here);
                     // The subgraph's own type for the field may be narrower (join__field type: "Book" where the
                     // supergraph has a union): its selections must be valid there.
-                    String childType = here.map(FieldInSubgraph::namedType)
-                            .filter(name -> schema.getType(name) != null).orElse(typeName(definition.getType()));
+                    String childType = here.map(f -> subgraphType(f, definition)).orElse(typeName(definition.getType()));
                     frames.push(new Frame(group, type.getName(), out, path, provided, field));
                     try {
                         planSelections(group, childType, field.selections(), node,
@@ -510,7 +510,7 @@ public final class QueryPlanner {
                         }
                         SelectionBuilder node = cursor.field(field.responseKey(), field.name(), field.arguments(), field.directives());
                         producers.add(child);
-                        if (!field.isLeaf()) {
+                        if (isComposite(definition)) {
                             planSelections(child, typeName(definition.getType()), field.selections(), node,
                                     childPath(path, field, definition.getType()), null, producers);
                         }
@@ -587,11 +587,11 @@ public final class QueryPlanner {
             SelectionBuilder entity = underConditions(child.body());
             SelectionBuilder node = entity.field(field.responseKey(), field.name(), field.arguments(), field.directives());
             producers.add(child);
-            if (!field.isLeaf()) {
+            if (isComposite(definition)) {
                 // the entity this fetch is for is a parent to go back to, should a value-type field below need it
                 frames.push(new Frame(child, type.getName(), entity, path, null, field));
                 try {
-                    planSelections(child, typeName(definition.getType()), field.selections(), node,
+                    planSelections(child, subgraphType(targetField, definition), field.selections(), node,
                             childPath(path, field, definition.getType()), provides(targetField), producers);
                 } finally {
                     frames.pop();
@@ -625,17 +625,24 @@ public final class QueryPlanner {
                     for (Selection selection : selections) {
                         switch (selection) {
                             case Selection.Field f -> planField(group, iface, f, out, path, provided, producers);
+                            // A fragment that needs no concrete type inside is planned as usual: its fields were
+                            // otherwise lost (a condition around fields of the interface only).
                             case Selection.Fragment f when f.isConditional() -> {
+                                boolean planned;
                                 conditions.add(f.conditions());
                                 try {
-                                    planAtInterfaceObject(group, iface, List.of(f.withoutConditions()), out.conditional(f.conditions()),
+                                    planned = planAtInterfaceObject(group, iface, List.of(f.withoutConditions()), out.conditional(f.conditions()),
                                             path, provided, producers);
                                 } finally {
                                     conditions.remove(conditions.size() - 1);
                                 }
+                                if (!planned) planFragment(group, iface, f, out, path, provided, producers);
                             }
-                            case Selection.Fragment f when f.typeCondition() == null || f.typeCondition().equals(iface.getName()) ->
-                                    planAtInterfaceObject(group, iface, f.selections(), out, path, provided, producers);
+                            case Selection.Fragment f when f.typeCondition() == null || f.typeCondition().equals(iface.getName()) -> {
+                                if (!planAtInterfaceObject(group, iface, f.selections(), out, path, provided, producers)) {
+                                    planFragment(group, iface, f, out, path, provided, producers);
+                                }
+                            }
                             case Selection.Fragment f -> planFragment(child, iface, f, underConditions(child.body()), path, null, producers);
                         }
                     }
@@ -838,6 +845,24 @@ public final class QueryPlanner {
             case GraphQLUnionType u -> u.getTypes().stream().map(t -> (GraphQLObjectType) t).toList();
             default -> List.of();
         };
+    }
+
+    /**
+     * Whether the field's type has fields of its own: its selection set must not be empty, even when every
+     * selection the client wrote in it was removed by a literal @skip/@include (normalized away).
+     */
+    private static boolean isComposite(GraphQLFieldDefinition definition) {
+        return !GraphQLTypeUtil.isLeaf(GraphQLTypeUtil.unwrapAll(definition.getType()));
+    }
+
+    /**
+     * The type a subgraph gives the field, where it is narrower than the supergraph's (join__field type: "Book" where
+     * the supergraph has a union): the selections sent there must be valid for it, so fragments on types it can
+     * never be are left out.
+     */
+    private String subgraphType(FieldInSubgraph field, GraphQLFieldDefinition definition) {
+        String name = field.namedType();
+        return schema.getType(name) != null ? name : typeName(definition.getType());
     }
 
     private static boolean isAbstract(GraphQLNamedType type) {

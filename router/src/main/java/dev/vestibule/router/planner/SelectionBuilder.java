@@ -15,6 +15,8 @@ import java.util.Map;
  */
 final class SelectionBuilder {
     private final Map<String, Object> entries = new LinkedHashMap<>();
+    /** The selection set of a field of an object, interface or union type: it must not reach a subgraph empty. */
+    private boolean composite;
 
     private record FieldEntry(String responseKey, String name, List<Argument> arguments, List<Directive> directives,
                               SelectionBuilder children) {}
@@ -71,6 +73,33 @@ final class SelectionBuilder {
     }
 
     boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    /** Marks this as the selection set of a composite-typed field (see {@link #prune()}). */
+    void composite() {
+        composite = true;
+    }
+
+    /**
+     * Makes this selection valid to send, at any depth: a fragment left with nothing inside (a condition whose
+     * fields all went to another fetch, a type this subgraph never returns here, selections a literal @skip or
+     * @include removed) goes, and a composite field left with nothing selected asks for {@code __typename}, as
+     * the reference planners do. A subgraph rejects an empty selection set, and with it the whole fetch.
+     * Returns whether nothing is left.
+     */
+    boolean prune() {
+        var it = entries.values().iterator();
+        while (it.hasNext()) {
+            switch (it.next()) {
+                case FieldEntry f -> {
+                    if (f.children().prune() && f.children().composite) f.children().typename();
+                }
+                case FragmentEntry f -> { if (f.children().prune()) it.remove(); }
+                case ConditionalEntry c -> { if (c.children().prune()) it.remove(); }
+                default -> throw new IllegalStateException();
+            }
+        }
         return entries.isEmpty();
     }
 
