@@ -3,6 +3,7 @@ package dev.vestibule.router.execution;
 import dev.vestibule.router.concurrent.SharedCalls;
 import dev.vestibule.router.json.JsonObject;
 import dev.vestibule.router.operation.Selection;
+import dev.vestibule.router.pipeline.RequestContext;
 import dev.vestibule.router.planner.PlanNode;
 import dev.vestibule.router.planner.QueryPlan;
 import dev.vestibule.router.subgraph.SubgraphClient;
@@ -45,22 +46,20 @@ public final class PlanExecutor {
         this.settings = settings;
     }
 
-    /** Fetches everything the plan asks for into {@code state}. */
-    public void execute(QueryPlan plan, Map<String, Object> variables, java.util.function.Function<String, Map<String, String>> headers, ExecutionState state,
-                        long deadlineNanos) {
-        if (plan.root() != null) run(plan.root(), new Request(variables, headers, deadlineNanos), state);
+    /** Fetches everything the plan asks for into {@code state}, with the headers and by the deadline of {@code context}. */
+    public void execute(QueryPlan plan, Map<String, Object> variables, RequestContext context, ExecutionState state) {
+        if (plan.root() != null) run(plan.root(), new Request(variables, context), state);
     }
 
     /** What every fetch of one request shares. */
-    /** {@code headers}: what each subgraph (by name) receives for this request. */
-    private record Request(Map<String, Object> variables, java.util.function.Function<String, Map<String, String>> headers, long deadlineNanos) {}
+    private record Request(Map<String, Object> variables, RequestContext context) {}
 
     private void run(PlanNode node, Request request, ExecutionState state) {
         switch (node) {
             case PlanNode.Sequence s -> s.nodes().forEach(n -> run(n, request, state));
             case PlanNode.Parallel p -> runParallel(p.nodes(), request, state);
-            case PlanNode.Fetch f -> rootFetch(f, request.variables(), request.headers(), request.deadlineNanos(), state);
-            case PlanNode.Flatten f -> entityFetch(f, request.variables(), request.headers(), request.deadlineNanos(), state);
+            case PlanNode.Fetch f -> rootFetch(f, request.variables(), request.context(), state);
+            case PlanNode.Flatten f -> entityFetch(f, request.variables(), request.context(), state);
             case PlanNode.Condition c -> {
                 PlanNode branch = Boolean.TRUE.equals(request.variables().get(c.variable())) ? c.ifClause() : c.elseClause();
                 if (branch != null) run(branch, request, state);
@@ -87,13 +86,12 @@ public final class PlanExecutor {
         }
     }
 
-    private void rootFetch(PlanNode.Fetch fetch, Map<String, Object> variables, java.util.function.Function<String, Map<String, String>> headers,
-                           long deadlineNanos, ExecutionState state) {
+    private void rootFetch(PlanNode.Fetch fetch, Map<String, Object> variables, RequestContext context, ExecutionState state) {
         SubgraphResponse answer;
         try {
             settings.protection().acquire(fetch.subgraph());
             answer = client.post(url(fetch.subgraph()), fetch.operation(), fetch.operationName(),
-                    usedVariables(fetch, variables), headers.apply(fetch.subgraph()), deadlineNanos,
+                    usedVariables(fetch, variables), context.subgraphHeaders().forSubgraph(fetch.subgraph()), context.deadlineNanos(),
                     settings.shareSubgraphQueries() && !fetch.operation().startsWith("mutation"));
         } catch (SubgraphFailure failure) {
             for (String key : fetch.topLevelKeys()) {
@@ -154,11 +152,11 @@ public final class PlanExecutor {
     /** An entity fetch's answer with the batch it asked for. */
     private record BatchAnswer(SubgraphResponse response, EntityBatch batch) {}
 
-    private void entityFetch(PlanNode.Flatten flatten, Map<String, Object> variables, java.util.function.Function<String, Map<String, String>> headers,
-                             long deadlineNanos, ExecutionState state) {
+    private void entityFetch(PlanNode.Flatten flatten, Map<String, Object> variables, RequestContext context, ExecutionState state) {
         PlanNode.Fetch fetch = flatten.fetch();
+        long deadlineNanos = context.deadlineNanos();
         Map<String, Object> used = usedVariables(fetch, variables);
-        Map<String, String> subgraphHeaders = Map.copyOf(headers.apply(fetch.subgraph())); // a key part: copied once
+        Map<String, String> subgraphHeaders = Map.copyOf(context.subgraphHeaders().forSubgraph(fetch.subgraph())); // a key part: copied once
         java.util.function.Function<Map<String, Object>, Map<String, Object>> representation = entity -> representation(entity, fetch);
         List<Map<String, Object>> entities;
         BatchKey key = null;

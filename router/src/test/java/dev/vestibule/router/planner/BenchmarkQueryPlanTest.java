@@ -24,7 +24,7 @@ class BenchmarkQueryPlanTest {
         try (Router router = new Router(SupergraphLoader.load(TestSupergraphs.read(BENCH.resolve("supergraph.graphql"))),
                 RouterSettings.DEFAULTS)) {
             QueryPlan plan = router.prepare(new GraphQLRequest(TestSupergraphs.read(BENCH.resolve("query.graphql")),
-                    null, Map.of(), Map.of())).plan();
+                    null, Map.of(), Map.of()), null).plan();
             assertThat(plan.fetchCount()).isEqualTo(13);
             assertThat(plan.root()).isInstanceOf(PlanNode.Sequence.class);
             PlanNode first = ((PlanNode.Sequence) plan.root()).nodes().get(0);

@@ -54,7 +54,7 @@ class PlanSnapshotTest {
         int planAt = text.indexOf("--- plan\n");
         String operation = text.substring(operationAt + "--- operation\n".length(), planAt).strip();
         String expected = text.substring(planAt + "--- plan\n".length()).strip();
-        String actual = router(supergraph).prepare(new GraphQLRequest(operation, null, Map.of(), Map.of())).plan().toString();
+        String actual = router(supergraph).prepare(new GraphQLRequest(operation, null, Map.of(), Map.of()), null).plan().toString();
         if (Boolean.getBoolean("plans.update")) {
             Files.writeString(path, text.substring(0, planAt + "--- plan\n".length()) + actual + "\n");
             return;

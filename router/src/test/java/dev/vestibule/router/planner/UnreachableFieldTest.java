@@ -24,12 +24,12 @@ class UnreachableFieldTest {
     @Test
     void aFieldBehindANonResolvableInterfaceObjectCannotBePlanned() {
         try (Router router = new Router(SupergraphLoader.load(TestSupergraphs.read(SUPERGRAPH)), RouterSettings.DEFAULTS)) {
-            assertThatThrownBy(() -> router.prepare(new GraphQLRequest("{ a { field } }", null, Map.of(), Map.of())))
+            assertThatThrownBy(() -> router.prepare(new GraphQLRequest("{ a { field } }", null, Map.of(), Map.of()), null))
                     .isInstanceOf(RequestError.class)
                     .hasMessageContaining("cannot plan Node.field from subgraph a");
             // what a can answer itself still plans, and b answers its own field
-            assertThat(router.prepare(new GraphQLRequest("{ a { id } }", null, Map.of(), Map.of())).plan().fetchCount()).isEqualTo(1);
-            assertThat(router.prepare(new GraphQLRequest("{ b { id field } }", null, Map.of(), Map.of())).plan().toString())
+            assertThat(router.prepare(new GraphQLRequest("{ a { id } }", null, Map.of(), Map.of()), null).plan().fetchCount()).isEqualTo(1);
+            assertThat(router.prepare(new GraphQLRequest("{ b { id field } }", null, Map.of(), Map.of()), null).plan().toString())
                     .contains("Fetch(service: \"b\")");
         }
     }

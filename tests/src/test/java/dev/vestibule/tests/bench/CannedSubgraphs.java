@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vestibule.router.Router;
 import dev.vestibule.router.RouterSettings;
+import dev.vestibule.tests.Answers;
 import dev.vestibule.router.operation.GraphQLRequest;
 import dev.vestibule.router.subgraph.OkHttpTransport;
 import dev.vestibule.router.subgraph.SubgraphTransport;
@@ -114,7 +115,7 @@ public final class CannedSubgraphs implements SubgraphTransport {
             }
         };
         try (Router router = new Router(SupergraphLoader.load(sdl), RouterSettings.DEFAULTS, recording)) {
-            Map<String, Object> response = router.execute(new GraphQLRequest(resource("query.graphql"), null, null, null), Map.of());
+            Map<String, Object> response = Answers.execute(router, new GraphQLRequest(resource("query.graphql"), null, null, null));
             if (response.containsKey("errors")) throw new IllegalStateException("the recording run has errors: " + response.get("errors"));
         }
         // a stable order, so that a re-recording without changes leaves the file as it was

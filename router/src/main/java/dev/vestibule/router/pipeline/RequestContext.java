@@ -1,0 +1,22 @@
+package dev.vestibule.router.pipeline;
+
+import dev.vestibule.router.operation.Caller;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What one request runs with, beside the request itself: who asks (its access decides what is planned), the headers
+ * each subgraph receives, the moment ({@link System#nanoTime()}) by which the answer is due, and whether the plan goes
+ * into the answer's extensions (development mode).
+ */
+public record RequestContext(Caller caller, SubgraphHeaders subgraphHeaders, long deadlineNanos, boolean exposePlan) {
+    public RequestContext {
+        Objects.requireNonNull(caller, "caller");
+        Objects.requireNonNull(subgraphHeaders, "subgraphHeaders");
+    }
+
+    /** For {@code caller}, with {@code headers}, due {@code timeout} from now, the plan not exposed. */
+    public static RequestContext of(Caller caller, SubgraphHeaders headers, Duration timeout) {
+        return new RequestContext(caller, headers, System.nanoTime() + timeout.toNanos(), false);
+    }
+}
