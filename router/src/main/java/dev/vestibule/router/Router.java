@@ -18,7 +18,10 @@ import dev.vestibule.router.operation.PreparedOperation;
 import dev.vestibule.router.operation.RequestError;
 import dev.vestibule.router.operation.Selection;
 import dev.vestibule.router.operation.SelectionNormalizer;
+import dev.vestibule.router.pipeline.GatewayObserver;
 import dev.vestibule.router.pipeline.RequestContext;
+import dev.vestibule.router.pipeline.RequestStage;
+import dev.vestibule.router.pipeline.Stage;
 import dev.vestibule.router.planner.PlanningException;
 import dev.vestibule.router.planner.QueryPlan;
 import dev.vestibule.router.planner.QueryPlanner;
@@ -61,16 +64,26 @@ public final class Router implements Gateway {
     /** Responses of requests that merged the same subgraph answers: the latest 8, each at most 1 MB. */
     private final WrittenAnswers writtenAnswers = new WrittenAnswers(8, 1 << 20);
     private final GraphQL introspection;
+    private final GatewayObserver observer;
 
+    /** Over HTTP ({@link OkHttpTransport}), observed by nobody. */
     public Router(Supergraph supergraph, RouterSettings settings) {
-        this(supergraph, settings, new OkHttpTransport(settings.subgraphTimeout(),
-                settings.connectionsPerSubgraph(), supergraph.subgraphs().size(),
-                supergraph.subgraphs().stream().anyMatch(s -> s.url().regionMatches(true, 0, "https:", 0, 6)),
-                settings.subgraphIdleTimeout()));
+        this(supergraph, settings, GatewayObserver.NONE);
+    }
+
+    /** Over HTTP ({@link OkHttpTransport}); {@code observer} watches every request. */
+    public Router(Supergraph supergraph, RouterSettings settings, GatewayObserver observer) {
+        this(supergraph, settings, httpTransport(supergraph, settings), observer);
     }
 
     /** With the subgraph transport given (benchmarks answer from canned responses); the router closes it. */
     public Router(Supergraph supergraph, RouterSettings settings, SubgraphTransport transport) {
+        this(supergraph, settings, transport, GatewayObserver.NONE);
+    }
+
+    /** With the subgraph transport given, which the router closes; {@code observer} watches every request. */
+    public Router(Supergraph supergraph, RouterSettings settings, SubgraphTransport transport, GatewayObserver observer) {
+        this.observer = observer;
         this.supergraph = supergraph;
         this.settings = settings;
         this.preparer = new OperationPreparer(supergraph.apiSchema(), settings.documentCacheSize(), settings.limits());
@@ -87,6 +100,12 @@ public final class Router implements Gateway {
         this.introspection = GraphQL.newGraphQL(supergraph.apiSchema()).build();
     }
 
+    private static SubgraphTransport httpTransport(Supergraph supergraph, RouterSettings settings) {
+        return new OkHttpTransport(settings.subgraphTimeout(), settings.connectionsPerSubgraph(), supergraph.subgraphs().size(),
+                supergraph.subgraphs().stream().anyMatch(s -> s.url().regionMatches(true, 0, "https:", 0, 6)),
+                settings.subgraphIdleTimeout());
+    }
+
     @Override
     public Supergraph supergraph() {
         return supergraph;
@@ -94,19 +113,44 @@ public final class Router implements Gateway {
 
     @Override
     public Prepared prepare(GraphQLRequest request, Caller caller) {
-        PreparedOperation operation = preparer.prepare(request);
+        return prepare(request, caller, RequestStage.NONE);
+    }
+
+    private Prepared prepare(GraphQLRequest request, Caller caller, RequestStage stage) {
+        Stage preparing = stage.beginPrepare();
+        PreparedOperation operation;
+        try {
+            operation = preparer.prepare(request);
+        } catch (RuntimeException e) {
+            preparing.end(e);
+            throw e;
+        }
+        preparing.end(null);
         boolean filtering = caller != null && !access.idle();
         // one plan serves every value of the variables @skip/@include read: they are decided in the plan (Condition
         // nodes, subgraph operations) and by the response shaper
         // keyed by the caller's access level as sets (never a joined string: the scope set {admin, read} and the one
         // scope "admin, read" must not share a plan)
         PlanKey key = new PlanKey(request.query(), operation.name(), filtering ? access.accessLevel(caller) : null);
-        try {
-            return new Prepared(operation, plans.computeIfAbsent(key,
-                    k -> k.accessLevel() != null ? planner.plan(operation, access, k.accessLevel()) : planner.plan(operation)));
-        } catch (PlanningException e) {
-            throw RequestError.of(400, "the operation cannot be planned: " + e.getMessage(), "QUERY_PLANNING_FAILED");
+        QueryPlan plan = plans.get(key);
+        if (plan != null) {
+            stage.beginPlan(true).end(null);
+            return new Prepared(operation, plan);
         }
+        Stage planning = stage.beginPlan(false);
+        try {
+            plan = plans.computeIfAbsent(key,
+                    k -> k.accessLevel() != null ? planner.plan(operation, access, k.accessLevel()) : planner.plan(operation));
+        } catch (PlanningException e) {
+            RequestError error = RequestError.of(400, "the operation cannot be planned: " + e.getMessage(), "QUERY_PLANNING_FAILED");
+            planning.end(error);
+            throw error;
+        } catch (RuntimeException e) {
+            planning.end(e);
+            throw e;
+        }
+        planning.end(null);
+        return new Prepared(operation, plan);
     }
 
     /** What a cached plan is for: the operation, and the access level it was filtered for (null: not filtered). */
@@ -131,8 +175,20 @@ public final class Router implements Gateway {
      */
     @Override
     public JsonBytes execute(GraphQLRequest request, RequestContext context) {
+        RequestStage stage = observer.beginRequest(request, context);
+        try {
+            JsonBytes answer = answer(request, context, stage);
+            stage.end(null);
+            return answer;
+        } catch (RuntimeException | Error e) {
+            stage.end(e);
+            throw e;
+        }
+    }
+
+    private JsonBytes answer(GraphQLRequest request, RequestContext context, RequestStage stage) {
         boolean exposePlan = context.exposePlan();
-        Prepared prepared = prepare(request, context.caller());
+        Prepared prepared = prepare(request, context.caller(), stage);
         if (settings.limits().maxCost() > 0) {
             long cost = costs.estimate(prepared.plan().selections(), prepared.plan().rootType(), prepared.operation().variables());
             if (cost > settings.limits().maxCost()) {
@@ -145,13 +201,40 @@ public final class Router implements Gateway {
         // the values of the variables @skip/@include read: introspection and shaping both decide by them
         Map<String, Object> conditions = SelectionNormalizer.conditionValues(prepared.operation());
         Map<String, Object> introspected = introspect(prepared, request, conditions, errors);
-        executor.execute(prepared.plan(), prepared.operation().variables(), context, state);
+        Stage executing = stage.beginExecute(prepared.plan());
+        try {
+            executor.execute(prepared.plan(), prepared.operation().variables(), context, stage, state);
+        } catch (RuntimeException | Error e) {
+            executing.end(e);
+            throw e;
+        }
+        executing.end(null);
         WrittenAnswers.Key writtenKey = introspected.isEmpty() && !exposePlan
                 ? writtenAnswers.keyOf(prepared.plan(), state, conditions) : null;
         if (writtenKey != null) {
             JsonBytes written = writtenAnswers.find(writtenKey);
-            if (written != null) return written;
+            if (written != null) {
+                stage.beginWrite(true).end(null);
+                return written;
+            }
         }
+        Stage writing = stage.beginWrite(false);
+        JsonBytes answer;
+        try {
+            answer = write(prepared, state, introspected, errors, conditions, exposePlan);
+        } catch (RuntimeException | Error e) {
+            writing.end(e);
+            throw e;
+        }
+        writing.end(null);
+        if (writtenKey != null) writtenAnswers.keep(writtenKey, answer);
+        for (int i = 0, n = errors.size(); i < n; i++) stage.error(errors.get(i));
+        return answer;
+    }
+
+    /** Shapes the merged data into the answer's JSON: errors first (the executor's and the shaper's), then data. */
+    private JsonBytes write(Prepared prepared, ExecutionState state, Map<String, Object> introspected,
+                            List<Map<String, Object>> errors, Map<String, Object> conditions, boolean exposePlan) {
         Map<String, Object> data = state.data();
         data.putAll(introspected);
         errors.addAll(state.errors());
@@ -174,9 +257,7 @@ public final class Router implements Gateway {
             out.value(Map.of("queryPlan", prepared.plan().toString()));
         }
         out.raw((byte) '}');
-        JsonBytes answer = answers.finish(out);
-        if (writtenKey != null) writtenAnswers.keep(writtenKey, answer);
-        return answer;
+        return answers.finish(out);
     }
 
     private static final byte[] DATA_FIRST = bytes("{\"data\":");
@@ -229,24 +310,6 @@ public final class Router implements Gateway {
 
     public boolean isMutation(GraphQLRequest request) {
         return preparer.kind(request) == OperationDefinition.Operation.MUTATION;
-    }
-
-    /** How many entity fetches joined an identical one in flight by their data's lineage (see PlanExecutor). */
-    public long joinedEntityFetches() {
-        return executor.joinedEntityFetches();
-    }
-
-    /** How many responses were sent as another request with the same data had written them (tests, metrics). */
-    public long reusedAnswers() {
-        return writtenAnswers.reused();
-    }
-
-    public long planCacheHits() {
-        return plans.hits();
-    }
-
-    public long planCacheMisses() {
-        return plans.misses();
     }
 
     @Override

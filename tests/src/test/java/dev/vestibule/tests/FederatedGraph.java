@@ -30,6 +30,8 @@ final class FederatedGraph implements AutoCloseable {
 
     final SampleSubgraphs.Running subgraphs;
     final Router router;
+    /** What the router's requests went through (plan cache, joined fetches, reused answers). */
+    final CountingObserver observed = new CountingObserver();
     final RouterServer server;
 
     FederatedGraph(RouterSettings settings) throws IOException {
@@ -43,7 +45,7 @@ final class FederatedGraph implements AutoCloseable {
             sdl = sdl.replace("http://127.0.0.1:" + SampleSubgraphs.defaultPort(name, SampleSubgraphs.DEFAULT_BASE_PORT) + "/graphql",
                     subgraphs.get(name).url());
         }
-        router = new Router(SupergraphLoader.load(sdl), settings);
+        router = new Router(SupergraphLoader.load(sdl), settings, observed);
         server = RouterServer.start(router, settings, policy, "127.0.0.1", 0);
     }
 

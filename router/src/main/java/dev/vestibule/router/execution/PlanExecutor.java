@@ -4,8 +4,10 @@ import dev.vestibule.router.concurrent.SharedCalls;
 import dev.vestibule.router.json.JsonObject;
 import dev.vestibule.router.operation.Selection;
 import dev.vestibule.router.pipeline.RequestContext;
+import dev.vestibule.router.pipeline.RequestStage;
 import dev.vestibule.router.planner.PlanNode;
 import dev.vestibule.router.planner.QueryPlan;
+import dev.vestibule.router.subgraph.SubgraphCallStage;
 import dev.vestibule.router.subgraph.SubgraphClient;
 import dev.vestibule.router.subgraph.SubgraphFailure;
 import dev.vestibule.router.subgraph.SubgraphResponse;
@@ -47,19 +49,20 @@ public final class PlanExecutor {
     }
 
     /** Fetches everything the plan asks for into {@code state}, with the headers and by the deadline of {@code context}. */
-    public void execute(QueryPlan plan, Map<String, Object> variables, RequestContext context, ExecutionState state) {
-        if (plan.root() != null) run(plan.root(), new Request(variables, context), state);
+    public void execute(QueryPlan plan, Map<String, Object> variables, RequestContext context, RequestStage stage,
+                        ExecutionState state) {
+        if (plan.root() != null) run(plan.root(), new Request(variables, context, stage), state);
     }
 
-    /** What every fetch of one request shares. */
-    private record Request(Map<String, Object> variables, RequestContext context) {}
+    /** What every fetch of one request shares; {@code stage} is told each subgraph call. */
+    private record Request(Map<String, Object> variables, RequestContext context, RequestStage stage) {}
 
     private void run(PlanNode node, Request request, ExecutionState state) {
         switch (node) {
             case PlanNode.Sequence s -> s.nodes().forEach(n -> run(n, request, state));
             case PlanNode.Parallel p -> runParallel(p.nodes(), request, state);
-            case PlanNode.Fetch f -> rootFetch(f, request.variables(), request.context(), state);
-            case PlanNode.Flatten f -> entityFetch(f, request.variables(), request.context(), state);
+            case PlanNode.Fetch f -> rootFetch(f, request, state);
+            case PlanNode.Flatten f -> entityFetch(f, request, state);
             case PlanNode.Condition c -> {
                 PlanNode branch = Boolean.TRUE.equals(request.variables().get(c.variable())) ? c.ifClause() : c.elseClause();
                 if (branch != null) run(branch, request, state);
@@ -86,19 +89,23 @@ public final class PlanExecutor {
         }
     }
 
-    private void rootFetch(PlanNode.Fetch fetch, Map<String, Object> variables, RequestContext context, ExecutionState state) {
+    private void rootFetch(PlanNode.Fetch fetch, Request request, ExecutionState state) {
+        RequestContext context = request.context();
         SubgraphResponse answer;
+        SubgraphCallStage call = request.stage().beginSubgraphCall(fetch.subgraph(), fetch.operationName());
         try {
             settings.protection().acquire(fetch.subgraph());
             answer = client.post(url(fetch.subgraph()), fetch.operation(), fetch.operationName(),
-                    usedVariables(fetch, variables), context.subgraphHeaders().forSubgraph(fetch.subgraph()), context.deadlineNanos(),
-                    settings.shareSubgraphQueries() && !fetch.operation().startsWith("mutation"));
+                    usedVariables(fetch, request.variables()), context.subgraphHeaders().forSubgraph(fetch.subgraph()),
+                    context.deadlineNanos(), settings.shareSubgraphQueries() && !fetch.operation().startsWith("mutation"), call);
         } catch (SubgraphFailure failure) {
+            call.end(failure);
             for (String key : fetch.topLevelKeys()) {
                 state.addError(failureError(fetch.subgraph(), failure, List.of(key)));
             }
             return;
         }
+        call.end(null);
         Map<String, Object> response = answer.json();
         synchronized (state) {
             state.merged(fetch, answer.call(), null);
@@ -120,12 +127,6 @@ public final class PlanExecutor {
      * 0.8 % with this, docs/performance.md).
      */
     private final SharedCalls<BatchKey, BatchAnswer> batches = new SharedCalls<>();
-    private final java.util.concurrent.atomic.LongAdder joinedBatches = new java.util.concurrent.atomic.LongAdder();
-
-    /** How many entity fetches joined an identical one in flight without building their own batch (tests, metrics). */
-    public long joinedEntityFetches() {
-        return joinedBatches.sum();
-    }
 
     /**
      * What an entity fetch's request depends on: the plan node (by identity), the lineage of the data it picks its
@@ -152,10 +153,11 @@ public final class PlanExecutor {
     /** An entity fetch's answer with the batch it asked for. */
     private record BatchAnswer(SubgraphResponse response, EntityBatch batch) {}
 
-    private void entityFetch(PlanNode.Flatten flatten, Map<String, Object> variables, RequestContext context, ExecutionState state) {
+    private void entityFetch(PlanNode.Flatten flatten, Request request, ExecutionState state) {
         PlanNode.Fetch fetch = flatten.fetch();
+        RequestContext context = request.context();
         long deadlineNanos = context.deadlineNanos();
-        Map<String, Object> used = usedVariables(fetch, variables);
+        Map<String, Object> used = usedVariables(fetch, request.variables());
         Map<String, String> subgraphHeaders = Map.copyOf(context.subgraphHeaders().forSubgraph(fetch.subgraph())); // a key part: copied once
         java.util.function.Function<Map<String, Object>, Map<String, Object>> representation = entity -> representation(entity, fetch);
         List<Map<String, Object>> entities;
@@ -169,12 +171,14 @@ public final class PlanExecutor {
             if (key == null || !batches.inFlight(key)) batch = EntityBatch.of(entities, representation, state.lineage());
         }
         if (batch != null && batch.isEmpty()) return;
+        SubgraphCallStage call = request.stage().beginSubgraphCall(fetch.subgraph(), fetch.operationName());
         BatchAnswer answer = null;
         try {
             settings.protection().acquire(fetch.subgraph());
             if (batch == null) {
-                answer = batches.join(key, deadlineNanos, SubgraphFailure::missed, SubgraphFailure.class);
-                if (answer != null) joinedBatches.increment();
+                // told before waiting, so an observer sees the join while the call is in flight; nothing to tell: no allocation
+                Runnable joining = call == SubgraphCallStage.NONE ? null : () -> call.joined(SubgraphCallStage.Join.ENTITY_FETCH);
+                answer = batches.join(key, deadlineNanos, joining, SubgraphFailure::missed, SubgraphFailure.class);
             }
             if (answer == null) {
                 if (batch == null) { // the fetch to join ended meanwhile, and a parallel fetch may have merged since
@@ -183,14 +187,21 @@ public final class PlanExecutor {
                         key = new BatchKey(flatten, state.lineage(), subgraphHeaders, used);
                         batch = EntityBatch.of(entities, representation, state.lineage());
                     }
-                    if (batch.isEmpty()) return;
+                    if (batch.isEmpty()) {
+                        call.end(null);
+                        return;
+                    }
                 }
                 EntityBatch asked = batch;
-                answer = key == null ? ask(fetch, asked, used, subgraphHeaders, deadlineNanos)
-                        : batches.run(key, deadlineNanos, () -> ask(fetch, asked, used, subgraphHeaders, deadlineNanos),
+                answer = key == null ? ask(fetch, asked, used, subgraphHeaders, deadlineNanos, call)
+                        : batches.run(key, deadlineNanos, () -> ask(fetch, asked, used, subgraphHeaders, deadlineNanos, call),
                                 SubgraphFailure::missed, SubgraphFailure.class);
+                // another request's fetch began between the look and the run: this one joined it
+                if (answer.batch() != asked) call.joined(SubgraphCallStage.Join.ENTITY_FETCH);
             }
         } catch (SubgraphFailure failure) {
+            if (batch != null) call.entities(batch.representations().size());
+            call.end(failure);
             synchronized (state) {
                 EntityBatch failed = batch != null ? batch : EntityBatch.of(entities, representation, state.lineage());
                 List<Object> first = pathOf(Entities.paths(state.data(), flatten.path()), firstTarget(failed, entities));
@@ -198,16 +209,18 @@ public final class PlanExecutor {
             }
             return;
         }
+        call.entities(answer.batch().representations().size());
+        call.end(null);
         mergeAnswer(flatten, answer, entities, state);
     }
 
     /** Sends an entity fetch. */
     private BatchAnswer ask(PlanNode.Fetch fetch, EntityBatch batch, Map<String, Object> used, Map<String, String> headers,
-                            long deadlineNanos) throws SubgraphFailure {
+                            long deadlineNanos, SubgraphCallStage call) throws SubgraphFailure {
         Map<String, Object> vars = new LinkedHashMap<>(used);
         vars.put("representations", batch.representations());
         return new BatchAnswer(client.post(url(fetch.subgraph()), fetch.operation(), fetch.operationName(), vars, headers, deadlineNanos,
-                settings.shareSubgraphQueries()), batch);
+                settings.shareSubgraphQueries(), call), batch);
     }
 
     /** Merges an entity fetch's answer into the entities it was asked for (collected in the batch's order). */

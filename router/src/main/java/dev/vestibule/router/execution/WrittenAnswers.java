@@ -4,7 +4,6 @@ import dev.vestibule.router.json.JsonBytes;
 import dev.vestibule.router.planner.QueryPlan;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Responses already written, by what they were written from. Merging is deterministic ({@link Lineage}): requests
@@ -26,7 +25,6 @@ public final class WrittenAnswers {
     private final int maxAnswerBytes;
     /** In the order they were written; the oldest goes when there are more than {@code maxAnswers}. */
     private final LinkedHashMap<Key, JsonBytes> answers;
-    private final LongAdder reused = new LongAdder();
 
     /** Keeps the latest {@code maxAnswers} answers (0: none) of at most {@code maxAnswerBytes} each. */
     public WrittenAnswers(int maxAnswers, int maxAnswerBytes) {
@@ -73,12 +71,9 @@ public final class WrittenAnswers {
 
     /** The response already written for {@code key}; null when there is none. */
     public JsonBytes find(Key key) {
-        JsonBytes answer;
         synchronized (this) {
-            answer = answers.get(key);
+            return answers.get(key);
         }
-        if (answer != null) reused.increment();
-        return answer;
     }
 
     /** Keeps {@code answer}, written for {@code key}, unless it is too large. */
@@ -87,10 +82,5 @@ public final class WrittenAnswers {
         synchronized (this) {
             answers.put(key, answer);
         }
-    }
-
-    /** How many responses were sent as another request had written them (tests, metrics). */
-    public long reused() {
-        return reused.sum();
     }
 }

@@ -80,10 +80,12 @@ public final class SubgraphClient implements AutoCloseable {
 
     /**
      * POSTs {"query", "operationName", "variables"} and returns the response's JSON object. With {@code shareable}
-     * (queries, never mutations) an identical request already in flight is joined instead of sent again.
+     * (queries, never mutations) an identical request already in flight is joined instead of sent again; {@code stage}
+     * is told which happened, and the status of a call that went out.
      */
     public SubgraphResponse post(String url, String query, String operationName, Map<String, Object> variables,
-                                 Map<String, String> headers, long deadlineNanos, boolean shareable) throws SubgraphFailure {
+                                 Map<String, String> headers, long deadlineNanos, boolean shareable, SubgraphCallStage stage)
+            throws SubgraphFailure {
         long remaining = deadlineNanos - System.nanoTime();
         if (remaining <= 0) throw new SubgraphFailure("REQUEST_TIMEOUT", "the request's deadline passed before it was asked", null);
         byte[] bytes;
@@ -94,9 +96,41 @@ public final class SubgraphClient implements AutoCloseable {
         }
         // the planner writes a mutation's operation as "mutation ...": anything else may be sent twice (a retry)
         boolean idempotent = !query.startsWith("mutation");
-        if (!shareable) return send(url, bytes, headers, remaining, idempotent);
+        if (!shareable) return send(url, bytes, headers, remaining, idempotent, stage);
         return inflight.run(new InflightKey(url, bytes, Map.copyOf(headers)), deadlineNanos,
-                () -> send(url, bytes, headers, remaining, idempotent), SubgraphFailure::missed, SubgraphFailure.class);
+                new Send(url, bytes, headers, remaining, idempotent, stage), SubgraphFailure::missed, SubgraphFailure.class);
+    }
+
+    /**
+     * A shared call's sending, run by the caller that leads it; a caller that joins one in flight tells its stage so
+     * (a class rather than a lambda, which would allocate as much and could not say so).
+     */
+    private final class Send implements SharedCalls.Call<SubgraphResponse, SubgraphFailure> {
+        private final String url;
+        private final byte[] bytes;
+        private final Map<String, String> headers;
+        private final long remaining;
+        private final boolean idempotent;
+        private final SubgraphCallStage stage;
+
+        Send(String url, byte[] bytes, Map<String, String> headers, long remaining, boolean idempotent, SubgraphCallStage stage) {
+            this.url = url;
+            this.bytes = bytes;
+            this.headers = headers;
+            this.remaining = remaining;
+            this.idempotent = idempotent;
+            this.stage = stage;
+        }
+
+        @Override
+        public SubgraphResponse call() throws SubgraphFailure {
+            return send(url, bytes, headers, remaining, idempotent, stage);
+        }
+
+        @Override
+        public void joining() {
+            stage.joined(SubgraphCallStage.Join.HTTP_CALL);
+        }
     }
 
     /** {"query", "operationName", "variables"} as JSON, the last two only when there are any. */
@@ -125,8 +159,8 @@ public final class SubgraphClient implements AutoCloseable {
         return encoded;
     }
 
-    private SubgraphResponse send(String url, byte[] bytes, Map<String, String> headers, long remaining, boolean idempotent)
-            throws SubgraphFailure {
+    private SubgraphResponse send(String url, byte[] bytes, Map<String, String> headers, long remaining, boolean idempotent,
+                                  SubgraphCallStage stage) throws SubgraphFailure {
         SubgraphTransport.Reply reply;
         try {
             reply = transport.post(url, bytes, headers, remaining, idempotent);
@@ -141,6 +175,7 @@ public final class SubgraphClient implements AutoCloseable {
             // not a router failure, so it costs the fetch and not the whole request
             throw failed(url, "SUBGRAPH_INVALID_REQUEST", "a header for it cannot be sent", e);
         }
+        stage.answered(reply.status());
         if (reply.status() < 200 || reply.status() >= 300) {
             throw failed(url, "SUBGRAPH_HTTP_ERROR", "HTTP " + reply.status(), null);
         }
