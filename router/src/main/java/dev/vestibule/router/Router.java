@@ -26,6 +26,7 @@ import dev.vestibule.router.planner.PlanningException;
 import dev.vestibule.router.planner.QueryPlan;
 import dev.vestibule.router.planner.QueryPlanner;
 import dev.vestibule.router.subgraph.OkHttpTransport;
+import dev.vestibule.router.subgraph.ProtectedTransport;
 import dev.vestibule.router.subgraph.SubgraphClient;
 import dev.vestibule.router.subgraph.SubgraphProtection;
 import dev.vestibule.router.subgraph.SubgraphTransport;
@@ -92,10 +93,10 @@ public final class Router implements Gateway {
         this.costs = new CostEstimator(supergraph.apiSchema(), supergraph.demand(),
                 settings.limits().defaultListSize());
         this.plans = new BoundedCache<>(settings.planCacheSize());
-        this.client = new SubgraphClient(transport);
+        // the protection limit below the shared calls: only calls that go out take a permit (see ProtectedTransport)
+        this.client = new SubgraphClient(ProtectedTransport.around(transport, new SubgraphProtection(settings.subgraphLimits())));
         this.executor = new PlanExecutor(supergraph, client, fetchThreads,
-                new ExecutionSettings(settings.exposeSubgraphErrors(), new SubgraphProtection(settings.subgraphLimits()),
-                        settings.deduplication().subgraphQueries()));
+                new ExecutionSettings(settings.exposeSubgraphErrors(), settings.deduplication().subgraphQueries()));
         this.shaper = new ResponseShaper(supergraph.apiSchema(), supergraph.schema());
         this.introspection = GraphQL.newGraphQL(supergraph.apiSchema()).build();
     }

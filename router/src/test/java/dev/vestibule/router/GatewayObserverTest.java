@@ -14,6 +14,7 @@ import dev.vestibule.router.pipeline.RequestStage;
 import dev.vestibule.router.pipeline.Stage;
 import dev.vestibule.router.planner.QueryPlan;
 import dev.vestibule.router.subgraph.SubgraphCallStage;
+import dev.vestibule.router.subgraph.SubgraphCall;
 import dev.vestibule.router.subgraph.SubgraphFailure;
 import dev.vestibule.router.subgraph.SubgraphTransport;
 import dev.vestibule.router.supergraph.Supergraph;
@@ -165,8 +166,8 @@ class GatewayObserverTest {
         }
 
         @Override
-        public Reply post(String url, byte[] body, Map<String, String> headers, long timeoutNanos, boolean idempotent) {
-            String subgraph = url.substring(url.lastIndexOf('/') + 1);
+        public Reply send(SubgraphCall call) {
+            String subgraph = call.subgraph();
             if (holding) await(log.joins.get(subgraph));
             if (subgraph.equals("products")) {
                 return reply(200, "{\"data\":{\"products\":[{\"__typename\":\"Product\",\"id\":\"1\",\"name\":\"a\"},"

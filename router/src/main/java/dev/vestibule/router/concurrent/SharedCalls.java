@@ -14,6 +14,11 @@ import java.util.function.Function;
  * the call, callers arriving while it runs wait for its result, each within its own deadline. Nothing is cached: once
  * the call returns, the next caller of the key runs it again. Results are shared, so they must be read-only.
  *
+ * <p>Invariants its users keep (docs/architecture.md): a key holds everything that can change the result (for a
+ * subgraph call: URL, body, forwarded headers) and nothing that differs per caller but cannot (trace propagation
+ * headers, deadlines, observers), or sharing silently stops; only calls that may run once for several callers are
+ * shared (never a mutation).
+ *
  * @param <K> what makes two calls the same (equals/hashCode by content)
  * @param <V> the shared result
  */

@@ -94,10 +94,10 @@ public final class PlanExecutor {
         SubgraphResponse answer;
         SubgraphCallStage call = request.stage().beginSubgraphCall(fetch.subgraph(), fetch.operationName());
         try {
-            settings.protection().acquire(fetch.subgraph());
-            answer = client.post(url(fetch.subgraph()), fetch.operation(), fetch.operationName(),
+            answer = client.post(fetch.subgraph(), url(fetch.subgraph()), fetch.operation(), fetch.operationName(),
                     usedVariables(fetch, request.variables()), context.subgraphHeaders().forSubgraph(fetch.subgraph()),
-                    context.deadlineNanos(), settings.shareSubgraphQueries() && !fetch.operation().startsWith("mutation"), call);
+                    context.propagationHeaders(), context.deadlineNanos(),
+                    settings.shareSubgraphQueries() && !fetch.operation().startsWith("mutation"), call);
         } catch (SubgraphFailure failure) {
             call.end(failure);
             for (String key : fetch.topLevelKeys()) {
@@ -174,7 +174,6 @@ public final class PlanExecutor {
         SubgraphCallStage call = request.stage().beginSubgraphCall(fetch.subgraph(), fetch.operationName());
         BatchAnswer answer = null;
         try {
-            settings.protection().acquire(fetch.subgraph());
             if (batch == null) {
                 // told before waiting, so an observer sees the join while the call is in flight; nothing to tell: no allocation
                 Runnable joining = call == SubgraphCallStage.NONE ? null : () -> call.joined(SubgraphCallStage.Join.ENTITY_FETCH);
@@ -193,8 +192,8 @@ public final class PlanExecutor {
                     }
                 }
                 EntityBatch asked = batch;
-                answer = key == null ? ask(fetch, asked, used, subgraphHeaders, deadlineNanos, call)
-                        : batches.run(key, deadlineNanos, () -> ask(fetch, asked, used, subgraphHeaders, deadlineNanos, call),
+                answer = key == null ? ask(fetch, asked, used, subgraphHeaders, context, call)
+                        : batches.run(key, deadlineNanos, () -> ask(fetch, asked, used, subgraphHeaders, context, call),
                                 SubgraphFailure::missed, SubgraphFailure.class);
                 // another request's fetch began between the look and the run: this one joined it
                 if (answer.batch() != asked) call.joined(SubgraphCallStage.Join.ENTITY_FETCH);
@@ -216,11 +215,11 @@ public final class PlanExecutor {
 
     /** Sends an entity fetch. */
     private BatchAnswer ask(PlanNode.Fetch fetch, EntityBatch batch, Map<String, Object> used, Map<String, String> headers,
-                            long deadlineNanos, SubgraphCallStage call) throws SubgraphFailure {
+                            RequestContext context, SubgraphCallStage call) throws SubgraphFailure {
         Map<String, Object> vars = new LinkedHashMap<>(used);
         vars.put("representations", batch.representations());
-        return new BatchAnswer(client.post(url(fetch.subgraph()), fetch.operation(), fetch.operationName(), vars, headers, deadlineNanos,
-                settings.shareSubgraphQueries(), call), batch);
+        return new BatchAnswer(client.post(fetch.subgraph(), url(fetch.subgraph()), fetch.operation(), fetch.operationName(), vars,
+                headers, context.propagationHeaders(), context.deadlineNanos(), settings.shareSubgraphQueries(), call), batch);
     }
 
     /** Merges an entity fetch's answer into the entities it was asked for (collected in the batch's order). */

@@ -19,6 +19,11 @@ import java.util.Map;
  * which no later request can join once they are over, so an answer is only found again shortly after it was written:
  * the few most recent ones are kept. Few, so that they die young: kept 8 MB deep, answers outlived the young
  * collections and filled the old generation (peak RSS 345-418 MB against 240 under UNIQUE_AUTH).
+ *
+ * <p>Invariants (docs/architecture.md): nothing but the executor's merges writes the data, and observers never
+ * change an answer; the key holds every input of the shaper (plan, lineage, conditions); an answer whose bytes depend
+ * on anything else (an error, introspection, the exposed plan, a per-request extension) is never kept; streamed
+ * answers bypass this.
  */
 public final class WrittenAnswers {
     private final int maxAnswers;

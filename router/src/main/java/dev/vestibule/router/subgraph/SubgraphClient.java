@@ -79,15 +79,15 @@ public final class SubgraphClient implements AutoCloseable {
     }
 
     /**
-     * POSTs {"query", "operationName", "variables"} and returns the response's JSON object. With {@code shareable}
-     * (queries, never mutations) an identical request already in flight is joined instead of sent again; {@code stage}
-     * is told which happened, and the status of a call that went out.
+     * POSTs {"query", "operationName", "variables"} to {@code subgraph} at {@code url} and returns the response's JSON
+     * object. With {@code shareable} (queries, never mutations) an identical request already in flight (same URL, body
+     * and forwarded {@code headers}; {@code propagationHeaders} are not compared) is joined instead of sent again;
+     * {@code stage} is told which happened, and the status of a call that went out.
      */
-    public SubgraphResponse post(String url, String query, String operationName, Map<String, Object> variables,
-                                 Map<String, String> headers, long deadlineNanos, boolean shareable, SubgraphCallStage stage)
-            throws SubgraphFailure {
-        long remaining = deadlineNanos - System.nanoTime();
-        if (remaining <= 0) throw new SubgraphFailure("REQUEST_TIMEOUT", "the request's deadline passed before it was asked", null);
+    public SubgraphResponse post(String subgraph, String url, String query, String operationName, Map<String, Object> variables,
+                                 Map<String, String> headers, Map<String, String> propagationHeaders, long deadlineNanos,
+                                 boolean shareable, SubgraphCallStage stage) throws SubgraphFailure {
+        if (deadlineNanos - System.nanoTime() <= 0) throw new SubgraphFailure("REQUEST_TIMEOUT", "the request's deadline passed before it was asked", null);
         byte[] bytes;
         try {
             bytes = body(query, operationName, variables);
@@ -96,35 +96,45 @@ public final class SubgraphClient implements AutoCloseable {
         }
         // the planner writes a mutation's operation as "mutation ...": anything else may be sent twice (a retry)
         boolean idempotent = !query.startsWith("mutation");
-        if (!shareable) return send(url, bytes, headers, remaining, idempotent, stage);
+        if (!shareable) {
+            return send(new SubgraphCall(subgraph, url, bytes, headers, propagationHeaders, deadlineNanos, idempotent), stage);
+        }
+        // the key holds what can change the answer: never the propagation headers, which differ per request
         return inflight.run(new InflightKey(url, bytes, Map.copyOf(headers)), deadlineNanos,
-                new Send(url, bytes, headers, remaining, idempotent, stage), SubgraphFailure::missed, SubgraphFailure.class);
+                new Send(subgraph, url, bytes, headers, propagationHeaders, deadlineNanos, idempotent, stage),
+                SubgraphFailure::missed, SubgraphFailure.class);
     }
 
     /**
-     * A shared call's sending, run by the caller that leads it; a caller that joins one in flight tells its stage so
-     * (a class rather than a lambda, which would allocate as much and could not say so).
+     * A shared call's sending, run by the caller that leads it (the call is built then: callers that join build none);
+     * a caller that joins one in flight tells its stage so (a class rather than a lambda, which would allocate as much
+     * and could not say so).
      */
     private final class Send implements SharedCalls.Call<SubgraphResponse, SubgraphFailure> {
+        private final String subgraph;
         private final String url;
         private final byte[] bytes;
         private final Map<String, String> headers;
-        private final long remaining;
+        private final Map<String, String> propagationHeaders;
+        private final long deadlineNanos;
         private final boolean idempotent;
         private final SubgraphCallStage stage;
 
-        Send(String url, byte[] bytes, Map<String, String> headers, long remaining, boolean idempotent, SubgraphCallStage stage) {
+        Send(String subgraph, String url, byte[] bytes, Map<String, String> headers, Map<String, String> propagationHeaders,
+             long deadlineNanos, boolean idempotent, SubgraphCallStage stage) {
+            this.subgraph = subgraph;
             this.url = url;
             this.bytes = bytes;
             this.headers = headers;
-            this.remaining = remaining;
+            this.propagationHeaders = propagationHeaders;
+            this.deadlineNanos = deadlineNanos;
             this.idempotent = idempotent;
             this.stage = stage;
         }
 
         @Override
         public SubgraphResponse call() throws SubgraphFailure {
-            return send(url, bytes, headers, remaining, idempotent, stage);
+            return send(new SubgraphCall(subgraph, url, bytes, headers, propagationHeaders, deadlineNanos, idempotent), stage);
         }
 
         @Override
@@ -159,11 +169,12 @@ public final class SubgraphClient implements AutoCloseable {
         return encoded;
     }
 
-    private SubgraphResponse send(String url, byte[] bytes, Map<String, String> headers, long remaining, boolean idempotent,
-                                  SubgraphCallStage stage) throws SubgraphFailure {
+    /** Sends {@code call} through the transport; a failure a decorator decided (SUBGRAPH_RATE_LIMITED) passes as it is. */
+    private SubgraphResponse send(SubgraphCall call, SubgraphCallStage stage) throws SubgraphFailure {
+        String url = call.url();
         SubgraphTransport.Reply reply;
         try {
-            reply = transport.post(url, bytes, headers, remaining, idempotent);
+            reply = transport.send(call);
         } catch (InterruptedIOException e) {
             throw failed(url, "SUBGRAPH_TIMEOUT", "no answer in time", e);
         } catch (ConnectException e) {

@@ -9,6 +9,7 @@ import dev.vestibule.router.composition.Composer;
 import dev.vestibule.router.composition.CompositionResult;
 import dev.vestibule.router.composition.SubgraphSource;
 import dev.vestibule.router.operation.GraphQLRequest;
+import dev.vestibule.router.subgraph.SubgraphCall;
 import dev.vestibule.router.subgraph.SubgraphTransport;
 import dev.vestibule.router.supergraph.SupergraphLoader;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +54,7 @@ class ResponseShaperTest {
         String supergraph = ((CompositionResult.Composed) result).supergraphSdl();
         SubgraphTransport canned = new SubgraphTransport() {
             @Override
-            public Reply post(String url, byte[] body, Map<String, String> headers, long timeoutNanos, boolean idempotent) {
+            public Reply send(SubgraphCall call) {
                 return new Reply(200, subgraphAnswer.getBytes(StandardCharsets.UTF_8));
             }
 
