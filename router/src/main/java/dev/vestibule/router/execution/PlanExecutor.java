@@ -23,6 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Runs a query plan: fetches in a Parallel node run concurrently (on virtual threads), Sequence nodes in order.
@@ -37,8 +40,8 @@ public final class PlanExecutor {
     private final ExecutorService executor;
     private final ExecutionSettings settings;
     // made once: a method reference written at each call allocates a new object per merge and per representation
-    private final java.util.function.Predicate<String> isAbstract = this::isAbstract;
-    private final java.util.function.BiPredicate<String, String> matches = this::matches;
+    private final Predicate<String> isAbstract = this::isAbstract;
+    private final BiPredicate<String, String> matches = this::matches;
 
     public PlanExecutor(Supergraph supergraph, SubgraphClient client, ExecutorService executor, ExecutionSettings settings) {
         this.supergraph = supergraph;
@@ -159,7 +162,7 @@ public final class PlanExecutor {
         long deadlineNanos = context.deadlineNanos();
         Map<String, Object> used = usedVariables(fetch, request.variables());
         Map<String, String> subgraphHeaders = Map.copyOf(context.subgraphHeaders().forSubgraph(fetch.subgraph())); // a key part: copied once
-        java.util.function.Function<Map<String, Object>, Map<String, Object>> representation = entity -> representation(entity, fetch);
+        Function<Map<String, Object>, Map<String, Object>> representation = entity -> representation(entity, fetch);
         List<Map<String, Object>> entities;
         BatchKey key = null;
         EntityBatch batch = null;
@@ -350,28 +353,25 @@ public final class PlanExecutor {
         return out;
     }
 
+    /**
+     * A subgraph's own error, at {@code path} in the client's answer: as the subgraph wrote it when subgraph errors are
+     * exposed, else masked; its code (SUBGRAPH_ERROR if none) and the subgraph's name in extensions either way.
+     */
     private Map<String, Object> subgraphError(String subgraph, Map<String, Object> error, List<Object> path) {
-        Map<String, Object> out = new LinkedHashMap<>();
         Map<String, Object> extensions = new LinkedHashMap<>();
         Object code = error.get("extensions") instanceof Map<?, ?> ext ? ext.get("code") : null;
+        Object message = "Subgraph errors redacted";
         if (settings.exposeSubgraphErrors()) {
-            out.put("message", error.get("message"));
+            message = error.get("message");
             if (error.get("extensions") instanceof Map<?, ?> ext) ext.forEach((k, v) -> extensions.put(String.valueOf(k), v));
-        } else {
-            out.put("message", "Subgraph errors redacted");
         }
-        if (!path.isEmpty()) out.put("path", path);
-        extensions.put("code", code == null ? "SUBGRAPH_ERROR" : code);
-        extensions.put("serviceName", subgraph);
-        out.put("extensions", extensions);
-        return out;
+        extensions.putAll(GraphQLErrors.codeAndService(code == null ? "SUBGRAPH_ERROR" : code, subgraph));
+        return GraphQLErrors.error(message, path, extensions);
     }
 
+    /** A fetch that got no usable answer: the subgraph's name and the failure's reason and code (never an address). */
     private static Map<String, Object> failureError(String subgraph, SubgraphFailure failure, List<Object> path) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("message", "subgraph '" + subgraph + "' failed: " + failure.getMessage());
-        if (!path.isEmpty()) out.put("path", path);
-        out.put("extensions", Map.of("code", failure.code(), "serviceName", subgraph));
-        return out;
+        return GraphQLErrors.error("subgraph '" + subgraph + "' failed: " + failure.getMessage(), path,
+                GraphQLErrors.codeAndService(failure.code(), subgraph));
     }
 }

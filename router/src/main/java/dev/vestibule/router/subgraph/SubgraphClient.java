@@ -4,15 +4,16 @@ import dev.vestibule.router.concurrent.SharedCalls;
 import dev.vestibule.router.json.JsonOutput;
 import dev.vestibule.router.json.JsonReader;
 import dev.vestibule.router.json.JsonWriter;
-import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,12 +39,12 @@ public final class SubgraphClient implements AutoCloseable {
      */
     private record InflightKey(String url, byte[] body, Map<String, String> headers, int hash) {
         InflightKey(String url, byte[] body, Map<String, String> headers) {
-            this(url, body, headers, (url.hashCode() * 31 + java.util.Arrays.hashCode(body)) * 31 + headers.hashCode());
+            this(url, body, headers, (url.hashCode() * 31 + Arrays.hashCode(body)) * 31 + headers.hashCode());
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof InflightKey k && k.hash == hash && k.url.equals(url) && java.util.Arrays.equals(k.body, body)
+            return o instanceof InflightKey k && k.hash == hash && k.url.equals(url) && Arrays.equals(k.body, body)
                     && k.headers.equals(headers);
         }
 
