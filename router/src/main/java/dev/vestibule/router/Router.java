@@ -7,42 +7,54 @@ import dev.vestibule.router.execution.ResponseShaper;
 import dev.vestibule.router.execution.WrittenAnswers;
 import dev.vestibule.router.json.JsonBytes;
 import dev.vestibule.router.json.JsonOutput;
-import dev.vestibule.router.json.JsonReader;
 import dev.vestibule.router.json.JsonWriter;
+import dev.vestibule.router.operation.AccessFilter;
 import dev.vestibule.router.operation.BoundedCache;
+import dev.vestibule.router.operation.Caller;
+import dev.vestibule.router.operation.CostEstimator;
 import dev.vestibule.router.operation.GraphQLRequest;
 import dev.vestibule.router.operation.OperationPreparer;
 import dev.vestibule.router.operation.PreparedOperation;
 import dev.vestibule.router.operation.RequestError;
 import dev.vestibule.router.operation.Selection;
 import dev.vestibule.router.operation.SelectionNormalizer;
+import dev.vestibule.router.pipeline.GatewayObserver;
+import dev.vestibule.router.pipeline.RequestContext;
+import dev.vestibule.router.pipeline.RequestStage;
+import dev.vestibule.router.pipeline.Stage;
 import dev.vestibule.router.planner.PlanningException;
 import dev.vestibule.router.planner.QueryPlan;
 import dev.vestibule.router.planner.QueryPlanner;
+import dev.vestibule.router.subgraph.OkHttpTransport;
+import dev.vestibule.router.subgraph.ProtectedTransport;
 import dev.vestibule.router.subgraph.SubgraphClient;
+import dev.vestibule.router.subgraph.SubgraphProtection;
+import dev.vestibule.router.subgraph.SubgraphTransport;
 import dev.vestibule.router.supergraph.Supergraph;
 import graphql.ExecutionInput;
 import graphql.ExecutionResult;
 import graphql.GraphQL;
 import graphql.language.OperationDefinition;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 
 /**
- * One supergraph's request pipeline: prepare the operation (parse, validate, coerce), plan it (cached), run the
- * plan against the subgraphs, shape the response. Thread-safe; one instance serves every request.
+ * The {@link Gateway}: one supergraph's request pipeline, and the object that builds it (preparer, planner and plan
+ * cache, subgraph client over its transport, executor, shaper). Thread-safe; one instance serves every request.
  */
-public final class Router implements AutoCloseable {
+public final class Router implements Gateway {
     private final Supergraph supergraph;
     private final RouterSettings settings;
     private final OperationPreparer preparer;
     private final QueryPlanner planner;
-    private final dev.vestibule.router.operation.AccessFilter access;
-    private final dev.vestibule.router.operation.CostEstimator costs;
+    private final AccessFilter access;
+    private final CostEstimator costs;
     private final BoundedCache<PlanKey, QueryPlan> plans;
     private final SubgraphClient client;
     private final ExecutorService fetchThreads = Executors.newVirtualThreadPerTaskExecutor();
@@ -53,104 +65,107 @@ public final class Router implements AutoCloseable {
     /** Responses of requests that merged the same subgraph answers: the latest 8, each at most 1 MB. */
     private final WrittenAnswers writtenAnswers = new WrittenAnswers(8, 1 << 20);
     private final GraphQL introspection;
+    private final GatewayObserver observer;
 
+    /** Over HTTP ({@link OkHttpTransport}), observed by nobody. */
     public Router(Supergraph supergraph, RouterSettings settings) {
-        this(supergraph, settings, new dev.vestibule.router.subgraph.OkHttpTransport(settings.subgraphTimeout(),
-                settings.connectionsPerSubgraph(), supergraph.subgraphs().size(),
-                supergraph.subgraphs().stream().anyMatch(s -> s.url().regionMatches(true, 0, "https:", 0, 6)),
-                settings.subgraphIdleTimeout()));
+        this(supergraph, settings, GatewayObserver.NONE);
+    }
+
+    /** Over HTTP ({@link OkHttpTransport}); {@code observer} watches every request. */
+    public Router(Supergraph supergraph, RouterSettings settings, GatewayObserver observer) {
+        this(supergraph, settings, httpTransport(supergraph, settings), observer);
     }
 
     /** With the subgraph transport given (benchmarks answer from canned responses); the router closes it. */
-    public Router(Supergraph supergraph, RouterSettings settings, dev.vestibule.router.subgraph.SubgraphTransport transport) {
+    public Router(Supergraph supergraph, RouterSettings settings, SubgraphTransport transport) {
+        this(supergraph, settings, transport, GatewayObserver.NONE);
+    }
+
+    /** With the subgraph transport given, which the router closes; {@code observer} watches every request. */
+    public Router(Supergraph supergraph, RouterSettings settings, SubgraphTransport transport, GatewayObserver observer) {
+        this.observer = observer;
         this.supergraph = supergraph;
         this.settings = settings;
         this.preparer = new OperationPreparer(supergraph.apiSchema(), settings.documentCacheSize(), settings.limits());
         this.planner = new QueryPlanner(supergraph);
-        this.access = new dev.vestibule.router.operation.AccessFilter(supergraph);
-        this.costs = new dev.vestibule.router.operation.CostEstimator(supergraph.apiSchema(), supergraph.demand(),
+        this.access = new AccessFilter(supergraph);
+        this.costs = new CostEstimator(supergraph.apiSchema(), supergraph.demand(),
                 settings.limits().defaultListSize());
         this.plans = new BoundedCache<>(settings.planCacheSize());
-        this.client = new SubgraphClient(transport);
+        // the protection limit below the shared calls: only calls that go out take a permit (see ProtectedTransport)
+        this.client = new SubgraphClient(ProtectedTransport.around(transport, new SubgraphProtection(settings.subgraphLimits())));
         this.executor = new PlanExecutor(supergraph, client, fetchThreads,
-                new ExecutionSettings(settings.exposeSubgraphErrors(), new dev.vestibule.router.subgraph.SubgraphProtection(settings.subgraphLimits()),
-                        settings.deduplication().subgraphQueries()));
+                new ExecutionSettings(settings.exposeSubgraphErrors(), settings.deduplication().subgraphQueries()));
         this.shaper = new ResponseShaper(supergraph.apiSchema(), supergraph.schema());
         this.introspection = GraphQL.newGraphQL(supergraph.apiSchema()).build();
     }
 
-    /** How many entity fetches joined an identical one in flight by their data's lineage (see PlanExecutor). */
-    public long joinedEntityFetches() {
-        return executor.joinedEntityFetches();
+    private static SubgraphTransport httpTransport(Supergraph supergraph, RouterSettings settings) {
+        return new OkHttpTransport(settings.subgraphTimeout(), settings.connectionsPerSubgraph(), supergraph.subgraphs().size(),
+                supergraph.subgraphs().stream().anyMatch(s -> s.url().regionMatches(true, 0, "https:", 0, 6)),
+                settings.subgraphIdleTimeout());
     }
 
-    /** How many responses were sent as another request with the same data had written them (tests, metrics). */
-    public long reusedAnswers() {
-        return writtenAnswers.reused();
-    }
-
+    @Override
     public Supergraph supergraph() {
         return supergraph;
     }
 
-    /** Parses, validates and plans an operation (through the plan cache) without running it. */
-    public Prepared prepare(GraphQLRequest request) {
-        return prepare(request, null);
+    @Override
+    public Prepared prepare(GraphQLRequest request, Caller caller) {
+        return prepare(request, caller, RequestStage.NONE);
     }
 
-    /** As above, for a caller: what @authenticated/@requiresScopes/@policy deny it is left out (null: plan everything). */
-    public Prepared prepare(GraphQLRequest request, dev.vestibule.router.operation.Caller caller) {
-        PreparedOperation operation = preparer.prepare(request);
+    private Prepared prepare(GraphQLRequest request, Caller caller, RequestStage stage) {
+        Stage preparing = stage.beginPrepare();
+        PreparedOperation operation;
+        try {
+            operation = preparer.prepare(request);
+        } catch (RuntimeException e) {
+            preparing.end(e);
+            throw e;
+        }
+        preparing.end(null);
         boolean filtering = caller != null && !access.idle();
         // one plan serves every value of the variables @skip/@include read: they are decided in the plan (Condition
         // nodes, subgraph operations) and by the response shaper
         // keyed by the caller's access level as sets (never a joined string: the scope set {admin, read} and the one
         // scope "admin, read" must not share a plan)
         PlanKey key = new PlanKey(request.query(), operation.name(), filtering ? access.accessLevel(caller) : null);
-        try {
-            return new Prepared(operation, plans.computeIfAbsent(key,
-                    k -> k.accessLevel() != null ? planner.plan(operation, access, k.accessLevel()) : planner.plan(operation)));
-        } catch (PlanningException e) {
-            throw RequestError.of(400, "the operation cannot be planned: " + e.getMessage(), "QUERY_PLANNING_FAILED");
+        QueryPlan plan = plans.get(key);
+        if (plan != null) {
+            stage.beginPlan(true).end(null);
+            return new Prepared(operation, plan);
         }
+        Stage planning = stage.beginPlan(false);
+        try {
+            plan = plans.computeIfAbsent(key,
+                    k -> k.accessLevel() != null ? planner.plan(operation, access, k.accessLevel()) : planner.plan(operation));
+        } catch (PlanningException e) {
+            RequestError error = RequestError.of(400, "the operation cannot be planned: " + e.getMessage(), "QUERY_PLANNING_FAILED");
+            planning.end(error);
+            throw error;
+        } catch (RuntimeException e) {
+            planning.end(e);
+            throw e;
+        }
+        planning.end(null);
+        return new Prepared(operation, plan);
     }
-
-    public record Prepared(PreparedOperation operation, QueryPlan plan) {}
 
     /** What a cached plan is for: the operation, and the access level it was filtered for (null: not filtered). */
-    private record PlanKey(String query, String operationName, dev.vestibule.router.operation.Caller accessLevel) {}
+    private record PlanKey(String query, String operationName, Caller accessLevel) {}
 
     /**
-     * Runs a request and returns the response body ({data, errors}).
-     *
-     * @throws RequestError when the request is rejected before execution
+     * The old HTTP handler's call, kept as a thin delegate so that the handler need not change with the engine: the
+     * request's deadline is {@code requestTimeout} from now. Call {@link #execute(GraphQLRequest, RequestContext)}.
      */
-    public Map<String, Object> execute(GraphQLRequest request, Map<String, String> subgraphHeaders) {
-        return execute(request, subgraphHeaders, false);
-    }
-
-    /** As {@link #execute(GraphQLRequest, Map)}; with {@code exposePlan} (development mode) the plan goes in extensions. */
-    public Map<String, Object> execute(GraphQLRequest request, Map<String, String> subgraphHeaders, boolean exposePlan) {
-        return execute(request, subgraph -> subgraphHeaders, exposePlan);
-    }
-
-    /** As above, with headers chosen per subgraph (the header rules). */
-    public Map<String, Object> execute(GraphQLRequest request, java.util.function.Function<String, Map<String, String>> subgraphHeaders,
-                                       boolean exposePlan) {
-        return execute(request, subgraphHeaders, exposePlan, dev.vestibule.router.operation.Caller.ANONYMOUS);
-    }
-
-    /**
-     * As above, for a caller whose access @authenticated and @requiresScopes decide. The answer is read back from the
-     * JSON that {@link #executeToJson} writes (for callers that inspect it; the HTTP layer sends the JSON itself).
-     */
-    public Map<String, Object> execute(GraphQLRequest request, java.util.function.Function<String, Map<String, String>> subgraphHeaders,
-                                       boolean exposePlan, dev.vestibule.router.operation.Caller caller) {
-        try {
-            return JsonReader.readObject(executeToJson(request, subgraphHeaders, exposePlan, caller).toArray());
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("the router wrote an answer it cannot read back", e);
-        }
+    @Deprecated(forRemoval = true)
+    public JsonBytes executeToJson(GraphQLRequest request, Function<String, Map<String, String>> subgraphHeaders,
+                                   boolean exposePlan, Caller caller) {
+        return execute(request, new RequestContext(caller, subgraphHeaders::apply,
+                System.nanoTime() + settings.requestTimeout().toNanos(), exposePlan));
     }
 
     /**
@@ -159,10 +174,22 @@ public final class Router implements AutoCloseable {
      *
      * @throws RequestError when the request is rejected before execution
      */
-    public JsonBytes executeToJson(GraphQLRequest request, java.util.function.Function<String, Map<String, String>> subgraphHeaders,
-                                   boolean exposePlan, dev.vestibule.router.operation.Caller caller) {
-        long deadline = System.nanoTime() + settings.requestTimeout().toNanos();
-        Prepared prepared = prepare(request, caller);
+    @Override
+    public JsonBytes execute(GraphQLRequest request, RequestContext context) {
+        RequestStage stage = observer.beginRequest(request, context);
+        try {
+            JsonBytes answer = answer(request, context, stage);
+            stage.end(null);
+            return answer;
+        } catch (RuntimeException | Error e) {
+            stage.end(e);
+            throw e;
+        }
+    }
+
+    private JsonBytes answer(GraphQLRequest request, RequestContext context, RequestStage stage) {
+        boolean exposePlan = context.exposePlan();
+        Prepared prepared = prepare(request, context.caller(), stage);
         if (settings.limits().maxCost() > 0) {
             long cost = costs.estimate(prepared.plan().selections(), prepared.plan().rootType(), prepared.operation().variables());
             if (cost > settings.limits().maxCost()) {
@@ -175,13 +202,40 @@ public final class Router implements AutoCloseable {
         // the values of the variables @skip/@include read: introspection and shaping both decide by them
         Map<String, Object> conditions = SelectionNormalizer.conditionValues(prepared.operation());
         Map<String, Object> introspected = introspect(prepared, request, conditions, errors);
-        executor.execute(prepared.plan(), prepared.operation().variables(), subgraphHeaders, state, deadline);
+        Stage executing = stage.beginExecute(prepared.plan());
+        try {
+            executor.execute(prepared.plan(), prepared.operation().variables(), context, stage, state);
+        } catch (RuntimeException | Error e) {
+            executing.end(e);
+            throw e;
+        }
+        executing.end(null);
         WrittenAnswers.Key writtenKey = introspected.isEmpty() && !exposePlan
                 ? writtenAnswers.keyOf(prepared.plan(), state, conditions) : null;
         if (writtenKey != null) {
             JsonBytes written = writtenAnswers.find(writtenKey);
-            if (written != null) return written;
+            if (written != null) {
+                stage.beginWrite(true).end(null);
+                return written;
+            }
         }
+        Stage writing = stage.beginWrite(false);
+        JsonBytes answer;
+        try {
+            answer = write(prepared, state, introspected, errors, conditions, exposePlan);
+        } catch (RuntimeException | Error e) {
+            writing.end(e);
+            throw e;
+        }
+        writing.end(null);
+        if (writtenKey != null) writtenAnswers.keep(writtenKey, answer);
+        for (int i = 0, n = errors.size(); i < n; i++) stage.error(errors.get(i));
+        return answer;
+    }
+
+    /** Shapes the merged data into the answer's JSON: errors first (the executor's and the shaper's), then data. */
+    private JsonBytes write(Prepared prepared, ExecutionState state, Map<String, Object> introspected,
+                            List<Map<String, Object>> errors, Map<String, Object> conditions, boolean exposePlan) {
         Map<String, Object> data = state.data();
         data.putAll(introspected);
         errors.addAll(state.errors());
@@ -204,9 +258,7 @@ public final class Router implements AutoCloseable {
             out.value(Map.of("queryPlan", prepared.plan().toString()));
         }
         out.raw((byte) '}');
-        JsonBytes answer = answers.finish(out);
-        if (writtenKey != null) writtenAnswers.keep(writtenKey, answer);
-        return answer;
+        return answers.finish(out);
     }
 
     private static final byte[] DATA_FIRST = bytes("{\"data\":");
@@ -215,7 +267,7 @@ public final class Router implements AutoCloseable {
     private static final byte[] EXTENSIONS_AFTER = bytes(",\"extensions\":");
 
     private static byte[] bytes(String ascii) {
-        return ascii.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return ascii.getBytes(StandardCharsets.US_ASCII);
     }
 
     /** __schema and __type, answered from the API schema by graphql-java (when introspection is on). */
@@ -259,14 +311,6 @@ public final class Router implements AutoCloseable {
 
     public boolean isMutation(GraphQLRequest request) {
         return preparer.kind(request) == OperationDefinition.Operation.MUTATION;
-    }
-
-    public long planCacheHits() {
-        return plans.hits();
-    }
-
-    public long planCacheMisses() {
-        return plans.misses();
     }
 
     @Override

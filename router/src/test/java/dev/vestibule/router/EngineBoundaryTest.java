@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class EngineBoundaryTest {
     /** The engine: these packages, and the root package itself (Router, RouterSettings), not its sub-packages. */
-    static final List<String> ENGINE = List.of("supergraph", "composition", "operation", "planner", "execution", "subgraph", "json",
+    static final List<String> ENGINE = List.of("supergraph", "composition", "operation", "planner", "execution", "subgraph", "json", "pipeline",
             "concurrent");
     static final String ROOT = "dev.vestibule.router";
 

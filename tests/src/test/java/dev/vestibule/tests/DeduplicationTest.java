@@ -64,13 +64,13 @@ class DeduplicationTest {
         // slow enough that every client joins the one root fetch, and then the one entity fetch built from its answer
         graph.subgraph("products").setFaults(FaultSettings.NONE.withLatency(500, 500));
         graph.subgraph("reviews").setFaults(FaultSettings.NONE.withLatency(1500, 1500));
-        long joinedBefore = graph.router.joinedEntityFetches();
+        long joinedBefore = graph.observed.joinedEntityFetches();
         List<JsonNode> answers = concurrently(query);
         assertThat(answers).allSatisfy(a -> assertThat(a).isEqualTo(alone));
         assertThat(alone.at("/data/topProducts/0/reviews/edges").size()).isPositive();
         assertThat(graph.subgraph("reviews").requestLog().totalCount()).isLessThanOrEqualTo(3);
         // joined by lineage, before building representations: the subgraph call alone would be shared by its body too
-        assertThat(graph.router.joinedEntityFetches() - joinedBefore).isPositive();
+        assertThat(graph.observed.joinedEntityFetches() - joinedBefore).isPositive();
     }
 
     @Test
@@ -82,11 +82,11 @@ class DeduplicationTest {
         // every client joins the one root fetch and the entity fetches built from its answer: all hold the same data
         graph.subgraph("products").setFaults(FaultSettings.NONE.withLatency(500, 500));
         graph.subgraph("reviews").setFaults(FaultSettings.NONE.withLatency(1000, 1000));
-        long reusedBefore = graph.router.reusedAnswers();
+        long reusedBefore = graph.observed.reusedAnswers();
         List<JsonNode> answers = concurrently(query);
         assertThat(answers).allSatisfy(a -> assertThat(a).isEqualTo(alone));
         assertThat(alone.at("/data/topProducts/0/reviews/edges/0/node/author/username").asText()).isNotEmpty();
-        assertThat(graph.router.reusedAnswers() - reusedBefore).isPositive();
+        assertThat(graph.observed.reusedAnswers() - reusedBefore).isPositive();
     }
 
     @Test
@@ -96,7 +96,7 @@ class DeduplicationTest {
         graph.resetLogsAndFaults();
         graph.subgraph("products").setFaults(FaultSettings.NONE.withLatency(300, 300));
         graph.subgraph("reviews").setFaults(FaultSettings.NONE.withLatency(800, 800).withErrorRate(1.0));
-        long reusedBefore = graph.router.reusedAnswers();
+        long reusedBefore = graph.observed.reusedAnswers();
         List<JsonNode> answers;
         long reviewCalls;
         try {
@@ -108,7 +108,7 @@ class DeduplicationTest {
         // each request shaped its own answer: the same one, with the error, as the data is the same
         assertThat(answers).allSatisfy(a -> assertThat(a).isEqualTo(answers.get(0)));
         assertThat(answers.get(0).at("/errors/0/extensions/serviceName").asText()).as(answers.get(0).toString()).isEqualTo("reviews");
-        assertThat(graph.router.reusedAnswers() - reusedBefore).isZero();
+        assertThat(graph.observed.reusedAnswers() - reusedBefore).isZero();
         assertThat(reviewCalls).isLessThanOrEqualTo(3); // the calls were shared
     }
 

@@ -34,6 +34,8 @@ final class FederatedGraph implements AutoCloseable {
 
     final SampleSubgraphs.Running subgraphs;
     final Router router;
+    /** What the router's requests went through (plan cache, joined fetches, reused answers). */
+    final CountingObserver observed = new CountingObserver();
     final RouterServer server;
     /** The gateway when the graph was made from a config (it owns the edge policy it makes); null otherwise. */
     private final VestibuleServer gateway;
@@ -50,7 +52,7 @@ final class FederatedGraph implements AutoCloseable {
     FederatedGraph(RouterConfig config) throws IOException {
         subgraphs = SampleSubgraphs.startAll(0, FaultSettings.NONE);
         try {
-            gateway = VestibuleServer.start(SupergraphLoader.load(supergraphSdl(subgraphs)), config, "127.0.0.1", 0);
+            gateway = VestibuleServer.start(SupergraphLoader.load(supergraphSdl(subgraphs)), config, observed, "127.0.0.1", 0);
         } catch (RuntimeException e) {
             subgraphs.close();
             throw e;
@@ -62,7 +64,7 @@ final class FederatedGraph implements AutoCloseable {
     /** Behind an edge policy the caller made (and closes). */
     FederatedGraph(RouterSettings settings, EdgePolicy policy) throws IOException {
         subgraphs = SampleSubgraphs.startAll(0, FaultSettings.NONE);
-        router = new Router(SupergraphLoader.load(supergraphSdl(subgraphs)), settings);
+        router = new Router(SupergraphLoader.load(supergraphSdl(subgraphs)), settings, observed);
         server = RouterServer.start(router, settings, policy, "127.0.0.1", 0);
         gateway = null;
     }

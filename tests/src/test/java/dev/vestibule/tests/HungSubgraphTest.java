@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vestibule.router.RouterSettings;
+import dev.vestibule.router.operation.Caller;
 import dev.vestibule.router.operation.GraphQLRequest;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -66,12 +67,12 @@ class HungSubgraphTest {
              ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> warmUp = new ArrayList<>();
             GraphQLRequest healthy = new GraphQLRequest("{ me { username } topProducts(first: 2) { name } }", null, null, null);
-            for (int i = 0; i < 200; i++) warmUp.add(callers.submit(() -> graph.router.execute(healthy, Map.of())));
+            for (int i = 0; i < 200; i++) warmUp.add(callers.submit(() -> Answers.execute(graph.router, healthy)));
             for (Future<?> done : warmUp) done.get();
             List<GraphQLRequest> requests = new ArrayList<>();
             for (int i = 0; i < CLIENTS; i++) {
                 GraphQLRequest request = new GraphQLRequest(query("m" + i), null, null, null);
-                graph.router.prepare(request); // planned beforehand: what is measured is waiting, not planning
+                graph.router.prepare(request, Caller.ANONYMOUS); // planned beforehand: what is measured is waiting, not planning
                 requests.add(request);
             }
             CountDownLatch go = new CountDownLatch(1);
@@ -82,7 +83,7 @@ class HungSubgraphTest {
                 executions.add(callers.submit(() -> {
                     go.await();
                     long start = System.nanoTime();
-                    Map<String, Object> answer = graph.router.execute(request, Map.of());
+                    Map<String, Object> answer = Answers.execute(graph.router, request);
                     long took = System.nanoTime() - start;
                     JsonNode json = FederatedGraph.JSON.valueToTree(answer);
                     assertThat(json.at("/data/me/username").isTextual()).as(json.toString()).isTrue();
@@ -121,7 +122,7 @@ class HungSubgraphTest {
             for (Future<Integer> status : warmUp) assertThat(status.get()).isEqualTo(200);
             for (int i = 0; i < CLIENTS; i++) {
                 String margin = field.apply(i);
-                graph.router.prepare(new GraphQLRequest(query(margin), null, null, null));
+                graph.router.prepare(new GraphQLRequest(query(margin), null, null, null), Caller.ANONYMOUS);
             }
             CountDownLatch go = new CountDownLatch(1);
             List<Future<Long>> answers = new ArrayList<>();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vestibule.router.Router;
 import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.http.RouterServer;
+import dev.vestibule.router.subgraph.SubgraphCall;
 import dev.vestibule.router.subgraph.SubgraphTransport;
 import dev.vestibule.router.supergraph.SupergraphException;
 import dev.vestibule.router.supergraph.SupergraphLoader;
@@ -49,8 +50,8 @@ class InternalErrorTest {
     /** A transport failing as no code expects, its text full of what a client must never see. */
     private static final SubgraphTransport BROKEN = new SubgraphTransport() {
         @Override
-        public Reply post(String url, byte[] body, Map<String, String> headers, long timeoutNanos, boolean idempotent) {
-            throw new IllegalStateException("pool exhausted for " + url + " (password=hunter2)");
+        public Reply send(SubgraphCall call) {
+            throw new IllegalStateException("pool exhausted for " + call.url() + " (password=hunter2)");
         }
 
         @Override

@@ -208,7 +208,7 @@ public final class RouterCli {
         Supergraph supergraph = loadSupergraph(required(options, "--supergraph"));
         String query = read(required(options, "--query"), "--query");
         try (Router router = new Router(supergraph, RouterSettings.DEFAULTS)) {
-            Router.Prepared prepared = router.prepare(new GraphQLRequest(query, options.get("--operation-name"), Map.of(), Map.of()));
+            Router.Prepared prepared = router.prepare(new GraphQLRequest(query, options.get("--operation-name"), Map.of(), Map.of()), null);
             out.println(json ? new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(PlanJson.of(prepared.plan()))
                     : prepared.plan());
             return 0;

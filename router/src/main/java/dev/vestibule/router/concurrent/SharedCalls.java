@@ -7,11 +7,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * Identical calls in flight at the same moment share one execution ("single flight"): the first caller of a key runs
  * the call, callers arriving while it runs wait for its result, each within its own deadline. Nothing is cached: once
  * the call returns, the next caller of the key runs it again. Results are shared, so they must be read-only.
+ *
+ * <p>Invariants its users keep (docs/architecture.md): a key holds everything that can change the result (for a
+ * subgraph call: URL, body, forwarded headers) and nothing that differs per caller but cannot (trace propagation
+ * headers, deadlines, observers), or sharing silently stops; only calls that may run once for several callers are
+ * shared (never a mutation).
  *
  * @param <K> what makes two calls the same (equals/hashCode by content)
  * @param <V> the shared result
@@ -28,6 +34,12 @@ public final class SharedCalls<K, V> {
     @FunctionalInterface
     public interface Call<V, E extends Exception> {
         V call() throws E;
+
+        /**
+         * Told, on the caller's thread, that this caller joins the identical call in flight instead of running this
+         * one, before it waits for that call's result (an observer learns it while the call is still in flight).
+         */
+        default void joining() {}
     }
 
     /** Why a waiting caller got no result: its deadline passed, it was interrupted, or the leader's call failed. */
@@ -41,12 +53,15 @@ public final class SharedCalls<K, V> {
      * Runs {@code call}, or joins the identical one in flight. A leader's failure reaches its waiters as the same
      * exception when it is an {@code E} or a RuntimeException; anything else goes through {@code miss}.
      */
-    public <E extends Exception> V run(K key, long deadlineNanos, Call<V, E> call, java.util.function.Function<Miss, E> miss,
+    public <E extends Exception> V run(K key, long deadlineNanos, Call<V, E> call, Function<Miss, E> miss,
                                        Class<E> failureType) throws E {
         CompletableFuture<V> mine = new CompletableFuture<>();
         Flight<V> flight = new Flight<>(mine, deadlineNanos, new AtomicBoolean());
         Flight<V> leader = inflight.putIfAbsent(key, flight);
-        if (leader != null) return await(key, leader, deadlineNanos, miss, failureType);
+        if (leader != null) {
+            call.joining();
+            return await(key, leader, deadlineNanos, miss, failureType);
+        }
         try {
             // Let the threads already waiting for the processor run first: those about to make the same call join this
             // one instead of following it with their own (a request that finishes sooner sets its client's next one
@@ -72,10 +87,17 @@ public final class SharedCalls<K, V> {
      * Waits for the call of {@code key} in flight, as {@link #run} does for a caller that joins one, or returns null at
      * once when there is none (so results must never be null).
      */
-    public <E extends Exception> V join(K key, long deadlineNanos, java.util.function.Function<Miss, E> miss, Class<E> failureType)
+    public <E extends Exception> V join(K key, long deadlineNanos, Function<Miss, E> miss, Class<E> failureType) throws E {
+        return join(key, deadlineNanos, null, miss, failureType);
+    }
+
+    /** As {@link #join(Object, long, Function, Class)}; {@code joining} (if not null) is run once there is one to wait for. */
+    public <E extends Exception> V join(K key, long deadlineNanos, Runnable joining, Function<Miss, E> miss, Class<E> failureType)
             throws E {
         Flight<V> leader = inflight.get(key);
-        return leader == null ? null : await(key, leader, deadlineNanos, miss, failureType);
+        if (leader == null) return null;
+        if (joining != null) joining.run();
+        return await(key, leader, deadlineNanos, miss, failureType);
     }
 
     /**
@@ -86,7 +108,7 @@ public final class SharedCalls<K, V> {
      * A waiter with an earlier deadline than the leader's still waits with its own.
      */
     private <E extends Exception> V await(K key, Flight<V> leader, long deadlineNanos,
-                                                    java.util.function.Function<Miss, E> miss, Class<E> failureType) throws E {
+                                                    Function<Miss, E> miss, Class<E> failureType) throws E {
         try {
             if (deadlineNanos - leader.deadlineNanos() >= 0) {
                 if (leader.guarded().compareAndSet(false, true)) {

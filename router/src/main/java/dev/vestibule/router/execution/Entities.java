@@ -1,6 +1,7 @@
 package dev.vestibule.router.execution;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -45,7 +46,7 @@ final class Entities {
      * {@link #collect} finds along {@code path}, by identity: one walk for all the errors of a fetch, however many.
      */
     static Map<Object, List<Object>> paths(Map<String, Object> root, List<String> path) {
-        Map<Object, List<Object>> out = new java.util.IdentityHashMap<>();
+        Map<Object, List<Object>> out = new IdentityHashMap<>();
         walkWithPath(root, path, 0, new ArrayList<>(), out);
         return out;
     }

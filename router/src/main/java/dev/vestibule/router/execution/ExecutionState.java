@@ -1,6 +1,7 @@
 package dev.vestibule.router.execution;
 
 import dev.vestibule.router.json.JsonObject;
+import dev.vestibule.router.planner.PlanNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,7 @@ public final class ExecutionState {
      * Call under this object's lock, when {@code node} has merged the answer of HTTP call {@code call} into the data;
      * {@code basis}: see {@link Lineage#then}.
      */
-    void merged(dev.vestibule.router.planner.PlanNode node, long call, Lineage basis) {
+    void merged(PlanNode node, long call, Lineage basis) {
         lineage = lineage.then(node, call, basis);
     }
 

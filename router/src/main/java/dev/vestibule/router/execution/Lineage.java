@@ -12,6 +12,10 @@ import dev.vestibule.router.planner.PlanNode;
  * <p>
  * Immutable, so that a fetch keeps the lineage it saw while later merges extend the request's own. Nodes are compared
  * by identity: a cached plan is the same objects for every request that runs it.
+ * <p>
+ * Invariants (docs/architecture.md): merging is deterministic; subgraph answers shared between requests are read-only;
+ * call numbers and plan nodes belong to one router, so lineages of different routers (before and after a reload)
+ * never compare equal.
  */
 final class Lineage {
     static final Lineage EMPTY = new Lineage(null, 0, null, null, 1);

@@ -6,6 +6,7 @@ import dev.vestibule.router.planner.ResponseKeys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 
 /** Deep merge of subgraph results into the response data, and projection of representations out of it. */
@@ -113,7 +114,7 @@ final class Merging {
      */
     @SuppressWarnings("unchecked")
     static boolean project(Map<String, Object> object, List<Selection> selections, Map<String, Object> out,
-                           java.util.function.BiPredicate<String, String> conditionMatches, boolean allowNulls) {
+                           BiPredicate<String, String> conditionMatches, boolean allowNulls) {
         for (int i = 0, n = selections.size(); i < n; i++) { // by index: an iterator per call was 4 % of the allocation
             switch (selections.get(i)) {
                 case Selection.Field f -> {
@@ -144,7 +145,7 @@ final class Merging {
 
     @SuppressWarnings("unchecked")
     private static Object projectValue(Object value, List<Selection> selections,
-                                       java.util.function.BiPredicate<String, String> conditionMatches, boolean allowNulls) {
+                                       BiPredicate<String, String> conditionMatches, boolean allowNulls) {
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> out = new JsonObject();
             return project((Map<String, Object>) map, selections, out, conditionMatches, allowNulls) ? out : null;

@@ -3,8 +3,11 @@ package dev.vestibule.router.execution;
 import dev.vestibule.router.concurrent.SharedCalls;
 import dev.vestibule.router.json.JsonObject;
 import dev.vestibule.router.operation.Selection;
+import dev.vestibule.router.pipeline.RequestContext;
+import dev.vestibule.router.pipeline.RequestStage;
 import dev.vestibule.router.planner.PlanNode;
 import dev.vestibule.router.planner.QueryPlan;
+import dev.vestibule.router.subgraph.SubgraphCallStage;
 import dev.vestibule.router.subgraph.SubgraphClient;
 import dev.vestibule.router.subgraph.SubgraphFailure;
 import dev.vestibule.router.subgraph.SubgraphResponse;
@@ -20,6 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Runs a query plan: fetches in a Parallel node run concurrently (on virtual threads), Sequence nodes in order.
@@ -34,8 +40,8 @@ public final class PlanExecutor {
     private final ExecutorService executor;
     private final ExecutionSettings settings;
     // made once: a method reference written at each call allocates a new object per merge and per representation
-    private final java.util.function.Predicate<String> isAbstract = this::isAbstract;
-    private final java.util.function.BiPredicate<String, String> matches = this::matches;
+    private final Predicate<String> isAbstract = this::isAbstract;
+    private final BiPredicate<String, String> matches = this::matches;
 
     public PlanExecutor(Supergraph supergraph, SubgraphClient client, ExecutorService executor, ExecutionSettings settings) {
         this.supergraph = supergraph;
@@ -45,22 +51,21 @@ public final class PlanExecutor {
         this.settings = settings;
     }
 
-    /** Fetches everything the plan asks for into {@code state}. */
-    public void execute(QueryPlan plan, Map<String, Object> variables, java.util.function.Function<String, Map<String, String>> headers, ExecutionState state,
-                        long deadlineNanos) {
-        if (plan.root() != null) run(plan.root(), new Request(variables, headers, deadlineNanos), state);
+    /** Fetches everything the plan asks for into {@code state}, with the headers and by the deadline of {@code context}. */
+    public void execute(QueryPlan plan, Map<String, Object> variables, RequestContext context, RequestStage stage,
+                        ExecutionState state) {
+        if (plan.root() != null) run(plan.root(), new Request(variables, context, stage), state);
     }
 
-    /** What every fetch of one request shares. */
-    /** {@code headers}: what each subgraph (by name) receives for this request. */
-    private record Request(Map<String, Object> variables, java.util.function.Function<String, Map<String, String>> headers, long deadlineNanos) {}
+    /** What every fetch of one request shares; {@code stage} is told each subgraph call. */
+    private record Request(Map<String, Object> variables, RequestContext context, RequestStage stage) {}
 
     private void run(PlanNode node, Request request, ExecutionState state) {
         switch (node) {
             case PlanNode.Sequence s -> s.nodes().forEach(n -> run(n, request, state));
             case PlanNode.Parallel p -> runParallel(p.nodes(), request, state);
-            case PlanNode.Fetch f -> rootFetch(f, request.variables(), request.headers(), request.deadlineNanos(), state);
-            case PlanNode.Flatten f -> entityFetch(f, request.variables(), request.headers(), request.deadlineNanos(), state);
+            case PlanNode.Fetch f -> rootFetch(f, request, state);
+            case PlanNode.Flatten f -> entityFetch(f, request, state);
             case PlanNode.Condition c -> {
                 PlanNode branch = Boolean.TRUE.equals(request.variables().get(c.variable())) ? c.ifClause() : c.elseClause();
                 if (branch != null) run(branch, request, state);
@@ -87,20 +92,23 @@ public final class PlanExecutor {
         }
     }
 
-    private void rootFetch(PlanNode.Fetch fetch, Map<String, Object> variables, java.util.function.Function<String, Map<String, String>> headers,
-                           long deadlineNanos, ExecutionState state) {
+    private void rootFetch(PlanNode.Fetch fetch, Request request, ExecutionState state) {
+        RequestContext context = request.context();
         SubgraphResponse answer;
+        SubgraphCallStage call = request.stage().beginSubgraphCall(fetch.subgraph(), fetch.operationName());
         try {
-            settings.protection().acquire(fetch.subgraph());
-            answer = client.post(url(fetch.subgraph()), fetch.operation(), fetch.operationName(),
-                    usedVariables(fetch, variables), headers.apply(fetch.subgraph()), deadlineNanos,
-                    settings.shareSubgraphQueries() && !fetch.operation().startsWith("mutation"));
+            answer = client.post(fetch.subgraph(), url(fetch.subgraph()), fetch.operation(), fetch.operationName(),
+                    usedVariables(fetch, request.variables()), context.subgraphHeaders().forSubgraph(fetch.subgraph()),
+                    context.propagationHeaders(), context.deadlineNanos(),
+                    settings.shareSubgraphQueries() && !fetch.operation().startsWith("mutation"), call);
         } catch (SubgraphFailure failure) {
+            call.end(failure);
             for (String key : fetch.topLevelKeys()) {
                 state.addError(failureError(fetch.subgraph(), failure, List.of(key)));
             }
             return;
         }
+        call.end(null);
         Map<String, Object> response = answer.json();
         synchronized (state) {
             state.merged(fetch, answer.call(), null);
@@ -122,12 +130,6 @@ public final class PlanExecutor {
      * 0.8 % with this, docs/performance.md).
      */
     private final SharedCalls<BatchKey, BatchAnswer> batches = new SharedCalls<>();
-    private final java.util.concurrent.atomic.LongAdder joinedBatches = new java.util.concurrent.atomic.LongAdder();
-
-    /** How many entity fetches joined an identical one in flight without building their own batch (tests, metrics). */
-    public long joinedEntityFetches() {
-        return joinedBatches.sum();
-    }
 
     /**
      * What an entity fetch's request depends on: the plan node (by identity), the lineage of the data it picks its
@@ -154,12 +156,13 @@ public final class PlanExecutor {
     /** An entity fetch's answer with the batch it asked for. */
     private record BatchAnswer(SubgraphResponse response, EntityBatch batch) {}
 
-    private void entityFetch(PlanNode.Flatten flatten, Map<String, Object> variables, java.util.function.Function<String, Map<String, String>> headers,
-                             long deadlineNanos, ExecutionState state) {
+    private void entityFetch(PlanNode.Flatten flatten, Request request, ExecutionState state) {
         PlanNode.Fetch fetch = flatten.fetch();
-        Map<String, Object> used = usedVariables(fetch, variables);
-        Map<String, String> subgraphHeaders = Map.copyOf(headers.apply(fetch.subgraph())); // a key part: copied once
-        java.util.function.Function<Map<String, Object>, Map<String, Object>> representation = entity -> representation(entity, fetch);
+        RequestContext context = request.context();
+        long deadlineNanos = context.deadlineNanos();
+        Map<String, Object> used = usedVariables(fetch, request.variables());
+        Map<String, String> subgraphHeaders = Map.copyOf(context.subgraphHeaders().forSubgraph(fetch.subgraph())); // a key part: copied once
+        Function<Map<String, Object>, Map<String, Object>> representation = entity -> representation(entity, fetch);
         List<Map<String, Object>> entities;
         BatchKey key = null;
         EntityBatch batch = null;
@@ -171,12 +174,13 @@ public final class PlanExecutor {
             if (key == null || !batches.inFlight(key)) batch = EntityBatch.of(entities, representation, state.lineage());
         }
         if (batch != null && batch.isEmpty()) return;
+        SubgraphCallStage call = request.stage().beginSubgraphCall(fetch.subgraph(), fetch.operationName());
         BatchAnswer answer = null;
         try {
-            settings.protection().acquire(fetch.subgraph());
             if (batch == null) {
-                answer = batches.join(key, deadlineNanos, SubgraphFailure::missed, SubgraphFailure.class);
-                if (answer != null) joinedBatches.increment();
+                // told before waiting, so an observer sees the join while the call is in flight; nothing to tell: no allocation
+                Runnable joining = call == SubgraphCallStage.NONE ? null : () -> call.joined(SubgraphCallStage.Join.ENTITY_FETCH);
+                answer = batches.join(key, deadlineNanos, joining, SubgraphFailure::missed, SubgraphFailure.class);
             }
             if (answer == null) {
                 if (batch == null) { // the fetch to join ended meanwhile, and a parallel fetch may have merged since
@@ -185,14 +189,21 @@ public final class PlanExecutor {
                         key = new BatchKey(flatten, state.lineage(), subgraphHeaders, used);
                         batch = EntityBatch.of(entities, representation, state.lineage());
                     }
-                    if (batch.isEmpty()) return;
+                    if (batch.isEmpty()) {
+                        call.end(null);
+                        return;
+                    }
                 }
                 EntityBatch asked = batch;
-                answer = key == null ? ask(fetch, asked, used, subgraphHeaders, deadlineNanos)
-                        : batches.run(key, deadlineNanos, () -> ask(fetch, asked, used, subgraphHeaders, deadlineNanos),
+                answer = key == null ? ask(fetch, asked, used, subgraphHeaders, context, call)
+                        : batches.run(key, deadlineNanos, () -> ask(fetch, asked, used, subgraphHeaders, context, call),
                                 SubgraphFailure::missed, SubgraphFailure.class);
+                // another request's fetch began between the look and the run: this one joined it
+                if (answer.batch() != asked) call.joined(SubgraphCallStage.Join.ENTITY_FETCH);
             }
         } catch (SubgraphFailure failure) {
+            if (batch != null) call.entities(batch.representations().size());
+            call.end(failure);
             synchronized (state) {
                 EntityBatch failed = batch != null ? batch : EntityBatch.of(entities, representation, state.lineage());
                 List<Object> first = pathOf(Entities.paths(state.data(), flatten.path()), firstTarget(failed, entities));
@@ -200,16 +211,18 @@ public final class PlanExecutor {
             }
             return;
         }
+        call.entities(answer.batch().representations().size());
+        call.end(null);
         mergeAnswer(flatten, answer, entities, state);
     }
 
     /** Sends an entity fetch. */
     private BatchAnswer ask(PlanNode.Fetch fetch, EntityBatch batch, Map<String, Object> used, Map<String, String> headers,
-                            long deadlineNanos) throws SubgraphFailure {
+                            RequestContext context, SubgraphCallStage call) throws SubgraphFailure {
         Map<String, Object> vars = new LinkedHashMap<>(used);
         vars.put("representations", batch.representations());
-        return new BatchAnswer(client.post(url(fetch.subgraph()), fetch.operation(), fetch.operationName(), vars, headers, deadlineNanos,
-                settings.shareSubgraphQueries()), batch);
+        return new BatchAnswer(client.post(fetch.subgraph(), url(fetch.subgraph()), fetch.operation(), fetch.operationName(), vars,
+                headers, context.propagationHeaders(), context.deadlineNanos(), settings.shareSubgraphQueries(), call), batch);
     }
 
     /** Merges an entity fetch's answer into the entities it was asked for (collected in the batch's order). */
@@ -340,28 +353,25 @@ public final class PlanExecutor {
         return out;
     }
 
+    /**
+     * A subgraph's own error, at {@code path} in the client's answer: as the subgraph wrote it when subgraph errors are
+     * exposed, else masked; its code (SUBGRAPH_ERROR if none) and the subgraph's name in extensions either way.
+     */
     private Map<String, Object> subgraphError(String subgraph, Map<String, Object> error, List<Object> path) {
-        Map<String, Object> out = new LinkedHashMap<>();
         Map<String, Object> extensions = new LinkedHashMap<>();
         Object code = error.get("extensions") instanceof Map<?, ?> ext ? ext.get("code") : null;
+        Object message = "Subgraph errors redacted";
         if (settings.exposeSubgraphErrors()) {
-            out.put("message", error.get("message"));
+            message = error.get("message");
             if (error.get("extensions") instanceof Map<?, ?> ext) ext.forEach((k, v) -> extensions.put(String.valueOf(k), v));
-        } else {
-            out.put("message", "Subgraph errors redacted");
         }
-        if (!path.isEmpty()) out.put("path", path);
-        extensions.put("code", code == null ? "SUBGRAPH_ERROR" : code);
-        extensions.put("serviceName", subgraph);
-        out.put("extensions", extensions);
-        return out;
+        extensions.putAll(GraphQLErrors.codeAndService(code == null ? "SUBGRAPH_ERROR" : code, subgraph));
+        return GraphQLErrors.error(message, path, extensions);
     }
 
+    /** A fetch that got no usable answer: the subgraph's name and the failure's reason and code (never an address). */
     private static Map<String, Object> failureError(String subgraph, SubgraphFailure failure, List<Object> path) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("message", "subgraph '" + subgraph + "' failed: " + failure.getMessage());
-        if (!path.isEmpty()) out.put("path", path);
-        out.put("extensions", Map.of("code", failure.code(), "serviceName", subgraph));
-        return out;
+        return GraphQLErrors.error("subgraph '" + subgraph + "' failed: " + failure.getMessage(), path,
+                GraphQLErrors.codeAndService(failure.code(), subgraph));
     }
 }

@@ -14,9 +14,12 @@ import graphql.schema.GraphQLSchema;
 import graphql.schema.GraphQLType;
 import graphql.schema.GraphQLUnionType;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -69,11 +72,11 @@ public final class ResponseShaper {
                                List<Selection> selections) {}
 
     /** The denied fields of one response, and those already reported (one error each). */
-    private record Denied(java.util.Set<Selection.Field> fields, java.util.Set<Selection.Field> reported) {
-        static final Denied NONE = new Denied(java.util.Set.of(), java.util.Set.of());
+    private record Denied(Set<Selection.Field> fields, Set<Selection.Field> reported) {
+        static final Denied NONE = new Denied(Set.of(), Set.of());
 
-        Denied(java.util.Set<Selection.Field> fields) {
-            this(fields, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+        Denied(Set<Selection.Field> fields) {
+            this(fields, Collections.newSetFromMap(new IdentityHashMap<>()));
         }
     }
 
@@ -91,7 +94,7 @@ public final class ResponseShaper {
      * and @skip/@include are decided by {@code conditionValues} (the request's values of the variables they read).
      */
     public void write(JsonOutput out, Map<String, Object> data, List<Selection> selections, String rootType,
-                      List<Map<String, Object>> errors, java.util.Set<Selection.Field> denied,
+                      List<Map<String, Object>> errors, Set<Selection.Field> denied,
                       Map<String, Object> conditionValues) {
         GraphQLObjectType root = (GraphQLObjectType) apiSchema.getType(rootType);
         Shaping shaping = new Shaping(new ResponsePath(), errors, denied.isEmpty() ? Denied.NONE : new Denied(denied), conditionValues);
@@ -122,9 +125,8 @@ public final class ResponseShaper {
             if (shaping.denied().fields().contains(first)) {
                 path.push(field.key());
                 if (shaping.denied().reported().add(first)) {
-                    Map<String, Object> error = error("Unauthorized field or type", path);
-                    error.put("extensions", Map.of("code", "UNAUTHORIZED_FIELD_OR_TYPE"));
-                    shaping.errors().add(error);
+                    shaping.errors().add(GraphQLErrors.error("Unauthorized field or type", path,
+                            Map.of("code", "UNAUTHORIZED_FIELD_OR_TYPE")));
                 }
                 path.pop();
                 if (field.definition().getType() instanceof GraphQLNonNull) return PROPAGATE; // the error above explains the null
@@ -216,7 +218,7 @@ public final class ResponseShaper {
             int written = complete(out, value, (GraphQLOutputType) nonNull.getWrappedType(), selections, shaping);
             if (written == NULL) {
                 if (!explained(path, shaping.errors())) {
-                    shaping.errors().add(error("Cannot return null for non-nullable field", path));
+                    shaping.errors().add(GraphQLErrors.error("Cannot return null for non-nullable field", path));
                 }
                 return PROPAGATE;
             }
@@ -248,7 +250,7 @@ public final class ResponseShaper {
                 // neither fails their requests nor tells them it exists (docs/security.md). A value no subgraph schema
                 // defines is a subgraph's bug: the spec's result coercion fails, a field error, without echoing the value.
                 if (!definedButHidden(enumType, value)) {
-                    shaping.errors().add(error("a subgraph returned a value that is not a valid " + enumType.getName() + " value", path));
+                    shaping.errors().add(GraphQLErrors.error("a subgraph returned a value that is not a valid " + enumType.getName() + " value", path));
                 }
                 out.nullValue();
                 return NULL;
@@ -300,7 +302,7 @@ public final class ResponseShaper {
     }
 
     private static int invalid(JsonOutput out, Shaping shaping, String expected) {
-        shaping.errors().add(error("a subgraph returned a value that is not " + expected, shaping.path()));
+        shaping.errors().add(GraphQLErrors.error("a subgraph returned a value that is not " + expected, shaping.path()));
         out.nullValue();
         return NULL;
     }
@@ -313,12 +315,5 @@ public final class ResponseShaper {
             if (errorPath.subList(0, common).equals(path.subList(0, common))) return true;
         }
         return false;
-    }
-
-    private static Map<String, Object> error(String message, List<Object> path) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("message", message);
-        error.put("path", List.copyOf(path));
-        return error;
     }
 }

@@ -4,7 +4,6 @@ import dev.vestibule.router.json.JsonBytes;
 import dev.vestibule.router.planner.QueryPlan;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Responses already written, by what they were written from. Merging is deterministic ({@link Lineage}): requests
@@ -20,13 +19,17 @@ import java.util.concurrent.atomic.LongAdder;
  * which no later request can join once they are over, so an answer is only found again shortly after it was written:
  * the few most recent ones are kept. Few, so that they die young: kept 8 MB deep, answers outlived the young
  * collections and filled the old generation (peak RSS 345-418 MB against 240 under UNIQUE_AUTH).
+ *
+ * <p>Invariants (docs/architecture.md): nothing but the executor's merges writes the data, and observers never
+ * change an answer; the key holds every input of the shaper (plan, lineage, conditions); an answer whose bytes depend
+ * on anything else (an error, introspection, the exposed plan, a per-request extension) is never kept; streamed
+ * answers bypass this.
  */
 public final class WrittenAnswers {
     private final int maxAnswers;
     private final int maxAnswerBytes;
     /** In the order they were written; the oldest goes when there are more than {@code maxAnswers}. */
     private final LinkedHashMap<Key, JsonBytes> answers;
-    private final LongAdder reused = new LongAdder();
 
     /** Keeps the latest {@code maxAnswers} answers (0: none) of at most {@code maxAnswerBytes} each. */
     public WrittenAnswers(int maxAnswers, int maxAnswerBytes) {
@@ -73,12 +76,9 @@ public final class WrittenAnswers {
 
     /** The response already written for {@code key}; null when there is none. */
     public JsonBytes find(Key key) {
-        JsonBytes answer;
         synchronized (this) {
-            answer = answers.get(key);
+            return answers.get(key);
         }
-        if (answer != null) reused.increment();
-        return answer;
     }
 
     /** Keeps {@code answer}, written for {@code key}, unless it is too large. */
@@ -87,10 +87,5 @@ public final class WrittenAnswers {
         synchronized (this) {
             answers.put(key, answer);
         }
-    }
-
-    /** How many responses were sent as another request had written them (tests, metrics). */
-    public long reused() {
-        return reused.sum();
     }
 }

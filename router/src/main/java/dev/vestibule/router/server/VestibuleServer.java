@@ -1,6 +1,7 @@
 package dev.vestibule.router.server;
 
 import dev.vestibule.router.Router;
+import dev.vestibule.router.pipeline.GatewayObserver;
 import dev.vestibule.router.config.ConfigException;
 import dev.vestibule.router.config.RouterConfig;
 import dev.vestibule.router.http.RouterServer;
@@ -36,9 +37,13 @@ public final class VestibuleServer implements AutoCloseable {
     private final long routerReadyNanos;
     private final long listeningNanos;
     private volatile SupergraphReloader reloader;
+    /** What every router this server makes reports its stages to (telemetry; tests count with it). */
+    private final GatewayObserver observer;
 
-    private VestibuleServer(RouterConfig config, EdgePolicy policy, Router router, RouterServer server, long routerReadyNanos) {
+    private VestibuleServer(RouterConfig config, GatewayObserver observer, EdgePolicy policy, Router router, RouterServer server,
+                            long routerReadyNanos) {
         this.config = config;
+        this.observer = observer;
         this.policy = policy;
         this.server = server;
         this.routers.add(router);
@@ -48,7 +53,12 @@ public final class VestibuleServer implements AutoCloseable {
 
     /** Starts serving {@code supergraph} as {@code config} says on {@code host:port} (0: a free port). */
     public static VestibuleServer start(Supergraph supergraph, RouterConfig config, String host, int port) {
-        return start(supergraph, config, RouterServer.listen(host, port));
+        return start(supergraph, config, GatewayObserver.NONE, RouterServer.listen(host, port));
+    }
+
+    /** As above, every router reporting to {@code observer}. */
+    public static VestibuleServer start(Supergraph supergraph, RouterConfig config, GatewayObserver observer, String host, int port) {
+        return start(supergraph, config, observer, RouterServer.listen(host, port));
     }
 
     /**
@@ -57,17 +67,23 @@ public final class VestibuleServer implements AutoCloseable {
      * socket too (clients queued on it are refused rather than left waiting for a router that is not coming).
      */
     public static VestibuleServer start(Supergraph supergraph, RouterConfig config, ServerSocketChannel listening) {
+        return start(supergraph, config, GatewayObserver.NONE, listening);
+    }
+
+    /** As above, every router reporting to {@code observer}. */
+    public static VestibuleServer start(Supergraph supergraph, RouterConfig config, GatewayObserver observer,
+                                        ServerSocketChannel listening) {
         Router router = null;
         EdgePolicy policy = null;
         try {
             // a @policy the config does not define denies its fields to everyone: said now, or refused (unknown_policies)
             config.authorization().check(supergraph);
             checkRequiredSubgraphs(config.server(), supergraph);
-            router = new Router(supergraph, config.settings());
+            router = new Router(supergraph, config.settings(), observer);
             long routerReady = System.nanoTime();
             policy = config.edgePolicy();
             RouterServer server = RouterServer.start(router, config.settings(), config.server(), policy, listening);
-            return new VestibuleServer(config, policy, router, server, routerReady);
+            return new VestibuleServer(config, observer, policy, router, server, routerReady);
         } catch (RuntimeException | Error e) {
             if (policy != null) policy.close();
             if (router != null) router.close();
@@ -111,7 +127,7 @@ public final class VestibuleServer implements AutoCloseable {
      */
     public void replace(Supergraph next) {
         config.authorization().check(next);
-        Router fresh = new Router(next, config.settings());
+        Router fresh = new Router(next, config.settings(), observer);
         routers.add(fresh);
         Router previous = server.replaceRouter(fresh);
         if (closed.get()) retire(fresh); // shut down while this one was being built

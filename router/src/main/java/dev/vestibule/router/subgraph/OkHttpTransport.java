@@ -90,14 +90,17 @@ public final class OkHttpTransport implements SubgraphTransport {
     }
 
     @Override
-    public Reply post(String url, byte[] body, Map<String, String> headers, long timeoutNanos, boolean idempotent) throws IOException {
-        long deadline = System.nanoTime() + timeoutNanos;
+    public Reply send(SubgraphCall call) throws IOException {
+        long deadline = call.deadlineNanos();
+        long timeoutNanos = call.remainingNanos();
+        if (timeoutNanos <= 0) throw new InterruptedIOException("the call's deadline passed before it was sent");
         Exchange exchange = new Exchange();
-        Request.Builder builder = new Request.Builder().url(urls.computeIfAbsent(url, HttpUrl::get))
-                .post(RequestBody.create(body, JSON_TYPE))
+        Request.Builder builder = new Request.Builder().url(urls.computeIfAbsent(call.url(), HttpUrl::get))
+                .post(RequestBody.create(call.body(), JSON_TYPE))
                 .header("accept", "application/graphql-response+json, application/json")
                 .tag(Exchange.class, exchange);
-        headers.forEach(builder::header);
+        call.headers().forEach(builder::header);
+        call.propagationHeaders().forEach(builder::header);
         Request request = builder.build();
         try {
             return execute(http, request, timeoutNanos);
@@ -105,7 +108,7 @@ public final class OkHttpTransport implements SubgraphTransport {
             throw e; // out of time: nothing left for a retry
         } catch (IOException e) {
             long remaining = deadline - System.nanoTime();
-            if (!exchange.retryable(idempotent) || remaining <= 0) throw e;
+            if (!exchange.retryable(call.idempotent()) || remaining <= 0) throw e;
             retries.increment();
             try {
                 return execute(fresh, request, remaining);

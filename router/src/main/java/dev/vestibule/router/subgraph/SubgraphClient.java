@@ -4,15 +4,16 @@ import dev.vestibule.router.concurrent.SharedCalls;
 import dev.vestibule.router.json.JsonOutput;
 import dev.vestibule.router.json.JsonReader;
 import dev.vestibule.router.json.JsonWriter;
-import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,12 +39,12 @@ public final class SubgraphClient implements AutoCloseable {
      */
     private record InflightKey(String url, byte[] body, Map<String, String> headers, int hash) {
         InflightKey(String url, byte[] body, Map<String, String> headers) {
-            this(url, body, headers, (url.hashCode() * 31 + java.util.Arrays.hashCode(body)) * 31 + headers.hashCode());
+            this(url, body, headers, (url.hashCode() * 31 + Arrays.hashCode(body)) * 31 + headers.hashCode());
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof InflightKey k && k.hash == hash && k.url.equals(url) && java.util.Arrays.equals(k.body, body)
+            return o instanceof InflightKey k && k.hash == hash && k.url.equals(url) && Arrays.equals(k.body, body)
                     && k.headers.equals(headers);
         }
 
@@ -79,13 +80,15 @@ public final class SubgraphClient implements AutoCloseable {
     }
 
     /**
-     * POSTs {"query", "operationName", "variables"} and returns the response's JSON object. With {@code shareable}
-     * (queries, never mutations) an identical request already in flight is joined instead of sent again.
+     * POSTs {"query", "operationName", "variables"} to {@code subgraph} at {@code url} and returns the response's JSON
+     * object. With {@code shareable} (queries, never mutations) an identical request already in flight (same URL, body
+     * and forwarded {@code headers}; {@code propagationHeaders} are not compared) is joined instead of sent again;
+     * {@code stage} is told which happened, and the status of a call that went out.
      */
-    public SubgraphResponse post(String url, String query, String operationName, Map<String, Object> variables,
-                                 Map<String, String> headers, long deadlineNanos, boolean shareable) throws SubgraphFailure {
-        long remaining = deadlineNanos - System.nanoTime();
-        if (remaining <= 0) throw new SubgraphFailure("REQUEST_TIMEOUT", "the request's deadline passed before it was asked", null);
+    public SubgraphResponse post(String subgraph, String url, String query, String operationName, Map<String, Object> variables,
+                                 Map<String, String> headers, Map<String, String> propagationHeaders, long deadlineNanos,
+                                 boolean shareable, SubgraphCallStage stage) throws SubgraphFailure {
+        if (deadlineNanos - System.nanoTime() <= 0) throw new SubgraphFailure("REQUEST_TIMEOUT", "the request's deadline passed before it was asked", null);
         byte[] bytes;
         try {
             bytes = body(query, operationName, variables);
@@ -94,9 +97,51 @@ public final class SubgraphClient implements AutoCloseable {
         }
         // the planner writes a mutation's operation as "mutation ...": anything else may be sent twice (a retry)
         boolean idempotent = !query.startsWith("mutation");
-        if (!shareable) return send(url, bytes, headers, remaining, idempotent);
+        if (!shareable) {
+            return send(new SubgraphCall(subgraph, url, bytes, headers, propagationHeaders, deadlineNanos, idempotent), stage);
+        }
+        // the key holds what can change the answer: never the propagation headers, which differ per request
         return inflight.run(new InflightKey(url, bytes, Map.copyOf(headers)), deadlineNanos,
-                () -> send(url, bytes, headers, remaining, idempotent), SubgraphFailure::missed, SubgraphFailure.class);
+                new Send(subgraph, url, bytes, headers, propagationHeaders, deadlineNanos, idempotent, stage),
+                SubgraphFailure::missed, SubgraphFailure.class);
+    }
+
+    /**
+     * A shared call's sending, run by the caller that leads it (the call is built then: callers that join build none);
+     * a caller that joins one in flight tells its stage so (a class rather than a lambda, which would allocate as much
+     * and could not say so).
+     */
+    private final class Send implements SharedCalls.Call<SubgraphResponse, SubgraphFailure> {
+        private final String subgraph;
+        private final String url;
+        private final byte[] bytes;
+        private final Map<String, String> headers;
+        private final Map<String, String> propagationHeaders;
+        private final long deadlineNanos;
+        private final boolean idempotent;
+        private final SubgraphCallStage stage;
+
+        Send(String subgraph, String url, byte[] bytes, Map<String, String> headers, Map<String, String> propagationHeaders,
+             long deadlineNanos, boolean idempotent, SubgraphCallStage stage) {
+            this.subgraph = subgraph;
+            this.url = url;
+            this.bytes = bytes;
+            this.headers = headers;
+            this.propagationHeaders = propagationHeaders;
+            this.deadlineNanos = deadlineNanos;
+            this.idempotent = idempotent;
+            this.stage = stage;
+        }
+
+        @Override
+        public SubgraphResponse call() throws SubgraphFailure {
+            return send(new SubgraphCall(subgraph, url, bytes, headers, propagationHeaders, deadlineNanos, idempotent), stage);
+        }
+
+        @Override
+        public void joining() {
+            stage.joined(SubgraphCallStage.Join.HTTP_CALL);
+        }
     }
 
     /** {"query", "operationName", "variables"} as JSON, the last two only when there are any. */
@@ -125,11 +170,12 @@ public final class SubgraphClient implements AutoCloseable {
         return encoded;
     }
 
-    private SubgraphResponse send(String url, byte[] bytes, Map<String, String> headers, long remaining, boolean idempotent)
-            throws SubgraphFailure {
+    /** Sends {@code call} through the transport; a failure a decorator decided (SUBGRAPH_RATE_LIMITED) passes as it is. */
+    private SubgraphResponse send(SubgraphCall call, SubgraphCallStage stage) throws SubgraphFailure {
+        String url = call.url();
         SubgraphTransport.Reply reply;
         try {
-            reply = transport.post(url, bytes, headers, remaining, idempotent);
+            reply = transport.send(call);
         } catch (InterruptedIOException e) {
             throw failed(url, "SUBGRAPH_TIMEOUT", "no answer in time", e);
         } catch (ConnectException e) {
@@ -141,6 +187,7 @@ public final class SubgraphClient implements AutoCloseable {
             // not a router failure, so it costs the fetch and not the whole request
             throw failed(url, "SUBGRAPH_INVALID_REQUEST", "a header for it cannot be sent", e);
         }
+        stage.answered(reply.status());
         if (reply.status() < 200 || reply.status() >= 300) {
             throw failed(url, "SUBGRAPH_HTTP_ERROR", "HTTP " + reply.status(), null);
         }

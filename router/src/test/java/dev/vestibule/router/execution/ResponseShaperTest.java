@@ -2,13 +2,14 @@ package dev.vestibule.router.execution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vestibule.router.Answers;
 import dev.vestibule.router.Router;
 import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.composition.Composer;
 import dev.vestibule.router.composition.CompositionResult;
 import dev.vestibule.router.composition.SubgraphSource;
-import dev.vestibule.router.operation.Caller;
 import dev.vestibule.router.operation.GraphQLRequest;
+import dev.vestibule.router.subgraph.SubgraphCall;
 import dev.vestibule.router.subgraph.SubgraphTransport;
 import dev.vestibule.router.supergraph.SupergraphLoader;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +54,7 @@ class ResponseShaperTest {
         String supergraph = ((CompositionResult.Composed) result).supergraphSdl();
         SubgraphTransport canned = new SubgraphTransport() {
             @Override
-            public Reply post(String url, byte[] body, Map<String, String> headers, long timeoutNanos, boolean idempotent) {
+            public Reply send(SubgraphCall call) {
                 return new Reply(200, subgraphAnswer.getBytes(StandardCharsets.UTF_8));
             }
 
@@ -61,8 +62,7 @@ class ResponseShaperTest {
             public void close() {}
         };
         try (Router router = new Router(SupergraphLoader.load(supergraph), RouterSettings.DEFAULTS, canned)) {
-            var json = router.executeToJson(new GraphQLRequest(query, null, Map.of(), Map.of()), subgraph -> Map.of(), false, Caller.ANONYMOUS);
-            return new String(json.array(), 0, json.length(), StandardCharsets.UTF_8);
+            return Answers.text(router.execute(new GraphQLRequest(query, null, Map.of(), Map.of()), Answers.anonymous()));
         }
     }
 

@@ -2,13 +2,9 @@ package dev.vestibule.router.planner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vestibule.router.Router;
-import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.TestSupergraphs;
-import dev.vestibule.router.operation.GraphQLRequest;
 import dev.vestibule.router.supergraph.SupergraphLoader;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,16 +17,13 @@ class BenchmarkQueryPlanTest {
 
     @Test
     void theBenchmarkQueryPlansIntoThirteenBatchedFetches() {
-        try (Router router = new Router(SupergraphLoader.load(TestSupergraphs.read(BENCH.resolve("supergraph.graphql"))),
-                RouterSettings.DEFAULTS)) {
-            QueryPlan plan = router.prepare(new GraphQLRequest(TestSupergraphs.read(BENCH.resolve("query.graphql")),
-                    null, Map.of(), Map.of())).plan();
-            assertThat(plan.fetchCount()).isEqualTo(13);
-            assertThat(plan.root()).isInstanceOf(PlanNode.Sequence.class);
-            PlanNode first = ((PlanNode.Sequence) plan.root()).nodes().get(0);
-            assertThat(first).isInstanceOf(PlanNode.Parallel.class);
-            assertThat(((PlanNode.Parallel) first).nodes()).extracting(n -> ((PlanNode.Fetch) n).subgraph())
-                    .containsExactlyInAnyOrder("accounts", "products");
-        }
+        QueryPlan plan = new Planning(SupergraphLoader.load(TestSupergraphs.read(BENCH.resolve("supergraph.graphql"))))
+                .plan(TestSupergraphs.read(BENCH.resolve("query.graphql")));
+        assertThat(plan.fetchCount()).isEqualTo(13);
+        assertThat(plan.root()).isInstanceOf(PlanNode.Sequence.class);
+        PlanNode first = ((PlanNode.Sequence) plan.root()).nodes().get(0);
+        assertThat(first).isInstanceOf(PlanNode.Parallel.class);
+        assertThat(((PlanNode.Parallel) first).nodes()).extracting(n -> ((PlanNode.Fetch) n).subgraph())
+                .containsExactlyInAnyOrder("accounts", "products");
     }
 }

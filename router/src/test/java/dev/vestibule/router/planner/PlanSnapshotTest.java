@@ -2,16 +2,14 @@ package dev.vestibule.router.planner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vestibule.router.Router;
-import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.TestSupergraphs;
-import dev.vestibule.router.operation.GraphQLRequest;
+import dev.vestibule.router.supergraph.SupergraphLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -23,17 +21,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class PlanSnapshotTest {
     private static final Path PLANS = Path.of("src", "test", "resources", "plans");
-    private static final Map<String, Router> ROUTERS = new java.util.HashMap<>();
+    /** The planner alone (no router, no HTTP client), one per supergraph. */
+    private static final Map<String, Planning> PLANNERS = new HashMap<>();
 
-    private static Router router(String supergraph) {
-        return ROUTERS.computeIfAbsent(supergraph, name -> new Router(name.equals("sample") ? TestSupergraphs.sample()
-                : dev.vestibule.router.supergraph.SupergraphLoader.load(TestSupergraphs.read(
-                        Path.of("src", "test", "resources", "supergraphs", name + ".graphql"))), RouterSettings.DEFAULTS));
-    }
-
-    @AfterAll
-    static void close() {
-        ROUTERS.values().forEach(Router::close);
+    private static Planning planning(String supergraph) {
+        return PLANNERS.computeIfAbsent(supergraph, name -> new Planning(name.equals("sample") ? TestSupergraphs.sample()
+                : SupergraphLoader.load(TestSupergraphs.read(Path.of("src", "test", "resources", "supergraphs", name + ".graphql")))));
     }
 
     static Stream<String> plans() throws IOException {
@@ -54,7 +47,7 @@ class PlanSnapshotTest {
         int planAt = text.indexOf("--- plan\n");
         String operation = text.substring(operationAt + "--- operation\n".length(), planAt).strip();
         String expected = text.substring(planAt + "--- plan\n".length()).strip();
-        String actual = router(supergraph).prepare(new GraphQLRequest(operation, null, Map.of(), Map.of())).plan().toString();
+        String actual = planning(supergraph).plan(operation).toString();
         if (Boolean.getBoolean("plans.update")) {
             Files.writeString(path, text.substring(0, planAt + "--- plan\n".length()) + actual + "\n");
             return;

@@ -90,7 +90,7 @@ class Federation1SupergraphTest {
 
     private static String plan(Supergraph supergraph, String operation) {
         try (Router router = new Router(supergraph, RouterSettings.DEFAULTS)) {
-            return router.prepare(new GraphQLRequest(operation, null, Map.of(), Map.of())).plan().toString();
+            return router.prepare(new GraphQLRequest(operation, null, Map.of(), Map.of()), null).plan().toString();
         }
     }
 }

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vestibule.router.Router;
 import dev.vestibule.router.RouterSettings;
+import dev.vestibule.tests.Answers;
 import dev.vestibule.router.operation.GraphQLRequest;
 import dev.vestibule.router.subgraph.OkHttpTransport;
+import dev.vestibule.router.subgraph.SubgraphCall;
 import dev.vestibule.router.subgraph.SubgraphTransport;
 import dev.vestibule.router.supergraph.SupergraphLoader;
 import java.io.IOException;
@@ -72,8 +74,8 @@ public final class CannedSubgraphs implements SubgraphTransport {
     }
 
     @Override
-    public Reply post(String url, byte[] body, Map<String, String> headers, long timeoutNanos, boolean idempotent) {
-        byte[] answer = answers.get(key(subgraphOf(url), new String(body, StandardCharsets.UTF_8)));
+    public Reply send(SubgraphCall call) {
+        byte[] answer = answers.get(key(subgraphOf(call.url()), new String(call.body(), StandardCharsets.UTF_8)));
         if (answer == null) {
             misses.incrementAndGet();
             return new Reply(500, "no canned answer".getBytes(StandardCharsets.UTF_8));
@@ -101,9 +103,9 @@ public final class CannedSubgraphs implements SubgraphTransport {
         OkHttpTransport http = new OkHttpTransport(Duration.ofSeconds(30), 8, 4);
         SubgraphTransport recording = new SubgraphTransport() {
             @Override
-            public Reply post(String url, byte[] body, Map<String, String> headers, long timeoutNanos, boolean idempotent) throws IOException {
-                Reply reply = http.post(url, body, headers, timeoutNanos, idempotent);
-                recorded.add(new Exchange(subgraphOf(url), new String(body, StandardCharsets.UTF_8),
+            public Reply send(SubgraphCall call) throws IOException {
+                Reply reply = http.send(call);
+                recorded.add(new Exchange(subgraphOf(call.url()), new String(call.body(), StandardCharsets.UTF_8),
                         new String(reply.body(), StandardCharsets.UTF_8)));
                 return reply;
             }
@@ -114,7 +116,7 @@ public final class CannedSubgraphs implements SubgraphTransport {
             }
         };
         try (Router router = new Router(SupergraphLoader.load(sdl), RouterSettings.DEFAULTS, recording)) {
-            Map<String, Object> response = router.execute(new GraphQLRequest(resource("query.graphql"), null, null, null), Map.of());
+            Map<String, Object> response = Answers.execute(router, new GraphQLRequest(resource("query.graphql"), null, null, null));
             if (response.containsKey("errors")) throw new IllegalStateException("the recording run has errors: " + response.get("errors"));
         }
         // a stable order, so that a re-recording without changes leaves the file as it was

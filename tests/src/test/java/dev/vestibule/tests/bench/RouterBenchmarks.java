@@ -2,6 +2,7 @@ package dev.vestibule.tests.bench;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vestibule.router.Gateway;
 import dev.vestibule.router.Router;
 import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.json.JsonBytes;
@@ -9,10 +10,13 @@ import dev.vestibule.router.json.JsonWriter;
 import dev.vestibule.router.operation.Caller;
 import dev.vestibule.router.operation.GraphQLRequest;
 import dev.vestibule.router.operation.PreparedOperation;
+import dev.vestibule.router.pipeline.RequestContext;
+import dev.vestibule.router.pipeline.SubgraphHeaders;
 import dev.vestibule.router.planner.QueryPlan;
 import dev.vestibule.router.planner.QueryPlanner;
 import dev.vestibule.router.supergraph.Supergraph;
 import dev.vestibule.router.supergraph.SupergraphLoader;
+import dev.vestibule.tests.Answers;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -47,6 +51,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
 public class RouterBenchmarks {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long TIMEOUT_NANOS = RouterSettings.DEFAULTS.requestTimeout().toNanos();
     private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {};
 
     private Supergraph supergraph;
@@ -67,8 +72,8 @@ public class RouterBenchmarks {
         String query = CannedSubgraphs.resource("query.graphql");
         request = new GraphQLRequest(query, null, null, null);
         body = JSON.writeValueAsBytes(Map.of("query", query));
-        operation = router.prepare(request).operation();
-        response = router.execute(request, Map.of());
+        operation = router.prepare(request, Caller.ANONYMOUS).operation();
+        response = Answers.execute(router, request);
         byte[] answer = pipeline().toArray();
         Map<String, Object> response = JSON.readValue(answer, JSON_OBJECT);
         // a benchmark of errors would measure nothing: the canned answers must cover every fetch of the plan
@@ -89,15 +94,16 @@ public class RouterBenchmarks {
     }
 
     @Benchmark
-    public Router.Prepared planCached() {
-        return router.prepare(request);
+    public Gateway.Prepared planCached() {
+        return router.prepare(request, null);
     }
 
     @Benchmark
     public JsonBytes pipeline() throws Exception {
         Map<String, Object> parsed = JSON.readValue(body, JSON_OBJECT);
         GraphQLRequest incoming = new GraphQLRequest((String) parsed.get("query"), null, null, null);
-        return router.executeToJson(incoming, subgraph -> Map.of(), false, Caller.ANONYMOUS); // as the HTTP layer answers
+        // as the HTTP layer answers: a context per request, the deadline from now
+        return router.execute(incoming, new RequestContext(Caller.ANONYMOUS, SubgraphHeaders.NONE, System.nanoTime() + TIMEOUT_NANOS, false));
     }
 
     @Benchmark

@@ -1,0 +1,42 @@
+package dev.vestibule.router;
+
+import dev.vestibule.router.json.JsonBytes;
+import dev.vestibule.router.operation.Caller;
+import dev.vestibule.router.operation.GraphQLRequest;
+import dev.vestibule.router.operation.PreparedOperation;
+import dev.vestibule.router.operation.RequestError;
+import dev.vestibule.router.pipeline.RequestContext;
+import dev.vestibule.router.planner.QueryPlan;
+import dev.vestibule.router.supergraph.Supergraph;
+
+/**
+ * The engine's one entry point: what the HTTP handler, the CLI, the tests and (next) the BFF modules call. One
+ * supergraph's pipeline: prepare the operation (parse, validate, coerce), plan it (cached), run the plan against the
+ * subgraphs, shape the answer. Thread-safe; one instance serves every request. {@link Router} is the implementation.
+ */
+public interface Gateway extends AutoCloseable {
+
+    /**
+     * Parses, validates and plans an operation (through the document and plan caches) without running it.
+     *
+     * @param caller whose access @authenticated, @requiresScopes and @policy decide: what they deny it is left out of
+     *               the plan; null plans everything (tools such as the CLI's {@code plan})
+     * @throws RequestError when the operation is malformed, invalid or cannot be planned
+     */
+    Prepared prepare(GraphQLRequest request, Caller caller);
+
+    /**
+     * Runs a request and returns its answer as JSON ({errors, data, extensions}), as it goes on the wire.
+     *
+     * @throws RequestError when the request is rejected before execution
+     */
+    JsonBytes execute(GraphQLRequest request, RequestContext context);
+
+    Supergraph supergraph();
+
+    @Override
+    void close();
+
+    /** A prepared operation and its plan. */
+    record Prepared(PreparedOperation operation, QueryPlan plan) {}
+}
