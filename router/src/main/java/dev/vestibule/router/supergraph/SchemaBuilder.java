@@ -214,12 +214,19 @@ final class SchemaBuilder {
         };
     }
 
+    /** A type's definition followed by its `extend type` definitions (all of the same kind: the parser's subclasses). */
+    @SuppressWarnings("unchecked")
+    private static <T extends TypeDefinition<?>> List<T> parts(T base, List<TypeDefinition<?>> extending) {
+        List<T> parts = new ArrayList<>(1 + extending.size());
+        parts.add(base);
+        extending.forEach(e -> parts.add((T) e));
+        return parts;
+    }
+
     private GraphQLObjectType objectType(ObjectTypeDefinition object, List<TypeDefinition<?>> extending) {
         GraphQLObjectType.Builder builder = GraphQLObjectType.newObject().name(object.getName())
                 .description(text(object.getDescription())).definition(object);
-        List<ObjectTypeDefinition> parts = new ArrayList<>();
-        parts.add(object);
-        extending.forEach(e -> parts.add((ObjectTypeDefinition) e));
+        List<ObjectTypeDefinition> parts = parts(object, extending);
         Set<String> seen = new HashSet<>();
         for (ObjectTypeDefinition part : parts) {
             for (FieldDefinition field : part.getFieldDefinitions()) {
@@ -234,9 +241,7 @@ final class SchemaBuilder {
     private GraphQLInterfaceType interfaceType(InterfaceTypeDefinition iface, List<TypeDefinition<?>> extending) {
         GraphQLInterfaceType.Builder builder = GraphQLInterfaceType.newInterface().name(iface.getName())
                 .description(text(iface.getDescription())).definition(iface);
-        List<InterfaceTypeDefinition> parts = new ArrayList<>();
-        parts.add(iface);
-        extending.forEach(e -> parts.add((InterfaceTypeDefinition) e));
+        List<InterfaceTypeDefinition> parts = parts(iface, extending);
         Set<String> seen = new HashSet<>();
         for (InterfaceTypeDefinition part : parts) {
             for (FieldDefinition field : part.getFieldDefinitions()) {
@@ -251,9 +256,7 @@ final class SchemaBuilder {
     private GraphQLUnionType unionType(UnionTypeDefinition union, List<TypeDefinition<?>> extending) {
         GraphQLUnionType.Builder builder = GraphQLUnionType.newUnionType().name(union.getName())
                 .description(text(union.getDescription())).definition(union);
-        List<UnionTypeDefinition> parts = new ArrayList<>();
-        parts.add(union);
-        extending.forEach(e -> parts.add((UnionTypeDefinition) e));
+        List<UnionTypeDefinition> parts = parts(union, extending);
         for (UnionTypeDefinition part : parts) {
             for (Type<?> member : part.getMemberTypes()) {
                 String name = named(member, "member of union " + union.getName());
@@ -270,9 +273,7 @@ final class SchemaBuilder {
     private static GraphQLEnumType enumType(EnumTypeDefinition enumType, List<TypeDefinition<?>> extending) {
         GraphQLEnumType.Builder builder = GraphQLEnumType.newEnum().name(enumType.getName())
                 .description(text(enumType.getDescription())).definition(enumType);
-        List<EnumTypeDefinition> parts = new ArrayList<>();
-        parts.add(enumType);
-        extending.forEach(e -> parts.add((EnumTypeDefinition) e));
+        List<EnumTypeDefinition> parts = parts(enumType, extending);
         for (EnumTypeDefinition part : parts) {
             for (EnumValueDefinition value : part.getEnumValueDefinitions()) {
                 builder.value(GraphQLEnumValueDefinition.newEnumValueDefinition().name(value.getName()).value(value.getName())
@@ -285,9 +286,7 @@ final class SchemaBuilder {
     private GraphQLInputObjectType inputType(InputObjectTypeDefinition input, List<TypeDefinition<?>> extending) {
         GraphQLInputObjectType.Builder builder = GraphQLInputObjectType.newInputObject().name(input.getName())
                 .description(text(input.getDescription())).definition(input);
-        List<InputObjectTypeDefinition> parts = new ArrayList<>();
-        parts.add(input);
-        extending.forEach(e -> parts.add((InputObjectTypeDefinition) e));
+        List<InputObjectTypeDefinition> parts = parts(input, extending);
         Set<String> seen = new HashSet<>();
         for (InputObjectTypeDefinition part : parts) {
             if (!part.getDirectives("oneOf").isEmpty()) builder.withAppliedDirective(Directives.OneOfDirective.toAppliedDirective());
