@@ -294,7 +294,7 @@ public final class Router implements Gateway {
     }
 
     private static boolean isIntrospection(Selection selection) {
-        return selection instanceof Selection.Field f && (f.name().equals("__schema") || f.name().equals("__type"));
+        return selection instanceof Selection.Field f && f.isIntrospection();
     }
 
     @Override
