@@ -8,6 +8,7 @@ import dev.vestibule.router.operation.RequestError;
 import dev.vestibule.router.pipeline.RequestContext;
 import dev.vestibule.router.planner.QueryPlan;
 import dev.vestibule.router.supergraph.Supergraph;
+import graphql.language.OperationDefinition;
 
 /**
  * The engine's one entry point: what the HTTP handler, the CLI, the tests and (next) the BFF modules call. One
@@ -24,6 +25,15 @@ public interface Gateway extends AutoCloseable {
      * @throws RequestError when the operation is malformed, invalid or cannot be planned
      */
     Prepared prepare(GraphQLRequest request, Caller caller);
+
+    /**
+     * The kind of operation a request runs (query, mutation, subscription), from its parsed and validated document
+     * alone (through the document cache): no variables coerced, nothing planned. What a route decides by before it
+     * runs the request (no mutation over GET; only queries are shared in flight).
+     *
+     * @throws RequestError when the request has no query, or the document is malformed or invalid
+     */
+    OperationDefinition.Operation operationKind(GraphQLRequest request);
 
     /**
      * Runs a request and returns its answer as JSON ({errors, data, extensions}), as it goes on the wire.

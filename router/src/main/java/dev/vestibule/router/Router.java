@@ -42,7 +42,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Function;
 
 /**
  * The {@link Gateway}: one supergraph's request pipeline, and the object that builds it (preparer, planner and plan
@@ -156,17 +155,6 @@ public final class Router implements Gateway {
 
     /** What a cached plan is for: the operation, and the access level it was filtered for (null: not filtered). */
     private record PlanKey(String query, String operationName, Caller accessLevel) {}
-
-    /**
-     * The old HTTP handler's call, kept as a thin delegate so that the handler need not change with the engine: the
-     * request's deadline is {@code requestTimeout} from now. Call {@link #execute(GraphQLRequest, RequestContext)}.
-     */
-    @Deprecated(forRemoval = true)
-    public JsonBytes executeToJson(GraphQLRequest request, Function<String, Map<String, String>> subgraphHeaders,
-                                   boolean exposePlan, Caller caller) {
-        return execute(request, new RequestContext(caller, subgraphHeaders::apply,
-                System.nanoTime() + settings.requestTimeout().toNanos(), exposePlan));
-    }
 
     /**
      * Runs a request and writes its response body ({errors, data, extensions}) as JSON: the shaper writes the data
@@ -306,11 +294,12 @@ public final class Router implements Gateway {
     }
 
     private static boolean isIntrospection(Selection selection) {
-        return selection instanceof Selection.Field f && (f.name().equals("__schema") || f.name().equals("__type"));
+        return selection instanceof Selection.Field f && f.isIntrospection();
     }
 
-    public boolean isMutation(GraphQLRequest request) {
-        return preparer.kind(request) == OperationDefinition.Operation.MUTATION;
+    @Override
+    public OperationDefinition.Operation operationKind(GraphQLRequest request) {
+        return preparer.kind(request);
     }
 
     @Override

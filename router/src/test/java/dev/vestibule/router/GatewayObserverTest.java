@@ -200,7 +200,7 @@ class GatewayObserverTest {
         log.joins.put("stock", new CountDownLatch(1));
         Canned subgraphs = new Canned(log);
         GraphQLRequest request = new GraphQLRequest(QUERY, null, null, null);
-        try (Router router = new Router(supergraph(), RouterSettings.DEFAULTS, subgraphs, log);
+        try (Gateway router = new Router(supergraph(), RouterSettings.DEFAULTS, subgraphs, log);
              ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             Answers.execute(router, request);
             assertThat(log.requests.get(0)).containsExactly(

@@ -93,7 +93,7 @@ class SharedCallInvariantsTest {
     }
 
     /** The answers to REQUEST run at once in each of {@code contexts}. */
-    private static List<Map<String, Object>> together(Router router, RequestContext... contexts) throws Exception {
+    private static List<Map<String, Object>> together(Gateway router, RequestContext... contexts) throws Exception {
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Map<String, Object>>> answers = Arrays.stream(contexts)
                     .map(c -> clients.submit(() -> Answers.read(router.execute(REQUEST, c)))).toList();
@@ -106,7 +106,7 @@ class SharedCallInvariantsTest {
     @Test
     void requestsThatDifferOnlyInPropagationHeadersShareTheirCalls() throws Exception {
         Subgraphs subgraphs = new Subgraphs();
-        try (Router router = new Router(GatewayObserverTest.supergraph(), RouterSettings.DEFAULTS, subgraphs, subgraphs)) {
+        try (Gateway router = new Router(GatewayObserverTest.supergraph(), RouterSettings.DEFAULTS, subgraphs, subgraphs)) {
             List<Map<String, Object>> answers = together(router,
                     context(Map.of("x-tenant", "t1"), Map.of("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")),
                     context(Map.of("x-tenant", "t1"), Map.of("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")));
@@ -126,7 +126,7 @@ class SharedCallInvariantsTest {
     @Test
     void requestsWithDifferentForwardedHeadersNeverShareACall() throws Exception {
         Subgraphs subgraphs = new Subgraphs();
-        try (Router router = new Router(GatewayObserverTest.supergraph(), RouterSettings.DEFAULTS, subgraphs, subgraphs)) {
+        try (Gateway router = new Router(GatewayObserverTest.supergraph(), RouterSettings.DEFAULTS, subgraphs, subgraphs)) {
             together(router, context(Map.of("x-user-id", "1"), Map.of()), context(Map.of("x-user-id", "2"), Map.of()));
             // in flight together (each call waited for the other) and still two calls, each with its own identity
             assertThat(subgraphs.callsTo("products")).extracting(c -> c.headers().get("x-user-id")).containsExactlyInAnyOrder("1", "2");
@@ -141,7 +141,7 @@ class SharedCallInvariantsTest {
         // one call to products per hour: the two requests share it; the third request's call is refused
         RouterSettings settings = RouterSettings.DEFAULTS.toBuilder()
                 .subgraphLimits(Map.of("products", new SubgraphProtection.Limit(1, Duration.ofHours(1), 1))).build();
-        try (Router router = new Router(GatewayObserverTest.supergraph(), settings, subgraphs, subgraphs)) {
+        try (Gateway router = new Router(GatewayObserverTest.supergraph(), settings, subgraphs, subgraphs)) {
             List<Map<String, Object>> answers = together(router, context(Map.of(), Map.of()), context(Map.of(), Map.of()));
             assertThat(answers).allSatisfy(a -> assertThat(a).doesNotContainKey("errors"));
             assertThat(subgraphs.callsTo("products")).hasSize(1);

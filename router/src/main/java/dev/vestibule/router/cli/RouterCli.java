@@ -1,6 +1,7 @@
 package dev.vestibule.router.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vestibule.router.Gateway;
 import dev.vestibule.router.Router;
 import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.composition.Composer;
@@ -207,8 +208,8 @@ public final class RouterCli {
         Map<String, String> options = options(args, List.of("--supergraph", "--query", "--operation-name"));
         Supergraph supergraph = loadSupergraph(required(options, "--supergraph"));
         String query = read(required(options, "--query"), "--query");
-        try (Router router = new Router(supergraph, RouterSettings.DEFAULTS)) {
-            Router.Prepared prepared = router.prepare(new GraphQLRequest(query, options.get("--operation-name"), Map.of(), Map.of()), null);
+        try (Gateway gateway = new Router(supergraph, RouterSettings.DEFAULTS)) {
+            Gateway.Prepared prepared = gateway.prepare(new GraphQLRequest(query, options.get("--operation-name"), Map.of(), Map.of()), null);
             out.println(json ? new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(PlanJson.of(prepared.plan()))
                     : prepared.plan());
             return 0;

@@ -13,10 +13,7 @@ import dev.vestibule.router.subgraph.SubgraphFailure;
 import dev.vestibule.router.subgraph.SubgraphResponse;
 import dev.vestibule.router.supergraph.Subgraph;
 import dev.vestibule.router.supergraph.Supergraph;
-import graphql.schema.GraphQLInterfaceType;
-import graphql.schema.GraphQLSchema;
-import graphql.schema.GraphQLType;
-import graphql.schema.GraphQLUnionType;
+import dev.vestibule.router.supergraph.TypeRelations;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +32,7 @@ import java.util.function.Predicate;
  */
 public final class PlanExecutor {
     private final Supergraph supergraph;
-    private final GraphQLSchema schema;
+    private final TypeRelations relations;
     private final SubgraphClient client;
     private final ExecutorService executor;
     private final ExecutionSettings settings;
@@ -45,7 +42,7 @@ public final class PlanExecutor {
 
     public PlanExecutor(Supergraph supergraph, SubgraphClient client, ExecutorService executor, ExecutionSettings settings) {
         this.supergraph = supergraph;
-        this.schema = supergraph.schema();
+        this.relations = new TypeRelations(supergraph.schema());
         this.client = client;
         this.executor = executor;
         this.settings = settings;
@@ -306,18 +303,12 @@ public final class PlanExecutor {
     }
 
     private boolean isAbstract(String typename) {
-        GraphQLType type = schema.getType(typename);
-        return type instanceof GraphQLInterfaceType || type instanceof GraphQLUnionType;
+        return relations.isAbstract(typename);
     }
 
+    /** Whether a fragment on {@code condition} (null: no condition) applies to an object whose __typename is given. */
     private boolean matches(String condition, String typename) {
-        if (condition == null || condition.equals(typename)) return true;
-        GraphQLType type = schema.getType(condition);
-        return switch (type) {
-            case GraphQLInterfaceType i -> schema.getImplementations(i).stream().anyMatch(o -> o.getName().equals(typename));
-            case GraphQLUnionType u -> u.getTypes().stream().anyMatch(t -> t.getName().equals(typename));
-            case null, default -> false;
-        };
+        return condition == null || condition.equals(typename) || relations.isAbstract(condition) && relations.isPossibleType(condition, typename);
     }
 
     private Map<String, Object> usedVariables(PlanNode.Fetch fetch, Map<String, Object> variables) {

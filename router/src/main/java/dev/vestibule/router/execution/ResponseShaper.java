@@ -2,10 +2,10 @@ package dev.vestibule.router.execution;
 
 import dev.vestibule.router.json.JsonOutput;
 import dev.vestibule.router.operation.Selection;
+import dev.vestibule.router.supergraph.TypeRelations;
 import graphql.schema.GraphQLEnumType;
 import graphql.schema.GraphQLFieldDefinition;
 import graphql.schema.GraphQLFieldsContainer;
-import graphql.schema.GraphQLInterfaceType;
 import graphql.schema.GraphQLList;
 import graphql.schema.GraphQLNonNull;
 import graphql.schema.GraphQLObjectType;
@@ -40,6 +40,8 @@ public final class ResponseShaper {
     private static final int MAX_SHAPES = 100_000;
 
     private final GraphQLSchema apiSchema;
+    /** Which objects a fragment's type condition applies to, in the API schema (the schema the operation was validated on). */
+    private final TypeRelations relations;
     /** The supergraph's full schema: tells an enum value the API schema hides (@inaccessible) from one nobody defined. */
     private final GraphQLSchema fullSchema;
     private final Map<ShapeKey, Shape> shapes = new ConcurrentHashMap<>();
@@ -85,6 +87,7 @@ public final class ResponseShaper {
 
     public ResponseShaper(GraphQLSchema apiSchema, GraphQLSchema fullSchema) {
         this.apiSchema = apiSchema;
+        this.relations = new TypeRelations(apiSchema);
         this.fullSchema = fullSchema;
     }
 
@@ -159,7 +162,7 @@ public final class ResponseShaper {
         int i = 0;
         for (Map.Entry<String, List<Selection.Field>> entry : byKey.entrySet()) {
             Selection.Field first = entry.getValue().get(0);
-            boolean routerAnswered = first.isTypename() || first.name().equals("__schema") || first.name().equals("__type");
+            boolean routerAnswered = first.isTypename() || first.isIntrospection();
             List<Selection> subselections;
             if (entry.getValue().size() == 1) {
                 subselections = first.selections();
@@ -200,14 +203,7 @@ public final class ResponseShaper {
 
     private boolean applies(String condition, GraphQLFieldsContainer container) {
         if (condition.equals(container.getName())) return true;
-        if (!(container instanceof GraphQLObjectType type)) return false;
-        GraphQLType conditionType = apiSchema.getType(condition);
-        return switch (conditionType) {
-            case GraphQLObjectType o -> o.getName().equals(type.getName());
-            case GraphQLInterfaceType i -> type.getInterfaces().stream().anyMatch(t -> t.getName().equals(i.getName()));
-            case GraphQLUnionType u -> u.getTypes().stream().anyMatch(t -> t.getName().equals(type.getName()));
-            case null, default -> false;
-        };
+        return container instanceof GraphQLObjectType type && relations.isPossibleType(condition, type.getName());
     }
 
     /** Writes the completed value: VALUE, NULL, or (for a non-null type) PROPAGATE when it came out null. */

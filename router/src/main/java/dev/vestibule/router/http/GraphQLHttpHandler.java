@@ -1,6 +1,6 @@
 package dev.vestibule.router.http;
 
-import dev.vestibule.router.Router;
+import dev.vestibule.router.Gateway;
 import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.concurrent.SharedCalls;
 import dev.vestibule.router.json.JsonBytes;
@@ -12,7 +12,9 @@ import dev.vestibule.router.middleware.EdgeRequest;
 import dev.vestibule.router.operation.Caller;
 import dev.vestibule.router.operation.GraphQLRequest;
 import dev.vestibule.router.operation.RequestError;
+import dev.vestibule.router.pipeline.RequestContext;
 import dev.vestibule.router.supergraph.Subgraph;
+import graphql.language.OperationDefinition;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +60,8 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     private static final String JSON_UTF8 = "application/json; charset=utf-8";
     private static final Logger LOG = LoggerFactory.getLogger(GraphQLHttpHandler.class);
 
-    private final AtomicReference<Router> router;
+    /** The gateway serving new requests (hot reload swaps it); each request reads it once and keeps it. */
+    private final AtomicReference<? extends Gateway> router;
     /** The engine's settings the handler uses too: the request timeout, inbound de-duplication. */
     private final RouterSettings settings;
     private final ServerSettings server;
@@ -68,7 +71,7 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     /** Identical client queries in flight share one execution (when router.deduplication.inbound_queries is on). */
     private final SharedCalls<InboundKey, Answer> inbound = new SharedCalls<>();
 
-    GraphQLHttpHandler(AtomicReference<Router> router, RouterSettings settings, ServerSettings server, EdgeChain chain, ClientFaults faults) {
+    GraphQLHttpHandler(AtomicReference<? extends Gateway> router, RouterSettings settings, ServerSettings server, EdgeChain chain, ClientFaults faults) {
         this.router = router;
         this.settings = settings;
         this.server = server;
@@ -364,11 +367,11 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     private void run(Exchange exchange, GraphQLRequest parsed) {
         exchange.operation(parsed);
         if (!passes(exchange, Phase.OPERATION)) return;
-        Router router = this.router.get();
+        Gateway gateway = this.router.get();
         GraphQLRequest request = exchange.operation();
         if (!exchange.post) {
             try {
-                if (router.isMutation(request)) {
+                if (gateway.operationKind(request) == OperationDefinition.Operation.MUTATION) {
                     exchange.responseHeader("Allow", "POST");
                     reject(exchange, 405, "mutations are not allowed over GET; send them with POST", "METHOD_NOT_ALLOWED");
                     return;
@@ -380,44 +383,47 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
         }
         if (!passes(exchange, Phase.ADMISSION)) return;
         boolean exposePlan = server.devMode() && "true".equalsIgnoreCase(exchange.header(RouterServer.PLAN_HEADER));
-        Caller caller = exchange.caller();
         Function<String, Map<String, String>> headers = exchange.subgraphHeaders();
+        // the request's deadline, set once: a request that joins an identical one in flight waits for it until then,
+        // and one that runs its own is due then, however long it waited
+        RequestContext context = new RequestContext(exchange.caller(), headers::apply,
+                System.nanoTime() + settings.requestTimeout().toNanos(), exposePlan);
         Answer answer;
-        if (settings.deduplication().inboundQueries() && !exposePlan && isQuery(router, request)) {
-            InboundKey key = new InboundKey(router, request, caller, headersForEverySubgraph(router, headers), varyingHeaders(exchange));
-            long deadline = System.nanoTime() + settings.requestTimeout().toNanos();
+        if (settings.deduplication().inboundQueries() && !exposePlan && isQuery(gateway, request)) {
+            InboundKey key = new InboundKey(gateway, request, context.caller(), headersForEverySubgraph(gateway, headers),
+                    varyingHeaders(exchange));
             try {
-                answer = inbound.run(key, deadline, () -> answer(exchange.id, router, request, headers, false, caller),
+                answer = inbound.run(key, context.deadlineNanos(), () -> answer(exchange.id, gateway, request, context),
                         WaitMissed::new, WaitMissed.class);
             } catch (WaitMissed e) {
                 answer = new Answer(504, GraphQLErrors.body("no answer in time from the identical request this one joined ("
                         + e.getMessage() + ")", "REQUEST_TIMEOUT"), false);
             }
         } else {
-            answer = answer(exchange.id, router, request, headers, exposePlan, caller);
+            answer = answer(exchange.id, gateway, request, context);
         }
         send(exchange, answer);
     }
 
     /**
-     * Everything that can change the answer to a query: the router (a reload starts afresh), the request, the caller's
+     * Everything that can change the answer to a query: the gateway (a reload starts afresh), the request, the caller's
      * access, the headers each subgraph would receive, and the client headers that may matter although no rule
      * forwards them (Authorization, Cookie, the configured vary_headers).
      */
-    private record InboundKey(Router router, GraphQLRequest request, Caller caller,
+    private record InboundKey(Gateway gateway, GraphQLRequest request, Caller caller,
                               Map<String, Map<String, String>> subgraphHeaders, List<String> varying) {}
 
-    private static boolean isQuery(Router router, GraphQLRequest request) {
+    private static boolean isQuery(Gateway gateway, GraphQLRequest request) {
         try {
-            return !router.isMutation(request);
+            return gateway.operationKind(request) != OperationDefinition.Operation.MUTATION;
         } catch (RequestError e) {
             return false; // answered on its own, with its error
         }
     }
 
-    private static Map<String, Map<String, String>> headersForEverySubgraph(Router router, Function<String, Map<String, String>> headers) {
+    private static Map<String, Map<String, String>> headersForEverySubgraph(Gateway gateway, Function<String, Map<String, String>> headers) {
         Map<String, Map<String, String>> out = new HashMap<>();
-        for (Subgraph subgraph : router.supergraph().subgraphs()) out.put(subgraph.name(), headers.apply(subgraph.name()));
+        for (Subgraph subgraph : gateway.supergraph().subgraphs()) out.put(subgraph.name(), headers.apply(subgraph.name()));
         return out;
     }
 
@@ -451,10 +457,9 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
         }
     }
 
-    private static Answer answer(String requestId, Router router, GraphQLRequest request, Function<String, Map<String, String>> headers,
-                                 boolean exposePlan, Caller caller) {
+    private static Answer answer(String requestId, Gateway gateway, GraphQLRequest request, RequestContext context) {
         try {
-            return new Answer(200, router.executeToJson(request, headers, exposePlan, caller), false);
+            return new Answer(200, gateway.execute(request, context), false);
         } catch (RequestError e) {
             return new Answer(e.status(), GraphQLErrors.body(e.errors()), false);
         } catch (RuntimeException | StackOverflowError e) {

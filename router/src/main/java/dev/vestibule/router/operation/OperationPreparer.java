@@ -31,7 +31,7 @@ public final class OperationPreparer {
 
     /** A document that passed validation, with the variables its @skip/@include use (found once, when cached). */
     private record ValidDocument(Document document, java.util.Set<String> conditionVariables,
-                                 Map<OperationDefinition, OperationMetrics> metrics) {}
+                                 Map<OperationDefinition, OperationSize> sizes) {}
 
     public OperationPreparer(GraphQLSchema apiSchema, int documentCacheSize) {
         this(apiSchema, documentCacheSize, OperationLimits.DEFAULTS);
@@ -50,7 +50,7 @@ public final class OperationPreparer {
         OperationDefinition operation = select(document, request.operationName());
         Map<String, FragmentDefinition> fragments = new LinkedHashMap<>();
         document.getDefinitionsOfType(FragmentDefinition.class).forEach(f -> fragments.put(f.getName(), f));
-        checkLimits(valid.metrics().get(operation));
+        checkLimits(valid.sizes().get(operation));
         return new PreparedOperation(document, operation, Map.copyOf(fragments), coerce(operation, request.variables()),
                 valid.conditionVariables());
     }
@@ -115,26 +115,26 @@ public final class OperationPreparer {
     }
 
     /** Measured once per cached document, for each of its operations. */
-    private static Map<OperationDefinition, OperationMetrics> measure(Document document) {
+    private static Map<OperationDefinition, OperationSize> measure(Document document) {
         Map<String, FragmentDefinition> fragments = new LinkedHashMap<>();
         document.getDefinitionsOfType(FragmentDefinition.class).forEach(f -> fragments.put(f.getName(), f));
-        Map<OperationDefinition, OperationMetrics> metrics = new java.util.IdentityHashMap<>();
+        Map<OperationDefinition, OperationSize> sizes = new java.util.IdentityHashMap<>();
         for (OperationDefinition operation : document.getDefinitionsOfType(OperationDefinition.class)) {
-            metrics.put(operation, OperationMetrics.of(operation.getSelectionSet(), fragments));
+            sizes.put(operation, OperationSize.of(operation.getSelectionSet(), fragments));
         }
-        return metrics;
+        return sizes;
     }
 
     /** The operation's depth, aliases and root fields against the limits: at a limit passes, above it is refused. */
-    private void checkLimits(OperationMetrics metrics) {
-        if (metrics.depth() > limits.maxDepth()) {
-            throw RequestError.of(400, "the operation is " + metrics.depth() + " fields deep; the limit is " + limits.maxDepth(), "MAX_DEPTH_LIMIT");
+    private void checkLimits(OperationSize size) {
+        if (size.depth() > limits.maxDepth()) {
+            throw RequestError.of(400, "the operation is " + size.depth() + " fields deep; the limit is " + limits.maxDepth(), "MAX_DEPTH_LIMIT");
         }
-        if (metrics.aliases() > limits.maxAliases()) {
-            throw RequestError.of(400, "the operation uses " + metrics.aliases() + " aliases; the limit is " + limits.maxAliases(), "MAX_ALIASES_LIMIT");
+        if (size.aliases() > limits.maxAliases()) {
+            throw RequestError.of(400, "the operation uses " + size.aliases() + " aliases; the limit is " + limits.maxAliases(), "MAX_ALIASES_LIMIT");
         }
-        if (metrics.rootFields() > limits.maxRootFields()) {
-            throw RequestError.of(400, "the operation has " + metrics.rootFields() + " root fields; the limit is " + limits.maxRootFields(), "MAX_ROOT_FIELDS_LIMIT");
+        if (size.rootFields() > limits.maxRootFields()) {
+            throw RequestError.of(400, "the operation has " + size.rootFields() + " root fields; the limit is " + limits.maxRootFields(), "MAX_ROOT_FIELDS_LIMIT");
         }
     }
 

@@ -23,6 +23,14 @@ public sealed interface Selection permits Selection.Field, Selection.Fragment {
             return name.equals("__typename");
         }
 
+        /**
+         * A root field of introspection ({@code __schema}, {@code __type}): the router answers it from the API schema
+         * itself, so the planner sends it to no subgraph and the shaper writes the router's answer as it is.
+         */
+        public boolean isIntrospection() {
+            return name.equals("__schema") || name.equals("__type");
+        }
+
         public boolean isLeaf() {
             return selections.isEmpty();
         }

@@ -9,6 +9,7 @@ import dev.vestibule.router.supergraph.SubgraphSchema.FieldInSubgraph;
 import dev.vestibule.router.supergraph.SubgraphSchema.Key;
 import dev.vestibule.router.supergraph.SubgraphSchema.TypeInSubgraph;
 import dev.vestibule.router.supergraph.Supergraph;
+import dev.vestibule.router.supergraph.TypeRelations;
 import graphql.language.OperationDefinition;
 import graphql.schema.GraphQLFieldDefinition;
 import graphql.schema.GraphQLFieldsContainer;
@@ -41,10 +42,12 @@ import java.util.Set;
 public final class QueryPlanner {
     private final Supergraph supergraph;
     private final GraphQLSchema schema;
+    private final TypeRelations relations;
 
     public QueryPlanner(Supergraph supergraph) {
         this.supergraph = supergraph;
         this.schema = supergraph.schema();
+        this.relations = new TypeRelations(schema);
     }
 
     public QueryPlan plan(PreparedOperation operation) {
@@ -72,7 +75,7 @@ public final class QueryPlanner {
         Planning planning = new Planning(operation, mutation);
         for (RootField root : rootFields(selections, List.of())) {
             Selection.Field field = root.field();
-            if (field.isTypename() || field.name().equals("__schema") || field.name().equals("__type")) continue;
+            if (field.isTypename() || field.isIntrospection()) continue;
             planning.conditions.addAll(root.conditions()); // outermost first
             try {
                 planning.planRootField(rootType, field);
@@ -829,22 +832,12 @@ public final class QueryPlanner {
     private record Target(String subgraph, String type, List<Key> keys, String representationTypename, boolean hasRequires) {}
 
     private boolean isPossibleType(String abstractOrObject, String objectType) {
-        GraphQLType condition = schema.getType(abstractOrObject);
-        return switch (condition) {
-            case GraphQLObjectType o -> o.getName().equals(objectType);
-            case GraphQLInterfaceType i -> schema.getImplementations(i).stream().anyMatch(o -> o.getName().equals(objectType));
-            case GraphQLUnionType u -> u.getTypes().stream().anyMatch(t -> t.getName().equals(objectType));
-            case null, default -> false;
-        };
+        return relations.isPossibleType(abstractOrObject, objectType);
     }
 
     /** The object types of an interface or union, as a list the planner can walk. */
     private List<GraphQLObjectType> possibleObjects(GraphQLNamedType type) {
-        return switch (type) {
-            case GraphQLInterfaceType i -> schema.getImplementations(i);
-            case GraphQLUnionType u -> u.getTypes().stream().map(t -> (GraphQLObjectType) t).toList();
-            default -> List.of();
-        };
+        return relations.possibleObjects(type);
     }
 
     /**
@@ -866,7 +859,7 @@ public final class QueryPlanner {
     }
 
     private static boolean isAbstract(GraphQLNamedType type) {
-        return type instanceof GraphQLInterfaceType || type instanceof GraphQLUnionType;
+        return TypeRelations.isAbstract(type);
     }
 
     static String typeName(GraphQLType type) {

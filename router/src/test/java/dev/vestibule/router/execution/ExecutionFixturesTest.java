@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vestibule.router.Answers;
+import dev.vestibule.router.Gateway;
 import dev.vestibule.router.Router;
 import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.composition.Composer;
@@ -83,7 +84,7 @@ class ExecutionFixturesTest {
         RouterSettings settings = RouterSettings.DEFAULTS.withExposeSubgraphErrors(Boolean.TRUE.equals(fixture.exposeSubgraphErrors()));
         GraphQLRequest request = new GraphQLRequest(fixture.query(), null, fixture.variables(), null);
         List<Map<String, Object>> answers = new ArrayList<>();
-        try (Router router = new Router(supergraph(fixture), settings, transport, transport);
+        try (Gateway router = new Router(supergraph(fixture), settings, transport, transport);
              ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Map<String, Object>>> running = new ArrayList<>();
             for (int i = 0; i < concurrent; i++) running.add(clients.submit(() -> Answers.execute(router, request)));

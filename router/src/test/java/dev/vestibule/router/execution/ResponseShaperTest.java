@@ -3,6 +3,7 @@ package dev.vestibule.router.execution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vestibule.router.Answers;
+import dev.vestibule.router.Gateway;
 import dev.vestibule.router.Router;
 import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.composition.Composer;
@@ -61,7 +62,7 @@ class ResponseShaperTest {
             @Override
             public void close() {}
         };
-        try (Router router = new Router(SupergraphLoader.load(supergraph), RouterSettings.DEFAULTS, canned)) {
+        try (Gateway router = new Router(SupergraphLoader.load(supergraph), RouterSettings.DEFAULTS, canned)) {
             return Answers.text(router.execute(new GraphQLRequest(query, null, Map.of(), Map.of()), Answers.anonymous()));
         }
     }

@@ -2,6 +2,7 @@ package dev.vestibule.router.supergraph;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vestibule.router.Gateway;
 import dev.vestibule.router.Router;
 import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.TestSupergraphs;
@@ -89,7 +90,7 @@ class Federation1SupergraphTest {
     }
 
     private static String plan(Supergraph supergraph, String operation) {
-        try (Router router = new Router(supergraph, RouterSettings.DEFAULTS)) {
+        try (Gateway router = new Router(supergraph, RouterSettings.DEFAULTS)) {
             return router.prepare(new GraphQLRequest(operation, null, Map.of(), Map.of()), null).plan().toString();
         }
     }

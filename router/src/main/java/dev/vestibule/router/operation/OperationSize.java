@@ -14,13 +14,13 @@ import java.util.Map;
  * with fragments expanded where they are spread. Each fragment is measured once, so a document that spreads
  * fragments into fragments cannot make the count itself expensive.
  */
-record OperationMetrics(long depth, long aliases, long rootFields) {
+record OperationSize(long depth, long aliases, long rootFields) {
     private static final long CAP = Long.MAX_VALUE / 4;
 
-    static OperationMetrics of(SelectionSet root, Map<String, FragmentDefinition> fragments) {
+    static OperationSize of(SelectionSet root, Map<String, FragmentDefinition> fragments) {
         Counter counter = new Counter(fragments);
         Counted counted = counter.count(root);
-        return new OperationMetrics(counted.depth, counted.aliases, counter.fields(root));
+        return new OperationSize(counted.depth, counted.aliases, counter.fields(root));
     }
 
     private record Counted(long depth, long aliases) {}
