@@ -70,7 +70,8 @@ public final class QueryPlanner {
         boolean mutation = operation.getOperation() == OperationDefinition.Operation.MUTATION;
         GraphQLObjectType rootType = mutation ? schema.getMutationType() : schema.getQueryType();
         Planning planning = new Planning(operation, mutation);
-        for (RootField root : mergedByResponseKey(rootFields(selections, List.of()))) {
+        planning.roots = mergedByResponseKey(rootFields(selections, List.of()));
+        for (RootField root : planning.roots) {
             Selection.Field field = root.field();
             if (field.isTypename() || field.name().equals("__schema") || field.name().equals("__type")) continue;
             planning.conditions.addAll(root.conditions()); // outermost first
@@ -151,8 +152,11 @@ public final class QueryPlanner {
          */
         final List<List<Selection.Condition>> conditions = new ArrayList<>();
         FetchGroup lastRoot;
+        /** Every root field of the operation, for choosing among subgraphs that could serve one. */
+        List<RootField> roots = List.of();
         /** Set while planning the selections of an interface without implementations: see planSelections. */
         boolean unreachableDroppable;
+        String droppableType;
 
         /** {@code builder} inside the conditions being planned under (itself when there are none). */
         SelectionBuilder underConditions(SelectionBuilder builder) {
@@ -311,16 +315,43 @@ public final class QueryPlanner {
                 for (FetchGroup existing : groups) {
                     if (!existing.entityFetch && serving.contains(existing.subgraph)) return existing;
                 }
-                return newGroup(serving.get(0), rootType, List.of(), false, null, null);
+                return newGroup(mostServing(serving, rootType), rootType, List.of(), false, null, null);
             }
             for (FetchGroup existing : groups) {
                 if (!existing.entityFetch && candidates.contains(existing.subgraph)) return existing;
             }
             String best = candidates.stream()
                     .max(Comparator.comparingInt((String s) -> localCoverage(s, rootType, field))
+                            .thenComparingInt(s -> rootFieldsServed(s, rootType))
                             .thenComparing(s -> -candidates.indexOf(s)))
                     .orElseThrow();
             return newGroup(best, rootType, List.of(), false, null, null);
+        }
+
+        /** Of {@code subgraphs}, the one that serves most of the operation's root fields itself (the first on a tie). */
+        String mostServing(List<String> subgraphs, String rootType) {
+            if (subgraphs.size() == 1) return subgraphs.get(0);
+            return subgraphs.stream().max(Comparator.comparingInt((String s) -> rootFieldsServed(s, rootType))
+                    .thenComparing(s -> -subgraphs.indexOf(s))).orElseThrow();
+        }
+
+        /**
+         * How many of the operation's root fields {@code subgraph} serves itself: a root field several subgraphs could
+         * serve goes where the others can follow, so that {@code {a1: media {id}} {media {animals {id}}}} is one fetch
+         * to the subgraph that serves both, not two (the references plan it so; strict subgraphs punish the other).
+         */
+        int rootFieldsServed(String subgraph, String rootType) {
+            int served = 0;
+            for (RootField root : roots) {
+                Selection.Field f = root.field();
+                if (f.isTypename() || f.name().startsWith("__")) continue;
+                var inSubgraph = supergraph.subgraph(subgraph).field(rootType, f.name());
+                if (inSubgraph.isEmpty()) continue;
+                GraphQLFieldDefinition definition = ((GraphQLFieldsContainer) schema.getType(rootType)).getFieldDefinition(f.name());
+                if (definition == null) continue;
+                if (f.isLeaf() || servesLocally(subgraph, typeName(definition.getType()), f.selections(), provides(inSubgraph.get()))) served++;
+            }
+            return served;
         }
 
         /**
@@ -420,12 +451,14 @@ public final class QueryPlanner {
             out.composite();
             if (isAbstract(type) || isEntityIn(group.subgraph, typeName)) out.typename();
             boolean outer = unreachableDroppable;
+            String outerType = droppableType;
             // An interface no object type implements: no answer can ever be of a type that has a field this subgraph
             // lacks, so such a field is not fetched (the object the subgraph returns is no valid answer: the shaper
             // nulls it with an error), as the references do, when the subgraph is asked for something else here;
             // asked for nothing else, planning fails as for any unreachable field.
             unreachableDroppable = type instanceof GraphQLInterfaceType iface && schema.getImplementations(iface).isEmpty()
-                    && answersSomething(group.subgraph, typeName, selections);
+                    && (answersSomething(group.subgraph, typeName, selections) || (outer && typeName.equals(outerType)));
+            droppableType = typeName;
             try {
                 for (Selection selection : selections) {
                     switch (selection) {
@@ -435,6 +468,7 @@ public final class QueryPlanner {
                 }
             } finally {
                 unreachableDroppable = outer;
+                droppableType = outerType;
             }
         }
 
