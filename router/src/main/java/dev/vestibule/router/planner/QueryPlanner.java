@@ -73,7 +73,8 @@ public final class QueryPlanner {
         boolean mutation = operation.getOperation() == OperationDefinition.Operation.MUTATION;
         GraphQLObjectType rootType = mutation ? schema.getMutationType() : schema.getQueryType();
         Planning planning = new Planning(operation, mutation);
-        for (RootField root : rootFields(selections, List.of())) {
+        planning.roots = mergedByResponseKey(rootFields(selections, List.of()));
+        for (RootField root : planning.roots) {
             Selection.Field field = root.field();
             if (field.isTypename() || field.isIntrospection()) continue;
             planning.conditions.addAll(root.conditions()); // outermost first
@@ -89,6 +90,33 @@ public final class QueryPlanner {
 
     /** A root field and the @skip/@include conditions of the fragments around it, outermost first. */
     private record RootField(Selection.Field field, List<List<Selection.Condition>> conditions) {}
+
+    /**
+     * Root fields that share a response key (and the conditions around them) are one field to the client: their
+     * selections are merged before planning, so that the subgraph chosen for the field sees all of it (planned one by
+     * one, {@code {a {x}} {a {y}}} could send {@code x} and {@code y} to different subgraphs, of which one may not
+     * be asked for this field at all).
+     */
+    private static List<RootField> mergedByResponseKey(List<RootField> fields) {
+        Map<String, Integer> seen = new HashMap<>();
+        List<RootField> merged = new ArrayList<>(fields.size());
+        for (RootField root : fields) {
+            String key = root.field().responseKey() + "|" + root.conditions();
+            Integer at = seen.get(key);
+            if (at == null || root.field().isLeaf()) {
+                seen.putIfAbsent(key, merged.size());
+                merged.add(root);
+                continue;
+            }
+            RootField first = merged.get(at);
+            List<Selection> selections = new ArrayList<>(first.field().selections());
+            selections.addAll(root.field().selections());
+            Selection.Field f = first.field();
+            merged.set(at, new RootField(new Selection.Field(f.responseKey(), f.name(), f.arguments(), f.directives(), selections),
+                    first.conditions()));
+        }
+        return merged;
+    }
 
     /** Root fields in document order, through fragments on the root type. */
     private static List<RootField> rootFields(List<Selection> selections, List<List<Selection.Condition>> around) {
@@ -127,6 +155,11 @@ public final class QueryPlanner {
          */
         final List<List<Selection.Condition>> conditions = new ArrayList<>();
         FetchGroup lastRoot;
+        /** Every root field of the operation, for choosing among subgraphs that could serve one. */
+        List<RootField> roots = List.of();
+        /** Set while planning the selections of an interface without implementations: see planSelections. */
+        boolean unreachableDroppable;
+        String droppableType;
 
         /** {@code builder} inside the conditions being planned under (itself when there are none). */
         SelectionBuilder underConditions(SelectionBuilder builder) {
@@ -168,21 +201,94 @@ public final class QueryPlanner {
             String type = typeName(definition.getType());
             if (candidates.stream().anyMatch(c -> isEntityIn(c, type))) return false;
             FetchGroup primary = rootGroup(rootType.getName(), candidates, field);
-            if (canSelect(primary.subgraph, type, field.selections(), null)) return false;
+            if (selectsAll(primary.subgraph, type, field.selections())) return false;
             Map<String, List<Selection>> parts = new java.util.LinkedHashMap<>();
-            for (Selection child : field.selections()) {
-                String owner = primary.subgraph;
-                if (!canSelect(owner, type, List.of(child), null)) {
-                    owner = candidates.stream().filter(c -> canSelect(c, type, List.of(child), null)).findFirst().orElse(owner);
-                }
-                parts.computeIfAbsent(owner, k -> new ArrayList<>()).add(child);
-            }
+            partition(primary.subgraph, candidates, type, field.selections(), parts);
             for (Map.Entry<String, List<Selection>> part : parts.entrySet()) {
                 FetchGroup group = part.getKey().equals(primary.subgraph) ? primary : rootGroup(rootType.getName(), List.of(part.getKey()), field);
                 SelectionBuilder node = underConditions(group.body()).field(field.responseKey(), field.name(), field.arguments(), field.directives());
                 FieldInSubgraph inSubgraph = supergraph.subgraph(group.subgraph).field(rootType.getName(), field.name()).orElseThrow();
                 planSelections(group, subgraphType(inSubgraph, definition), part.getValue(), node, childPath(List.of(), field, definition.getType()),
                         provides(inSubgraph), new LinkedHashSet<>());
+            }
+            return true;
+        }
+
+        /**
+         * Splits {@code selections} on {@code type} (a type that is an entity in none of {@code candidates}) among the
+         * subgraphs that can answer each part: a selection one subgraph answers whole goes to it (the primary first);
+         * a fragment or a field whose parts only several subgraphs answer together is split, each subgraph getting
+         * the fragment or field around its own part (the answers merge on the same path).
+         */
+        void partition(String primary, List<String> candidates, String type, List<Selection> selections,
+                       Map<String, List<Selection>> parts) {
+            for (Selection child : selections) {
+                String owner = selectsAll(primary, type, List.of(child)) ? primary
+                        : candidates.stream().filter(c -> selectsAll(c, type, List.of(child))).findFirst().orElse(null);
+                if (owner != null) {
+                    parts.computeIfAbsent(owner, k -> new ArrayList<>()).add(child);
+                    continue;
+                }
+                Map<String, List<Selection>> inner = new java.util.LinkedHashMap<>();
+                switch (child) {
+                    case Selection.Fragment fragment when !isEntityInAny(candidates, fragmentType(type, fragment)) -> {
+                        partition(primary, candidates, fragmentType(type, fragment), fragment.selections(), inner);
+                        inner.forEach((subgraph, part) -> parts.computeIfAbsent(subgraph, k -> new ArrayList<>())
+                                .add(fragment.withSelections(part)));
+                    }
+                    case Selection.Field f when !f.isLeaf() && !isEntityInAny(candidates, childTypeName(type, f)) -> {
+                        List<String> resolving = candidates.stream().filter(c -> supergraph.subgraph(c).field(type, f.name())
+                                .map(FieldInSubgraph::answersHere).orElse(false)).toList();
+                        if (resolving.isEmpty()) {
+                            parts.computeIfAbsent(primary, k -> new ArrayList<>()).add(child);
+                            continue;
+                        }
+                        String first = resolving.contains(primary) ? primary : resolving.get(0);
+                        partition(first, resolving, childTypeName(type, f), f.selections(), inner);
+                        inner.forEach((subgraph, part) -> parts.computeIfAbsent(subgraph, k -> new ArrayList<>())
+                                .add(new Selection.Field(f.responseKey(), f.name(), f.arguments(), f.directives(), part)));
+                    }
+                    // nobody answers it: the primary's fetch plans it as usual (through keys, or with the usual error)
+                    default -> parts.computeIfAbsent(primary, k -> new ArrayList<>()).add(child);
+                }
+            }
+        }
+
+        /** The type a fragment's selections are read on, under {@code type}. */
+        String fragmentType(String type, Selection.Fragment fragment) {
+            if (fragment.typeCondition() == null) return type;
+            // an abstract condition on an object type: its fields are the object's own
+            return schema.getType(fragment.typeCondition()) instanceof GraphQLObjectType || !(schema.getType(type) instanceof GraphQLObjectType)
+                    ? fragment.typeCondition() : type;
+        }
+
+        String childTypeName(String type, Selection.Field field) {
+            return typeName(((GraphQLFieldsContainer) schema.getType(type)).getFieldDefinition(field.name()).getType());
+        }
+
+        boolean isEntityInAny(List<String> subgraphs, String type) {
+            return subgraphs.stream().anyMatch(s -> isEntityIn(s, type));
+        }
+
+        /**
+         * Whether {@code subgraph} answers all of {@code selections} itself, fragments included (a fragment on a
+         * type it does not have, under a type it does, selects nothing there and is answered).
+         */
+        boolean selectsAll(String subgraph, String type, List<Selection> selections) {
+            SubgraphSchema schemaIn = supergraph.subgraph(subgraph);
+            for (Selection selection : selections) {
+                switch (selection) {
+                    case Selection.Fragment fragment -> {
+                        String inner = fragmentType(type, fragment);
+                        if (!inner.equals(type) && schemaIn.type(inner).isEmpty()) return false;
+                        if (!selectsAll(subgraph, inner, fragment.selections())) return false;
+                    }
+                    case Selection.Field field -> {
+                        if (field.isTypename()) continue;
+                        if (!schemaIn.field(type, field.name()).map(FieldInSubgraph::answersHere).orElse(false)) return false;
+                        if (!field.isLeaf() && !selectsAll(subgraph, childTypeName(type, field), field.selections())) return false;
+                    }
+                }
             }
             return true;
         }
@@ -212,16 +318,43 @@ public final class QueryPlanner {
                 for (FetchGroup existing : groups) {
                     if (!existing.entityFetch && serving.contains(existing.subgraph)) return existing;
                 }
-                return newGroup(serving.get(0), rootType, List.of(), false, null, null);
+                return newGroup(mostServing(serving, rootType), rootType, List.of(), false, null, null);
             }
             for (FetchGroup existing : groups) {
                 if (!existing.entityFetch && candidates.contains(existing.subgraph)) return existing;
             }
             String best = candidates.stream()
                     .max(Comparator.comparingInt((String s) -> localCoverage(s, rootType, field))
+                            .thenComparingInt(s -> rootFieldsServed(s, rootType))
                             .thenComparing(s -> -candidates.indexOf(s)))
                     .orElseThrow();
             return newGroup(best, rootType, List.of(), false, null, null);
+        }
+
+        /** Of {@code subgraphs}, the one that serves most of the operation's root fields itself (the first on a tie). */
+        String mostServing(List<String> subgraphs, String rootType) {
+            if (subgraphs.size() == 1) return subgraphs.get(0);
+            return subgraphs.stream().max(Comparator.comparingInt((String s) -> rootFieldsServed(s, rootType))
+                    .thenComparing(s -> -subgraphs.indexOf(s))).orElseThrow();
+        }
+
+        /**
+         * How many of the operation's root fields {@code subgraph} serves itself: a root field several subgraphs could
+         * serve goes where the others can follow, so that {@code {a1: media {id}} {media {animals {id}}}} is one fetch
+         * to the subgraph that serves both, not two (the references plan it so; strict subgraphs punish the other).
+         */
+        int rootFieldsServed(String subgraph, String rootType) {
+            int served = 0;
+            for (RootField root : roots) {
+                Selection.Field f = root.field();
+                if (f.isTypename() || f.name().startsWith("__")) continue;
+                var inSubgraph = supergraph.subgraph(subgraph).field(rootType, f.name());
+                if (inSubgraph.isEmpty()) continue;
+                GraphQLFieldDefinition definition = ((GraphQLFieldsContainer) schema.getType(rootType)).getFieldDefinition(f.name());
+                if (definition == null) continue;
+                if (f.isLeaf() || servesLocally(subgraph, typeName(definition.getType()), f.selections(), provides(inSubgraph.get()))) served++;
+            }
+            return served;
         }
 
         /**
@@ -320,12 +453,43 @@ public final class QueryPlanner {
             }
             out.composite();
             if (isAbstract(type) || isEntityIn(group.subgraph, typeName)) out.typename();
+            boolean outer = unreachableDroppable;
+            String outerType = droppableType;
+            // An interface no object type implements: no answer can ever be of a type that has a field this subgraph
+            // lacks, so such a field is not fetched (the object the subgraph returns is no valid answer: the shaper
+            // nulls it with an error), as the references do, when the subgraph is asked for something else here;
+            // asked for nothing else, planning fails as for any unreachable field.
+            unreachableDroppable = type instanceof GraphQLInterfaceType iface && schema.getImplementations(iface).isEmpty()
+                    && (answersSomething(group.subgraph, typeName, selections) || (outer && typeName.equals(outerType)));
+            droppableType = typeName;
+            try {
+                for (Selection selection : selections) {
+                    switch (selection) {
+                        case Selection.Field field -> planField(group, type, field, out, path, provided, producers);
+                        case Selection.Fragment fragment -> planFragment(group, type, fragment, out, path, provided, producers);
+                    }
+                }
+            } finally {
+                unreachableDroppable = outer;
+                droppableType = outerType;
+            }
+        }
+
+        /** Whether {@code subgraph} answers at least one field of {@code selections} itself (not __typename). */
+        boolean answersSomething(String subgraph, String typeName, List<Selection> selections) {
             for (Selection selection : selections) {
                 switch (selection) {
-                    case Selection.Field field -> planField(group, type, field, out, path, provided, producers);
-                    case Selection.Fragment fragment -> planFragment(group, type, fragment, out, path, provided, producers);
+                    case Selection.Field field -> {
+                        if (!field.isTypename() && supergraph.subgraph(subgraph).field(typeName, field.name())
+                                .map(FieldInSubgraph::answersHere).orElse(false)) return true;
+                    }
+                    case Selection.Fragment fragment -> {
+                        if ((fragment.typeCondition() == null || fragment.typeCondition().equals(typeName))
+                                && answersSomething(subgraph, typeName, fragment.selections())) return true;
+                    }
                 }
             }
+            return false;
         }
 
         void planFragment(FetchGroup group, GraphQLNamedType type, Selection.Fragment fragment, SelectionBuilder out,
@@ -437,6 +601,7 @@ public final class QueryPlanner {
          */
         void jump(FetchGroup group, GraphQLNamedType type, Selection.Field field, GraphQLFieldDefinition definition,
                   SelectionBuilder out, List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
+            if (unreachableDroppable) return;
             List<Target> targets = targets(type, field.name());
             for (Target target : targets) {
                 for (Key key : target.keys()) {

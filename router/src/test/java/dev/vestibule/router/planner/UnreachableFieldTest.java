@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * A field no fetch can reach is a planning error, never a silently missing field. Here (the audit's
+ * A field no fetch can reach is a planning error, never a silently missing field (but see implementation-less-interface.plan). Here (the audit's
  * non-resolvable-interface-object suite) Node.field lives only in subgraph b, where Node is an @interfaceObject with
  * a non-resolvable key: from a's Node, which has no implementations to ask through, nothing can get it.
  */
@@ -22,8 +22,10 @@ class UnreachableFieldTest {
         assertThatThrownBy(() -> planning.plan("{ a { field } }"))
                 .isInstanceOf(PlanningException.class)
                 .hasMessageContaining("cannot plan Node.field from subgraph a");
-        // what a can answer itself still plans, and b answers its own field
+        // what a can answer itself still plans, and b answers its own field; beside a field a answers, the unreachable
+        // one is left out (Node has no implementation, so no answer can have it), as the references plan it
         assertThat(planning.plan("{ a { id } }").fetchCount()).isEqualTo(1);
+        assertThat(planning.plan("{ a { id field } }").toString()).contains("a {__typename id}").doesNotContain("field");
         assertThat(planning.plan("{ b { id field } }").toString()).contains("Fetch(service: \"b\")");
     }
 }
