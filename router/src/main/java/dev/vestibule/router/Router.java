@@ -30,6 +30,8 @@ import dev.vestibule.router.subgraph.ProtectedTransport;
 import dev.vestibule.router.subgraph.SubgraphClient;
 import dev.vestibule.router.subgraph.SubgraphProtection;
 import dev.vestibule.router.subgraph.SubgraphTransport;
+import dev.vestibule.router.subgraph.traffic.SubgraphTraffic;
+import dev.vestibule.router.supergraph.Subgraph;
 import dev.vestibule.router.supergraph.Supergraph;
 import graphql.ExecutionInput;
 import graphql.ExecutionResult;
@@ -65,6 +67,7 @@ public final class Router implements Gateway {
     private final WrittenAnswers writtenAnswers = new WrittenAnswers(8, 1 << 20);
     private final GraphQL introspection;
     private final GatewayObserver observer;
+    private final SubgraphTraffic traffic;
 
     /** Over HTTP ({@link OkHttpTransport}), observed by nobody. */
     public Router(Supergraph supergraph, RouterSettings settings) {
@@ -92,8 +95,12 @@ public final class Router implements Gateway {
         this.costs = new CostEstimator(supergraph.apiSchema(), supergraph.demand(),
                 settings.limits().defaultListSize());
         this.plans = new BoundedCache<>(settings.planCacheSize());
-        // the protection limit below the shared calls: only calls that go out take a permit (see ProtectedTransport)
-        this.client = new SubgraphClient(ProtectedTransport.around(transport, new SubgraphProtection(settings.subgraphLimits())));
+        // the protection limit and bulkhead below the shared calls: only calls that go out take a permit (see
+        // ProtectedTransport); the retries, breakers and pools below them (see SubgraphTraffic)
+        this.traffic = new SubgraphTraffic(settings.trafficShaping(), supergraph.subgraphs().stream().map(Subgraph::name).toList(),
+                observer.traffic());
+        this.client = new SubgraphClient(ProtectedTransport.around(traffic.around(transport),
+                new SubgraphProtection(settings.subgraphLimits(), traffic.bulkheads(), observer.traffic())));
         this.executor = new PlanExecutor(supergraph, client, fetchThreads,
                 new ExecutionSettings(settings.exposeSubgraphErrors(), settings.deduplication().subgraphQueries()));
         this.shaper = new ResponseShaper(supergraph.apiSchema(), supergraph.schema());
@@ -102,7 +109,9 @@ public final class Router implements Gateway {
 
     private static SubgraphTransport httpTransport(Supergraph supergraph, RouterSettings settings) {
         return new OkHttpTransport(settings.subgraphTimeout(), settings.connectionsPerSubgraph(), supergraph.subgraphs().size(),
-                supergraph.subgraphs().stream().anyMatch(s -> s.url().regionMatches(true, 0, "https:", 0, 6)),
+                supergraph.subgraphs().stream().anyMatch(s -> s.url().regionMatches(true, 0, "https:", 0, 6))
+                        || settings.trafficShaping().subgraphs().values().stream().flatMap(p -> p.urls().stream())
+                        .anyMatch(url -> url.regionMatches(true, 0, "https:", 0, 6)),
                 settings.subgraphIdleTimeout());
     }
 
@@ -295,6 +304,11 @@ public final class Router implements Gateway {
 
     private static boolean isIntrospection(Selection selection) {
         return selection instanceof Selection.Field f && f.isIntrospection();
+    }
+
+    /** The per-subgraph traffic mechanisms' state (circuit breakers, retries, instance pools), for readiness and tests. */
+    public SubgraphTraffic traffic() {
+        return traffic;
     }
 
     @Override

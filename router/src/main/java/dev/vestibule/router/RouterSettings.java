@@ -3,6 +3,7 @@ package dev.vestibule.router;
 import dev.vestibule.router.operation.OperationLimits;
 import dev.vestibule.router.subgraph.OkHttpTransport;
 import dev.vestibule.router.subgraph.SubgraphProtection;
+import dev.vestibule.router.subgraph.traffic.TrafficShaping;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -11,17 +12,18 @@ import java.util.Map;
 /**
  * The engine's settings (defaults in {@link #DEFAULTS}): introspection on or off, subgraph errors masked or passed
  * through, the time a subgraph and a whole request may take, connections per subgraph and how long one may stay
- * idle, cache sizes, operation limits, per-subgraph protection limits, in-flight de-duplication. What only the HTTP
+ * idle, cache sizes, operation limits, per-subgraph protection limits, in-flight de-duplication, traffic shaping
+ * (instance pools, retries, circuit breakers, bulkheads). What only the HTTP
  * server needs (body size limit, development mode, slow clients, shutdown, readiness) is in the server's own
  * settings (http.ServerSettings): the engine runs the same in-process, behind a BFF route or a test.
  */
 public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors, Duration subgraphTimeout,
                              Duration requestTimeout, int connectionsPerSubgraph, int planCacheSize,
                              int documentCacheSize, OperationLimits limits, Map<String, SubgraphProtection.Limit> subgraphLimits,
-                             Deduplication deduplication, Duration subgraphIdleTimeout) {
+                             Deduplication deduplication, Duration subgraphIdleTimeout, TrafficShaping trafficShaping) {
     public static final RouterSettings DEFAULTS = new RouterSettings(true, false, Duration.ofSeconds(30),
             Duration.ofSeconds(60), 256, 2_000, 2_000, OperationLimits.DEFAULTS, Map.of(),
-            Deduplication.DEFAULTS, OkHttpTransport.DEFAULT_IDLE_TIMEOUT);
+            Deduplication.DEFAULTS, OkHttpTransport.DEFAULT_IDLE_TIMEOUT, TrafficShaping.NONE);
 
     public RouterSettings {
         subgraphLimits = Map.copyOf(subgraphLimits);
@@ -80,6 +82,7 @@ public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors
         private Map<String, SubgraphProtection.Limit> subgraphLimits;
         private Deduplication deduplication;
         private Duration subgraphIdleTimeout;
+        private TrafficShaping trafficShaping;
 
         private Builder(RouterSettings from) {
             introspection = from.introspection;
@@ -93,6 +96,7 @@ public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors
             subgraphLimits = from.subgraphLimits;
             deduplication = from.deduplication;
             subgraphIdleTimeout = from.subgraphIdleTimeout;
+            trafficShaping = from.trafficShaping;
         }
 
         public Builder introspection(boolean value) { introspection = value; return this; }
@@ -109,10 +113,13 @@ public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors
         /** How long a pooled subgraph connection may stay unused (keep it below the subgraphs' keep-alive timeout). */
         public Builder subgraphIdleTimeout(Duration value) { subgraphIdleTimeout = value; return this; }
 
+        /** Instance pools, retries, circuit breakers and bulkheads per subgraph (config {@code traffic_shaping}). */
+        public Builder trafficShaping(TrafficShaping value) { trafficShaping = value; return this; }
+
         public RouterSettings build() {
             return new RouterSettings(introspection, exposeSubgraphErrors, subgraphTimeout, requestTimeout,
                     connectionsPerSubgraph, planCacheSize, documentCacheSize, limits, subgraphLimits, deduplication,
-                    subgraphIdleTimeout);
+                    subgraphIdleTimeout, trafficShaping);
         }
     }
 }

@@ -23,10 +23,10 @@ import java.util.function.Function;
  * default and an example are in docs/configuration.md. Unknown keys are errors; {@code ${VAR}} takes a value from the
  * environment. Each top-level key is read by its own section class ({@link RouterSection}, {@link ServerSection},
  * {@link CorsSection}, {@link CsrfSection}, {@link AuthenticationSection}, {@link AuthorizationSection},
- * {@link RateLimitsSection}, {@link PersistedQueriesSection}, {@link HeadersSection}); a new feature adds a section,
+ * {@link RateLimitsSection}, {@link PersistedQueriesSection}, {@link HeadersSection}, {@link TrafficShapingSection}); a new feature adds a section,
  * a component here and a line in {@link #parse}.
  *
- * @param settings the engine's settings (router, with rate_limits.subgraphs)
+ * @param settings the engine's settings (router, with rate_limits.subgraphs and traffic_shaping)
  * @param server   the HTTP server's settings (server, with router.max_body_bytes and router.dev)
  */
 public record RouterConfig(RouterSettings settings, ServerSettings server, BrowserPolicy browser,
@@ -38,7 +38,8 @@ public record RouterConfig(RouterSettings settings, ServerSettings server, Brows
             HeaderRules.NONE, AuthorizationPolicies.NONE);
 
     private static final Set<String> SECTIONS = Set.of(RouterSection.KEY, ServerSection.KEY, CorsSection.KEY, CsrfSection.KEY,
-            AuthenticationSection.KEY, AuthorizationSection.KEY, RateLimitsSection.KEY, PersistedQueriesSection.KEY, HeadersSection.KEY);
+            AuthenticationSection.KEY, AuthorizationSection.KEY, RateLimitsSection.KEY, PersistedQueriesSection.KEY, HeadersSection.KEY,
+            TrafficShapingSection.KEY);
 
     /** The edge policy this config describes (the caller closes it). */
     public EdgePolicy edgePolicy() {
@@ -89,7 +90,8 @@ public record RouterConfig(RouterSettings settings, ServerSettings server, Brows
         PersistedQueries.Settings persisted = PersistedQueriesSection.parse(root.get(PersistedQueriesSection.KEY), base);
         HeaderRules headers = HeadersSection.parse(root.get(HeadersSection.KEY), Set.copyOf(authentication.forwardClaims().values()));
         AuthorizationPolicies authorization = AuthorizationSection.parse(root.get(AuthorizationSection.KEY));
-        RouterSettings settings = router.settings().toBuilder().subgraphLimits(rateLimits.subgraphs()).build();
+        RouterSettings settings = router.settings().toBuilder().subgraphLimits(rateLimits.subgraphs())
+                .trafficShaping(TrafficShapingSection.parse(root.get(TrafficShapingSection.KEY))).build();
         return new RouterConfig(settings, server, csrf.browserPolicy(cors), authentication, rateLimits.edge(), persisted, headers,
                 authorization);
     }

@@ -2,6 +2,7 @@ package dev.vestibule.router.http;
 
 import dev.vestibule.router.Router;
 import dev.vestibule.router.middleware.RateLimiter;
+import dev.vestibule.router.subgraph.traffic.SubgraphTraffic;
 import dev.vestibule.router.supergraph.Subgraph;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -106,7 +107,28 @@ final class Readiness implements AutoCloseable {
         body.put("status", reasons.isEmpty() ? "READY" : "NOT_READY");
         if (!reasons.isEmpty()) body.put("reasons", reasons);
         body.put("checks", checks);
+        Map<String, Object> traffic = traffic(current.traffic());
+        if (!traffic.isEmpty()) body.put("traffic", traffic);
         return new Report(reasons.isEmpty(), body);
+    }
+
+    /**
+     * Details, not reasons: each subgraph's circuit breaker state and how many of its pool's instances are in. An open
+     * breaker or an ejected instance does not make the router unready (every replica sees the same subgraph; see
+     * above). Instances are counted, never named by their URL.
+     */
+    private static Map<String, Object> traffic(SubgraphTraffic traffic) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        traffic.state().forEach((subgraph, state) -> {
+            Map<String, Object> details = new LinkedHashMap<>();
+            if (state.circuit() != null) details.put("circuit", state.circuit().name());
+            if (!state.instances().isEmpty()) {
+                details.put("instances", state.instances().size());
+                details.put("instances_in", state.instances().stream().filter(SubgraphTraffic.InstanceState::in).count());
+            }
+            if (!details.isEmpty()) out.put(subgraph, details);
+        });
+        return out;
     }
 
     private static String status(Check check) {

@@ -1,6 +1,7 @@
 package dev.vestibule.router.pipeline;
 
 import dev.vestibule.router.operation.GraphQLRequest;
+import dev.vestibule.router.subgraph.traffic.TrafficObserver;
 
 /**
  * Watches the requests a {@code Gateway} runs, stage by stage (the shape of graphql-java's Instrumentation): telemetry,
@@ -18,5 +19,13 @@ public interface GatewayObserver {
      */
     default RequestStage beginRequest(GraphQLRequest request, RequestContext context) {
         return RequestStage.NONE;
+    }
+
+    /**
+     * What watches the per-subgraph traffic mechanisms (retries and their budget, circuit breakers, bulkheads, pool
+     * ejections); asked once when the gateway is built. {@link TrafficObserver#NONE} watches nothing.
+     */
+    default TrafficObserver traffic() {
+        return TrafficObserver.NONE;
     }
 }

@@ -79,6 +79,7 @@ public final class VestibuleServer implements AutoCloseable {
             // a @policy the config does not define denies its fields to everyone: said now, or refused (unknown_policies)
             config.authorization().check(supergraph);
             checkRequiredSubgraphs(config.server(), supergraph);
+            checkShapedSubgraphs(config, supergraph);
             router = new Router(supergraph, config.settings(), observer);
             long routerReady = System.nanoTime();
             policy = config.edgePolicy();
@@ -93,6 +94,15 @@ public final class VestibuleServer implements AutoCloseable {
                 e.addSuppressed(closing);
             }
             throw e;
+        }
+    }
+
+    /** A subgraph with a traffic policy of its own must be one the supergraph has: a typo would silently drop it. */
+    private static void checkShapedSubgraphs(RouterConfig config, Supergraph supergraph) {
+        List<String> names = supergraph.subgraphs().stream().map(Subgraph::name).toList();
+        for (String unknown : config.settings().trafficShaping().unknown(Set.copyOf(names))) {
+            throw new ConfigException("traffic_shaping.subgraphs." + unknown + ": the supergraph has no subgraph '" + unknown
+                    + "' (it has " + String.join(", ", names) + ")");
         }
     }
 

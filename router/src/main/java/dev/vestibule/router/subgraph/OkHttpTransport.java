@@ -5,6 +5,10 @@ import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -124,7 +128,27 @@ public final class OkHttpTransport implements SubgraphTransport {
         long configured = call.timeout().timeoutNanos();
         call.timeout().timeout(configured == 0 ? timeoutNanos : Math.min(timeoutNanos, configured), TimeUnit.NANOSECONDS);
         try (Response response = call.execute()) {
-            return new Reply(response.code(), response.body().bytes());
+            int status = response.code();
+            // read only on an error, the only answers a retry looks at
+            Duration retryAfter = status >= 400 ? retryAfter(response.header("retry-after")) : null;
+            return new Reply(status, response.body().bytes(), retryAfter);
+        }
+    }
+
+    /** A Retry-After header's wait: delay-seconds or an HTTP date; null when absent or unreadable. */
+    static Duration retryAfter(String value) {
+        if (value == null || value.isBlank()) return null;
+        String text = value.trim();
+        try {
+            long seconds = Long.parseLong(text);
+            return seconds < 0 ? null : Duration.ofSeconds(seconds);
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Duration wait = Duration.between(Instant.now(), ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                return wait.isNegative() ? Duration.ZERO : wait;
+            } catch (DateTimeParseException notADate) {
+                return null;
+            }
         }
     }
 

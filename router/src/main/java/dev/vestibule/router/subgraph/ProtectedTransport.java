@@ -3,8 +3,9 @@ package dev.vestibule.router.subgraph;
 import java.io.IOException;
 
 /**
- * The per-subgraph protection limit ({@link SubgraphProtection}) around a transport: a call over its subgraph's
- * allowance is not sent and fails with SUBGRAPH_RATE_LIMITED, as if the subgraph were unavailable.
+ * The per-subgraph protection limit and bulkhead ({@link SubgraphProtection}) around a transport: a call over its
+ * subgraph's allowance or in-flight bound is not sent and fails with SUBGRAPH_RATE_LIMITED or SUBGRAPH_BULKHEAD_FULL,
+ * as if the subgraph were unavailable.
  *
  * <p>Below the shared calls: only a call that goes out takes a permit. A fetch that joins an identical call in flight
  * (or an entity fetch in flight over the same data) takes none, since it adds no load to the subgraph, and it fails
@@ -28,7 +29,11 @@ public final class ProtectedTransport implements SubgraphTransport {
     @Override
     public Reply send(SubgraphCall call) throws IOException, SubgraphFailure {
         protection.acquire(call.subgraph());
-        return next.send(call);
+        try {
+            return next.send(call);
+        } finally {
+            protection.release(call.subgraph());
+        }
     }
 
     @Override

@@ -26,7 +26,8 @@ public final class SubgraphFailure extends Exception {
 
     /**
      * SUBGRAPH_UNREACHABLE, SUBGRAPH_TIMEOUT, SUBGRAPH_HTTP_ERROR, SUBGRAPH_INVALID_REQUEST, SUBGRAPH_INVALID_RESPONSE,
-     * SUBGRAPH_RATE_LIMITED, REQUEST_TIMEOUT (the request's deadline passed before the call), or INTERNAL_SERVER_ERROR
+     * SUBGRAPH_RATE_LIMITED, SUBGRAPH_BULKHEAD_FULL, SUBGRAPH_CIRCUIT_OPEN (decided by a decorator: the call was not
+     * sent), REQUEST_TIMEOUT (the request's deadline passed before the call), or INTERNAL_SERVER_ERROR
      * (a shared entity fetch that does not fit the request: a router bug).
      */
     public String code() {

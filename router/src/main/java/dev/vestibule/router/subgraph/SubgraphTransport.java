@@ -1,6 +1,7 @@
 package dev.vestibule.router.subgraph;
 
 import java.io.IOException;
+import java.time.Duration;
 
 /**
  * How a subgraph request travels: one POST of a JSON body, answered with a status and the body's bytes. The router
@@ -21,8 +22,15 @@ public interface SubgraphTransport extends AutoCloseable {
      */
     Reply send(SubgraphCall call) throws IOException, SubgraphFailure;
 
-    /** An HTTP answer: its status code and its body. */
-    record Reply(int status, byte[] body) {}
+    /**
+     * An HTTP answer: its status code, its body, and the wait its {@code Retry-After} header asked for (null when it has
+     * none or when it is not an error; the retries honour it).
+     */
+    record Reply(int status, byte[] body, Duration retryAfter) {
+        public Reply(int status, byte[] body) {
+            this(status, body, null);
+        }
+    }
 
     @Override
     void close();
