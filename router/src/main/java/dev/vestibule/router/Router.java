@@ -127,6 +127,7 @@ public final class Router implements Gateway {
             throw e;
         }
         preparing.end(null);
+        stage.prepared(operation);
         boolean filtering = caller != null && !access.idle();
         // one plan serves every value of the variables @skip/@include read: they are decided in the plan (Condition
         // nodes, subgraph operations) and by the response shaper
@@ -307,6 +308,11 @@ public final class Router implements Gateway {
 
     private static boolean isIntrospection(Selection selection) {
         return selection instanceof Selection.Field f && (f.name().equals("__schema") || f.name().equals("__type"));
+    }
+
+    /** Plans in the plan cache now (a metrics gauge reads it). */
+    public int planCacheSize() {
+        return plans.size();
     }
 
     public boolean isMutation(GraphQLRequest request) {
