@@ -135,6 +135,7 @@ public final class Router implements Gateway {
             throw e;
         }
         preparing.end(null);
+        stage.prepared(operation);
         boolean filtering = caller != null && !access.idle();
         // one plan serves every value of the variables @skip/@include read: they are decided in the plan (Condition
         // nodes, subgraph operations) and by the response shaper
@@ -304,6 +305,11 @@ public final class Router implements Gateway {
 
     private static boolean isIntrospection(Selection selection) {
         return selection instanceof Selection.Field f && f.isIntrospection();
+    }
+
+    /** Plans in the plan cache now (a metrics gauge reads it). */
+    public int planCacheSize() {
+        return plans.size();
     }
 
     /** The per-subgraph traffic mechanisms' state (circuit breakers, retries, instance pools), for readiness and tests. */

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -26,10 +27,10 @@ public final class SharedCalls<K, V> {
     private final Map<K, Flight<V>> inflight = new ConcurrentHashMap<>();
 
     /**
-     * A call in flight: its result, its leader's deadline, and whether a waiter has set the one timer that ends the
-     * wait at that deadline should the leader overrun it.
+     * A call in flight: its result, its leader's deadline, whether a waiter has set the one timer that ends the
+     * wait at that deadline should the leader overrun it, and the leader's call (told to those who join it).
      */
-    private record Flight<V>(CompletableFuture<V> result, long deadlineNanos, AtomicBoolean guarded) {}
+    private record Flight<V>(CompletableFuture<V> result, long deadlineNanos, AtomicBoolean guarded, Call<V, ?> leader) {}
 
     @FunctionalInterface
     public interface Call<V, E extends Exception> {
@@ -40,6 +41,14 @@ public final class SharedCalls<K, V> {
          * one, before it waits for that call's result (an observer learns it while the call is still in flight).
          */
         default void joining() {}
+
+        /**
+         * As {@link #joining()}, with the call in flight this caller joins (the leader's, as given to {@link #run}):
+         * an observer links the two. Told instead of {@link #joining()}, which it calls unless overridden.
+         */
+        default void joining(Call<V, ?> leader) {
+            joining();
+        }
     }
 
     /** Why a waiting caller got no result: its deadline passed, it was interrupted, or the leader's call failed. */
@@ -56,10 +65,10 @@ public final class SharedCalls<K, V> {
     public <E extends Exception> V run(K key, long deadlineNanos, Call<V, E> call, Function<Miss, E> miss,
                                        Class<E> failureType) throws E {
         CompletableFuture<V> mine = new CompletableFuture<>();
-        Flight<V> flight = new Flight<>(mine, deadlineNanos, new AtomicBoolean());
+        Flight<V> flight = new Flight<>(mine, deadlineNanos, new AtomicBoolean(), call);
         Flight<V> leader = inflight.putIfAbsent(key, flight);
         if (leader != null) {
-            call.joining();
+            call.joining(leader.leader());
             return await(key, leader, deadlineNanos, miss, failureType);
         }
         try {
@@ -94,9 +103,15 @@ public final class SharedCalls<K, V> {
     /** As {@link #join(Object, long, Function, Class)}; {@code joining} (if not null) is run once there is one to wait for. */
     public <E extends Exception> V join(K key, long deadlineNanos, Runnable joining, Function<Miss, E> miss, Class<E> failureType)
             throws E {
+        return joinLeader(key, deadlineNanos, joining == null ? null : leader -> joining.run(), miss, failureType);
+    }
+
+    /** As {@link #join(Object, long, Runnable, Function, Class)}; {@code joining} is given the leader's call. */
+    public <E extends Exception> V joinLeader(K key, long deadlineNanos, Consumer<Call<V, ?>> joining, Function<Miss, E> miss,
+                                              Class<E> failureType) throws E {
         Flight<V> leader = inflight.get(key);
         if (leader == null) return null;
-        if (joining != null) joining.run();
+        if (joining != null) joining.accept(leader.leader());
         return await(key, leader, deadlineNanos, miss, failureType);
     }
 

@@ -12,6 +12,7 @@ import dev.vestibule.router.middleware.EdgePolicy;
 import dev.vestibule.router.middleware.HeaderRules;
 import dev.vestibule.router.middleware.PersistedQueries;
 import dev.vestibule.router.middleware.RateLimitSettings;
+import dev.vestibule.router.telemetry.TelemetrySettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,8 @@ import java.util.function.Function;
  * default and an example are in docs/configuration.md. Unknown keys are errors; {@code ${VAR}} takes a value from the
  * environment. Each top-level key is read by its own section class ({@link RouterSection}, {@link ServerSection},
  * {@link CorsSection}, {@link CsrfSection}, {@link AuthenticationSection}, {@link AuthorizationSection},
- * {@link RateLimitsSection}, {@link PersistedQueriesSection}, {@link HeadersSection}, {@link TrafficShapingSection}); a new feature adds a section,
+ * {@link RateLimitsSection}, {@link PersistedQueriesSection}, {@link HeadersSection}, {@link TrafficShapingSection},
+ * {@link TelemetrySection}); a new feature adds a section,
  * a component here and a line in {@link #parse}.
  *
  * @param settings the engine's settings (router, with rate_limits.subgraphs and traffic_shaping)
@@ -31,15 +33,16 @@ import java.util.function.Function;
  */
 public record RouterConfig(RouterSettings settings, ServerSettings server, BrowserPolicy browser,
                            AuthenticationSettings authentication, RateLimitSettings rateLimits,
-                           PersistedQueries.Settings persistedQueries, HeaderRules headers, AuthorizationPolicies authorization) {
+                           PersistedQueries.Settings persistedQueries, HeaderRules headers, AuthorizationPolicies authorization,
+                           TelemetrySettings telemetry) {
 
     public static final RouterConfig DEFAULTS = new RouterConfig(RouterSettings.DEFAULTS, ServerSettings.DEFAULTS,
             BrowserPolicy.DEFAULTS, AuthenticationSettings.OFF, RateLimitSettings.NONE, PersistedQueries.Settings.DEFAULTS,
-            HeaderRules.NONE, AuthorizationPolicies.NONE);
+            HeaderRules.NONE, AuthorizationPolicies.NONE, TelemetrySettings.OFF);
 
     private static final Set<String> SECTIONS = Set.of(RouterSection.KEY, ServerSection.KEY, CorsSection.KEY, CsrfSection.KEY,
             AuthenticationSection.KEY, AuthorizationSection.KEY, RateLimitsSection.KEY, PersistedQueriesSection.KEY, HeadersSection.KEY,
-            TrafficShapingSection.KEY);
+            TrafficShapingSection.KEY, TelemetrySection.KEY);
 
     /** The edge policy this config describes (the caller closes it). */
     public EdgePolicy edgePolicy() {
@@ -52,11 +55,15 @@ public record RouterConfig(RouterSettings settings, ServerSettings server, Brows
     }
 
     public RouterConfig withSettings(RouterSettings engine) {
-        return new RouterConfig(engine, server, browser, authentication, rateLimits, persistedQueries, headers, authorization);
+        return new RouterConfig(engine, server, browser, authentication, rateLimits, persistedQueries, headers, authorization, telemetry);
     }
 
     public RouterConfig withServer(ServerSettings http) {
-        return new RouterConfig(settings, http, browser, authentication, rateLimits, persistedQueries, headers, authorization);
+        return new RouterConfig(settings, http, browser, authentication, rateLimits, persistedQueries, headers, authorization, telemetry);
+    }
+
+    public RouterConfig withTelemetry(TelemetrySettings next) {
+        return new RouterConfig(settings, server, browser, authentication, rateLimits, persistedQueries, headers, authorization, next);
     }
 
     public static RouterConfig load(Path file) {
@@ -90,10 +97,11 @@ public record RouterConfig(RouterSettings settings, ServerSettings server, Brows
         PersistedQueries.Settings persisted = PersistedQueriesSection.parse(root.get(PersistedQueriesSection.KEY), base);
         HeaderRules headers = HeadersSection.parse(root.get(HeadersSection.KEY), Set.copyOf(authentication.forwardClaims().values()));
         AuthorizationPolicies authorization = AuthorizationSection.parse(root.get(AuthorizationSection.KEY));
+        TelemetrySettings telemetry = TelemetrySection.parse(root.get(TelemetrySection.KEY), base);
         RouterSettings settings = router.settings().toBuilder().subgraphLimits(rateLimits.subgraphs())
                 .trafficShaping(TrafficShapingSection.parse(root.get(TrafficShapingSection.KEY))).build();
         return new RouterConfig(settings, server, csrf.browserPolicy(cors), authentication, rateLimits.edge(), persisted, headers,
-                authorization);
+                authorization, telemetry);
     }
 
     private static String firstLine(String message) {

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.function.BiPredicate;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -176,8 +177,9 @@ public final class PlanExecutor {
         try {
             if (batch == null) {
                 // told before waiting, so an observer sees the join while the call is in flight; nothing to tell: no allocation
-                Runnable joining = call == SubgraphCallStage.NONE ? null : () -> call.joined(SubgraphCallStage.Join.ENTITY_FETCH);
-                answer = batches.join(key, deadlineNanos, joining, SubgraphFailure::missed, SubgraphFailure.class);
+                Consumer<SharedCalls.Call<BatchAnswer, ?>> joining = call == SubgraphCallStage.NONE ? null
+                        : leader -> call.joined(SubgraphCallStage.Join.ENTITY_FETCH, Ask.stageOf(leader));
+                answer = batches.joinLeader(key, deadlineNanos, joining, SubgraphFailure::missed, SubgraphFailure.class);
             }
             if (answer == null) {
                 if (batch == null) { // the fetch to join ended meanwhile, and a parallel fetch may have merged since
@@ -192,11 +194,10 @@ public final class PlanExecutor {
                     }
                 }
                 EntityBatch asked = batch;
+                // another request's fetch may begin between the look and the run: this one joins it then (Ask.joining)
                 answer = key == null ? ask(fetch, asked, used, subgraphHeaders, context, call)
-                        : batches.run(key, deadlineNanos, () -> ask(fetch, asked, used, subgraphHeaders, context, call),
+                        : batches.run(key, deadlineNanos, new Ask(this, fetch, asked, used, subgraphHeaders, context, call),
                                 SubgraphFailure::missed, SubgraphFailure.class);
-                // another request's fetch began between the look and the run: this one joined it
-                if (answer.batch() != asked) call.joined(SubgraphCallStage.Join.ENTITY_FETCH);
             }
         } catch (SubgraphFailure failure) {
             if (batch != null) call.entities(batch.representations().size());
@@ -211,6 +212,28 @@ public final class PlanExecutor {
         call.entities(answer.batch().representations().size());
         call.end(null);
         mergeAnswer(flatten, answer, entities, state);
+    }
+
+    /**
+     * A shared entity fetch's sending, run by the fetch that leads it; a fetch that joins it is told so with the leader's
+     * stage (a class rather than a lambda, which would allocate as much and could not say whose it is).
+     */
+    private record Ask(PlanExecutor executor, PlanNode.Fetch fetch, EntityBatch batch, Map<String, Object> used,
+                       Map<String, String> headers, RequestContext context, SubgraphCallStage stage)
+            implements SharedCalls.Call<BatchAnswer, SubgraphFailure> {
+        @Override
+        public BatchAnswer call() throws SubgraphFailure {
+            return executor.ask(fetch, batch, used, headers, context, stage);
+        }
+
+        @Override
+        public void joining(SharedCalls.Call<BatchAnswer, ?> leader) {
+            stage.joined(SubgraphCallStage.Join.ENTITY_FETCH, stageOf(leader));
+        }
+
+        static SubgraphCallStage stageOf(SharedCalls.Call<BatchAnswer, ?> leader) {
+            return leader instanceof Ask ask ? ask.stage : SubgraphCallStage.NONE;
+        }
     }
 
     /** Sends an entity fetch. */

@@ -5,6 +5,7 @@ import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.json.JsonWriter;
 import dev.vestibule.router.middleware.EdgeChain;
 import dev.vestibule.router.middleware.EdgePolicy;
+import dev.vestibule.router.telemetry.Telemetry;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -62,7 +63,7 @@ public final class RouterServer implements AutoCloseable {
     private final PerClientConnectionLimit perClient;
 
     private RouterServer(Router router, RouterSettings settings, ServerSettings serverSettings, EdgePolicy policy,
-                         ServerSocketChannel listening) throws IOException {
+                         ServerSocketChannel listening, Telemetry telemetry) throws IOException {
         this.router = new AtomicReference<>(router);
         // every task on a virtual thread, the selector and acceptor too: on one core, platform-thread selectors handing
         // requests to virtual threads served 15-30 % fewer requests per second (A/B, docs/performance.md). No cap on
@@ -90,12 +91,14 @@ public final class RouterServer implements AutoCloseable {
         if (perClient != null) connector.addEventListener(perClient);
         connector.open(listening);
         server.addConnector(connector);
-        GraphQLHttpHandler graphql = new GraphQLHttpHandler(this.router, settings, serverSettings, EdgeChain.of(policy), faults);
+        // telemetry (when on) observes the edge filters and wraps the GraphQL route; off, both are as they were
+        GraphQLHttpHandler graphql = new GraphQLHttpHandler(this.router, settings, serverSettings,
+                telemetry.instrument(EdgeChain.of(policy)), faults);
         graphql.setHandler(new NotFoundHandler());
-        this.graceful = new GracefulHandler(graphql);
+        this.graceful = new GracefulHandler(telemetry.instrument(graphql));
         this.readiness = new Readiness(this.router::get, serverSettings, policy.rateLimiter());
         // /health and /ready in front of the request path: answered at once, also while requests drain at shutdown
-        server.setHandler(new StatusHandler(readiness, graceful));
+        server.setHandler(new StatusHandler(readiness, telemetry.metricsRoute(graceful)));
     }
 
     /**
@@ -188,9 +191,15 @@ public final class RouterServer implements AutoCloseable {
     /** Starts serving on a socket from {@link #listen}; closes it when the server cannot start. */
     public static RouterServer start(Router router, RouterSettings settings, ServerSettings serverSettings, EdgePolicy policy,
                                      ServerSocketChannel listening) {
+        return start(router, settings, serverSettings, policy, listening, Telemetry.OFF);
+    }
+
+    /** As above, with {@code telemetry} (metrics route, traces, access log) around the routes; the caller closes it. */
+    public static RouterServer start(Router router, RouterSettings settings, ServerSettings serverSettings, EdgePolicy policy,
+                                     ServerSocketChannel listening, Telemetry telemetry) {
         RouterServer server;
         try {
-            server = new RouterServer(router, settings, serverSettings, policy, listening);
+            server = new RouterServer(router, settings, serverSettings, policy, listening, telemetry);
         } catch (IOException | RuntimeException e) {
             // (Readiness, made last in the constructor, has not started a thread when anything before it failed)
             closeQuietly(listening);

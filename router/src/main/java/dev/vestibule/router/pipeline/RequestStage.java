@@ -1,5 +1,6 @@
 package dev.vestibule.router.pipeline;
 
+import dev.vestibule.router.operation.PreparedOperation;
 import dev.vestibule.router.planner.QueryPlan;
 import dev.vestibule.router.subgraph.SubgraphCallStage;
 import java.util.Map;
@@ -20,6 +21,9 @@ public interface RequestStage extends Stage {
     default Stage beginPrepare() {
         return Stage.NONE;
     }
+
+    /** The operation prepared (told after {@link #beginPrepare}'s stage ended without failure): its type and name. */
+    default void prepared(PreparedOperation operation) {}
 
     /** Planning; {@code cacheHit}: the plan was in the plan cache (the stage then ends at once). */
     default Stage beginPlan(boolean cacheHit) {

@@ -10,6 +10,7 @@ import dev.vestibule.router.middleware.EdgePolicy;
 import dev.vestibule.router.supergraph.Subgraph;
 import dev.vestibule.router.supergraph.Supergraph;
 import dev.vestibule.router.supergraph.SupergraphReloader;
+import dev.vestibule.router.telemetry.Telemetry;
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
@@ -39,11 +40,14 @@ public final class VestibuleServer implements AutoCloseable {
     private volatile SupergraphReloader reloader;
     /** What every router this server makes reports its stages to (telemetry; tests count with it). */
     private final GatewayObserver observer;
+    /** Metrics, traces, access log (telemetry.*): closed last, so that what the last requests recorded is written. */
+    private final Telemetry telemetry;
 
-    private VestibuleServer(RouterConfig config, GatewayObserver observer, EdgePolicy policy, Router router, RouterServer server,
-                            long routerReadyNanos) {
+    private VestibuleServer(RouterConfig config, GatewayObserver observer, Telemetry telemetry, EdgePolicy policy, Router router,
+                            RouterServer server, long routerReadyNanos) {
         this.config = config;
         this.observer = observer;
+        this.telemetry = telemetry;
         this.policy = policy;
         this.server = server;
         this.routers.add(router);
@@ -75,19 +79,25 @@ public final class VestibuleServer implements AutoCloseable {
                                         ServerSocketChannel listening) {
         Router router = null;
         EdgePolicy policy = null;
+        Telemetry telemetry = null;
         try {
             // a @policy the config does not define denies its fields to everyone: said now, or refused (unknown_policies)
             config.authorization().check(supergraph);
             checkRequiredSubgraphs(config.server(), supergraph);
             checkShapedSubgraphs(config, supergraph);
-            router = new Router(supergraph, config.settings(), observer);
+            telemetry = Telemetry.start(config.telemetry());
+            GatewayObserver observed = telemetry.observer(observer);
+            router = new Router(supergraph, config.settings(), observed);
             long routerReady = System.nanoTime();
             policy = config.edgePolicy();
-            RouterServer server = RouterServer.start(router, config.settings(), config.server(), policy, listening);
-            return new VestibuleServer(config, observer, policy, router, server, routerReady);
+            RouterServer server = RouterServer.start(router, config.settings(), config.server(), policy, listening, telemetry);
+            VestibuleServer started = new VestibuleServer(config, observed, telemetry, policy, router, server, routerReady);
+            telemetry.planCacheSize(() -> started.router().planCacheSize());
+            return started;
         } catch (RuntimeException | Error e) {
             if (policy != null) policy.close();
             if (router != null) router.close();
+            if (telemetry != null) telemetry.close();
             try {
                 listening.close();
             } catch (IOException closing) {
@@ -125,9 +135,13 @@ public final class VestibuleServer implements AutoCloseable {
                                Consumer<String> failed) {
         if (reloader != null) throw new IllegalStateException("hot reload is already on");
         reloader = new SupergraphReloader(files, loader, next -> {
-            replace(next);
+            replace(next); // a refusal goes to the failure callback below (the reloader catches it)
+            telemetry.reloaded(true);
             reloaded.accept(next);
-        }, failed).start(Duration.ofSeconds(1));
+        }, problem -> {
+            telemetry.reloaded(false);
+            failed.accept(problem);
+        }).start(Duration.ofSeconds(1));
     }
 
     /**
@@ -214,5 +228,11 @@ public final class VestibuleServer implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) return;
         routers.forEach(this::retire);
         policy.close();
+        telemetry.close();
+    }
+
+    /** The telemetry this server runs with ({@link Telemetry#OFF} when the config turns none on). */
+    public Telemetry telemetry() {
+        return telemetry;
     }
 }

@@ -1,5 +1,7 @@
 package dev.vestibule.router.subgraph;
 
+import java.util.Map;
+
 /**
  * One fetch's subgraph call as an observer sees it (begun by {@code RequestStage.beginSubgraphCall}): whether it
  * joined an identical call in flight or went out, the HTTP status it got, how many entities it asked for, and its end.
@@ -19,6 +21,24 @@ public interface SubgraphCallStage {
 
     /** The fetch joined an identical one in flight: it got that one's answer (or failure), and sent nothing. */
     default void joined(Join join) {}
+
+    /**
+     * As {@link #joined(Join)}, with the stage of the fetch whose call this one joined (its leader, which sends the
+     * call and whose answer this fetch gets; {@link #NONE} when unknown): a tracer links the two spans. Told instead
+     * of {@link #joined(Join)}, which it calls unless overridden.
+     */
+    default void joined(Join join, SubgraphCallStage leader) {
+        joined(join);
+    }
+
+    /**
+     * The propagation headers the call this fetch sends carries, given the request's ({@code RequestContext}): a
+     * tracer puts its fetch span's {@code traceparent} there. Asked once per call that goes out (never for a fetch that
+     * joined one); the headers stay out of every de-duplication key.
+     */
+    default Map<String, String> propagationHeaders(Map<String, String> request) {
+        return request;
+    }
 
     /** An entity fetch: how many distinct representations its call asks for. */
     default void entities(int representations) {}

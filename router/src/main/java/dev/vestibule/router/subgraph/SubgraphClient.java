@@ -98,7 +98,8 @@ public final class SubgraphClient implements AutoCloseable {
         // the planner writes a mutation's operation as "mutation ...": anything else may be sent twice (a retry)
         boolean idempotent = !query.startsWith("mutation");
         if (!shareable) {
-            return send(new SubgraphCall(subgraph, url, bytes, headers, propagationHeaders, deadlineNanos, idempotent), stage);
+            return send(new SubgraphCall(subgraph, url, bytes, headers, stage.propagationHeaders(propagationHeaders), deadlineNanos,
+                    idempotent), stage);
         }
         // the key holds what can change the answer: never the propagation headers, which differ per request
         return inflight.run(new InflightKey(url, bytes, Map.copyOf(headers)), deadlineNanos,
@@ -135,12 +136,13 @@ public final class SubgraphClient implements AutoCloseable {
 
         @Override
         public SubgraphResponse call() throws SubgraphFailure {
-            return send(new SubgraphCall(subgraph, url, bytes, headers, propagationHeaders, deadlineNanos, idempotent), stage);
+            return send(new SubgraphCall(subgraph, url, bytes, headers, stage.propagationHeaders(propagationHeaders), deadlineNanos,
+                    idempotent), stage);
         }
 
         @Override
-        public void joining() {
-            stage.joined(SubgraphCallStage.Join.HTTP_CALL);
+        public void joining(SharedCalls.Call<SubgraphResponse, ?> leader) {
+            stage.joined(SubgraphCallStage.Join.HTTP_CALL, leader instanceof Send send ? send.stage : SubgraphCallStage.NONE);
         }
     }
 

@@ -1,0 +1,267 @@
+package dev.vestibule.router.telemetry;
+
+import dev.vestibule.router.middleware.EdgeChain;
+import dev.vestibule.router.middleware.EdgeFilter;
+import dev.vestibule.router.pipeline.GatewayObserver;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntSupplier;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+
+/**
+ * The router's telemetry, built from the {@code telemetry} config section and owned by {@code VestibuleServer}
+ * (which closes it on shutdown: queued spans and access log lines are written then): Prometheus metrics
+ * ({@link RouterMetrics}, at /metrics and optionally on a port of their own), OpenTelemetry traces ({@link Tracing}),
+ * the access log ({@link AccessLogWriter}). It reaches the request path in three places, each only when some part
+ * is on: a handler around the GraphQL route ({@link HttpTelemetry}), the edge filters ({@link ObservedFilter}) and
+ * the engine's observer ({@link TelemetryObserver}). {@link #OFF} installs none of them: no object per request, no
+ * thread-local, no call.
+ */
+public final class Telemetry implements AutoCloseable {
+    /** Everything off: nothing is installed. */
+    public static final Telemetry OFF = new Telemetry();
+
+    static final String GRAPHQL_PATH = "/graphql";
+    private static final AttributeKey<String> HTTP_METHOD = AttributeKey.stringKey("http.request.method");
+    private static final AttributeKey<String> URL_SCHEME = AttributeKey.stringKey("url.scheme");
+    private static final AttributeKey<String> URL_PATH = AttributeKey.stringKey("url.path");
+    private static final AttributeKey<String> ROUTE = AttributeKey.stringKey("http.route");
+    private static final AttributeKey<Long> STATUS = AttributeKey.longKey("http.response.status_code");
+    private static final AttributeKey<String> CLIENT_NAME = AttributeKey.stringKey("client.name");
+    private static final AttributeKey<String> CLIENT_VERSION = AttributeKey.stringKey("client.version");
+    private static final TextMapGetter<Request> HEADERS = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Request request) {
+            List<String> names = new ArrayList<>();
+            for (HttpField field : request.getHeaders()) names.add(field.getLowerCaseName());
+            return names;
+        }
+
+        @Override
+        public String get(Request request, String name) {
+            return request == null ? null : request.getHeaders().get(name);
+        }
+    };
+
+    private final TelemetrySettings settings;
+    private final RouterMetrics metrics;
+    private final Tracing tracing;
+    private final AccessLogWriter accessLog;
+    private final MetricsServer metricsServer;
+
+    private Telemetry() {
+        this.settings = TelemetrySettings.OFF;
+        this.metrics = null;
+        this.tracing = null;
+        this.accessLog = null;
+        this.metricsServer = null;
+    }
+
+    private Telemetry(TelemetrySettings settings, List<SpanExporter> extraExporters) {
+        this.settings = settings;
+        RouterMetrics madeMetrics = null;
+        Tracing madeTracing = null;
+        AccessLogWriter madeLog = null;
+        MetricsServer madeServer = null;
+        try {
+            if (settings.metrics().enabled()) madeMetrics = new RouterMetrics(settings.metrics());
+            if (settings.tracing().enabled() || !extraExporters.isEmpty()) madeTracing = new Tracing(settings, extraExporters);
+            if (settings.accessLog().enabled()) {
+                madeLog = new AccessLogWriter(settings.accessLog(), madeMetrics == null ? null : madeMetrics.accessLogDropped());
+            }
+            if (madeMetrics != null && settings.metrics().listenPort() != 0) {
+                madeServer = MetricsServer.start(settings.metrics(), madeMetrics);
+            }
+        } catch (RuntimeException | Error e) {
+            if (madeLog != null) madeLog.close();
+            if (madeTracing != null) madeTracing.close();
+            throw e;
+        }
+        this.metrics = madeMetrics;
+        this.tracing = madeTracing;
+        this.accessLog = madeLog;
+        this.metricsServer = madeServer;
+    }
+
+    /** The telemetry {@code settings} describe ({@link #OFF} when every part is off). */
+    public static Telemetry start(TelemetrySettings settings) {
+        return settings.enabled() ? new Telemetry(settings, List.of()) : OFF;
+    }
+
+    /** As {@link #start(TelemetrySettings)}, spans also going to {@code exporters} (tests: the SDK's in-memory exporter). */
+    public static Telemetry start(TelemetrySettings settings, List<SpanExporter> exporters) {
+        return settings.enabled() || !exporters.isEmpty() ? new Telemetry(settings, exporters) : OFF;
+    }
+
+    public boolean enabled() {
+        return this != OFF;
+    }
+
+    /** What the engine reports to: {@code other} (tests' counters) and this telemetry, when on. */
+    public GatewayObserver observer(GatewayObserver other) {
+        if (!enabled()) return other;
+        GatewayObserver mine = new TelemetryObserver();
+        return other == GatewayObserver.NONE ? mine : new CombinedObserver(other, mine);
+    }
+
+    /** The GraphQL route with telemetry around it (the route itself when off). */
+    public Handler instrument(Handler graphql) {
+        return enabled() ? new HttpTelemetry(this, GRAPHQL_PATH, graphql) : graphql;
+    }
+
+    /** The edge chain with each filter observed (the chain itself when off). */
+    public EdgeChain instrument(EdgeChain chain) {
+        if (!enabled()) return chain;
+        List<EdgeFilter> filters = new ArrayList<>();
+        for (EdgeFilter filter : chain.filters()) filters.add(new ObservedFilter(filter, metrics));
+        return new EdgeChain(filters);
+    }
+
+    /** {@code next} with the metrics route in front when metrics are served on the router's port. */
+    public Handler metricsRoute(Handler next) {
+        if (metrics == null || !settings.metrics().onRouterPort()) return next;
+        return new MetricsHandler(settings.metrics().path(), metrics, next);
+    }
+
+    /** The plan cache's size, read at each scrape. */
+    public void planCacheSize(IntSupplier size) {
+        if (metrics != null) metrics.planCacheSize(size);
+    }
+
+    /** A hot reload happened (counted by result). */
+    public void reloaded(boolean success) {
+        if (metrics != null) metrics.reload(success);
+    }
+
+    /** The port metrics are served on when they have one of their own (0 otherwise). */
+    public int metricsPort() {
+        return metricsServer == null ? 0 : metricsServer.port();
+    }
+
+    /** Access log lines dropped because the sink was slow (0 without an access log). */
+    public long accessLogDropped() {
+        return accessLog == null ? 0 : accessLog.dropped();
+    }
+
+    /** Exports the spans queued now (tests; the batch processors export on their own schedule). */
+    public void flush() {
+        if (tracing != null) tracing.flush();
+    }
+
+    // --- for the request path (this package) ---
+
+    RouterMetrics metrics() {
+        return metrics;
+    }
+
+    AccessLogWriter accessLog() {
+        return accessLog;
+    }
+
+    Tracer tracer() {
+        return tracing.tracer();
+    }
+
+    boolean exemplars() {
+        return settings.metrics().exemplars();
+    }
+
+    boolean recordsDocument() {
+        return settings.tracing().recordDocument();
+    }
+
+    boolean namesSpansByOperation() {
+        return settings.tracing().spanName() == TelemetrySettings.SpanName.OPERATION_TYPE_AND_NAME;
+    }
+
+    boolean logsVariables() {
+        return accessLog != null && settings.accessLog().fields().contains("variables");
+    }
+
+    boolean logsClientIp() {
+        return settings.accessLog().fields().contains("client_ip");
+    }
+
+    boolean logsUserAgent() {
+        return settings.accessLog().fields().contains("user_agent");
+    }
+
+    List<String> loggedHeaders() {
+        return settings.accessLog().headers();
+    }
+
+    /** A request on /graphql begins: its server span (from the client's traceparent, if any) and the active count. */
+    RequestTelemetry begin(Request request) {
+        long start = System.nanoTime();
+        String method = request.getMethod();
+        String scheme = request.isSecure() ? "https" : "http";
+        String clientName = request.getHeaders().get("apollographql-client-name");
+        String clientVersion = request.getHeaders().get("apollographql-client-version");
+        if (metrics != null) metrics.requestStarted(method, scheme);
+        Span server = null;
+        SpanContext unsampled = null;
+        if (tracing != null) {
+            Context parent = W3CTraceContextPropagator.getInstance().extract(Context.root(), request, HEADERS);
+            Span span = tracing.tracer().spanBuilder(RouterMetrics.method(method) + " " + GRAPHQL_PATH).setParent(parent)
+                    .setSpanKind(SpanKind.SERVER).startSpan();
+            if (span.isRecording()) {
+                server = span;
+                span.setAttribute(HTTP_METHOD, RouterMetrics.method(method));
+                span.setAttribute(URL_SCHEME, scheme);
+                span.setAttribute(URL_PATH, GRAPHQL_PATH);
+                span.setAttribute(ROUTE, GRAPHQL_PATH);
+                if (clientName != null) span.setAttribute(CLIENT_NAME, clientName);
+                if (clientVersion != null) span.setAttribute(CLIENT_VERSION, clientVersion);
+            } else {
+                unsampled = span.getSpanContext();
+            }
+        }
+        return new RequestTelemetry(this, start, method, scheme, clientName, clientVersion, server, unsampled);
+    }
+
+    /** A request on /graphql has been answered. */
+    void end(RequestTelemetry rt) {
+        if (metrics != null) {
+            metrics.requestEnded(rt.method, rt.scheme, rt.status, rt.durationNanos / 1e9, rt.requestBytes, rt.responseBytes,
+                    rt.operationName, rt.operationType, rt.clientName, rt.clientVersion, rt.exemplar(rt.server));
+        }
+        if (rt.server != null) {
+            rt.server.setAttribute(STATUS, rt.status);
+            if (rt.status >= 500) {
+                rt.server.setStatus(StatusCode.ERROR);
+                rt.server.setAttribute(RequestTelemetry.ERROR_TYPE, Integer.toString(rt.status));
+            }
+            rt.server.end();
+        }
+        if (accessLog != null) accessLog.log(rt);
+    }
+
+    /** {@code request}'s propagation headers with {@code context} as the W3C trace context (traceparent, tracestate). */
+    Map<String, String> inject(SpanContext context, Map<String, String> request) {
+        Map<String, String> trace = new HashMap<>(4);
+        W3CTraceContextPropagator.getInstance().inject(Context.root().with(Span.wrap(context)), trace, Map::put);
+        return RequestTelemetry.merged(request, trace);
+    }
+
+    /** Stops the metrics port, writes the queued spans and access log lines, and closes the exporters. */
+    @Override
+    public void close() {
+        if (metricsServer != null) metricsServer.close();
+        if (tracing != null) tracing.close();
+        if (accessLog != null) accessLog.close();
+    }
+}

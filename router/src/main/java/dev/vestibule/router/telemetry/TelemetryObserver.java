@@ -1,0 +1,19 @@
+package dev.vestibule.router.telemetry;
+
+import dev.vestibule.router.operation.GraphQLRequest;
+import dev.vestibule.router.pipeline.GatewayObserver;
+import dev.vestibule.router.pipeline.RequestContext;
+import dev.vestibule.router.pipeline.RequestStage;
+
+/**
+ * Telemetry as the engine's observer: a request the engine begins is the {@link RequestTelemetry} the HTTP handler
+ * made for it on this thread (the engine runs a request on the thread that handles it). A request run in-process,
+ * with no HTTP request around it, is not observed.
+ */
+final class TelemetryObserver implements GatewayObserver {
+    @Override
+    public RequestStage beginRequest(GraphQLRequest request, RequestContext context) {
+        RequestTelemetry current = HttpTelemetry.current();
+        return current == null ? RequestStage.NONE : current.begin(request);
+    }
+}
