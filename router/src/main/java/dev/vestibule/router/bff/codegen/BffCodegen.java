@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java dev.vestibule.router.bff.codegen.BffCodegen --client mobile --package dev.vestibule.bff.mobile.graphql
- *     [--module bff-mobile] [--supergraph ../schemas/supergraph.graphql] [--operations src/main/graphql]
+ *     [--module bff-mobile] [--module-dir DIR (default: the working directory)] [--supergraph ../schemas/supergraph.graphql] [--operations src/main/graphql]
  *     [--java-out target/generated-sources/bff] [--resources-out target/classes]
  * </pre>
  *
@@ -38,7 +38,7 @@ import java.util.stream.Stream;
  * each one (module, file:line, operation, field, why) and exits 1, which fails the module's build. Otherwise it writes
  * one class per operation, the enums and inputs they use, an index class ({@code <Client>Operations.ALL}) and the
  * persisted-operation manifest {@code META-INF/vestibule/bff/<client>/persisted-operations.json} (Apollo's format).
- * Files whose content is unchanged are not rewritten, so an unchanged module does not recompile.
+ * Relative paths are the module directory's. Files whose content is unchanged are not rewritten, so an unchanged module does not recompile.
  */
 public final class BffCodegen {
     /** Where a module's jar carries its manifest: the router's safelist and the BFF host read it from the class path. */
@@ -80,7 +80,7 @@ public final class BffCodegen {
             settings = settings(args);
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
-            err.println("usage: BffCodegen --client NAME --package PKG [--module NAME] [--supergraph FILE] [--operations DIR]"
+            err.println("usage: BffCodegen --client NAME --package PKG [--module NAME] [--module-dir DIR] [--supergraph FILE] [--operations DIR]"
                     + " [--java-out DIR] [--resources-out DIR]");
             return 2;
         }
@@ -102,7 +102,7 @@ public final class BffCodegen {
 
     static Settings settings(String[] args) {
         Map<String, String> options = new LinkedHashMap<>();
-        Set<String> known = Set.of("--client", "--module", "--package", "--supergraph", "--operations", "--java-out", "--resources-out");
+        Set<String> known = Set.of("--client", "--module", "--module-dir", "--package", "--supergraph", "--operations", "--java-out", "--resources-out");
         for (int i = 0; i < args.length; i++) {
             if (!known.contains(args[i])) throw new IllegalArgumentException("unknown option " + args[i]);
             if (i + 1 >= args.length) throw new IllegalArgumentException(args[i] + " needs a value");
@@ -112,12 +112,12 @@ public final class BffCodegen {
         String packageName = options.get("--package");
         if (client == null || packageName == null) throw new IllegalArgumentException("--client and --package are required");
         if (!client.matches("[a-z][a-z0-9-]*")) throw new IllegalArgumentException("--client " + client + ": use lower-case letters, digits and -");
-        Path moduleDir = Path.of("").toAbsolutePath();
+        Path moduleDir = Path.of(options.getOrDefault("--module-dir", "")).toAbsolutePath();
         return new Settings(client, options.getOrDefault("--module", moduleDir.getFileName().toString()), packageName,
-                Path.of(options.getOrDefault("--supergraph", "../schemas/supergraph.graphql")),
-                Path.of(options.getOrDefault("--operations", "src/main/graphql")),
-                Path.of(options.getOrDefault("--java-out", "target/generated-sources/bff")),
-                Path.of(options.getOrDefault("--resources-out", "target/classes")), moduleDir);
+                moduleDir.resolve(options.getOrDefault("--supergraph", "../schemas/supergraph.graphql")).normalize(),
+                moduleDir.resolve(options.getOrDefault("--operations", "src/main/graphql")).normalize(),
+                moduleDir.resolve(options.getOrDefault("--java-out", "target/generated-sources/bff")).normalize(),
+                moduleDir.resolve(options.getOrDefault("--resources-out", "target/classes")).normalize(), moduleDir);
     }
 
     /** Loads the supergraph's API schema; a missing or broken file is an IllegalArgumentException naming it. */

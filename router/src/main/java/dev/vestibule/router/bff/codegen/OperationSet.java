@@ -178,13 +178,15 @@ public final class OperationSet {
         return found;
     }
 
-    /** graphql-java's description without its "Validation error (Kind@[path]) : " prefix, which the problem already says. */
+    /** graphql-java's description without its "Validation error (Kind@[path]) : " prefix; the path as a.b.c after it. */
     private static String describe(ValidationError error) {
         String description = error.getDescription() == null ? error.getMessage() : error.getDescription();
+        if (description.startsWith("Validation error (")) {
+            int end = description.indexOf(") : ");
+            if (end > 0) description = description.substring(end + 4);
+        }
         List<String> path = error.getQueryPath();
-        String kind = error.getValidationErrorType() == null ? "" : error.getValidationErrorType().toString();
-        String at = path == null || path.isEmpty() ? "" : " (at " + String.join(".", path) + ")";
-        return description + at + (kind.isEmpty() ? "" : " [" + kind + "]");
+        return description + (path == null || path.isEmpty() ? "" : " (at " + String.join(".", path) + ")");
     }
 
     private static void collectFragments(SelectionSet set, Map<String, FragmentDefinition> fragments, Set<String> used, List<String> missing) {
