@@ -55,7 +55,8 @@ public final class RouterCli {
                     + " (--dev: the header x-vestibule-query-plan: true returns the plan in extensions)", RouterCli::serve),
             new CommandRow("plan", "plan --supergraph FILE --query FILE [--operation-name NAME] [--json]: print the query plan", RouterCli::plan),
             new CommandRow("compose", ComposeCommand.SUMMARY, ComposeCommand::run),
-            new CommandRow("token", TokenCommand.SUMMARY, TokenCommand::run));
+            new CommandRow("token", TokenCommand.SUMMARY, TokenCommand::run),
+            new CommandRow("check", CheckCommand.SUMMARY, CheckCommand::run));
 
     private RouterCli() {}
 

@@ -23,7 +23,8 @@ public final class PersistedOperationsFilter implements EdgeFilter {
     public Decision apply(EdgeRequest request) {
         if (request.operation() == null) return Decision.CONTINUE; // a route that names its operation itself
         try {
-            request.operation(persisted.resolve(request.operation()));
+            String clientHeader = persisted.clientHeader();
+            request.operation(persisted.resolve(request.operation(), clientHeader == null ? null : request.header(clientHeader)));
             return Decision.CONTINUE;
         } catch (RequestError e) {
             Map<String, Object> error = e.errors().get(0);

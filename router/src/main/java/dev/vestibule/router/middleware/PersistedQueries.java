@@ -10,6 +10,8 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -24,14 +26,34 @@ import java.util.Set;
  * {@code PERSISTED_QUERY_NOT_FOUND} so the client sends hash and text once; the text is checked against the hash
  * and kept in a bounded LRU, or in Redis so every instance knows it. Safelist mode: only the operations of a manifest
  * (Apollo's persisted-query manifest format) run, by id or by exact text; registration is then off.
+ *
+ * <p>Safelists per client: a request that names a listed client in the client-name header
+ * ({@code apollographql-client-name}, as Apollo's clients send it) may run only that client's operations (its BFF
+ * module's manifest), whatever else is allowed; requests naming no listed client are served as above, or refused
+ * when {@code rejectUnlisted}.
  */
 public final class PersistedQueries implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PersistedQueries.class);
 
-    /** {@code manifest}: a safelist file, or null; {@code redisUrl}: shared APQ storage, or null for memory. */
-    public record Settings(boolean apq, int cacheSize, String redisUrl, Duration ttl, Path manifest) {
+    /** The header that names the client, by default (Apollo's). */
+    public static final String CLIENT_HEADER = "apollographql-client-name";
+
+    /**
+     * {@code manifest}: a safelist file, or null; {@code redisUrl}: shared APQ storage, or null for memory;
+     * {@code clients}: each listed client's manifest (a file or a BFF jar's resource); {@code clientHeader}: the header
+     * naming the client; {@code rejectUnlisted}: refuse requests that name no listed client.
+     */
+    public record Settings(boolean apq, int cacheSize, String redisUrl, Duration ttl, Path manifest, Map<String, URL> clients,
+                           String clientHeader, boolean rejectUnlisted) {
         public static final Settings DEFAULTS = new Settings(true, 10_000, null, Duration.ofHours(24), null);
+
+        public Settings(boolean apq, int cacheSize, String redisUrl, Duration ttl, Path manifest) {
+            this(apq, cacheSize, redisUrl, ttl, manifest, Map.of(), CLIENT_HEADER, false);
+        }
     }
+
+    /** The operations one manifest allows, by id (and by the sha256 of each body) and by exact text. */
+    private record Safelist(Map<String, String> byId, Set<String> bodies) {}
 
     private final Settings settings;
     private final BoundedCache<String, String> local;
@@ -39,6 +61,7 @@ public final class PersistedQueries implements AutoCloseable {
     private final StatefulRedisConnection<String, String> connection;
     private final Map<String, String> safelistById = new HashMap<>();
     private final Set<String> safelistBodies = new HashSet<>();
+    private final Map<String, Safelist> clients = new HashMap<>();
 
     public PersistedQueries(Settings settings) {
         this.settings = settings;
@@ -58,7 +81,17 @@ public final class PersistedQueries implements AutoCloseable {
             redis = null;
             connection = null;
         }
-        if (settings.manifest() != null) readManifest(settings.manifest());
+        if (settings.manifest() != null) {
+            Safelist safelist = readManifest(toUrl(settings.manifest()), settings.manifest().toString());
+            safelistById.putAll(safelist.byId());
+            safelistBodies.addAll(safelist.bodies());
+        }
+        settings.clients().forEach((client, manifest) -> clients.put(client, readManifest(manifest, "client " + client + ": " + manifest)));
+    }
+
+    /** The header that names the client, when there are client safelists; null otherwise (nothing to read). */
+    public String clientHeader() {
+        return clients.isEmpty() ? null : settings.clientHeader();
     }
 
     public static PersistedQueries defaults() {
@@ -67,8 +100,26 @@ public final class PersistedQueries implements AutoCloseable {
 
     /** The request with its operation text, or a RequestError for the client. */
     public GraphQLRequest resolve(GraphQLRequest request) {
+        return resolve(request, null);
+    }
+
+    /** As {@link #resolve(GraphQLRequest)}, for a request whose client-name header says {@code client} (or null). */
+    public GraphQLRequest resolve(GraphQLRequest request, String client) {
         Object extension = request.extensions().get("persistedQuery");
-        if (settings.manifest() != null) return safelisted(request, extension);
+        if (!clients.isEmpty()) {
+            Safelist own = client == null ? null : clients.get(client);
+            if (own != null) {
+                return safelisted(request, extension, own, "this operation is not in this client's safelist (the operations of its manifest)");
+            }
+            if (settings.rejectUnlisted()) {
+                throw RequestError.of(400, "this router runs only the operations of its known clients; name yours in the "
+                        + settings.clientHeader() + " header", "PERSISTED_QUERY_NOT_IN_LIST");
+            }
+        }
+        if (settings.manifest() != null) {
+            return safelisted(request, extension, new Safelist(safelistById, safelistBodies),
+                    "this operation is not in the safelist; only the operations of the manifest may run");
+        }
         if (!(extension instanceof Map<?, ?> persisted) || !settings.apq()) {
             if (request.query() == null) throw RequestError.of(400, "the request needs a \"query\" string", "BAD_REQUEST");
             return request;
@@ -93,15 +144,18 @@ public final class PersistedQueries implements AutoCloseable {
         return request;
     }
 
-    private GraphQLRequest safelisted(GraphQLRequest request, Object extension) {
+    private static GraphQLRequest safelisted(GraphQLRequest request, Object extension, Safelist safelist, String refusal) {
         if (request.query() == null && extension instanceof Map<?, ?> persisted && persisted.get("sha256Hash") instanceof String id) {
-            String body = safelistById.get(id);
-            if (body == null) throw RequestError.of(400, "no operation with id " + id + " is in the safelist", "PERSISTED_QUERY_NOT_IN_LIST");
+            String body = safelist.byId().get(id);
+            if (body == null) {
+                // the id is the client's own text, but only 64 hex digits of it are worth echoing
+                String shown = isSha256Hex(id) ? " " + id : "";
+                throw RequestError.of(400, "no operation with id" + shown + " is in the safelist", "PERSISTED_QUERY_NOT_IN_LIST");
+            }
             return new GraphQLRequest(body, request.operationName(), request.variables(), request.extensions());
         }
-        if (request.query() != null && safelistBodies.contains(request.query())) return request;
-        throw RequestError.of(400, "this operation is not in the safelist; only the operations of the manifest may run",
-                "PERSISTED_QUERY_NOT_IN_LIST");
+        if (request.query() != null && safelist.bodies().contains(request.query())) return request;
+        throw RequestError.of(400, refusal, "PERSISTED_QUERY_NOT_IN_LIST");
     }
 
     private String lookup(String hash) {
@@ -127,20 +181,31 @@ public final class PersistedQueries implements AutoCloseable {
         }
     }
 
-    private void readManifest(Path file) {
+    private static Safelist readManifest(URL file, String origin) {
+        Map<String, String> safelistById = new HashMap<>();
+        Set<String> safelistBodies = new HashSet<>();
         try {
-            JsonNode manifest = new ObjectMapper().readTree(file.toFile());
+            JsonNode manifest = new ObjectMapper().readTree(file);
             JsonNode operations = manifest.path("operations");
-            if (!operations.isArray()) throw new IllegalStateException(file + ": expected an Apollo persisted-query manifest with an \"operations\" list");
+            if (!operations.isArray()) throw new IllegalStateException(origin + ": expected an Apollo persisted-query manifest with an \"operations\" list");
             for (JsonNode operation : operations) {
                 String body = operation.path("body").asText(null);
-                if (body == null) throw new IllegalStateException(file + ": an operation without \"body\"");
+                if (body == null) throw new IllegalStateException(origin + ": an operation without \"body\"");
                 safelistBodies.add(body);
                 safelistById.put(operation.path("id").asText(sha256(body)), body);
                 safelistById.put(sha256(body), body);
             }
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read the safelist manifest " + file + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read the safelist manifest " + origin + ": " + e.getMessage(), e);
+        }
+        return new Safelist(Map.copyOf(safelistById), Set.copyOf(safelistBodies));
+    }
+
+    private static URL toUrl(Path file) {
+        try {
+            return file.toUri().toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalStateException("the safelist manifest " + file + " has no URL: " + e.getMessage(), e);
         }
     }
 

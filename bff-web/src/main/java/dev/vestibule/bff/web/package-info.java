@@ -1,0 +1,6 @@
+/**
+ * The web BFF: its routes live here. Its operations are {@code src/main/graphql/*.graphql}; the build generates
+ * their classes into {@code dev.vestibule.bff.web.graphql} and the persisted-operation manifest into
+ * {@code META-INF/vestibule/bff/web/persisted-operations.json}.
+ */
+package dev.vestibule.bff.web;
