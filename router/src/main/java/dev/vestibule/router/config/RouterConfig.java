@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.vestibule.router.RouterSettings;
+import dev.vestibule.router.bff.BffSettings;
 import dev.vestibule.router.http.ServerSettings;
 import dev.vestibule.router.middleware.AuthenticationSettings;
 import dev.vestibule.router.middleware.AuthorizationPolicies;
@@ -23,7 +24,7 @@ import java.util.function.Function;
  * default and an example are in docs/configuration.md. Unknown keys are errors; {@code ${VAR}} takes a value from the
  * environment. Each top-level key is read by its own section class ({@link RouterSection}, {@link ServerSection},
  * {@link CorsSection}, {@link CsrfSection}, {@link AuthenticationSection}, {@link AuthorizationSection},
- * {@link RateLimitsSection}, {@link PersistedQueriesSection}, {@link HeadersSection}); a new feature adds a section,
+ * {@link RateLimitsSection}, {@link PersistedQueriesSection}, {@link HeadersSection}, {@link BffSection}); a new feature adds a section,
  * a component here and a line in {@link #parse}.
  *
  * @param settings the engine's settings (router, with rate_limits.subgraphs)
@@ -31,14 +32,16 @@ import java.util.function.Function;
  */
 public record RouterConfig(RouterSettings settings, ServerSettings server, BrowserPolicy browser,
                            AuthenticationSettings authentication, RateLimitSettings rateLimits,
-                           PersistedQueries.Settings persistedQueries, HeaderRules headers, AuthorizationPolicies authorization) {
+                           PersistedQueries.Settings persistedQueries, HeaderRules headers, AuthorizationPolicies authorization,
+                           BffSettings bff) {
 
     public static final RouterConfig DEFAULTS = new RouterConfig(RouterSettings.DEFAULTS, ServerSettings.DEFAULTS,
             BrowserPolicy.DEFAULTS, AuthenticationSettings.OFF, RateLimitSettings.NONE, PersistedQueries.Settings.DEFAULTS,
-            HeaderRules.NONE, AuthorizationPolicies.NONE);
+            HeaderRules.NONE, AuthorizationPolicies.NONE, BffSettings.DEFAULTS);
 
     private static final Set<String> SECTIONS = Set.of(RouterSection.KEY, ServerSection.KEY, CorsSection.KEY, CsrfSection.KEY,
-            AuthenticationSection.KEY, AuthorizationSection.KEY, RateLimitsSection.KEY, PersistedQueriesSection.KEY, HeadersSection.KEY);
+            AuthenticationSection.KEY, AuthorizationSection.KEY, RateLimitsSection.KEY, PersistedQueriesSection.KEY, HeadersSection.KEY,
+            BffSection.KEY);
 
     /** The edge policy this config describes (the caller closes it). */
     public EdgePolicy edgePolicy() {
@@ -51,11 +54,15 @@ public record RouterConfig(RouterSettings settings, ServerSettings server, Brows
     }
 
     public RouterConfig withSettings(RouterSettings engine) {
-        return new RouterConfig(engine, server, browser, authentication, rateLimits, persistedQueries, headers, authorization);
+        return new RouterConfig(engine, server, browser, authentication, rateLimits, persistedQueries, headers, authorization, bff);
     }
 
     public RouterConfig withServer(ServerSettings http) {
-        return new RouterConfig(settings, http, browser, authentication, rateLimits, persistedQueries, headers, authorization);
+        return new RouterConfig(settings, http, browser, authentication, rateLimits, persistedQueries, headers, authorization, bff);
+    }
+
+    public RouterConfig withBff(BffSettings modules) {
+        return new RouterConfig(settings, server, browser, authentication, rateLimits, persistedQueries, headers, authorization, modules);
     }
 
     public static RouterConfig load(Path file) {
@@ -91,7 +98,7 @@ public record RouterConfig(RouterSettings settings, ServerSettings server, Brows
         AuthorizationPolicies authorization = AuthorizationSection.parse(root.get(AuthorizationSection.KEY));
         RouterSettings settings = router.settings().toBuilder().subgraphLimits(rateLimits.subgraphs()).build();
         return new RouterConfig(settings, server, csrf.browserPolicy(cors), authentication, rateLimits.edge(), persisted, headers,
-                authorization);
+                authorization, BffSection.parse(root.get(BffSection.KEY)));
     }
 
     private static String firstLine(String message) {
