@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.vestibule.router.RouterSettings;
+import dev.vestibule.router.bff.BffSettings;
 import dev.vestibule.router.http.ServerSettings;
 import dev.vestibule.router.middleware.AuthenticationSettings;
 import dev.vestibule.router.middleware.AuthorizationPolicies;
@@ -25,7 +26,7 @@ import java.util.function.Function;
  * environment. Each top-level key is read by its own section class ({@link RouterSection}, {@link ServerSection},
  * {@link CorsSection}, {@link CsrfSection}, {@link AuthenticationSection}, {@link AuthorizationSection},
  * {@link RateLimitsSection}, {@link PersistedQueriesSection}, {@link HeadersSection}, {@link TrafficShapingSection},
- * {@link TelemetrySection}); a new feature adds a section,
+ * {@link TelemetrySection}, {@link BffSection}); a new feature adds a section,
  * a component here and a line in {@link #parse}.
  *
  * @param settings the engine's settings (router, with rate_limits.subgraphs and traffic_shaping)
@@ -34,15 +35,15 @@ import java.util.function.Function;
 public record RouterConfig(RouterSettings settings, ServerSettings server, BrowserPolicy browser,
                            AuthenticationSettings authentication, RateLimitSettings rateLimits,
                            PersistedQueries.Settings persistedQueries, HeaderRules headers, AuthorizationPolicies authorization,
-                           TelemetrySettings telemetry) {
+                           TelemetrySettings telemetry, BffSettings bff) {
 
     public static final RouterConfig DEFAULTS = new RouterConfig(RouterSettings.DEFAULTS, ServerSettings.DEFAULTS,
             BrowserPolicy.DEFAULTS, AuthenticationSettings.OFF, RateLimitSettings.NONE, PersistedQueries.Settings.DEFAULTS,
-            HeaderRules.NONE, AuthorizationPolicies.NONE, TelemetrySettings.OFF);
+            HeaderRules.NONE, AuthorizationPolicies.NONE, TelemetrySettings.OFF, BffSettings.DEFAULTS);
 
     private static final Set<String> SECTIONS = Set.of(RouterSection.KEY, ServerSection.KEY, CorsSection.KEY, CsrfSection.KEY,
             AuthenticationSection.KEY, AuthorizationSection.KEY, RateLimitsSection.KEY, PersistedQueriesSection.KEY, HeadersSection.KEY,
-            TrafficShapingSection.KEY, TelemetrySection.KEY);
+            TrafficShapingSection.KEY, TelemetrySection.KEY, BffSection.KEY);
 
     /** The edge policy this config describes (the caller closes it). */
     public EdgePolicy edgePolicy() {
@@ -55,15 +56,19 @@ public record RouterConfig(RouterSettings settings, ServerSettings server, Brows
     }
 
     public RouterConfig withSettings(RouterSettings engine) {
-        return new RouterConfig(engine, server, browser, authentication, rateLimits, persistedQueries, headers, authorization, telemetry);
+        return new RouterConfig(engine, server, browser, authentication, rateLimits, persistedQueries, headers, authorization, telemetry, bff);
     }
 
     public RouterConfig withServer(ServerSettings http) {
-        return new RouterConfig(settings, http, browser, authentication, rateLimits, persistedQueries, headers, authorization, telemetry);
+        return new RouterConfig(settings, http, browser, authentication, rateLimits, persistedQueries, headers, authorization, telemetry, bff);
     }
 
     public RouterConfig withTelemetry(TelemetrySettings next) {
-        return new RouterConfig(settings, server, browser, authentication, rateLimits, persistedQueries, headers, authorization, next);
+        return new RouterConfig(settings, server, browser, authentication, rateLimits, persistedQueries, headers, authorization, next, bff);
+    }
+
+    public RouterConfig withBff(BffSettings modules) {
+        return new RouterConfig(settings, server, browser, authentication, rateLimits, persistedQueries, headers, authorization, telemetry, modules);
     }
 
     public static RouterConfig load(Path file) {
@@ -101,7 +106,7 @@ public record RouterConfig(RouterSettings settings, ServerSettings server, Brows
         RouterSettings settings = router.settings().toBuilder().subgraphLimits(rateLimits.subgraphs())
                 .trafficShaping(TrafficShapingSection.parse(root.get(TrafficShapingSection.KEY))).build();
         return new RouterConfig(settings, server, csrf.browserPolicy(cors), authentication, rateLimits.edge(), persisted, headers,
-                authorization, telemetry);
+                authorization, telemetry, BffSection.parse(root.get(BffSection.KEY)));
     }
 
     private static String firstLine(String message) {

@@ -9,14 +9,14 @@ import org.eclipse.jetty.server.Request;
  * error's answer, so that a client's report finds the log line. A sane id the client (or a proxy in front) sent is
  * kept, so one id follows the request through every hop; anything else gets a fresh random one.
  */
-final class RequestIds {
-    static final String HEADER = "x-request-id";
+public final class RequestIds {
+    public static final String HEADER = "x-request-id";
     private static final int MAX_LENGTH = 128;
     private static final HexFormat HEX = HexFormat.of();
 
     private RequestIds() {}
 
-    static String of(Request request) {
+    public static String of(Request request) {
         String incoming = request.getHeaders().get(HEADER);
         return sane(incoming) ? incoming : HEX.toHexDigits(ThreadLocalRandom.current().nextLong());
     }

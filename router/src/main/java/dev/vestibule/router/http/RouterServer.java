@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -63,7 +64,7 @@ public final class RouterServer implements AutoCloseable {
     private final PerClientConnectionLimit perClient;
 
     private RouterServer(Router router, RouterSettings settings, ServerSettings serverSettings, EdgePolicy policy,
-                         ServerSocketChannel listening, Telemetry telemetry) throws IOException {
+                         ServerSocketChannel listening, Telemetry telemetry, UnaryOperator<Handler> routes) throws IOException {
         this.router = new AtomicReference<>(router);
         // every task on a virtual thread, the selector and acceptor too: on one core, platform-thread selectors handing
         // requests to virtual threads served 15-30 % fewer requests per second (A/B, docs/performance.md). No cap on
@@ -94,7 +95,8 @@ public final class RouterServer implements AutoCloseable {
         // telemetry (when on) observes the edge filters and wraps the GraphQL route; off, both are as they were
         GraphQLHttpHandler graphql = new GraphQLHttpHandler(this.router, settings, serverSettings,
                 telemetry.instrument(EdgeChain.of(policy)), faults);
-        graphql.setHandler(new NotFoundHandler());
+        // more routes (the BFF modules') between GraphQL and the 404: each answers its own paths, passes the others on
+        graphql.setHandler(routes.apply(new NotFoundHandler()));
         this.graceful = new GracefulHandler(telemetry.instrument(graphql));
         this.readiness = new Readiness(this.router::get, serverSettings, policy.rateLimiter());
         // /health and /ready in front of the request path: answered at once, also while requests drain at shutdown
@@ -191,15 +193,24 @@ public final class RouterServer implements AutoCloseable {
     /** Starts serving on a socket from {@link #listen}; closes it when the server cannot start. */
     public static RouterServer start(Router router, RouterSettings settings, ServerSettings serverSettings, EdgePolicy policy,
                                      ServerSocketChannel listening) {
-        return start(router, settings, serverSettings, policy, listening, Telemetry.OFF);
+        return start(router, settings, serverSettings, policy, listening, Telemetry.OFF, UnaryOperator.identity());
     }
 
     /** As above, with {@code telemetry} (metrics route, traces, access log) around the routes; the caller closes it. */
     public static RouterServer start(Router router, RouterSettings settings, ServerSettings serverSettings, EdgePolicy policy,
                                      ServerSocketChannel listening, Telemetry telemetry) {
+        return start(router, settings, serverSettings, policy, listening, telemetry, UnaryOperator.identity());
+    }
+
+    /**
+     * As above, with more routes: {@code routes} wraps the handler of unknown paths (404) in handlers that answer
+     * their own paths and pass the others on (the BFF host's).
+     */
+    public static RouterServer start(Router router, RouterSettings settings, ServerSettings serverSettings, EdgePolicy policy,
+                                     ServerSocketChannel listening, Telemetry telemetry, UnaryOperator<Handler> routes) {
         RouterServer server;
         try {
-            server = new RouterServer(router, settings, serverSettings, policy, listening, telemetry);
+            server = new RouterServer(router, settings, serverSettings, policy, listening, telemetry, routes);
         } catch (IOException | RuntimeException e) {
             // (Readiness, made last in the constructor, has not started a thread when anything before it failed)
             closeQuietly(listening);

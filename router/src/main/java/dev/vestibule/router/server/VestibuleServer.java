@@ -1,6 +1,8 @@
 package dev.vestibule.router.server;
 
 import dev.vestibule.router.Router;
+import dev.vestibule.router.bff.BffHost;
+import dev.vestibule.router.bff.BffModule;
 import dev.vestibule.router.pipeline.GatewayObserver;
 import dev.vestibule.router.config.ConfigException;
 import dev.vestibule.router.config.RouterConfig;
@@ -19,7 +21,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The running gateway, built from its config: it owns every resource it starts and closes each one once, on shutdown
@@ -29,6 +35,7 @@ import java.util.function.Consumer;
  * the same object instead of copying the wiring.
  */
 public final class VestibuleServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VestibuleServer.class);
     private final RouterConfig config;
     private final EdgePolicy policy;
     private final RouterServer server;
@@ -42,10 +49,13 @@ public final class VestibuleServer implements AutoCloseable {
     private final GatewayObserver observer;
     /** Metrics, traces, access log (telemetry.*): closed last, so that what the last requests recorded is written. */
     private final Telemetry telemetry;
+    /** The BFF modules mounted in this server; null when there are none. */
+    private final BffHost bff;
 
     private VestibuleServer(RouterConfig config, GatewayObserver observer, Telemetry telemetry, EdgePolicy policy, Router router,
-                            RouterServer server, long routerReadyNanos) {
+                            RouterServer server, long routerReadyNanos, BffHost bff) {
         this.config = config;
+        this.bff = bff;
         this.observer = observer;
         this.telemetry = telemetry;
         this.policy = policy;
@@ -74,12 +84,32 @@ public final class VestibuleServer implements AutoCloseable {
         return start(supergraph, config, GatewayObserver.NONE, listening);
     }
 
-    /** As above, every router reporting to {@code observer}. */
+    /**
+     * As above, every router reporting to {@code observer}, with the BFF modules on the class path that the config's
+     * {@code bff} section selects.
+     */
     public static VestibuleServer start(Supergraph supergraph, RouterConfig config, GatewayObserver observer,
                                         ServerSocketChannel listening) {
+        List<BffModule> modules;
+        try {
+            modules = config.bff().select(BffHost.discover(VestibuleServer.class.getClassLoader()));
+        } catch (IllegalArgumentException e) {
+            closeQuietly(listening);
+            throw new ConfigException(e.getMessage());
+        }
+        return start(supergraph, config, observer, listening, modules);
+    }
+
+    /**
+     * As above, with these BFF modules mounted (embedders and tests choose them; none: only GraphQL). Each module's
+     * operations are prepared on the supergraph first: one it cannot serve stops the start, naming module and operation.
+     */
+    public static VestibuleServer start(Supergraph supergraph, RouterConfig config, GatewayObserver observer,
+                                        ServerSocketChannel listening, List<BffModule> modules) {
         Router router = null;
         EdgePolicy policy = null;
         Telemetry telemetry = null;
+        BffHost bff = null;
         try {
             // a @policy the config does not define denies its fields to everyone: said now, or refused (unknown_policies)
             config.authorization().check(supergraph);
@@ -90,11 +120,21 @@ public final class VestibuleServer implements AutoCloseable {
             router = new Router(supergraph, config.settings(), observed);
             long routerReady = System.nanoTime();
             policy = config.edgePolicy();
-            RouterServer server = RouterServer.start(router, config.settings(), config.server(), policy, listening, telemetry);
-            VestibuleServer started = new VestibuleServer(config, observed, telemetry, policy, router, server, routerReady);
+            AtomicReference<RouterServer> serving = new AtomicReference<>();
+            if (!modules.isEmpty()) {
+                bff = BffHost.mount(modules, policy, () -> serving.get().router(), config.server(), config.settings().requestTimeout(),
+                        config.rateLimits());
+                bff.check(router);
+            }
+            BffHost host = bff;
+            RouterServer server = RouterServer.start(router, config.settings(), config.server(), policy, listening, telemetry,
+                    host == null ? UnaryOperator.identity() : host::handler);
+            serving.set(server);
+            VestibuleServer started = new VestibuleServer(config, observed, telemetry, policy, router, server, routerReady, bff);
             telemetry.planCacheSize(() -> started.router().planCacheSize());
             return started;
         } catch (RuntimeException | Error e) {
+            if (bff != null) bff.close();
             if (policy != null) policy.close();
             if (router != null) router.close();
             if (telemetry != null) telemetry.close();
@@ -113,6 +153,14 @@ public final class VestibuleServer implements AutoCloseable {
         for (String unknown : config.settings().trafficShaping().unknown(Set.copyOf(names))) {
             throw new ConfigException("traffic_shaping.subgraphs." + unknown + ": the supergraph has no subgraph '" + unknown
                     + "' (it has " + String.join(", ", names) + ")");
+        }
+    }
+
+    private static void closeQuietly(ServerSocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing was served on it
         }
     }
 
@@ -152,6 +200,15 @@ public final class VestibuleServer implements AutoCloseable {
     public void replace(Supergraph next) {
         config.authorization().check(next);
         Router fresh = new Router(next, config.settings(), observer);
+        if (bff != null) {
+            try {
+                bff.check(fresh); // a supergraph that breaks a BFF operation is refused: the old one keeps serving
+            } catch (RuntimeException e) {
+                fresh.close();
+                LOG.error("supergraph reload refused: {}", e.getMessage());
+                throw e;
+            }
+        }
         routers.add(fresh);
         Router previous = server.replaceRouter(fresh);
         if (closed.get()) retire(fresh); // shut down while this one was being built
@@ -176,6 +233,11 @@ public final class VestibuleServer implements AutoCloseable {
     /** The router serving new requests. */
     public Router router() {
         return server.router();
+    }
+
+    /** The BFF modules' host; null when no module is mounted. */
+    public BffHost bff() {
+        return bff;
     }
 
     public RouterServer httpServer() {
@@ -227,6 +289,7 @@ public final class VestibuleServer implements AutoCloseable {
     private void closeResources() {
         if (!closed.compareAndSet(false, true)) return;
         routers.forEach(this::retire);
+        if (bff != null) bff.close();
         policy.close();
         telemetry.close();
     }
