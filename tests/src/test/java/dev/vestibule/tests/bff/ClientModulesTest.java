@@ -215,4 +215,16 @@ class ClientModulesTest {
         assertThat(board.get("featuredMedia")).isNotEmpty();
         assertThat(dashboard.headers().firstValue("cache-control")).hasValue("no-store");
     }
+
+    @Test
+    void eachClientHasItsOpenApiDocumentWithItsRoutes() throws Exception {
+        JsonNode mobile = BffGraph.json(graph.get("/mobile/openapi.json"));
+        assertThat(mobile.get("openapi").asText()).startsWith("3.1");
+        assertThat(mobile.get("paths").has("/mobile/v1/home")).isTrue();
+        assertThat(mobile.at("/paths/~1mobile~1v1~1products~1{upc}~1reviews/post").isMissingNode()).isFalse();
+        JsonNode web = BffGraph.json(graph.get("/web/openapi.json"));
+        assertThat(web.get("paths").has("/web/dashboard")).isTrue();
+        assertThat(web.at("/paths/~1web~1products~1{upc}/get").isMissingNode()).isFalse();
+        assertThat(web.at("/paths/~1web~1login/post").isMissingNode()).isFalse();
+    }
 }
