@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -52,7 +53,10 @@ final class FederatedGraph implements AutoCloseable {
     FederatedGraph(RouterConfig config) throws IOException {
         subgraphs = SampleSubgraphs.startAll(0, FaultSettings.NONE);
         try {
-            gateway = VestibuleServer.start(SupergraphLoader.load(supergraphSdl(subgraphs)), config, observed, "127.0.0.1", 0);
+            // no BFF module, not even those on the test class path (bff-mobile, bff-web): these tests are about
+            // GraphQL, and mounted modules would plan their operations at start (ClientModulesTest mounts them)
+            gateway = VestibuleServer.start(SupergraphLoader.load(supergraphSdl(subgraphs)), config, observed,
+                    RouterServer.listen("127.0.0.1", 0), List.of());
         } catch (RuntimeException e) {
             subgraphs.close();
             throw e;

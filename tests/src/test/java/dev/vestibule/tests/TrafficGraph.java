@@ -2,6 +2,8 @@ package dev.vestibule.tests;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vestibule.router.config.RouterConfig;
+import dev.vestibule.router.http.RouterServer;
+import dev.vestibule.router.pipeline.GatewayObserver;
 import dev.vestibule.router.server.VestibuleServer;
 import dev.vestibule.router.supergraph.SupergraphLoader;
 import dev.vestibule.samples.SampleSubgraphs;
@@ -52,7 +54,8 @@ final class TrafficGraph implements AutoCloseable {
                 sdl = sdl.replace("http://127.0.0.1:" + SampleSubgraphs.defaultPort(name, SampleSubgraphs.DEFAULT_BASE_PORT) + "/graphql",
                         subgraphs.get(name).url());
             }
-            gateway = VestibuleServer.start(SupergraphLoader.load(sdl), config, "127.0.0.1", 0);
+            // no BFF module, not even those on the test class path (bff-mobile, bff-web), as in FederatedGraph
+            gateway = VestibuleServer.start(SupergraphLoader.load(sdl), config, GatewayObserver.NONE, RouterServer.listen("127.0.0.1", 0), List.of());
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
