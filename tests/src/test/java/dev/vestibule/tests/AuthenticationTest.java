@@ -2,12 +2,10 @@ package dev.vestibule.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -23,6 +21,7 @@ import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.config.RouterConfig;
 import dev.vestibule.router.middleware.Authenticator;
 import dev.vestibule.samples.server.RequestLog;
+import dev.vestibule.tests.testkit.Tokens;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -122,10 +121,8 @@ class AuthenticationTest {
                 .issueTime(new Date(now - 1000)).expirationTime(new Date(now + 600_000));
     }
 
-    private static String rs256(JWTClaimsSet claims, RSAKey key) throws Exception {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(), claims);
-        jwt.sign(new RSASSASigner(key));
-        return jwt.serialize();
+    private static String rs256(JWTClaimsSet claims, RSAKey key) {
+        return Tokens.rs256(claims, key);
     }
 
     private static HttpResponse<String> send(String... headers) throws Exception {

@@ -3,11 +3,7 @@ package dev.vestibule.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import dev.vestibule.router.Router;
 import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.composition.Composer;
@@ -19,15 +15,14 @@ import dev.vestibule.router.middleware.EdgePolicy;
 import dev.vestibule.router.supergraph.SupergraphLoader;
 import dev.vestibule.samples.SampleSubgraphs;
 import dev.vestibule.samples.server.FaultSettings;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.vestibule.tests.testkit.GraphQLClient;
+import dev.vestibule.tests.testkit.Tokens;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,8 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * rest of the operation runs.
  */
 class AuthorizationTest {
-    private static final String SECRET = "an-hmac-secret-of-at-least-32-characters";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String SECRET = Tokens.SECRET;
     private static SampleSubgraphs.Running subgraphs;
     private static Router router;
     private static RouterServer server;
@@ -90,19 +84,9 @@ class AuthorizationTest {
     }
 
     /** As the caller whose token has these claims (besides iss, sub and exp); null: anonymous. */
-    private static JsonNode queryAs(String query, java.util.function.UnaryOperator<JWTClaimsSet.Builder> claims) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/graphql"))
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(FederatedGraph.JSON.writeValueAsString(java.util.Map.of("query", query))));
-        if (claims != null) {
-            SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.apply(new JWTClaimsSet.Builder().issuer("https://issuer.test")
-                    .subject("u1").expirationTime(new Date(System.currentTimeMillis() + 60_000))).build());
-            jwt.sign(new MACSigner(SECRET));
-            request.header("authorization", "Bearer " + jwt.serialize());
-        }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return FederatedGraph.JSON.readTree(response.body());
+    private static JsonNode queryAs(String query, UnaryOperator<JWTClaimsSet.Builder> claims) throws Exception {
+        GraphQLClient client = GraphQLClient.to(server.port());
+        return claims == null ? client.query(query) : client.query(query, Map.of(), "authorization", Tokens.bearer(Tokens.hs256(claims)));
     }
 
     @Test

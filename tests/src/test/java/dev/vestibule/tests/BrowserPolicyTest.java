@@ -3,9 +3,7 @@ package dev.vestibule.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vestibule.router.config.RouterConfig;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** CORS and CSRF at the router's door, configured from YAML, over HTTP. */
 class BrowserPolicyTest {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static FederatedGraph graph;
 
     @BeforeAll
@@ -38,11 +35,11 @@ class BrowserPolicyTest {
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return graph.client.send(request);
     }
 
     private static HttpRequest.Builder request(String query) {
-        return HttpRequest.newBuilder(URI.create(graph.url() + (query == null ? "" : "?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8))));
+        return graph.client.request(query == null ? "" : "?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
     }
 
     @Test

@@ -13,9 +13,7 @@ import dev.vestibule.router.http.RouterServer;
 import dev.vestibule.router.supergraph.SupergraphLoader;
 import dev.vestibule.samples.SampleSubgraphs;
 import dev.vestibule.samples.server.FaultSettings;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import dev.vestibule.tests.testkit.GraphQLClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,10 +59,7 @@ class ComposeFromRunningSubgraphsTest {
                 RouterServer server = RouterServer.start(router, settings, "127.0.0.1", 0);
                 try {
                     String body = "{\"query\":\"{ topProducts(first: 1) { name inStock reviews(first: 1) { edges { node { author { username } } } } } }\"}";
-                    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                                    URI.create("http://127.0.0.1:" + server.port() + "/graphql"))
-                            .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                            HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> response = GraphQLClient.to(server.port()).postRaw(body, null);
                     JsonNode answer = FederatedGraph.JSON.readTree(response.body());
                     assertThat(answer.has("errors")).as(response.body()).isFalse();
                     assertThat(answer.at("/data/topProducts/0/name").asText()).isNotBlank();

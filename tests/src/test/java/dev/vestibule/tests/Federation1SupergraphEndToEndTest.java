@@ -8,13 +8,10 @@ import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.http.RouterServer;
 import dev.vestibule.router.supergraph.SupergraphLoader;
 import dev.vestibule.tests.bench.CannedSubgraphs;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import dev.vestibule.tests.testkit.GraphQLClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,11 +38,7 @@ class Federation1SupergraphEndToEndTest {
         CannedSubgraphs subgraphs = CannedSubgraphs.fromRecording();
         try (Router router = new Router(SupergraphLoader.load(supergraph), RouterSettings.DEFAULTS, subgraphs);
              RouterServer server = RouterServer.start(router, RouterSettings.DEFAULTS, "127.0.0.1", 0)) {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + server.port() + "/graphql"))
-                    .header("content-type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(FederatedGraph.JSON.writeValueAsString(Map.of("query", query))))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = GraphQLClient.to(server.port()).post(query, null, null, null);
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(subgraphs.misses()).as("subgraph requests not in the recording").isZero();
             return FederatedGraph.JSON.readTree(response.body());

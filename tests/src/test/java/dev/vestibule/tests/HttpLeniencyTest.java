@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vestibule.router.RouterSettings;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,7 +17,6 @@ import org.junit.jupiter.api.Test;
  * padded with 1 MB of whitespace was refused as having "more than 15000 tokens".
  */
 class HttpLeniencyTest {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static FederatedGraph graph;
 
     @BeforeAll
@@ -40,9 +35,7 @@ class HttpLeniencyTest {
     }
 
     private static HttpResponse<String> post(String contentType, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(graph.url())).timeout(Duration.ofSeconds(30))
-                .header("content-type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return graph.client.postTyped(contentType, body);
     }
 
     /** The raw answer to {@code request}, read until the router closes the connection. */

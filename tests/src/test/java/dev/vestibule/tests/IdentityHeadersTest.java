@@ -3,11 +3,7 @@ package dev.vestibule.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.config.ConfigException;
 import dev.vestibule.router.config.RouterConfig;
@@ -15,13 +11,14 @@ import dev.vestibule.router.middleware.Authenticator;
 import dev.vestibule.router.middleware.EdgePolicy;
 import dev.vestibule.router.middleware.HeaderRules;
 import dev.vestibule.samples.server.RequestLog;
+import dev.vestibule.tests.testkit.Tokens;
 import java.net.URLDecoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -45,8 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * 401 that never echoes it; a non-ASCII or '%' claim is percent-encoded.
  */
 class IdentityHeadersTest {
-    private static final String SECRET = "an-hmac-secret-of-at-least-32-characters";
-    private static final String ISSUER = "https://issuer.test";
+    private static final String SECRET = Tokens.SECRET;
+    private static final String ISSUER = Tokens.ISSUER;
     private static final String API_KEY = "mobile-key-0123456789";
     /** Touches accounts (me), products (topProducts) and reviews (Product.reviews). */
     private static final String QUERY = "{\"query\":\"{ me { username } topProducts(first: 1) { name reviews(first: 1) { totalCount } } }\"}";
@@ -104,11 +101,8 @@ class IdentityHeadersTest {
         graph.resetLogsAndFaults();
     }
 
-    private static String token(UnaryOperator<JWTClaimsSet.Builder> claims) throws Exception {
-        JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder().issuer(ISSUER).expirationTime(new Date(System.currentTimeMillis() + 600_000));
-        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.apply(builder).build());
-        jwt.sign(new MACSigner(SECRET));
-        return jwt.serialize();
+    private static String token(UnaryOperator<JWTClaimsSet.Builder> claims) {
+        return Tokens.hs256(SECRET, claims.apply(Tokens.claims(null, Duration.ofMinutes(10))).build());
     }
 
     private record CallerKind(String name, List<String> credentials, String userId, String scopes) {}

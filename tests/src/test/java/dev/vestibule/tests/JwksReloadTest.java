@@ -6,26 +6,22 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.config.RouterConfig;
 import dev.vestibule.router.middleware.EdgePolicy;
+import dev.vestibule.tests.testkit.Tokens;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Date;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -39,17 +35,13 @@ import org.slf4j.LoggerFactory;
  * good keys in service and is logged as an error.
  */
 class JwksReloadTest {
-    private static final String ISSUER = "https://issuer.test";
+    private static final String ISSUER = Tokens.ISSUER;
     private static final String QUERY = "{\"query\":\"{ me { username } }\"}";
     /** Generous for a busy machine: the interval is 200 ms. */
     private static final long WITHIN_MILLIS = 20_000;
 
-    private static String token(ECKey key) throws Exception {
-        long now = System.currentTimeMillis();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(),
-                new JWTClaimsSet.Builder().issuer(ISSUER).subject("u1").expirationTime(new Date(now + 600_000)).build());
-        jwt.sign(new ECDSASigner(key));
-        return jwt.serialize();
+    private static String token(ECKey key) {
+        return Tokens.es256(Tokens.claims("u1", Duration.ofMinutes(10)).build(), key);
     }
 
     private static int status(FederatedGraph graph, String token) throws Exception {

@@ -5,34 +5,27 @@ import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.http.RouterServer;
 import dev.vestibule.router.middleware.EdgePolicy;
 import dev.vestibule.router.subgraph.OkHttpTransport;
-import dev.vestibule.router.supergraph.Supergraph;
-import dev.vestibule.router.supergraph.SupergraphLoader;
 import dev.vestibule.samples.SampleSubgraphs;
-import dev.vestibule.samples.server.FaultSettings;
+import dev.vestibule.tests.testkit.GraphQLClient;
+import dev.vestibule.tests.testkit.TestGraph;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The sample graph behind a router over real sockets, as {@link FederatedGraph}, with some subgraphs' URLs pointed
- * elsewhere (a {@link TinyHttpServer}, a closed port): the router asks those for their fields.
+ * The sample graph behind a router over real sockets ({@link TestGraph}), with some subgraphs' URLs pointed elsewhere
+ * (a {@link TinyHttpServer}, a closed port): the router asks those for their fields. Requests go over HTTP/1.1, one
+ * connection per request in flight, as most clients behind a load balancer arrive.
  */
 final class MixedGraph implements AutoCloseable {
-    /** HTTP/1.1: one connection per request in flight, as most clients behind a load balancer arrive. */
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
-
+    final TestGraph graph;
     final SampleSubgraphs.Running subgraphs;
     /** The router's subgraph transport, made as the router makes it, to read its retry count. */
     final OkHttpTransport transport;
     final Router router;
     final RouterServer server;
+    final GraphQLClient client;
 
     /** @param elsewhere subgraph name to the URL the router is to use for it */
     MixedGraph(RouterSettings settings, Map<String, String> elsewhere) throws IOException {
@@ -40,37 +33,35 @@ final class MixedGraph implements AutoCloseable {
     }
 
     MixedGraph(RouterSettings settings, Map<String, String> elsewhere, EdgePolicy policy) throws IOException {
-        subgraphs = SampleSubgraphs.startAll(0, FaultSettings.NONE);
-        String sdl = Files.readString(Path.of("..", "schemas", "supergraph.graphql"));
-        for (String name : SampleSubgraphs.names()) {
-            sdl = sdl.replace("http://127.0.0.1:" + SampleSubgraphs.defaultPort(name, SampleSubgraphs.DEFAULT_BASE_PORT) + "/graphql",
-                    elsewhere.getOrDefault(name, subgraphs.get(name).url()));
-        }
-        Supergraph supergraph = SupergraphLoader.load(sdl);
-        transport = new OkHttpTransport(settings.subgraphTimeout(), settings.connectionsPerSubgraph(), supergraph.subgraphs().size(),
-                false, settings.subgraphIdleTimeout());
-        router = new Router(supergraph, settings, transport);
-        server = RouterServer.start(router, settings, policy, "127.0.0.1", 0);
+        AtomicReference<OkHttpTransport> made = new AtomicReference<>();
+        TestGraph.Builder builder = TestGraph.builder().settings(settings).edge(policy).transport(supergraph -> {
+            made.set(new OkHttpTransport(settings.subgraphTimeout(), settings.connectionsPerSubgraph(), supergraph.subgraphs().size(),
+                    false, settings.subgraphIdleTimeout()));
+            return made.get();
+        });
+        elsewhere.forEach(builder::elsewhere);
+        graph = builder.start();
+        transport = made.get();
+        subgraphs = graph.subgraphs;
+        router = graph.router;
+        server = graph.server;
+        client = graph.client.http11();
     }
 
     String url() {
-        return "http://127.0.0.1:" + server.port() + "/graphql";
+        return client.url();
     }
 
     HttpResponse<String> post(String jsonBody) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url())).timeout(Duration.ofSeconds(60))
-                .header("content-type", "application/json").header("accept", "application/graphql-response+json")
-                .POST(HttpRequest.BodyPublishers.ofString(jsonBody)).build(), HttpResponse.BodyHandlers.ofString());
+        return client.postRaw(jsonBody, GraphQLClient.GRAPHQL_RESPONSE);
     }
 
     HttpResponse<String> query(String query) throws IOException, InterruptedException {
-        return post(FederatedGraph.JSON.writeValueAsString(Map.of("query", query)));
+        return post(GraphQLClient.body(query, null, null));
     }
 
     @Override
     public void close() {
-        server.close();
-        router.close();
-        subgraphs.close();
+        graph.close();
     }
 }

@@ -7,9 +7,7 @@ import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.config.RouterConfig;
 import dev.vestibule.router.http.RouterServer;
 import dev.vestibule.router.middleware.EdgePolicy;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import dev.vestibule.tests.testkit.GraphQLClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Automatic persisted queries (memory and Redis-shared) and safelist mode, over HTTP. */
 class PersistedQueriesTest {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String QUERY = "{ me { username } }";
 
     private static String sha256(String text) throws Exception {
@@ -29,8 +26,7 @@ class PersistedQueriesTest {
     }
 
     private static HttpResponse<String> post(int port, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/graphql")).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return GraphQLClient.to(port).postRaw(body, null);
     }
 
     private static String apq(String hash, String query) {

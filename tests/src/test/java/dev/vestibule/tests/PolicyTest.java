@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import dev.vestibule.router.Router;
 import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.composition.Composer;
@@ -22,14 +18,11 @@ import dev.vestibule.router.supergraph.SupergraphException;
 import dev.vestibule.router.supergraph.SupergraphLoader;
 import dev.vestibule.samples.SampleSubgraphs;
 import dev.vestibule.samples.server.FaultSettings;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.vestibule.tests.testkit.GraphQLClient;
+import dev.vestibule.tests.testkit.Tokens;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -47,8 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * @policy field (it used to serve them).
  */
 class PolicyTest {
-    private static final String SECRET = "an-hmac-secret-of-at-least-32-characters";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String SECRET = Tokens.SECRET;
     private static SampleSubgraphs.Running subgraphs;
     private static String supergraph;
     private static Path dir;
@@ -119,18 +111,8 @@ class PolicyTest {
     }
 
     private static JsonNode query(RouterServer server, String query, UnaryOperator<JWTClaimsSet.Builder> claims) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/graphql"))
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(FederatedGraph.JSON.writeValueAsString(Map.of("query", query))));
-        if (claims != null) {
-            SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.apply(new JWTClaimsSet.Builder()
-                    .issuer("https://issuer.test").subject("u1").expirationTime(new Date(System.currentTimeMillis() + 60_000))).build());
-            jwt.sign(new MACSigner(SECRET));
-            request.header("authorization", "Bearer " + jwt.serialize());
-        }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return FederatedGraph.JSON.readTree(response.body());
+        GraphQLClient client = GraphQLClient.to(server.port());
+        return claims == null ? client.query(query) : client.query(query, Map.of(), "authorization", Tokens.bearer(Tokens.hs256(claims)));
     }
 
     private static void assertDenied(JsonNode answer, String path, String why) {

@@ -7,9 +7,7 @@ import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.config.RouterConfig;
 import dev.vestibule.router.http.RouterServer;
 import dev.vestibule.router.middleware.EdgePolicy;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import dev.vestibule.tests.testkit.GraphQLClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  * and fail-closed refuses, and both recover when Redis is back, without a restart.
  */
 class RateLimitTest {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String BODY = "{\"query\":\"query Me { me { username } }\"}";
 
     private static RouterConfig config(Path dir, String yaml) throws Exception {
@@ -33,9 +30,7 @@ class RateLimitTest {
     }
 
     private static HttpResponse<String> post(int port) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/graphql"))
-                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(BODY)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return GraphQLClient.to(port).postRaw(BODY, null);
     }
 
     @Test

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vestibule.router.config.RouterConfig;
 import dev.vestibule.samples.server.FaultSettings;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,15 +19,13 @@ import org.junit.jupiter.api.io.TempDir;
  * dead one only costs its fields.
  */
 class ReadinessTest {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private static RouterConfig config(Path dir, String yaml) throws Exception {
         return RouterConfig.load(Files.writeString(dir.resolve("router-" + System.nanoTime() + ".yaml"), yaml));
     }
 
     private static HttpResponse<String> get(FederatedGraph graph, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + graph.server.port() + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return graph.client.getPath(path);
     }
 
     /** Polls /ready until it answers {@code status} (checks run every 200 ms here; the bound is generous). */

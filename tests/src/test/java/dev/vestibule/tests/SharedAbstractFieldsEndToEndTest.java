@@ -14,14 +14,11 @@ import dev.vestibule.router.supergraph.SupergraphLoader;
 import dev.vestibule.samples.server.FaultSettings;
 import dev.vestibule.samples.server.RequestLog;
 import dev.vestibule.samples.server.SubgraphServer;
+import dev.vestibule.tests.testkit.GraphQLClient;
 import graphql.GraphQL;
 import graphql.schema.DataFetcher;
 import graphql.schema.TypeResolver;
 import graphql.schema.idl.RuntimeWiring;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -164,12 +161,6 @@ class SharedAbstractFieldsEndToEndTest {
     }
 
     private static JsonNode query(String query) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + server.port() + "/graphql"))
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(FederatedGraph.JSON.writeValueAsString(Map.of("query", query))))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return FederatedGraph.JSON.readTree(response.body());
+        return GraphQLClient.to(server.port()).query(query);
     }
 }
