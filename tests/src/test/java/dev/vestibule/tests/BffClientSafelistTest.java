@@ -10,9 +10,6 @@ import dev.vestibule.bff.web.graphql.DashboardQuery;
 import dev.vestibule.router.config.ConfigException;
 import dev.vestibule.router.config.RouterConfig;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,13 +26,14 @@ import org.junit.jupiter.api.io.TempDir;
  * come from the BFF jars on the class path ({@code classpath}) or from files.
  */
 class BffClientSafelistTest {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** POSTs {@code body}, naming the client in {@code header} (none when {@code client} is null). */
+    private static HttpResponse<String> post(FederatedGraph graph, String header, String client, Map<String, Object> body) throws Exception {
+        String json = FederatedGraph.JSON.writeValueAsString(body);
+        return client == null ? graph.client.postRaw(json, null) : graph.client.postRaw(json, null, header, client);
+    }
 
     private static HttpResponse<String> post(FederatedGraph graph, String client, Map<String, Object> body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(graph.url())).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(FederatedGraph.JSON.writeValueAsString(body)));
-        if (client != null) request.header("apollographql-client-name", client);
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return post(graph, "apollographql-client-name", client, body);
     }
 
     private static Map<String, Object> text(String query) {
@@ -106,16 +104,12 @@ class BffClientSafelistTest {
         try (FederatedGraph graph = new FederatedGraph(config)) {
             List<HttpResponse<String>> refused = new ArrayList<>();
             refused.add(post(graph, null, text(HomeQuery.DOCUMENT)));
-            refused.add(HTTP.send(HttpRequest.newBuilder(URI.create(graph.url())).header("content-type", "application/json")
-                    .header("x-client", "tv").POST(HttpRequest.BodyPublishers.ofString(
-                            FederatedGraph.JSON.writeValueAsString(text(HomeQuery.DOCUMENT)))).build(), HttpResponse.BodyHandlers.ofString()));
+            refused.add(post(graph, "x-client", "tv", text(HomeQuery.DOCUMENT)));
             for (HttpResponse<String> response : refused) {
                 assertRefused(graph, response);
                 assertThat(response.body()).contains("name yours in the x-client header");
             }
-            HttpResponse<String> mobile = HTTP.send(HttpRequest.newBuilder(URI.create(graph.url())).header("content-type", "application/json")
-                    .header("x-client", "mobile").POST(HttpRequest.BodyPublishers.ofString(
-                            FederatedGraph.JSON.writeValueAsString(byId(HomeQuery.ID, Map.of())))).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> mobile = post(graph, "x-client", "mobile", byId(HomeQuery.ID, Map.of()));
             assertThat(mobile.statusCode()).isEqualTo(200);
             assertThat(mobile.body()).contains("\"topProducts\"");
         }

@@ -2,68 +2,56 @@ package dev.vestibule.tests;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vestibule.router.config.RouterConfig;
-import dev.vestibule.router.http.RouterServer;
-import dev.vestibule.router.pipeline.GatewayObserver;
 import dev.vestibule.router.server.VestibuleServer;
-import dev.vestibule.router.supergraph.SupergraphLoader;
 import dev.vestibule.samples.SampleSubgraphs;
 import dev.vestibule.samples.server.FaultSettings;
 import dev.vestibule.samples.server.SubgraphServer;
+import dev.vestibule.tests.testkit.GraphQLClient;
+import dev.vestibule.tests.testkit.TestGraph;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The sample subgraphs on free ports (and extra instances of some, for pools), and a router in front of them started
- * as {@code serve --config} starts it, from a YAML config written to a file. The YAML may name the subgraphs' URLs as
- * {@code ${ACCOUNTS_URL}}, {@code ${INVENTORY_URL}}, ... and the extra instances' as {@code ${INVENTORY_2_URL}}.
+ * The testkit's sample graph ({@link TestGraph}) plus extra instances of some subgraphs (for pools), the router
+ * started as {@code serve --config} starts it, from a YAML config written to a file. The YAML may name the subgraphs'
+ * URLs as {@code ${ACCOUNTS_URL}}, {@code ${INVENTORY_URL}}, ... and the extra instances' as {@code ${INVENTORY_2_URL}}.
  */
 final class TrafficGraph implements AutoCloseable {
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
-
-    final SampleSubgraphs.Running subgraphs;
     private final List<SubgraphServer> extra = new ArrayList<>();
+    private final TestGraph graph;
     final VestibuleServer gateway;
+    /** HTTP/1.1: one connection per request in flight, as the traffic tests count subgraph calls per connection. */
+    private final GraphQLClient client;
 
     /** @param extraInstances names of subgraphs to start a second instance of (named {@code <NAME>_2_URL}) */
     TrafficGraph(Path dir, String yaml, String... extraInstances) throws IOException {
-        subgraphs = SampleSubgraphs.startAll(0, FaultSettings.NONE);
+        Map<String, String> urls = new HashMap<>();
         try {
-            Map<String, String> urls = new HashMap<>();
-            for (String name : SampleSubgraphs.names()) urls.put(name.toUpperCase() + "_URL", subgraphs.get(name).url());
             for (String name : extraInstances) {
                 SubgraphServer second = SampleSubgraphs.start(name, 0, FaultSettings.NONE);
                 extra.add(second);
                 urls.put(name.toUpperCase() + "_2_URL", second.url());
             }
-            Path file = dir.resolve("router.yaml");
-            Files.writeString(file, yaml);
-            RouterConfig config = RouterConfig.load(file, urls::get);
-            String sdl = Files.readString(Path.of("..", "schemas", "supergraph.graphql"));
-            for (String name : SampleSubgraphs.names()) {
-                sdl = sdl.replace("http://127.0.0.1:" + SampleSubgraphs.defaultPort(name, SampleSubgraphs.DEFAULT_BASE_PORT) + "/graphql",
-                        subgraphs.get(name).url());
-            }
-            // no BFF module, not even those on the test class path (bff-mobile, bff-web), as in FederatedGraph
-            gateway = VestibuleServer.start(SupergraphLoader.load(sdl), config, GatewayObserver.NONE, RouterServer.listen("127.0.0.1", 0), List.of());
+            Path file = Files.writeString(dir.resolve("router.yaml"), yaml);
+            graph = TestGraph.builder().configFor(subgraphs -> {
+                for (String name : SampleSubgraphs.names()) urls.put(name.toUpperCase() + "_URL", subgraphs.get(name).url());
+                return RouterConfig.load(file, urls::get);
+            }).start();
         } catch (IOException | RuntimeException e) {
-            close();
+            extra.forEach(SubgraphServer::close);
             throw e;
         }
+        gateway = graph.vestibule();
+        client = graph.client.http11();
     }
 
     SubgraphServer subgraph(String name) {
-        return subgraphs.get(name);
+        return graph.subgraph(name);
     }
 
     /** The second instance of {@code name} (started when the graph was made). */
@@ -77,23 +65,16 @@ final class TrafficGraph implements AutoCloseable {
     }
 
     JsonNode query(String query, Map<String, Object> variables) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url("/graphql"))).timeout(Duration.ofSeconds(60))
-                .header("content-type", "application/json").header("accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(FederatedGraph.JSON.writeValueAsString(Map.of("query", query,
-                        "variables", variables)))).build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) throw new AssertionError("HTTP " + response.statusCode() + ": " + response.body());
-        return FederatedGraph.JSON.readTree(response.body());
+        return GraphQLClient.json(client.post(query, null, variables, "application/json"));
     }
 
     /** /ready's body. */
     JsonNode ready() throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url("/ready"))).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        return FederatedGraph.JSON.readTree(response.body());
+        return GraphQLClient.JSON.readTree(client.getPath("/ready").body());
     }
 
     String url(String path) {
-        return "http://127.0.0.1:" + gateway.port() + path;
+        return client.url(path);
     }
 
     /** The error codes of an answer, in order. */
@@ -105,8 +86,10 @@ final class TrafficGraph implements AutoCloseable {
 
     @Override
     public void close() {
-        if (gateway != null) gateway.close();
-        extra.forEach(SubgraphServer::close);
-        subgraphs.close();
+        try {
+            graph.close();
+        } finally {
+            extra.forEach(SubgraphServer::close);
+        }
     }
 }

@@ -4,61 +4,41 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vestibule.router.bff.BffModule;
 import dev.vestibule.router.config.RouterConfig;
-import dev.vestibule.router.http.RouterServer;
-import dev.vestibule.router.pipeline.GatewayObserver;
 import dev.vestibule.router.server.VestibuleServer;
-import dev.vestibule.router.supergraph.SupergraphLoader;
 import dev.vestibule.samples.SampleSubgraphs;
 import dev.vestibule.samples.server.FaultSettings;
 import dev.vestibule.samples.server.SubgraphServer;
+import dev.vestibule.tests.testkit.GraphQLClient;
+import dev.vestibule.tests.testkit.TestGraph;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The sample subgraphs on free ports and a gateway in front of them (schemas/supergraph.graphql pointed at them) with
- * the given BFF modules mounted, over real sockets; HTTP helpers for the BFF routes.
+ * The testkit's sample graph ({@link TestGraph}) with the given BFF modules mounted, over real sockets; the BFF
+ * routes' HTTP calls under the names the BFF tests use.
  */
 final class BffGraph implements AutoCloseable {
-    static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final ObjectMapper JSON = GraphQLClient.JSON;
 
+    private final TestGraph graph;
     final SampleSubgraphs.Running subgraphs;
     final VestibuleServer gateway;
 
-    BffGraph(RouterConfig config, List<BffModule> modules) throws IOException {
-        subgraphs = SampleSubgraphs.startAll(0, FaultSettings.NONE);
-        try {
-            gateway = VestibuleServer.start(SupergraphLoader.load(supergraphSdl(subgraphs)), config, GatewayObserver.NONE,
-                    RouterServer.listen("127.0.0.1", 0), modules);
-        } catch (RuntimeException e) {
-            subgraphs.close();
-            throw e;
-        }
+    BffGraph(RouterConfig config, List<BffModule> modules) {
+        graph = TestGraph.builder().config(config).bff(modules).start();
+        subgraphs = graph.subgraphs;
+        gateway = graph.vestibule();
     }
 
     /** schemas/supergraph.graphql with its subgraph URLs pointed at the running samples. */
-    static String supergraphSdl(SampleSubgraphs.Running subgraphs) throws IOException {
-        String sdl = Files.readString(Path.of("..", "schemas", "supergraph.graphql"));
-        for (String name : SampleSubgraphs.names()) {
-            sdl = sdl.replace("http://127.0.0.1:" + SampleSubgraphs.defaultPort(name, SampleSubgraphs.DEFAULT_BASE_PORT) + "/graphql",
-                    subgraphs.get(name).url());
-        }
-        return sdl;
-    }
-
-    String base() {
-        return "http://127.0.0.1:" + gateway.port();
+    static String supergraphSdl(SampleSubgraphs.Running subgraphs) {
+        return TestGraph.supergraphSdl(subgraphs.urls()::get);
     }
 
     SubgraphServer subgraph(String name) {
-        return subgraphs.get(name);
+        return graph.subgraph(name);
     }
 
     void healAll() {
@@ -66,20 +46,15 @@ final class BffGraph implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(60)).GET();
-        if (headers.length > 0) request.headers(headers);
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return graph.client.getPath(path, headers);
     }
 
     HttpResponse<String> post(String path, String body, String... headers) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(60))
-                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-        if (headers.length > 0) request.headers(headers);
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return graph.client.postPath(path, body, headers);
     }
 
     HttpResponse<String> graphql(String query, String... headers) throws IOException, InterruptedException {
-        return post("/graphql", JSON.writeValueAsString(java.util.Map.of("query", query)), headers);
+        return post("/graphql", GraphQLClient.body(query, null, null), headers);
     }
 
     static JsonNode json(HttpResponse<String> response) throws IOException {
@@ -88,7 +63,6 @@ final class BffGraph implements AutoCloseable {
 
     @Override
     public void close() {
-        gateway.close();
-        subgraphs.close();
+        graph.close();
     }
 }

@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import dev.vestibule.router.bff.BffHost;
 import dev.vestibule.router.bff.BffModule;
 import dev.vestibule.router.config.RouterConfig;
@@ -18,9 +13,11 @@ import dev.vestibule.router.server.VestibuleServer;
 import dev.vestibule.router.supergraph.SupergraphLoader;
 import dev.vestibule.samples.server.FaultSettings;
 import dev.vestibule.samples.server.RequestLog;
+import dev.vestibule.tests.testkit.Tokens;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -39,8 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  * exception, its concurrency bound) and the OpenAPI document.
  */
 class BffHostTest {
-    static final String ISSUER = "https://issuer.test";
-    static final String SECRET = "a-test-secret-of-at-least-thirty-two-characters";
     private static BffGraph graph;
 
     @BeforeAll
@@ -59,7 +54,7 @@ class BffHostTest {
                         algorithms: [HS256]
                   forward_claims:
                     sub: x-user-id
-                """.formatted(ISSUER, SECRET)));
+                """.formatted(Tokens.ISSUER, Tokens.SECRET)));
     }
 
     @AfterAll
@@ -72,13 +67,10 @@ class BffHostTest {
         graph.healAll();
     }
 
-    static String token(String subject) throws Exception {
-        long now = System.currentTimeMillis();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(ISSUER).subject(subject).issueTime(new Date(now - 1000))
-                .expirationTime(new Date(now + 600_000)).build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
-        jwt.sign(new MACSigner(SECRET));
-        return jwt.serialize();
+    /** An HS256 token for {@code subject}, good for ten minutes, from the issuer the config trusts. */
+    static String token(String subject) {
+        return Tokens.hs256(Tokens.SECRET, Tokens.claims(subject, Duration.ofMinutes(10))
+                .issueTime(new Date(System.currentTimeMillis() - 1000)).build());
     }
 
     private static void fault(String subgraph, FaultSettings faults) {
@@ -190,7 +182,7 @@ class BffHostTest {
         assertThat(fresh.headers().firstValue("vestibule-fallback")).hasValue("default");
         assertThat(BffGraph.json(fresh).get("greeting").asText()).isEqualTo("Welcome");
         // another caller never gets this caller's last good answer
-        HttpResponse<String> someoneElse = graph.get("/shop/steady/home?first=4", "authorization", "Bearer " + token("u7"));
+        HttpResponse<String> someoneElse = graph.get("/shop/steady/home?first=4", "authorization", Tokens.bearer(token("u7")));
         assertThat(someoneElse.headers().firstValue("vestibule-fallback")).hasValue("default");
         assertThat(graph.gateway.bff().stats("shop").fallbacks()).isGreaterThanOrEqualTo(3);
     }
@@ -253,7 +245,7 @@ class BffHostTest {
         assertProblem(graph.get("/shop/me"), 401);
         assertProblem(graph.get("/shop/me", "authorization", "Bearer not-a-token"), 401);
         graph.subgraph("accounts").requestLog().clear();
-        HttpResponse<String> me = graph.get("/shop/me", "authorization", "Bearer " + token("u3"));
+        HttpResponse<String> me = graph.get("/shop/me", "authorization", Tokens.bearer(token("u3")));
         assertThat(me.statusCode()).as(me.body()).isEqualTo(200);
         assertThat(BffGraph.json(me).get("username").asText()).isNotEmpty();
         List<RequestLog.Entry> calls = graph.subgraph("accounts").requestLog().entries();
@@ -299,7 +291,7 @@ class BffHostTest {
     void aSessionModuleLogsInWithABearerTokenIntoAnHttpOnlySecureSameSiteCookieAndChecksCsrf() throws Exception {
         assertProblem(graph.get("/desk/me"), 401);
         assertProblem(graph.post("/desk/login", "{}"), 401);
-        HttpResponse<String> login = graph.post("/desk/login", "{}", "authorization", "Bearer " + token("u5"));
+        HttpResponse<String> login = graph.post("/desk/login", "{}", "authorization", Tokens.bearer(token("u5")));
         assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
         String csrf = BffGraph.json(login).get("csrfToken").asText();
         List<String> cookies = login.headers().allValues("set-cookie");

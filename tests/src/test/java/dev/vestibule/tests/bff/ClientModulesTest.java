@@ -7,6 +7,7 @@ import dev.vestibule.bff.mobile.MobileModule;
 import dev.vestibule.bff.mobile.graphql.HomeQuery;
 import dev.vestibule.bff.web.WebModule;
 import dev.vestibule.samples.server.FaultSettings;
+import dev.vestibule.tests.testkit.Tokens;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -43,8 +44,8 @@ class ClientModulesTest {
         graph.healAll();
     }
 
-    private static String bearer(String subject) throws Exception {
-        return "Bearer " + BffHostTest.token(subject);
+    private static String bearer(String subject) {
+        return Tokens.bearer(BffHostTest.token(subject));
     }
 
     private static void assertProblem(HttpResponse<String> response, int status) throws Exception {
