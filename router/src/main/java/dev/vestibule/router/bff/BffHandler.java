@@ -15,6 +15,7 @@ import dev.vestibule.router.middleware.Decision;
 import dev.vestibule.router.middleware.EdgeFilter.Phase;
 import dev.vestibule.router.middleware.EdgeRequest;
 import dev.vestibule.router.middleware.Identity;
+import dev.vestibule.router.operation.GraphQLErrors;
 import dev.vestibule.router.operation.GraphQLRequest;
 import dev.vestibule.router.operation.RequestError;
 import dev.vestibule.router.pipeline.RequestContext;
@@ -24,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -318,14 +320,14 @@ final class BffHandler extends Handler.Wrapper {
             answer = gateway.execute(graphql, new RequestContext(exchange.caller(), exchange.subgraphHeaders()::apply, deadline, false));
         } catch (RequestError e) {
             Map<String, Object> error = e.errors().isEmpty() ? Map.of() : e.errors().get(0);
-            Object code = error.get("extensions") instanceof Map<?, ?> extensions ? extensions.get("code") : null;
-            if ("BAD_USER_INPUT".equals(code)) {
-                problem(exchange, Problem.of(400, "bad-request", "Bad request", "the request's values are not valid here: " + error.get("message")));
+            if ("BAD_USER_INPUT".equals(GraphQLErrors.code(error))) {
+                problem(exchange, Problem.of(400, "bad-request", "Bad request", "the request's values are not valid here: "
+                        + GraphQLErrors.message(error)));
             } else {
                 // the operation is the module's own and was prepared when the supergraph loaded: not the client's mistake
                 LOG.error("request {}: BFF module '{}', operation {} was refused by the router: {}", exchange.id, module.module().client(),
                         operation.name(), e.errors());
-                failed(exchange, mounted, key, 502, List.of(gap("(operation)", String.valueOf(code))));
+                failed(exchange, mounted, key, 502, List.of(gap("(operation)", String.valueOf(GraphQLErrors.code(error)))));
             }
             return;
         }
@@ -391,7 +393,7 @@ final class BffHandler extends Handler.Wrapper {
     static String etag(byte[] bytes) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
-            return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 16)) + "\"";
+            return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 16)) + "\"";
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }
@@ -487,7 +489,7 @@ final class BffHandler extends Handler.Wrapper {
                 }
             }
             String name = section.isEmpty() ? "(operation)" : section.toString();
-            Object code = error.get("extensions") instanceof Map<?, ?> extensions ? extensions.get("code") : null;
+            Object code = GraphQLErrors.code(error);
             gaps.putIfAbsent(name, gap(name, code == null ? "ERROR" : String.valueOf(code)));
         }
         return new ArrayList<>(gaps.values());

@@ -2,6 +2,7 @@ package dev.vestibule.router.execution;
 
 import dev.vestibule.router.concurrent.SharedCalls;
 import dev.vestibule.router.json.JsonObject;
+import dev.vestibule.router.operation.GraphQLErrors;
 import dev.vestibule.router.operation.Selection;
 import dev.vestibule.router.pipeline.RequestContext;
 import dev.vestibule.router.pipeline.RequestStage;
@@ -373,10 +374,10 @@ public final class PlanExecutor {
      */
     private Map<String, Object> subgraphError(String subgraph, Map<String, Object> error, List<Object> path) {
         Map<String, Object> extensions = new LinkedHashMap<>();
-        Object code = error.get("extensions") instanceof Map<?, ?> ext ? ext.get("code") : null;
+        Object code = GraphQLErrors.code(error);
         Object message = "Subgraph errors redacted";
         if (settings.exposeSubgraphErrors()) {
-            message = error.get("message");
+            message = GraphQLErrors.message(error);
             if (error.get("extensions") instanceof Map<?, ?> ext) ext.forEach((k, v) -> extensions.put(String.valueOf(k), v));
         }
         extensions.putAll(GraphQLErrors.codeAndService(code == null ? "SUBGRAPH_ERROR" : code, subgraph));

@@ -1,6 +1,7 @@
 package dev.vestibule.router.execution;
 
 import dev.vestibule.router.json.JsonOutput;
+import dev.vestibule.router.operation.GraphQLErrors;
 import dev.vestibule.router.operation.Selection;
 import dev.vestibule.router.supergraph.TypeRelations;
 import graphql.schema.GraphQLEnumType;

@@ -349,7 +349,7 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
         switch (decision) {
             case Decision.Reject reject -> {
                 reject.headers().forEach(exchange::responseHeader);
-                send(exchange, new Answer(reject.status(), GraphQLErrors.body(reject.message(), reject.code()),
+                send(exchange, new Answer(reject.status(), ErrorBodies.body(reject.message(), reject.code()),
                         !reject.requestError() || exchange.post));
             }
             case Decision.Respond respond -> {
@@ -396,7 +396,7 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
                 answer = inbound.run(key, context.deadlineNanos(), () -> answer(exchange.id, gateway, request, context),
                         WaitMissed::new, WaitMissed.class);
             } catch (WaitMissed e) {
-                answer = new Answer(504, GraphQLErrors.body("no answer in time from the identical request this one joined ("
+                answer = new Answer(504, ErrorBodies.body("no answer in time from the identical request this one joined ("
                         + e.getMessage() + ")", "REQUEST_TIMEOUT"), false);
             }
         } else {
@@ -461,7 +461,7 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
         try {
             return new Answer(200, gateway.execute(request, context), false);
         } catch (RequestError e) {
-            return new Answer(e.status(), GraphQLErrors.body(e.errors()), false);
+            return new Answer(e.status(), ErrorBodies.body(e.errors()), false);
         } catch (RuntimeException | StackOverflowError e) {
             // the details (exception, stack, whatever values it names) go to the log only, under the request's id
             LOG.error("request {} failed inside the router", requestId, e);
@@ -469,18 +469,18 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
         }
     }
 
-    /** The answer to a request that failed inside the router (GraphQLErrors.internalError), under this request's id. */
+    /** The answer to a request that failed inside the router (ErrorBodies.internalError), under this request's id. */
     private static JsonBytes internalError(Exchange exchange, String failedRequest) {
         if (!exchange.id.equals(failedRequest)) {
             // joined an identical request in flight, which failed: the log holds the details under that one's id
             LOG.warn("request {} shared the execution of request {}, which failed inside the router", exchange.id, failedRequest);
         }
-        return GraphQLErrors.body(List.of(GraphQLErrors.internalError(exchange.id)));
+        return ErrorBodies.body(List.of(ErrorBodies.internalError(exchange.id)));
     }
 
     /** A request error found before the router ran the request (its JSON, its parameters, a mutation over GET). */
     private static Answer requestError(Exchange exchange, RequestError e) {
-        return new Answer(e.status(), GraphQLErrors.body(e.errors()), exchange.post);
+        return new Answer(e.status(), ErrorBodies.body(e.errors()), exchange.post);
     }
 
     /**
@@ -497,7 +497,7 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     }
 
     private static void reject(Exchange exchange, int status, String message, String code) {
-        send(exchange, new Answer(status, GraphQLErrors.body(message, code), true));
+        send(exchange, new Answer(status, ErrorBodies.body(message, code), true));
     }
 
     private static boolean acceptsGraphQLResponse(String accept) {

@@ -1,8 +1,7 @@
 package dev.vestibule.router.http;
 
-import dev.vestibule.router.json.JsonWriter;
+import dev.vestibule.router.operation.GraphQLErrors;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
@@ -40,7 +39,7 @@ final class JsonErrorHandler extends ErrorHandler {
             String id = RequestIds.of(request);
             // an exception that escaped the handlers: the details go to the log under the request's id, never to the client
             LOG.error("request {} failed inside the router (HTTP {})", id, status, cause);
-            error = GraphQLErrors.internalError(id);
+            error = ErrorBodies.internalError(id);
             response.getHeaders().put(RequestIds.HEADER, id);
         } else {
             error = GraphQLErrors.error(message(status), code(status));
@@ -48,7 +47,7 @@ final class JsonErrorHandler extends ErrorHandler {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
         // a request Jetty could not parse leaves the connection in an unknown state: it closes it after this answer
-        ByteBuffer body = ByteBuffer.wrap(JsonWriter.toBytes(Map.of("errors", List.of(error))));
+        ByteBuffer body = ByteBuffer.wrap(ErrorBodies.bytes(error));
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.remaining());
         response.write(true, body, callback);
         return true;

@@ -122,7 +122,7 @@ public final class RouterServer implements AutoCloseable {
             if (!health && !path.equals("/ready")) return super.handle(request, response, callback);
             if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) {
                 response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
-                answer(response, callback, 405, GraphQLErrors.messageOnly("use GET on " + path));
+                answer(response, callback, 405, ErrorBodies.messageOnly("use GET on " + path));
             } else if (health) {
                 answer(response, callback, 200, JsonWriter.toBytes(Map.of("status", "UP")));
             } else {
@@ -138,7 +138,7 @@ public final class RouterServer implements AutoCloseable {
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
             String path = Request.getPathInContext(request);
-            answer(response, callback, 404, GraphQLErrors.messageOnly("nothing is served at " + path + "; GraphQL is on " + GraphQLHttpHandler.PATH));
+            answer(response, callback, 404, ErrorBodies.messageOnly("nothing is served at " + path + "; GraphQL is on " + GraphQLHttpHandler.PATH));
             return true;
         }
     }

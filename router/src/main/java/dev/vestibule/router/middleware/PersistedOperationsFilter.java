@@ -1,5 +1,6 @@
 package dev.vestibule.router.middleware;
 
+import dev.vestibule.router.operation.GraphQLErrors;
 import dev.vestibule.router.operation.RequestError;
 import java.util.Map;
 
@@ -28,8 +29,8 @@ public final class PersistedOperationsFilter implements EdgeFilter {
             return Decision.CONTINUE;
         } catch (RequestError e) {
             Map<String, Object> error = e.errors().get(0);
-            Object code = error.get("extensions") instanceof Map<?, ?> extensions ? extensions.get("code") : null;
-            return new Decision.Reject(e.status(), Map.of(), String.valueOf(error.get("message")), String.valueOf(code), true);
+            return new Decision.Reject(e.status(), Map.of(), String.valueOf(GraphQLErrors.message(error)),
+                    String.valueOf(GraphQLErrors.code(error)), true);
         }
     }
 }

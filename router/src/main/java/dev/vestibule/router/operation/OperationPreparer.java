@@ -5,6 +5,7 @@ import graphql.GraphQLError;
 import graphql.ParseAndValidate;
 import graphql.execution.CoercedVariables;
 import graphql.execution.RawVariables;
+import graphql.execution.ValuesResolver;
 import graphql.language.Document;
 import graphql.language.FragmentDefinition;
 import graphql.language.OperationDefinition;
@@ -12,13 +13,19 @@ import graphql.language.SourceLocation;
 import graphql.language.VariableDefinition;
 import graphql.parser.InvalidSyntaxException;
 import graphql.parser.Parser;
+import graphql.parser.ParserEnvironment;
+import graphql.parser.ParserOptions;
+import graphql.parser.exceptions.ParseCancelledException;
+import graphql.parser.exceptions.ParseCancelledTooManyCharsException;
 import graphql.schema.GraphQLSchema;
 import graphql.validation.ValidationError;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Parses and validates a client operation against the API schema (every rule of the spec, through graphql-java),
@@ -30,7 +37,7 @@ public final class OperationPreparer {
     private final BoundedCache<String, ValidDocument> validDocuments;
 
     /** A document that passed validation, with the variables its @skip/@include use (found once, when cached). */
-    private record ValidDocument(Document document, java.util.Set<String> conditionVariables,
+    private record ValidDocument(Document document, Set<String> conditionVariables,
                                  Map<OperationDefinition, OperationSize> sizes) {}
 
     public OperationPreparer(GraphQLSchema apiSchema, int documentCacheSize) {
@@ -88,24 +95,21 @@ public final class OperationPreparer {
             // graphql-java cancels on reaching maxTokens; ours is the most allowed, hence + 1. Whitespace is not a token:
             // its own cap (200,000 runs by default) refused a query padded with blanks as having "more than 15000
             // tokens"; the body size limit and the parser's character limit bound it instead
-            document = Parser.parse(graphql.parser.ParserEnvironment.newParserEnvironment().document(query)
-                    .parserOptions(graphql.parser.ParserOptions.getDefaultParserOptions().transform(o -> o.maxTokens(limits.maxTokens() + 1)
+            document = Parser.parse(ParserEnvironment.newParserEnvironment().document(query)
+                    .parserOptions(ParserOptions.getDefaultParserOptions().transform(o -> o.maxTokens(limits.maxTokens() + 1)
                             .maxWhitespaceTokens(Integer.MAX_VALUE)))
                     .build());
-        } catch (graphql.parser.exceptions.ParseCancelledTooManyCharsException e) {
-            throw RequestError.of(400, "the query has more than " + graphql.parser.ParserOptions.getDefaultParserOptions().getMaxCharacters()
+        } catch (ParseCancelledTooManyCharsException e) {
+            throw RequestError.of(400, "the query has more than " + ParserOptions.getDefaultParserOptions().getMaxCharacters()
                     + " characters; send a shorter one", "MAX_TOKENS_LIMIT");
-        } catch (graphql.parser.exceptions.ParseCancelledException e) {
+        } catch (ParseCancelledException e) {
             // graphql-java counts comments against the same limit, each as one token
             throw RequestError.of(400, "the operation has more than " + limits.maxTokens() + " tokens (the limit; a comment counts as one)",
                     "MAX_TOKENS_LIMIT");
         } catch (InvalidSyntaxException e) {
             SourceLocation at = e.getLocation();
-            Map<String, Object> error = new LinkedHashMap<>();
-            error.put("message", e.getMessage());
-            if (at != null) error.put("locations", List.of(Map.of("line", at.getLine(), "column", at.getColumn())));
-            error.put("extensions", Map.of("code", "GRAPHQL_PARSE_FAILED"));
-            throw new RequestError(400, List.of(error));
+            throw new RequestError(400, List.of(GraphQLErrors.located(e.getMessage(),
+                    at == null ? List.of() : List.of(GraphQLErrors.location(at.getLine(), at.getColumn())), "GRAPHQL_PARSE_FAILED")));
         }
         List<ValidationError> problems = ParseAndValidate.validate(apiSchema, document, Locale.ENGLISH);
         if (!problems.isEmpty()) {
@@ -118,7 +122,7 @@ public final class OperationPreparer {
     private static Map<OperationDefinition, OperationSize> measure(Document document) {
         Map<String, FragmentDefinition> fragments = new LinkedHashMap<>();
         document.getDefinitionsOfType(FragmentDefinition.class).forEach(f -> fragments.put(f.getName(), f));
-        Map<OperationDefinition, OperationSize> sizes = new java.util.IdentityHashMap<>();
+        Map<OperationDefinition, OperationSize> sizes = new IdentityHashMap<>();
         for (OperationDefinition operation : document.getDefinitionsOfType(OperationDefinition.class)) {
             sizes.put(operation, OperationSize.of(operation.getSelectionSet(), fragments));
         }
@@ -155,7 +159,7 @@ public final class OperationPreparer {
         List<VariableDefinition> definitions = operation.getVariableDefinitions();
         if (definitions.isEmpty()) return Map.of();
         try {
-            CoercedVariables coerced = graphql.execution.ValuesResolver.coerceVariableValues(apiSchema, definitions,
+            CoercedVariables coerced = ValuesResolver.coerceVariableValues(apiSchema, definitions,
                     RawVariables.of(raw), GraphQLContext.getDefault(), Locale.ENGLISH);
             // Forward the client's JSON values (subgraphs coerce them again), with defaults filled in.
             Map<String, Object> forwarded = new LinkedHashMap<>();
@@ -172,14 +176,8 @@ public final class OperationPreparer {
     }
 
     private static Map<String, Object> toSpec(GraphQLError error, String code) {
-        Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("message", error.getMessage());
-        if (error.getLocations() != null && !error.getLocations().isEmpty()) {
-            List<Map<String, Object>> locations = new ArrayList<>();
-            error.getLocations().forEach(l -> locations.add(Map.of("line", l.getLine(), "column", l.getColumn())));
-            spec.put("locations", locations);
-        }
-        spec.put("extensions", Map.of("code", code));
-        return spec;
+        List<Map<String, Object>> locations = new ArrayList<>();
+        if (error.getLocations() != null) error.getLocations().forEach(l -> locations.add(GraphQLErrors.location(l.getLine(), l.getColumn())));
+        return GraphQLErrors.located(error.getMessage(), locations, code);
     }
 }

@@ -12,13 +12,13 @@ public final class RequestError extends RuntimeException {
     private final List<Map<String, Object>> errors;
 
     public RequestError(int status, List<Map<String, Object>> errors) {
-        super(errors.isEmpty() ? "bad request" : String.valueOf(errors.get(0).get("message")), null, false, false);
+        super(errors.isEmpty() ? "bad request" : String.valueOf(GraphQLErrors.message(errors.get(0))), null, false, false);
         this.status = status;
         this.errors = List.copyOf(errors);
     }
 
     public static RequestError of(int status, String message, String code) {
-        return new RequestError(status, List.of(Map.of("message", message, "extensions", Map.of("code", code))));
+        return new RequestError(status, List.of(GraphQLErrors.error(message, code)));
     }
 
     public int status() { return status; }

@@ -1,5 +1,6 @@
 package dev.vestibule.router.telemetry;
 
+import dev.vestibule.router.operation.GraphQLErrors;
 import dev.vestibule.router.operation.GraphQLRequest;
 import dev.vestibule.router.operation.PreparedOperation;
 import dev.vestibule.router.operation.RequestError;
@@ -130,10 +131,7 @@ final class RequestTelemetry implements RequestStage {
     }
 
     static String codeOf(Map<String, Object> error) {
-        if (error != null && error.get("extensions") instanceof Map<?, ?> extensions && extensions.get("code") instanceof String code) {
-            return code;
-        }
-        return null;
+        return error != null && GraphQLErrors.code(error) instanceof String code ? code : null;
     }
 
     /** A stage whose end ends {@code span} (Stage.NONE when there is no span). */
