@@ -119,7 +119,8 @@ public final class SharedCalls<K, V> {
      * A waiter whose deadline is not before the leader's waits without a timer of its own: the result is there by the
      * leader's deadline, or one timer per flight (set by its first such waiter) ends the wait then. A timed wait on a
      * virtual thread is a task in the JDK's delay queue, scheduled and cancelled: with one per waiter, that queue's
-     * thread took 10-12 % of the router's CPU under UNIQUE_AUTH, where most subgraph calls have waiters.
+     * thread took a large share of the router's CPU under UNIQUE_AUTH, where most subgraph calls have waiters
+     * (docs/performance.md, "Figures behind the code").
      * A waiter with an earlier deadline than the leader's still waits with its own.
      */
     private <E extends Exception> V await(K key, Flight<V> leader, long deadlineNanos,

@@ -9,7 +9,7 @@ import java.util.Map;
  * The objects an entity fetch is for: every object found along a plan path in the response data. Where they are
  * (their response paths, for errors) is worked out only when a fetch has an error, by walking the path again: an
  * entity fetch collects hundreds of objects per request and needs none of their paths when it succeeds (a path step
- * per visited object was 8 % of the router's allocation).
+ * per visited object was a visible share of the router's allocation, docs/performance.md, "Figures behind the code").
  */
 final class Entities {
     private Entities() {}

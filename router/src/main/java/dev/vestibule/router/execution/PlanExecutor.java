@@ -125,8 +125,8 @@ public final class PlanExecutor {
     /**
      * Entity fetches in flight by what their representations are made of ({@link Lineage}). Under load nearly every
      * entity fetch has an identical one in flight; joining it here spares building representations and a request body
-     * only to find them equal to the ones in flight (9 % of the router's CPU samples under UNIQUE_AUTH went to that;
-     * 0.8 % with this, docs/performance.md).
+     * only to find them equal to the ones in flight (most of that CPU under UNIQUE_AUTH is spared by this,
+     * docs/performance.md, "Figures behind the code").
      */
     private final SharedCalls<BatchKey, BatchAnswer> batches = new SharedCalls<>();
 

@@ -17,8 +17,8 @@ import java.util.Map;
  * depend on the moment (a timeout), and introspection is answered outside the plan. The caller's access needs no
  * place in the key, because a plan is made per access (its denied fields are part of it). A lineage names HTTP calls,
  * which no later request can join once they are over, so an answer is only found again shortly after it was written:
- * the few most recent ones are kept. Few, so that they die young: kept 8 MB deep, answers outlived the young
- * collections and filled the old generation (peak RSS 345-418 MB against 240 under UNIQUE_AUTH).
+ * the few most recent ones are kept. Few, so that they die young: kept deeper, answers outlived the young
+ * collections and filled the old generation, raising peak RSS under UNIQUE_AUTH (docs/performance.md, "Figures behind the code").
  *
  * <p>Invariants (docs/architecture.md): nothing but the executor's merges writes the data, and observers never
  * change an answer; the key holds every input of the shaper (plan, lineage, conditions); an answer whose bytes depend

@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Client misbehaviour (aborted or idle request bodies, connections over the per-client limit), counted and logged as
  * one warning line per kind at most every {@link #REPORT_EVERY_NANOS}: anyone can abort uploads, and an ERROR with a
- * stack trace each time let an anonymous client fill the log (100 aborted uploads wrote 232 KB).
+ * stack trace each time let an anonymous client fill the log (docs/performance.md, "Figures behind the code").
  */
 public final class ClientFaults {
     private static final Logger LOG = LoggerFactory.getLogger(ClientFaults.class);

@@ -74,8 +74,8 @@ public final class RouterServer implements AutoCloseable {
         VirtualThreadPool threads = new VirtualThreadPool(0);
         threads.setName("vestibule-http");
         // the executor Jetty would make (a virtual thread per task), made here: Jetty finds Thread.ofVirtual() and the
-        // builder's methods by reflection as it starts, and the HTTP server started in 104 instead of 129 ms (mean of
-        // 10 alternating starts on one core, docs/performance.md)
+        // builder's methods by reflection as it starts, which slowed the HTTP server's start
+        // (docs/performance.md, "Figures behind the code")
         threads.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("vestibule-http-", 0).factory()));
         this.server = new Server(threads);
         // Jetty's own refusals (a malformed request, headers too large) as GraphQL JSON errors, never HTML

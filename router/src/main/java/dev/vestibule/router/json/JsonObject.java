@@ -17,9 +17,10 @@ import java.util.function.BiConsumer;
  *
  * <p>Why not a LinkedHashMap: response objects have a handful of fields, and a request's data is walked several times
  * (merging, collecting entities, projecting representations, shaping) while fifty other requests' data pass through
- * the same core's caches. A LinkedHashMap is three objects plus one per entry; its lookups were 13 % of the router's
- * CPU under UNIQUE_AUTH, most of it waiting on memory (docs/performance.md). Keys that Jackson reads are interned and
- * the shaper's keys too, so most comparisons end at the identity test. Objects with many fields get a hash index.
+ * the same core's caches. A LinkedHashMap is three objects plus one per entry; its lookups were a large share of the
+ * router's CPU under UNIQUE_AUTH, most of it waiting on memory (docs/performance.md, "Figures behind the code").
+ * Keys that Jackson reads are interned and the shaper's keys too, so most comparisons end at the identity test.
+ * Objects with many fields get a hash index.
  */
 public final class JsonObject extends AbstractMap<String, Object> {
     /** From this many fields on, lookups go through a hash index instead of the scan. */

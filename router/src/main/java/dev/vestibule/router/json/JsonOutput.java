@@ -26,8 +26,8 @@ import java.util.Map;
 public final class JsonOutput {
     /**
      * Jackson's data binding, for values of other types only: made on first use, not with this class. Making an
-     * ObjectMapper initialises much of data binding (a few milliseconds of one core before the router's first answer,
-     * 32 samples of 0.2 ms in its start-up profile), and the router's own answers never need it.
+     * ObjectMapper initialises much of data binding (time of one core before the router's first answer, seen in its
+     * start-up profile: docs/performance.md, "Figures behind the code"), and the router's own answers never need it.
      */
     private static final class Binding {
         static final ObjectMapper MAPPER = new ObjectMapper();
@@ -260,7 +260,8 @@ public final class JsonOutput {
 
     /**
      * Any value the router answers with: {@link JsonObject}s, maps, lists, strings, numbers, booleans, null.
-     * An instanceof chain rather than a pattern switch: the switch's type-test bootstrap measured several times slower.
+     * An instanceof chain rather than a pattern switch: the switch's type-test bootstrap measured slower
+     * (docs/performance.md, "Figures behind the code").
      */
     public void value(Object value) {
         if (value instanceof String s) {
@@ -327,7 +328,8 @@ public final class JsonOutput {
     /**
      * No byte is >= 0x80, < 0x20, a quote, a backslash or '?' (what the JDK's encoder writes for a lone surrogate, which
      * must be escaped instead). Eight bytes at a time (the classic "has a zero byte" and
-     * "has a byte less than n" word tests, exact as booleans): the byte-by-byte loop was 7 % of the CPU under load.
+     * "has a byte less than n" word tests, exact as booleans): the byte-by-byte loop showed in the CPU profile under
+     * load (docs/performance.md, "Figures behind the code").
      */
     static boolean plainAscii(byte[] bytes) {
         int i = 0;

@@ -57,7 +57,8 @@ public final class OkHttpTransport implements SubgraphTransport {
     /**
      * @param maxConnectionsPerSubgraph idle keep-alive connections kept per subgraph; the pool is shared, so it holds
      *                                  that many times the number of subgraphs (a smaller pool closes and reopens
-     *                                  connections under load: measured as most of the router's CPU)
+     *                                  connections under load, which cost most of the router's CPU:
+     *                                  docs/performance.md, "Figures behind the code")
      */
     public OkHttpTransport(Duration timeout, int maxConnectionsPerSubgraph, int subgraphs) {
         this(timeout, maxConnectionsPerSubgraph, subgraphs, true, DEFAULT_IDLE_TIMEOUT);
@@ -80,7 +81,8 @@ public final class OkHttpTransport implements SubgraphTransport {
                 .connectTimeout(Duration.ofSeconds(Math.min(10, Math.max(1, timeout.toSeconds()))))
                 // no socket read timeout: the call timeout (and each call's deadline) bounds the whole exchange. A socket
                 // timeout makes every blocking read of a virtual thread a timed park, which the JDK schedules and
-                // cancels in its delay queue: 6 % of the router's CPU under UNIQUE_AUTH.
+                // cancels in its delay queue, a visible share of the router's CPU under UNIQUE_AUTH
+                // (docs/performance.md, "Figures behind the code")
                 .readTimeout(Duration.ZERO)
                 .writeTimeout(Duration.ZERO)
                 // OkHttp's own retry would send a mutation again after it was sent: this class decides (see above)

@@ -34,8 +34,8 @@ public final class SubgraphClient implements AutoCloseable {
 
     /**
      * What makes two subgraph requests the same: URL, body (by content) and headers. The body's hash is computed once,
-     * with Arrays.hashCode (vectorised by the JIT): ByteBuffer's byte-by-byte hash of a few KB of representations was
-     * 3 % of the router's CPU.
+     * with Arrays.hashCode (vectorised by the JIT): ByteBuffer's byte-by-byte hash of a few KB of representations showed
+     * in the router's CPU profile (docs/performance.md, "Figures behind the code").
      */
     private record InflightKey(String url, byte[] body, Map<String, String> headers, int hash) {
         InflightKey(String url, byte[] body, Map<String, String> headers) {

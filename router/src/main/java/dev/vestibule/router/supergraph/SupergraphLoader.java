@@ -3,20 +3,27 @@ package dev.vestibule.router.supergraph;
 import dev.vestibule.router.supergraph.SubgraphSchema.FieldInSubgraph;
 import dev.vestibule.router.supergraph.SubgraphSchema.Key;
 import dev.vestibule.router.supergraph.SubgraphSchema.TypeInSubgraph;
+import graphql.AssertException;
 import graphql.language.Argument;
+import graphql.language.ArrayValue;
+import graphql.language.AstPrinter;
 import graphql.language.BooleanValue;
 import graphql.language.Definition;
 import graphql.language.Directive;
 import graphql.language.DirectivesContainer;
 import graphql.language.Document;
 import graphql.language.EnumTypeDefinition;
-import graphql.language.EnumValueDefinition;
 import graphql.language.EnumValue;
+import graphql.language.EnumValueDefinition;
+import graphql.language.Field;
 import graphql.language.FieldDefinition;
+import graphql.language.ImplementingTypeDefinition;
 import graphql.language.InputObjectTypeDefinition;
 import graphql.language.InputValueDefinition;
+import graphql.language.IntValue;
 import graphql.language.InterfaceTypeDefinition;
 import graphql.language.ObjectTypeDefinition;
+import graphql.language.ScalarTypeDefinition;
 import graphql.language.SchemaDefinition;
 import graphql.language.SourceLocation;
 import graphql.language.StringValue;
@@ -26,8 +33,8 @@ import graphql.language.UnionTypeDefinition;
 import graphql.language.Value;
 import graphql.parser.InvalidSyntaxException;
 import graphql.parser.Parser;
+import graphql.parser.ParserEnvironment;
 import graphql.parser.ParserOptions;
-import graphql.AssertException;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.validation.InvalidSchemaException;
 import java.net.URI;
@@ -84,8 +91,8 @@ public final class SupergraphLoader {
         // the planner reads types and fields from the full schema, never its applied directives (the join facts are
         // extracted above): leaving them out spares graphql-java's directive validation, most of a big supergraph's
         // load. With nothing @inaccessible the API schema has every type and field the planner looks up (it lacks only
-        // the machinery): one schema build instead of two (the benchmark's supergraph loads in 8.8 instead of 11.3 ms
-        // once warm, as on every hot reload; one schema fewer in memory).
+        // the machinery): one schema build instead of two (a faster load, as on every hot reload, and one schema
+        // fewer in memory; docs/performance.md, "Figures behind the code").
         GraphQLSchema full = ApiSchemaFilter.hidesAnything(document, names)
                 ? build(withoutAppliedDirectives(document), "supergraph") : api;
         return new Supergraph(List.copyOf(subgraphs), Map.copyOf(schemas), full, api, accessRequirements(document), demand(document));
@@ -115,9 +122,9 @@ public final class SupergraphLoader {
                 for (Directive directive : field.getDirectives()) {
                     if (!directive.getName().equals("listSize")) continue;
                     Integer assumed = directive.getArgument("assumedSize") != null
-                            && directive.getArgument("assumedSize").getValue() instanceof graphql.language.IntValue i ? i.getValue().intValue() : null;
+                            && directive.getArgument("assumedSize").getValue() instanceof IntValue i ? i.getValue().intValue() : null;
                     List<String> slicing = new ArrayList<>();
-                    if (directive.getArgument("slicingArguments") != null && directive.getArgument("slicingArguments").getValue() instanceof graphql.language.ArrayValue names) {
+                    if (directive.getArgument("slicingArguments") != null && directive.getArgument("slicingArguments").getValue() instanceof ArrayValue names) {
                         names.getValues().forEach(v -> { if (v instanceof StringValue sv) slicing.add(sv.getValue()); });
                     }
                     sizes.put(coordinate, new DemandControl.ListSize(assumed, slicing));
@@ -130,7 +137,7 @@ public final class SupergraphLoader {
     private static Integer weight(List<Directive> directives) {
         for (Directive directive : directives) {
             if (directive.getName().equals("cost") && directive.getArgument("weight") != null
-                    && directive.getArgument("weight").getValue() instanceof graphql.language.IntValue i) {
+                    && directive.getArgument("weight").getValue() instanceof IntValue i) {
                 return i.getValue().intValue();
             }
         }
@@ -178,10 +185,10 @@ public final class SupergraphLoader {
     /** The names of a directive argument of type [[String!]!]: alternatives (OR) of names that all apply (AND). */
     private static List<List<String>> alternatives(Directive directive, String argument) {
         List<List<String>> alternatives = new ArrayList<>();
-        if (directive.getArgument(argument) != null && directive.getArgument(argument).getValue() instanceof graphql.language.ArrayValue outer) {
+        if (directive.getArgument(argument) != null && directive.getArgument(argument).getValue() instanceof ArrayValue outer) {
             for (Value<?> inner : outer.getValues()) {
                 List<String> names = new ArrayList<>();
-                if (inner instanceof graphql.language.ArrayValue list) {
+                if (inner instanceof ArrayValue list) {
                     list.getValues().forEach(v -> { if (v instanceof StringValue sv) names.add(sv.getValue()); });
                 }
                 alternatives.add(names);
@@ -207,7 +214,7 @@ public final class SupergraphLoader {
     /** A supergraph is trusted input and can be large: parsed without token limits. */
     private static Document parse(String sdl) {
         try {
-            return Parser.parse(graphql.parser.ParserEnvironment.newParserEnvironment().document(sdl)
+            return Parser.parse(ParserEnvironment.newParserEnvironment().document(sdl)
                     .parserOptions(ParserOptions.getDefaultParserOptions().transform(o -> o.maxTokens(Integer.MAX_VALUE)
                             .maxWhitespaceTokens(Integer.MAX_VALUE).maxCharacters(Integer.MAX_VALUE)))
                     .build());
@@ -230,7 +237,7 @@ public final class SupergraphLoader {
                         type.getEnumValueDefinitions().stream().map(v -> v.transform(vb -> vb.directives(List.of()))).toList()));
                 case InputObjectTypeDefinition type -> type.transform(b -> b.directives(List.of()).inputValueDefinitions(
                         type.getInputValueDefinitions().stream().map(v -> v.transform(vb -> vb.directives(List.of()))).toList()));
-                case graphql.language.ScalarTypeDefinition type -> type.transform(b -> b.directives(List.of()));
+                case ScalarTypeDefinition type -> type.transform(b -> b.directives(List.of()));
                 default -> definition;
             });
         }
@@ -336,7 +343,7 @@ public final class SupergraphLoader {
             // the key fields of an extended entity were @external in its subgraph: it can still answer them (they come
             // back from the representation), which is what a jump out of that subgraph by the key needs
             keys.forEach((graph, graphKeys) -> graphKeys.forEach(key -> key.fields().selections().getSelections().forEach(selection -> {
-                if (selection instanceof graphql.language.Field f && byName.containsKey(f.getName())) {
+                if (selection instanceof Field f && byName.containsKey(f.getName())) {
                     fields.get(graph).putIfAbsent(f.getName(), new FieldInSubgraph(f.getName(), byName.get(f.getName()).type(), false, null, null));
                 }
             })));
@@ -345,7 +352,7 @@ public final class SupergraphLoader {
         Map<String, Set<String>> interfaces = new LinkedHashMap<>();
         container.getDirectives(names.join("implements")).forEach(d ->
                 interfaces.computeIfAbsent(graphOf(d, byEnumValue, type), g -> new LinkedHashSet<>()).add(string(d, "interface")));
-        if (names.joinV01() && type instanceof graphql.language.ImplementingTypeDefinition<?> implementing) {
+        if (names.joinV01() && type instanceof ImplementingTypeDefinition<?> implementing) {
             for (String graph : keys.keySet()) {
                 implementing.getImplements().forEach(t -> interfaces.computeIfAbsent(graph, g -> new LinkedHashSet<>())
                         .add(((TypeName) t).getName()));
@@ -380,11 +387,11 @@ public final class SupergraphLoader {
     }
 
     private static FieldLike fieldLike(FieldDefinition f) {
-        return new FieldLike(f.getName(), graphql.language.AstPrinter.printAst(f.getType()), f.getDirectives());
+        return new FieldLike(f.getName(), AstPrinter.printAst(f.getType()), f.getDirectives());
     }
 
     private static FieldLike inputLike(InputValueDefinition f) {
-        return new FieldLike(f.getName(), graphql.language.AstPrinter.printAst(f.getType()), f.getDirectives());
+        return new FieldLike(f.getName(), AstPrinter.printAst(f.getType()), f.getDirectives());
     }
 
     private static String graphOf(Directive directive, Map<String, Subgraph> byEnumValue, TypeDefinition<?> where) {

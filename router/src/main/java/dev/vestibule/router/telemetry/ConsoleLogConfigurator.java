@@ -1,6 +1,7 @@
 package dev.vestibule.router.telemetry;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
@@ -15,8 +16,8 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  *
  * <p>No {@code @ConfiguratorRank}: it only orders configurators that the ServiceLoader finds, and this is the only one
  * (without it logback ranks it 20, "default"). Logback reads the annotation of every such configurator as it starts,
- * and the first annotation read in a JVM is costly: the annotation proxy's class is generated then, about 15 ms of one
- * core at the router's start (docs/performance.md).
+ * and the first annotation read in a JVM is costly: the annotation proxy's class is generated then, at the router's start
+ * (docs/performance.md, "Figures behind the code").
  */
 public final class ConsoleLogConfigurator extends ContextAwareBase implements Configurator {
     @Override
@@ -35,7 +36,7 @@ public final class ConsoleLogConfigurator extends ContextAwareBase implements Co
         stderr.setTarget("System.err");
         stderr.setEncoder(encoder);
         stderr.start();
-        ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.WARN);
         root.addAppender(stderr);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
