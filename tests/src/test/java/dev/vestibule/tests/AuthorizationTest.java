@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.vestibule.router.Router;
 import dev.vestibule.router.RouterSettings;
-import dev.vestibule.router.composition.Composer;
-import dev.vestibule.router.composition.CompositionResult;
-import dev.vestibule.router.composition.SubgraphSource;
 import dev.vestibule.router.config.RouterConfig;
 import dev.vestibule.router.http.RouterServer;
 import dev.vestibule.router.middleware.EdgePolicy;
@@ -16,10 +13,10 @@ import dev.vestibule.router.supergraph.SupergraphLoader;
 import dev.vestibule.samples.SampleSubgraphs;
 import dev.vestibule.samples.server.FaultSettings;
 import dev.vestibule.tests.testkit.GraphQLClient;
+import dev.vestibule.tests.testkit.TestGraph;
 import dev.vestibule.tests.testkit.Tokens;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -44,19 +41,10 @@ class AuthorizationTest {
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
         subgraphs = SampleSubgraphs.startAll(0, FaultSettings.NONE);
-        List<SubgraphSource> sources = new ArrayList<>();
-        for (String name : SampleSubgraphs.names()) {
-            String sdl = Files.readString(Path.of("../schemas", name + ".graphql"));
-            if (name.equals("accounts")) {
-                sdl = sdl.replace("import: [\"@key\"", "import: [\"@authenticated\", \"@requiresScopes\", \"@key\"")
+        String supergraph = TestGraph.composeSamples(subgraphs, Map.of("accounts", sdl -> sdl
+                        .replace("import: [\"@key\"", "import: [\"@authenticated\", \"@requiresScopes\", \"@key\"")
                         .replace("  membership: MembershipTier", "  membership: MembershipTier @authenticated")
-                        .replace("  role: Role!", "  role: Role! @requiresScopes(scopes: [[\"admin\"]])");
-            }
-            sources.add(new SubgraphSource(name, subgraphs.get(name).url(), sdl));
-        }
-        CompositionResult composed = Composer.compose(sources);
-        assertThat(composed).as("%s", composed).isInstanceOf(CompositionResult.Composed.class);
-        String supergraph = ((CompositionResult.Composed) composed).supergraphSdl();
+                        .replace("  role: Role!", "  role: Role! @requiresScopes(scopes: [[\"admin\"]])")));
         assertThat(supergraph).contains("@authenticated").contains("@requiresScopes(scopes: [[\"admin\"]])");
         RouterConfig config = RouterConfig.load(Files.writeString(dir.resolve("router.yaml"), """
                 authentication:

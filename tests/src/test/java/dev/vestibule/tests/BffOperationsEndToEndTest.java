@@ -24,9 +24,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The operations the BFF modules' builds generated (bff-mobile, bff-web) run through a real router in front of the
@@ -34,17 +33,8 @@ import org.junit.jupiter.api.Test;
  * fragments and enums included; each module's jar carries the manifest of exactly its operations.
  */
 class BffOperationsEndToEndTest {
-    private static FederatedGraph graph;
-
-    @BeforeAll
-    static void start() throws Exception {
-        graph = new FederatedGraph(RouterSettings.DEFAULTS);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (graph != null) graph.close();
-    }
+    @RegisterExtension
+    static final FederatedGraph graph = FederatedGraph.forClass(RouterSettings.DEFAULTS);
 
     /** Runs an operation as a BFF host would (document and encoded variables) and decodes the answer's data. */
     private static <V extends Record, D extends Record> D run(BffOperation<V, D> operation, V variables) throws Exception {

@@ -14,9 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 21 #7: anyone can abort uploads or leave a body half sent, as often as they like. Before, each one logged an
@@ -25,17 +24,10 @@ import org.junit.jupiter.api.Test;
  */
 class ClientFaultLoggingTest {
     private static final Duration BODY_READ_TIMEOUT = Duration.ofSeconds(1);
-    private static FederatedGraph graph;
 
-    @BeforeAll
-    static void start() throws Exception {
-        graph = new FederatedGraph(RouterSettings.DEFAULTS, ServerSettings.DEFAULTS.withBodyReadTimeout(BODY_READ_TIMEOUT));
-    }
-
-    @AfterAll
-    static void stop() {
-        graph.close();
-    }
+    @RegisterExtension
+    static final FederatedGraph graph = FederatedGraph.forClass(RouterSettings.DEFAULTS,
+            ServerSettings.DEFAULTS.withBodyReadTimeout(BODY_READ_TIMEOUT));
 
     /** Headers announcing a 2,000-byte JSON body, then the first 100 bytes of it. */
     private static void sendHalfABody(OutputStream out) throws IOException {

@@ -15,9 +15,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * 500 clients connecting at once, each waiting on a slow subgraph, all get their answer (the accept queue holds the
@@ -26,17 +25,9 @@ import org.junit.jupiter.api.Test;
  */
 class ConcurrencyTest {
     private static final int CLIENTS = 500;
-    private static FederatedGraph graph;
 
-    @BeforeAll
-    static void start() throws Exception {
-        graph = new FederatedGraph(RouterSettings.DEFAULTS);
-    }
-
-    @AfterAll
-    static void stop() {
-        graph.close();
-    }
+    @RegisterExtension
+    static final FederatedGraph graph = FederatedGraph.forClass(RouterSettings.DEFAULTS);
 
     @Test
     void fiveHundredConcurrentClientsAreServedWithoutAThreadEach() throws Exception {

@@ -11,9 +11,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Identical subgraph queries in flight at once share one call; mutations are never shared. Requests that merged the
@@ -21,17 +20,9 @@ import org.junit.jupiter.api.Test;
  */
 class DeduplicationTest {
     private static final int CLIENTS = 8;
-    private static FederatedGraph graph;
 
-    @BeforeAll
-    static void start() throws Exception {
-        graph = new FederatedGraph(RouterSettings.DEFAULTS);
-    }
-
-    @AfterAll
-    static void stop() {
-        graph.close();
-    }
+    @RegisterExtension
+    static final FederatedGraph graph = FederatedGraph.forClass(RouterSettings.DEFAULTS);
 
     private static List<JsonNode> concurrently(String query) throws Exception {
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {

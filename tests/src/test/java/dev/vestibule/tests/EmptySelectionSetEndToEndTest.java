@@ -7,9 +7,7 @@ import dev.vestibule.router.RouterSettings;
 import dev.vestibule.samples.SampleSubgraphs;
 import dev.vestibule.samples.server.RequestLog;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -22,22 +20,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * case with an "Unexpected error"; Apollo Gateway's answer is the spec's). The sample subgraphs, over real sockets.
  */
 class EmptySelectionSetEndToEndTest {
-    private static FederatedGraph graph;
-
-    @BeforeAll
-    static void start() throws Exception {
-        graph = new FederatedGraph(RouterSettings.DEFAULTS);
-    }
-
-    @AfterAll
-    static void stop() {
-        graph.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        graph.resetLogsAndFaults();
-    }
+    @RegisterExtension
+    static final FederatedGraph graph = FederatedGraph.forClass(RouterSettings.DEFAULTS);
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', textBlock = """

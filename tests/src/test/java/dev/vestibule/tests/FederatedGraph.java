@@ -13,15 +13,19 @@ import dev.vestibule.samples.server.SubgraphServer;
 import dev.vestibule.tests.testkit.GraphQLClient;
 import dev.vestibule.tests.testkit.TestGraph;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The sample graph of the testkit ({@link TestGraph}: the sample subgraphs on free ports, a router in front of them,
  * real sockets) with a {@link CountingObserver} on the router, under the names the tests of this package have
  * always used. New tests can use {@link TestGraph} and {@link GraphQLClient} directly.
  */
-final class FederatedGraph implements AutoCloseable {
+final class FederatedGraph implements AutoCloseable, BeforeEachCallback, AfterAllCallback {
     static final ObjectMapper JSON = GraphQLClient.JSON;
 
     final TestGraph graph;
@@ -48,6 +52,33 @@ final class FederatedGraph implements AutoCloseable {
     /** Behind an edge policy the caller made (and closes). */
     FederatedGraph(RouterSettings settings, EdgePolicy policy) throws IOException {
         this(TestGraph.builder().settings(settings).edge(policy));
+    }
+
+    /**
+     * A graph for all the tests of a class, as {@code @RegisterExtension static final FederatedGraph graph =
+     * FederatedGraph.forClass(...)}: started when the class's tests are about to run, every subgraph's request log and
+     * faults cleared before each test, closed after the last one.
+     */
+    static FederatedGraph forClass(RouterSettings settings) {
+        return forClass(settings, ServerSettings.DEFAULTS);
+    }
+
+    static FederatedGraph forClass(RouterSettings settings, ServerSettings server) {
+        try {
+            return new FederatedGraph(settings, server);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        resetLogsAndFaults();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     private FederatedGraph(TestGraph.Builder builder) throws IOException {

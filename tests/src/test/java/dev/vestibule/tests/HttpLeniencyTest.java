@@ -7,32 +7,16 @@ import dev.vestibule.router.RouterSettings;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 21 #14: a body sent as application/xml was executed; Jetty's own 400 and 431 answers were HTML; a query
  * padded with 1 MB of whitespace was refused as having "more than 15000 tokens".
  */
 class HttpLeniencyTest {
-    private static FederatedGraph graph;
-
-    @BeforeAll
-    static void start() throws Exception {
-        graph = new FederatedGraph(RouterSettings.DEFAULTS);
-    }
-
-    @AfterAll
-    static void stop() {
-        graph.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        graph.resetLogsAndFaults();
-    }
+    @RegisterExtension
+    static final FederatedGraph graph = FederatedGraph.forClass(RouterSettings.DEFAULTS);
 
     private static HttpResponse<String> post(String contentType, String body) throws Exception {
         return graph.client.postTyped(contentType, body);

@@ -9,32 +9,17 @@ import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** GraphQL over HTTP at the router's door: bad requests get a clear error and never reach a subgraph. */
 class HttpProtocolTest {
     private static final String GRAPHQL_RESPONSE = "application/graphql-response+json";
     private static final long BODY_LIMIT = 4_096;
-    private static FederatedGraph graph;
 
-    @BeforeAll
-    static void start() throws Exception {
-        graph = new FederatedGraph(RouterSettings.DEFAULTS, ServerSettings.DEFAULTS.withMaxBodyBytes(BODY_LIMIT));
-    }
-
-    @AfterAll
-    static void stop() {
-        graph.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        graph.resetLogsAndFaults();
-    }
+    @RegisterExtension
+    static final FederatedGraph graph = FederatedGraph.forClass(RouterSettings.DEFAULTS, ServerSettings.DEFAULTS.withMaxBodyBytes(BODY_LIMIT));
 
     @AfterEach
     void nothingReachedASubgraph() {

@@ -8,10 +8,8 @@ import dev.vestibule.samples.server.FaultSettings;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A subgraph that fails (HTTP 500, garbage, GraphQL errors, a hang, a cut connection, or gone) costs only the fields
@@ -20,22 +18,9 @@ import org.junit.jupiter.api.Test;
  */
 class PartialFailureTest {
     private static final Duration SUBGRAPH_TIMEOUT = Duration.ofSeconds(1);
-    private static FederatedGraph graph;
 
-    @BeforeAll
-    static void start() throws Exception {
-        graph = new FederatedGraph(RouterSettings.DEFAULTS.withSubgraphTimeout(SUBGRAPH_TIMEOUT));
-    }
-
-    @AfterAll
-    static void stop() {
-        graph.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        graph.resetLogsAndFaults();
-    }
+    @RegisterExtension
+    static final FederatedGraph graph = FederatedGraph.forClass(RouterSettings.DEFAULTS.withSubgraphTimeout(SUBGRAPH_TIMEOUT));
 
     private static JsonNode ask(String query) throws Exception {
         HttpResponse<String> response = graph.post(query, null, Map.of(), "application/graphql-response+json");

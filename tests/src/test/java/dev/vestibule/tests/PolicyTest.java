@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.vestibule.router.Router;
 import dev.vestibule.router.RouterSettings;
-import dev.vestibule.router.composition.Composer;
-import dev.vestibule.router.composition.CompositionResult;
-import dev.vestibule.router.composition.SubgraphSource;
 import dev.vestibule.router.config.ConfigException;
 import dev.vestibule.router.config.RouterConfig;
 import dev.vestibule.router.http.RouterServer;
@@ -19,6 +16,7 @@ import dev.vestibule.router.supergraph.SupergraphLoader;
 import dev.vestibule.samples.SampleSubgraphs;
 import dev.vestibule.samples.server.FaultSettings;
 import dev.vestibule.tests.testkit.GraphQLClient;
+import dev.vestibule.tests.testkit.TestGraph;
 import dev.vestibule.tests.testkit.Tokens;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,20 +50,11 @@ class PolicyTest {
     static void start(@TempDir Path temp) throws Exception {
         dir = temp;
         subgraphs = SampleSubgraphs.startAll(0, FaultSettings.NONE);
-        List<SubgraphSource> sources = new ArrayList<>();
-        for (String name : SampleSubgraphs.names()) {
-            String sdl = Files.readString(Path.of("../schemas", name + ".graphql"));
-            if (name.equals("accounts")) {
-                sdl = sdl.replace("import: [\"@key\"", "import: [\"@policy\", \"@key\"")
+        supergraph = TestGraph.composeSamples(subgraphs, Map.of("accounts", sdl -> sdl
+                        .replace("import: [\"@key\"", "import: [\"@policy\", \"@key\"")
                         .replace("  membership: MembershipTier", "  membership: MembershipTier @policy(policies: [[\"staff\"]])")
                         .replace("  user(id: ID!): User", "  user(id: ID!): User @policy(policies: [[\"owner\"], [\"auditor\", \"mfa\"]])")
-                        .replace("  userByEmail(email: String!): User", "  userByEmail(email: String!): User @policy(policies: [[\"undefined-policy\"]])");
-            }
-            sources.add(new SubgraphSource(name, subgraphs.get(name).url(), sdl));
-        }
-        CompositionResult composed = Composer.compose(sources);
-        assertThat(composed).as("%s", composed).isInstanceOf(CompositionResult.Composed.class);
-        supergraph = ((CompositionResult.Composed) composed).supergraphSdl();
+                        .replace("  userByEmail(email: String!): User", "  userByEmail(email: String!): User @policy(policies: [[\"undefined-policy\"]])")));
         assertThat(supergraph).contains("@policy(policies: [[\"staff\"]])").contains("[[\"owner\"], [\"auditor\", \"mfa\"]]");
         unconfigured = serve(config(""));
     }

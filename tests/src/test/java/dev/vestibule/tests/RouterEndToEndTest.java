@@ -12,30 +12,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The router in front of the five sample subgraphs: right answers, with the fewest, batched subgraph calls. */
 class RouterEndToEndTest {
     private static final SampleData DATA = SampleData.get();
-    private static FederatedGraph graph;
 
-    @BeforeAll
-    static void start() throws Exception {
-        graph = new FederatedGraph(RouterSettings.DEFAULTS);
-    }
-
-    @AfterAll
-    static void stop() {
-        graph.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        graph.resetLogsAndFaults();
-    }
+    @RegisterExtension
+    static final FederatedGraph graph = FederatedGraph.forClass(RouterSettings.DEFAULTS);
 
     private static List<Product> topProducts(int n) {
         return DATA.products().stream().sorted(Comparator.comparingLong(Product::salesCount).reversed()

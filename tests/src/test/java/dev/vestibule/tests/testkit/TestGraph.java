@@ -4,6 +4,9 @@ import dev.vestibule.router.Gateway;
 import dev.vestibule.router.Router;
 import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.bff.BffModule;
+import dev.vestibule.router.composition.Composer;
+import dev.vestibule.router.composition.CompositionResult;
+import dev.vestibule.router.composition.SubgraphSource;
 import dev.vestibule.router.config.RouterConfig;
 import dev.vestibule.router.http.RouterServer;
 import dev.vestibule.router.http.ServerSettings;
@@ -20,10 +23,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The sample subgraphs on free ports (with their fault injection) and a router in front of them on the repository's
@@ -122,6 +127,27 @@ public final class TestGraph implements AutoCloseable {
             sdl = sdl.replace("http://127.0.0.1:" + SampleSubgraphs.defaultPort(name, SampleSubgraphs.DEFAULT_BASE_PORT) + "/graphql", url);
         }
         return sdl;
+    }
+
+    /**
+     * The supergraph Vestibule composes from the sample subgraphs' SDL (schemas/NAME.graphql), each at its running URL,
+     * with {@code edits} applied to the SDL of the subgraphs they name (a test adds a directive to a field); fails the
+     * test when composition fails.
+     */
+    public static String composeSamples(SampleSubgraphs.Running subgraphs, Map<String, UnaryOperator<String>> edits) {
+        List<SubgraphSource> sources = new ArrayList<>();
+        for (String name : SampleSubgraphs.names()) {
+            String sdl;
+            try {
+                sdl = Files.readString(Path.of("..", "schemas", name + ".graphql"));
+            } catch (IOException e) {
+                throw new UncheckedIOException("the sample subgraph's SDL (schemas/" + name + ".graphql) cannot be read", e);
+            }
+            sources.add(new SubgraphSource(name, subgraphs.get(name).url(), edits.getOrDefault(name, UnaryOperator.identity()).apply(sdl)));
+        }
+        CompositionResult composed = Composer.compose(sources);
+        if (!(composed instanceof CompositionResult.Composed ok)) throw new AssertionError("the samples do not compose: " + composed);
+        return ok.supergraphSdl();
     }
 
     @Override
