@@ -1,6 +1,5 @@
 package dev.vestibule.tests.testkit;
 
-import dev.vestibule.router.Gateway;
 import dev.vestibule.router.Router;
 import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.bff.BffModule;
@@ -31,10 +30,11 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * The sample subgraphs on free ports (with their fault injection) and a router in front of them on the repository's
+ * The sample subgraphs on free ports and a router in front of them on the repository's
  * {@code schemas/supergraph.graphql}, its subgraph URLs pointed at those ports (or elsewhere), all over real sockets on
- * 127.0.0.1. Built by {@link #builder()}: by default the router runs as {@code serve --config} runs it (a
- * {@link VestibuleServer} made from the config, which owns the edge policy); with an edge policy or a subgraph
+ * 127.0.0.1. Faults are injected per running subgraph ({@code subgraph(name).setFaults(...)}) and cleared by
+ * {@link #resetLogsAndFaults}. Built by {@link #builder()}: by default the router runs as {@code serve --config} runs
+ * it (a {@link VestibuleServer} made from the config, which owns the edge policy); with an edge policy or a subgraph
  * transport of the test's own, the router and its HTTP server are made directly around them. Closing the graph
  * closes what it made, the subgraphs last.
  */
@@ -47,7 +47,7 @@ public final class TestGraph implements AutoCloseable {
     private final VestibuleServer vestibule;
 
     private TestGraph(Builder builder) {
-        subgraphs = SampleSubgraphs.startAll(0, builder.faults);
+        subgraphs = SampleSubgraphs.startAll(0, FaultSettings.NONE);
         try {
             Map<String, String> urls = new HashMap<>(subgraphs.urls());
             urls.putAll(builder.elsewhere);
@@ -83,11 +83,6 @@ public final class TestGraph implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
-    }
-
-    /** The engine behind the HTTP server (what the tests that call it in-process use). */
-    public Gateway gateway() {
-        return router;
     }
 
     /** The server made from the config (its port, reload, readiness); fails for a graph around the test's own edge or transport. */
@@ -167,7 +162,6 @@ public final class TestGraph implements AutoCloseable {
     /** What the graph is made of; everything has a default (the sample graph behind the default config). */
     public static final class Builder {
         private RouterConfig config = RouterConfig.DEFAULTS;
-        private FaultSettings faults = FaultSettings.NONE;
         private final Map<String, String> elsewhere = new HashMap<>();
         private GatewayObserver observer = GatewayObserver.NONE;
         private EdgePolicy policy;
@@ -207,12 +201,6 @@ public final class TestGraph implements AutoCloseable {
         /** The HTTP server's settings (in the config). */
         public Builder server(ServerSettings server) {
             this.config = config.withServer(server);
-            return this;
-        }
-
-        /** The faults every sample subgraph starts with (each can change its own later: {@link SubgraphServer#setFaults}). */
-        public Builder faults(FaultSettings faults) {
-            this.faults = faults;
             return this;
         }
 
