@@ -129,7 +129,7 @@ class RateLimitTest {
         RedisProcess.requireInstalled();
         try (RedisProcess redis = new RedisProcess()) {
             RouterConfig config = config(dir, "rate_limits:\n  backend: redis\n  local_prefilter: true\n  redis:\n    url: " + redis.url()
-                    + "\n    timeout: 300ms\n  rules:\n    - name: burst\n      key: ip\n      limit: 5\n      per: 1m\n");
+                    + "\n    timeout: 1s\n  rules:\n    - name: burst\n      key: ip\n      limit: 5\n      per: 1m\n");
             try (FederatedGraph graph = new FederatedGraph(RouterSettings.DEFAULTS, EdgePolicy.of(config.browser(), config.authentication(), config.rateLimits()))) {
                 int port = graph.server.port();
                 redis.stop(); // fail-open lets requests through Redis' absence; the local stage still counts
