@@ -41,7 +41,8 @@ function Explorer() {
       ...(options?.headers ?? {}),
     };
     if (!introspection) {
-      headers[PLAN_HEADER] = 'true';
+      // 'true', unless the Headers tab sets it (to the router's explorer.plan_secret, in production)
+      if (!Object.keys(headers).some((name) => name.toLowerCase() === PLAN_HEADER)) headers[PLAN_HEADER] = 'true';
       started.current = performance.now();
       setPlan({ state: 'running' });
     }
@@ -64,7 +65,7 @@ function Explorer() {
         status: response.status,
         message: answer.errors?.length
           ? 'the request was refused before it was planned: see the errors in the result'
-          : 'the router sent no plan: it shows plans only in development mode or with explorer.expose_plans',
+          : 'the router sent no plan: it shows plans in development mode, or with explorer.expose_plans (then, if it has a plan secret, set the x-vestibule-query-plan header to it in the Headers tab)',
       });
     }
     const shown = { ...answer };

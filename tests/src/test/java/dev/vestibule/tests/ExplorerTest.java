@@ -45,8 +45,12 @@ class ExplorerTest {
     }
 
     private static JsonNode traced(FederatedGraph graph) throws Exception {
+        return traced(graph, "true");
+    }
+
+    private static JsonNode traced(FederatedGraph graph, String planHeader) throws Exception {
         String body = FederatedGraph.JSON.writeValueAsString(Map.of("query", DEMO));
-        HttpResponse<String> response = graph.postRaw(body, null, RouterServer.PLAN_HEADER, "true");
+        HttpResponse<String> response = graph.postRaw(body, null, RouterServer.PLAN_HEADER, planHeader);
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(subgraphAddresses(graph)).noneMatch(response.body()::contains);
         return FederatedGraph.JSON.readTree(response.body());
@@ -132,8 +136,24 @@ class ExplorerTest {
             assertThat(get(graph, "/").statusCode()).isEqualTo(404);
             assertThat(traced(graph).at("/extensions/queryPlanTree/kind").asText()).isEqualTo("QueryPlan");
         }
+        // plans only for those who send the secret
+        RouterConfig secret = RouterConfig.load(Files.writeString(dir.resolve("secret.yaml"),
+                "explorer:\n  enabled: true\n  expose_plans: true\n  plan_secret: ${PLAN_SECRET}\n"),
+                name -> name.equals("PLAN_SECRET") ? "c0ffee-0123456789abcdef" : null);
+        assertThat(secret.server().explorer().toString()).doesNotContain("c0ffee");
+        try (FederatedGraph graph = new FederatedGraph(secret)) {
+            assertThat(traced(graph, "true").has("extensions")).isFalse();
+            assertThat(traced(graph, "c0ffee-0123456789abcdeX").has("extensions")).isFalse();
+            assertThat(traced(graph, "c0ffee-0123456789abcdef").at("/extensions/trace/fetches")).isNotEmpty();
+        }
         assertThatThrownBy(() -> RouterConfig.load(Files.writeString(dir.resolve("bad.yaml"), "explorer:\n  enable: true\n")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("enable");
+        assertThatThrownBy(() -> RouterConfig.load(Files.writeString(dir.resolve("short.yaml"),
+                "explorer:\n  expose_plans: true\n  plan_secret: abc\n")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("explorer.plan_secret").hasMessageContaining("16");
+        assertThatThrownBy(() -> RouterConfig.load(Files.writeString(dir.resolve("alone.yaml"),
+                "explorer:\n  plan_secret: 0123456789abcdef0123\n")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("expose_plans: true");
     }
 
     @Test

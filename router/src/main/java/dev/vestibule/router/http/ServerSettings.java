@@ -1,5 +1,7 @@
 package dev.vestibule.router.http;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -41,9 +43,20 @@ public record ServerSettings(long maxBodyBytes, boolean devMode, Duration bodyRe
      * @param enabled     serve the page
      * @param exposePlans a request with {@code x-vestibule-query-plan: true} gets its plan and trace in extensions
      *                    (subgraph names, operations, timings; never subgraph URLs)
+     * @param planSecret  when set (with exposePlans), the header must carry this value instead of {@code true}; null:
+     *                    none
      */
-    public record Explorer(boolean enabled, boolean exposePlans) {
-        public static final Explorer OFF = new Explorer(false, false);
+    public record Explorer(boolean enabled, boolean exposePlans, String planSecret) {
+        public static final Explorer OFF = new Explorer(false, false, null);
+
+        public Explorer(boolean enabled, boolean exposePlans) {
+            this(enabled, exposePlans, null);
+        }
+
+        @Override
+        public String toString() { // the secret stays out of logs and error messages
+            return "Explorer[enabled=" + enabled + ", exposePlans=" + exposePlans + ", planSecret=" + (planSecret == null ? "none" : "set") + "]";
+        }
     }
 
     /** Whether the explorer page is served: in development mode, or when the config enables it. */
@@ -51,9 +64,19 @@ public record ServerSettings(long maxBodyBytes, boolean devMode, Duration bodyRe
         return devMode || explorer.enabled();
     }
 
-    /** Whether a request may ask for its plan and trace: in development mode, or when the config allows it. */
-    public boolean plansExposed() {
-        return devMode || explorer.exposePlans();
+    /**
+     * Whether a request whose {@code x-vestibule-query-plan} header says {@code value} (null: absent) gets its plan and
+     * trace: {@code true} in development mode; otherwise only with explorer.expose_plans, and then the header must be
+     * {@code true}, or the plan secret when one is configured (compared in constant time).
+     */
+    public boolean exposesPlan(String value) {
+        if (value == null) return false;
+        boolean asked = value.equalsIgnoreCase("true");
+        if (devMode && asked) return true;
+        if (!explorer.exposePlans()) return false;
+        String secret = explorer.planSecret();
+        return secret == null ? asked
+                : MessageDigest.isEqual(secret.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
     }
 
     public ServerSettings withExplorer(Explorer page) {
