@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class RouterServer implements AutoCloseable {
     /**
-     * In development mode (or with explorer.expose_plans), this request header set to true puts the query plan (as text
-     * and as a tree) and the request's trace in the response's extensions.
+     * In development mode (or with explorer.expose_plans), this request header set to true (or to explorer.plan_secret
+     * when one is configured) puts the query plan (as text and as a tree) and the request's trace in the response's
+     * extensions ({@link ServerSettings#exposesPlan}).
      */
     public static final String PLAN_HEADER = "x-vestibule-query-plan";
     /**
