@@ -7,6 +7,8 @@ const [executablePath, origin, screenshot, userDataDir] = process.argv.slice(2);
 const DEMO_QUERY = 'query TopProducts { topProducts(first: 2) { name price inStock shippingEstimate(zip: "94110") '
   + 'reviews(first: 1) { totalCount edges { node { rating author { username } } } } media { __typename title likes } '
   + 'seller { displayName } } me { username } }';
+const CONDITIONAL_QUERY = 'query MaybeReviews($withReviews: Boolean = false) { topProducts(first: 1) { name '
+  + 'reviews(first: 1) @include(if: $withReviews) { totalCount } } }';
 const seen = { console: [], pageErrors: [], cspViolations: [], foreignRequests: [] };
 
 const context = await chromium.launchPersistentContext(userDataDir, {
@@ -82,8 +84,32 @@ try {
   await page.waitForSelector('.graphiql-doc-explorer-title >> text=Query', { timeout: 10000 });
   const docs = await page.evaluate(() => document.querySelector('.graphiql-doc-explorer').textContent);
 
+  // a plan with a Condition: @include on a variable that is false (its default), so the fetch under it does not run
+  await page.evaluate((query) => document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue(query),
+    CONDITIONAL_QUERY);
+  // GraphiQL takes the operation's name from the editor 100 ms after a change (debounced): run once it has
+  await page.waitForFunction(() => document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.operationName
+    === 'MaybeReviews', null, { timeout: 10000 });
+  await page.click('.graphiql-execute-button');
+  try {
+    await page.waitForSelector('[data-testid=plan-tree] [data-kind=Condition]', { timeout: 30000 });
+  } catch (e) {
+    const panel = await page.textContent('.vx-plan');
+    const response = await page.evaluate(() => document.querySelector('.graphiql-response .CodeMirror').CodeMirror.getValue());
+    throw new Error(`no Condition drawn; the panel says: ${panel}; the response: ${response}`);
+  }
+  const conditional = await page.evaluate(() => ({
+    answer: document.querySelector('.graphiql-response .CodeMirror').CodeMirror.getValue(),
+    kinds: [...document.querySelectorAll('[data-testid=plan-tree] [data-kind]')].map((n) => n.dataset.kind),
+    fetches: [...document.querySelectorAll('[data-testid=plan-tree] [data-kind=Fetch]')].map((n) => ({
+      service: n.dataset.service,
+      duration: n.querySelector('[data-testid=fetch-duration]')?.textContent,
+      insideCondition: !!n.closest('[data-kind=Condition]'),
+    })),
+  }));
+
   seen.cspViolations = await page.evaluate(() => window.__csp);
-  console.log(JSON.stringify({ headers, typed, firstSummary, answer, plan, docs, ...seen }));
+  console.log(JSON.stringify({ headers, typed, firstSummary, answer, plan, docs, conditional, ...seen }));
 } finally {
   await context.close();
 }

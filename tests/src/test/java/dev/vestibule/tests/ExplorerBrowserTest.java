@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The explorer page in a real browser: Debian's headless Chromium, driven by playwright-core (npm-installed once into
  * {@code ~/.cache/vestibule}, no browser downloaded), loads the page from a router in development mode in front of the
- * sample subgraphs, types and runs the demo query (twice: planned, then from the plan cache), and reports the answer, the drawn plan, the schema docs and anything
+ * sample subgraphs, types and runs the demo query (twice: planned, then from the plan cache), and a query with a false {@code @include} condition, and reports the answers, the drawn plans, the
+ * schema docs and anything
  * the page's Content-Security-Policy refused. Without Chromium or Node the test is skipped, or fails when CI is set
  * (.ci/run installs both). The screenshot goes to target/explorer.png (docs/explorer.png is one of them).
  */
@@ -81,6 +82,23 @@ class ExplorerBrowserTest {
 
             // the schema docs
             assertThat(seen.get("docs").asText()).contains("topProducts", "me");
+
+            // a Condition ($withReviews false by default): drawn with its branch, the fetch under it not run
+            JsonNode conditional = seen.get("conditional");
+            JsonNode conditionalAnswer = FederatedGraph.JSON.readTree(conditional.get("answer").asText());
+            assertThat(conditionalAnswer.at("/data/topProducts/0/name").asText()).isNotEmpty();
+            assertThat(conditionalAnswer.at("/data/topProducts/0").has("reviews")).isFalse();
+            List<String> conditionalKinds = new ArrayList<>();
+            conditional.get("kinds").forEach(k -> conditionalKinds.add(k.asText()));
+            assertThat(conditionalKinds).contains("Condition", "Fetch");
+            for (JsonNode fetch : conditional.get("fetches")) {
+                if (fetch.get("insideCondition").asBoolean()) {
+                    assertThat(fetch.get("duration").asText()).as("%s under the false condition", fetch).isEqualTo("not run");
+                } else {
+                    assertThat(fetch.get("duration").asText()).as("%s", fetch).matches("\\d+(\\.\\d+)? ms");
+                }
+            }
+            assertThat(conditional.get("fetches")).anySatisfy(f -> assertThat(f.get("insideCondition").asBoolean()).isTrue());
         }
         assertThat(Files.size(screenshot)).isGreaterThan(10_000);
     }
