@@ -105,9 +105,10 @@ class ExplorerBrowserTest {
 
     private static void requireTools() {
         boolean chromium = Files.isExecutable(Path.of(CHROMIUM));
-        boolean node = run(List.of("node", "--version")) && run(List.of("npm", "--version"));
+        // playwright-core 1.65 needs Node 20 or newer
+        boolean node = nodeMajor() >= 20 && run(List.of("npm", "--version"));
         if (chromium && node) return;
-        String missing = (chromium ? "" : "Chromium at " + CHROMIUM + " (apt-get install chromium) ") + (node ? "" : "Node.js and npm");
+        String missing = (chromium ? "" : "Chromium at " + CHROMIUM + " (apt-get install chromium) ") + (node ? "" : "Node.js 20+ and npm");
         if (System.getenv("CI") != null) fail("the explorer's browser test needs " + missing + "; .ci/run installs them");
         Assumptions.abort("skipped: no " + missing);
     }
@@ -153,6 +154,18 @@ class ExplorerBrowserTest {
             Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
         }
         return script;
+    }
+
+    /** The major version of the node on the PATH; 0 when there is none. */
+    private static int nodeMajor() {
+        try {
+            Process process = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+            String version = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim(); // v20.20.2
+            if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0 || !version.startsWith("v")) return 0;
+            return Integer.parseInt(version.substring(1, version.indexOf('.')));
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            return 0;
+        }
     }
 
     private static boolean run(List<String> command) {
