@@ -21,7 +21,9 @@ import dev.vestibule.router.operation.SelectionNormalizer;
 import dev.vestibule.router.pipeline.GatewayObserver;
 import dev.vestibule.router.pipeline.RequestContext;
 import dev.vestibule.router.pipeline.RequestStage;
+import dev.vestibule.router.pipeline.RequestTrace;
 import dev.vestibule.router.pipeline.Stage;
+import dev.vestibule.router.planner.PlanJson;
 import dev.vestibule.router.planner.PlanningException;
 import dev.vestibule.router.planner.QueryPlan;
 import dev.vestibule.router.planner.QueryPlanner;
@@ -174,9 +176,13 @@ public final class Router implements Gateway {
      */
     @Override
     public JsonBytes execute(GraphQLRequest request, RequestContext context) {
-        RequestStage stage = observer.beginRequest(request, context);
+        RequestStage observed = observer.beginRequest(request, context);
+        // a request that asks for its plan gets its trace too (the explorer's plan panel), recorded around what the
+        // observer sees of it
+        RequestTrace trace = context.exposePlan() ? new RequestTrace(observed) : null;
+        RequestStage stage = trace != null ? trace : observed;
         try {
-            JsonBytes answer = answer(request, context, stage);
+            JsonBytes answer = answer(request, context, stage, trace);
             stage.end(null);
             return answer;
         } catch (RuntimeException | Error e) {
@@ -185,8 +191,8 @@ public final class Router implements Gateway {
         }
     }
 
-    private JsonBytes answer(GraphQLRequest request, RequestContext context, RequestStage stage) {
-        boolean exposePlan = context.exposePlan();
+    private JsonBytes answer(GraphQLRequest request, RequestContext context, RequestStage stage, RequestTrace trace) {
+        boolean exposePlan = trace != null;
         Prepared prepared = prepare(request, context.caller(), stage);
         if (settings.limits().maxCost() > 0) {
             long cost = costs.estimate(prepared.plan().selections(), prepared.plan().rootType(), prepared.operation().variables());
@@ -220,7 +226,7 @@ public final class Router implements Gateway {
         Stage writing = stage.beginWrite(false);
         JsonBytes answer;
         try {
-            answer = write(prepared, state, introspected, errors, conditions, exposePlan);
+            answer = write(prepared, state, introspected, errors, conditions, trace);
         } catch (RuntimeException | Error e) {
             writing.end(e);
             throw e;
@@ -233,7 +239,7 @@ public final class Router implements Gateway {
 
     /** Shapes the merged data into the answer's JSON: errors first (the executor's and the shaper's), then data. */
     private JsonBytes write(Prepared prepared, ExecutionState state, Map<String, Object> introspected,
-                            List<Map<String, Object>> errors, Map<String, Object> conditions, boolean exposePlan) {
+                            List<Map<String, Object>> errors, Map<String, Object> conditions, RequestTrace trace) {
         Map<String, Object> data = state.data();
         data.putAll(introspected);
         errors.addAll(state.errors());
@@ -251,9 +257,14 @@ public final class Router implements Gateway {
             withErrors.raw(written.array(), dataStart, written.length() - dataStart);
             out = withErrors;
         }
-        if (exposePlan) {
+        if (trace != null) {
+            // the plan as text (as `vestibule plan` prints it), as a tree (as `plan --json`), and the request's trace
+            Map<String, Object> extensions = new LinkedHashMap<>();
+            extensions.put("queryPlan", prepared.plan().toString());
+            extensions.put("queryPlanTree", PlanJson.of(prepared.plan()));
+            extensions.put("trace", trace.toJson());
             out.raw(EXTENSIONS_AFTER);
-            out.value(Map.of("queryPlan", prepared.plan().toString()));
+            out.value(extensions);
         }
         out.raw((byte) '}');
         return answers.finish(out);

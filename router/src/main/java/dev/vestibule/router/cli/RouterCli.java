@@ -52,7 +52,7 @@ public final class RouterCli {
             new CommandRow("serve", "serve --supergraph FILE | --subgraphs subgraphs.yaml [--port N] [--host H] [--dev true]"
                     + " [--hot-reload true] [--config router.yaml]: serve GraphQL on /graphql (--subgraphs: compose at start; --hot-reload: reload"
                     + " when the files change, keeping the old supergraph if the new one is broken)"
-                    + " (--dev: the header x-vestibule-query-plan: true returns the plan in extensions)", RouterCli::serve),
+                    + " (--dev: the explorer page on / and, with the header x-vestibule-query-plan: true, the plan and trace in extensions)", RouterCli::serve),
             new CommandRow("plan", "plan --supergraph FILE --query FILE [--operation-name NAME] [--json]: print the query plan", RouterCli::plan),
             new CommandRow("compose", ComposeCommand.SUMMARY, ComposeCommand::run),
             new CommandRow("token", TokenCommand.SUMMARY, TokenCommand::run),
@@ -130,6 +130,9 @@ public final class RouterCli {
                 + supergraph.subgraphs().size() + " subgraphs; supergraph " + millis(loaded - loading) + " ms, router "
                 + millis(server.routerReadyNanos() - loaded) + " ms, HTTP server " + millis(server.listeningNanos() - server.routerReadyNanos())
                 + " ms, " + sinceProcessStart() + " ms since the process started)");
+        if (config.server().explorerEnabled()) {
+            out.println("explorer (GraphiQL with the query plan panel): http://" + host + ":" + server.port() + "/");
+        }
         out.flush();
         if (Boolean.parseBoolean(options.getOrDefault("--hot-reload", "false"))) {
             hotReload(server, composing ? options.get("--subgraphs") : options.get("--supergraph"), composing, out, err);

@@ -26,11 +26,11 @@ import java.util.function.Function;
  * environment. Each top-level key is read by its own section class ({@link RouterSection}, {@link ServerSection},
  * {@link CorsSection}, {@link CsrfSection}, {@link AuthenticationSection}, {@link AuthorizationSection},
  * {@link RateLimitsSection}, {@link PersistedQueriesSection}, {@link HeadersSection}, {@link TrafficShapingSection},
- * {@link TelemetrySection}, {@link BffSection}); a new feature adds a section,
+ * {@link TelemetrySection}, {@link BffSection}, {@link ExplorerSection}); a new feature adds a section,
  * a component here and a line in {@link #parse}.
  *
  * @param settings the engine's settings (router, with rate_limits.subgraphs and traffic_shaping)
- * @param server   the HTTP server's settings (server, with router.max_body_bytes and router.dev)
+ * @param server   the HTTP server's settings (server, with router.max_body_bytes, router.dev and explorer)
  */
 public record RouterConfig(RouterSettings settings, ServerSettings server, BrowserPolicy browser,
                            AuthenticationSettings authentication, RateLimitSettings rateLimits,
@@ -43,7 +43,7 @@ public record RouterConfig(RouterSettings settings, ServerSettings server, Brows
 
     private static final Set<String> SECTIONS = Set.of(RouterSection.KEY, ServerSection.KEY, CorsSection.KEY, CsrfSection.KEY,
             AuthenticationSection.KEY, AuthorizationSection.KEY, RateLimitsSection.KEY, PersistedQueriesSection.KEY, HeadersSection.KEY,
-            TrafficShapingSection.KEY, TelemetrySection.KEY, BffSection.KEY);
+            TrafficShapingSection.KEY, TelemetrySection.KEY, BffSection.KEY, ExplorerSection.KEY);
 
     /** The edge policy this config describes (the caller closes it). */
     public EdgePolicy edgePolicy() {
@@ -95,7 +95,8 @@ public record RouterConfig(RouterSettings settings, ServerSettings server, Brows
         root.allowOnly(SECTIONS);
         RouterSection router = RouterSection.parse(root.get(RouterSection.KEY));
         RateLimitsSection rateLimits = RateLimitsSection.parse(root.get(RateLimitsSection.KEY));
-        ServerSettings server = ServerSection.parse(root.get(ServerSection.KEY), router);
+        ServerSettings server = ServerSection.parse(root.get(ServerSection.KEY), router)
+                .withExplorer(ExplorerSection.parse(root.get(ExplorerSection.KEY)));
         AuthenticationSettings authentication = AuthenticationSection.parse(root.get(AuthenticationSection.KEY), base);
         CorsSection cors = CorsSection.parse(root.get(CorsSection.KEY));
         CsrfSection csrf = CsrfSection.parse(root.get(CsrfSection.KEY));

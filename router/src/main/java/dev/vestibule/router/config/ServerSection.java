@@ -22,6 +22,6 @@ final class ServerSection {
                 (int) node.get("max_connections_per_client").number(d.maxConnectionsPerClient(), 0, 1_000_000),
                 delay, shutdown.get("grace_period").positiveDuration(d.shutdownGracePeriod()),
                 readiness.get("required_subgraphs").strings(), readiness.get("interval").positiveDuration(d.readinessInterval()),
-                readiness.get("timeout").positiveDuration(d.readinessTimeout()));
+                readiness.get("timeout").positiveDuration(d.readinessTimeout()), d.explorer());
     }
 }

@@ -382,7 +382,7 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
             }
         }
         if (!passes(exchange, Phase.ADMISSION)) return;
-        boolean exposePlan = server.devMode() && "true".equalsIgnoreCase(exchange.header(RouterServer.PLAN_HEADER));
+        boolean exposePlan = server.exposesPlan(exchange.header(RouterServer.PLAN_HEADER));
         Function<String, Map<String, String>> headers = exchange.subgraphHeaders();
         // the request's deadline, set once: a request that joins an identical one in flight waits for it until then,
         // and one that runs its own is due then, however long it waited

@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The router's HTTP server: Jetty, everything on virtual threads. GraphQL on /graphql
- * ({@link GraphQLHttpHandler}), /health (alive) and /ready ({@link Readiness}) ({@link StatusHandler}); graceful
- * shutdown ({@link #shutDownGracefully}).
+ * ({@link GraphQLHttpHandler}), /health (alive) and /ready ({@link Readiness}) ({@link StatusHandler}), the explorer
+ * page on / when it is on ({@link ExplorerHandler}); graceful shutdown ({@link #shutDownGracefully}).
  * The router can be replaced while serving (hot reload): each request reads it once and keeps the one it got.
  *
  * <p>Why plain Jetty rather than Javalin: the router serves three fixed paths, and Javalin's servlet stack (a
@@ -45,7 +45,11 @@ import org.slf4j.LoggerFactory;
  * than the router's own work per request on the hot path (see GraphQLHttpHandler); docs/performance.md has the figures.
  */
 public final class RouterServer implements AutoCloseable {
-    /** In development mode, this request header set to true puts the query plan in the response's extensions. */
+    /**
+     * In development mode (or with explorer.expose_plans), this request header set to true (or to explorer.plan_secret
+     * when one is configured) puts the query plan (as text and as a tree) and the request's trace in the response's
+     * extensions ({@link ServerSettings#exposesPlan}).
+     */
     public static final String PLAN_HEADER = "x-vestibule-query-plan";
     /**
      * Pending connections the listening socket queues before accepting them. The JDK's default is 50: a burst of a few
@@ -97,7 +101,9 @@ public final class RouterServer implements AutoCloseable {
                 telemetry.instrument(EdgeChain.of(policy)), faults);
         // more routes (the BFF modules') between GraphQL and the 404: each answers its own paths, passes the others on
         graphql.setHandler(routes.apply(new NotFoundHandler()));
-        this.graceful = new GracefulHandler(telemetry.instrument(graphql));
+        // the explorer page (when on) in front of GraphQL and outside its telemetry: a page load is no GraphQL request
+        Handler observed = telemetry.instrument(graphql);
+        this.graceful = new GracefulHandler(serverSettings.explorerEnabled() ? new ExplorerHandler(observed) : observed);
         this.readiness = new Readiness(this.router::get, serverSettings, policy.rateLimiter());
         // /health and /ready in front of the request path: answered at once, also while requests drain at shutdown
         server.setHandler(new StatusHandler(readiness, telemetry.metricsRoute(graceful)));

@@ -1,0 +1,141 @@
+// Draws a query plan (the router's extensions.queryPlanTree) as a tree: Sequence and Parallel as groups, Flatten with
+// its path, Condition with its branches, and each Fetch as a card with its subgraph, its time on the request's
+// timeline, its batch size and whether it joined an identical call in flight (extensions.trace).
+
+const ms = (value) => (value == null ? '–' : value < 10 ? `${value.toFixed(2)} ms` : `${value.toFixed(1)} ms`);
+
+const JOINS = {
+  ENTITY_FETCH: 'joined an identical entity fetch in flight',
+  HTTP_CALL: 'joined an identical HTTP call in flight',
+};
+
+export function PlanPanel({ plan }) {
+  return (
+    <aside className="vx-plan" aria-label="Query plan">
+      <header className="vx-plan-header">
+        <h2>Query plan</h2>
+        {plan.state === 'done' && <Summary plan={plan} />}
+      </header>
+      <div className="vx-plan-body">
+        {plan.state === 'empty' && <p className="vx-hint">Run an operation to see how the router plans and runs it.</p>}
+        {plan.state === 'running' && <p className="vx-hint">Running…</p>}
+        {(plan.state === 'missing' || plan.state === 'failed') && <p className="vx-hint vx-warn">{plan.message}</p>}
+        {plan.state === 'done' && <Plan tree={plan.tree} trace={plan.trace} />}
+      </div>
+    </aside>
+  );
+}
+
+function Summary({ plan }) {
+  const trace = plan.trace;
+  if (!trace) return null;
+  const fetches = trace.fetches ?? [];
+  const joined = fetches.filter((f) => f.joined).length;
+  return (
+    <dl className="vx-summary" data-testid="plan-summary">
+      <div><dt>router</dt><dd>{ms(trace.durationMs)}</dd></div>
+      <div><dt>prepare</dt><dd>{ms(trace.prepare?.durationMs)}</dd></div>
+      <div>
+        <dt>plan</dt>
+        <dd>{ms(trace.plan?.durationMs)} <span className={trace.plan?.cacheHit ? 'vx-badge vx-hit' : 'vx-badge'}>{trace.plan?.cacheHit ? 'cache hit' : 'planned'}</span></dd>
+      </div>
+      <div><dt>execute</dt><dd>{ms(trace.execute?.durationMs)}</dd></div>
+      <div><dt>fetches</dt><dd>{fetches.length}{joined ? ` (${joined} joined)` : ''}</dd></div>
+      <div><dt>round trip</dt><dd>{ms(plan.roundTripMs)}</dd></div>
+    </dl>
+  );
+}
+
+function Plan({ tree, trace }) {
+  if (!tree.node) return <p className="vx-hint">Nothing to fetch: the router answers this operation itself (introspection, __typename).</p>;
+  const byOperation = new Map((trace?.fetches ?? []).map((f) => [f.operationName, f]));
+  const execute = trace?.execute;
+  const timeline = execute ? { start: execute.startMs, length: Math.max(execute.durationMs, 0.001) } : null;
+  return (
+    <div className="vx-tree" data-testid="plan-tree">
+      <Node node={tree.node} fetches={byOperation} timeline={timeline} />
+    </div>
+  );
+}
+
+function Node({ node, fetches, timeline }) {
+  switch (node.kind) {
+    case 'Sequence':
+    case 'Parallel':
+      return (
+        <section className={`vx-node vx-group vx-${node.kind.toLowerCase()}`} data-kind={node.kind}>
+          <h3 className="vx-kind">{node.kind}{node.kind === 'Parallel' ? ' ∥' : ' ↓'}</h3>
+          <div className="vx-children">
+            {node.nodes.map((child, i) => <Node key={i} node={child} fetches={fetches} timeline={timeline} />)}
+          </div>
+        </section>
+      );
+    case 'Flatten':
+      return (
+        <section className="vx-node vx-flatten" data-kind="Flatten">
+          <h3 className="vx-kind">Flatten <code>{node.path.join('.')}</code></h3>
+          <Node node={node.node} fetches={fetches} timeline={timeline} />
+        </section>
+      );
+    case 'Condition':
+      return (
+        <section className="vx-node vx-condition" data-kind="Condition">
+          <h3 className="vx-kind">Condition <code>${node.condition}</code></h3>
+          <div className="vx-branch"><span className="vx-branch-label">if true</span>
+            {node.ifClause ? <Node node={node.ifClause} fetches={fetches} timeline={timeline} /> : <span className="vx-hint">nothing</span>}
+          </div>
+          <div className="vx-branch"><span className="vx-branch-label">else</span>
+            {node.elseClause ? <Node node={node.elseClause} fetches={fetches} timeline={timeline} /> : <span className="vx-hint">nothing</span>}
+          </div>
+        </section>
+      );
+    case 'Fetch':
+      return <Fetch node={node} run={fetches.get(node.operationName)} timeline={timeline} />;
+    default:
+      return <section className="vx-node" data-kind={node.kind}>{node.kind}</section>;
+  }
+}
+
+function Fetch({ node, run, timeline }) {
+  const failed = run?.error;
+  return (
+    <section className={`vx-node vx-fetch${run ? '' : ' vx-not-run'}${failed ? ' vx-failed' : ''}`} data-kind="Fetch"
+             data-service={node.serviceName} data-operation={node.operationName}>
+      <div className="vx-fetch-head">
+        <span className="vx-service" data-testid="fetch-service">{node.serviceName}</span>
+        <span className="vx-duration" data-testid="fetch-duration">{run ? ms(run.durationMs) : 'not run'}</span>
+      </div>
+      {run && timeline && <TimelineBar run={run} timeline={timeline} />}
+      <div className="vx-facts">
+        <span className="vx-opname">{node.operationName}</span>
+        {node.requires && <span className="vx-badge" data-testid="fetch-entities">
+          {run?.entities != null ? `batch of ${run.entities} ${node.representationTypename ?? 'entities'}` : 'entities'}</span>}
+        {run?.joined && <span className="vx-badge vx-joined" data-testid="fetch-joined" title={JOINS[run.joined]}>joined</span>}
+        {run?.status != null && run.status !== 200 && <span className="vx-badge vx-bad">HTTP {run.status}</span>}
+        {failed && <span className="vx-badge vx-bad" data-testid="fetch-error">{run.error}</span>}
+      </div>
+      <details className="vx-operation">
+        <summary>operation</summary>
+        <pre>{node.operation}</pre>
+      </details>
+    </section>
+  );
+}
+
+function TimelineBar({ run, timeline }) {
+  const left = Math.max(0, Math.min(100, ((run.startMs - timeline.start) / timeline.length) * 100));
+  const width = Math.max(0.8, Math.min(100 - left, (run.durationMs / timeline.length) * 100));
+  return (
+    <div className="vx-track" title={`started ${ms(run.startMs - timeline.start)} into execution`}>
+      <Bar left={left} width={width} joined={!!run.joined} />
+    </div>
+  );
+}
+
+// widths through a ref, not a style attribute: the page's Content-Security-Policy allows no inline styles
+function Bar({ left, width, joined }) {
+  return (
+    <span className={`vx-bar${joined ? ' vx-bar-joined' : ''}`}
+          ref={(el) => { if (el) { el.style.left = `${left}%`; el.style.width = `${width}%`; } }} />
+  );
+}

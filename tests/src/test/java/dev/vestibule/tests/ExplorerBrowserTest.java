@@ -1,0 +1,180 @@
+package dev.vestibule.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vestibule.router.RouterSettings;
+import dev.vestibule.router.http.ServerSettings;
+import dev.vestibule.router.operation.GraphQLRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The explorer page in a real browser: Debian's headless Chromium, driven by playwright-core (npm-installed once into
+ * {@code ~/.cache/vestibule}, no browser downloaded), loads the page from a router in development mode in front of the
+ * sample subgraphs, types and runs the demo query (twice: planned, then from the plan cache), and a query with a false {@code @include} condition, and reports the answers, the drawn plans, the
+ * schema docs and anything
+ * the page's Content-Security-Policy refused. Without Chromium or Node the test is skipped, or fails when CI is set
+ * (.ci/run installs both). The screenshot goes to target/explorer.png (docs/explorer.png is one of them).
+ */
+class ExplorerBrowserTest {
+    private static final String CHROMIUM = System.getProperty("vestibule.chromium", "/usr/bin/chromium");
+    private static final String PLAYWRIGHT = "playwright-core@1.65.2";
+
+    @Test
+    void theExplorerRunsTheDemoQueryAndDrawsItsPlan(@TempDir Path dir) throws Exception {
+        requireTools();
+        Path script = install();
+        Path screenshot = Path.of(System.getProperty("vestibule.explorer.screenshot", "target/explorer.png")).toAbsolutePath();
+        Files.createDirectories(screenshot.getParent());
+        try (FederatedGraph graph = new FederatedGraph(RouterSettings.DEFAULTS, ServerSettings.DEFAULTS.withDevMode(true))) {
+            String origin = "http://127.0.0.1:" + graph.server.port();
+            JsonNode seen = drive(script, origin, screenshot, dir.resolve("chromium-profile"));
+
+            // served under a strict policy, and nothing refused by it, nothing asked of another origin, no script error
+            assertThat(seen.at("/headers/content-security-policy").asText()).contains("script-src 'self'").doesNotContain("unsafe");
+            assertThat(seen.get("cspViolations")).as("CSP violations").isEmpty();
+            assertThat(seen.get("foreignRequests")).as("requests to other origins").isEmpty();
+            assertThat(seen.get("pageErrors")).as("page errors").isEmpty();
+
+            // what was typed is the demo query, and its answer came back through the page
+            assertThat(seen.get("typed").asText()).startsWith("query TopProducts { topProducts(first: 2) {").endsWith("me { username } }");
+            JsonNode answer = seen.get("answer");
+            assertThat(answer.has("errors")).as("errors in %s", answer).isFalse();
+            assertThat(answer.at("/data/topProducts")).hasSize(2);
+            assertThat(answer.at("/data/topProducts/0/name").asText()).isNotEmpty();
+            assertThat(answer.at("/data/topProducts/0/shippingEstimate").isNumber()).isTrue();
+            assertThat(answer.at("/data/topProducts/0/seller/displayName").asText()).isNotEmpty();
+            assertThat(answer.at("/data/me/username").asText()).isNotEmpty();
+            assertThat(answer.has("extensions")).as("the plan and trace are in the panel, not in the result").isFalse();
+
+            // the drawn plan: its groups, and a card for every fetch with its subgraph, its time and its bar
+            JsonNode plan = seen.get("plan");
+            List<String> kinds = new ArrayList<>();
+            plan.get("kinds").forEach(k -> kinds.add(k.asText()));
+            assertThat(kinds).contains("Sequence", "Parallel", "Flatten", "Fetch");
+            Set<String> services = new TreeSet<>();
+            for (JsonNode fetch : plan.get("fetches")) {
+                services.add(fetch.get("service").asText());
+                assertThat(fetch.get("duration").asText()).as("time of %s", fetch).matches("\\d+(\\.\\d+)? ms");
+                assertThat(fetch.get("bar").asBoolean()).as("timeline bar of %s", fetch).isTrue();
+            }
+            assertThat(services).containsExactly("accounts", "inventory", "media", "products", "reviews");
+            assertThat(plan.get("fetches")).hasSize(graph.router.prepare(
+                    new GraphQLRequest(seen.get("typed").asText(), null, null, null), null).plan().fetchCount());
+            assertThat(plan.findValuesAsText("entities")).anySatisfy(e -> assertThat(e).matches("batch of 2 .*"));
+            // the first run planned the operation, the second found its plan in the cache
+            assertThat(seen.get("firstSummary").asText()).contains("router", "prepare", "plan", "execute", "fetches", "planned");
+            assertThat(plan.get("summary").asText()).contains("cache hit");
+
+            // the schema docs
+            assertThat(seen.get("docs").asText()).contains("topProducts", "me");
+
+            // a Condition ($withReviews false by default): drawn with its branch, the fetch under it not run
+            JsonNode conditional = seen.get("conditional");
+            JsonNode conditionalAnswer = FederatedGraph.JSON.readTree(conditional.get("answer").asText());
+            assertThat(conditionalAnswer.at("/data/topProducts/0/name").asText()).isNotEmpty();
+            assertThat(conditionalAnswer.at("/data/topProducts/0").has("reviews")).isFalse();
+            List<String> conditionalKinds = new ArrayList<>();
+            conditional.get("kinds").forEach(k -> conditionalKinds.add(k.asText()));
+            assertThat(conditionalKinds).contains("Condition", "Fetch");
+            for (JsonNode fetch : conditional.get("fetches")) {
+                if (fetch.get("insideCondition").asBoolean()) {
+                    assertThat(fetch.get("duration").asText()).as("%s under the false condition", fetch).isEqualTo("not run");
+                } else {
+                    assertThat(fetch.get("duration").asText()).as("%s", fetch).matches("\\d+(\\.\\d+)? ms");
+                }
+            }
+            assertThat(conditional.get("fetches")).anySatisfy(f -> assertThat(f.get("insideCondition").asBoolean()).isTrue());
+        }
+        assertThat(Files.size(screenshot)).isGreaterThan(10_000);
+    }
+
+    private static void requireTools() {
+        boolean chromium = Files.isExecutable(Path.of(CHROMIUM));
+        // playwright-core 1.65 needs Node 20 or newer
+        boolean node = nodeMajor() >= 20 && run(List.of("npm", "--version"));
+        if (chromium && node) return;
+        String missing = (chromium ? "" : "Chromium at " + CHROMIUM + " (apt-get install chromium) ") + (node ? "" : "Node.js 20+ and npm");
+        if (System.getenv("CI") != null) fail("the explorer's browser test needs " + missing + "; .ci/run installs them");
+        Assumptions.abort("skipped: no " + missing);
+    }
+
+    private static JsonNode drive(Path script, String origin, Path screenshot, Path profile) throws IOException, InterruptedException {
+        Process node = new ProcessBuilder("node", script.toString(), CHROMIUM, origin, screenshot.toString(), profile.toString())
+                .directory(script.getParent().toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        byte[] out = node.getInputStream().readAllBytes();
+        if (!node.waitFor(3, TimeUnit.MINUTES)) {
+            node.destroyForcibly();
+            fail("the browser script did not finish in 3 minutes");
+        }
+        String text = new String(out, StandardCharsets.UTF_8).trim();
+        if (node.exitValue() != 0) fail("the browser script failed (exit " + node.exitValue() + "): " + text);
+        String last = text.lines().reduce((a, b) -> b).orElse("");
+        return FederatedGraph.JSON.readTree(last);
+    }
+
+    /** npm-installs playwright-core (the driver only; the browser is Debian's) into the cache once, and the script. */
+    private static synchronized Path install() throws IOException, InterruptedException {
+        Path cache = Path.of(System.getProperty("vestibule.cache", System.getProperty("user.home") + "/.cache/vestibule"));
+        Path folder = cache.resolve("explorer-" + PLAYWRIGHT.replace('@', '-'));
+        if (!Files.exists(folder.resolve("node_modules/playwright-core/package.json"))) {
+            Files.createDirectories(cache);
+            Path staging = Files.createTempDirectory(cache, "staging-");
+            Files.writeString(staging.resolve("package.json"), "{\"name\":\"vestibule-explorer-test\",\"private\":true,\"type\":\"module\"}");
+            Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--loglevel=error", PLAYWRIGHT)
+                    .directory(staging.toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
+            if (!npm.waitFor(10, TimeUnit.MINUTES) || npm.exitValue() != 0) {
+                npm.destroyForcibly();
+                throw new IllegalStateException("npm install " + PLAYWRIGHT + " failed in " + staging);
+            }
+            if (!Files.exists(folder)) {
+                try {
+                    Files.move(staging, folder, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException raced) {
+                    if (!Files.exists(folder)) throw raced;
+                }
+            }
+        }
+        Path script = folder.resolve("explorer-browser.mjs");
+        try (InputStream in = ExplorerBrowserTest.class.getResourceAsStream("/explorer/explorer-browser.mjs")) {
+            Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return script;
+    }
+
+    /** The major version of the node on the PATH; 0 when there is none. */
+    private static int nodeMajor() {
+        try {
+            Process process = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+            String version = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim(); // v20.20.2
+            if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0 || !version.startsWith("v")) return 0;
+            return Integer.parseInt(version.substring(1, version.indexOf('.')));
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static boolean run(List<String> command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process.getInputStream().readAllBytes();
+            return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+}
