@@ -156,6 +156,6 @@ final class ExplorerHandler extends Handler.Wrapper {
 
     private static void answer(Response response, Callback callback, int status, String message) {
         GraphQLHttpHandler.writeWhole(response, callback, status, "application/json",
-                ByteBuffer.wrap(GraphQLErrors.messageOnly(message)));
+                ByteBuffer.wrap(ErrorBodies.messageOnly(message)));
     }
 }
