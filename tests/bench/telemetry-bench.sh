@@ -9,7 +9,15 @@
 # the mode where every request runs on its own. Prints each run's RESULT line and, per configuration, the median RPS
 # and its ratio to "off".
 #
-# Usage: tests/bench/telemetry-bench.sh   DURATION=15 WARMUP=5 REPEAT=2 UNIQUE_AUTH=0 OUT=/tmp/vestibule-telemetry-bench
+# JFR=1 also records each router with JFR (profile settings: allocation and CPU samples) and prints, per
+# configuration, the bytes allocated per request, in all and in telemetry's code, the share of CPU samples in
+# telemetry's code, and its top sites (tests/bench/TelemetryCostProfile.java). Allocation per request does not depend
+# on what else runs on the machine; JFR's own overhead changes RPS, so compare RPS between runs of the same JFR mode.
+#
+# BEFORE=<dir> (a router snapshot an earlier run left in $OUT/router: router.jar, lib/, ...) adds that build's m-t1 and
+# m-t100 to the same interleaved run as before-m-t1 and before-m-t100: a change's before and after on the same load.
+#
+# Usage: tests/bench/telemetry-bench.sh   DURATION=15 WARMUP=5 REPEAT=2 UNIQUE_AUTH=0 JFR=0 BEFORE= OUT=/tmp/vestibule-telemetry-bench
 # Needs: node + npm, wrk (apt-get install -y wrk), taskset, python3.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -46,8 +54,18 @@ printf "$base" > "$OUT/off.yaml"
 printf "${base}telemetry:\n  metrics:\n    labels: { operation_name: true }\n  tracing:\n    sampling_ratio: 0.01\n    file: $OUT/spans-1.jsonl\n" > "$OUT/m-t1.yaml"
 printf "${base}telemetry:\n  metrics:\n    labels: { operation_name: true }\n  tracing:\n    sampling_ratio: 1\n    file: $OUT/spans-100.jsonl\n" > "$OUT/m-t100.yaml"
 specs=()
-for name in off m-t1 m-t100; do
-  specs+=("$name=exec $JAVA $OPTIONS ${VESTIBULE_JAVA_OPTS:-} $AOT -jar $SNAP/router.jar serve --supergraph {SUPERGRAPH} --port {PORT} --config $OUT/$name.yaml")
+rm -rf "$OUT/jfr"
+names=(off m-t1 m-t100)
+if [[ -n "${BEFORE:-}" ]]; then names=(off before-m-t1 m-t1 before-m-t100 m-t100); fi
+for name in "${names[@]}"; do
+  JFR_OPTS=""
+  if [[ "${JFR:-0}" == 1 ]]; then mkdir -p "$OUT/jfr" && JFR_OPTS="-XX:StartFlightRecording=settings=profile,filename=$OUT/jfr/$name-%p.jfr"; fi
+  jar="$SNAP/router.jar" aot="$AOT" config="${name#before-}"
+  if [[ "$name" == before-* ]]; then
+    jar="$BEFORE/router.jar" aot=""
+    if [[ -f "$BEFORE/router.aot" ]]; then aot="-XX:AOTCache=$BEFORE/router.aot"; fi
+  fi
+  specs+=("$name=exec $JAVA $OPTIONS ${VESTIBULE_JAVA_OPTS:-} $JFR_OPTS $aot -jar $jar serve --supergraph {SUPERGRAPH} --port {PORT} --config $OUT/$config.yaml")
 done
 OUT="$OUT/runs" "$BENCH_DIR/run-bench.sh" "${specs[@]}" | tee "$OUT/bench.log" | grep '^RESULT' > "$OUT/results.raw" || true
 cat "$OUT/results.raw"
@@ -69,3 +87,4 @@ for name, values in by.items():
     cpu = statistics.median(v[1] for v in values)
     print(f"| {name} | {', '.join(f'{v[0]:.0f}' for v in values)} | {rps:.0f} | {rps / off_rps:.3f} | {cpu:.3f} | {cpu / off_cpu:.3f} |")
 PY
+if [[ "${JFR:-0}" == 1 ]]; then "${JAVA_HOME:+$JAVA_HOME/bin/}java" "$ROOT/tests/bench/TelemetryCostProfile.java" "$OUT/jfr" "$OUT/runs" "$DURATION"; fi

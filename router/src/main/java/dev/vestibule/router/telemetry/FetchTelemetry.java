@@ -46,7 +46,7 @@ final class FetchTelemetry implements SubgraphCallStage {
     public void joined(Join join, SubgraphCallStage leader) {
         joined = join;
         RouterMetrics metrics = request.telemetry.metrics();
-        if (metrics != null) metrics.joined(subgraph, label(join));
+        if (metrics != null) metrics.joined(subgraph, join == Join.ENTITY_FETCH);
         if (span != null) {
             span.setAttribute(JOINED, label(join));
             if (leader instanceof FetchTelemetry lead && lead.span != null) {

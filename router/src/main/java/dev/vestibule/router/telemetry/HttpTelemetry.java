@@ -57,9 +57,11 @@ final class HttpTelemetry extends Handler.Wrapper {
         rt.durationNanos = System.nanoTime() - rt.startNanos;
         rt.status = failure != null ? 500 : response.getStatus();
         rt.requestBytes = request.getLength();
-        rt.responseBytes = response.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
-        rt.requestId = response.getHeaders().get("x-request-id");
+        // the bytes the handler wrote (a counter), not a scan of the answer's headers for its Content-Length
+        long written = Response.getContentBytesWritten(response);
+        rt.responseBytes = written > 0 ? written : response.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
         if (telemetry.accessLog() != null) {
+            rt.requestId = response.getHeaders().get("x-request-id");
             if (telemetry.logsClientIp()) rt.clientIp = Request.getRemoteAddr(request);
             if (telemetry.logsUserAgent()) rt.userAgent = request.getHeaders().get(HttpHeader.USER_AGENT);
             if (!telemetry.loggedHeaders().isEmpty()) {

@@ -15,7 +15,9 @@ import io.opentelemetry.api.trace.StatusCode;
 /**
  * An edge filter as telemetry sees it: the filter runs unchanged, and what it decided is counted (refusals by
  * authentication, rate limits, persisted operations), noted for the access log (the refusal's code, the consumer
- * authentication found) and, for authentication and rate limits of a sampled request, traced as a span.
+ * authentication found, the operation's name) and, for authentication and rate limits of a sampled request, traced
+ * as a span. A filter with none of that to do (CORS, CSRF, persisted operations before admission) looks the request's
+ * telemetry up only when it refuses.
  */
 final class ObservedFilter implements EdgeFilter {
     static final AttributeKey<String> CODE = AttributeKey.stringKey("vestibule.edge.code");
@@ -44,6 +46,15 @@ final class ObservedFilter implements EdgeFilter {
 
     @Override
     public Decision apply(EdgeRequest request) {
+        if (kind != Kind.AUTHENTICATION && kind != Kind.RATE_LIMIT && filter.phase() != Phase.ADMISSION) {
+            // no span and nothing to note unless it refuses: the request's telemetry is looked up only then
+            Decision decision = filter.apply(request);
+            if (decision instanceof Decision.Reject reject) {
+                RequestTelemetry telemetry = HttpTelemetry.current();
+                if (telemetry != null) rejected(telemetry, request, reject, null);
+            }
+            return decision;
+        }
         RequestTelemetry telemetry = HttpTelemetry.current();
         if (telemetry == null) return filter.apply(request);
         Span span = switch (kind) {
@@ -58,28 +69,37 @@ final class ObservedFilter implements EdgeFilter {
             RequestTelemetry.end(span, e);
             throw e;
         }
-        // a request refused before the engine runs it is still logged and counted under its operation's name
-        if (telemetry.operationName == null && request.operation() != null) telemetry.operationName = request.operation().operationName();
+        // the operation is known by the admission phase: a request that never reaches the engine (refused, or answered
+        // by an identical one in flight) is still logged and counted under its operation's name
+        noteOperation(telemetry, request);
         if (kind == Kind.AUTHENTICATION) {
             Identity identity = request.identity();
             if (identity != null) telemetry.consumer = identity.consumer() != null ? identity.consumer() : identity.subject();
         }
-        if (decision instanceof Decision.Reject reject) {
-            telemetry.addErrorCode(reject.code());
-            if (metrics != null) {
-                switch (kind) {
-                    case AUTHENTICATION -> metrics.authenticationRejected(reject.code());
-                    case RATE_LIMIT -> metrics.rateLimited(reject.code());
-                    case PERSISTED_OPERATIONS -> metrics.persistedOperationMissed(reject.code());
-                    case OTHER -> {}
-                }
-            }
-            if (span != null) {
-                span.setAttribute(CODE, reject.code());
-                span.setStatus(StatusCode.ERROR);
-            }
-        }
+        if (decision instanceof Decision.Reject reject) rejected(telemetry, request, reject, span);
         if (span != null) span.end();
         return decision;
+    }
+
+    private static void noteOperation(RequestTelemetry telemetry, EdgeRequest request) {
+        if (telemetry.operationName == null && request.operation() != null) telemetry.operationName = request.operation().operationName();
+    }
+
+    /** A refusal: counted, its code noted for the access log, and the operation's name kept (the engine never saw it). */
+    private void rejected(RequestTelemetry telemetry, EdgeRequest request, Decision.Reject reject, Span span) {
+        noteOperation(telemetry, request);
+        telemetry.addErrorCode(reject.code());
+        if (metrics != null) {
+            switch (kind) {
+                case AUTHENTICATION -> metrics.authenticationRejected(reject.code());
+                case RATE_LIMIT -> metrics.rateLimited(reject.code());
+                case PERSISTED_OPERATIONS -> metrics.persistedOperationMissed(reject.code());
+                case OTHER -> {}
+            }
+        }
+        if (span != null) {
+            span.setAttribute(CODE, reject.code());
+            span.setStatus(StatusCode.ERROR);
+        }
     }
 }

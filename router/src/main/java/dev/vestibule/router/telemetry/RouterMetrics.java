@@ -1,11 +1,14 @@
 package dev.vestibule.router.telemetry;
 
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.StatefulMetric;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -17,6 +20,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntSupplier;
 
 /**
@@ -25,9 +29,10 @@ import java.util.function.IntSupplier;
  * seconds is {@code http_server_request_duration_seconds}) and the router's own {@code vestibule.*}. docs/telemetry.md
  * lists each with its labels.
  *
- * <p>Request-path cost: a labelled data point is looked up once per distinct label set and kept here (an array by
- * status code, small maps by subgraph), so recording is an array or map read and the histogram's striped add; only
- * the opt-in operation and client labels go through the library's own lookup.
+ * <p>Request-path cost: the library's lookup of a labelled data point allocates and hashes the label values, so each
+ * data point is looked up there once per distinct label set and kept here (arrays by method, scheme and status code,
+ * a map per subgraph, a map keyed by the opt-in labels); recording is then an array or map read and the data point's
+ * own add, with no label values built per request.
  */
 final class RouterMetrics {
     /** The semantic conventions' advised buckets for durations in seconds (http.server and http.client). */
@@ -61,9 +66,11 @@ final class RouterMetrics {
     private final LabelCap operationNames;
     private final LabelCap clientNames;
     private final LabelCap clientVersions;
-    /** Server duration data points without the opt-in labels, by method (POST, GET, other) and status code. */
-    private final DistributionDataPoint[][] serverDurationByStatus = new DistributionDataPoint[3][600];
-    private final ConcurrentHashMap<String, DistributionDataPoint> clientDurations = new ConcurrentHashMap<>();
+    private final ByRequest<DistributionDataPoint> serverDurationByRequest;
+    private final ByRequest<DistributionDataPoint> requestSizeByRequest;
+    private final ByRequest<DistributionDataPoint> responseSizeByRequest;
+    private final ConcurrentHashMap<OptInLabels, DistributionDataPoint> serverDurationByLabels = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, SubgraphPoints> subgraphs = new ConcurrentHashMap<>();
 
     RouterMetrics(TelemetrySettings.Metrics settings) {
         this.settings = settings;
@@ -106,6 +113,9 @@ final class RouterMetrics {
         clientNames = new LabelCap("client.name", settings.maxLabelValues(), labelOverflows);
         clientVersions = new LabelCap("client.version", settings.maxLabelValues(), labelOverflows);
         if (settings.jvm()) JvmMetrics.builder().register(registry);
+        serverDurationByRequest = new ByRequest<>(serverDuration);
+        requestSizeByRequest = new ByRequest<>(requestSize);
+        responseSizeByRequest = new ByRequest<>(responseSize);
     }
 
     private Histogram histogram(String name, Unit unit, String help, double[] buckets, boolean exemplars, String... labels) {
@@ -134,13 +144,129 @@ final class RouterMetrics {
     }
 
     private static final String[] METHODS = {"POST", "GET", "_OTHER"};
+    private static final String[] SCHEMES = {"http", "https"};
 
     static String method(String method) {
         return METHODS[methodIndex(method)];
     }
 
+    static int schemeIndex(String scheme) {
+        return "https".equals(scheme) ? 1 : 0;
+    }
+
+    /** A status code as an index (0 for one out of range, recorded as "0"). */
+    private static int statusIndex(int status) {
+        return status >= 100 && status < 600 ? status : 0;
+    }
+
+    private static String statusText(int status) {
+        int s = statusIndex(status);
+        String text = STATUS_TEXTS[s];
+        return text != null ? text : Integer.toString(s);
+    }
+
+    private static final String[] STATUS_TEXTS = new String[600];
+
+    static {
+        for (int s = 100; s < 600; s++) STATUS_TEXTS[s] = Integer.toString(s).intern();
+        STATUS_TEXTS[0] = "0";
+    }
+
+    /**
+     * One instrument's data points for the labels every request has (method, scheme, route, status), each looked up in
+     * the library once (its lookup allocates and hashes the label values) and then read from an array.
+     */
+    private static final class ByRequest<P extends DataPoint> {
+        private final StatefulMetric<P, ?> metric;
+        private final AtomicReferenceArray<P> points = new AtomicReferenceArray<>(METHODS.length * SCHEMES.length * 600);
+
+        ByRequest(StatefulMetric<P, ?> metric) {
+            this.metric = metric;
+        }
+
+        P get(int method, int scheme, int status) {
+            int s = statusIndex(status);
+            int i = (method * SCHEMES.length + scheme) * 600 + s;
+            P point = points.get(i);
+            if (point == null) {
+                point = metric.labelValues(METHODS[method], SCHEMES[scheme], ROUTE, statusText(s));
+                points.set(i, point);
+            }
+            return point;
+        }
+    }
+
+    /** The active-requests gauge's data points by method and scheme. */
+    private final AtomicReferenceArray<GaugeDataPoint> activeByMethod = new AtomicReferenceArray<>(METHODS.length * SCHEMES.length);
+
+    private GaugeDataPoint active(int method, int scheme) {
+        int i = method * SCHEMES.length + scheme;
+        GaugeDataPoint point = activeByMethod.get(i);
+        if (point == null) {
+            point = activeRequests.labelValues(METHODS[method], SCHEMES[scheme]);
+            activeByMethod.set(i, point);
+        }
+        return point;
+    }
+
     void requestStarted(String method, String scheme) {
-        activeRequests.labelValues(method(method), scheme).inc();
+        active(methodIndex(method), schemeIndex(scheme)).inc();
+    }
+
+    /**
+     * The labels of a server duration with the opt-in labels on: the key of its data point. A class rather than a
+     * record: a record's equals and hashCode go through method handles, which the profile of the request path showed
+     * (docs/performance.md); here the hash is computed once and equals compares the codes first.
+     */
+    private static final class OptInLabels {
+        final int code;
+        final String operationName;
+        final String operationType;
+        final String clientName;
+        final String clientVersion;
+        private final int hash;
+
+        OptInLabels(int method, int scheme, int status, String operationName, String operationType, String clientName,
+                    String clientVersion) {
+            this.code = (method * SCHEMES.length + scheme) * 600 + status;
+            this.operationName = operationName;
+            this.operationType = operationType;
+            this.clientName = clientName;
+            this.clientVersion = clientVersion;
+            int h = code;
+            h = 31 * h + (operationName == null ? 0 : operationName.hashCode());
+            h = 31 * h + (operationType == null ? 0 : operationType.hashCode());
+            h = 31 * h + (clientName == null ? 0 : clientName.hashCode());
+            h = 31 * h + (clientVersion == null ? 0 : clientVersion.hashCode());
+            this.hash = h;
+        }
+
+        int method() {
+            return code / 600 / SCHEMES.length;
+        }
+
+        int scheme() {
+            return code / 600 % SCHEMES.length;
+        }
+
+        int status() {
+            return code % 600;
+        }
+
+        private static boolean same(String a, String b) {
+            return a == b || (a != null && a.equals(b));
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof OptInLabels o && o.code == code && o.hash == hash && same(o.operationName, operationName)
+                    && same(o.operationType, operationType) && same(o.clientName, clientName) && same(o.clientVersion, clientVersion);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
     }
 
     /**
@@ -149,48 +275,85 @@ final class RouterMetrics {
      */
     void requestEnded(String method, String scheme, int status, double seconds, long requestBytes, long responseBytes,
                       String operationName, String operationType, String clientName, String clientVersion, Labels exemplar) {
-        activeRequests.labelValues(method(method), scheme).dec();
-        String statusText = status >= 100 && status < 600 ? Integer.toString(status) : "0";
+        int m = methodIndex(method);
+        int sc = schemeIndex(scheme);
+        active(m, sc).dec();
         DistributionDataPoint point;
         if (settings.operationLabels() || settings.clientLabels()) {
-            String[] values = new String[4 + (settings.operationLabels() ? 2 : 0) + (settings.clientLabels() ? 2 : 0)];
-            values[0] = method(method);
-            values[1] = scheme;
-            values[2] = ROUTE;
-            values[3] = statusText;
-            int i = 4;
-            if (settings.operationLabels()) {
-                values[i++] = operationNames.admit(operationName);
-                values[i++] = operationType == null ? "" : operationType;
-            }
-            if (settings.clientLabels()) {
-                values[i++] = clientNames.admit(clientName);
-                values[i] = clientVersions.admit(clientVersion);
-            }
-            point = serverDuration.labelValues(values);
+            OptInLabels key = new OptInLabels(m, sc, statusIndex(status),
+                    settings.operationLabels() ? operationNames.admit(operationName) : null,
+                    settings.operationLabels() ? (operationType == null ? "" : operationType) : null,
+                    settings.clientLabels() ? clientNames.admit(clientName) : null,
+                    settings.clientLabels() ? clientVersions.admit(clientVersion) : null);
+            point = serverDurationByLabels.get(key);
+            if (point == null) point = serverDurationByLabels.computeIfAbsent(key, this::serverDurationPoint);
         } else {
-            int m = methodIndex(method);
-            int s = status >= 100 && status < 600 ? status : 0;
-            point = serverDurationByStatus[m][s];
-            if (point == null) {
-                point = serverDuration.labelValues(METHODS[m], scheme, ROUTE, statusText);
-                serverDurationByStatus[m][s] = point;
-            }
+            point = serverDurationByRequest.get(m, sc, status);
         }
         if (exemplar != null) point.observeWithExemplar(seconds, exemplar);
         else point.observe(seconds);
-        if (requestBytes >= 0) requestSize.labelValues(method(method), scheme, ROUTE, statusText).observe(requestBytes);
-        if (responseBytes >= 0) responseSize.labelValues(method(method), scheme, ROUTE, statusText).observe(responseBytes);
+        if (requestBytes >= 0) requestSizeByRequest.get(m, sc, status).observe(requestBytes);
+        if (responseBytes >= 0) responseSizeByRequest.get(m, sc, status).observe(responseBytes);
+    }
+
+    private DistributionDataPoint serverDurationPoint(OptInLabels key) {
+        List<String> values = new ArrayList<>(List.of(METHODS[key.method()], SCHEMES[key.scheme()], ROUTE, statusText(key.status())));
+        if (key.operationName != null) {
+            values.add(key.operationName);
+            values.add(key.operationType);
+        }
+        if (key.clientName != null) {
+            values.add(key.clientName);
+            values.add(key.clientVersion);
+        }
+        return serverDuration.labelValues(values.toArray(String[]::new));
+    }
+
+    /** One subgraph's data points: call durations by status (answered, no error) and by status and error, join counters. */
+    private final class SubgraphPoints {
+        private final String subgraph;
+        private final AtomicReferenceArray<DistributionDataPoint> answered = new AtomicReferenceArray<>(600);
+        private final ConcurrentHashMap<String, DistributionDataPoint> failed = new ConcurrentHashMap<>();
+        private volatile CounterDataPoint joinedEntityFetch;
+        private volatile CounterDataPoint joinedHttpCall;
+
+        SubgraphPoints(String subgraph) {
+            this.subgraph = subgraph;
+        }
+
+        DistributionDataPoint duration(int status, String errorType) {
+            String statusLabel = status == 0 ? "" : statusText(status);
+            if (errorType != null) {
+                return failed.computeIfAbsent(statusLabel + ' ' + errorType, k -> clientDuration.labelValues(subgraph, "POST", statusLabel, errorType));
+            }
+            int s = statusIndex(status);
+            DistributionDataPoint point = answered.get(s);
+            if (point == null) {
+                point = clientDuration.labelValues(subgraph, "POST", s == 0 ? "" : statusText(s), "");
+                answered.set(s, point);
+            }
+            return point;
+        }
+
+        CounterDataPoint joined(boolean entityFetch) {
+            CounterDataPoint point = entityFetch ? joinedEntityFetch : joinedHttpCall;
+            if (point == null) {
+                point = joinedFetches.labelValues(subgraph, entityFetch ? "entity_fetch" : "http_call");
+                if (entityFetch) joinedEntityFetch = point;
+                else joinedHttpCall = point;
+            }
+            return point;
+        }
+    }
+
+    private SubgraphPoints subgraph(String subgraph) {
+        SubgraphPoints points = subgraphs.get(subgraph);
+        return points != null ? points : subgraphs.computeIfAbsent(subgraph, SubgraphPoints::new);
     }
 
     /** A subgraph call that went out ended: status 0 when no answer came, errorType null when it succeeded. */
     void subgraphCall(String subgraph, int status, String errorType, double seconds, Labels exemplar) {
-        String key = subgraph + '\u0000' + status + '\u0000' + (errorType == null ? "" : errorType);
-        DistributionDataPoint point = clientDurations.get(key);
-        if (point == null) {
-            point = clientDurations.computeIfAbsent(key, k -> clientDuration.labelValues(subgraph, "POST",
-                    status == 0 ? "" : Integer.toString(status), errorType == null ? "" : errorType));
-        }
+        DistributionDataPoint point = subgraph(subgraph).duration(status, errorType);
         if (exemplar != null) point.observeWithExemplar(seconds, exemplar);
         else point.observe(seconds);
     }
@@ -200,8 +363,8 @@ final class RouterMetrics {
         if ("SUBGRAPH_TIMEOUT".equals(code)) fetchTimeouts.labelValues(subgraph).inc();
     }
 
-    void joined(String subgraph, String join) {
-        joinedFetches.labelValues(subgraph, join).inc();
+    void joined(String subgraph, boolean entityFetch) {
+        subgraph(subgraph).joined(entityFetch).inc();
     }
 
     void plan(boolean cacheHit) {

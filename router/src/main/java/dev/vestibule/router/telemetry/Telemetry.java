@@ -36,6 +36,10 @@ public final class Telemetry implements AutoCloseable {
     public static final Telemetry OFF = new Telemetry();
 
     static final String GRAPHQL_PATH = "/graphql";
+    /** The server span's name until the operation is known, by method (RouterMetrics.methodIndex): made once. */
+    private static final String[] SERVER_SPAN_NAMES = {"POST " + GRAPHQL_PATH, "GET " + GRAPHQL_PATH, "_OTHER " + GRAPHQL_PATH};
+    private static final String CLIENT_NAME_HEADER = "apollographql-client-name";
+    private static final String CLIENT_VERSION_HEADER = "apollographql-client-version";
     private static final AttributeKey<String> HTTP_METHOD = AttributeKey.stringKey("http.request.method");
     private static final AttributeKey<String> URL_SCHEME = AttributeKey.stringKey("url.scheme");
     private static final AttributeKey<String> URL_PATH = AttributeKey.stringKey("url.path");
@@ -62,6 +66,8 @@ public final class Telemetry implements AutoCloseable {
     private final Tracing tracing;
     private final AccessLogWriter accessLog;
     private final MetricsServer metricsServer;
+    /** Whether every request's client name and version are read (labels, access log); else only a sampled one's. */
+    private final boolean readsClientHeaders;
 
     private Telemetry() {
         this.settings = TelemetrySettings.OFF;
@@ -69,6 +75,7 @@ public final class Telemetry implements AutoCloseable {
         this.tracing = null;
         this.accessLog = null;
         this.metricsServer = null;
+        this.readsClientHeaders = false;
     }
 
     private Telemetry(TelemetrySettings settings, List<SpanExporter> extraExporters) {
@@ -95,6 +102,7 @@ public final class Telemetry implements AutoCloseable {
         this.tracing = madeTracing;
         this.accessLog = madeLog;
         this.metricsServer = madeServer;
+        this.readsClientHeaders = madeLog != null || (madeMetrics != null && settings.metrics().clientLabels());
     }
 
     /** The telemetry {@code settings} describe ({@link #OFF} when every part is off). */
@@ -209,16 +217,24 @@ public final class Telemetry implements AutoCloseable {
         long start = System.nanoTime();
         String method = request.getMethod();
         String scheme = request.isSecure() ? "https" : "http";
-        String clientName = request.getHeaders().get("apollographql-client-name");
-        String clientVersion = request.getHeaders().get("apollographql-client-version");
+        String clientName = null;
+        String clientVersion = null;
+        if (readsClientHeaders) {
+            clientName = request.getHeaders().get(CLIENT_NAME_HEADER);
+            clientVersion = request.getHeaders().get(CLIENT_VERSION_HEADER);
+        }
         if (metrics != null) metrics.requestStarted(method, scheme);
         Span server = null;
         SpanContext unsampled = null;
         if (tracing != null) {
             Context parent = W3CTraceContextPropagator.getInstance().extract(Context.root(), request, HEADERS);
-            Span span = tracing.tracer().spanBuilder(RouterMetrics.method(method) + " " + GRAPHQL_PATH).setParent(parent)
+            Span span = tracing.tracer().spanBuilder(SERVER_SPAN_NAMES[RouterMetrics.methodIndex(method)]).setParent(parent)
                     .setSpanKind(SpanKind.SERVER).startSpan();
             if (span.isRecording()) {
+                if (!readsClientHeaders) {
+                    clientName = request.getHeaders().get(CLIENT_NAME_HEADER);
+                    clientVersion = request.getHeaders().get(CLIENT_VERSION_HEADER);
+                }
                 server = span;
                 span.setAttribute(HTTP_METHOD, RouterMetrics.method(method));
                 span.setAttribute(URL_SCHEME, scheme);
