@@ -102,7 +102,7 @@ public final class Router implements Gateway {
         this.client = new SubgraphClient(ProtectedTransport.around(traffic.around(transport),
                 new SubgraphProtection(settings.subgraphLimits(), traffic.bulkheads(), observer.traffic())));
         this.executor = new PlanExecutor(supergraph, client, fetchThreads,
-                new ExecutionSettings(settings.exposeSubgraphErrors(), settings.deduplication().subgraphQueries()));
+                new ExecutionSettings(settings.exposeSubgraphErrors(), settings.deduplication().subgraphQueries()), traffic::url);
         this.shaper = new ResponseShaper(supergraph.apiSchema(), supergraph.schema());
         this.introspection = GraphQL.newGraphQL(supergraph.apiSchema()).build();
     }

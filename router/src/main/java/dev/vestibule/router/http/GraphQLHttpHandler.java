@@ -5,6 +5,7 @@ import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.concurrent.SharedCalls;
 import dev.vestibule.router.json.JsonBytes;
 import dev.vestibule.router.json.JsonReader;
+import dev.vestibule.router.middleware.Cohorts;
 import dev.vestibule.router.middleware.Decision;
 import dev.vestibule.router.middleware.EdgeChain;
 import dev.vestibule.router.middleware.EdgeFilter.Phase;
@@ -386,8 +387,9 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
         Function<String, Map<String, String>> headers = exchange.subgraphHeaders();
         // the request's deadline, set once: a request that joins an identical one in flight waits for it until then,
         // and one that runs its own is due then, however long it waited
-        RequestContext context = new RequestContext(exchange.caller(), headers::apply,
-                System.nanoTime() + settings.requestTimeout().toNanos(), exposePlan);
+        RequestContext context = new RequestContext(exchange.caller(), headers::apply, Map.of(),
+                System.nanoTime() + settings.requestTimeout().toNanos(), exposePlan,
+                Cohorts.of(exchange, settings.trafficShaping().callers()));
         Answer answer;
         if (settings.deduplication().inboundQueries() && !exposePlan && isQuery(gateway, request)) {
             InboundKey key = new InboundKey(gateway, request, context.caller(), headersForEverySubgraph(gateway, headers),

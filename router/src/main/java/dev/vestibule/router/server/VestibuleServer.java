@@ -132,6 +132,7 @@ public final class VestibuleServer implements AutoCloseable {
             serving.set(server);
             VestibuleServer started = new VestibuleServer(config, observed, telemetry, policy, router, server, routerReady, bff);
             telemetry.planCacheSize(() -> started.router().planCacheSize());
+            telemetry.trafficState(() -> started.router().traffic());
             return started;
         } catch (RuntimeException | Error e) {
             if (bff != null) bff.close();
