@@ -34,21 +34,24 @@ final class TrafficGraph implements AutoCloseable {
     final SampleSubgraphs.Running subgraphs;
     private final List<SubgraphServer> extra = new ArrayList<>();
     final VestibuleServer gateway;
+    /** The config file and the values of its ${...} (the subgraphs' URLs), for tests that rewrite and reload it. */
+    final Path configFile;
+    final Map<String, String> environment = new HashMap<>();
 
     /** @param extraInstances names of subgraphs to start a second instance of (named {@code <NAME>_2_URL}) */
     TrafficGraph(Path dir, String yaml, String... extraInstances) throws IOException {
         subgraphs = SampleSubgraphs.startAll(0, FaultSettings.NONE);
+        configFile = dir.resolve("router.yaml");
         try {
-            Map<String, String> urls = new HashMap<>();
+            Map<String, String> urls = environment;
             for (String name : SampleSubgraphs.names()) urls.put(name.toUpperCase() + "_URL", subgraphs.get(name).url());
             for (String name : extraInstances) {
                 SubgraphServer second = SampleSubgraphs.start(name, 0, FaultSettings.NONE);
                 extra.add(second);
                 urls.put(name.toUpperCase() + "_2_URL", second.url());
             }
-            Path file = dir.resolve("router.yaml");
-            Files.writeString(file, yaml);
-            RouterConfig config = RouterConfig.load(file, urls::get);
+            Files.writeString(configFile, yaml);
+            RouterConfig config = RouterConfig.load(configFile, urls::get);
             String sdl = Files.readString(Path.of("..", "schemas", "supergraph.graphql"));
             for (String name : SampleSubgraphs.names()) {
                 sdl = sdl.replace("http://127.0.0.1:" + SampleSubgraphs.defaultPort(name, SampleSubgraphs.DEFAULT_BASE_PORT) + "/graphql",
@@ -77,12 +80,24 @@ final class TrafficGraph implements AutoCloseable {
     }
 
     JsonNode query(String query, Map<String, Object> variables) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url("/graphql"))).timeout(Duration.ofSeconds(60))
+        return query(query, variables, Map.of());
+    }
+
+    /** Asks the router with these request headers. */
+    JsonNode query(String query, Map<String, Object> variables, Map<String, String> headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url("/graphql"))).timeout(Duration.ofSeconds(60));
+        headers.forEach(request::header);
+        HttpResponse<String> response = HTTP.send(request
                 .header("content-type", "application/json").header("accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(FederatedGraph.JSON.writeValueAsString(Map.of("query", query,
                         "variables", variables)))).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) throw new AssertionError("HTTP " + response.statusCode() + ": " + response.body());
         return FederatedGraph.JSON.readTree(response.body());
+    }
+
+    /** The config as the file says now, its ${...} resolved as at start. */
+    RouterConfig reloadConfig() {
+        return RouterConfig.load(configFile, environment::get);
     }
 
     /** /ready's body. */
