@@ -152,6 +152,15 @@ public final class Router implements Gateway {
         return active;
     }
 
+    @Override
+    public Object trafficSplit(Cohort cohort) {
+        if (overrideLabels.isEmpty() && !traffic.hasCanaries()) return null;
+        return new Split(activeLabels(cohort), traffic.canariesOf(cohort));
+    }
+
+    /** A request's place in the splits: the override labels active for it and the subgraphs whose canary it uses. */
+    private record Split(Set<String> labels, Set<String> canaries) {}
+
     /** The planner for a set of active override labels: the supergraph's own without progressive overrides. */
     private QueryPlanner planner(Set<String> labels) {
         if (overrideLabels.isEmpty()) return planner;

@@ -31,6 +31,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,6 +68,8 @@ class ProgressiveOverrideTest {
             """;
     private static final String QUERY = "{ half never always beta }";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** How long the subgraphs take to answer. */
+    private static volatile long delayMillis;
 
     @Test
     void labelsMoveFieldsPerCallerStickyAndPlansAreCachedPerLabelSet(@TempDir Path dir) throws Exception {
@@ -117,6 +121,17 @@ class ProgressiveOverrideTest {
             try (VestibuleServer router = start(supergraph, dir, "    override_labels: [beta]\n")) {
                 for (int i = 0; i < 20; i++) assertThat(ask(router, "user-" + i, null).at("/data/beta").asText()).isEqualTo("new");
             }
+
+            // inbound de-duplication never lets requests with different active labels share an answer: two identical
+            // queries in flight together (slow subgraphs), one enabling beta, each get their own
+            delayMillis = 500;
+            try (VestibuleServer router = start(supergraph, dir, "router:\n  deduplication: { inbound_queries: true }\n")) {
+                ask(router, "user-1", null); // planned once, before the race
+                CompletableFuture<JsonNode> withBeta = CompletableFuture.supplyAsync(() -> askUnchecked(router, "user-1", "beta"));
+                CompletableFuture<JsonNode> without = CompletableFuture.supplyAsync(() -> askUnchecked(router, "user-1", null));
+                assertThat(withBeta.get().at("/data/beta").asText()).isEqualTo("new");
+                assertThat(without.get().at("/data/beta").asText()).isEqualTo("old");
+            }
         } finally {
             old.stop(0);
             fresh.stop(0);
@@ -125,14 +140,22 @@ class ProgressiveOverrideTest {
 
     private static VestibuleServer start(Supergraph supergraph, Path dir, String extra) throws IOException {
         Path file = dir.resolve("router.yaml");
-        Files.writeString(file, """
+        Files.writeString(file, (extra.startsWith("router:") ? extra : "") + """
                 traffic_shaping:
                   callers:
                     sticky_header: x-user-id
                     labels_header: x-vestibule-labels
-                """ + extra);
+                """ + (extra.startsWith("router:") ? "" : extra));
         return VestibuleServer.start(supergraph, RouterConfig.load(file, name -> null), GatewayObserver.NONE,
                 RouterServer.listen("127.0.0.1", 0), List.of());
+    }
+
+    private static JsonNode askUnchecked(VestibuleServer router, String caller, String labels) {
+        try {
+            return ask(router, caller, labels);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static JsonNode ask(VestibuleServer router, String caller, String labels) throws Exception {
@@ -157,6 +180,11 @@ class ProgressiveOverrideTest {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/graphql", exchange -> {
             calls.incrementAndGet();
+            try {
+                Thread.sleep(delayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             JsonNode body = FederatedGraph.JSON.readTree(exchange.getRequestBody());
             Map<String, Object> variables = body.has("variables") && body.get("variables").isObject()
                     ? FederatedGraph.JSON.convertValue(body.get("variables"), Map.class) : Map.of();
@@ -168,6 +196,7 @@ class ProgressiveOverrideTest {
             exchange.getResponseBody().write(out);
             exchange.close();
         });
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         return server;
     }

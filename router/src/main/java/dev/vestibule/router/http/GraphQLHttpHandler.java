@@ -393,7 +393,7 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
         Answer answer;
         if (settings.deduplication().inboundQueries() && !exposePlan && isQuery(gateway, request)) {
             InboundKey key = new InboundKey(gateway, request, context.caller(), headersForEverySubgraph(gateway, headers),
-                    varyingHeaders(exchange));
+                    varyingHeaders(exchange), gateway.trafficSplit(context.cohort()));
             try {
                 answer = inbound.run(key, context.deadlineNanos(), () -> answer(exchange.id, gateway, request, context),
                         WaitMissed::new, WaitMissed.class);
@@ -410,10 +410,11 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     /**
      * Everything that can change the answer to a query: the gateway (a reload starts afresh), the request, the caller's
      * access, the headers each subgraph would receive, and the client headers that may matter although no rule
-     * forwards them (Authorization, Cookie, the configured vary_headers).
+     * forwards them (Authorization, Cookie, the configured vary_headers), and where the caller lands in the traffic
+     * splits (canaries, progressive override labels: requests planned or routed differently never share an answer).
      */
     private record InboundKey(Gateway gateway, GraphQLRequest request, Caller caller,
-                              Map<String, Map<String, String>> subgraphHeaders, List<String> varying) {}
+                              Map<String, Map<String, String>> subgraphHeaders, List<String> varying, Object trafficSplit) {}
 
     private static boolean isQuery(Gateway gateway, GraphQLRequest request) {
         try {

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -79,6 +80,17 @@ public final class SubgraphTraffic {
         InstancePool canary = canaries.get(subgraph);
         if (canary == null || !inCanary(subgraph, cohort)) return primary;
         return canary.instances().getFirst().url;
+    }
+
+    public boolean hasCanaries() {
+        return !canaries.isEmpty();
+    }
+
+    /** The subgraphs whose canary {@code cohort}'s calls go to. */
+    public Set<String> canariesOf(Cohort cohort) {
+        Set<String> in = new TreeSet<>();
+        for (String subgraph : canaries.keySet()) if (inCanary(subgraph, cohort)) in.add(subgraph);
+        return in;
     }
 
     /** Whether {@code cohort}'s calls to {@code subgraph} go to its canary (false without one). */
