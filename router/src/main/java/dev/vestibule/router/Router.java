@@ -64,6 +64,8 @@ public final class Router implements Gateway {
     /** With progressive overrides: a planner per set of active labels (at most 2^labels), made when first needed. */
     private final Map<Set<String>, QueryPlanner> labelledPlanners = new ConcurrentHashMap<>();
     private final SortedSet<String> overrideLabels;
+    /** Named labels on for a share of the callers (traffic_shaping.callers.override_percent). */
+    private final Map<String, Double> labelPercents;
     private final AccessFilter access;
     private final CostEstimator costs;
     private final BoundedCache<PlanKey, QueryPlan> plans;
@@ -102,6 +104,7 @@ public final class Router implements Gateway {
         this.preparer = new OperationPreparer(supergraph.apiSchema(), settings.documentCacheSize(), settings.limits());
         this.planner = new QueryPlanner(supergraph);
         this.overrideLabels = supergraph.overrideLabels();
+        this.labelPercents = settings.trafficShaping().callers().labelPercents();
         this.access = new AccessFilter(supergraph);
         this.costs = new CostEstimator(supergraph.apiSchema(), supergraph.demand(),
                 settings.limits().defaultListSize());
@@ -140,14 +143,18 @@ public final class Router implements Gateway {
 
     /**
      * The progressive override labels active for {@code cohort}, among the supergraph's: {@code percent(N)} for N % of
-     * the callers (sticky by the caller's key, one draw per label), a named one when the config or the caller enabled it.
+     * the callers (sticky by the caller's key, one draw per label), a named one when the config or the caller enabled it
+     * or, with a share in the config, for that share of the callers.
      */
     public Set<String> activeLabels(Cohort cohort) {
         if (overrideLabels.isEmpty()) return Set.of();
         Set<String> active = new TreeSet<>();
         for (String label : overrideLabels) {
             double percent = ProgressiveOverride.percentOf(label);
-            if (percent >= 0 ? cohort.place("override:" + label) < percent : cohort.labels().contains(label)) active.add(label);
+            Double configured = percent >= 0 ? null : labelPercents.get(label);
+            boolean on = percent >= 0 ? cohort.place("override:" + label) < percent
+                    : cohort.labels().contains(label) || configured != null && cohort.place("override:" + label) < configured;
+            if (on) active.add(label);
         }
         return active;
     }

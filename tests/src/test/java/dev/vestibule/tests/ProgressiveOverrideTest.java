@@ -122,6 +122,18 @@ class ProgressiveOverrideTest {
                 for (int i = 0; i < 20; i++) assertThat(ask(router, "user-" + i, null).at("/data/beta").asText()).isEqualTo("new");
             }
 
+            // beta on for 30 % of the callers by the config (no subgraph publish), sticky by the same hash
+            try (VestibuleServer router = start(supergraph, dir, "    override_percent: { beta: 30 }\n")) {
+                int on = 0;
+                for (int i = 0; i < 200; i++) {
+                    boolean expected = Cohort.place("user-" + i, "override:beta") < 30;
+                    assertThat(ask(router, "user-" + i, null).at("/data/beta").asText()).as("user-" + i).isEqualTo(expected ? "new" : "old");
+                    if (expected) on++;
+                }
+                System.out.printf("override_percent beta 30: %d of 200 callers%n", on);
+                assertThat(on).isBetween(40, 80);
+            }
+
             // inbound de-duplication never lets requests with different active labels share an answer: two identical
             // queries in flight together (slow subgraphs), one enabling beta, each get their own
             delayMillis = 500;

@@ -37,11 +37,19 @@ final class TrafficShapingSection {
     }
 
     private static TrafficShaping.Callers callers(ConfigNode node) {
-        node.allowOnly(Set.of("sticky_header", "variant_header", "variant_claim", "override_labels", "labels_header", "labels_claim"));
+        node.allowOnly(Set.of("sticky_header", "variant_header", "variant_claim", "override_labels", "labels_header", "labels_claim",
+                "override_percent"));
         ConfigNode labels = node.get("override_labels");
+        Map<String, Double> percents = new LinkedHashMap<>();
+        node.get("override_percent").map().forEach((label, value) -> {
+            if (!label.matches("[a-zA-Z][a-zA-Z0-9_\\-:./]*") || label.startsWith("percent(")) {
+                throw value.error("not a named @override label (letters, digits, _ - : . /; percent(N) labels keep their N)");
+            }
+            percents.put(label, percent(value, 0));
+        });
         return new TrafficShaping.Callers(header(node.get("sticky_header")), header(node.get("variant_header")),
                 node.get("variant_claim").string(null), labels.isMissing() ? Set.of() : new LinkedHashSet<>(labels.strings()),
-                header(node.get("labels_header")), node.get("labels_claim").string(null));
+                header(node.get("labels_header")), node.get("labels_claim").string(null), percents);
     }
 
     private static String header(ConfigNode node) {

@@ -108,6 +108,10 @@ class TrafficShapingSectionTest {
         rejects("traffic_shaping:\n  subgraphs:\n    products:\n      shadow: { url: \"mailto:x\" }\n",
                 "traffic_shaping.subgraphs.products.shadow.url: expected an http:// or https:// URL");
         rejects("traffic_shaping:\n  callers:\n    sticky_header: \"x user\"\n", "traffic_shaping.callers.sticky_header: not an HTTP header name");
+        rejects("traffic_shaping:\n  callers:\n    override_percent: { \"percent(5)\": 10 }\n",
+                "traffic_shaping.callers.override_percent.percent(5): not a named @override label");
+        rejects("traffic_shaping:\n  callers:\n    override_percent: { beta: 200 }\n",
+                "traffic_shaping.callers.override_percent.beta: must be between 0 and 100");
     }
 
     @Test
@@ -125,6 +129,7 @@ class TrafficShapingSectionTest {
                     sticky_header: X-User-Id
                     variant_claim: variant
                     override_labels: [beta]
+                    override_percent: { gamma: 12.5 }
                 """);
         TrafficPolicy products = shaping.forSubgraph("products");
         assertThat(products.health().enabled()).isTrue();
@@ -133,6 +138,7 @@ class TrafficShapingSectionTest {
         assertThat(products.canary()).isEqualTo(new TrafficPolicy.Canary(List.of("http://b/graphql"), 2.5));
         assertThat(products.shadow()).isEqualTo(new TrafficPolicy.Shadow("http://c/graphql", 10, 16, Duration.ofSeconds(10)));
         assertThat(shaping.forSubgraph("reviews").canary().enabled()).isFalse();
-        assertThat(shaping.callers()).isEqualTo(new TrafficShaping.Callers("x-user-id", null, "variant", Set.of("beta"), null, null));
+        assertThat(shaping.callers()).isEqualTo(new TrafficShaping.Callers("x-user-id", null, "variant", Set.of("beta"), null, null,
+                Map.of("gamma", 12.5)));
     }
 }

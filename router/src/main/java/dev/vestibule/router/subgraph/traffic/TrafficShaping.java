@@ -24,14 +24,17 @@ public record TrafficShaping(TrafficPolicy all, Map<String, TrafficPolicy> subgr
      * {@code stickyHeader} when set and present, else the JWT subject; the variant it asks for (canary or primary) is
      * the value of {@code variantHeader} or of the claim {@code variantClaim} (null: callers cannot choose); the
      * progressive override labels enabled for everyone are {@code overrideLabels}, and a caller adds labels with
-     * {@code labelsHeader} or the claim {@code labelsClaim} (comma-separated; null: callers cannot).
+     * {@code labelsHeader} or the claim {@code labelsClaim} (comma-separated; null: callers cannot); a named label in
+     * {@code labelPercents} is active for that share of the callers (sticky, like {@code percent(N)}, but changed in the
+     * config rather than in the subgraph's schema).
      */
     public record Callers(String stickyHeader, String variantHeader, String variantClaim, Set<String> overrideLabels,
-                          String labelsHeader, String labelsClaim) {
-        public static final Callers DEFAULTS = new Callers(null, null, null, Set.of(), null, null);
+                          String labelsHeader, String labelsClaim, Map<String, Double> labelPercents) {
+        public static final Callers DEFAULTS = new Callers(null, null, null, Set.of(), null, null, Map.of());
 
         public Callers {
             overrideLabels = Set.copyOf(overrideLabels);
+            labelPercents = Map.copyOf(labelPercents);
         }
     }
 
