@@ -7,6 +7,7 @@ import dev.vestibule.router.operation.PreparedOperation;
 import dev.vestibule.router.operation.RequestError;
 import dev.vestibule.router.pipeline.RequestContext;
 import dev.vestibule.router.planner.QueryPlan;
+import dev.vestibule.router.subgraph.traffic.Cohort;
 import dev.vestibule.router.supergraph.Supergraph;
 import graphql.language.OperationDefinition;
 
@@ -43,6 +44,15 @@ public interface Gateway extends AutoCloseable {
     JsonBytes execute(GraphQLRequest request, RequestContext context);
 
     Supergraph supergraph();
+
+    /**
+     * Where {@code cohort} lands in the traffic splits that can change an answer (the progressive override labels
+     * active for it, the canaries it goes to), as a value two requests may share an answer by; null when the gateway
+     * has no split.
+     */
+    default Object trafficSplit(Cohort cohort) {
+        return null;
+    }
 
     @Override
     void close();

@@ -32,7 +32,9 @@ import dev.vestibule.router.subgraph.ProtectedTransport;
 import dev.vestibule.router.subgraph.SubgraphClient;
 import dev.vestibule.router.subgraph.SubgraphProtection;
 import dev.vestibule.router.subgraph.SubgraphTransport;
+import dev.vestibule.router.subgraph.traffic.Cohort;
 import dev.vestibule.router.subgraph.traffic.SubgraphTraffic;
+import dev.vestibule.router.supergraph.ProgressiveOverride;
 import dev.vestibule.router.supergraph.Subgraph;
 import dev.vestibule.router.supergraph.Supergraph;
 import graphql.ExecutionInput;
@@ -44,8 +46,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.Stream;
 
 /**
  * The {@link Gateway}: one supergraph's request pipeline, and the object that builds it (preparer, planner and plan
@@ -56,6 +63,11 @@ public final class Router implements Gateway {
     private final RouterSettings settings;
     private final OperationPreparer preparer;
     private final QueryPlanner planner;
+    /** With progressive overrides: a planner per set of active labels (at most 2^labels), made when first needed. */
+    private final Map<Set<String>, QueryPlanner> labelledPlanners = new ConcurrentHashMap<>();
+    private final SortedSet<String> overrideLabels;
+    /** Named labels on for a share of the callers (traffic_shaping.callers.override_percent). */
+    private final Map<String, Double> labelPercents;
     private final AccessFilter access;
     private final CostEstimator costs;
     private final BoundedCache<PlanKey, QueryPlan> plans;
@@ -93,6 +105,8 @@ public final class Router implements Gateway {
         this.settings = settings;
         this.preparer = new OperationPreparer(supergraph.apiSchema(), settings.documentCacheSize(), settings.limits());
         this.planner = new QueryPlanner(supergraph);
+        this.overrideLabels = supergraph.overrideLabels();
+        this.labelPercents = settings.trafficShaping().callers().labelPercents();
         this.access = new AccessFilter(supergraph);
         this.costs = new CostEstimator(supergraph.apiSchema(), supergraph.demand(),
                 settings.limits().defaultListSize());
@@ -104,7 +118,7 @@ public final class Router implements Gateway {
         this.client = new SubgraphClient(ProtectedTransport.around(traffic.around(transport),
                 new SubgraphProtection(settings.subgraphLimits(), traffic.bulkheads(), observer.traffic())));
         this.executor = new PlanExecutor(supergraph, client, fetchThreads,
-                new ExecutionSettings(settings.exposeSubgraphErrors(), settings.deduplication().subgraphQueries()));
+                new ExecutionSettings(settings.exposeSubgraphErrors(), settings.deduplication().subgraphQueries()), traffic::url);
         this.shaper = new ResponseShaper(supergraph.apiSchema(), supergraph.schema());
         this.introspection = GraphQL.newGraphQL(supergraph.apiSchema()).build();
     }
@@ -112,7 +126,9 @@ public final class Router implements Gateway {
     private static SubgraphTransport httpTransport(Supergraph supergraph, RouterSettings settings) {
         return new OkHttpTransport(settings.subgraphTimeout(), settings.connectionsPerSubgraph(), supergraph.subgraphs().size(),
                 supergraph.subgraphs().stream().anyMatch(s -> s.url().regionMatches(true, 0, "https:", 0, 6))
-                        || settings.trafficShaping().subgraphs().values().stream().flatMap(p -> p.urls().stream())
+                        || settings.trafficShaping().subgraphs().values().stream()
+                        .flatMap(p -> Stream.concat(Stream.concat(p.urls().stream(), p.canary().urls().stream()),
+                                Stream.ofNullable(p.shadow().url())))
                         .anyMatch(url -> url.regionMatches(true, 0, "https:", 0, 6)),
                 settings.subgraphIdleTimeout());
     }
@@ -124,10 +140,43 @@ public final class Router implements Gateway {
 
     @Override
     public Prepared prepare(GraphQLRequest request, Caller caller) {
-        return prepare(request, caller, RequestStage.NONE);
+        return prepare(request, caller, Set.of(), RequestStage.NONE);
     }
 
-    private Prepared prepare(GraphQLRequest request, Caller caller, RequestStage stage) {
+    /**
+     * The progressive override labels active for {@code cohort}, among the supergraph's: {@code percent(N)} for N % of
+     * the callers (sticky by the caller's key, one draw per label), a named one when the config or the caller enabled it
+     * or, with a share in the config, for that share of the callers.
+     */
+    public Set<String> activeLabels(Cohort cohort) {
+        if (overrideLabels.isEmpty()) return Set.of();
+        Set<String> active = new TreeSet<>();
+        for (String label : overrideLabels) {
+            double percent = ProgressiveOverride.percentOf(label);
+            Double configured = percent >= 0 ? null : labelPercents.get(label);
+            boolean on = percent >= 0 ? cohort.place("override:" + label) < percent
+                    : cohort.labels().contains(label) || configured != null && cohort.place("override:" + label) < configured;
+            if (on) active.add(label);
+        }
+        return active;
+    }
+
+    @Override
+    public Object trafficSplit(Cohort cohort) {
+        if (overrideLabels.isEmpty() && !traffic.hasCanaries()) return null;
+        return new Split(activeLabels(cohort), traffic.canariesOf(cohort));
+    }
+
+    /** A request's place in the splits: the override labels active for it and the subgraphs whose canary it uses. */
+    private record Split(Set<String> labels, Set<String> canaries) {}
+
+    /** The planner for a set of active override labels: the supergraph's own without progressive overrides. */
+    private QueryPlanner planner(Set<String> labels) {
+        if (overrideLabels.isEmpty()) return planner;
+        return labelledPlanners.computeIfAbsent(labels, l -> new QueryPlanner(supergraph.withActiveLabels(l)));
+    }
+
+    private Prepared prepare(GraphQLRequest request, Caller caller, Set<String> labels, RequestStage stage) {
         Stage preparing = stage.beginPrepare();
         PreparedOperation operation;
         try {
@@ -143,7 +192,8 @@ public final class Router implements Gateway {
         // nodes, subgraph operations) and by the response shaper
         // keyed by the caller's access level as sets (never a joined string: the scope set {admin, read} and the one
         // scope "admin, read" must not share a plan)
-        PlanKey key = new PlanKey(request.query(), operation.name(), filtering ? access.accessLevel(caller) : null);
+        // and by the active progressive override labels: each set of them has a planner of its own
+        PlanKey key = new PlanKey(request.query(), operation.name(), filtering ? access.accessLevel(caller) : null, labels);
         QueryPlan plan = plans.get(key);
         if (plan != null) {
             stage.beginPlan(true).end(null);
@@ -152,7 +202,8 @@ public final class Router implements Gateway {
         Stage planning = stage.beginPlan(false);
         try {
             plan = plans.computeIfAbsent(key,
-                    k -> k.accessLevel() != null ? planner.plan(operation, access, k.accessLevel()) : planner.plan(operation));
+                    k -> k.accessLevel() != null ? planner(k.labels()).plan(operation, access, k.accessLevel())
+                            : planner(k.labels()).plan(operation));
         } catch (PlanningException e) {
             RequestError error = RequestError.of(400, "the operation cannot be planned: " + e.getMessage(), "QUERY_PLANNING_FAILED");
             planning.end(error);
@@ -165,8 +216,11 @@ public final class Router implements Gateway {
         return new Prepared(operation, plan);
     }
 
-    /** What a cached plan is for: the operation, and the access level it was filtered for (null: not filtered). */
-    private record PlanKey(String query, String operationName, Caller accessLevel) {}
+    /**
+     * What a cached plan is for: the operation, the access level it was filtered for (null: not filtered), and the
+     * progressive override labels active.
+     */
+    private record PlanKey(String query, String operationName, Caller accessLevel, Set<String> labels) {}
 
     /**
      * Runs a request and writes its response body ({errors, data, extensions}) as JSON: the shaper writes the data
@@ -193,7 +247,7 @@ public final class Router implements Gateway {
 
     private JsonBytes answer(GraphQLRequest request, RequestContext context, RequestStage stage, RequestTrace trace) {
         boolean exposePlan = trace != null;
-        Prepared prepared = prepare(request, context.caller(), stage);
+        Prepared prepared = prepare(request, context.caller(), activeLabels(context.cohort()), stage);
         if (settings.limits().maxCost() > 0) {
             long cost = costs.estimate(prepared.plan().selections(), prepared.plan().rootType(), prepared.operation().variables());
             if (cost > settings.limits().maxCost()) {

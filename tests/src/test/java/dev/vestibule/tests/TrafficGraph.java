@@ -27,17 +27,21 @@ final class TrafficGraph implements AutoCloseable {
     final VestibuleServer gateway;
     /** HTTP/1.1: one connection per request in flight, as the traffic tests count subgraph calls per connection. */
     private final GraphQLClient client;
+    /** The config file and the values of its ${...} (the subgraphs' URLs), for tests that rewrite and reload it. */
+    final Path configFile;
+    final Map<String, String> environment = new HashMap<>();
 
     /** @param extraInstances names of subgraphs to start a second instance of (named {@code <NAME>_2_URL}) */
     TrafficGraph(Path dir, String yaml, String... extraInstances) throws IOException {
-        Map<String, String> urls = new HashMap<>();
+        Map<String, String> urls = environment;
+        configFile = dir.resolve("router.yaml");
         try {
             for (String name : extraInstances) {
                 SubgraphServer second = SampleSubgraphs.start(name, 0, FaultSettings.NONE);
                 extra.add(second);
                 urls.put(name.toUpperCase() + "_2_URL", second.url());
             }
-            Path file = Files.writeString(dir.resolve("router.yaml"), yaml);
+            Path file = Files.writeString(configFile, yaml);
             graph = TestGraph.builder().configFor(subgraphs -> {
                 for (String name : SampleSubgraphs.names()) urls.put(name.toUpperCase() + "_URL", subgraphs.get(name).url());
                 return RouterConfig.load(file, urls::get);
@@ -65,7 +69,19 @@ final class TrafficGraph implements AutoCloseable {
     }
 
     JsonNode query(String query, Map<String, Object> variables) throws IOException, InterruptedException {
-        return GraphQLClient.json(client.post(query, null, variables, "application/json"));
+        return query(query, variables, Map.of());
+    }
+
+    /** Asks the router with these request headers. */
+    JsonNode query(String query, Map<String, Object> variables, Map<String, String> headers) throws IOException, InterruptedException {
+        List<String> pairs = new ArrayList<>();
+        headers.forEach((name, value) -> { pairs.add(name); pairs.add(value); });
+        return GraphQLClient.json(client.post(query, null, variables, "application/json", pairs.toArray(String[]::new)));
+    }
+
+    /** The config as the file says now, its ${...} resolved as at start. */
+    RouterConfig reloadConfig() {
+        return RouterConfig.load(configFile, environment::get);
     }
 
     /** /ready's body. */

@@ -11,6 +11,7 @@ import dev.vestibule.router.http.RequestIds;
 import dev.vestibule.router.json.JsonBytes;
 import dev.vestibule.router.json.JsonReader;
 import dev.vestibule.router.middleware.Admission;
+import dev.vestibule.router.middleware.Cohorts;
 import dev.vestibule.router.middleware.Decision;
 import dev.vestibule.router.middleware.EdgeFilter.Phase;
 import dev.vestibule.router.middleware.EdgeRequest;
@@ -19,6 +20,7 @@ import dev.vestibule.router.operation.GraphQLErrors;
 import dev.vestibule.router.operation.GraphQLRequest;
 import dev.vestibule.router.operation.RequestError;
 import dev.vestibule.router.pipeline.RequestContext;
+import dev.vestibule.router.subgraph.traffic.TrafficShaping;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -317,7 +319,9 @@ final class BffHandler extends Handler.Wrapper {
         long deadline = System.nanoTime() + mounted.deadline().toNanos();
         JsonBytes answer;
         try {
-            answer = gateway.execute(graphql, new RequestContext(exchange.caller(), exchange.subgraphHeaders()::apply, deadline, false));
+            // sticky by the verified subject in the traffic splits (the callers section's headers are the GraphQL route's)
+            answer = gateway.execute(graphql, new RequestContext(exchange.caller(), exchange.subgraphHeaders()::apply, Map.of(), deadline,
+                    false, Cohorts.of(exchange, TrafficShaping.Callers.DEFAULTS)));
         } catch (RequestError e) {
             Map<String, Object> error = e.errors().isEmpty() ? Map.of() : e.errors().get(0);
             if ("BAD_USER_INPUT".equals(GraphQLErrors.code(error))) {

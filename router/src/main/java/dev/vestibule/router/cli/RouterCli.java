@@ -136,6 +136,11 @@ public final class RouterCli {
         out.flush();
         if (Boolean.parseBoolean(options.getOrDefault("--hot-reload", "false"))) {
             hotReload(server, composing ? options.get("--subgraphs") : options.get("--supergraph"), composing, out, err);
+            if (options.containsKey("--config")) {
+                Path configFile = Path.of(options.get("--config"));
+                server.reshapeTrafficOnChange(configFile, () -> RouterConfig.load(configFile), Duration.ofSeconds(1), out::println,
+                        err::println);
+            }
         }
         Termination termination = Termination.install();
         String signal = termination.await();

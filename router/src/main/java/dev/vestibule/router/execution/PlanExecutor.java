@@ -5,6 +5,7 @@ import dev.vestibule.router.json.JsonObject;
 import dev.vestibule.router.operation.GraphQLErrors;
 import dev.vestibule.router.operation.Selection;
 import dev.vestibule.router.pipeline.RequestContext;
+import dev.vestibule.router.subgraph.traffic.Cohort;
 import dev.vestibule.router.pipeline.RequestStage;
 import dev.vestibule.router.planner.PlanNode;
 import dev.vestibule.router.planner.QueryPlan;
@@ -41,9 +42,21 @@ public final class PlanExecutor {
     // made once: a method reference written at each call allocates a new object per merge and per representation
     private final Predicate<String> isAbstract = this::isAbstract;
     private final BiPredicate<String, String> matches = this::matches;
+    private final SubgraphRoutes routes;
 
-    public PlanExecutor(Supergraph supergraph, SubgraphClient client, ExecutorService executor, ExecutionSettings settings) {
+    /** Where a subgraph's fetches go for a caller: {@code primary} (the supergraph's URL) or another (a canary's). */
+    @FunctionalInterface
+    public interface SubgraphRoutes {
+        SubgraphRoutes PRIMARY = (subgraph, primary, cohort) -> primary;
+
+        String url(String subgraph, String primary, Cohort cohort);
+    }
+
+    /** @param routes where a subgraph's fetches go for a request (a canary's URL for a caller in its share) */
+    public PlanExecutor(Supergraph supergraph, SubgraphClient client, ExecutorService executor, ExecutionSettings settings,
+                        SubgraphRoutes routes) {
         this.supergraph = supergraph;
+        this.routes = routes;
         this.relations = new TypeRelations(supergraph.schema());
         this.client = client;
         this.executor = executor;
@@ -96,7 +109,7 @@ public final class PlanExecutor {
         SubgraphResponse answer;
         SubgraphCallStage call = request.stage().beginSubgraphCall(fetch.subgraph(), fetch.operationName());
         try {
-            answer = client.post(fetch.subgraph(), url(fetch.subgraph()), fetch.operation(), fetch.operationName(),
+            answer = client.post(fetch.subgraph(), url(fetch.subgraph(), context), fetch.operation(), fetch.operationName(),
                     usedVariables(fetch, request.variables()), context.subgraphHeaders().forSubgraph(fetch.subgraph()),
                     context.propagationHeaders(), context.deadlineNanos(),
                     settings.shareSubgraphQueries() && !fetch.operation().startsWith("mutation"), call);
@@ -132,17 +145,20 @@ public final class PlanExecutor {
 
     /**
      * What an entity fetch's request depends on: the plan node (by identity), the lineage of the data it picks its
-     * representations from, the subgraph's headers and the fetch's variables.
+     * representations from, the URL it goes to (a canary's is not the primary's), the subgraph's headers and the
+     * fetch's variables.
      */
-    private record BatchKey(PlanNode.Flatten node, Lineage lineage, Map<String, String> headers, Map<String, Object> variables, int hash) {
-        BatchKey(PlanNode.Flatten node, Lineage lineage, Map<String, String> headers, Map<String, Object> variables) {
-            this(node, lineage, headers, variables,
-                    ((System.identityHashCode(node) * 31 + lineage.hashCode()) * 31 + headers.hashCode()) * 31 + variables.hashCode());
+    private record BatchKey(PlanNode.Flatten node, String url, Lineage lineage, Map<String, String> headers, Map<String, Object> variables,
+                            int hash) {
+        BatchKey(PlanNode.Flatten node, String url, Lineage lineage, Map<String, String> headers, Map<String, Object> variables) {
+            this(node, url, lineage, headers, variables,
+                    (((System.identityHashCode(node) * 31 + url.hashCode()) * 31 + lineage.hashCode()) * 31 + headers.hashCode()) * 31
+                            + variables.hashCode());
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof BatchKey k && k.hash == hash && k.node == node && k.lineage.equals(lineage)
+            return o instanceof BatchKey k && k.hash == hash && k.node == node && k.url.equals(url) && k.lineage.equals(lineage)
                     && k.headers.equals(headers) && k.variables.equals(variables);
         }
 
@@ -161,6 +177,7 @@ public final class PlanExecutor {
         long deadlineNanos = context.deadlineNanos();
         Map<String, Object> used = usedVariables(fetch, request.variables());
         Map<String, String> subgraphHeaders = Map.copyOf(context.subgraphHeaders().forSubgraph(fetch.subgraph())); // a key part: copied once
+        String url = url(fetch.subgraph(), context);
         Function<Map<String, Object>, Map<String, Object>> representation = entity -> representation(entity, fetch);
         List<Map<String, Object>> entities;
         BatchKey key = null;
@@ -168,7 +185,7 @@ public final class PlanExecutor {
         synchronized (state) {
             entities = Entities.collect(state.data(), flatten.path());
             if (entities.isEmpty()) return;
-            if (settings.shareSubgraphQueries()) key = new BatchKey(flatten, state.lineage(), subgraphHeaders, used);
+            if (settings.shareSubgraphQueries()) key = new BatchKey(flatten, url, state.lineage(), subgraphHeaders, used);
             // a batch goes with the lineage it was built at, so it is built under the lock the lineage was read under
             if (key == null || !batches.inFlight(key)) batch = EntityBatch.of(entities, representation, state.lineage());
         }
@@ -186,7 +203,7 @@ public final class PlanExecutor {
                 if (batch == null) { // the fetch to join ended meanwhile, and a parallel fetch may have merged since
                     synchronized (state) {
                         entities = Entities.collect(state.data(), flatten.path());
-                        key = new BatchKey(flatten, state.lineage(), subgraphHeaders, used);
+                        key = new BatchKey(flatten, url, state.lineage(), subgraphHeaders, used);
                         batch = EntityBatch.of(entities, representation, state.lineage());
                     }
                     if (batch.isEmpty()) {
@@ -242,7 +259,7 @@ public final class PlanExecutor {
                             RequestContext context, SubgraphCallStage call) throws SubgraphFailure {
         Map<String, Object> vars = new LinkedHashMap<>(used);
         vars.put("representations", batch.representations());
-        return new BatchAnswer(client.post(fetch.subgraph(), url(fetch.subgraph()), fetch.operation(), fetch.operationName(), vars,
+        return new BatchAnswer(client.post(fetch.subgraph(), url(fetch.subgraph(), context), fetch.operation(), fetch.operationName(), vars,
                 headers, context.propagationHeaders(), context.deadlineNanos(), settings.shareSubgraphQueries(), call), batch);
     }
 
@@ -341,8 +358,8 @@ public final class PlanExecutor {
         return used;
     }
 
-    private String url(String subgraph) {
-        return supergraph.subgraphNamed(subgraph).map(Subgraph::url).orElseThrow();
+    private String url(String subgraph, RequestContext context) {
+        return routes.url(subgraph, supergraph.subgraphNamed(subgraph).map(Subgraph::url).orElseThrow(), context.cohort());
     }
 
     @SuppressWarnings("unchecked")

@@ -5,6 +5,7 @@ import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.concurrent.SharedCalls;
 import dev.vestibule.router.json.JsonBytes;
 import dev.vestibule.router.json.JsonReader;
+import dev.vestibule.router.middleware.Cohorts;
 import dev.vestibule.router.middleware.Decision;
 import dev.vestibule.router.middleware.EdgeChain;
 import dev.vestibule.router.middleware.EdgeFilter.Phase;
@@ -386,12 +387,13 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
         Function<String, Map<String, String>> headers = exchange.subgraphHeaders();
         // the request's deadline, set once: a request that joins an identical one in flight waits for it until then,
         // and one that runs its own is due then, however long it waited
-        RequestContext context = new RequestContext(exchange.caller(), headers::apply,
-                System.nanoTime() + settings.requestTimeout().toNanos(), exposePlan);
+        RequestContext context = new RequestContext(exchange.caller(), headers::apply, Map.of(),
+                System.nanoTime() + settings.requestTimeout().toNanos(), exposePlan,
+                Cohorts.of(exchange, settings.trafficShaping().callers()));
         Answer answer;
         if (settings.deduplication().inboundQueries() && !exposePlan && isQuery(gateway, request)) {
             InboundKey key = new InboundKey(gateway, request, context.caller(), headersForEverySubgraph(gateway, headers),
-                    varyingHeaders(exchange));
+                    varyingHeaders(exchange), gateway.trafficSplit(context.cohort()));
             try {
                 answer = inbound.run(key, context.deadlineNanos(), () -> answer(exchange.id, gateway, request, context),
                         WaitMissed::new, WaitMissed.class);
@@ -408,10 +410,11 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     /**
      * Everything that can change the answer to a query: the gateway (a reload starts afresh), the request, the caller's
      * access, the headers each subgraph would receive, and the client headers that may matter although no rule
-     * forwards them (Authorization, Cookie, the configured vary_headers).
+     * forwards them (Authorization, Cookie, the configured vary_headers), and where the caller lands in the traffic
+     * splits (canaries, progressive override labels: requests planned or routed differently never share an answer).
      */
     private record InboundKey(Gateway gateway, GraphQLRequest request, Caller caller,
-                              Map<String, Map<String, String>> subgraphHeaders, List<String> varying) {}
+                              Map<String, Map<String, String>> subgraphHeaders, List<String> varying, Object trafficSplit) {}
 
     private static boolean isQuery(Gateway gateway, GraphQLRequest request) {
         try {

@@ -113,7 +113,8 @@ final class Readiness implements AutoCloseable {
     }
 
     /**
-     * Details, not reasons: each subgraph's circuit breaker state and how many of its pool's instances are in. An open
+     * Details, not reasons: each subgraph's circuit breaker state, how many of its pool's instances are in (and how many
+     * fail their health checks), and its canary's weight and instances. An open
      * breaker or an ejected instance does not make the router unready (every replica sees the same subgraph; see
      * above). Instances are counted, never named by their URL.
      */
@@ -125,6 +126,14 @@ final class Readiness implements AutoCloseable {
             if (!state.instances().isEmpty()) {
                 details.put("instances", state.instances().size());
                 details.put("instances_in", state.instances().stream().filter(SubgraphTraffic.InstanceState::in).count());
+                details.put("instances_unhealthy", state.instances().stream().filter(SubgraphTraffic.InstanceState::unhealthy).count());
+            }
+            if (!state.canaryInstances().isEmpty()) {
+                Map<String, Object> canary = new LinkedHashMap<>();
+                canary.put("weight_percent", state.canaryWeightPercent());
+                canary.put("instances", state.canaryInstances().size());
+                canary.put("instances_in", state.canaryInstances().stream().filter(SubgraphTraffic.InstanceState::in).count());
+                details.put("canary", canary);
             }
             if (!details.isEmpty()) out.put(subgraph, details);
         });

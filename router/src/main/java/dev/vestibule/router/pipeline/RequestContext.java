@@ -1,6 +1,7 @@
 package dev.vestibule.router.pipeline;
 
 import dev.vestibule.router.operation.Caller;
+import dev.vestibule.router.subgraph.traffic.Cohort;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -10,14 +11,21 @@ import java.util.Objects;
  * each subgraph receives, the propagation headers every subgraph call carries (trace context such as
  * {@code traceparent}: sent, but never part of what makes two calls the same, see {@code SubgraphCall}), the moment
  * ({@link System#nanoTime()}) by which the answer is due, and whether the plan goes into the answer's extensions
- * (development mode).
+ * (development mode), and where the caller falls in the traffic splits (canaries, progressive override labels).
  */
 public record RequestContext(Caller caller, SubgraphHeaders subgraphHeaders, Map<String, String> propagationHeaders,
-                             long deadlineNanos, boolean exposePlan) {
+                             long deadlineNanos, boolean exposePlan, Cohort cohort) {
     public RequestContext {
         Objects.requireNonNull(caller, "caller");
         Objects.requireNonNull(subgraphHeaders, "subgraphHeaders");
         Objects.requireNonNull(propagationHeaders, "propagationHeaders");
+        Objects.requireNonNull(cohort, "cohort");
+    }
+
+    /** In no traffic split's cohort of its own. */
+    public RequestContext(Caller caller, SubgraphHeaders subgraphHeaders, Map<String, String> propagationHeaders,
+                          long deadlineNanos, boolean exposePlan) {
+        this(caller, subgraphHeaders, propagationHeaders, deadlineNanos, exposePlan, Cohort.NONE);
     }
 
     /** With no propagation headers. */

@@ -3,26 +3,30 @@ package dev.vestibule.router.server;
 import dev.vestibule.router.Router;
 import dev.vestibule.router.bff.BffHost;
 import dev.vestibule.router.bff.BffModule;
-import dev.vestibule.router.pipeline.GatewayObserver;
 import dev.vestibule.router.config.ConfigException;
 import dev.vestibule.router.config.RouterConfig;
 import dev.vestibule.router.http.RouterServer;
 import dev.vestibule.router.http.ServerSettings;
 import dev.vestibule.router.middleware.EdgePolicy;
+import dev.vestibule.router.pipeline.GatewayObserver;
+import dev.vestibule.router.subgraph.traffic.TrafficShaping;
 import dev.vestibule.router.supergraph.Subgraph;
 import dev.vestibule.router.supergraph.Supergraph;
 import dev.vestibule.router.supergraph.SupergraphReloader;
 import dev.vestibule.router.telemetry.Telemetry;
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +41,9 @@ import org.slf4j.LoggerFactory;
 public final class VestibuleServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VestibuleServer.class);
     private final RouterConfig config;
+    /** traffic_shaping as last reloaded (the config's at start). */
+    private volatile TrafficShaping trafficShaping;
+    private final List<Thread> trafficWatchers = new CopyOnWriteArrayList<>();
     private final EdgePolicy policy;
     private final RouterServer server;
     /** The routers not closed yet: the one serving, and those a reload replaced whose requests may still run. */
@@ -55,6 +62,7 @@ public final class VestibuleServer implements AutoCloseable {
     private VestibuleServer(RouterConfig config, GatewayObserver observer, Telemetry telemetry, EdgePolicy policy, Router router,
                             RouterServer server, long routerReadyNanos, BffHost bff) {
         this.config = config;
+        this.trafficShaping = config.settings().trafficShaping();
         this.bff = bff;
         this.observer = observer;
         this.telemetry = telemetry;
@@ -132,6 +140,7 @@ public final class VestibuleServer implements AutoCloseable {
             serving.set(server);
             VestibuleServer started = new VestibuleServer(config, observed, telemetry, policy, router, server, routerReady, bff);
             telemetry.planCacheSize(() -> started.router().planCacheSize());
+            telemetry.trafficState(() -> started.router().traffic());
             return started;
         } catch (RuntimeException | Error e) {
             if (bff != null) bff.close();
@@ -149,8 +158,12 @@ public final class VestibuleServer implements AutoCloseable {
 
     /** A subgraph with a traffic policy of its own must be one the supergraph has: a typo would silently drop it. */
     private static void checkShapedSubgraphs(RouterConfig config, Supergraph supergraph) {
+        checkShaped(config.settings().trafficShaping(), supergraph);
+    }
+
+    private static void checkShaped(TrafficShaping shaping, Supergraph supergraph) {
         List<String> names = supergraph.subgraphs().stream().map(Subgraph::name).toList();
-        for (String unknown : config.settings().trafficShaping().unknown(Set.copyOf(names))) {
+        for (String unknown : shaping.unknown(Set.copyOf(names))) {
             throw new ConfigException("traffic_shaping.subgraphs." + unknown + ": the supergraph has no subgraph '" + unknown
                     + "' (it has " + String.join(", ", names) + ")");
         }
@@ -197,9 +210,10 @@ public final class VestibuleServer implements AutoCloseable {
      * running router keeps serving). The previous router is closed once its requests can no longer be running
      * (router.request_timeout later), or at shutdown, whichever comes first.
      */
-    public void replace(Supergraph next) {
+    public synchronized void replace(Supergraph next) {
         config.authorization().check(next);
-        Router fresh = new Router(next, config.settings(), observer);
+        checkShaped(trafficShaping, next);
+        Router fresh = new Router(next, config.settings().toBuilder().trafficShaping(trafficShaping).build(), observer);
         if (bff != null) {
             try {
                 bff.check(fresh); // a supergraph that breaks a BFF operation is refused: the old one keeps serving
@@ -220,6 +234,63 @@ public final class VestibuleServer implements AutoCloseable {
             }
             retire(previous);
         });
+    }
+
+    /**
+     * Serves with {@code next} traffic shaping from now on (canary weights and instances, shadows, pools, retries,
+     * breakers, health checks): a new router on the same supergraph, swapped in like a reloaded supergraph. The
+     * mechanisms start afresh (breakers closed, instances in). {@code traffic_shaping.callers} is read by the HTTP
+     * handler at start and needs a restart.
+     */
+    public synchronized void reshapeTraffic(TrafficShaping next) {
+        checkShaped(next, router().supergraph());
+        TrafficShaping previous = trafficShaping;
+        trafficShaping = next;
+        try {
+            replace(router().supergraph());
+        } catch (RuntimeException e) {
+            trafficShaping = previous;
+            throw e;
+        }
+    }
+
+    /**
+     * Hot reload of {@code traffic_shaping}: {@code configFile} is read again ({@code load}) when it changes (checked every
+     * {@code interval}), and a changed {@code traffic_shaping} section is applied ({@link #reshapeTraffic}); other
+     * sections need a restart (said on {@code failed}), and a config that does not load leaves the running one.
+     */
+    public void reshapeTrafficOnChange(Path configFile, Supplier<RouterConfig> load, Duration interval, Consumer<String> reshaped,
+                                      Consumer<String> failed) {
+        Thread watcher = Thread.ofVirtual().name("vestibule-traffic-reload").start(() -> {
+            long seen = modified(configFile);
+            while (!closed.get()) {
+                try {
+                    Thread.sleep(interval);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long now = modified(configFile);
+                if (now == seen) continue;
+                seen = now;
+                try {
+                    TrafficShaping next = load.get().settings().trafficShaping();
+                    if (next.equals(trafficShaping)) continue;
+                    reshapeTraffic(next);
+                    reshaped.accept("traffic_shaping reloaded from " + configFile);
+                } catch (RuntimeException e) {
+                    failed.accept("traffic_shaping in " + configFile + " not reloaded, the previous one keeps serving: " + e.getMessage());
+                }
+            }
+        });
+        trafficWatchers.add(watcher);
+    }
+
+    private static long modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toMillis() ^ Files.size(file) * 31;
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     private void retire(Router router) {
@@ -284,6 +355,7 @@ public final class VestibuleServer implements AutoCloseable {
     private void stopReloading() {
         SupergraphReloader running = reloader;
         if (running != null) running.close();
+        trafficWatchers.forEach(Thread::interrupt);
     }
 
     private void closeResources() {

@@ -79,9 +79,10 @@ public final class SupergraphLoader {
 
         Map<String, Map<String, TypeInSubgraph>> types = new LinkedHashMap<>();
         subgraphs.forEach(s -> types.put(s.name(), new LinkedHashMap<>()));
+        List<ProgressiveOverride> overrides = new ArrayList<>();
         for (Definition<?> definition : document.getDefinitions()) {
             if (definition instanceof TypeDefinition<?> type && !names.isMachinery(type.getName())) {
-                extractType(type, names, byEnumValue, types);
+                extractType(type, names, byEnumValue, types, overrides);
             }
         }
         Map<String, SubgraphSchema> schemas = new LinkedHashMap<>();
@@ -95,7 +96,8 @@ public final class SupergraphLoader {
         // fewer in memory; docs/performance.md, "Figures behind the code").
         GraphQLSchema full = ApiSchemaFilter.hidesAnything(document, names)
                 ? build(withoutAppliedDirectives(document), "supergraph") : api;
-        return new Supergraph(List.copyOf(subgraphs), Map.copyOf(schemas), full, api, accessRequirements(document), demand(document));
+        return new Supergraph(List.copyOf(subgraphs), Map.copyOf(schemas), full, api, accessRequirements(document), demand(document),
+                List.copyOf(overrides));
     }
 
     private static List<FieldDefinition> fieldDefinitionsOf(TypeDefinition<?> type) {
@@ -292,7 +294,7 @@ public final class SupergraphLoader {
     }
 
     private static void extractType(TypeDefinition<?> type, Names names, Map<String, Subgraph> byEnumValue,
-                                    Map<String, Map<String, TypeInSubgraph>> types) {
+                                    Map<String, Map<String, TypeInSubgraph>> types, List<ProgressiveOverride> overrides) {
         DirectivesContainer<?> container = (DirectivesContainer<?>) type;
         List<Directive> joinTypes = container.getDirectives(names.join("type"));
         Map<String, List<Key>> keys = new LinkedHashMap<>();
@@ -325,9 +327,18 @@ public final class SupergraphLoader {
                 }
                 continue;
             }
+            // progressive @override: the side that takes the field over names the subgraph it takes it from (override)
+            // and the label; the side it is taken from has the label alone
+            Map<String, String> labelledFrom = new LinkedHashMap<>();
+            List<String[]> labelledTo = new ArrayList<>();
             for (Directive joinField : joinFields) {
                 if (joinField.getArgument("graph") == null || joinField.getArgument("graph").getValue() == null) continue;
                 String graph = graphOf(joinField, byEnumValue, type);
+                if (joinField.getArgument("overrideLabel") != null) {
+                    String label = string(joinField, "overrideLabel");
+                    if (joinField.getArgument("override") != null) labelledTo.add(new String[] {graph, label});
+                    else labelledFrom.put(label, graph);
+                }
                 boolean external = bool(joinField, "external", false)
                         || (bool(joinField, "usedOverridden", false) && joinField.getArgument("overrideLabel") == null);
                 String where = type.getName() + "." + field.name() + " in " + graph;
@@ -336,6 +347,10 @@ public final class SupergraphLoader {
                 String fieldType = joinField.getArgument("type") == null ? field.type() : string(joinField, "type");
                 fields.computeIfAbsent(graph, g -> new LinkedHashMap<>())
                         .put(field.name(), new FieldInSubgraph(field.name(), fieldType, external, requires, provides));
+            }
+            for (String[] to : labelledTo) {
+                String from = labelledFrom.get(to[1]);
+                if (from != null) overrides.add(new ProgressiveOverride(type.getName(), field.name(), from, to[0], to[1]));
             }
         }
 

@@ -8,6 +8,9 @@ import dev.vestibule.router.pipeline.RequestStage;
 import dev.vestibule.router.pipeline.Stage;
 import dev.vestibule.router.planner.QueryPlan;
 import dev.vestibule.router.subgraph.SubgraphCallStage;
+import dev.vestibule.router.subgraph.traffic.CircuitBreaker;
+import dev.vestibule.router.subgraph.traffic.TrafficObserver;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -21,6 +24,31 @@ final class CombinedObserver implements GatewayObserver {
     CombinedObserver(GatewayObserver first, GatewayObserver second) {
         this.first = first;
         this.second = second;
+    }
+
+    @Override
+    public TrafficObserver traffic() {
+        TrafficObserver a = first.traffic();
+        TrafficObserver b = second.traffic();
+        if (a == TrafficObserver.NONE) return b;
+        if (b == TrafficObserver.NONE) return a;
+        return new BothTraffic(a, b);
+    }
+
+    /** The traffic events told to both observers. */
+    private record BothTraffic(TrafficObserver a, TrafficObserver b) implements TrafficObserver {
+        @Override public void retried(String subgraph, int attempt, String reason) { a.retried(subgraph, attempt, reason); b.retried(subgraph, attempt, reason); }
+        @Override public void retryBudgetExhausted(String subgraph) { a.retryBudgetExhausted(subgraph); b.retryBudgetExhausted(subgraph); }
+        @Override public void circuitChanged(String subgraph, CircuitBreaker.State from, CircuitBreaker.State to) { a.circuitChanged(subgraph, from, to); b.circuitChanged(subgraph, from, to); }
+        @Override public void circuitRejected(String subgraph) { a.circuitRejected(subgraph); b.circuitRejected(subgraph); }
+        @Override public void bulkheadRejected(String subgraph) { a.bulkheadRejected(subgraph); b.bulkheadRejected(subgraph); }
+        @Override public void instanceEjected(String subgraph, int instance, Duration ejection) { a.instanceEjected(subgraph, instance, ejection); b.instanceEjected(subgraph, instance, ejection); }
+        @Override public void instanceRestored(String subgraph, int instance) { a.instanceRestored(subgraph, instance); b.instanceRestored(subgraph, instance); }
+        @Override public void instanceUnhealthy(String subgraph, int instance) { a.instanceUnhealthy(subgraph, instance); b.instanceUnhealthy(subgraph, instance); }
+        @Override public void instanceHealthy(String subgraph, int instance) { a.instanceHealthy(subgraph, instance); b.instanceHealthy(subgraph, instance); }
+        @Override public void canaryCall(String subgraph) { a.canaryCall(subgraph); b.canaryCall(subgraph); }
+        @Override public void shadowCompared(String subgraph, String outcome) { a.shadowCompared(subgraph, outcome); b.shadowCompared(subgraph, outcome); }
+        @Override public void shadowSkipped(String subgraph) { a.shadowSkipped(subgraph); b.shadowSkipped(subgraph); }
     }
 
     @Override

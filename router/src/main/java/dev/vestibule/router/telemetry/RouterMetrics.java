@@ -129,6 +129,11 @@ final class RouterMetrics {
         return Counter.builder().name(name).help(help).labelNames(labels).register(registry);
     }
 
+    /** The registry, for the instruments kept in classes of their own ({@link TrafficMetrics}). */
+    PrometheusRegistry registry() {
+        return registry;
+    }
+
     /** The plan cache's size, read at each scrape. */
     void planCacheSize(IntSupplier size) {
         GaugeWithCallback.builder().name("vestibule.plan.cache.size").help("Plans in the plan cache")

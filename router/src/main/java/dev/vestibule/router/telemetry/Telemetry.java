@@ -3,6 +3,8 @@ package dev.vestibule.router.telemetry;
 import dev.vestibule.router.middleware.EdgeChain;
 import dev.vestibule.router.middleware.EdgeFilter;
 import dev.vestibule.router.pipeline.GatewayObserver;
+import dev.vestibule.router.subgraph.traffic.SubgraphTraffic;
+import dev.vestibule.router.subgraph.traffic.TrafficObserver;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -18,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -63,6 +66,7 @@ public final class Telemetry implements AutoCloseable {
 
     private final TelemetrySettings settings;
     private final RouterMetrics metrics;
+    private final TrafficMetrics trafficMetrics;
     private final Tracing tracing;
     private final AccessLogWriter accessLog;
     private final MetricsServer metricsServer;
@@ -72,6 +76,7 @@ public final class Telemetry implements AutoCloseable {
     private Telemetry() {
         this.settings = TelemetrySettings.OFF;
         this.metrics = null;
+        this.trafficMetrics = null;
         this.tracing = null;
         this.accessLog = null;
         this.metricsServer = null;
@@ -99,6 +104,7 @@ public final class Telemetry implements AutoCloseable {
             throw e;
         }
         this.metrics = madeMetrics;
+        this.trafficMetrics = madeMetrics == null ? null : new TrafficMetrics(madeMetrics.registry());
         this.tracing = madeTracing;
         this.accessLog = madeLog;
         this.metricsServer = madeServer;
@@ -122,7 +128,7 @@ public final class Telemetry implements AutoCloseable {
     /** What the engine reports to: {@code other} (tests' counters) and this telemetry, when on. */
     public GatewayObserver observer(GatewayObserver other) {
         if (!enabled()) return other;
-        GatewayObserver mine = new TelemetryObserver();
+        GatewayObserver mine = new TelemetryObserver(trafficMetrics == null ? TrafficObserver.NONE : trafficMetrics);
         return other == GatewayObserver.NONE ? mine : new CombinedObserver(other, mine);
     }
 
@@ -148,6 +154,11 @@ public final class Telemetry implements AutoCloseable {
     /** The plan cache's size, read at each scrape. */
     public void planCacheSize(IntSupplier size) {
         if (metrics != null) metrics.planCacheSize(size);
+    }
+
+    /** The traffic mechanisms' state (breakers, pools, canaries) of the serving router, read at each scrape. */
+    public void trafficState(Supplier<SubgraphTraffic> traffic) {
+        if (metrics != null) TrafficMetrics.stateGauges(metrics.registry(), traffic);
     }
 
     /** A hot reload happened (counted by result). */

@@ -4,6 +4,7 @@ import dev.vestibule.router.operation.GraphQLRequest;
 import dev.vestibule.router.pipeline.GatewayObserver;
 import dev.vestibule.router.pipeline.RequestContext;
 import dev.vestibule.router.pipeline.RequestStage;
+import dev.vestibule.router.subgraph.traffic.TrafficObserver;
 
 /**
  * Telemetry as the engine's observer: a request the engine begins is the {@link RequestTelemetry} the HTTP handler
@@ -11,6 +12,18 @@ import dev.vestibule.router.pipeline.RequestStage;
  * with no HTTP request around it, is not observed.
  */
 final class TelemetryObserver implements GatewayObserver {
+    private final TrafficObserver traffic;
+
+    /** @param traffic what counts the traffic mechanisms' events (NONE without metrics) */
+    TelemetryObserver(TrafficObserver traffic) {
+        this.traffic = traffic;
+    }
+
+    @Override
+    public TrafficObserver traffic() {
+        return traffic;
+    }
+
     @Override
     public RequestStage beginRequest(GraphQLRequest request, RequestContext context) {
         RequestTelemetry current = HttpTelemetry.current();

@@ -76,7 +76,7 @@ class TrafficShapingSectionTest {
 
     @Test
     void everyMistakeNamesItsKey() {
-        rejects("traffic_shaping:\n  al:\n    retry: {}\n", "traffic_shaping.al: unknown key (known here: all, subgraphs)");
+        rejects("traffic_shaping:\n  al:\n    retry: {}\n", "traffic_shaping.al: unknown key (known here: all, callers, subgraphs)");
         rejects("traffic_shaping:\n  all:\n    urls: [http://a/graphql]\n", "traffic_shaping.all.urls: unknown key");
         rejects("traffic_shaping:\n  all:\n    retry: { max_attempt: 3 }\n", "traffic_shaping.all.retry.max_attempt: unknown key");
         rejects("traffic_shaping:\n  all:\n    retry: { max_attempts: 0 }\n", "traffic_shaping.all.retry.max_attempts: must be between 1 and 10");
@@ -93,5 +93,52 @@ class TrafficShapingSectionTest {
         rejects("traffic_shaping:\n  subgraphs:\n    products:\n      urls: [http://a/graphql, http://a/graphql]\n", "lists the same URL twice");
         rejects("traffic_shaping:\n  all:\n    outlier_detection: { base_ejection_time: 1m, max_ejection_time: 30s }\n",
                 "traffic_shaping.all.outlier_detection.max_ejection_time: must be at least base_ejection_time");
+        rejects("traffic_shaping:\n  all:\n    health_check: { path: health }\n", "traffic_shaping.all.health_check.path: must start with /");
+        rejects("traffic_shaping:\n  all:\n    health_check: { healthy_threshold: 0 }\n",
+                "traffic_shaping.all.health_check.healthy_threshold: must be between 1 and 100");
+        rejects("traffic_shaping:\n  all:\n    canary: { urls: [http://b/graphql] }\n", "traffic_shaping.all.canary: unknown key");
+        rejects("traffic_shaping:\n  subgraphs:\n    products:\n      canary: { urls: [http://b/graphql], weight: 101 }\n",
+                "traffic_shaping.subgraphs.products.canary.weight: must be between 0 and 100");
+        rejects("traffic_shaping:\n  subgraphs:\n    products:\n      canary: { urls: [http://b/graphql], weight: five }\n",
+                "traffic_shaping.subgraphs.products.canary.weight: expected a percentage between 0 and 100, got 'five'");
+        rejects("traffic_shaping:\n  subgraphs:\n    products:\n      urls: [http://a/graphql]\n      canary: { urls: [http://a/graphql] }\n",
+                "traffic_shaping.subgraphs.products.canary.urls[0]: is also a primary instance");
+        rejects("traffic_shaping:\n  subgraphs:\n    products:\n      shadow: { percent: 5 }\n",
+                "traffic_shaping.subgraphs.products.shadow.url: required");
+        rejects("traffic_shaping:\n  subgraphs:\n    products:\n      shadow: { url: \"mailto:x\" }\n",
+                "traffic_shaping.subgraphs.products.shadow.url: expected an http:// or https:// URL");
+        rejects("traffic_shaping:\n  callers:\n    sticky_header: \"x user\"\n", "traffic_shaping.callers.sticky_header: not an HTTP header name");
+        rejects("traffic_shaping:\n  callers:\n    override_percent: { \"percent(5)\": 10 }\n",
+                "traffic_shaping.callers.override_percent.percent(5): not a named @override label");
+        rejects("traffic_shaping:\n  callers:\n    override_percent: { beta: 200 }\n",
+                "traffic_shaping.callers.override_percent.beta: must be between 0 and 100");
+    }
+
+    @Test
+    void canaryShadowHealthChecksAndCallersAreRead() throws Exception {
+        TrafficShaping shaping = load("""
+                traffic_shaping:
+                  all:
+                    health_check: { interval: 2s }
+                  subgraphs:
+                    products:
+                      urls: [http://a/graphql]
+                      canary: { urls: [http://b/graphql], weight: 2.5 }
+                      shadow: { url: http://c/graphql, percent: 10 }
+                  callers:
+                    sticky_header: X-User-Id
+                    variant_claim: variant
+                    override_labels: [beta]
+                    override_percent: { gamma: 12.5 }
+                """);
+        TrafficPolicy products = shaping.forSubgraph("products");
+        assertThat(products.health().enabled()).isTrue();
+        assertThat(products.health().interval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(products.health().unhealthyThreshold()).isEqualTo(3);
+        assertThat(products.canary()).isEqualTo(new TrafficPolicy.Canary(List.of("http://b/graphql"), 2.5));
+        assertThat(products.shadow()).isEqualTo(new TrafficPolicy.Shadow("http://c/graphql", 10, 16, Duration.ofSeconds(10)));
+        assertThat(shaping.forSubgraph("reviews").canary().enabled()).isFalse();
+        assertThat(shaping.callers()).isEqualTo(new TrafficShaping.Callers("x-user-id", null, "variant", Set.of("beta"), null, null,
+                Map.of("gamma", 12.5)));
     }
 }

@@ -5,6 +5,7 @@ import dev.vestibule.router.subgraph.SubgraphFailure;
 import dev.vestibule.router.subgraph.SubgraphTransport;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Circuit breakers around a transport, one per subgraph that has one ({@link CircuitBreaker}). Below the retries:
@@ -16,17 +17,23 @@ final class BreakingTransport implements SubgraphTransport {
     private final SubgraphTransport next;
     private final Map<String, CircuitBreaker> breakers;
     private final TrafficObserver observer;
+    private final Set<String> canaryUrls;
 
-    BreakingTransport(SubgraphTransport next, Map<String, CircuitBreaker> breakers, TrafficObserver observer) {
+    /**
+     * @param canaryUrls the URLs calls to canaries carry: they pass no breaker (a failing canary must not open the
+     *                   primary's; its pool's outlier detection and health checks take its instances out)
+     */
+    BreakingTransport(SubgraphTransport next, Map<String, CircuitBreaker> breakers, Set<String> canaryUrls, TrafficObserver observer) {
         this.next = next;
         this.breakers = Map.copyOf(breakers);
+        this.canaryUrls = Set.copyOf(canaryUrls);
         this.observer = observer;
     }
 
     @Override
     public Reply send(SubgraphCall call) throws IOException, SubgraphFailure {
         CircuitBreaker breaker = breakers.get(call.subgraph());
-        if (breaker == null) return next.send(call);
+        if (breaker == null || (!canaryUrls.isEmpty() && canaryUrls.contains(call.url()))) return next.send(call);
         CircuitBreaker.Permit permit = breaker.acquire(System.nanoTime());
         if (permit == CircuitBreaker.Permit.REFUSED) {
             observer.circuitRejected(call.subgraph());

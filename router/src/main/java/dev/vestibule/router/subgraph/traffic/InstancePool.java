@@ -36,6 +36,8 @@ final class InstancePool {
         /** Guarded by the pool: on probation, a call is out to it (no other call goes until it answers). */
         boolean probing;
         volatile boolean out;
+        /** Taken out by the active health checks (apart from passive ejection: either keeps calls away). */
+        volatile boolean unhealthy;
 
         Instance(int number, String url) {
             this.number = number;
@@ -48,12 +50,14 @@ final class InstancePool {
     private final TrafficPolicy.Balance balance;
     private final TrafficPolicy.OutlierDetection outlier;
     private final TrafficObserver observer;
+    private final TrafficPolicy.HealthCheck health;
     private final int maxEjected;
     private final AtomicLong turn = new AtomicLong();
     private final AtomicLong ejectionsTotal = new AtomicLong();
 
     InstancePool(String subgraph, List<String> urls, TrafficPolicy.Balance balance, TrafficPolicy.OutlierDetection outlier,
-                 TrafficObserver observer) {
+                 TrafficPolicy.HealthCheck health, TrafficObserver observer) {
+        this.health = health;
         this.subgraph = subgraph;
         List<Instance> list = new ArrayList<>();
         for (int i = 0; i < urls.size(); i++) list.add(new Instance(i, urls.get(i)));
@@ -118,6 +122,7 @@ final class InstancePool {
      * call becomes the probe).
      */
     private boolean available(Instance instance, long now) {
+        if (instance.unhealthy) return false;
         if (!instance.out) return true;
         synchronized (this) {
             if (!instance.out) return true;
@@ -187,6 +192,33 @@ final class InstancePool {
         LOG.warn("subgraph {} instance {} ({}) ejected for {} ms after {}", subgraph, instance.number, instance.url,
                 ejection.toMillis(), again ? "its probe failed" : outlier.consecutiveFailures() + " consecutive failures");
         observer.instanceEjected(subgraph, instance.number, ejection);
+    }
+
+    /** The active health checks found {@code instance} failing: no call goes to it until they find it passing. */
+    void unhealthy(Instance instance, String why) {
+        if (instance.unhealthy) return;
+        instance.unhealthy = true;
+        LOG.warn("subgraph {} instance {} ({}) failed {} health checks in a row ({}): out of the pool until it passes them",
+                subgraph, instance.number, instance.url, health.unhealthyThreshold(), why);
+        observer.instanceUnhealthy(subgraph, instance.number);
+    }
+
+    /** The active health checks found {@code instance} passing again: back in the pool (its failures forgotten). */
+    void healthy(Instance instance) {
+        if (!instance.unhealthy) return;
+        instance.consecutiveFailures.set(0);
+        instance.unhealthy = false;
+        LOG.info("subgraph {} instance {} ({}) passed {} health checks in a row: back in the pool", subgraph, instance.number,
+                instance.url, health.healthyThreshold());
+        observer.instanceHealthy(subgraph, instance.number);
+    }
+
+    String subgraph() {
+        return subgraph;
+    }
+
+    TrafficPolicy.HealthCheck health() {
+        return health;
     }
 
     private int ejectedNow() {

@@ -33,4 +33,22 @@ public interface TrafficObserver {
 
     /** Instance {@code instance} answered its probe and is back in the pool. */
     default void instanceRestored(String subgraph, int instance) {}
+
+    /** The active health checks took instance {@code instance} out of the pool. */
+    default void instanceUnhealthy(String subgraph, int instance) {}
+
+    /** The active health checks put instance {@code instance} back into the pool. */
+    default void instanceHealthy(String subgraph, int instance) {}
+
+    /** A call of a caller in the canary's share went to the subgraph's canary pool. */
+    default void canaryCall(String subgraph) {}
+
+    /**
+     * A shadow copy of a query call was answered and compared with the primary's answer: {@code outcome} is
+     * {@code same}, {@code different}, or {@code failed} (the candidate gave no usable answer).
+     */
+    default void shadowCompared(String subgraph, String outcome) {}
+
+    /** A shadow copy was not sent: as many as the shadow's bound were in flight. */
+    default void shadowSkipped(String subgraph) {}
 }

@@ -13,11 +13,14 @@ import java.util.Set;
  * @param urls        the instances' URLs; empty: the supergraph's URL alone
  * @param maxInFlight calls in flight to the subgraph at once (the bulkhead); 0: no bound
  * @param maxWait     how long a call over {@code maxInFlight} may wait for a slot before it fails
+ * @param health      active health checks of the pool's instances (and the canary's)
+ * @param canary      a second pool that gets a share of the callers
+ * @param shadow      a candidate that gets copies of a share of the query calls, its answers compared and dropped
  */
 public record TrafficPolicy(List<String> urls, Balance balance, OutlierDetection outlier, Retry retry, Breaker breaker,
-                            int maxInFlight, Duration maxWait) {
+                            int maxInFlight, Duration maxWait, HealthCheck health, Canary canary, Shadow shadow) {
     public static final TrafficPolicy DEFAULTS = new TrafficPolicy(List.of(), Balance.LEAST_REQUESTS, OutlierDetection.DEFAULTS,
-            Retry.DEFAULTS, Breaker.DEFAULTS, 0, Duration.ZERO);
+            Retry.DEFAULTS, Breaker.DEFAULTS, 0, Duration.ZERO, HealthCheck.DEFAULTS, Canary.NONE, Shadow.NONE);
 
     public TrafficPolicy {
         urls = List.copyOf(urls);
@@ -79,6 +82,51 @@ public record TrafficPolicy(List<String> urls, Balance balance, OutlierDetection
 
         public Breaker {
             failureStatuses = Set.copyOf(failureStatuses);
+        }
+    }
+
+    /**
+     * Active health checks of a pool's instances: every {@code interval}, each instance is sent {@code query} (POSTed as
+     * a GraphQL request to the instance's URL, or to {@code path} on the instance's host when set); an answer with a
+     * 2xx status within {@code timeout} passes, anything else fails. {@code unhealthyThreshold} failures in a row take
+     * the instance out of the pool, {@code healthyThreshold} passes in a row put it back. Instances start in.
+     */
+    public record HealthCheck(boolean enabled, String path, String query, Duration interval, Duration timeout,
+                              int healthyThreshold, int unhealthyThreshold) {
+        public static final HealthCheck DEFAULTS = new HealthCheck(false, null, "query VestibuleHealthCheck { __typename }",
+                Duration.ofSeconds(5), Duration.ofSeconds(1), 2, 3);
+    }
+
+    /**
+     * A weighted canary: {@code weightPercent} % of the callers (sticky: a hash of the caller's key, see
+     * {@code Cohort}) have their calls to the subgraph sent to the pool of {@code urls} instead of the primary one; a
+     * caller that asks for a variant (a header or claim the config names) gets it. Balanced, watched for outliers and
+     * health checked like the primary pool. {@link #NONE}: no canary.
+     */
+    public record Canary(List<String> urls, double weightPercent) {
+        public static final Canary NONE = new Canary(List.of(), 0);
+
+        public Canary {
+            urls = List.copyOf(urls);
+        }
+
+        public boolean enabled() {
+            return !urls.isEmpty();
+        }
+    }
+
+    /**
+     * Shadow traffic: copies of {@code percent} % of the query calls (never mutations) are also sent to {@code url},
+     * after the primary answered, on a virtual thread of their own; at most {@code maxInFlight} copies at once (the
+     * others are skipped), each within {@code timeout}. The candidate's answer never reaches a client: it is compared
+     * with the primary's (as JSON, key order aside) and a difference is counted and logged with the path where it
+     * starts. {@link #NONE}: no shadow.
+     */
+    public record Shadow(String url, double percent, int maxInFlight, Duration timeout) {
+        public static final Shadow NONE = new Shadow(null, 0, 16, Duration.ofSeconds(10));
+
+        public boolean enabled() {
+            return url != null && percent > 0;
         }
     }
 }
