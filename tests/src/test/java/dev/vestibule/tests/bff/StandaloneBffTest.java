@@ -182,6 +182,22 @@ class StandaloneBffTest {
     }
 
     @Test
+    void aRouterWithoutTheClientsSafelistGetsTheDocumentOnceByAutomaticPersistedQueries(@TempDir Path dir) throws Exception {
+        // a router that knows nothing of the module: no safelist, no module mounted, automatic persisted queries on
+        try (BffGraph plain = new BffGraph(BffHostTest.config(dir), List.of());
+             StandaloneBff alone = StandaloneBff.start(List.of(new MobileModule()), URI.create(plain.base() + "/graphql"),
+                     "apollographql-client-name", RouterConfig.DEFAULTS, "127.0.0.1", 0)) {
+            String base = "http://127.0.0.1:" + alone.port();
+            HttpResponse<String> inProcess = get(graph.base(), "/mobile/v1/products/100003");
+            for (int i = 0; i < 2; i++) { // the first registers the document under its id, the second runs by id alone
+                HttpResponse<String> product = get(base, "/mobile/v1/products/100003");
+                assertThat(product.statusCode()).as(product.body()).isEqualTo(200);
+                assertThat(withoutRequestId(product.body())).isEqualTo(withoutRequestId(inProcess.body()));
+            }
+        }
+    }
+
+    @Test
     void launcherRunsTheMobileModuleAsItsOwnProcess(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("bff.log");
         Process bff = new ProcessBuilder("bash", ROOT.resolve("vestibule").toString(), "bff", "mobile", "--router", graph.base(),
