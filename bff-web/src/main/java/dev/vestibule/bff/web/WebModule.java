@@ -2,6 +2,7 @@ package dev.vestibule.bff.web;
 
 import dev.vestibule.bff.web.graphql.DashboardQuery;
 import dev.vestibule.bff.web.graphql.ProductPageQuery;
+import dev.vestibule.bff.web.graphql.SearchQuery;
 import dev.vestibule.router.bff.BffModule;
 import dev.vestibule.router.bff.BffRequest;
 import dev.vestibule.router.bff.BffRoute;
@@ -43,7 +44,23 @@ public final class WebModule implements BffModule {
                         .query("after", String.class, "the reviews' cursor: the previous page's reviewsCursor")
                         .variables(WebModule::productPage)
                         .policy(RoutePolicy.fallback(null).deadline(Duration.ofSeconds(3)).cacheControl("private, max-age=30"))
-                        .shape(WebViews.ProductPage.class, WebViews::productPage));
+                        .shape(WebViews.ProductPage.class, WebViews::productPage),
+                // the search box: products, people and reviews in one list; a result without its image still helps,
+                // so a failed media section leaves the images out and names the gap
+                BffRoute.get("/web/search", SearchQuery.INSTANCE)
+                        .summary("search products (by name), users (by username) and reviews (by title): one list, each hit with its kind")
+                        .query("q", String.class, "the text to look for (1-100 characters; required)")
+                        .query("first", Integer.class, "how many hits (1-50, 10 by default)")
+                        .variables(WebModule::search)
+                        .policy(RoutePolicy.partial().deadline(Duration.ofSeconds(2)).cacheControl("private, max-age=60"))
+                        .shape(WebViews.SearchResults.class, WebViews::search));
+    }
+
+    private static SearchQuery.Variables search(BffRequest request) {
+        String text = request.query("q");
+        if (text == null || text.isBlank()) throw new BffRequest.BadRequest("the query parameter 'q' (the text to search for) is required");
+        if (text.length() > 100) throw new BffRequest.BadRequest("the query parameter 'q' must be at most 100 characters");
+        return new SearchQuery.Variables(text.strip(), request.queryInt("first", 10, 1, 50));
     }
 
     private static ProductPageQuery.Variables productPage(BffRequest request) {

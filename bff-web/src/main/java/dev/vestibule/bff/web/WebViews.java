@@ -2,8 +2,10 @@ package dev.vestibule.bff.web;
 
 import dev.vestibule.bff.web.graphql.DashboardQuery;
 import dev.vestibule.bff.web.graphql.ProductPageQuery;
+import dev.vestibule.bff.web.graphql.SearchQuery;
 import dev.vestibule.router.bff.BffRequest;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What the web pages get: full detail, with the graph's nesting flattened where a page has no use for it (edges,
@@ -36,6 +38,41 @@ public final class WebViews {
                               String seller, Double sellerRating, Integer shippingDays, List<Stock> stock, Double rating,
                               Integer reviewCount, List<ReviewItem> reviews, String reviewsCursor, List<MediaItem> media,
                               List<ProductSummary> recommendations) {}
+
+    /**
+     * One search hit: {@code kind} is {@code product} (upc, name, priceCents, inStock, image, imageAlt), {@code user}
+     * (username) or {@code review} (reviewId, title, rating); only that kind's fields are set.
+     */
+    public record SearchHit(String kind, String upc, String name, Integer priceCents, Boolean inStock, String image,
+                            String imageAlt, String username, String reviewId, String title, Integer rating) {}
+
+    public record SearchResults(List<SearchHit> results) {}
+
+    static SearchResults search(SearchQuery.Data data) {
+        List<SearchHit> hits = data.search() == null ? List.of() : data.search().stream()
+                .map(WebViews::hit)
+                .filter(Objects::nonNull)
+                .toList();
+        return new SearchResults(hits);
+    }
+
+    private static SearchHit hit(SearchQuery.Data.Search result) {
+        if (result == null) return null;
+        if (result.onProduct() != null) {
+            SearchQuery.Data.Search.OnProduct p = result.onProduct();
+            return new SearchHit("product", p.upc(), p.name(), p.price(), p.inStock(),
+                    p.coverImage() == null ? null : text(p.coverImage().url()), p.coverImage() == null ? null : p.coverImage().altText(),
+                    null, null, null, null);
+        }
+        if (result.onUser() != null) {
+            return new SearchHit("user", null, null, null, null, null, null, result.onUser().username(), null, null, null);
+        }
+        if (result.onReview() != null) {
+            SearchQuery.Data.Search.OnReview r = result.onReview();
+            return new SearchHit("review", null, null, null, null, null, null, null, r.id(), r.title(), r.rating());
+        }
+        return null; // a kind the schema added later: not shown until the page knows it
+    }
 
     static Dashboard dashboard(DashboardQuery.Data data) {
         // partial: each panel may be missing (named in gaps by the host)

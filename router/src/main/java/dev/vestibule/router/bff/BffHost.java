@@ -40,7 +40,7 @@ public final class BffHost implements AutoCloseable {
 
     final List<MountedModule> modules;
     final EdgeChain chain;
-    final Supplier<? extends Gateway> gateway;
+    final OperationExecutor executor;
     final ServerSettings server;
     final Duration requestTimeout;
 
@@ -55,11 +55,11 @@ public final class BffHost implements AutoCloseable {
     /** A good answer kept for the fallback policy. */
     record LastGood(byte[] body, long atMillis) {}
 
-    private BffHost(List<MountedModule> modules, EdgeChain chain, Supplier<? extends Gateway> gateway, ServerSettings server,
+    private BffHost(List<MountedModule> modules, EdgeChain chain, OperationExecutor executor, ServerSettings server,
                     Duration requestTimeout) {
         this.modules = modules;
         this.chain = chain;
-        this.gateway = gateway;
+        this.executor = executor;
         this.server = server;
         this.requestTimeout = requestTimeout;
     }
@@ -80,6 +80,15 @@ public final class BffHost implements AutoCloseable {
      * @throws IllegalArgumentException when two modules share a prefix or a route is malformed
      */
     public static BffHost mount(List<BffModule> modules, EdgePolicy policy, Supplier<? extends Gateway> gateway,
+                                ServerSettings server, Duration requestTimeout, RateLimitSettings rateLimits) {
+        return mount(modules, policy, OperationExecutor.inProcess(gateway), server, requestTimeout, rateLimits);
+    }
+
+    /**
+     * Mounts {@code modules} behind the edge {@code policy}, running their operations with {@code executor} (in
+     * process, or over HTTP to a router for a standalone BFF).
+     */
+    public static BffHost mount(List<BffModule> modules, EdgePolicy policy, OperationExecutor executor,
                                 ServerSettings server, Duration requestTimeout, RateLimitSettings rateLimits) {
         List<MountedModule> mounted = new ArrayList<>();
         Map<String, String> prefixes = new LinkedHashMap<>();
@@ -119,7 +128,7 @@ public final class BffHost implements AutoCloseable {
             mounted.add(new MountedModule(module, prefix, List.copyOf(routes), new Semaphore(module.maxConcurrency()),
                     new BffStats(), OpenApi.document(module)));
         }
-        return new BffHost(List.copyOf(mounted), bffChain(policy), gateway, server, requestTimeout);
+        return new BffHost(List.copyOf(mounted), bffChain(policy), executor, server, requestTimeout);
     }
 
     /** A deadline longer than the router's request timeout is cut to it: the router would abandon the request then. */

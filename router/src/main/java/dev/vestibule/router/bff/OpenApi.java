@@ -113,7 +113,7 @@ final class OpenApi {
         Map<String, Object> headers = new LinkedHashMap<>();
         if (route.method().equals("GET")) headers.put("ETag", Map.of("schema", Map.of("type", "string")));
         if (policy.failure() == RoutePolicy.Failure.FALLBACK) {
-            headers.put(BffHandler.FALLBACK_HEADER, Map.of("schema", Map.of("type", "string", "enum", List.of("last-good", "default"))));
+            headers.put(BffService.FALLBACK_HEADER, Map.of("schema", Map.of("type", "string", "enum", List.of("last-good", "default"))));
         }
         if (!headers.isEmpty()) ok.put("headers", headers);
         Map<String, Object> responses = new LinkedHashMap<>();

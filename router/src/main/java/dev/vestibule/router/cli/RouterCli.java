@@ -56,7 +56,8 @@ public final class RouterCli {
             new CommandRow("plan", "plan --supergraph FILE --query FILE [--operation-name NAME] [--json]: print the query plan", RouterCli::plan),
             new CommandRow("compose", ComposeCommand.SUMMARY, ComposeCommand::run),
             new CommandRow("token", TokenCommand.SUMMARY, TokenCommand::run),
-            new CommandRow("check", CheckCommand.SUMMARY, CheckCommand::run));
+            new CommandRow("check", CheckCommand.SUMMARY, CheckCommand::run),
+            new CommandRow("bff", BffCommand.SUMMARY, BffCommand::run));
 
     private RouterCli() {}
 
@@ -304,7 +305,7 @@ public final class RouterCli {
         }
     }
 
-    private static Map<String, String> options(List<String> args, List<String> known) {
+    static Map<String, String> options(List<String> args, List<String> known) {
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 0; i < args.size(); i++) {
             String flag = args.get(i);
@@ -315,13 +316,13 @@ public final class RouterCli {
         return options;
     }
 
-    private static String required(Map<String, String> options, String flag) {
+    static String required(Map<String, String> options, String flag) {
         String value = options.get(flag);
         if (value == null) throw new UsageException(flag + " is required");
         return value;
     }
 
-    private static int intOption(Map<String, String> options, String flag, int defaultValue) {
+    static int intOption(Map<String, String> options, String flag, int defaultValue) {
         String value = options.get(flag);
         if (value == null) return defaultValue;
         try {

@@ -17,7 +17,11 @@ public final class RequestIds {
     private RequestIds() {}
 
     public static String of(Request request) {
-        String incoming = request.getHeaders().get(HEADER);
+        return of(request.getHeaders().get(HEADER));
+    }
+
+    /** The id a request sent in {@link #HEADER} when it is sane, else a fresh one (servers other than Jetty's core). */
+    public static String of(String incoming) {
         return sane(incoming) ? incoming : HEX.toHexDigits(ThreadLocalRandom.current().nextLong());
     }
 

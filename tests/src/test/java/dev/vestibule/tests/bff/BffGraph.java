@@ -37,6 +37,11 @@ final class BffGraph implements AutoCloseable {
         return TestGraph.supergraphSdl(subgraphs.urls()::get);
     }
 
+    /** The router's origin (http://127.0.0.1:PORT), for tests that call it with their own client. */
+    String base() {
+        return graph.client.url("");
+    }
+
     SubgraphServer subgraph(String name) {
         return graph.subgraph(name);
     }

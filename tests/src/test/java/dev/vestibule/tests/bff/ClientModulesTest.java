@@ -8,6 +8,7 @@ import dev.vestibule.bff.mobile.graphql.HomeQuery;
 import dev.vestibule.bff.web.WebModule;
 import dev.vestibule.samples.server.FaultSettings;
 import dev.vestibule.tests.testkit.Tokens;
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -218,6 +219,58 @@ class ClientModulesTest {
     }
 
     @Test
+    void webSearchListsProductsUsersAndReviewsAsTheGraphQLAnswerHasThem() throws Exception {
+        String title = BffGraph.json(graph.graphql("{ latestReviews(first: 1) { edges { node { title } } } }"))
+                .at("/data/latestReviews/edges/0/node/title").asText();
+        for (String text : List.of("Robot", "wirth", title)) {
+            String q = URLEncoder.encode(text, StandardCharsets.UTF_8);
+            HttpResponse<String> search = graph.get("/web/search?first=20&q=" + q);
+            assertThat(search.statusCode()).as(search.body()).isEqualTo(200);
+            JsonNode hits = BffGraph.json(search).get("results");
+            JsonNode raw = BffGraph.json(graph.post("/graphql", BffGraph.JSON.writeValueAsString(Map.of("query",
+                    "query($t: String!) { search(text: $t, first: 20) { __typename ... on Product { upc name price coverImage { url } } "
+                            + "... on User { username } ... on Review { id title rating } } }", "variables", Map.of("t", text))))).at("/data/search");
+            assertThat(hits.size()).as(text).isEqualTo(raw.size()).isPositive();
+            for (int i = 0; i < raw.size(); i++) {
+                JsonNode hit = hits.get(i);
+                JsonNode expected = raw.get(i);
+                switch (expected.get("__typename").asText()) {
+                    case "Product" -> {
+                        assertThat(hit.get("kind").asText()).isEqualTo("product");
+                        assertThat(hit.get("upc").asText()).isEqualTo(expected.get("upc").asText());
+                        assertThat(hit.get("priceCents").asInt()).isEqualTo(expected.get("price").asInt());
+                        assertThat(hit.get("image").asText()).isEqualTo(expected.at("/coverImage/url").asText());
+                        assertThat(hit.has("username")).isFalse();
+                    }
+                    case "User" -> {
+                        assertThat(hit.get("kind").asText()).isEqualTo("user");
+                        assertThat(hit.get("username").asText()).isEqualTo(expected.get("username").asText());
+                        assertThat(hit.has("upc")).isFalse();
+                    }
+                    case "Review" -> {
+                        assertThat(hit.get("kind").asText()).isEqualTo("review");
+                        assertThat(hit.get("reviewId").asText()).isEqualTo(expected.get("id").asText());
+                        assertThat(hit.get("title").asText()).isEqualTo(expected.get("title").asText());
+                    }
+                    default -> throw new AssertionError("unexpected kind " + expected);
+                }
+            }
+            assertThat(search.headers().firstValue("cache-control")).hasValue("private, max-age=60");
+        }
+        assertThat(texts(BffGraph.json(graph.get("/web/search?q=wirth")).get("results"), "kind")).contains("user");
+        assertProblem(graph.get("/web/search"), 400);
+        assertProblem(graph.get("/web/search?q=Robot&first=0"), 400);
+        // without media the hits still come, without their images, and the gap is named
+        graph.subgraph("media").setFaults(FaultSettings.NONE.withHttp500Rate(1));
+        HttpResponse<String> partial = graph.get("/web/search?q=Robot");
+        assertThat(partial.statusCode()).as(partial.body()).isEqualTo(200);
+        JsonNode body = BffGraph.json(partial);
+        assertThat(body.get("results")).isNotEmpty();
+        assertThat(body.get("results").get(0).has("image")).isFalse();
+        assertThat(body.get("gaps").findValuesAsText("section")).anyMatch(s -> s.contains("coverImage"));
+    }
+
+    @Test
     void eachClientHasItsOpenApiDocumentWithItsRoutes() throws Exception {
         JsonNode mobile = BffGraph.json(graph.get("/mobile/openapi.json"));
         assertThat(mobile.get("openapi").asText()).startsWith("3.1");
@@ -227,5 +280,8 @@ class ClientModulesTest {
         assertThat(web.get("paths").has("/web/dashboard")).isTrue();
         assertThat(web.at("/paths/~1web~1products~1{upc}/get").isMissingNode()).isFalse();
         assertThat(web.at("/paths/~1web~1login/post").isMissingNode()).isFalse();
+        JsonNode search = web.at("/paths/~1web~1search/get");
+        assertThat(search.isMissingNode()).isFalse();
+        assertThat(search.get("parameters").findValuesAsText("name")).contains("q", "first");
     }
 }
