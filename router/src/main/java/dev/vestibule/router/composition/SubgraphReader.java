@@ -88,6 +88,13 @@ final class SubgraphReader {
                     List.of(source.name()), null, line, "fix the GraphQL syntax of " + source.origin()));
             return null;
         }
+        int emptyBody = emptyBodyLine(source.sdl());
+        if (emptyBody > 0) {
+            errors.add(new CompositionError("INVALID_GRAPHQL", "[" + source.name() + "] Syntax Error: Expected Name, found \"}\".",
+                    List.of(source.name()), null, emptyBody, "a type, enum, input or schema body in braces needs at least one entry:"
+                            + " add one, or drop the empty braces (line " + emptyBody + " of " + source.origin() + ")"));
+            return null;
+        }
         links = FederationLinks.read(document, source.name());
         errors.addAll(links.errors());
         model = new SubgraphModel(source.name(), source.url(), links);
@@ -129,30 +136,100 @@ final class SubgraphReader {
         return model;
     }
 
+    /**
+     * The line of an empty definition body ({@code type T {}}), or 0. GraphQL's grammar wants at least one field, value
+     * or operation type between the braces (graphql-js rejects the empty body, graphql-java's parser reads it as no
+     * body); an empty object value ({@code = {}}, after a colon, an equals sign, a bracket or a comma) is fine.
+     */
+    static int emptyBodyLine(String sdl) {
+        int line = 1;
+        char previous = 0;
+        int length = sdl.length();
+        for (int i = 0; i < length; i++) {
+            char c = sdl.charAt(i);
+            if (c == '\n') {
+                line++;
+            } else if (c == '#') {
+                while (i + 1 < length && sdl.charAt(i + 1) != '\n') i++;
+            } else if (c == '"') {
+                boolean block = sdl.startsWith("\"\"\"", i);
+                int end = block ? i + 3 : i + 1;
+                while (end < length) {
+                    char e = sdl.charAt(end);
+                    if (block ? sdl.startsWith("\"\"\"", end) : e == '"' || e == '\n') break;
+                    if (e == '\\') end++;
+                    else if (e == '\n') line++;
+                    end++;
+                }
+                i = block ? Math.min(length, end + 3) - 1 : Math.min(length - 1, end);
+                previous = '"';
+            } else if (c == '{') {
+                boolean valueContext = previous == ':' || previous == '=' || previous == '[' || previous == ',' || previous == '{';
+                int j = i + 1;
+                while (j < length && (Character.isWhitespace(sdl.charAt(j)) || sdl.charAt(j) == ',')) j++;
+                if (!valueContext && j < length && sdl.charAt(j) == '}') return line;
+                previous = c;
+            } else if (!Character.isWhitespace(c) && c != ',') {
+                previous = c;
+            } else if (c == ',') {
+                previous = ',';
+            }
+        }
+        return 0;
+    }
+
     private static final Set<String> BUILT_IN_DIRECTIVES = Set.of("deprecated", "specifiedBy", "include", "skip", "oneOf", "link");
 
-    /** Every applied directive must be a federation directive, a built-in, or defined in the subgraph. */
+    /** Every applied directive must be a federation directive, a built-in, or defined in the subgraph, and allowed where it is. */
     private void checkKnownDirectives(Document document) {
         Set<String> defined = new java.util.HashSet<>(BUILT_IN_DIRECTIVES);
         defined.addAll(links.specNameByLocalName().keySet());
+        Map<String, Set<String>> definedLocations = new HashMap<>();
         for (Definition<?> definition : document.getDefinitions()) {
-            if (definition instanceof DirectiveDefinition directive) defined.add(directive.getName());
+            if (definition instanceof DirectiveDefinition directive) {
+                defined.add(directive.getName());
+                definedLocations.put(directive.getName(), Set.copyOf(directive.getDirectiveLocations().stream().map(DirectiveLocation::getName).toList()));
+                directive.getInputValueDefinitions().forEach(a -> a.getDirectives().forEach(d -> applied.add(new Applied(d, "ARGUMENT_DEFINITION"))));
+            }
         }
-        List<Directive> applied = new ArrayList<>();
         for (Definition<?> definition : document.getDefinitions()) {
-            if (definition instanceof graphql.language.DirectivesContainer<?> container) applied.addAll(container.getDirectives());
             switch (definition) {
-                case ObjectTypeDefinition object -> object.getFieldDefinitions().forEach(f -> collect(f, applied));
-                case InterfaceTypeDefinition object -> object.getFieldDefinitions().forEach(f -> collect(f, applied));
-                case EnumTypeDefinition enumType -> enumType.getEnumValueDefinitions().forEach(v -> applied.addAll(v.getDirectives()));
-                case InputObjectTypeDefinition input -> input.getInputValueDefinitions().forEach(v -> applied.addAll(v.getDirectives()));
+                case SchemaDefinition schema -> schema.getDirectives().forEach(d -> applied.add(new Applied(d, "SCHEMA")));
+                case ObjectTypeDefinition object -> {
+                    object.getDirectives().forEach(d -> applied.add(new Applied(d, "OBJECT")));
+                    object.getFieldDefinitions().forEach(this::collect);
+                }
+                case InterfaceTypeDefinition object -> {
+                    object.getDirectives().forEach(d -> applied.add(new Applied(d, "INTERFACE")));
+                    object.getFieldDefinitions().forEach(this::collect);
+                }
+                case UnionTypeDefinition union -> union.getDirectives().forEach(d -> applied.add(new Applied(d, "UNION")));
+                case ScalarTypeDefinition scalar -> scalar.getDirectives().forEach(d -> applied.add(new Applied(d, "SCALAR")));
+                case EnumTypeDefinition enumType -> {
+                    enumType.getDirectives().forEach(d -> applied.add(new Applied(d, "ENUM")));
+                    enumType.getEnumValueDefinitions().forEach(v -> v.getDirectives().forEach(d -> applied.add(new Applied(d, "ENUM_VALUE"))));
+                }
+                case InputObjectTypeDefinition input -> {
+                    input.getDirectives().forEach(d -> applied.add(new Applied(d, "INPUT_OBJECT")));
+                    input.getInputValueDefinitions().forEach(v -> v.getDirectives().forEach(d -> applied.add(new Applied(d, "INPUT_FIELD_DEFINITION"))));
+                }
                 default -> { }
             }
         }
         Set<String> reported = new java.util.HashSet<>();
-        for (Directive directive : applied) {
+        for (Applied use : applied) {
+            Directive directive = use.directive();
             links.specName(directive.getName()).ifPresent(spec -> model.appliedSpecNames.putIfAbsent(spec, directive.getName()));
-            if (defined.contains(directive.getName()) || !reported.add(directive.getName())) continue;
+            if (defined.contains(directive.getName())) {
+                Set<String> allowed = allowedLocations(directive.getName(), definedLocations);
+                if (allowed != null && !allowed.contains(use.location()) && reported.add(directive.getName() + "@" + use.location())) {
+                    errors.add(error("INVALID_GRAPHQL", null, line(directive.getSourceLocation()), "Directive \"@" + directive.getName()
+                            + "\" may not be used on " + use.location() + ".", "remove @" + directive.getName() + " here: it may be used on "
+                            + String.join(", ", allowed.stream().sorted().toList())));
+                }
+                continue;
+            }
+            if (!reported.add(directive.getName())) continue;
             boolean federation = FederationLinks.DIRECTIVES.containsKey(directive.getName());
             errors.add(error("INVALID_GRAPHQL", null, line(directive.getSourceLocation()), "Unknown directive \"@" + directive.getName() + "\".",
                     federation && links.federation2()
@@ -161,9 +238,30 @@ final class SubgraphReader {
         }
     }
 
-    private static void collect(FieldDefinition field, List<Directive> applied) {
-        applied.addAll(field.getDirectives());
-        field.getInputValueDefinitions().forEach(a -> applied.addAll(a.getDirectives()));
+    /** An applied directive and the type-system location it is applied at. */
+    private record Applied(Directive directive, String location) {}
+
+    private final List<Applied> applied = new ArrayList<>();
+
+    private static final Map<String, Set<String>> BUILT_IN_LOCATIONS = Map.of(
+            "deprecated", Set.of("FIELD_DEFINITION", "ARGUMENT_DEFINITION", "INPUT_FIELD_DEFINITION", "ENUM_VALUE"),
+            "specifiedBy", Set.of("SCALAR"), "oneOf", Set.of("INPUT_OBJECT"), "link", Set.of("SCHEMA"));
+
+    /** Where a directive may be applied: its definition in the subgraph, else the federation spec's, else the built-in's. */
+    private Set<String> allowedLocations(String name, Map<String, Set<String>> definedLocations) {
+        Set<String> own = definedLocations.get(name);
+        if (own != null) return own;
+        String spec = links.specName(name).orElse(null);
+        if (spec != null) {
+            DirectiveSpec federation = DIRECTIVE_SPECS.get(spec);
+            return federation == null ? null : federation.locations();
+        }
+        return BUILT_IN_LOCATIONS.get(name);
+    }
+
+    private void collect(FieldDefinition field) {
+        field.getDirectives().forEach(d -> applied.add(new Applied(d, "FIELD_DEFINITION")));
+        field.getInputValueDefinitions().forEach(a -> a.getDirectives().forEach(d -> applied.add(new Applied(d, "ARGUMENT_DEFINITION"))));
     }
 
     private boolean isMachinery(String name) {
