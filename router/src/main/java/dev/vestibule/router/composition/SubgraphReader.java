@@ -112,6 +112,7 @@ final class SubgraphReader {
                     && (type.extendsDirective || links.federation2() && !type.hasDefinition);
             checkReferencedTypes(type);
         }
+        checkInterfaceImplementations();
         clearKeyExternalsOnExtensions();
         if (!links.federation2()) upgradeFederation1();
         for (TypeModel type : model.types.values()) {
@@ -220,7 +221,9 @@ final class SubgraphReader {
         for (Applied use : applied) {
             Directive directive = use.directive();
             links.specName(directive.getName()).ifPresent(spec -> model.appliedSpecNames.putIfAbsent(spec, directive.getName()));
-            if (defined.contains(directive.getName())) {
+            // Federation 1 had no @inaccessible of its own: a Fed 1 subgraph must define it to use it
+            boolean fed1Inaccessible = !links.federation2() && directive.getName().equals("inaccessible") && !definedLocations.containsKey("inaccessible");
+            if (defined.contains(directive.getName()) && !fed1Inaccessible) {
                 Set<String> allowed = allowedLocations(directive.getName(), definedLocations);
                 if (allowed != null && !allowed.contains(use.location()) && reported.add(directive.getName() + "@" + use.location())) {
                     errors.add(error("INVALID_GRAPHQL", null, line(directive.getSourceLocation()), "Directive \"@" + directive.getName()
@@ -231,9 +234,14 @@ final class SubgraphReader {
             }
             if (!reported.add(directive.getName())) continue;
             boolean federation = FederationLinks.DIRECTIVES.containsKey(directive.getName());
-            errors.add(error("INVALID_GRAPHQL", null, line(directive.getSourceLocation()), "Unknown directive \"@" + directive.getName() + "\".",
+            String unknown = "Unknown directive \"@" + directive.getName() + "\"." + (federation && !links.federation2()
+                    ? " If you meant the \"@" + directive.getName() + "\" federation 2 directive, note that this schema is a federation 1 schema."
+                    + " To be a federation 2 schema, it needs to @link to the federation specifcation v2." : "");
+            errors.add(error("INVALID_GRAPHQL", null, line(directive.getSourceLocation()), unknown,
                     federation && links.federation2()
                             ? "add \"@" + directive.getName() + "\" to the import list of the federation @link, or write @federation__" + directive.getName()
+                            : federation ? "link the subgraph to federation 2 (extend schema @link(url: \"https://specs.apollo.dev/federation/v2.3\","
+                            + " import: [\"@" + directive.getName() + "\"])), or remove @" + directive.getName()
                             : "define the directive in this subgraph (directive @" + directive.getName() + " on ...) or remove it"));
         }
     }
@@ -747,6 +755,75 @@ final class SubgraphReader {
             case TypeName name -> rootRenames.containsKey(name.getName()) ? TypeName.newTypeName(rename(name.getName())).build() : name;
             default -> type;
         };
+    }
+
+    /**
+     * GraphQL's rules for a type implementing an interface, within this subgraph (Apollo validates every subgraph
+     * with them): each interface field present, with a covariant type, its arguments with the same types, and no
+     * extra required argument.
+     */
+    private void checkInterfaceImplementations() {
+        for (TypeModel type : model.types.values()) {
+            if (type.kind != Kind.OBJECT && type.kind != Kind.INTERFACE) continue;
+            for (String interfaceName : type.interfaces) {
+                TypeModel declared = model.types.get(interfaceName);
+                if (declared == null || declared.kind != Kind.INTERFACE) continue;
+                for (FieldModel expected : declared.fields.values()) {
+                    String itfCoordinate = interfaceName + "." + expected.name;
+                    FieldModel field = type.fields.get(expected.name);
+                    String coordinate = type.name + "." + expected.name;
+                    if (field == null) {
+                        errors.add(error("INVALID_GRAPHQL", type.name, type.line, "Interface field " + itfCoordinate + " expected but "
+                                + type.name + " does not provide it.", "add " + expected.name + ": " + SdlValues.type(expected.type) + " to "
+                                + type.name + " in this subgraph (with @external if another subgraph resolves it), or stop implementing " + interfaceName));
+                        continue;
+                    }
+                    if (!covariant(expected.type, field.type)) {
+                        errors.add(error("INVALID_GRAPHQL", coordinate, field.line, "Interface field " + itfCoordinate + " expects type "
+                                + SdlValues.type(expected.type) + " but " + coordinate + " of type " + SdlValues.type(field.type)
+                                + " is not a proper subtype.", "give " + coordinate + " the type " + SdlValues.type(expected.type)
+                                + " (or a non-null or more specific form of it)"));
+                    }
+                    for (ArgumentModel argument : expected.arguments.values()) {
+                        ArgumentModel own = field.arguments.get(argument.name());
+                        String argumentCoordinate = itfCoordinate + "(" + argument.name() + ":)";
+                        if (own == null) {
+                            errors.add(error("INVALID_GRAPHQL", coordinate, field.line, "Interface field argument " + argumentCoordinate
+                                    + " expected but " + coordinate + " does not provide it.", "add the argument " + argument.name() + ": "
+                                    + SdlValues.type(argument.type()) + " to " + coordinate));
+                        } else if (!SdlValues.type(own.type()).equals(SdlValues.type(argument.type()))) {
+                            errors.add(error("INVALID_GRAPHQL", coordinate, own.line(), "Interface field argument " + argumentCoordinate
+                                    + " expects type " + SdlValues.type(argument.type()) + " but " + coordinate + "(" + argument.name()
+                                    + ":) is type " + SdlValues.type(own.type()) + ".", "give the argument the type " + SdlValues.type(argument.type())));
+                        }
+                    }
+                    for (ArgumentModel own : field.arguments.values()) {
+                        if (expected.arguments.containsKey(own.name()) || !(own.type() instanceof NonNullType) || own.defaultValue() != null) continue;
+                        errors.add(error("INVALID_GRAPHQL", coordinate, own.line(), "Field " + coordinate + " includes required argument "
+                                + own.name() + " that is missing from the Interface field " + itfCoordinate + ".",
+                                "make " + own.name() + " optional (nullable or with a default), or add it to " + itfCoordinate));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Whether {@code actual} may implement a field of type {@code expected}: non-null, list and possible-type covariance. */
+    private boolean covariant(Type<?> expected, Type<?> actual) {
+        if (actual instanceof NonNullType nonNull) {
+            return covariant(expected instanceof NonNullType e ? e.getType() : expected, nonNull.getType());
+        }
+        if (expected instanceof NonNullType) return false;
+        if (expected instanceof ListType e) return actual instanceof ListType a && covariant(e.getType(), a.getType());
+        if (actual instanceof ListType) return false;
+        String expectedName = ((TypeName) expected).getName();
+        String actualName = ((TypeName) actual).getName();
+        if (expectedName.equals(actualName)) return true;
+        TypeModel abstractType = model.types.get(expectedName);
+        TypeModel possible = model.types.get(actualName);
+        if (abstractType == null || possible == null) return false;
+        return abstractType.kind == Kind.UNION ? abstractType.members.contains(actualName)
+                : abstractType.kind == Kind.INTERFACE && possible.interfaces.contains(expectedName);
     }
 
     private void checkReferencedTypes(TypeModel type) {

@@ -503,11 +503,25 @@ final class SupergraphMerger {
         return false;
     }
 
+    /** Whether a @provides of the subgraph names the field, on its type or on an interface of it. */
+    private static boolean provided(SubgraphModel subgraph, String typeName, FieldModel field) {
+        if (field.provided) return true;
+        TypeModel type = subgraph.types.get(typeName);
+        if (type == null) return false;
+        for (String name : type.interfaces) {
+            TypeModel declared = subgraph.types.get(name);
+            FieldModel onInterface = declared == null ? null : declared.fields.get(field.name);
+            if (onInterface != null && onInterface.provided) return true;
+        }
+        return false;
+    }
+
     private void checkShareability(MergedType type, String coordinate, List<Source<FieldModel>> sources,
                                    Set<String> overridden) {
         if (type.kind != Kind.OBJECT) return;
+        // an @external field a @provides names is resolved there too (on the provided path), and shareable there
         List<Source<FieldModel>> resolving = sources.stream()
-                .filter(s -> !s.element().external && !overridden.contains(s.subgraph().name)).toList();
+                .filter(s -> (!s.element().external || provided(s.subgraph(), type.name, s.element())) && !overridden.contains(s.subgraph().name)).toList();
         if (resolving.size() < 2) return;
         List<String> nonShareable = new ArrayList<>();
         for (Source<FieldModel> source : resolving) {
@@ -515,7 +529,7 @@ final class SupergraphMerger {
             FieldModel field = source.element();
             // Apollo's upgrade of a Federation 1 subgraph marks its fields shareable wherever another subgraph resolves them
             boolean shareable = field.shareable || field.inKey || (owner != null && owner.shareable)
-                    || !source.subgraph().links.federation2();
+                    || !source.subgraph().links.federation2() || provided(source.subgraph(), type.name, field);
             if (!shareable) nonShareable.add(source.subgraph().name);
         }
         if (nonShareable.isEmpty()) return;
