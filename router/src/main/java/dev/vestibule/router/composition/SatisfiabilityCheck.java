@@ -97,7 +97,12 @@ final class SatisfiabilityCheck {
 
     private void visitField(State state, MergedType type, MergedField field, Deque<State> work) {
         Set<String> reachable = new TreeSet<>();
-        for (String subgraph : state.subgraphs()) reachable.addAll(closure(type.name, subgraph, state));
+        if (schema.roots.contains(type.name) && !state.subgraphs().isEmpty()) {
+            // every subgraph's root is reachable from any of them: one closure is the union of all
+            reachable.addAll(closure(type.name, state.subgraphs().iterator().next(), state));
+        } else {
+            for (String subgraph : state.subgraphs()) reachable.addAll(closure(type.name, subgraph, state));
+        }
         Set<String> resolving = new TreeSet<>();
         Map<String, String> unsatisfied = new TreeMap<>();
         Map<String, SelectionSet> provided = new TreeMap<>();
