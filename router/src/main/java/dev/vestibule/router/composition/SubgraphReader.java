@@ -826,10 +826,28 @@ final class SubgraphReader {
                 : abstractType.kind == Kind.INTERFACE && possible.interfaces.contains(expectedName);
     }
 
+    /** Arguments and input fields take scalars, enums and input objects only. */
+    private void requireInputType(String coordinate, Type<?> type, int line) {
+        String named = namedType(type);
+        TypeModel target = model.types.get(named);
+        if (target == null || target.kind == Kind.SCALAR || target.kind == Kind.ENUM || target.kind == Kind.INPUT_OBJECT) return;
+        String kind = switch (target.kind) {
+            case OBJECT -> "ObjectType";
+            case INTERFACE -> "InterfaceType";
+            default -> "UnionType";
+        };
+        errors.add(error("INVALID_GRAPHQL", coordinate, line, "The type of \"" + coordinate + "\" must be Input Type but got \"" + named
+                + "\", a " + kind + ".", "give " + coordinate + " a scalar, enum or input object type (define an input type for " + named + ")"));
+    }
+
     private void checkReferencedTypes(TypeModel type) {
         for (FieldModel field : type.fields.values()) {
             requireType(type, field.name, field.type, field.line);
-            for (ArgumentModel argument : field.arguments.values()) requireType(type, field.name + "(" + argument.name() + ":)", argument.type(), argument.line());
+            if (type.kind == Kind.INPUT_OBJECT) requireInputType(type.name + "." + field.name, field.type, field.line);
+            for (ArgumentModel argument : field.arguments.values()) {
+                requireType(type, field.name + "(" + argument.name() + ":)", argument.type(), argument.line());
+                requireInputType(type.name + "." + field.name + "(" + argument.name() + ":)", argument.type(), argument.line());
+            }
         }
         for (String name : type.interfaces) {
             TypeModel target = model.types.get(name);
