@@ -113,6 +113,7 @@ final class SubgraphReader {
             checkReferencedTypes(type);
         }
         checkInterfaceImplementations();
+        checkDefaultValues();
         clearKeyExternalsOnExtensions();
         if (!links.federation2()) upgradeFederation1();
         for (TypeModel type : model.types.values()) {
@@ -806,6 +807,58 @@ final class SubgraphReader {
                 }
             }
         }
+    }
+
+    /** A default value must be a value of its argument's or input field's type (GraphQL's input coercion, in short). */
+    private void checkDefaultValues() {
+        for (TypeModel type : model.types.values()) {
+            for (FieldModel field : type.fields.values()) {
+                if (type.kind == Kind.INPUT_OBJECT && field.defaultValue != null && !validValue(field.defaultValue, field.type, 0)) {
+                    reportDefault("input field " + type.name + "." + field.name, field.defaultValue, field.type, field.line);
+                }
+                for (ArgumentModel argument : field.arguments.values()) {
+                    if (argument.defaultValue() != null && !validValue(argument.defaultValue(), argument.type(), 0)) {
+                        reportDefault("argument " + type.name + "." + field.name + "(" + argument.name() + ":)", argument.defaultValue(),
+                                argument.type(), argument.line());
+                    }
+                }
+            }
+        }
+    }
+
+    private void reportDefault(String what, Value<?> value, Type<?> type, int line) {
+        errors.add(error("INVALID_GRAPHQL", what.substring(what.indexOf(' ') + 1), line, "Invalid default value (got: " + SdlValues.value(value)
+                + ") provided for " + what + " of type " + SdlValues.type(type) + ".", "give the " + what.substring(0, what.indexOf(' '))
+                + " a default of type " + SdlValues.type(type) + ", or drop the default"));
+    }
+
+    private boolean validValue(Value<?> value, Type<?> type, int depth) {
+        if (depth > 32 || value instanceof graphql.language.VariableReference) return true;
+        if (type instanceof NonNullType nonNull) return !(value instanceof graphql.language.NullValue) && validValue(value, nonNull.getType(), depth + 1);
+        if (value instanceof graphql.language.NullValue) return true;
+        if (type instanceof ListType list) {
+            if (value instanceof graphql.language.ArrayValue array) return array.getValues().stream().allMatch(v -> validValue(v, list.getType(), depth + 1));
+            return validValue(value, list.getType(), depth + 1);
+        }
+        String name = ((TypeName) type).getName();
+        switch (name) {
+            case "String": return value instanceof StringValue;
+            case "Int": return value instanceof graphql.language.IntValue;
+            case "Float": return value instanceof graphql.language.IntValue || value instanceof graphql.language.FloatValue;
+            case "Boolean": return value instanceof BooleanValue;
+            case "ID": return value instanceof StringValue || value instanceof graphql.language.IntValue;
+            default: break;
+        }
+        TypeModel target = model.types.get(name);
+        if (target == null || target.kind == Kind.SCALAR) return true; // a custom scalar takes any literal
+        if (target.kind == Kind.ENUM) return value instanceof graphql.language.EnumValue e && target.values.containsKey(e.getName());
+        if (target.kind != Kind.INPUT_OBJECT) return true; // an output type here is reported by the input-type rule
+        if (!(value instanceof graphql.language.ObjectValue object)) return false;
+        for (graphql.language.ObjectField entry : object.getObjectFields()) {
+            FieldModel inputField = target.fields.get(entry.getName());
+            if (inputField == null || !validValue(entry.getValue(), inputField.type, depth + 1)) return false;
+        }
+        return true;
     }
 
     /** Whether {@code actual} may implement a field of type {@code expected}: non-null, list and possible-type covariance. */
