@@ -529,7 +529,7 @@ final class SupergraphMerger {
             FieldModel field = source.element();
             // Apollo's upgrade of a Federation 1 subgraph marks its fields shareable wherever another subgraph resolves them
             boolean shareable = field.shareable || field.inKey || (owner != null && owner.shareable)
-                    || !source.subgraph().links.federation2() || provided(source.subgraph(), type.name, field);
+                    || !source.subgraph().links.federation2() || field.external && provided(source.subgraph(), type.name, field);
             if (!shareable) nonShareable.add(source.subgraph().name);
         }
         if (nonShareable.isEmpty()) return;
