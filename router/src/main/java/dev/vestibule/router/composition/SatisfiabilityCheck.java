@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -87,13 +88,24 @@ final class SatisfiabilityCheck {
                 visitField(state, type, field, work);
             }
         }
+        if (errors.size() < MAX_ERRORS && usesContexts()) checkContexts();
+    }
+
+    private boolean usesContexts() {
+        return subgraphs.values().stream().anyMatch(s -> s.types.values().stream().anyMatch(t -> !t.contexts.isEmpty()));
     }
 
     private void visitField(State state, MergedType type, MergedField field, Deque<State> work) {
         Set<String> reachable = new TreeSet<>();
-        for (String subgraph : state.subgraphs()) reachable.addAll(closure(type.name, subgraph, state));
+        if (schema.roots.contains(type.name) && !state.subgraphs().isEmpty()) {
+            // every subgraph's root is reachable from any of them: one closure is the union of all
+            reachable.addAll(closure(type.name, state.subgraphs().iterator().next(), state));
+        } else {
+            for (String subgraph : state.subgraphs()) reachable.addAll(closure(type.name, subgraph, state));
+        }
         Set<String> resolving = new TreeSet<>();
-        Map<String, SelectionSet> provided = new java.util.TreeMap<>();
+        Map<String, String> unsatisfied = new TreeMap<>();
+        Map<String, SelectionSet> provided = new TreeMap<>();
         for (String subgraph : reachable) {
             SelectionSet given = state.provided().get(subgraph);
             if (given != null && (hasLeaf(given, field.name) || subSelection(given, field.name) != null)) {
@@ -102,7 +114,10 @@ final class SatisfiabilityCheck {
                 if (inner != null) provided.put(subgraph, inner);
                 continue;
             }
-            if (resolves(subgraph, type.name, field.name) && requiresObtainable(subgraph, type.name, field.name, reachable)) {
+            if (!resolves(subgraph, type.name, field.name)) continue;
+            if (!requiresObtainable(subgraph, type.name, field.name)) {
+                unsatisfied.put(subgraph, "cannot satisfy @require conditions on field \"" + type.name + "." + field.name + "\".");
+            } else {
                 resolving.add(subgraph);
             }
         }
@@ -114,7 +129,7 @@ final class SatisfiabilityCheck {
             }
         }
         if (resolving.isEmpty()) {
-            report(state, type, field, reachable);
+            report(state, type, field, reachable, unsatisfied);
             return;
         }
         String named = field.type.replaceAll("[\\[\\]!]", "");
@@ -220,7 +235,7 @@ final class SatisfiabilityCheck {
                     where.add(subgraph);
                 }
             }
-            Map<String, SelectionSet> provided = new java.util.TreeMap<>(state.provided());
+            Map<String, SelectionSet> provided = new TreeMap<>(state.provided());
             provided.keySet().retainAll(where);
             if (!where.isEmpty()) work.push(new State(candidate.name, where, provided, state, "... on " + candidate.name));
         }
@@ -266,8 +281,14 @@ final class SatisfiabilityCheck {
         String cacheKey = type + "@" + from + (given == null ? "" : "|" + graphql.language.AstPrinter.printAstCompact(given));
         Set<String> cached = closureCache.get(cacheKey);
         if (cached != null) return cached;
-        // a key's fields may come from any subgraph already reached, so grow the set until it stops growing
         Set<String> reached = new LinkedHashSet<>(List.of(from));
+        if (schema.roots.contains(type)) {
+            // a root type is an entry point of every subgraph: the planner can always start a new fetch there
+            subgraphs.values().stream().filter(s -> s.types.containsKey(type)).forEach(s -> reached.add(s.name));
+            closureCache.put(cacheKey, reached);
+            return reached;
+        }
+        // a key's fields may come from any subgraph already reached, so grow the set until it stops growing
         boolean grew = true;
         while (grew) {
             grew = false;
@@ -313,30 +334,202 @@ final class SatisfiabilityCheck {
         return model != null && !model.external && !overriddenAway.contains(type + "." + field + "@" + subgraph);
     }
 
-    private boolean requiresObtainable(String subgraph, String type, String field, Set<String> reachable) {
+    /**
+     * A field's @requires is fetched from where the field is resolved: every required field must be resolvable in that
+     * subgraph or in one it can move to through its keys, nested selections likewise from where their parent field
+     * is resolved (Apollo resolves the conditions from the field's own subgraph, not from where the query came from).
+     */
+    private boolean requiresObtainable(String subgraph, String type, String field) {
         FieldModel model = fieldIn(subgraph, type, field);
         if (model == null || model.requires == null) return true;
-        for (Selection<?> selection : FieldSetParser.parse(model.requires).getSelections()) {
+        return selectionObtainable(type, FieldSetParser.parse(model.requires), subgraph, 0);
+    }
+
+    private static final int MAX_REQUIRES_DEPTH = 16;
+
+    private boolean selectionObtainable(String type, SelectionSet selections, String from, int depth) {
+        if (depth > MAX_REQUIRES_DEPTH) return true; // deeper than any field set written by hand; do not guess
+        Set<String> candidates = closure(type, from, null);
+        for (Selection<?> selection : selections.getSelections()) {
+            if (selection instanceof InlineFragment fragment) {
+                String on = fragment.getTypeCondition() == null ? type : fragment.getTypeCondition().getName();
+                if (!selectionObtainable(on, fragment.getSelectionSet(), from, depth + 1)) return false;
+                continue;
+            }
             if (!(selection instanceof Field required) || required.getName().equals("__typename")) continue;
-            boolean somewhere = false;
-            for (String candidate : reachable) {
-                if (resolves(candidate, type, required.getName())) {
-                    somewhere = true;
-                    break;
+            boolean obtainable = false;
+            for (String candidate : candidates) {
+                if (!resolves(candidate, type, required.getName())) continue;
+                if (required.getSelectionSet() == null || required.getSelectionSet().getSelections().isEmpty()) {
+                    obtainable = true;
+                } else {
+                    String named = namedType(fieldIn(candidate, type, required.getName()));
+                    obtainable = named != null && selectionObtainable(named, required.getSelectionSet(), candidate, depth + 1);
                 }
+                if (obtainable) break;
             }
-            if (!somewhere) {
-                // the required field may be reachable from another subgraph of the type through its keys
-                for (SubgraphModel other : subgraphs.values()) {
-                    if (resolves(other.name, type, required.getName()) && closure(type, subgraph, null).contains(other.name)) {
-                        somewhere = true;
-                        break;
-                    }
-                }
-            }
-            if (!somewhere) return false;
+            if (!obtainable) return false;
         }
         return true;
+    }
+
+    private static String namedType(FieldModel field) {
+        graphql.language.Type<?> type = field.type;
+        while (!(type instanceof graphql.language.TypeName)) {
+            if (type instanceof graphql.language.NonNullType nonNull) type = nonNull.getType();
+            else if (type instanceof graphql.language.ListType list) type = list.getType();
+            else return null;
+        }
+        return ((graphql.language.TypeName) type).getName();
+    }
+
+    /**
+     * A @fromContext argument needs a type setting its context above the field in every query that reaches it: the
+     * parent type of a field on the path is that type, implements it, or is a member of it. For each field whose
+     * every resolving subgraph fills an argument from a context, a breadth-first walk of the API schema's types from
+     * the roots that does not go below a type setting the context finds the shortest query where the context is
+     * missing, if there is one. One walk per (subgraph, context): linear in the schema, however many types set it.
+     */
+    private void checkContexts() {
+        for (MergedType type : schema.types.values()) {
+            if (type.directives.contains("@inaccessible")) continue;
+            for (MergedField field : type.fields.values()) {
+                if (field.directives.contains("@inaccessible")) continue;
+                List<String> resolving = subgraphs.values().stream().filter(s -> resolves(s.name, type.name, field.name)).map(s -> s.name).toList();
+                if (resolving.isEmpty()) continue;
+                List<String> missing = null;
+                for (String subgraph : resolving) {
+                    List<String> path = null;
+                    for (SubgraphModel.ArgumentModel argument : fieldIn(subgraph, type.name, field.name).arguments.values()) {
+                        if (argument.fromContext() == null) continue;
+                        String value = argument.fromContext().trim();
+                        int space = value.indexOf(' ');
+                        String context = (space < 0 ? value : value.substring(0, space)).replaceFirst("^\\$", "");
+                        path = pathWithoutContext(subgraph, context, type.name);
+                        if (path != null) break;
+                    }
+                    if (path == null) {
+                        missing = null; // this subgraph can always resolve the field
+                        break;
+                    }
+                    if (missing == null) missing = path;
+                }
+                if (missing == null || errors.size() >= MAX_ERRORS || !reported.add(type.name + "." + field.name)) continue;
+                StringBuilder query = new StringBuilder(missing.get(0).equals("Query") ? "{\n" : missing.get(0).toLowerCase(java.util.Locale.ROOT) + " {\n");
+                String indent = "  ";
+                for (String step : missing.subList(1, missing.size())) {
+                    query.append(indent).append(step).append(" {\n");
+                    indent += "  ";
+                }
+                query.append(indent).append(field.name).append("\n");
+                for (int i = missing.size() - 1; i > 0; i--) {
+                    indent = indent.substring(2);
+                    query.append(indent).append("}\n");
+                }
+                query.append("}");
+                StringBuilder why = new StringBuilder();
+                for (String subgraph : resolving) {
+                    why.append("\n- from subgraph \"").append(subgraph).append("\": could not find a match for required context for field \"")
+                            .append(type.name).append(".").append(field.name).append("\".");
+                }
+                String coordinate = type.name + "." + field.name;
+                errors.add(new CompositionError("SATISFIABILITY_ERROR", "The following supergraph API query:\n" + query
+                        + "\ncannot be satisfied by the subgraphs because:" + why, resolving, coordinate, 0,
+                        "the query above reaches " + coordinate + " without passing a type that sets the context its @fromContext reads:"
+                                + " set the context on that path (@context on an enclosing type) or do not return " + type.name + " there"));
+            }
+        }
+    }
+
+    private final Map<String, Set<String>> inContextCache = new HashMap<>();
+    /** For each type, the (parent type, step) pairs that lead to it: a field returning it, or a downcast to it. */
+    private Map<String, List<String[]>> predecessors;
+
+    /**
+     * The steps (root type, then fields and "... on T") of a shortest query reaching {@code target} with the context
+     * unset; null if none. Walks backwards from the target, never through a type whose fields see the context, so it
+     * visits only the target's ancestors (however many types set the context).
+     */
+    private List<String> pathWithoutContext(String subgraph, String context, String target) {
+        if (schema.roots.contains(target)) return null;
+        Set<String> inContext = inContextCache.computeIfAbsent(subgraph + "|" + context, key -> typesSeeingContext(subgraph, context));
+        if (predecessors == null) predecessors = predecessors();
+        Map<String, String[]> next = new HashMap<>();
+        Deque<String> queue = new ArrayDeque<>(List.of(target));
+        next.put(target, null);
+        while (!queue.isEmpty()) {
+            String current = queue.poll();
+            for (String[] edge : predecessors.getOrDefault(current, List.of())) {
+                String parent = edge[0];
+                if (inContext.contains(parent) || next.containsKey(parent)) continue;
+                next.put(parent, new String[] {current, edge[1]});
+                if (schema.roots.contains(parent)) {
+                    List<String> path = new ArrayList<>(List.of(parent));
+                    for (String[] at = next.get(parent); at != null; at = next.get(at[0])) path.add(at[1]);
+                    return path;
+                }
+                queue.add(parent);
+            }
+        }
+        return null;
+    }
+
+    /** The types whose fields see a context: those setting it in the subgraph, their implementations, their union members. */
+    private Set<String> typesSeeingContext(String subgraph, String context) {
+        Set<String> setting = new HashSet<>();
+        for (TypeModel candidate : subgraphs.get(subgraph).types.values()) {
+            if (candidate.contexts.contains(context)) setting.add(candidate.name);
+        }
+        Set<String> inContext = new HashSet<>(setting);
+        for (String name : setting) {
+            MergedType type = schema.types.get(name);
+            if (type == null) continue;
+            if (type.kind == Kind.UNION) inContext.addAll(type.members);
+            if (type.kind == Kind.INTERFACE) inContext.addAll(runtimeTypes(type));
+        }
+        return inContext;
+    }
+
+    private Map<String, List<String[]>> predecessors() {
+        Map<String, List<String[]>> edges = new HashMap<>();
+        for (MergedType type : schema.types.values()) {
+            if (type.directives.contains("@inaccessible")) continue;
+            if (type.kind == Kind.UNION || type.kind == Kind.INTERFACE) {
+                for (String runtime : runtimeTypes(type)) edges.computeIfAbsent(runtime, k -> new ArrayList<>()).add(new String[] {type.name, "... on " + runtime});
+            }
+            if (type.kind == Kind.UNION) continue;
+            compositeFields(type).forEach((field, returned) -> edges.computeIfAbsent(returned, k -> new ArrayList<>()).add(new String[] {type.name, field}));
+        }
+        return edges;
+    }
+
+    /** The accessible object types of an abstract type in the supergraph, computed once. */
+    private Set<String> runtimeTypes(MergedType type) {
+        return runtimeTypesCache.computeIfAbsent(type.name + "#accessible", key -> {
+            Set<String> types = new TreeSet<>();
+            for (MergedType candidate : schema.types.values()) {
+                if (candidate.kind != Kind.OBJECT || candidate.directives.contains("@inaccessible")) continue;
+                if (type.kind == Kind.UNION ? type.members.contains(candidate.name) : candidate.interfaces.contains(type.name)) types.add(candidate.name);
+            }
+            return types;
+        });
+    }
+
+    private final Map<String, Map<String, String>> compositeFieldsCache = new HashMap<>();
+
+    /** The accessible fields of a type that return an accessible object, interface or union: field name to that type. */
+    private Map<String, String> compositeFields(MergedType type) {
+        return compositeFieldsCache.computeIfAbsent(type.name, name -> {
+            Map<String, String> fields = new LinkedHashMap<>();
+            for (MergedField field : type.fields.values()) {
+                if (field.directives.contains("@inaccessible")) continue;
+                String named = field.type.replaceAll("[\\[\\]!]", "");
+                MergedType next = schema.types.get(named);
+                if (next == null || next.kind == Kind.SCALAR || next.kind == Kind.ENUM || next.directives.contains("@inaccessible")) continue;
+                fields.put(field.name, named);
+            }
+            return fields;
+        });
     }
 
     private FieldModel fieldIn(String subgraph, String type, String field) {
@@ -365,12 +558,17 @@ final class SatisfiabilityCheck {
         return null;
     }
 
-    private void report(State state, MergedType type, MergedField field, Set<String> reachable) {
+    /**
+     * Apollo's SATISFIABILITY_ERROR: the smallest query that cannot be planned, then, for every subgraph the query can
+     * be in at the field's parent, why the field cannot be fetched from there (one reason inline, several as a list).
+     */
+    private void report(State state, MergedType type, MergedField field, Set<String> reachable, Map<String, String> unsatisfied) {
         if (!reported.add(type.name + "." + field.name)) return;
         List<String> steps = new ArrayList<>();
         for (State s = state; s != null && s.step() != null; s = s.parent()) steps.add(0, s.step());
         steps.add(field.name);
-        StringBuilder query = new StringBuilder(rootOperation(state)).append(" {\n");
+        String operation = rootOperation(state);
+        StringBuilder query = new StringBuilder(operation.equals("query") ? "{\n" : operation + " {\n");
         String indent = "  ";
         for (int i = 0; i < steps.size(); i++) {
             query.append(indent).append(steps.get(i));
@@ -382,36 +580,54 @@ final class SatisfiabilityCheck {
             query.append(indent.substring(2)).append("}\n");
         }
         query.append("}");
+        String coordinate = type.name + "." + field.name;
+        Set<String> listed = new LinkedHashSet<>(state.subgraphs());
+        listed.addAll(reachable);
         StringBuilder why = new StringBuilder();
-        for (String subgraph : state.subgraphs()) {
-            why.append("\n- from subgraph \"").append(subgraph).append("\":");
+        for (String subgraph : listed) {
+            List<String> reasons = new ArrayList<>();
             FieldModel own = fieldIn(subgraph, type.name, field.name);
-            if (own == null) why.append("\n  - cannot find field \"").append(type.name).append(".").append(field.name).append("\".");
-            else if (own.external) why.append("\n  - field \"").append(type.name).append(".").append(field.name).append("\" is not resolvable because marked @external.");
-            else if (overriddenAway.contains(type.name + "." + field.name + "@" + subgraph)) why.append("\n  - field \"").append(type.name).append(".").append(field.name).append("\" was moved away by @override.");
-            else why.append("\n  - its @requires cannot be satisfied.");
-            for (SubgraphModel other : subgraphs.values()) {
-                if (other.name.equals(subgraph) || !resolves(other.name, type.name, field.name)) continue;
+            if (unsatisfied.containsKey(subgraph)) reasons.add(unsatisfied.get(subgraph));
+            else if (own == null) reasons.add("cannot find field \"" + coordinate + "\".");
+            else if (overriddenAway.contains(coordinate + "@" + subgraph)) {
+                reasons.add("field \"" + coordinate + "\" is not resolvable because it is overridden by " + SupergraphMerger.quoteList(overriders(type.name, field.name, subgraph)) + ".");
+            } else if (own.external) reasons.add("field \"" + coordinate + "\" is not resolvable because marked @external.");
+            // where the query could move from where it is (not from subgraphs it reached through keys), as Apollo lists it
+            for (SubgraphModel other : state.subgraphs().contains(subgraph) ? subgraphs.values() : List.<SubgraphModel>of()) {
                 TypeModel there = other.types.get(type.name);
-                if (reachable.contains(other.name)) {
-                    why.append("\n  - subgraph \"").append(other.name).append("\" is reachable but cannot supply what \"")
-                            .append(field.name).append("\" @requires.");
-                } else if (there.keys.stream().noneMatch(Key::resolvable)) {
-                    why.append("\n  - cannot move to subgraph \"").append(other.name).append("\", which has no resolvable @key for \"")
-                            .append(type.name).append("\".");
+                if (listed.contains(other.name) || there == null || !there.fields.containsKey(field.name)) continue;
+                List<Key> resolvable = there.keys.stream().filter(Key::resolvable).toList();
+                if (there.keys.isEmpty()) {
+                    reasons.add("cannot move to subgraph \"" + other.name + "\", which has field \"" + coordinate + "\", because type \"" + type.name
+                            + "\" has no @key defined in subgraph \"" + other.name + "\".");
+                } else if (resolvable.isEmpty()) {
+                    reasons.add("cannot move to subgraph \"" + other.name + "\", which has field \"" + coordinate + "\", because none of the @key defined on type \""
+                            + type.name + "\" in subgraph \"" + other.name + "\" are resolvable (they are all declared with their \"resolvable\" argument set to false).");
                 } else {
-                    Key key = there.keys.stream().filter(Key::resolvable).findFirst().orElseThrow();
-                    why.append("\n  - cannot move to subgraph \"").append(other.name).append("\" using @key(fields: \"").append(key.fields())
-                            .append("\") of \"").append(type.name).append("\", the key field(s) cannot be resolved from subgraph \"")
-                            .append(subgraph).append("\".");
+                    for (Key key : resolvable) {
+                        reasons.add("cannot move to subgraph \"" + other.name + "\" using @key(fields: \"" + key.fields() + "\") of \"" + type.name
+                                + "\", the key field(s) cannot be resolved from subgraph \"" + subgraph + "\".");
+                    }
                 }
             }
+            if (reasons.isEmpty()) continue;
+            why.append("\n- from subgraph \"").append(subgraph).append("\":");
+            if (reasons.size() == 1) why.append(' ').append(reasons.get(0));
+            else reasons.forEach(r -> why.append("\n  - ").append(r));
         }
         errors.add(new CompositionError("SATISFIABILITY_ERROR", "The following supergraph API query:\n" + query
-                + "\ncannot be satisfied by the subgraphs because:" + why, List.copyOf(state.subgraphs()),
-                type.name + "." + field.name, 0,
+                + "\ncannot be satisfied by the subgraphs because:" + why, List.copyOf(listed), coordinate, 0,
                 "give " + type.name + " a resolvable @key in the subgraph that serves " + field.name
                         + " whose fields the other subgraphs can supply, or serve the field where the query already is"));
+    }
+
+    private List<String> overriders(String type, String field, String from) {
+        List<String> names = new ArrayList<>();
+        for (SubgraphModel subgraph : subgraphs.values()) {
+            FieldModel model = fieldIn(subgraph.name, type, field);
+            if (model != null && from.equals(model.overrideFrom)) names.add(subgraph.name);
+        }
+        return names;
     }
 
     private static String rootOperation(State state) {

@@ -88,6 +88,13 @@ final class SubgraphReader {
                     List.of(source.name()), null, line, "fix the GraphQL syntax of " + source.origin()));
             return null;
         }
+        int emptyBody = emptyBodyLine(source.sdl());
+        if (emptyBody > 0) {
+            errors.add(new CompositionError("INVALID_GRAPHQL", "[" + source.name() + "] Syntax Error: Expected Name, found \"}\".",
+                    List.of(source.name()), null, emptyBody, "a type, enum, input or schema body in braces needs at least one entry:"
+                            + " add one, or drop the empty braces (line " + emptyBody + " of " + source.origin() + ")"));
+            return null;
+        }
         links = FederationLinks.read(document, source.name());
         errors.addAll(links.errors());
         model = new SubgraphModel(source.name(), source.url(), links);
@@ -105,6 +112,8 @@ final class SubgraphReader {
                     && (type.extendsDirective || links.federation2() && !type.hasDefinition);
             checkReferencedTypes(type);
         }
+        checkInterfaceImplementations();
+        checkDefaultValues();
         clearKeyExternalsOnExtensions();
         if (!links.federation2()) upgradeFederation1();
         for (TypeModel type : model.types.values()) {
@@ -129,41 +138,139 @@ final class SubgraphReader {
         return model;
     }
 
+    /**
+     * The line of an empty definition body ({@code type T {}}), or 0. GraphQL's grammar wants at least one field, value
+     * or operation type between the braces (graphql-js rejects the empty body, graphql-java's parser reads it as no
+     * body); an empty object value ({@code = {}}, after a colon, an equals sign, a bracket or a comma) is fine.
+     */
+    static int emptyBodyLine(String sdl) {
+        int line = 1;
+        char previous = 0;
+        int length = sdl.length();
+        for (int i = 0; i < length; i++) {
+            char c = sdl.charAt(i);
+            if (c == '\n') {
+                line++;
+            } else if (c == '#') {
+                while (i + 1 < length && sdl.charAt(i + 1) != '\n') i++;
+            } else if (c == '"') {
+                boolean block = sdl.startsWith("\"\"\"", i);
+                int end = block ? i + 3 : i + 1;
+                while (end < length) {
+                    char e = sdl.charAt(end);
+                    if (block ? sdl.startsWith("\"\"\"", end) : e == '"' || e == '\n') break;
+                    if (e == '\\') end++;
+                    else if (e == '\n') line++;
+                    end++;
+                }
+                i = block ? Math.min(length, end + 3) - 1 : Math.min(length - 1, end);
+                previous = '"';
+            } else if (c == '{') {
+                boolean valueContext = previous == ':' || previous == '=' || previous == '[' || previous == ',' || previous == '{';
+                int j = i + 1;
+                while (j < length && (Character.isWhitespace(sdl.charAt(j)) || sdl.charAt(j) == ',')) j++;
+                if (!valueContext && j < length && sdl.charAt(j) == '}') return line;
+                previous = c;
+            } else if (!Character.isWhitespace(c) && c != ',') {
+                previous = c;
+            } else if (c == ',') {
+                previous = ',';
+            }
+        }
+        return 0;
+    }
+
     private static final Set<String> BUILT_IN_DIRECTIVES = Set.of("deprecated", "specifiedBy", "include", "skip", "oneOf", "link");
 
-    /** Every applied directive must be a federation directive, a built-in, or defined in the subgraph. */
+    /** Every applied directive must be a federation directive, a built-in, or defined in the subgraph, and allowed where it is. */
     private void checkKnownDirectives(Document document) {
         Set<String> defined = new java.util.HashSet<>(BUILT_IN_DIRECTIVES);
         defined.addAll(links.specNameByLocalName().keySet());
+        Map<String, Set<String>> definedLocations = new HashMap<>();
         for (Definition<?> definition : document.getDefinitions()) {
-            if (definition instanceof DirectiveDefinition directive) defined.add(directive.getName());
+            if (definition instanceof DirectiveDefinition directive) {
+                defined.add(directive.getName());
+                definedLocations.put(directive.getName(), Set.copyOf(directive.getDirectiveLocations().stream().map(DirectiveLocation::getName).toList()));
+                directive.getInputValueDefinitions().forEach(a -> a.getDirectives().forEach(d -> applied.add(new Applied(d, "ARGUMENT_DEFINITION"))));
+            }
         }
-        List<Directive> applied = new ArrayList<>();
         for (Definition<?> definition : document.getDefinitions()) {
-            if (definition instanceof graphql.language.DirectivesContainer<?> container) applied.addAll(container.getDirectives());
             switch (definition) {
-                case ObjectTypeDefinition object -> object.getFieldDefinitions().forEach(f -> collect(f, applied));
-                case InterfaceTypeDefinition object -> object.getFieldDefinitions().forEach(f -> collect(f, applied));
-                case EnumTypeDefinition enumType -> enumType.getEnumValueDefinitions().forEach(v -> applied.addAll(v.getDirectives()));
-                case InputObjectTypeDefinition input -> input.getInputValueDefinitions().forEach(v -> applied.addAll(v.getDirectives()));
+                case SchemaDefinition schema -> schema.getDirectives().forEach(d -> applied.add(new Applied(d, "SCHEMA")));
+                case ObjectTypeDefinition object -> {
+                    object.getDirectives().forEach(d -> applied.add(new Applied(d, "OBJECT")));
+                    object.getFieldDefinitions().forEach(this::collect);
+                }
+                case InterfaceTypeDefinition object -> {
+                    object.getDirectives().forEach(d -> applied.add(new Applied(d, "INTERFACE")));
+                    object.getFieldDefinitions().forEach(this::collect);
+                }
+                case UnionTypeDefinition union -> union.getDirectives().forEach(d -> applied.add(new Applied(d, "UNION")));
+                case ScalarTypeDefinition scalar -> scalar.getDirectives().forEach(d -> applied.add(new Applied(d, "SCALAR")));
+                case EnumTypeDefinition enumType -> {
+                    enumType.getDirectives().forEach(d -> applied.add(new Applied(d, "ENUM")));
+                    enumType.getEnumValueDefinitions().forEach(v -> v.getDirectives().forEach(d -> applied.add(new Applied(d, "ENUM_VALUE"))));
+                }
+                case InputObjectTypeDefinition input -> {
+                    input.getDirectives().forEach(d -> applied.add(new Applied(d, "INPUT_OBJECT")));
+                    input.getInputValueDefinitions().forEach(v -> v.getDirectives().forEach(d -> applied.add(new Applied(d, "INPUT_FIELD_DEFINITION"))));
+                }
                 default -> { }
             }
         }
         Set<String> reported = new java.util.HashSet<>();
-        for (Directive directive : applied) {
+        for (Applied use : applied) {
+            Directive directive = use.directive();
             links.specName(directive.getName()).ifPresent(spec -> model.appliedSpecNames.putIfAbsent(spec, directive.getName()));
-            if (defined.contains(directive.getName()) || !reported.add(directive.getName())) continue;
+            // Federation 1 had no @inaccessible of its own: a Fed 1 subgraph must define it to use it
+            boolean fed1Inaccessible = !links.federation2() && directive.getName().equals("inaccessible") && !definedLocations.containsKey("inaccessible");
+            if (defined.contains(directive.getName()) && !fed1Inaccessible) {
+                Set<String> allowed = allowedLocations(directive.getName(), definedLocations);
+                if (allowed != null && !allowed.contains(use.location()) && reported.add(directive.getName() + "@" + use.location())) {
+                    errors.add(error("INVALID_GRAPHQL", null, line(directive.getSourceLocation()), "Directive \"@" + directive.getName()
+                            + "\" may not be used on " + use.location() + ".", "remove @" + directive.getName() + " here: it may be used on "
+                            + String.join(", ", allowed.stream().sorted().toList())));
+                }
+                continue;
+            }
+            if (!reported.add(directive.getName())) continue;
             boolean federation = FederationLinks.DIRECTIVES.containsKey(directive.getName());
-            errors.add(error("INVALID_GRAPHQL", null, line(directive.getSourceLocation()), "Unknown directive \"@" + directive.getName() + "\".",
+            String unknown = "Unknown directive \"@" + directive.getName() + "\"." + (federation && !links.federation2()
+                    ? " If you meant the \"@" + directive.getName() + "\" federation 2 directive, note that this schema is a federation 1 schema."
+                    + " To be a federation 2 schema, it needs to @link to the federation specifcation v2." : "");
+            errors.add(error("INVALID_GRAPHQL", null, line(directive.getSourceLocation()), unknown,
                     federation && links.federation2()
                             ? "add \"@" + directive.getName() + "\" to the import list of the federation @link, or write @federation__" + directive.getName()
+                            : federation ? "link the subgraph to federation 2 (extend schema @link(url: \"https://specs.apollo.dev/federation/v2.3\","
+                            + " import: [\"@" + directive.getName() + "\"])), or remove @" + directive.getName()
                             : "define the directive in this subgraph (directive @" + directive.getName() + " on ...) or remove it"));
         }
     }
 
-    private static void collect(FieldDefinition field, List<Directive> applied) {
-        applied.addAll(field.getDirectives());
-        field.getInputValueDefinitions().forEach(a -> applied.addAll(a.getDirectives()));
+    /** An applied directive and the type-system location it is applied at. */
+    private record Applied(Directive directive, String location) {}
+
+    private final List<Applied> applied = new ArrayList<>();
+
+    private static final Map<String, Set<String>> BUILT_IN_LOCATIONS = Map.of(
+            "deprecated", Set.of("FIELD_DEFINITION", "ARGUMENT_DEFINITION", "INPUT_FIELD_DEFINITION", "ENUM_VALUE"),
+            "specifiedBy", Set.of("SCALAR"), "oneOf", Set.of("INPUT_OBJECT"), "link", Set.of("SCHEMA"));
+
+    /** Where a directive may be applied: its definition in the subgraph, else the federation spec's, else the built-in's. */
+    private Set<String> allowedLocations(String name, Map<String, Set<String>> definedLocations) {
+        Set<String> own = definedLocations.get(name);
+        if (own != null) return own;
+        String spec = links.specName(name).orElse(null);
+        if (spec != null) {
+            DirectiveSpec federation = DIRECTIVE_SPECS.get(spec);
+            return federation == null ? null : federation.locations();
+        }
+        return BUILT_IN_LOCATIONS.get(name);
+    }
+
+    private void collect(FieldDefinition field) {
+        field.getDirectives().forEach(d -> applied.add(new Applied(d, "FIELD_DEFINITION")));
+        field.getInputValueDefinitions().forEach(a -> a.getDirectives().forEach(d -> applied.add(new Applied(d, "ARGUMENT_DEFINITION"))));
     }
 
     private boolean isMachinery(String name) {
@@ -651,10 +758,149 @@ final class SubgraphReader {
         };
     }
 
+    /**
+     * GraphQL's rules for a type implementing an interface, within this subgraph (Apollo validates every subgraph
+     * with them): each interface field present, with a covariant type, its arguments with the same types, and no
+     * extra required argument.
+     */
+    private void checkInterfaceImplementations() {
+        for (TypeModel type : model.types.values()) {
+            if (type.kind != Kind.OBJECT && type.kind != Kind.INTERFACE) continue;
+            for (String interfaceName : type.interfaces) {
+                TypeModel declared = model.types.get(interfaceName);
+                if (declared == null || declared.kind != Kind.INTERFACE) continue;
+                for (FieldModel expected : declared.fields.values()) {
+                    String itfCoordinate = interfaceName + "." + expected.name;
+                    FieldModel field = type.fields.get(expected.name);
+                    String coordinate = type.name + "." + expected.name;
+                    if (field == null) {
+                        errors.add(error("INVALID_GRAPHQL", type.name, type.line, "Interface field " + itfCoordinate + " expected but "
+                                + type.name + " does not provide it.", "add " + expected.name + ": " + SdlValues.type(expected.type) + " to "
+                                + type.name + " in this subgraph (with @external if another subgraph resolves it), or stop implementing " + interfaceName));
+                        continue;
+                    }
+                    if (!covariant(expected.type, field.type)) {
+                        errors.add(error("INVALID_GRAPHQL", coordinate, field.line, "Interface field " + itfCoordinate + " expects type "
+                                + SdlValues.type(expected.type) + " but " + coordinate + " of type " + SdlValues.type(field.type)
+                                + " is not a proper subtype.", "give " + coordinate + " the type " + SdlValues.type(expected.type)
+                                + " (or a non-null or more specific form of it)"));
+                    }
+                    for (ArgumentModel argument : expected.arguments.values()) {
+                        ArgumentModel own = field.arguments.get(argument.name());
+                        String argumentCoordinate = itfCoordinate + "(" + argument.name() + ":)";
+                        if (own == null) {
+                            errors.add(error("INVALID_GRAPHQL", coordinate, field.line, "Interface field argument " + argumentCoordinate
+                                    + " expected but " + coordinate + " does not provide it.", "add the argument " + argument.name() + ": "
+                                    + SdlValues.type(argument.type()) + " to " + coordinate));
+                        } else if (!SdlValues.type(own.type()).equals(SdlValues.type(argument.type()))) {
+                            errors.add(error("INVALID_GRAPHQL", coordinate, own.line(), "Interface field argument " + argumentCoordinate
+                                    + " expects type " + SdlValues.type(argument.type()) + " but " + coordinate + "(" + argument.name()
+                                    + ":) is type " + SdlValues.type(own.type()) + ".", "give the argument the type " + SdlValues.type(argument.type())));
+                        }
+                    }
+                    for (ArgumentModel own : field.arguments.values()) {
+                        if (expected.arguments.containsKey(own.name()) || !(own.type() instanceof NonNullType) || own.defaultValue() != null) continue;
+                        errors.add(error("INVALID_GRAPHQL", coordinate, own.line(), "Field " + coordinate + " includes required argument "
+                                + own.name() + " that is missing from the Interface field " + itfCoordinate + ".",
+                                "make " + own.name() + " optional (nullable or with a default), or add it to " + itfCoordinate));
+                    }
+                }
+            }
+        }
+    }
+
+    /** A default value must be a value of its argument's or input field's type (GraphQL's input coercion, in short). */
+    private void checkDefaultValues() {
+        for (TypeModel type : model.types.values()) {
+            for (FieldModel field : type.fields.values()) {
+                if (type.kind == Kind.INPUT_OBJECT && field.defaultValue != null && !validValue(field.defaultValue, field.type, 0)) {
+                    reportDefault("input field " + type.name + "." + field.name, field.defaultValue, field.type, field.line);
+                }
+                for (ArgumentModel argument : field.arguments.values()) {
+                    if (argument.defaultValue() != null && !validValue(argument.defaultValue(), argument.type(), 0)) {
+                        reportDefault("argument " + type.name + "." + field.name + "(" + argument.name() + ":)", argument.defaultValue(),
+                                argument.type(), argument.line());
+                    }
+                }
+            }
+        }
+    }
+
+    private void reportDefault(String what, Value<?> value, Type<?> type, int line) {
+        errors.add(error("INVALID_GRAPHQL", what.substring(what.indexOf(' ') + 1), line, "Invalid default value (got: " + SdlValues.value(value)
+                + ") provided for " + what + " of type " + SdlValues.type(type) + ".", "give the " + what.substring(0, what.indexOf(' '))
+                + " a default of type " + SdlValues.type(type) + ", or drop the default"));
+    }
+
+    private boolean validValue(Value<?> value, Type<?> type, int depth) {
+        if (depth > 32 || value instanceof graphql.language.VariableReference) return true;
+        if (type instanceof NonNullType nonNull) return !(value instanceof graphql.language.NullValue) && validValue(value, nonNull.getType(), depth + 1);
+        if (value instanceof graphql.language.NullValue) return true;
+        if (type instanceof ListType list) {
+            if (value instanceof graphql.language.ArrayValue array) return array.getValues().stream().allMatch(v -> validValue(v, list.getType(), depth + 1));
+            return validValue(value, list.getType(), depth + 1);
+        }
+        String name = ((TypeName) type).getName();
+        switch (name) {
+            case "String": return value instanceof StringValue;
+            case "Int": return value instanceof graphql.language.IntValue;
+            case "Float": return value instanceof graphql.language.IntValue || value instanceof graphql.language.FloatValue;
+            case "Boolean": return value instanceof BooleanValue;
+            case "ID": return value instanceof StringValue || value instanceof graphql.language.IntValue;
+            default: break;
+        }
+        TypeModel target = model.types.get(name);
+        if (target == null || target.kind == Kind.SCALAR) return true; // a custom scalar takes any literal
+        if (target.kind == Kind.ENUM) return value instanceof graphql.language.EnumValue e && target.values.containsKey(e.getName());
+        if (target.kind != Kind.INPUT_OBJECT) return true; // an output type here is reported by the input-type rule
+        if (!(value instanceof graphql.language.ObjectValue object)) return false;
+        for (graphql.language.ObjectField entry : object.getObjectFields()) {
+            FieldModel inputField = target.fields.get(entry.getName());
+            if (inputField == null || !validValue(entry.getValue(), inputField.type, depth + 1)) return false;
+        }
+        return true;
+    }
+
+    /** Whether {@code actual} may implement a field of type {@code expected}: non-null, list and possible-type covariance. */
+    private boolean covariant(Type<?> expected, Type<?> actual) {
+        if (actual instanceof NonNullType nonNull) {
+            return covariant(expected instanceof NonNullType e ? e.getType() : expected, nonNull.getType());
+        }
+        if (expected instanceof NonNullType) return false;
+        if (expected instanceof ListType e) return actual instanceof ListType a && covariant(e.getType(), a.getType());
+        if (actual instanceof ListType) return false;
+        String expectedName = ((TypeName) expected).getName();
+        String actualName = ((TypeName) actual).getName();
+        if (expectedName.equals(actualName)) return true;
+        TypeModel abstractType = model.types.get(expectedName);
+        TypeModel possible = model.types.get(actualName);
+        if (abstractType == null || possible == null) return false;
+        return abstractType.kind == Kind.UNION ? abstractType.members.contains(actualName)
+                : abstractType.kind == Kind.INTERFACE && possible.interfaces.contains(expectedName);
+    }
+
+    /** Arguments and input fields take scalars, enums and input objects only. */
+    private void requireInputType(String coordinate, Type<?> type, int line) {
+        String named = namedType(type);
+        TypeModel target = model.types.get(named);
+        if (target == null || target.kind == Kind.SCALAR || target.kind == Kind.ENUM || target.kind == Kind.INPUT_OBJECT) return;
+        String kind = switch (target.kind) {
+            case OBJECT -> "ObjectType";
+            case INTERFACE -> "InterfaceType";
+            default -> "UnionType";
+        };
+        errors.add(error("INVALID_GRAPHQL", coordinate, line, "The type of \"" + coordinate + "\" must be Input Type but got \"" + named
+                + "\", a " + kind + ".", "give " + coordinate + " a scalar, enum or input object type (define an input type for " + named + ")"));
+    }
+
     private void checkReferencedTypes(TypeModel type) {
         for (FieldModel field : type.fields.values()) {
             requireType(type, field.name, field.type, field.line);
-            for (ArgumentModel argument : field.arguments.values()) requireType(type, field.name + "(" + argument.name() + ":)", argument.type(), argument.line());
+            if (type.kind == Kind.INPUT_OBJECT) requireInputType(type.name + "." + field.name, field.type, field.line);
+            for (ArgumentModel argument : field.arguments.values()) {
+                requireType(type, field.name + "(" + argument.name() + ":)", argument.type(), argument.line());
+                requireInputType(type.name + "." + field.name + "(" + argument.name() + ":)", argument.type(), argument.line());
+            }
         }
         for (String name : type.interfaces) {
             TypeModel target = model.types.get(name);

@@ -85,6 +85,9 @@ final class SupergraphMerger {
                     subgraphs.stream().map(s -> s.name).toList(), null, 0, "add a Query type with at least one field to a subgraph"));
         }
         mergeExecutableDirectives();
+        // Apollo links the inaccessible spec when any subgraph applies @inaccessible, even where the merge drops it
+        // (an argument of a directive definition that does not reach the supergraph)
+        usesInaccessible |= subgraphs.stream().anyMatch(s -> s.appliedSpecNames.containsKey("inaccessible"));
         schema.specs.addAll(FederationDefinitions.specs(schema.joinMinor, usesInaccessible, usedSpecDirectives));
         schema.specs.addAll(composedLinks());
         return schema;
@@ -368,12 +371,41 @@ final class SupergraphMerger {
         List<Source<FieldModel>> argumentSources = sources.stream().filter(s -> !s.element().external).toList();
         mergeArguments(coordinate, merged, argumentSources.isEmpty() ? sources : argumentSources);
         checkExternalCopies(coordinate, merged, mergedType, resolvingSources, sources);
+        checkContextualInAllSubgraphs(coordinate, sources);
         // an argument filled from a context is the router's business, not the client's
         merged.arguments.removeIf(a -> sources.stream().anyMatch(s -> {
             ArgumentModel own = s.element().arguments.get(a.name());
             return own != null && own.fromContext() != null;
         }));
         return merged;
+    }
+
+    /**
+     * An argument one subgraph fills from a context leaves the supergraph: a subgraph that declares it without
+     * @fromContext can only do without it when it is nullable or has a default (a hint), else it could never be given.
+     */
+    private void checkContextualInAllSubgraphs(String coordinate, List<Source<FieldModel>> sources) {
+        Set<String> contextual = new LinkedHashSet<>();
+        for (Source<FieldModel> source : sources) {
+            source.element().arguments.values().stream().filter(a -> a.fromContext() != null).forEach(a -> contextual.add(a.name()));
+        }
+        for (String name : contextual) {
+            String argumentCoordinate = coordinate + "(" + name + ":)";
+            for (Source<FieldModel> source : sources) {
+                ArgumentModel own = source.element().arguments.get(name);
+                if (own == null || own.fromContext() != null) continue;
+                if (own.type() instanceof NonNullType && own.defaultValue() == null) {
+                    errors.add(new CompositionError("CONTEXTUAL_ARGUMENT_NOT_CONTEXTUAL_IN_ALL_SUBGRAPHS", "Argument \"" + argumentCoordinate
+                            + "\" is contextual in at least one subgraph but in \"" + argumentCoordinate + "\" it does not have @fromContext,"
+                            + " is not nullable and has no default value.", List.of(source.subgraph().name), argumentCoordinate, own.line(),
+                            "in \"" + source.subgraph().name + "\", fill " + argumentCoordinate + " with the same @fromContext, or make it nullable"
+                                    + " or give it a default (the supergraph drops a contextual argument, so no client can pass it)"));
+                } else {
+                    hints.add(new CompositionHint("CONTEXTUAL_ARGUMENT_NOT_CONTEXTUAL_IN_ALL_SUBGRAPHS", "Contextual argument \""
+                            + argumentCoordinate + "\" will not be included in the supergraph since it is contextual in at least one subgraph"));
+                }
+            }
+        }
     }
 
     private static final java.util.regex.Pattern OVERRIDE_LABEL = java.util.regex.Pattern.compile("[a-zA-Z][a-zA-Z0-9_\\-:./]*");
@@ -471,11 +503,25 @@ final class SupergraphMerger {
         return false;
     }
 
+    /** Whether a @provides of the subgraph names the field, on its type or on an interface of it. */
+    private static boolean provided(SubgraphModel subgraph, String typeName, FieldModel field) {
+        if (field.provided) return true;
+        TypeModel type = subgraph.types.get(typeName);
+        if (type == null) return false;
+        for (String name : type.interfaces) {
+            TypeModel declared = subgraph.types.get(name);
+            FieldModel onInterface = declared == null ? null : declared.fields.get(field.name);
+            if (onInterface != null && onInterface.provided) return true;
+        }
+        return false;
+    }
+
     private void checkShareability(MergedType type, String coordinate, List<Source<FieldModel>> sources,
                                    Set<String> overridden) {
         if (type.kind != Kind.OBJECT) return;
+        // an @external field a @provides names is resolved there too (on the provided path), and shareable there
         List<Source<FieldModel>> resolving = sources.stream()
-                .filter(s -> !s.element().external && !overridden.contains(s.subgraph().name)).toList();
+                .filter(s -> (!s.element().external || provided(s.subgraph(), type.name, s.element())) && !overridden.contains(s.subgraph().name)).toList();
         if (resolving.size() < 2) return;
         List<String> nonShareable = new ArrayList<>();
         for (Source<FieldModel> source : resolving) {
@@ -483,7 +529,7 @@ final class SupergraphMerger {
             FieldModel field = source.element();
             // Apollo's upgrade of a Federation 1 subgraph marks its fields shareable wherever another subgraph resolves them
             boolean shareable = field.shareable || field.inKey || (owner != null && owner.shareable)
-                    || !source.subgraph().links.federation2();
+                    || !source.subgraph().links.federation2() || field.external && provided(source.subgraph(), type.name, field);
             if (!shareable) nonShareable.add(source.subgraph().name);
         }
         if (nonShareable.isEmpty()) return;
@@ -834,13 +880,48 @@ final class SupergraphMerger {
             schema.directiveDefinitions.add(first.transform(b -> b.directiveLocations(kept.stream()
                     .map(l -> graphql.language.DirectiveLocation.newDirectiveLocation().name(l).build()).toList())));
         }
+        // a composed directive's definition is the one of the highest version of its feature, the last subgraph by
+        // name on a tie, as Apollo picks it
+        Map<String, graphql.language.DirectiveDefinition> chosen = new LinkedHashMap<>();
+        Map<String, Integer> chosenVersion = new HashMap<>();
+        Map<String, SubgraphModel> chosenIn = new HashMap<>();
         for (SubgraphModel subgraph : subgraphs) {
             for (graphql.language.DirectiveDefinition definition : subgraph.composedDirectives.values()) {
-                if (schema.directiveDefinitions.stream().noneMatch(d -> d.getName().equals(definition.getName()))) {
-                    schema.directiveDefinitions.add(definition);
+                String name = definition.getName();
+                int version = featureVersion(subgraph, name);
+                Integer best = chosenVersion.get(name);
+                if (best == null || version >= best) {
+                    chosen.put(name, definition);
+                    chosenVersion.put(name, version);
+                    chosenIn.put(name, subgraph);
                 }
             }
         }
+        chosen.forEach((name, definition) -> {
+            if (schema.directiveDefinitions.stream().anyMatch(d -> d.getName().equals(name))) return;
+            schema.directiveDefinitions.add(definition);
+            SubgraphModel subgraph = chosenIn.get(name);
+            for (graphql.language.InputValueDefinition argument : definition.getInputValueDefinitions()) {
+                if (argument.getDirectives().stream().noneMatch(d -> subgraph.links.isFederationDirective(d.getName(), "inaccessible"))) continue;
+                // the API schema keeps a linked feature's definitions whole: a hidden argument would change its meaning
+                errors.add(new CompositionError("DISALLOWED_INACCESSIBLE", "Core feature directive \"@" + name + "\" cannot use @inaccessible.",
+                        List.of(subgraph.name), "@" + name + "(" + argument.getName() + ":)", argument.getSourceLocation() == null ? 0
+                                : argument.getSourceLocation().getLine(), "remove @inaccessible from argument " + argument.getName()
+                                + " of the composed directive @" + name + " in \"" + subgraph.name + "\" (a directive of a linked feature"
+                                + " is composed whole)"));
+                break;
+            }
+        });
+    }
+
+    /** The version of the linked feature that defines a composed directive, as major * 1000 + minor (0 when unknown). */
+    private static int featureVersion(SubgraphModel subgraph, String directive) {
+        for (FederationLinks.CustomLink link : subgraph.links.customLinks()) {
+            if (!link.importsByLocalName().containsKey(directive)) continue;
+            java.util.regex.Matcher version = java.util.regex.Pattern.compile("/v(\\d+)\\.(\\d+)/?$").matcher(link.url());
+            if (version.find()) return Integer.parseInt(version.group(1)) * 1000 + Integer.parseInt(version.group(2));
+        }
+        return 0;
     }
 
     /** The custom specs whose directives @composeDirective keeps, linked with just those imports. */

@@ -313,6 +313,7 @@ final class SupergraphRules {
         for (SubgraphModel subgraph : subgraphs) {
             for (TypeModel type : subgraph.types.values()) {
                 for (FieldModel field : type.fields.values()) {
+                    if (!field.external) checkContextAuth(typesByName, subgraph, type, field);
                     if (field.requires == null || field.external) continue;
                     Auth own = typeAuth(typesByName, type.name).and(fieldAuth(typesByName, type.name, field.name));
                     SelectionSet selections;
@@ -330,6 +331,43 @@ final class SupergraphRules {
                                 "give " + coordinate + " at least the auth requirements of what its @requires reads (copy them from the required field)"));
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * A @fromContext argument reads data of the types setting the context: the field (with its type) must demand at
+     * least their auth requirements and those of every field its selection reads, as for a @requires.
+     */
+    private void checkContextAuth(Map<String, List<TypeModel>> typesByName, SubgraphModel subgraph, TypeModel type, FieldModel field) {
+        for (SubgraphModel.ArgumentModel argument : field.arguments.values()) {
+            if (argument.fromContext() == null) continue;
+            String value = argument.fromContext().trim();
+            int space = value.indexOf(' ');
+            if (space < 0) continue;
+            String context = value.substring(0, space).replaceFirst("^\\$", "");
+            String selectionText = value.substring(space).trim();
+            SelectionSet selections;
+            try {
+                selections = selectionText.startsWith("{")
+                        ? ((graphql.language.OperationDefinition) graphql.parser.Parser.parse(selectionText).getDefinitions().get(0)).getSelectionSet()
+                        : FieldSetParser.parse(selectionText);
+            } catch (RuntimeException e) {
+                continue; // an unparsable selection is reported by the context rules
+            }
+            Auth own = typeAuth(typesByName, type.name).and(fieldAuth(typesByName, type.name, field.name));
+            String coordinate = type.name + "." + field.name;
+            for (TypeModel target : subgraph.types.values()) {
+                if (!target.contexts.contains(context)) continue;
+                String violation = own.satisfies(typeAuth(typesByName, target.name)) ? authViolation(typesByName, target.name, selections, own)
+                        : "data in context " + subgraph.name + "__" + context;
+                if (violation == null) continue;
+                errors.add(new CompositionError("MISSING_TRANSITIVE_AUTH_REQUIREMENTS", "[" + subgraph.name + "] Field \"" + coordinate
+                        + "\" does not specify necessary @authenticated, @requiresScopes and/or @policy auth requirements to access the transitive "
+                        + (violation.startsWith("data in context") ? violation : violation + " data") + " from @fromContext selection set.",
+                        List.of(subgraph.name), coordinate, field.line,
+                        "give " + coordinate + " at least the auth requirements of what its @fromContext reads (the context's type and the selected fields)"));
+                return;
             }
         }
     }

@@ -103,7 +103,7 @@ class CompositionRobustnessTest {
             "fields: \"\"", "fields: \"id { x }\"", "label: \"percent(50)\"", "@link(url: \"https://specs.apollo.dev/federation/v2.99\")"};
 
     /** One to three random edits: drop, insert, replace, swap or duplicate a token. */
-    private static String mutate(String sdl, Random random) {
+    static String mutate(String sdl, Random random) {
         List<String> tokens = new ArrayList<>(Arrays.asList(sdl.split("(?<=\\s)|(?=\\s)")));
         int edits = 1 + random.nextInt(3);
         for (int e = 0; e < edits && !tokens.isEmpty(); e++) {
