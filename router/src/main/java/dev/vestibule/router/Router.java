@@ -112,7 +112,7 @@ public final class Router implements Gateway {
                 supergraph.subgraphs().stream().anyMatch(s -> s.url().regionMatches(true, 0, "https:", 0, 6))
                         || settings.trafficShaping().subgraphs().values().stream().flatMap(p -> p.urls().stream())
                         .anyMatch(url -> url.regionMatches(true, 0, "https:", 0, 6)),
-                settings.subgraphIdleTimeout());
+                settings.subgraphIdleTimeout(), settings.subgraphConnections());
     }
 
     @Override
