@@ -19,6 +19,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,6 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -40,6 +40,7 @@ import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,6 +111,12 @@ class RouterTlsTest {
                     .post(RequestBody.create(QUERY, MediaType.get("application/json"))).build()).execute()) {
                 assertThat(response.protocol()).isEqualTo(Protocol.HTTP_2);
                 assertThat(response.code()).isEqualTo(200);
+            }
+            // a client that offers only http/1.1 by ALPN gets it (the JDK's client above offers no ALPN for HTTP/1.1)
+            try (Response response = okhttp.newBuilder().protocols(List.of(Protocol.HTTP_1_1)).build().newCall(new Request.Builder().url(url)
+                    .post(RequestBody.create(QUERY, MediaType.get("application/json"))).build()).execute()) {
+                assertThat(response.protocol()).isEqualTo(Protocol.HTTP_1_1);
+                assertAnswered(response.code(), response.body().string());
             }
             // a client that does not trust the CA is refused by its own check: the certificate is really the test CA's
             assertThatThrownBy(() -> post(https(SSLContext.getDefault(), HttpClient.Version.HTTP_2), url)).isInstanceOf(SSLHandshakeException.class);
@@ -298,7 +305,6 @@ class RouterTlsTest {
                 assertThat(((X509Certificate) open.getSession().getPeerCertificates()[0]).getSerialNumber())
                         .isEqualTo(serverA.certificate().getSerialNumber());
             }
-            assertThat(certificates.failedReloads()).isZero();
         }
     }
 
@@ -340,15 +346,20 @@ class RouterTlsTest {
             HttpResponse<String> withCertificate = post(https(TestCertificates.clientContext(ca, client), HttpClient.Version.HTTP_2), url);
             assertAnswered(withCertificate);
             assertThat(withCertificate.version()).isEqualTo(HttpClient.Version.HTTP_2);
-            assertThatThrownBy(() -> post(https(TestCertificates.clientContext(ca, null), HttpClient.Version.HTTP_2), url))
-                    .isInstanceOf(SSLException.class).hasMessageContaining("certificate_required");
-            assertThatThrownBy(() -> post(https(TestCertificates.clientContext(ca, null), HttpClient.Version.HTTP_1_1), url))
-                    .isInstanceOf(SSLException.class).hasMessageContaining("certificate_required");
+            long subgraphCalls = graph.totalSubgraphRequests();
+            // refused in the handshake: the client sees the certificate_required alert, or (TLS 1.3 lets it write
+            // first) the connection closed under its request; never an answer, never a wait for a timeout
+            assertRefused(() -> post(https(TestCertificates.clientContext(ca, null), HttpClient.Version.HTTP_2), url));
+            assertRefused(() -> post(https(TestCertificates.clientContext(ca, null), HttpClient.Version.HTTP_1_1), url));
             // a certificate from another CA is refused too
             TestCertificates.Issued stranger = TestCertificates.client(TestCertificates.authority("Another CA"), "stranger");
-            assertThatThrownBy(() -> post(https(TestCertificates.clientContext(ca, stranger), HttpClient.Version.HTTP_1_1), url))
-                    .isInstanceOf(SSLException.class).hasMessageMatching(".*(certificate_unknown|bad_certificate).*");
+            assertRefused(() -> post(https(TestCertificates.clientContext(ca, stranger), HttpClient.Version.HTTP_1_1), url));
+            assertThat(graph.totalSubgraphRequests()).isEqualTo(subgraphCalls);
         }
+    }
+
+    private static void assertRefused(ThrowingCallable call) {
+        assertThatThrownBy(call).isInstanceOf(IOException.class).isNotInstanceOf(HttpTimeoutException.class);
     }
 
     @Test

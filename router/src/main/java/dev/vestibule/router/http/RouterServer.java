@@ -127,7 +127,8 @@ public final class RouterServer implements AutoCloseable {
         http.addCustomizer(new SecureRequestCustomizer());
         HttpConnectionFactory http11 = new HttpConnectionFactory(http);
         HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(http);
-        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory(h2.getProtocol(), http11.getProtocol());
+        // ALPN names (RFC 7301), not Jetty's "HTTP/1.1": a client that offers only http/1.1 must find it in the list
+        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
         alpn.setDefaultProtocol(http11.getProtocol());
         return new ConnectionFactory[] {new SslConnectionFactory(tls.factory(), alpn.getProtocol()), alpn, h2, http11};
     }
