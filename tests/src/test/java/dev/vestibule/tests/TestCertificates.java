@@ -44,13 +44,13 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * Certificates made in the test (BouncyCastle, test scope only): a CA, and server and client certificates it signs,
  * written as PEM files the way openssl writes them. Nothing is read from the repository or from ../shared.
  */
-final class TestCertificates {
+public final class TestCertificates {
     private static final AtomicLong SERIALS = new AtomicLong(System.nanoTime());
 
     /** A key pair with its certificate. */
-    record Issued(KeyPair keys, X509Certificate certificate) {
+    public record Issued(KeyPair keys, X509Certificate certificate) {
         /** Writes the certificate and the key (PKCS#8 {@code PRIVATE KEY}) to {@code name}.crt and {@code name}.key. */
-        PemFiles written(Path dir, String name) throws IOException {
+        public PemFiles written(Path dir, String name) throws IOException {
             Path cert = Files.writeString(dir.resolve(name + ".crt"), pem("CERTIFICATE", encoded(certificate)));
             Path key = Files.writeString(dir.resolve(name + ".key"), pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
             return new PemFiles(cert, key);
@@ -75,11 +75,11 @@ final class TestCertificates {
         }
     }
 
-    record PemFiles(Path certificate, Path key) {}
+    public record PemFiles(Path certificate, Path key) {}
 
     private TestCertificates() {}
 
-    static Issued authority(String name) throws Exception {
+    public static Issued authority(String name) throws Exception {
         KeyPair keys = ecKeys();
         X500Principal subject = new X500Principal("CN=" + name);
         JcaX509v3CertificateBuilder builder = builder(subject, subject, keys, Duration.ofDays(365));
@@ -89,7 +89,7 @@ final class TestCertificates {
     }
 
     /** A server certificate for localhost and 127.0.0.1. */
-    static Issued server(Issued ca, String commonName) throws Exception {
+    public static Issued server(Issued ca, String commonName) throws Exception {
         return server(ca, commonName, ecKeys(), Duration.ofDays(30));
     }
 
@@ -128,7 +128,7 @@ final class TestCertificates {
      * server asks for: a certificate of another CA is sent too, for the server to refuse (the JDK's key manager would
      * send none).
      */
-    static SSLContext clientContext(Issued ca, Issued client) throws Exception {
+    public static SSLContext clientContext(Issued ca, Issued client) throws Exception {
         KeyStore trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
         trusted.setCertificateEntry("ca", ca.certificate());
