@@ -118,6 +118,10 @@ class RouterTlsTest {
                 assertThat(response.protocol()).isEqualTo(Protocol.HTTP_1_1);
                 assertAnswered(response.code(), response.body().string());
             }
+            // a Host the certificate does not name is served (a load balancer's or kubelet's probe to the instance's IP)
+            try (SSLSocket socket = connect(graph.server.port(), trusting)) {
+                assertThat(exchange(socket, "10.1.2.3:4000")).contains("topProducts");
+            }
             // a client that does not trust the CA is refused by its own check: the certificate is really the test CA's
             assertThatThrownBy(() -> post(https(SSLContext.getDefault(), HttpClient.Version.HTTP_2), url)).isInstanceOf(SSLHandshakeException.class);
         }
@@ -245,9 +249,13 @@ class RouterTlsTest {
 
     /** One HTTP/1.1 exchange on an open connection; the connection stays open (keep-alive). */
     private static String exchange(SSLSocket socket) throws IOException {
+        return exchange(socket, "localhost");
+    }
+
+    private static String exchange(SSLSocket socket, String host) throws IOException {
         byte[] body = QUERY.getBytes(StandardCharsets.UTF_8);
         OutputStream out = socket.getOutputStream();
-        out.write(("POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+        out.write(("POST /graphql HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length
                 + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.write(body);
         out.flush();

@@ -123,8 +123,10 @@ public final class RouterServer implements AutoCloseable {
             return settings.h2c() ? new ConnectionFactory[] {http11, new HTTP2CServerConnectionFactory(http)}
                     : new ConnectionFactory[] {http11};
         }
-        // the request's scheme is https and its TLS session visible to handlers; the SNI host check stays on
-        http.addCustomizer(new SecureRequestCustomizer());
+        // the request's scheme is https and its TLS session visible to handlers. No SNI host check: with one
+        // certificate there is no other host to front, and it would refuse (400 "Invalid SNI") a request whose Host the
+        // certificate does not name, such as a Kubernetes HTTPS probe to the pod's IP
+        http.addCustomizer(new SecureRequestCustomizer(false));
         HttpConnectionFactory http11 = new HttpConnectionFactory(http);
         HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(http);
         // ALPN names (RFC 7301), not Jetty's "HTTP/1.1": a client that offers only http/1.1 must find it in the list
