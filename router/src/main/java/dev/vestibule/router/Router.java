@@ -130,7 +130,7 @@ public final class Router implements Gateway {
                         .flatMap(p -> Stream.concat(Stream.concat(p.urls().stream(), p.canary().urls().stream()),
                                 Stream.ofNullable(p.shadow().url())))
                         .anyMatch(url -> url.regionMatches(true, 0, "https:", 0, 6)),
-                settings.subgraphIdleTimeout());
+                settings.subgraphIdleTimeout(), settings.subgraphConnections());
     }
 
     @Override

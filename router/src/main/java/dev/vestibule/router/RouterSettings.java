@@ -2,6 +2,7 @@ package dev.vestibule.router;
 
 import dev.vestibule.router.operation.OperationLimits;
 import dev.vestibule.router.subgraph.OkHttpTransport;
+import dev.vestibule.router.subgraph.SubgraphConnections;
 import dev.vestibule.router.subgraph.SubgraphProtection;
 import dev.vestibule.router.subgraph.traffic.TrafficShaping;
 import java.time.Duration;
@@ -13,17 +14,19 @@ import java.util.Map;
  * The engine's settings (defaults in {@link #DEFAULTS}): introspection on or off, subgraph errors masked or passed
  * through, the time a subgraph and a whole request may take, connections per subgraph and how long one may stay
  * idle, cache sizes, operation limits, per-subgraph protection limits, in-flight de-duplication, traffic shaping
- * (instance pools, retries, circuit breakers, bulkheads). What only the HTTP
+ * (instance pools, retries, circuit breakers, bulkheads), TLS and HTTP/2 toward subgraphs. What only the HTTP
  * server needs (body size limit, development mode, slow clients, shutdown, readiness) is in the server's own
  * settings (http.ServerSettings): the engine runs the same in-process, behind a BFF route or a test.
  */
 public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors, Duration subgraphTimeout,
                              Duration requestTimeout, int connectionsPerSubgraph, int planCacheSize,
                              int documentCacheSize, OperationLimits limits, Map<String, SubgraphProtection.Limit> subgraphLimits,
-                             Deduplication deduplication, Duration subgraphIdleTimeout, TrafficShaping trafficShaping) {
+                             Deduplication deduplication, Duration subgraphIdleTimeout, TrafficShaping trafficShaping,
+                             SubgraphConnections subgraphConnections) {
     public static final RouterSettings DEFAULTS = new RouterSettings(true, false, Duration.ofSeconds(30),
             Duration.ofSeconds(60), 256, 2_000, 2_000, OperationLimits.DEFAULTS, Map.of(),
-            Deduplication.DEFAULTS, OkHttpTransport.DEFAULT_IDLE_TIMEOUT, TrafficShaping.NONE);
+            Deduplication.DEFAULTS, OkHttpTransport.DEFAULT_IDLE_TIMEOUT, TrafficShaping.NONE,
+            SubgraphConnections.DEFAULTS);
 
     public RouterSettings {
         subgraphLimits = Map.copyOf(subgraphLimits);
@@ -83,6 +86,7 @@ public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors
         private Deduplication deduplication;
         private Duration subgraphIdleTimeout;
         private TrafficShaping trafficShaping;
+        private SubgraphConnections subgraphConnections;
 
         private Builder(RouterSettings from) {
             introspection = from.introspection;
@@ -97,6 +101,7 @@ public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors
             deduplication = from.deduplication;
             subgraphIdleTimeout = from.subgraphIdleTimeout;
             trafficShaping = from.trafficShaping;
+            subgraphConnections = from.subgraphConnections;
         }
 
         public Builder introspection(boolean value) { introspection = value; return this; }
@@ -116,10 +121,13 @@ public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors
         /** Instance pools, retries, circuit breakers and bulkheads per subgraph (config {@code traffic_shaping}). */
         public Builder trafficShaping(TrafficShaping value) { trafficShaping = value; return this; }
 
+        /** TLS (trusted CAs, client certificates) and HTTP/2 per subgraph (config {@code subgraph_connections}). */
+        public Builder subgraphConnections(SubgraphConnections value) { subgraphConnections = value; return this; }
+
         public RouterSettings build() {
             return new RouterSettings(introspection, exposeSubgraphErrors, subgraphTimeout, requestTimeout,
                     connectionsPerSubgraph, planCacheSize, documentCacheSize, limits, subgraphLimits, deduplication,
-                    subgraphIdleTimeout, trafficShaping);
+                    subgraphIdleTimeout, trafficShaping, subgraphConnections);
         }
     }
 }

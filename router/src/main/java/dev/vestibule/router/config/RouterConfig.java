@@ -26,10 +26,10 @@ import java.util.function.Function;
  * environment. Each top-level key is read by its own section class ({@link RouterSection}, {@link ServerSection},
  * {@link CorsSection}, {@link CsrfSection}, {@link AuthenticationSection}, {@link AuthorizationSection},
  * {@link RateLimitsSection}, {@link PersistedQueriesSection}, {@link HeadersSection}, {@link TrafficShapingSection},
- * {@link TelemetrySection}, {@link BffSection}, {@link ExplorerSection}); a new feature adds a section,
- * a component here and a line in {@link #parse}.
+ * {@link SubgraphConnectionsSection}, {@link TelemetrySection}, {@link BffSection}, {@link ExplorerSection}); a new
+ * feature adds a section, a component here and a line in {@link #parse}.
  *
- * @param settings the engine's settings (router, with rate_limits.subgraphs and traffic_shaping)
+ * @param settings the engine's settings (router, with rate_limits.subgraphs, traffic_shaping and subgraph_connections)
  * @param server   the HTTP server's settings (server, with router.max_body_bytes, router.dev and explorer)
  */
 public record RouterConfig(RouterSettings settings, ServerSettings server, BrowserPolicy browser,
@@ -43,7 +43,7 @@ public record RouterConfig(RouterSettings settings, ServerSettings server, Brows
 
     private static final Set<String> SECTIONS = Set.of(RouterSection.KEY, ServerSection.KEY, CorsSection.KEY, CsrfSection.KEY,
             AuthenticationSection.KEY, AuthorizationSection.KEY, RateLimitsSection.KEY, PersistedQueriesSection.KEY, HeadersSection.KEY,
-            TrafficShapingSection.KEY, TelemetrySection.KEY, BffSection.KEY, ExplorerSection.KEY);
+            TrafficShapingSection.KEY, SubgraphConnectionsSection.KEY, TelemetrySection.KEY, BffSection.KEY, ExplorerSection.KEY);
 
     /** The edge policy this config describes (the caller closes it). */
     public EdgePolicy edgePolicy() {
@@ -95,7 +95,7 @@ public record RouterConfig(RouterSettings settings, ServerSettings server, Brows
         root.allowOnly(SECTIONS);
         RouterSection router = RouterSection.parse(root.get(RouterSection.KEY));
         RateLimitsSection rateLimits = RateLimitsSection.parse(root.get(RateLimitsSection.KEY));
-        ServerSettings server = ServerSection.parse(root.get(ServerSection.KEY), router)
+        ServerSettings server = ServerSection.parse(root.get(ServerSection.KEY), router, base)
                 .withExplorer(ExplorerSection.parse(root.get(ExplorerSection.KEY)));
         AuthenticationSettings authentication = AuthenticationSection.parse(root.get(AuthenticationSection.KEY), base);
         CorsSection cors = CorsSection.parse(root.get(CorsSection.KEY));
@@ -105,7 +105,8 @@ public record RouterConfig(RouterSettings settings, ServerSettings server, Brows
         AuthorizationPolicies authorization = AuthorizationSection.parse(root.get(AuthorizationSection.KEY));
         TelemetrySettings telemetry = TelemetrySection.parse(root.get(TelemetrySection.KEY), base);
         RouterSettings settings = router.settings().toBuilder().subgraphLimits(rateLimits.subgraphs())
-                .trafficShaping(TrafficShapingSection.parse(root.get(TrafficShapingSection.KEY))).build();
+                .trafficShaping(TrafficShapingSection.parse(root.get(TrafficShapingSection.KEY)))
+                .subgraphConnections(SubgraphConnectionsSection.parse(root.get(SubgraphConnectionsSection.KEY), base)).build();
         return new RouterConfig(settings, server, csrf.browserPolicy(cors), authentication, rateLimits.edge(), persisted, headers,
                 authorization, telemetry, BffSection.parse(root.get(BffSection.KEY)));
     }

@@ -19,14 +19,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.Graceful;
@@ -66,6 +72,8 @@ public final class RouterServer implements AutoCloseable {
     private final Readiness readiness;
     private final ClientFaults faults = new ClientFaults();
     private final PerClientConnectionLimit perClient;
+    /** The listener's certificates when it serves TLS (watched and reloaded); null for cleartext. */
+    private final ServerCertificates certificates;
 
     private RouterServer(Router router, RouterSettings settings, ServerSettings serverSettings, EdgePolicy policy,
                          ServerSocketChannel listening, Telemetry telemetry, UnaryOperator<Handler> routes) throws IOException {
@@ -86,7 +94,8 @@ public final class RouterServer implements AutoCloseable {
         server.setErrorHandler(new JsonErrorHandler());
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
-        this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        this.certificates = serverSettings.tls() == null ? null : ServerCertificates.load(serverSettings.tls());
+        this.connector = new ServerConnector(server, connectionFactories(http, serverSettings, certificates));
         InetSocketAddress address = (InetSocketAddress) listening.getLocalAddress();
         connector.setHost(address.getHostString());
         connector.setPort(address.getPort());
@@ -107,6 +116,29 @@ public final class RouterServer implements AutoCloseable {
         this.readiness = new Readiness(this.router::get, serverSettings, policy.rateLimiter());
         // /health and /ready in front of the request path: answered at once, also while requests drain at shutdown
         server.setHandler(new StatusHandler(readiness, telemetry.metricsRoute(graceful)));
+    }
+
+    /**
+     * What the listener speaks. Cleartext: HTTP/1.1, and with h2c HTTP/2 too (a client with prior knowledge sends the
+     * HTTP/2 preface, another may ask by {@code Upgrade: h2c}). TLS: ALPN chooses h2 or HTTP/1.1 (a client that offers
+     * neither, or no ALPN, gets HTTP/1.1).
+     */
+    private static ConnectionFactory[] connectionFactories(HttpConfiguration http, ServerSettings settings, ServerCertificates tls) {
+        if (tls == null) {
+            HttpConnectionFactory http11 = new HttpConnectionFactory(http);
+            return settings.h2c() ? new ConnectionFactory[] {http11, new HTTP2CServerConnectionFactory(http)}
+                    : new ConnectionFactory[] {http11};
+        }
+        // the request's scheme is https and its TLS session visible to handlers. No SNI host check: with one
+        // certificate there is no other host to front, and it would refuse (400 "Invalid SNI") a request whose Host the
+        // certificate does not name, such as a Kubernetes HTTPS probe to the pod's IP
+        http.addCustomizer(new SecureRequestCustomizer(false));
+        HttpConnectionFactory http11 = new HttpConnectionFactory(http);
+        HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(http);
+        // ALPN names (RFC 7301), not Jetty's "HTTP/1.1": a client that offers only http/1.1 must find it in the list
+        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
+        alpn.setDefaultProtocol(http11.getProtocol());
+        return new ConnectionFactory[] {new SslConnectionFactory(tls.factory(), alpn.getProtocol()), alpn, h2, http11};
     }
 
     /**
@@ -218,7 +250,8 @@ public final class RouterServer implements AutoCloseable {
         try {
             server = new RouterServer(router, settings, serverSettings, policy, listening, telemetry, routes);
         } catch (IOException | RuntimeException e) {
-            // (Readiness, made last in the constructor, has not started a thread when anything before it failed)
+            // (Readiness, made last in the constructor, has not started a thread when anything before it failed, and the
+            // certificates are watched only once the server runs)
             closeQuietly(listening);
             throw new IllegalStateException("the HTTP server did not start: " + e.getMessage(), e);
         }
@@ -230,6 +263,7 @@ public final class RouterServer implements AutoCloseable {
             closeQuietly(listening);
             throw new IllegalStateException("the HTTP server did not start on port " + server.port() + ": " + e.getMessage(), e);
         }
+        if (server.certificates != null) server.certificates.startWatching();
         return server;
     }
 
@@ -248,6 +282,11 @@ public final class RouterServer implements AutoCloseable {
 
     public Router router() {
         return router.get();
+    }
+
+    /** The listener's certificates (the one served, reloads); null when it serves cleartext. */
+    public ServerCertificates certificates() {
+        return certificates;
     }
 
     /** Serves every new request with {@code next}; returns the previous router (requests in flight keep using it). */
@@ -293,6 +332,7 @@ public final class RouterServer implements AutoCloseable {
     @Override
     public void close() {
         readiness.close();
+        if (certificates != null) certificates.close();
         stopQuietly(server);
     }
 

@@ -24,16 +24,23 @@ import java.util.Objects;
  * @param readinessTimeout        the most one readiness check may take before its dependency counts as down
  * @param explorer                the explorer page and the plans it shows (the config's {@code explorer} section;
  *                                development mode turns both on)
+ * @param tls                     TLS at the listener (HTTP/1.1 and h2 by ALPN); null: cleartext
+ * @param h2c                     whether the cleartext listener also speaks HTTP/2 (h2c: prior knowledge or Upgrade)
  */
 public record ServerSettings(long maxBodyBytes, boolean devMode, Duration bodyReadTimeout, int maxConnectionsPerClient,
                              Duration shutdownDelay, Duration shutdownGracePeriod, List<String> requiredSubgraphs,
-                             Duration readinessInterval, Duration readinessTimeout, Explorer explorer) {
+                             Duration readinessInterval, Duration readinessTimeout, Explorer explorer, ServerTls tls,
+                             boolean h2c) {
     public static final ServerSettings DEFAULTS = new ServerSettings(2 * 1024 * 1024, false, Duration.ofSeconds(10), 0,
-            Duration.ofSeconds(5), Duration.ofSeconds(20), List.of(), Duration.ofSeconds(5), Duration.ofSeconds(2), Explorer.OFF);
+            Duration.ofSeconds(5), Duration.ofSeconds(20), List.of(), Duration.ofSeconds(5), Duration.ofSeconds(2), Explorer.OFF,
+            null, false);
 
     public ServerSettings {
         requiredSubgraphs = List.copyOf(requiredSubgraphs);
         Objects.requireNonNull(explorer, "explorer");
+        if (tls != null && h2c) {
+            throw new IllegalArgumentException("h2c is HTTP/2 over cleartext; with TLS the listener offers h2 by ALPN already");
+        }
     }
 
     /**
@@ -81,7 +88,19 @@ public record ServerSettings(long maxBodyBytes, boolean devMode, Duration bodyRe
 
     public ServerSettings withExplorer(Explorer page) {
         return new ServerSettings(maxBodyBytes, devMode, bodyReadTimeout, maxConnectionsPerClient, shutdownDelay, shutdownGracePeriod,
-                requiredSubgraphs, readinessInterval, readinessTimeout, page);
+                requiredSubgraphs, readinessInterval, readinessTimeout, page, tls, h2c);
+    }
+
+    /** Serves over TLS (null: cleartext); HTTP/2 is then offered by ALPN. */
+    public ServerSettings withTls(ServerTls settings) {
+        return new ServerSettings(maxBodyBytes, devMode, bodyReadTimeout, maxConnectionsPerClient, shutdownDelay, shutdownGracePeriod,
+                requiredSubgraphs, readinessInterval, readinessTimeout, explorer, settings, h2c);
+    }
+
+    /** Whether the cleartext listener also speaks HTTP/2 (h2c). */
+    public ServerSettings withH2c(boolean enabled) {
+        return new ServerSettings(maxBodyBytes, devMode, bodyReadTimeout, maxConnectionsPerClient, shutdownDelay, shutdownGracePeriod,
+                requiredSubgraphs, readinessInterval, readinessTimeout, explorer, tls, enabled);
     }
 
     /** Whether subgraph {@code name} must be up for the router to be ready. */
@@ -91,32 +110,32 @@ public record ServerSettings(long maxBodyBytes, boolean devMode, Duration bodyRe
 
     public ServerSettings withMaxBodyBytes(long bytes) {
         return new ServerSettings(bytes, devMode, bodyReadTimeout, maxConnectionsPerClient, shutdownDelay, shutdownGracePeriod,
-                requiredSubgraphs, readinessInterval, readinessTimeout, explorer);
+                requiredSubgraphs, readinessInterval, readinessTimeout, explorer, tls, h2c);
     }
 
     /** Development mode: a request with the header {@code x-vestibule-query-plan: true} gets its plan in extensions. */
     public ServerSettings withDevMode(boolean dev) {
         return new ServerSettings(maxBodyBytes, dev, bodyReadTimeout, maxConnectionsPerClient, shutdownDelay, shutdownGracePeriod,
-                requiredSubgraphs, readinessInterval, readinessTimeout, explorer);
+                requiredSubgraphs, readinessInterval, readinessTimeout, explorer, tls, h2c);
     }
 
     public ServerSettings withShutdown(Duration delay, Duration gracePeriod) {
         return new ServerSettings(maxBodyBytes, devMode, bodyReadTimeout, maxConnectionsPerClient, delay, gracePeriod,
-                requiredSubgraphs, readinessInterval, readinessTimeout, explorer);
+                requiredSubgraphs, readinessInterval, readinessTimeout, explorer, tls, h2c);
     }
 
     public ServerSettings withBodyReadTimeout(Duration timeout) {
         return new ServerSettings(maxBodyBytes, devMode, timeout, maxConnectionsPerClient, shutdownDelay, shutdownGracePeriod,
-                requiredSubgraphs, readinessInterval, readinessTimeout, explorer);
+                requiredSubgraphs, readinessInterval, readinessTimeout, explorer, tls, h2c);
     }
 
     public ServerSettings withMaxConnectionsPerClient(int connections) {
         return new ServerSettings(maxBodyBytes, devMode, bodyReadTimeout, connections, shutdownDelay, shutdownGracePeriod,
-                requiredSubgraphs, readinessInterval, readinessTimeout, explorer);
+                requiredSubgraphs, readinessInterval, readinessTimeout, explorer, tls, h2c);
     }
 
     public ServerSettings withReadiness(List<String> required, Duration interval, Duration timeout) {
         return new ServerSettings(maxBodyBytes, devMode, bodyReadTimeout, maxConnectionsPerClient, shutdownDelay, shutdownGracePeriod,
-                required, interval, timeout, explorer);
+                required, interval, timeout, explorer, tls, h2c);
     }
 }

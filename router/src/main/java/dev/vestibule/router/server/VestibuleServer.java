@@ -9,6 +9,8 @@ import dev.vestibule.router.http.RouterServer;
 import dev.vestibule.router.http.ServerSettings;
 import dev.vestibule.router.middleware.EdgePolicy;
 import dev.vestibule.router.pipeline.GatewayObserver;
+import dev.vestibule.router.subgraph.SubgraphConnections;
+import dev.vestibule.router.subgraph.traffic.TrafficPolicy;
 import dev.vestibule.router.subgraph.traffic.TrafficShaping;
 import dev.vestibule.router.supergraph.Subgraph;
 import dev.vestibule.router.supergraph.Supergraph;
@@ -19,6 +21,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -123,6 +126,7 @@ public final class VestibuleServer implements AutoCloseable {
             config.authorization().check(supergraph);
             checkRequiredSubgraphs(config.server(), supergraph);
             checkShapedSubgraphs(config, supergraph);
+            checkSubgraphConnections(config, supergraph);
             telemetry = Telemetry.start(config.telemetry());
             GatewayObserver observed = telemetry.observer(observer);
             router = new Router(supergraph, config.settings(), observed);
@@ -166,6 +170,32 @@ public final class VestibuleServer implements AutoCloseable {
         for (String unknown : shaping.unknown(Set.copyOf(names))) {
             throw new ConfigException("traffic_shaping.subgraphs." + unknown + ": the supergraph has no subgraph '" + unknown
                     + "' (it has " + String.join(", ", names) + ")");
+        }
+    }
+
+    /**
+     * Connection settings must name subgraphs the supergraph has, and h2c with prior knowledge needs http:// URLs (over
+     * https the subgraph chooses by ALPN: {@code negotiate}).
+     */
+    private static void checkSubgraphConnections(RouterConfig config, Supergraph supergraph) {
+        SubgraphConnections connections = config.settings().subgraphConnections();
+        List<String> names = supergraph.subgraphs().stream().map(Subgraph::name).toList();
+        for (String unknown : connections.unknown(Set.copyOf(names))) {
+            throw new ConfigException("subgraph_connections.subgraphs." + unknown + ": the supergraph has no subgraph '" + unknown
+                    + "' (it has " + String.join(", ", names) + ")");
+        }
+        for (Subgraph subgraph : supergraph.subgraphs()) {
+            if (connections.of(subgraph.name()).http2() != SubgraphConnections.Http2.PRIOR_KNOWLEDGE) continue;
+            List<String> urls = new ArrayList<>(List.of(subgraph.url()));
+            TrafficPolicy policy = config.settings().trafficShaping().subgraphs().get(subgraph.name());
+            if (policy != null) urls.addAll(policy.urls());
+            for (String url : urls) {
+                if (url.regionMatches(true, 0, "https:", 0, 6)) {
+                    String key = connections.subgraphs().containsKey(subgraph.name()) ? "subgraphs." + subgraph.name() : "all";
+                    throw new ConfigException("subgraph_connections." + key + ".http2: prior_knowledge is h2 over cleartext, but subgraph '"
+                            + subgraph.name() + "' is reached at " + url + " (use negotiate: over https the subgraph chooses h2 by ALPN)");
+                }
+            }
         }
     }
 

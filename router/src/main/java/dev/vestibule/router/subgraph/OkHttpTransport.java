@@ -1,5 +1,6 @@
 package dev.vestibule.router.subgraph;
 
+import dev.vestibule.router.tls.ClientTls;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
@@ -10,6 +11,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -22,12 +24,14 @@ import okhttp3.EventListener;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 
 /**
- * Subgraph requests over pooled keep-alive HTTP connections (one OkHttp client for all subgraphs).
+ * Subgraph requests over pooled keep-alive HTTP connections (one OkHttp client for all subgraphs, and one more per
+ * subgraph whose TLS or HTTP/2 settings differ, sharing its connection pool: {@link SubgraphConnections}).
  *
  * <p>Every call is synchronous and bounded as a whole by its timeout: connecting, sending, waiting and reading
  * (OkHttp's call timeout starts when the call does). Nothing queues calls: OkHttp's Dispatcher limits only
@@ -44,9 +48,9 @@ public final class OkHttpTransport implements SubgraphTransport {
     /** Below Node's default keep-alive (5 s), the shortest common one. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(4);
     private static final MediaType JSON_TYPE = MediaType.get("application/json");
-    private final OkHttpClient http;
-    /** For retries: the same client with a pool that keeps no connection, so every call it makes opens a new one. */
-    private final OkHttpClient fresh;
+    /** Every subgraph's clients but those with connection settings of their own ({@link #bySubgraph}). */
+    private final Clients clients;
+    private final Map<String, Clients> bySubgraph;
     private final LongAdder retries = new LongAdder();
     /**
      * Each subgraph URL parsed once: OkHttp's parsing runs the host through IDNA mapping (idnToAscii) for a result that
@@ -72,9 +76,18 @@ public final class OkHttpTransport implements SubgraphTransport {
      * @param idleTimeout how long a pooled connection may stay unused before it is closed
      */
     public OkHttpTransport(Duration timeout, int maxConnectionsPerSubgraph, int subgraphs, boolean tls, Duration idleTimeout) {
+        this(timeout, maxConnectionsPerSubgraph, subgraphs, tls, idleTimeout, SubgraphConnections.DEFAULTS);
+    }
+
+    /**
+     * @param connections TLS (trusted CAs, a client certificate) and HTTP/2, for every subgraph and per subgraph; the
+     *                    TLS contexts are made here, once per transport (a supergraph reload makes a new one)
+     */
+    public OkHttpTransport(Duration timeout, int maxConnectionsPerSubgraph, int subgraphs, boolean tls, Duration idleTimeout,
+                           SubgraphConnections connections) {
         OkHttpClient.Builder builder = new OkHttpClient.Builder();
         if (!tls) builder.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT));
-        this.http = builder
+        OkHttpClient http = builder
                 .connectionPool(new ConnectionPool(maxConnectionsPerSubgraph * Math.max(1, subgraphs), idleTimeout.toNanos(),
                         TimeUnit.NANOSECONDS))
                 .callTimeout(timeout)
@@ -92,7 +105,33 @@ public final class OkHttpTransport implements SubgraphTransport {
                     return exchange != null ? exchange : EventListener.NONE;
                 })
                 .build();
-        this.fresh = http.newBuilder().connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS)).build();
+        this.clients = Clients.of(http, connections.all(), tls);
+        Map<String, Clients> own = new LinkedHashMap<>();
+        connections.subgraphs().forEach((name, connection) -> own.put(name, Clients.of(http, connection, tls)));
+        this.bySubgraph = Map.copyOf(own);
+    }
+
+    /**
+     * A subgraph's client and, for retries, the same client with a pool that keeps no connection, so every call it
+     * makes opens a new one.
+     */
+    private record Clients(OkHttpClient http, OkHttpClient fresh) {
+        /** Clients made from {@code base} (sharing its pool and dispatcher) with {@code connection}'s TLS and HTTP/2. */
+        static Clients of(OkHttpClient base, SubgraphConnections.Connection connection, boolean tls) {
+            OkHttpClient.Builder builder = base.newBuilder();
+            if (!connection.tls().isDefault()) {
+                ClientTls.Context context = connection.tls().context();
+                builder.sslSocketFactory(context.socketFactory(), context.trustManager());
+                if (!tls) builder.connectionSpecs(List.of(ConnectionSpec.MODERN_TLS, ConnectionSpec.CLEARTEXT));
+            }
+            builder.protocols(switch (connection.http2()) {
+                case NEGOTIATE -> List.of(Protocol.HTTP_2, Protocol.HTTP_1_1);
+                case DISABLE -> List.of(Protocol.HTTP_1_1);
+                case PRIOR_KNOWLEDGE -> List.of(Protocol.H2_PRIOR_KNOWLEDGE);
+            });
+            OkHttpClient http = builder.build();
+            return new Clients(http, http.newBuilder().connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS)).build());
+        }
     }
 
     @Override
@@ -108,8 +147,9 @@ public final class OkHttpTransport implements SubgraphTransport {
         call.headers().forEach(builder::header);
         call.propagationHeaders().forEach(builder::header);
         Request request = builder.build();
+        Clients clients = bySubgraph.isEmpty() ? this.clients : bySubgraph.getOrDefault(call.subgraph(), this.clients);
         try {
-            return execute(http, request, timeoutNanos);
+            return execute(clients.http(), request, timeoutNanos);
         } catch (InterruptedIOException e) {
             throw e; // out of time: nothing left for a retry
         } catch (IOException e) {
@@ -117,7 +157,7 @@ public final class OkHttpTransport implements SubgraphTransport {
             if (!exchange.retryable(call.idempotent()) || remaining <= 0) throw e;
             retries.increment();
             try {
-                return execute(fresh, request, remaining);
+                return execute(clients.fresh(), request, remaining);
             } catch (IOException again) {
                 again.addSuppressed(e);
                 throw again;
@@ -200,8 +240,10 @@ public final class OkHttpTransport implements SubgraphTransport {
 
     @Override
     public void close() {
-        http.dispatcher().executorService().shutdown();
-        http.connectionPool().evictAll();
-        fresh.connectionPool().evictAll();
+        // every client shares the first one's dispatcher and pool; each fresh client has a pool of its own
+        clients.http().dispatcher().executorService().shutdown();
+        clients.http().connectionPool().evictAll();
+        clients.fresh().connectionPool().evictAll();
+        bySubgraph.values().forEach(c -> c.fresh().connectionPool().evictAll());
     }
 }
