@@ -115,7 +115,41 @@ public final class QueryPlanner {
             merged.set(at, new RootField(new Selection.Field(f.responseKey(), f.name(), f.arguments(), f.directives(), selections),
                     first.conditions()));
         }
-        return merged;
+        return withConditionalSelectionsInside(merged);
+    }
+
+    /**
+     * A root field asked without conditions and, under the same response key, under conditions on variables is one
+     * field whenever those hold: the conditional one's selections go inside the unconditional one, under its
+     * conditions, so that the subgraph chosen for the field sees all of it ({@code media @include(if: $v) {id}}
+     * planned apart went to a subgraph that serves {@code id} but must not be asked for {@code media}, while the
+     * references ask the subgraph the other {@code media} needs).
+     */
+    private static List<RootField> withConditionalSelectionsInside(List<RootField> fields) {
+        Map<String, Integer> unconditional = new HashMap<>();
+        for (int i = 0; i < fields.size(); i++) {
+            RootField root = fields.get(i);
+            if (root.conditions().isEmpty() && !root.field().isLeaf()) unconditional.putIfAbsent(root.field().responseKey(), i);
+        }
+        List<RootField> merged = new ArrayList<>(fields);
+        boolean[] moved = new boolean[fields.size()];
+        for (int i = 0; i < fields.size(); i++) {
+            RootField root = fields.get(i);
+            Integer at = unconditional.get(root.field().responseKey());
+            if (at == null || root.conditions().isEmpty() || root.field().isLeaf()) continue;
+            List<Selection> inside = root.field().selections();
+            for (int level = root.conditions().size() - 1; level >= 0; level--) {
+                inside = List.of(new Selection.Fragment(null, inside, root.conditions().get(level)));
+            }
+            Selection.Field f = merged.get(at).field();
+            List<Selection> selections = new ArrayList<>(f.selections());
+            selections.addAll(inside);
+            merged.set(at, new RootField(new Selection.Field(f.responseKey(), f.name(), f.arguments(), f.directives(), selections), List.of()));
+            moved[i] = true;
+        }
+        List<RootField> out = new ArrayList<>(merged.size());
+        for (int i = 0; i < merged.size(); i++) if (!moved[i]) out.add(merged.get(i));
+        return out;
     }
 
     /** Root fields in document order, through fragments on the root type. */
