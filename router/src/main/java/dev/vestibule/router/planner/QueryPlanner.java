@@ -115,7 +115,41 @@ public final class QueryPlanner {
             merged.set(at, new RootField(new Selection.Field(f.responseKey(), f.name(), f.arguments(), f.directives(), selections),
                     first.conditions()));
         }
-        return merged;
+        return withConditionalSelectionsInside(merged);
+    }
+
+    /**
+     * A root field asked without conditions and, under the same response key, under conditions on variables is one
+     * field whenever those hold: the conditional one's selections go inside the unconditional one, under its
+     * conditions, so that the subgraph chosen for the field sees all of it ({@code media @include(if: $v) {id}}
+     * planned apart went to a subgraph that serves {@code id} but must not be asked for {@code media}, while the
+     * references ask the subgraph the other {@code media} needs).
+     */
+    private static List<RootField> withConditionalSelectionsInside(List<RootField> fields) {
+        Map<String, Integer> unconditional = new HashMap<>();
+        for (int i = 0; i < fields.size(); i++) {
+            RootField root = fields.get(i);
+            if (root.conditions().isEmpty() && !root.field().isLeaf()) unconditional.putIfAbsent(root.field().responseKey(), i);
+        }
+        List<RootField> merged = new ArrayList<>(fields);
+        boolean[] moved = new boolean[fields.size()];
+        for (int i = 0; i < fields.size(); i++) {
+            RootField root = fields.get(i);
+            Integer at = unconditional.get(root.field().responseKey());
+            if (at == null || root.conditions().isEmpty() || root.field().isLeaf()) continue;
+            List<Selection> inside = root.field().selections();
+            for (int level = root.conditions().size() - 1; level >= 0; level--) {
+                inside = List.of(new Selection.Fragment(null, inside, root.conditions().get(level)));
+            }
+            Selection.Field f = merged.get(at).field();
+            List<Selection> selections = new ArrayList<>(f.selections());
+            selections.addAll(inside);
+            merged.set(at, new RootField(new Selection.Field(f.responseKey(), f.name(), f.arguments(), f.directives(), selections), List.of()));
+            moved[i] = true;
+        }
+        List<RootField> out = new ArrayList<>(merged.size());
+        for (int i = 0; i < merged.size(); i++) if (!moved[i]) out.add(merged.get(i));
+        return out;
     }
 
     /** Root fields in document order, through fragments on the root type. */
@@ -298,10 +332,10 @@ public final class QueryPlanner {
          * joins a root fetch already planned when that subgraph can serve it; otherwise the subgraph that resolves most
          * of the field's own selection wins.
          */
-        FetchGroup rootGroup(String rootType, List<String> candidates, Selection.Field field) {
+        FetchGroup rootGroup(String rootType, List<String> allCandidates, Selection.Field field) {
             if (mutation) {
-                if (lastRoot != null && candidates.contains(lastRoot.subgraph)) return lastRoot;
-                FetchGroup group = newGroup(candidates.get(0), rootType, List.of(), false, null, null);
+                if (lastRoot != null && allCandidates.contains(lastRoot.subgraph)) return lastRoot;
+                FetchGroup group = newGroup(allCandidates.get(0), rootType, List.of(), false, null, null);
                 if (lastRoot != null) group.dependsOn.add(lastRoot);
                 lastRoot = group;
                 return group;
@@ -311,6 +345,7 @@ public final class QueryPlanner {
             // from that subgraph cannot be trusted at all.
             GraphQLFieldDefinition definition = ((GraphQLFieldsContainer) schema.getType(rootType)).getFieldDefinition(field.name());
             String type = typeName(definition.getType());
+            List<String> candidates = servingSameField(allCandidates, rootType, field, type);
             List<String> serving = field.isLeaf() ? candidates
                     : candidates.stream().filter(c -> servesLocally(c, type, field.selections(),
                             supergraph.subgraph(c).field(rootType, field.name()).map(QueryPlanner::provides).orElse(null))).toList();
@@ -329,6 +364,29 @@ public final class QueryPlanner {
                             .thenComparing(s -> -candidates.indexOf(s)))
                     .orElseThrow();
             return newGroup(best, rootType, List.of(), false, null, null);
+        }
+
+        /**
+         * Of {@code candidates}, those that serve most of the root fields asking for the same field with the same
+         * arguments under other response keys ({@code a1: media {id}} beside {@code media {animals {id}}}) itself: one
+         * subgraph answers them all, as the references plan it, rather than each alias going where it alone fits
+         * best (or where another root field's fetch happens to be), which can be a subgraph that must not be asked
+         * for the field at all.
+         */
+        List<String> servingSameField(List<String> candidates, String rootType, Selection.Field field, String type) {
+            List<Selection.Field> same = new ArrayList<>();
+            for (RootField root : roots) {
+                Selection.Field f = root.field();
+                if (f.name().equals(field.name()) && arguments(f).equals(arguments(field))) same.add(f);
+            }
+            if (same.size() < 2 || field.isLeaf()) return candidates;
+            Map<String, Integer> served = new HashMap<>();
+            for (String candidate : candidates) {
+                List<Selection> provided = supergraph.subgraph(candidate).field(rootType, field.name()).map(QueryPlanner::provides).orElse(null);
+                served.put(candidate, (int) same.stream().filter(f -> servesLocally(candidate, type, f.selections(), provided)).count());
+            }
+            int most = served.values().stream().max(Integer::compare).orElse(0);
+            return most == 0 ? candidates : candidates.stream().filter(c -> served.get(c) == most).toList();
         }
 
         /** Of {@code subgraphs}, the one that serves most of the operation's root fields itself (the first on a tie). */
@@ -475,6 +533,17 @@ public final class QueryPlanner {
             }
         }
 
+        /**
+         * An interface no object type implements. A field of it that no fetch can reach is left out where a variable
+         * condition guards it (or, see planSelections, beside fields the subgraph answers): no answer can ever be of
+         * a type that has the field, so the shaper nulls the object with an error when the condition holds, as the
+         * references answer; a planning error instead would fail the operation even when the condition skips the
+         * field, where the references answer the rest.
+         */
+        boolean implementationLess(GraphQLNamedType type) {
+            return type instanceof GraphQLInterfaceType iface && schema.getImplementations(iface).isEmpty();
+        }
+
         /** Whether {@code subgraph} answers at least one field of {@code selections} itself (not __typename). */
         boolean answersSomething(String subgraph, String typeName, List<Selection> selections) {
             for (Selection selection : selections) {
@@ -601,7 +670,7 @@ public final class QueryPlanner {
          */
         void jump(FetchGroup group, GraphQLNamedType type, Selection.Field field, GraphQLFieldDefinition definition,
                   SelectionBuilder out, List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
-            if (unreachableDroppable) return;
+            if (unreachableDroppable || (!conditions.isEmpty() && implementationLess(type))) return;
             List<Target> targets = targets(type, field.name());
             for (Target target : targets) {
                 for (Key key : target.keys()) {

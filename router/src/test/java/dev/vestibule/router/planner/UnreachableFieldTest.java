@@ -27,5 +27,9 @@ class UnreachableFieldTest {
         assertThat(planning.plan("{ a { id } }").fetchCount()).isEqualTo(1);
         assertThat(planning.plan("{ a { id field } }").toString()).contains("a {__typename id}").doesNotContain("field");
         assertThat(planning.plan("{ b { id field } }").toString()).contains("Fetch(service: \"b\")");
+        // under a condition on a variable it is left out too (implementation-less-interface-under-condition.plan): a
+        // planning error would fail the operation also when the variable skips the field
+        assertThat(planning.plan("query($v: Boolean = true) { a { field @include(if: $v) } }").toString())
+                .contains("a {__typename}").doesNotContain("field");
     }
 }

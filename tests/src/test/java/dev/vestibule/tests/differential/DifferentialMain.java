@@ -67,11 +67,10 @@ public final class DifferentialMain {
             header.put("references", references.stream().map(r -> r.kind().title()).toList());
             long start = System.nanoTime();
             DifferentialRunner.Report report;
-            try (DifferentialRunner runner = new DifferentialRunner(references, RouterSettings.DEFAULTS.withExposeSubgraphErrors(true))) {
-                report = runner.run(targets, new DifferentialRunner.Settings(seed, perTarget, generatorOptions, shrinkChecks,
-                        (schema, c) -> KnownDifferences.explain(schema, c).map(KnownDifferences.Known::name), true),
-                        line -> System.out.println(line));
-            }
+            DifferentialRunner runner = new DifferentialRunner(references, RouterSettings.DEFAULTS.withExposeSubgraphErrors(true));
+            report = runner.run(targets, new DifferentialRunner.Settings(seed, perTarget, generatorOptions, shrinkChecks,
+                    (schema, c) -> KnownDifferences.explain(schema, c).map(KnownDifferences.Known::name), true),
+                    line -> System.out.println(line));
             header.put("seconds", (System.nanoTime() - start) / 1_000_000_000);
             DifferentialRunner.write(report, out, header);
             System.out.println(Files.readString(out.resolve("summary.txt")));

@@ -24,9 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
@@ -37,7 +34,7 @@ import java.util.function.Consumer;
  * Vestibule does not; where the references disagree, the case is recorded apart (the GraphQL and federation specs
  * decide those, not this tool). Each difference is shrunk to a small operation that still shows it.
  */
-public final class DifferentialRunner implements AutoCloseable {
+public final class DifferentialRunner {
     /** A supergraph whose subgraph URLs point at running subgraphs. */
     public record Target(String name, String supergraphSdl) {}
 
@@ -83,7 +80,6 @@ public final class DifferentialRunner implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<ReferenceGateway> references;
     private final RouterSettings routerSettings;
-    private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
 
     public DifferentialRunner(List<ReferenceGateway> references, RouterSettings routerSettings) {
         if (references.isEmpty()) throw new IllegalArgumentException("at least one reference gateway is needed");
@@ -185,29 +181,23 @@ public final class DifferentialRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * Asks Vestibule, then each reference, one after another, never at once: the audit's subgraphs keep state that
+     * their resolvers change (the mutations suite's entity resolver deletes the product it resolves, its product
+     * queries put it back), so gateways asking at the same time see each other's changes half-way through an
+     * operation, and which one loses depends on timing, not on its plan. One at a time, each starts from the state
+     * the previous one left, the same for all as long as the operation is a query whose effects each run undoes.
+     */
     private Answers ask(String target, GeneratedOperation operation, Vestibule vestibule) throws IOException, InterruptedException {
         String text = operation.text();
-        Future<Answer> mine = calls.submit(() -> vestibule.query(text, operation.variables()));
-        Map<String, Future<Answer>> theirs = new LinkedHashMap<>();
-        for (ReferenceGateway reference : references) {
-            theirs.put(reference.kind().id(), calls.submit(() -> {
-                long start = System.nanoTime();
-                JsonNode response = reference.query(target, text, operation.variables());
-                return Answer.of(response, (System.nanoTime() - start) / 1_000);
-            }));
-        }
+        Answer mine = vestibule.query(text, operation.variables());
         Map<String, Answer> answers = new LinkedHashMap<>();
-        for (var entry : theirs.entrySet()) answers.put(entry.getKey(), get(entry.getValue()));
-        return new Answers(get(mine), answers);
-    }
-
-    private static Answer get(Future<Answer> future) throws IOException, InterruptedException {
-        try {
-            return future.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof IOException io) throw io;
-            throw new IllegalStateException(e.getCause());
+        for (ReferenceGateway reference : references) {
+            long start = System.nanoTime();
+            JsonNode response = reference.query(target, text, operation.variables());
+            answers.put(reference.kind().id(), Answer.of(response, (System.nanoTime() - start) / 1_000));
         }
+        return new Answers(mine, answers);
     }
 
     /** Writes {@code summary.txt}, {@code summary.json} and one file per difference and per references' disagreement. */
@@ -311,10 +301,6 @@ public final class DifferentialRunner implements AutoCloseable {
         return name.replaceAll("[^A-Za-z0-9_-]", "_");
     }
 
-    @Override
-    public void close() {
-        calls.close();
-    }
 
     /** Vestibule in this JVM, serving one supergraph over HTTP on a free port. */
     private static final class Vestibule implements AutoCloseable {

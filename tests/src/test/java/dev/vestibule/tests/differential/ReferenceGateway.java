@@ -97,8 +97,10 @@ public final class ReferenceGateway implements AutoCloseable {
             process.destroyForcibly();
             throw new IllegalStateException(kind.title + " did not start (node reference-gateway.mjs said: " + line + ")");
         }
-        // keep draining stdout so that the gateway never blocks on a full pipe
-        Thread.ofVirtual().start(() -> {
+        // keep draining stdout so that the gateway never blocks on a full pipe; on a platform thread: a virtual thread
+        // blocked reading a pipe held one of the JVM's carriers for good, and with two references on a 2-core machine
+        // both, so that Vestibule's server in this JVM (virtual threads) never ran again (a run hung in its first query)
+        Thread.ofPlatform().daemon().name("drain-" + kind.id).start(() -> {
             try {
                 while (out.readLine() != null) {
                     // the gateways' own logging is not needed

@@ -30,8 +30,8 @@ class SampleGraphDifferentialTest {
         }
         Path supergraph = Path.of("..", "schemas", "supergraph.graphql");
         try (SampleGraph graph = new SampleGraph(supergraph);
-             ReferenceGateway apollo = ReferenceGateway.start(ReferenceGateway.Kind.APOLLO);
-             DifferentialRunner runner = new DifferentialRunner(List.of(apollo), RouterSettings.DEFAULTS.withExposeSubgraphErrors(true))) {
+             ReferenceGateway apollo = ReferenceGateway.start(ReferenceGateway.Kind.APOLLO)) {
+            DifferentialRunner runner = new DifferentialRunner(List.of(apollo), RouterSettings.DEFAULTS.withExposeSubgraphErrors(true));
             DifferentialRunner.Report report = runner.run(List.of(graph.target()),
                     new DifferentialRunner.Settings(SEED, OPERATIONS, OperationGenerator.Options.DEFAULTS, 80,
                             (schema, c) -> KnownDifferences.explain(schema, c).map(KnownDifferences.Known::name), false),
