@@ -17,6 +17,9 @@
 # BEFORE=<dir> (a router snapshot an earlier run left in $OUT/router: router.jar, lib/, ...) adds that build's m-t1 and
 # m-t100 to the same interleaved run as before-m-t1 and before-m-t100: a change's before and after on the same load.
 #
+# CONFIGS="before-off off" (with BEFORE) chooses the configurations and their order: the A/B of the request path with
+# telemetry off, an earlier build against this one (a build that predates telemetry runs only the off configuration).
+#
 # Usage: tests/bench/telemetry-bench.sh   DURATION=15 WARMUP=5 REPEAT=2 UNIQUE_AUTH=0 JFR=0 BEFORE= OUT=/tmp/vestibule-telemetry-bench
 # Needs: node + npm, wrk (apt-get install -y wrk), taskset, python3.
 set -euo pipefail
@@ -57,6 +60,7 @@ specs=()
 rm -rf "$OUT/jfr"
 names=(off m-t1 m-t100)
 if [[ -n "${BEFORE:-}" ]]; then names=(off before-m-t1 m-t1 before-m-t100 m-t100); fi
+if [[ -n "${CONFIGS:-}" ]]; then read -ra names <<<"$CONFIGS"; fi
 for name in "${names[@]}"; do
   JFR_OPTS=""
   if [[ "${JFR:-0}" == 1 ]]; then mkdir -p "$OUT/jfr" && JFR_OPTS="-XX:StartFlightRecording=settings=profile,filename=$OUT/jfr/$name-%p.jfr"; fi
