@@ -9,6 +9,7 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
@@ -20,6 +21,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.config.RouterConfig;
 import dev.vestibule.router.middleware.Authenticator;
+import dev.vestibule.router.middleware.EdgePolicy;
 import dev.vestibule.samples.server.RequestLog;
 import dev.vestibule.tests.testkit.Tokens;
 import java.net.InetSocketAddress;
@@ -27,6 +29,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
@@ -55,18 +61,18 @@ class AuthenticationTest {
     private static final AtomicInteger jwksFetches = new AtomicInteger();
     private static RSAKey rsa;
     private static ECKey ec;
-    private static java.security.KeyPair ed;
-    private static com.nimbusds.jose.jwk.OctetKeyPair edPublic;
+    private static KeyPair ed;
+    private static OctetKeyPair edPublic;
     private static FederatedGraph graph;
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
         rsa = new RSAKeyGenerator(2048).keyID("rsa-1").generate();
         ec = new ECKeyGenerator(Curve.P_256).keyID("ec-1").generate();
-        ed = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        ed = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         byte[] encoded = ed.getPublic().getEncoded();
-        edPublic = new com.nimbusds.jose.jwk.OctetKeyPair.Builder(Curve.Ed25519,
-                Base64URL.encode(java.util.Arrays.copyOfRange(encoded, encoded.length - 32, encoded.length))).keyID("ed-1").build();
+        edPublic = new OctetKeyPair.Builder(Curve.Ed25519,
+                Base64URL.encode(Arrays.copyOfRange(encoded, encoded.length - 32, encoded.length))).keyID("ed-1").build();
         published.set(new JWKSet(List.of(rsa.toPublicJWK(), ec.toPublicJWK(), edPublic)).toString());
         jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         jwks.createContext("/jwks.json", exchange -> {
@@ -100,7 +106,7 @@ class AuthenticationTest {
                     scope: x-user-scopes
                 """.formatted(ISSUER, jwks.getAddress().getPort()));
         RouterConfig routerConfig = RouterConfig.load(config, name -> name.equals("MOBILE_KEY_HASH") ? keyHash : null);
-        graph = new FederatedGraph(RouterSettings.DEFAULTS, dev.vestibule.router.middleware.EdgePolicy.of(
+        graph = new FederatedGraph(RouterSettings.DEFAULTS, EdgePolicy.of(
                 routerConfig.authentication(), routerConfig.rateLimits()));
     }
 
@@ -159,7 +165,7 @@ class AuthenticationTest {
     void anEdDsaTokenIsVerifiedWithTheJdksEd25519() throws Exception {
         String header = new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID("ed-1").build().toBase64URL().toString();
         String payload = Base64URL.encode(claims().build().toString()).toString();
-        java.security.Signature signer = java.security.Signature.getInstance("Ed25519");
+        Signature signer = Signature.getInstance("Ed25519");
         signer.initSign(ed.getPrivate());
         signer.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
         String token = header + "." + payload + "." + Base64URL.encode(signer.sign());

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class BffCheckTest {
         // read both streams while it runs: a full pipe would block it
         var out = process.getInputStream();
         var err = process.getErrorStream();
-        var stdout = new java.util.concurrent.CompletableFuture<String>();
+        var stdout = new CompletableFuture<String>();
         Thread.ofVirtual().start(() -> {
             try {
                 stdout.complete(new String(out.readAllBytes(), StandardCharsets.UTF_8));

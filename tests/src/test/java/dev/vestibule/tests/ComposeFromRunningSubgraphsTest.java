@@ -9,6 +9,7 @@ import dev.vestibule.router.composition.Composer;
 import dev.vestibule.router.composition.CompositionResult;
 import dev.vestibule.router.composition.SubgraphSource;
 import dev.vestibule.router.composition.SubgraphsConfig;
+import dev.vestibule.router.composition.SupergraphEquivalence;
 import dev.vestibule.router.http.RouterServer;
 import dev.vestibule.router.supergraph.SupergraphLoader;
 import dev.vestibule.samples.SampleSubgraphs;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +49,7 @@ class ComposeFromRunningSubgraphsTest {
             String sdl = ((CompositionResult.Composed) fetched).supergraphSdl();
             // what the subgraphs report differs from the files only where federation-jvm prints them differently
             // (explicit resolvable: true on keys, the extended scalars' descriptions): the same types and fields
-            List<String> differences = dev.vestibule.router.composition.SupergraphEquivalence.differences(
+            List<String> differences = SupergraphEquivalence.differences(
                     ((CompositionResult.Composed) local).supergraphSdl(), sdl);
             assertThat(differences).allMatch(d -> d.startsWith("differs type "), "only type-level details differ");
             for (String name : SampleSubgraphs.names()) {
@@ -80,7 +82,7 @@ class ComposeFromRunningSubgraphsTest {
                     schema:
                       subgraph_url: http://127.0.0.1:1/graphql
                 """);
-        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> SubgraphsConfig.load(config)))
+        assertThat(Assertions.catchThrowable(() -> SubgraphsConfig.load(config)))
                 .isInstanceOf(SubgraphsConfig.ConfigException.class)
                 .hasMessageContaining("http://127.0.0.1:1/graphql: cannot fetch the schema with _service { sdl }");
     }

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vestibule.router.RouterSettings;
 import dev.vestibule.samples.server.FaultSettings;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -107,8 +109,8 @@ class DeduplicationTest {
     void requestsThatDecideSkipAndIncludeDifferentlyGetTheirOwnResponses() throws Exception {
         String query = "query Top($withPrice: Boolean!) { topProducts(first: 2) { name price @include(if: $withPrice) } }";
         graph.resetLogsAndFaults();
-        JsonNode with = graph.query(query, java.util.Map.of("withPrice", true));
-        JsonNode without = graph.query(query, java.util.Map.of("withPrice", false));
+        JsonNode with = graph.query(query, Map.of("withPrice", true));
+        JsonNode without = graph.query(query, Map.of("withPrice", false));
         assertThat(with.at("/data/topProducts/0/price").isMissingNode()).isFalse();
         assertThat(without.at("/data/topProducts/0/price").isMissingNode()).isTrue();
         graph.resetLogsAndFaults();
@@ -117,7 +119,7 @@ class DeduplicationTest {
             List<Future<JsonNode>> answers = new ArrayList<>();
             for (int i = 0; i < CLIENTS; i++) {
                 boolean withPrice = i % 2 == 0;
-                answers.add(clients.submit((Callable<JsonNode>) () -> graph.query(query, java.util.Map.of("withPrice", withPrice))));
+                answers.add(clients.submit((Callable<JsonNode>) () -> graph.query(query, Map.of("withPrice", withPrice))));
             }
             for (int i = 0; i < CLIENTS; i++) assertThat(answers.get(i).get()).isEqualTo(i % 2 == 0 ? with : without);
         }
@@ -128,8 +130,8 @@ class DeduplicationTest {
         // the same plan (so the same entity fetch node), but the root answers differ: each request's entity fetch must
         // go with its own representations
         String query = "query Top($first: Int) { topProducts(first: $first) { upc name reviews(first: 2) { edges { node { body } } } } }";
-        java.util.Map<Integer, JsonNode> alone = new java.util.HashMap<>();
-        for (int first : new int[] {1, 2, 3}) alone.put(first, graph.query(query, java.util.Map.of("first", first)));
+        Map<Integer, JsonNode> alone = new HashMap<>();
+        for (int first : new int[] {1, 2, 3}) alone.put(first, graph.query(query, Map.of("first", first)));
         graph.resetLogsAndFaults();
         graph.subgraph("products").setFaults(FaultSettings.NONE.withLatency(300, 300));
         graph.subgraph("reviews").setFaults(FaultSettings.NONE.withLatency(1000, 1000));
@@ -137,7 +139,7 @@ class DeduplicationTest {
             List<Future<JsonNode>> answers = new ArrayList<>();
             for (int i = 0; i < 9; i++) {
                 int first = 1 + i % 3;
-                answers.add(clients.submit((Callable<JsonNode>) () -> graph.query(query, java.util.Map.of("first", first))));
+                answers.add(clients.submit((Callable<JsonNode>) () -> graph.query(query, Map.of("first", first))));
             }
             for (int i = 0; i < 9; i++) assertThat(answers.get(i).get()).isEqualTo(alone.get(1 + i % 3));
         }

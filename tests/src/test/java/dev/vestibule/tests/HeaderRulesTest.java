@@ -8,7 +8,9 @@ import dev.vestibule.samples.server.RequestLog;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,8 +63,8 @@ class HeaderRulesTest {
     }
 
     private static Map<String, String> lower(RequestLog.Entry entry) {
-        Map<String, String> headers = new java.util.HashMap<>();
-        entry.headers().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v));
+        Map<String, String> headers = new HashMap<>();
+        entry.headers().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
         return headers;
     }
 }

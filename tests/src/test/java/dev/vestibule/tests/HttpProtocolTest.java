@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.http.ServerSettings;
+import java.net.Socket;
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -101,7 +106,7 @@ class HttpProtocolTest {
     @Test
     void aMalformedQueryStringIsABadRequest() throws Exception {
         // java.net.http refuses to send such a URI: a raw HTTP/1.1 exchange over a socket
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", graph.server.port())) {
+        try (Socket socket = new Socket("127.0.0.1", graph.server.port())) {
             socket.getOutputStream().write(("GET /graphql?query=%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     + "apollo-require-preflight: true\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -119,16 +124,16 @@ class HttpProtocolTest {
 
     @Test
     void healthAndReadinessAndNothingElse() throws Exception {
-        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
-        java.util.function.Function<String, java.net.http.HttpRequest.Builder> at = path ->
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + graph.server.port() + path));
+        HttpClient client = HttpClient.newHttpClient();
+        Function<String, HttpRequest.Builder> at = path ->
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + graph.server.port() + path));
         HttpResponse<String> health = client.send(at.apply("/health").GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(body(health).at("/status").asText()).isEqualTo("UP");
         HttpResponse<String> ready = client.send(at.apply("/ready").GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(body(ready).at("/status").asText()).isEqualTo("READY");
-        HttpResponse<String> posted = client.send(at.apply("/health").POST(java.net.http.HttpRequest.BodyPublishers.ofString("x")).build(),
+        HttpResponse<String> posted = client.send(at.apply("/health").POST(HttpRequest.BodyPublishers.ofString("x")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(posted.statusCode()).isEqualTo(405);
         assertThat(posted.headers().firstValue("allow")).hasValue("GET, HEAD");

@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
@@ -138,10 +139,10 @@ class IdentityHeadersTest {
                             failures.add(caller.name() + ": " + subgraph + " received " + name + ": " + value);
                         }
                     });
-                    if (!java.util.Objects.equals(received.get("x-user-id"), caller.userId())) {
+                    if (!Objects.equals(received.get("x-user-id"), caller.userId())) {
                         failures.add(caller.name() + ": " + subgraph + " received x-user-id " + received.get("x-user-id") + ", expected " + caller.userId());
                     }
-                    if (!java.util.Objects.equals(received.get("x-user-scopes"), caller.scopes())) {
+                    if (!Objects.equals(received.get("x-user-scopes"), caller.scopes())) {
                         failures.add(caller.name() + ": " + subgraph + " received x-user-scopes " + received.get("x-user-scopes") + ", expected " + caller.scopes());
                     }
                 }

@@ -8,6 +8,7 @@ import dev.vestibule.samples.server.FaultSettings;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,7 +57,7 @@ class InboundDeduplicationTest {
     }
 
     private static String body(String query) throws Exception {
-        return FederatedGraph.JSON.writeValueAsString(java.util.Map.of("query", query));
+        return FederatedGraph.JSON.writeValueAsString(Map.of("query", query));
     }
 
     @Test

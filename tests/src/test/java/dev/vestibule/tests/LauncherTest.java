@@ -27,7 +27,7 @@ class LauncherTest {
     record Run(int exitCode, String stdout, String stderr) {}
 
     private static Run launch(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        var command = new java.util.ArrayList<String>(List.of("bash", ROOT.resolve("vestibule").toString()));
+        var command = new ArrayList<String>(List.of("bash", ROOT.resolve("vestibule").toString()));
         command.addAll(List.of(args));
         var builder = new ProcessBuilder(command).directory(ROOT.toFile());
         builder.environment().putAll(env);

@@ -1,12 +1,14 @@
 package dev.vestibule.tests;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real redis-server of the test's own, on a free 127.0.0.1 port, that a test can stop and start again (for
@@ -17,7 +19,7 @@ final class RedisProcess implements AutoCloseable {
     private Process process;
 
     RedisProcess() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
         start();
@@ -31,7 +33,7 @@ final class RedisProcess implements AutoCloseable {
     static void requireInstalled() {
         if (installed()) return;
         if (System.getenv("CI") != null) throw new AssertionError("redis-server is needed (.ci/run installs it)");
-        org.junit.jupiter.api.Assumptions.abort("redis-server not installed");
+        Assumptions.abort("redis-server not installed");
     }
 
     String url() {

@@ -7,7 +7,10 @@ import dev.vestibule.router.RouterSettings;
 import dev.vestibule.samples.data.SampleData;
 import dev.vestibule.samples.data.SampleData.Product;
 import dev.vestibule.samples.data.SampleData.Review;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -78,7 +81,7 @@ class RouterEndToEndTest {
     void representationsAreDeduplicated() throws Exception {
         JsonNode answer = graph.query("{ topProducts(first: 10) { reviews(first: 20) { edges { node { author { email } } } } } }");
         assertThat(answer.has("errors")).isFalse();
-        Set<String> authors = new java.util.HashSet<>();
+        Set<String> authors = new HashSet<>();
         List<Product> top = topProducts(10);
         for (int p = 0; p < top.size(); p++) {
             List<Review> reviews = DATA.reviewsOfProduct(top.get(p).upc());
@@ -257,8 +260,8 @@ class RouterEndToEndTest {
         assertThat(all.at("/data/topProducts/0/reviews/edges/0/node/author/username").asText()).isNotEmpty();
     }
 
-    private static List<String> iterable(java.util.Iterator<String> names) {
-        List<String> out = new java.util.ArrayList<>();
+    private static List<String> iterable(Iterator<String> names) {
+        List<String> out = new ArrayList<>();
         names.forEachRemaining(out::add);
         return out;
     }

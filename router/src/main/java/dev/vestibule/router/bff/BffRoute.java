@@ -1,5 +1,6 @@
 package dev.vestibule.router.bff;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -56,7 +57,7 @@ public record BffRoute<V extends Record, D extends Record, R>(String method, Str
         private String summary = "";
         private Function<BffRequest, V> variables;
         private Class<?> requestType;
-        private final java.util.ArrayList<QueryParameter> query = new java.util.ArrayList<>();
+        private final ArrayList<QueryParameter> query = new ArrayList<>();
         private RoutePolicy policy = RoutePolicy.DEFAULT;
 
         private Builder(String method, String path, BffOperation<V, D> operation) {

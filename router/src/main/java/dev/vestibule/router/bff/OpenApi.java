@@ -6,6 +6,8 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.lang.reflect.WildcardType;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -161,8 +163,8 @@ final class OpenApi {
         if (type instanceof Class<?> c) {
             if (c == String.class || c == char.class || c == Character.class) return Map.of("type", "string");
             if (c == int.class || c == long.class || c == short.class || c == Integer.class || c == Long.class || c == Short.class
-                    || c == java.math.BigInteger.class) return Map.of("type", "integer");
-            if (c == double.class || c == float.class || c == Double.class || c == Float.class || c == java.math.BigDecimal.class) {
+                    || c == BigInteger.class) return Map.of("type", "integer");
+            if (c == double.class || c == float.class || c == Double.class || c == Float.class || c == BigDecimal.class) {
                 return Map.of("type", "number");
             }
             if (c == boolean.class || c == Boolean.class) return Map.of("type", "boolean");

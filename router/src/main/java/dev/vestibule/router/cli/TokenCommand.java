@@ -11,10 +11,12 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.vestibule.router.cli.RouterCli.UsageException;
+import dev.vestibule.router.config.ConfigNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.Date;
@@ -71,7 +73,7 @@ final class TokenCommand {
             if (file.getParent() != null) Files.createDirectories(file.getParent());
             Files.writeString(file, key.toJSONString());
             try {
-                Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
             } catch (UnsupportedOperationException ignored) {
                 // not a POSIX file system: the file keeps its default permissions
             }
@@ -82,7 +84,7 @@ final class TokenCommand {
     }
 
     private static Duration ttl(String text) {
-        Duration ttl = dev.vestibule.router.config.ConfigNode.parseDuration(text);
+        Duration ttl = ConfigNode.parseDuration(text);
         if (ttl == null || ttl.isZero()) throw new UsageException("--ttl " + text + ": expected e.g. 30m, 1h or 7d");
         return ttl;
     }

@@ -1,6 +1,7 @@
 package dev.vestibule.router.composition;
 
 import graphql.language.ArrayValue;
+import graphql.language.AstPrinter;
 import graphql.language.Definition;
 import graphql.language.Directive;
 import graphql.language.Document;
@@ -10,10 +11,12 @@ import graphql.language.SchemaDefinition;
 import graphql.language.StringValue;
 import graphql.language.Value;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -76,7 +79,7 @@ record FederationLinks(int minorVersion, boolean federation2, Map<String, String
         List<CustomLink> custom = new ArrayList<>();
         Directive federationLink = null;
         String linkLocalName = "link";
-        java.util.Set<String> linked = new java.util.HashSet<>();
+        Set<String> linked = new HashSet<>();
         List<Directive> links = schemaDirectives(document).stream().filter(l -> l.getName().equals("link")).toList();
         boolean federation2 = links.stream().anyMatch(l -> l.getArgument("url") != null && string(l.getArgument("url").getValue()) != null
                 && string(l.getArgument("url").getValue()).startsWith(FEDERATION_SPEC));
@@ -163,7 +166,7 @@ record FederationLinks(int minorVersion, boolean federation2, Map<String, String
                 }
             }
             if (name == null) {
-                errors.add(error(subgraph, link, "Invalid import in @link: " + graphql.language.AstPrinter.printAst(item),
+                errors.add(error(subgraph, link, "Invalid import in @link: " + AstPrinter.printAst(item),
                         "an import is \"@name\" or { name: \"@name\", as: \"@other\" }"));
                 continue;
             }

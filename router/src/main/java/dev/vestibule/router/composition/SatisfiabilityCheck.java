@@ -6,10 +6,15 @@ import dev.vestibule.router.composition.SubgraphModel.FieldModel;
 import dev.vestibule.router.composition.SubgraphModel.Key;
 import dev.vestibule.router.composition.SubgraphModel.Kind;
 import dev.vestibule.router.composition.SubgraphModel.TypeModel;
+import graphql.language.AstPrinter;
 import graphql.language.Field;
 import graphql.language.InlineFragment;
+import graphql.language.ListType;
+import graphql.language.NonNullType;
 import graphql.language.Selection;
 import graphql.language.SelectionSet;
+import graphql.language.Type;
+import graphql.language.TypeName;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -18,6 +23,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -48,7 +54,7 @@ final class SatisfiabilityCheck {
     private record State(String type, Set<String> subgraphs, Map<String, SelectionSet> provided, State parent, String step) {
         String key() {
             StringBuilder key = new StringBuilder(type).append('|').append(subgraphs);
-            provided.forEach((s, p) -> key.append('|').append(s).append(':').append(graphql.language.AstPrinter.printAstCompact(p)));
+            provided.forEach((s, p) -> key.append('|').append(s).append(':').append(AstPrinter.printAstCompact(p)));
             return key.toString();
         }
     }
@@ -278,7 +284,7 @@ final class SatisfiabilityCheck {
     /** The subgraphs a query in {@code from} at {@code type} can move to through resolvable keys, {@code from} included. */
     private Set<String> closure(String type, String from, State state) {
         SelectionSet given = state == null ? null : state.provided().get(from);
-        String cacheKey = type + "@" + from + (given == null ? "" : "|" + graphql.language.AstPrinter.printAstCompact(given));
+        String cacheKey = type + "@" + from + (given == null ? "" : "|" + AstPrinter.printAstCompact(given));
         Set<String> cached = closureCache.get(cacheKey);
         if (cached != null) return cached;
         Set<String> reached = new LinkedHashSet<>(List.of(from));
@@ -374,13 +380,13 @@ final class SatisfiabilityCheck {
     }
 
     private static String namedType(FieldModel field) {
-        graphql.language.Type<?> type = field.type;
-        while (!(type instanceof graphql.language.TypeName)) {
-            if (type instanceof graphql.language.NonNullType nonNull) type = nonNull.getType();
-            else if (type instanceof graphql.language.ListType list) type = list.getType();
+        Type<?> type = field.type;
+        while (!(type instanceof TypeName)) {
+            if (type instanceof NonNullType nonNull) type = nonNull.getType();
+            else if (type instanceof ListType list) type = list.getType();
             else return null;
         }
-        return ((graphql.language.TypeName) type).getName();
+        return ((TypeName) type).getName();
     }
 
     /**
@@ -415,7 +421,7 @@ final class SatisfiabilityCheck {
                     if (missing == null) missing = path;
                 }
                 if (missing == null || errors.size() >= MAX_ERRORS || !reported.add(type.name + "." + field.name)) continue;
-                StringBuilder query = new StringBuilder(missing.get(0).equals("Query") ? "{\n" : missing.get(0).toLowerCase(java.util.Locale.ROOT) + " {\n");
+                StringBuilder query = new StringBuilder(missing.get(0).equals("Query") ? "{\n" : missing.get(0).toLowerCase(Locale.ROOT) + " {\n");
                 String indent = "  ";
                 for (String step : missing.subList(1, missing.size())) {
                     query.append(indent).append(step).append(" {\n");

@@ -7,41 +7,67 @@ import dev.vestibule.router.composition.SubgraphModel.Key;
 import dev.vestibule.router.composition.SubgraphModel.Kind;
 import dev.vestibule.router.composition.SubgraphModel.TypeModel;
 import graphql.language.Argument;
+import graphql.language.ArrayValue;
+import graphql.language.AstPrinter;
 import graphql.language.BooleanValue;
 import graphql.language.Definition;
+import graphql.language.DescribedNode;
 import graphql.language.Description;
 import graphql.language.Directive;
 import graphql.language.DirectiveDefinition;
 import graphql.language.DirectiveLocation;
+import graphql.language.DirectivesContainer;
 import graphql.language.Document;
 import graphql.language.EnumTypeDefinition;
+import graphql.language.EnumTypeExtensionDefinition;
+import graphql.language.EnumValue;
 import graphql.language.EnumValueDefinition;
+import graphql.language.Field;
 import graphql.language.FieldDefinition;
+import graphql.language.FloatValue;
+import graphql.language.InlineFragment;
 import graphql.language.InputObjectTypeDefinition;
+import graphql.language.InputObjectTypeExtensionDefinition;
 import graphql.language.InputValueDefinition;
+import graphql.language.IntValue;
 import graphql.language.InterfaceTypeDefinition;
+import graphql.language.InterfaceTypeExtensionDefinition;
 import graphql.language.ListType;
 import graphql.language.NonNullType;
+import graphql.language.NullValue;
+import graphql.language.ObjectField;
 import graphql.language.ObjectTypeDefinition;
+import graphql.language.ObjectTypeExtensionDefinition;
+import graphql.language.ObjectValue;
+import graphql.language.OperationDefinition;
 import graphql.language.OperationTypeDefinition;
 import graphql.language.ScalarTypeDefinition;
+import graphql.language.ScalarTypeExtensionDefinition;
 import graphql.language.SchemaDefinition;
+import graphql.language.Selection;
+import graphql.language.SelectionSet;
 import graphql.language.SourceLocation;
 import graphql.language.StringValue;
 import graphql.language.Type;
 import graphql.language.TypeDefinition;
 import graphql.language.TypeName;
 import graphql.language.UnionTypeDefinition;
+import graphql.language.UnionTypeExtensionDefinition;
 import graphql.language.Value;
+import graphql.language.VariableReference;
 import graphql.parser.InvalidSyntaxException;
 import graphql.parser.Parser;
 import graphql.parser.ParserEnvironment;
 import graphql.parser.ParserOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Reads one subgraph's SDL into a {@link SubgraphModel}: resolves the federation link, renames root types to
@@ -63,7 +89,7 @@ final class SubgraphReader {
     private FederationLinks links;
     private SubgraphModel model;
     private final Map<String, String> rootRenames = new HashMap<>();
-    private final Set<String> composedNames = new java.util.LinkedHashSet<>();
+    private final Set<String> composedNames = new LinkedHashSet<>();
 
     private SubgraphReader(SubgraphSource source, List<CompositionError> errors) {
         this.source = source;
@@ -184,7 +210,7 @@ final class SubgraphReader {
 
     /** Every applied directive must be a federation directive, a built-in, or defined in the subgraph, and allowed where it is. */
     private void checkKnownDirectives(Document document) {
-        Set<String> defined = new java.util.HashSet<>(BUILT_IN_DIRECTIVES);
+        Set<String> defined = new HashSet<>(BUILT_IN_DIRECTIVES);
         defined.addAll(links.specNameByLocalName().keySet());
         Map<String, Set<String>> definedLocations = new HashMap<>();
         for (Definition<?> definition : document.getDefinitions()) {
@@ -218,7 +244,7 @@ final class SubgraphReader {
                 default -> { }
             }
         }
-        Set<String> reported = new java.util.HashSet<>();
+        Set<String> reported = new HashSet<>();
         for (Applied use : applied) {
             Directive directive = use.directive();
             links.specName(directive.getName()).ifPresent(spec -> model.appliedSpecNames.putIfAbsent(spec, directive.getName()));
@@ -280,7 +306,7 @@ final class SubgraphReader {
 
     /** Root renames and composed directives; false when a root type's default name is taken by another type. */
     private boolean readSchemaDefinitions(Document document) {
-        Set<String> typeNames = new java.util.HashSet<>();
+        Set<String> typeNames = new HashSet<>();
         for (Definition<?> definition : document.getDefinitions()) {
             if (definition instanceof TypeDefinition<?> type) typeNames.add(type.getName());
         }
@@ -296,7 +322,7 @@ final class SubgraphReader {
                 String typeName = operation.getTypeName().getName();
                 if (!typeName.equals(canonical) && typeNames.contains(canonical)) {
                     // the supergraph names every root by its default name: the other type would collide with it
-                    errors.add(error("ROOT_" + operation.getName().toUpperCase(java.util.Locale.ROOT) + "_USED", canonical,
+                    errors.add(error("ROOT_" + operation.getName().toUpperCase(Locale.ROOT) + "_USED", canonical,
                             line(operation.getSourceLocation()), "The schema has a type named \"" + canonical + "\" but it is not set as the "
                                     + operation.getName() + " root type (\"" + typeName + "\" is instead): this is not supported by federation."
                                     + " If a root type does not use its default name, there should be no other type with that default name.",
@@ -413,7 +439,7 @@ final class SubgraphReader {
     }
 
     private static Type<?> expectedType(ArgumentSpec spec) {
-        return graphql.parser.Parser.parseType(spec.type());
+        return Parser.parseType(spec.type());
     }
 
     /** Federation's own types (FieldSet, _Any, Scope...), when a subgraph writes them out, must keep their kind. */
@@ -457,13 +483,13 @@ final class SubgraphReader {
                 Argument imports = link.getArgument("import");
                 if (!link.getName().equals("link") || url == null || imports == null || !(url.getValue() instanceof StringValue u)
                         || !u.getValue().startsWith(FederationLinks.FEDERATION_SPEC)) continue;
-                List<Value> items = imports.getValue() instanceof graphql.language.ArrayValue array ? array.getValues() : List.of(imports.getValue());
+                List<Value> items = imports.getValue() instanceof ArrayValue array ? array.getValues() : List.of(imports.getValue());
                 for (Value<?> item : items) {
                     String name = null;
                     String as = null;
                     if (item instanceof StringValue s) name = s.getValue();
-                    if (item instanceof graphql.language.ObjectValue object) {
-                        for (graphql.language.ObjectField field : object.getObjectFields()) {
+                    if (item instanceof ObjectValue object) {
+                        for (ObjectField field : object.getObjectFields()) {
                             if (field.getValue() instanceof StringValue s && field.getName().equals("name")) name = s.getValue();
                             if (field.getValue() instanceof StringValue s && field.getName().equals("as")) as = s.getValue();
                         }
@@ -508,12 +534,12 @@ final class SubgraphReader {
             case ScalarTypeDefinition ignored -> Kind.SCALAR;
             default -> throw new IllegalStateException("unexpected definition " + definition);
         };
-        boolean isExtension = definition instanceof graphql.language.ObjectTypeExtensionDefinition
-                || definition instanceof graphql.language.InterfaceTypeExtensionDefinition
-                || definition instanceof graphql.language.UnionTypeExtensionDefinition
-                || definition instanceof graphql.language.EnumTypeExtensionDefinition
-                || definition instanceof graphql.language.InputObjectTypeExtensionDefinition
-                || definition instanceof graphql.language.ScalarTypeExtensionDefinition;
+        boolean isExtension = definition instanceof ObjectTypeExtensionDefinition
+                || definition instanceof InterfaceTypeExtensionDefinition
+                || definition instanceof UnionTypeExtensionDefinition
+                || definition instanceof EnumTypeExtensionDefinition
+                || definition instanceof InputObjectTypeExtensionDefinition
+                || definition instanceof ScalarTypeExtensionDefinition;
         TypeModel existing = model.types.get(name);
         if (existing == null) {
             existing = new TypeModel(name, kind, line(definition.getSourceLocation()));
@@ -528,7 +554,7 @@ final class SubgraphReader {
         if (!isExtension) type.hasDefinition = true;
         else type.hasExtensionDefinition = true;
         int shareables = 0;
-        String description = description((graphql.language.DescribedNode<?>) definition);
+        String description = description((DescribedNode<?>) definition);
         if (description != null && type.description == null) type.description = description;
         boolean externalType = false;
         for (Directive directive : definition.getDirectives()) {
@@ -691,7 +717,7 @@ final class SubgraphReader {
                     if (spec.equals("requires")) field.requires = stringArgument(directive, "fields");
                     else field.provides = stringArgument(directive, "fields");
                     if (directive.getArgument("fields") != null && stringArgument(directive, "fields") == null) {
-                        errors.add(error(spec.toUpperCase(java.util.Locale.ROOT) + "_INVALID_FIELDS_TYPE", coordinate, line, "On field \""
+                        errors.add(error(spec.toUpperCase(Locale.ROOT) + "_INVALID_FIELDS_TYPE", coordinate, line, "On field \""
                                 + coordinate + "\", for " + SdlValues.directive(directive) + ": Invalid value for argument \"fields\": must be a string.",
                                 "quote the field set: @" + spec + "(fields: \"name\")"));
                     }
@@ -700,7 +726,7 @@ final class SubgraphReader {
                                 + coordinate + "\"", "remove @external from " + coordinate + ": a field that provides others is resolved here"));
                     }
                     if (onInterface) {
-                        errors.add(error(spec.toUpperCase(java.util.Locale.ROOT) + "_UNSUPPORTED_ON_INTERFACE", coordinate, line,
+                        errors.add(error(spec.toUpperCase(Locale.ROOT) + "_UNSUPPORTED_ON_INTERFACE", coordinate, line,
                                 "Cannot use @" + spec + " on field \"" + coordinate + "\" of parent type \"" + type.name + "\": @" + spec
                                         + " is not yet supported within interfaces",
                                 "remove @" + spec + " from the interface field; put it on the implementations' " + field.name + " fields"));
@@ -833,28 +859,28 @@ final class SubgraphReader {
     }
 
     private boolean validValue(Value<?> value, Type<?> type, int depth) {
-        if (depth > 32 || value instanceof graphql.language.VariableReference) return true;
-        if (type instanceof NonNullType nonNull) return !(value instanceof graphql.language.NullValue) && validValue(value, nonNull.getType(), depth + 1);
-        if (value instanceof graphql.language.NullValue) return true;
+        if (depth > 32 || value instanceof VariableReference) return true;
+        if (type instanceof NonNullType nonNull) return !(value instanceof NullValue) && validValue(value, nonNull.getType(), depth + 1);
+        if (value instanceof NullValue) return true;
         if (type instanceof ListType list) {
-            if (value instanceof graphql.language.ArrayValue array) return array.getValues().stream().allMatch(v -> validValue(v, list.getType(), depth + 1));
+            if (value instanceof ArrayValue array) return array.getValues().stream().allMatch(v -> validValue(v, list.getType(), depth + 1));
             return validValue(value, list.getType(), depth + 1);
         }
         String name = ((TypeName) type).getName();
         switch (name) {
             case "String": return value instanceof StringValue;
-            case "Int": return value instanceof graphql.language.IntValue;
-            case "Float": return value instanceof graphql.language.IntValue || value instanceof graphql.language.FloatValue;
+            case "Int": return value instanceof IntValue;
+            case "Float": return value instanceof IntValue || value instanceof FloatValue;
             case "Boolean": return value instanceof BooleanValue;
-            case "ID": return value instanceof StringValue || value instanceof graphql.language.IntValue;
+            case "ID": return value instanceof StringValue || value instanceof IntValue;
             default: break;
         }
         TypeModel target = model.types.get(name);
         if (target == null || target.kind == Kind.SCALAR) return true; // a custom scalar takes any literal
-        if (target.kind == Kind.ENUM) return value instanceof graphql.language.EnumValue e && target.values.containsKey(e.getName());
+        if (target.kind == Kind.ENUM) return value instanceof EnumValue e && target.values.containsKey(e.getName());
         if (target.kind != Kind.INPUT_OBJECT) return true; // an output type here is reported by the input-type rule
-        if (!(value instanceof graphql.language.ObjectValue object)) return false;
-        for (graphql.language.ObjectField entry : object.getObjectFields()) {
+        if (!(value instanceof ObjectValue object)) return false;
+        for (ObjectField entry : object.getObjectFields()) {
             FieldModel inputField = target.fields.get(entry.getName());
             if (inputField == null || !validValue(entry.getValue(), inputField.type, depth + 1)) return false;
         }
@@ -965,9 +991,9 @@ final class SubgraphReader {
 
     private static List<String> topLevelFields(String fieldSet) {
         try {
-            graphql.language.SelectionSet set = FieldSetParser.parse(fieldSet);
+            SelectionSet set = FieldSetParser.parse(fieldSet);
             List<String> names = new ArrayList<>();
-            set.getSelections().forEach(s -> { if (s instanceof graphql.language.Field f) names.add(f.getName()); });
+            set.getSelections().forEach(s -> { if (s instanceof Field f) names.add(f.getName()); });
             return names;
         } catch (RuntimeException e) {
             return List.of();
@@ -978,7 +1004,7 @@ final class SubgraphReader {
 
     /** Checks that every field a field set names exists; marks them used (and key fields shareable). */
     private void walkFieldSet(TypeModel type, String text, String directive, String coordinate, int line, Use use) {
-        graphql.language.SelectionSet selections;
+        SelectionSet selections;
         try {
             selections = FieldSetParser.parse(text);
         } catch (RuntimeException e) {
@@ -989,18 +1015,18 @@ final class SubgraphReader {
         walk(type, selections, text, directive, coordinate, line, use, false);
     }
 
-    private void walk(TypeModel type, graphql.language.SelectionSet selections, String text, String directive,
+    private void walk(TypeModel type, SelectionSet selections, String text, String directive,
                       String coordinate, int line, Use use, boolean underExternal) {
         String where = (use == Use.KEY ? "On type \"" : "On field \"") + coordinate + "\", for " + directive + "(fields: \"" + text + "\"): ";
-        for (graphql.language.Selection<?> selection : selections.getSelections()) {
-            List<Directive> applied = selection instanceof graphql.language.DirectivesContainer<?> container ? container.getDirectives() : List.of();
+        for (Selection<?> selection : selections.getSelections()) {
+            List<Directive> applied = selection instanceof DirectivesContainer<?> container ? container.getDirectives() : List.of();
             if (!applied.isEmpty()) {
                 errors.add(error(use.name() + "_DIRECTIVE_IN_FIELDS_ARG", coordinate, line, where + "cannot have directive applications in the "
-                        + directive + "(fields:) argument but found " + applied.stream().map(SdlValues::directive).collect(java.util.stream.Collectors.joining(", ")) + ".",
-                        "remove " + applied.stream().map(d -> "@" + d.getName()).collect(java.util.stream.Collectors.joining(", ")) + " from the field set: "
+                        + directive + "(fields:) argument but found " + applied.stream().map(SdlValues::directive).collect(Collectors.joining(", ")) + ".",
+                        "remove " + applied.stream().map(d -> "@" + d.getName()).collect(Collectors.joining(", ")) + " from the field set: "
                                 + directive + " selects fields unconditionally"));
             }
-            if (selection instanceof graphql.language.InlineFragment fragment) {
+            if (selection instanceof InlineFragment fragment) {
                 String condition = fragment.getTypeCondition() == null ? type.name : fragment.getTypeCondition().getName();
                 TypeModel target = model.types.get(condition);
                 if (target == null) {
@@ -1011,7 +1037,7 @@ final class SubgraphReader {
                 walk(target, fragment.getSelectionSet(), text, directive, coordinate, line, use, underExternal);
                 continue;
             }
-            if (!(selection instanceof graphql.language.Field field)) continue;
+            if (!(selection instanceof Field field)) continue;
             if (field.getName().equals("__typename")) continue;
             FieldModel target = type.fields.get(field.getName());
             if (target == null) {
@@ -1101,7 +1127,7 @@ final class SubgraphReader {
         TypeModel target = model.types.get(namedType(field.type));
         if (target == null || (target.kind != Kind.OBJECT && target.kind != Kind.INTERFACE && target.kind != Kind.UNION)) {
             errors.add(error("PROVIDES_ON_NON_OBJECT_FIELD", coordinate, field.line, "Invalid @provides directive on field \""
-                    + coordinate + "\": field has type \"" + graphql.language.AstPrinter.printAst(field.type)
+                    + coordinate + "\": field has type \"" + AstPrinter.printAst(field.type)
                     + "\" which is not a Composite Type", "@provides only applies to fields returning an object, interface or union"));
             return;
         }
@@ -1242,10 +1268,10 @@ final class SubgraphReader {
         }
         checkedSelections.put(memo, "");
         // parsed once, then walked from each type setting the context
-        graphql.language.SelectionSet selection;
+        SelectionSet selection;
         try {
             String trimmed = reference.selection().strip();
-            selection = trimmed.startsWith("{") ? ((graphql.language.OperationDefinition) Parser.parse(trimmed).getDefinitions().get(0)).getSelectionSet()
+            selection = trimmed.startsWith("{") ? ((OperationDefinition) Parser.parse(trimmed).getDefinitions().get(0)).getSelectionSet()
                     : FieldSetParser.parse(trimmed);
         } catch (RuntimeException e) {
             errors.add(error("CONTEXT_INVALID_SELECTION", coordinate, line, "Context \"" + reference.context() + "\" is used in \""
@@ -1266,15 +1292,15 @@ final class SubgraphReader {
     }
 
     /** Why a context selection does not give one value of the argument's type from {@code location}; null when it does. */
-    private String contextSelectionProblem(TypeModel location, graphql.language.SelectionSet set, Type<?> expected) {
+    private String contextSelectionProblem(TypeModel location, SelectionSet set, Type<?> expected) {
         TypeModel current = location;
         while (true) {
-            List<graphql.language.Selection> selections = set.getSelections();
+            List<Selection> selections = set.getSelections();
             if (selections.isEmpty()) return ": no selection is made";
-            if (selections.get(0) instanceof graphql.language.InlineFragment) {
-                graphql.language.SelectionSet matching = null;
-                for (graphql.language.Selection<?> selection : selections) {
-                    if (!(selection instanceof graphql.language.InlineFragment fragment) || fragment.getTypeCondition() == null) {
+            if (selections.get(0) instanceof InlineFragment) {
+                SelectionSet matching = null;
+                for (Selection<?> selection : selections) {
+                    if (!(selection instanceof InlineFragment fragment) || fragment.getTypeCondition() == null) {
                         return ": selection should only contain a single field or at least one inline fragment";
                     }
                     String condition = fragment.getTypeCondition().getName();
@@ -1284,7 +1310,7 @@ final class SubgraphReader {
                 set = matching;
                 continue;
             }
-            if (selections.size() != 1 || !(selections.get(0) instanceof graphql.language.Field selected)) return ": multiple selections are made";
+            if (selections.size() != 1 || !(selections.get(0) instanceof Field selected)) return ": multiple selections are made";
             if (selected.getAlias() != null) return ": aliases are not allowed in the selection";
             if (!selected.getDirectives().isEmpty()) return ": directives are not allowed in the selection";
             FieldModel field = current.fields.get(selected.getName());
@@ -1356,14 +1382,14 @@ final class SubgraphReader {
         }
     }
 
-    private static String canonical(graphql.language.SelectionSet set) {
+    private static String canonical(SelectionSet set) {
         List<String> parts = new ArrayList<>();
-        for (graphql.language.Selection<?> selection : set.getSelections()) {
+        for (Selection<?> selection : set.getSelections()) {
             switch (selection) {
-                case graphql.language.Field field -> parts.add(field.getName() + (field.getSelectionSet() == null ? "" : canonical(field.getSelectionSet())));
-                case graphql.language.InlineFragment fragment -> parts.add("... on " + (fragment.getTypeCondition() == null ? ""
+                case Field field -> parts.add(field.getName() + (field.getSelectionSet() == null ? "" : canonical(field.getSelectionSet())));
+                case InlineFragment fragment -> parts.add("... on " + (fragment.getTypeCondition() == null ? ""
                         : fragment.getTypeCondition().getName()) + canonical(fragment.getSelectionSet()));
-                default -> parts.add(graphql.language.AstPrinter.printAstCompact(selection));
+                default -> parts.add(AstPrinter.printAstCompact(selection));
             }
         }
         parts.sort(null);
@@ -1391,7 +1417,7 @@ final class SubgraphReader {
                     "remove @listSize from " + coordinate + ", or name the list fields of its type in sizedFields"));
         }
         Argument assumed = listSize.getArgument("assumedSize");
-        if (assumed != null && assumed.getValue() instanceof graphql.language.IntValue size && size.getValue().signum() < 0) {
+        if (assumed != null && assumed.getValue() instanceof IntValue size && size.getValue().signum() < 0) {
             errors.add(error("LIST_SIZE_INVALID_ASSUMED_SIZE", coordinate, line, "Assumed size of \"" + coordinate + "\" cannot be negative",
                     "give assumedSize a value of 0 or more"));
         }
@@ -1432,7 +1458,7 @@ final class SubgraphReader {
         Argument argument = directive.getArgument(name);
         if (argument == null) return List.of();
         List<String> values = new ArrayList<>();
-        if (argument.getValue() instanceof graphql.language.ArrayValue array) {
+        if (argument.getValue() instanceof ArrayValue array) {
             array.getValues().forEach(v -> { if (v instanceof StringValue s) values.add(s.getValue()); });
         } else if (argument.getValue() instanceof StringValue s) {
             values.add(s.getValue());
@@ -1456,7 +1482,7 @@ final class SubgraphReader {
         return new CompositionError(code, "[" + source.name() + "] " + message, List.of(source.name()), coordinate, line, hint);
     }
 
-    static String description(graphql.language.DescribedNode<?> node) {
+    static String description(DescribedNode<?> node) {
         Description description = node.getDescription();
         return description == null ? null : description.getContent();
     }

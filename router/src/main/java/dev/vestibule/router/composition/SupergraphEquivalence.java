@@ -1,6 +1,7 @@
 package dev.vestibule.router.composition;
 
 import graphql.language.Definition;
+import graphql.language.DescribedNode;
 import graphql.language.Description;
 import graphql.language.Directive;
 import graphql.language.DirectiveDefinition;
@@ -76,7 +77,7 @@ public final class SupergraphEquivalence {
     private static void addType(TypeDefinition<?> type, Map<String, String> out) {
         String name = type.getName();
         StringBuilder head = new StringBuilder(type.getClass().getSimpleName().replace("TypeDefinition", "").toLowerCase());
-        head.append(description(((graphql.language.DescribedNode<?>) type).getDescription()));
+        head.append(description(((DescribedNode<?>) type).getDescription()));
         head.append(" directives ").append(directives(type.getDirectives()));
         if (type instanceof ImplementingTypeDefinition<?> implementing) {
             head.append(" implements ").append(implementing.getImplements().stream().map(t -> ((TypeName) t).getName())

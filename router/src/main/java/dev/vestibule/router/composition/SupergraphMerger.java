@@ -10,9 +10,14 @@ import dev.vestibule.router.composition.SubgraphModel.FieldModel;
 import dev.vestibule.router.composition.SubgraphModel.Key;
 import dev.vestibule.router.composition.SubgraphModel.Kind;
 import dev.vestibule.router.composition.SubgraphModel.TypeModel;
+import graphql.language.ArrayValue;
 import graphql.language.Directive;
+import graphql.language.DirectiveDefinition;
+import graphql.language.DirectiveLocation;
+import graphql.language.InputValueDefinition;
 import graphql.language.ListType;
 import graphql.language.NonNullType;
+import graphql.language.StringValue;
 import graphql.language.Type;
 import graphql.language.TypeName;
 import graphql.language.Value;
@@ -22,10 +27,13 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -61,7 +69,7 @@ final class SupergraphMerger {
     MergedSchema merge() {
         Set<String> enumValues = new HashSet<>();
         for (SubgraphModel subgraph : subgraphs) {
-            String value = subgraph.name.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9_]", "_");
+            String value = subgraph.name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9_]", "_");
             if (Character.isDigit(value.charAt(0))) value = "_" + value;
             String unique = value;
             for (int i = 1; !enumValues.add(unique); i++) unique = value + "_" + i;
@@ -408,8 +416,8 @@ final class SupergraphMerger {
         }
     }
 
-    private static final java.util.regex.Pattern OVERRIDE_LABEL = java.util.regex.Pattern.compile("[a-zA-Z][a-zA-Z0-9_\\-:./]*");
-    private static final java.util.regex.Pattern OVERRIDE_PERCENT = java.util.regex.Pattern.compile("percent\\((\\d{1,2}(\\.\\d{1,8})?|100)\\)");
+    private static final Pattern OVERRIDE_LABEL = Pattern.compile("[a-zA-Z][a-zA-Z0-9_\\-:./]*");
+    private static final Pattern OVERRIDE_PERCENT = Pattern.compile("percent\\((\\d{1,2}(\\.\\d{1,8})?|100)\\)");
 
     /** A feature-flag label, or "percent(x)" with x from 0 to 100 (up to 8 decimals). */
     static boolean validOverrideLabel(String label) {
@@ -457,7 +465,7 @@ final class SupergraphMerger {
                             "give " + argumentCoordinate + " the type " + argument.type() + " in \"" + subgraph + "\""));
                 }
                 String ownDefault = own.defaultValue() == null ? null : SdlValues.value(own.defaultValue());
-                if (!java.util.Objects.equals(ownDefault, argument.defaultValue())) {
+                if (!Objects.equals(ownDefault, argument.defaultValue())) {
                     errors.add(new CompositionError("EXTERNAL_ARGUMENT_DEFAULT_MISMATCH", "Argument \"" + argumentCoordinate
                             + "\" has incompatible defaults across subgraphs (where \"" + coordinate + "\" is marked @external): it has "
                             + (argument.defaultValue() == null ? "no default value" : "default value " + argument.defaultValue()) + " in subgraph \""
@@ -825,15 +833,15 @@ final class SupergraphMerger {
         for (Directive directive : directives) {
             String argument = directive.getName().equals("requiresScopes") ? "scopes" : directive.getName().equals("policy") ? "policies" : null;
             if (argument != null && directive.getArgument(argument) != null
-                    && directive.getArgument(argument).getValue() instanceof graphql.language.ArrayValue alternatives) {
+                    && directive.getArgument(argument).getValue() instanceof ArrayValue alternatives) {
                 // every subgraph's requirement must hold: AND the alternatives (OR of ANDs) into one, as Apollo does
                 List<List<String>> combined = requirements.computeIfAbsent(directive.getName(), n -> List.of(List.of()));
                 List<List<String>> next = new ArrayList<>();
                 for (List<String> left : combined) {
-                    for (graphql.language.Value<?> alternative : alternatives.getValues()) {
+                    for (Value<?> alternative : alternatives.getValues()) {
                         LinkedHashSet<String> all = new LinkedHashSet<>(left);
-                        if (alternative instanceof graphql.language.ArrayValue names) {
-                            names.getValues().forEach(v -> { if (v instanceof graphql.language.StringValue sv) all.add(sv.getValue()); });
+                        if (alternative instanceof ArrayValue names) {
+                            names.getValues().forEach(v -> { if (v instanceof StringValue sv) all.add(sv.getValue()); });
                         }
                         List<String> merged = List.copyOf(all);
                         if (!next.contains(merged)) next.add(merged);
@@ -855,20 +863,20 @@ final class SupergraphMerger {
 
     /** Executable directives reach the supergraph only when every subgraph defines them (with the common locations). */
     private void mergeExecutableDirectives() {
-        Map<String, List<graphql.language.DirectiveDefinition>> byName = new LinkedHashMap<>();
+        Map<String, List<DirectiveDefinition>> byName = new LinkedHashMap<>();
         for (SubgraphModel subgraph : subgraphs) {
-            for (graphql.language.DirectiveDefinition definition : subgraph.executableDirectives) {
+            for (DirectiveDefinition definition : subgraph.executableDirectives) {
                 byName.computeIfAbsent(definition.getName(), n -> new ArrayList<>()).add(definition);
             }
         }
-        for (Map.Entry<String, List<graphql.language.DirectiveDefinition>> entry : byName.entrySet()) {
+        for (Map.Entry<String, List<DirectiveDefinition>> entry : byName.entrySet()) {
             if (entry.getValue().size() != subgraphs.size()) {
                 hints.add(new CompositionHint("INCONSISTENT_EXECUTABLE_DIRECTIVE_PRESENCE", "Executable directive \"@" + entry.getKey()
                         + "\" will not be part of the supergraph as it does not appear in all subgraphs."));
                 continue;
             }
             Set<String> locations = null;
-            for (graphql.language.DirectiveDefinition definition : entry.getValue()) {
+            for (DirectiveDefinition definition : entry.getValue()) {
                 Set<String> own = definition.getDirectiveLocations().stream().map(l -> l.getName())
                         .filter(SubgraphReader::isExecutableLocation).collect(Collectors.toCollection(LinkedHashSet::new));
                 if (locations == null) locations = own;
@@ -876,17 +884,17 @@ final class SupergraphMerger {
             }
             if (locations == null || locations.isEmpty()) continue;
             Set<String> kept = locations;
-            graphql.language.DirectiveDefinition first = entry.getValue().get(0);
+            DirectiveDefinition first = entry.getValue().get(0);
             schema.directiveDefinitions.add(first.transform(b -> b.directiveLocations(kept.stream()
-                    .map(l -> graphql.language.DirectiveLocation.newDirectiveLocation().name(l).build()).toList())));
+                    .map(l -> DirectiveLocation.newDirectiveLocation().name(l).build()).toList())));
         }
         // a composed directive's definition is the one of the highest version of its feature, the last subgraph by
         // name on a tie, as Apollo picks it
-        Map<String, graphql.language.DirectiveDefinition> chosen = new LinkedHashMap<>();
+        Map<String, DirectiveDefinition> chosen = new LinkedHashMap<>();
         Map<String, Integer> chosenVersion = new HashMap<>();
         Map<String, SubgraphModel> chosenIn = new HashMap<>();
         for (SubgraphModel subgraph : subgraphs) {
-            for (graphql.language.DirectiveDefinition definition : subgraph.composedDirectives.values()) {
+            for (DirectiveDefinition definition : subgraph.composedDirectives.values()) {
                 String name = definition.getName();
                 int version = featureVersion(subgraph, name);
                 Integer best = chosenVersion.get(name);
@@ -901,7 +909,7 @@ final class SupergraphMerger {
             if (schema.directiveDefinitions.stream().anyMatch(d -> d.getName().equals(name))) return;
             schema.directiveDefinitions.add(definition);
             SubgraphModel subgraph = chosenIn.get(name);
-            for (graphql.language.InputValueDefinition argument : definition.getInputValueDefinitions()) {
+            for (InputValueDefinition argument : definition.getInputValueDefinitions()) {
                 if (argument.getDirectives().stream().noneMatch(d -> subgraph.links.isFederationDirective(d.getName(), "inaccessible"))) continue;
                 // the API schema keeps a linked feature's definitions whole: a hidden argument would change its meaning
                 errors.add(new CompositionError("DISALLOWED_INACCESSIBLE", "Core feature directive \"@" + name + "\" cannot use @inaccessible.",
@@ -918,7 +926,7 @@ final class SupergraphMerger {
     private static int featureVersion(SubgraphModel subgraph, String directive) {
         for (FederationLinks.CustomLink link : subgraph.links.customLinks()) {
             if (!link.importsByLocalName().containsKey(directive)) continue;
-            java.util.regex.Matcher version = java.util.regex.Pattern.compile("/v(\\d+)\\.(\\d+)/?$").matcher(link.url());
+            Matcher version = Pattern.compile("/v(\\d+)\\.(\\d+)/?$").matcher(link.url());
             if (version.find()) return Integer.parseInt(version.group(1)) * 1000 + Integer.parseInt(version.group(2));
         }
         return 0;

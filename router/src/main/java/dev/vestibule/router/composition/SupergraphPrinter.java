@@ -12,6 +12,7 @@ import graphql.language.InputValueDefinition;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -37,7 +38,7 @@ final class SupergraphPrinter {
         out.append("}\n");
 
         Map<String, String> directives = new TreeMap<>();
-        Map<String, String> types = new TreeMap<>(Comparator.comparing((String s) -> s.toLowerCase(java.util.Locale.ROOT))
+        Map<String, String> types = new TreeMap<>(Comparator.comparing((String s) -> s.toLowerCase(Locale.ROOT))
                 .thenComparing(Comparator.naturalOrder()));
         for (LinkedSpec spec : schema.specs) {
             for (String definition : spec.definitions()) {

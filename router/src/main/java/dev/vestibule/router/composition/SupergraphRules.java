@@ -18,11 +18,13 @@ import graphql.language.ListType;
 import graphql.language.NonNullType;
 import graphql.language.ObjectField;
 import graphql.language.ObjectValue;
+import graphql.language.OperationDefinition;
 import graphql.language.Selection;
 import graphql.language.SelectionSet;
 import graphql.language.StringValue;
 import graphql.language.Type;
 import graphql.language.Value;
+import graphql.parser.Parser;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -350,7 +352,7 @@ final class SupergraphRules {
             SelectionSet selections;
             try {
                 selections = selectionText.startsWith("{")
-                        ? ((graphql.language.OperationDefinition) graphql.parser.Parser.parse(selectionText).getDefinitions().get(0)).getSelectionSet()
+                        ? ((OperationDefinition) Parser.parse(selectionText).getDefinitions().get(0)).getSelectionSet()
                         : FieldSetParser.parse(selectionText);
             } catch (RuntimeException e) {
                 continue; // an unparsable selection is reported by the context rules

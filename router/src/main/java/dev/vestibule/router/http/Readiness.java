@@ -4,16 +4,19 @@ import dev.vestibule.router.Router;
 import dev.vestibule.router.middleware.RateLimiter;
 import dev.vestibule.router.subgraph.traffic.SubgraphTraffic;
 import dev.vestibule.router.supergraph.Subgraph;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -37,7 +40,7 @@ import java.util.function.Supplier;
  * address, an exception text or a config value.
  */
 final class Readiness implements AutoCloseable {
-    private static final byte[] PROBE = "{\"query\":\"query VestibuleReadiness { __typename }\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static final byte[] PROBE = "{\"query\":\"query VestibuleReadiness { __typename }\"}".getBytes(StandardCharsets.UTF_8);
 
     /** One check's outcome; {@code reason} says what is wrong when it is down. */
     record Check(boolean up, String reason) {
@@ -171,7 +174,7 @@ final class Readiness implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 results.put(entry.getKey(), new Check(false, "could not be probed"));
             }
         }
@@ -187,7 +190,7 @@ final class Readiness implements AutoCloseable {
             return response.statusCode() < 500 ? Check.UP : new Check(false, "answered the probe with HTTP " + response.statusCode());
         } catch (HttpTimeoutException e) {
             return new Check(false, "did not answer the probe in time");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return new Check(false, "cannot be reached (connection failed)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

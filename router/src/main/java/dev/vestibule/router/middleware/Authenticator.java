@@ -18,6 +18,7 @@ import dev.vestibule.router.middleware.Admission.Refused;
 import dev.vestibule.router.middleware.AuthenticationSettings.ApiKey;
 import dev.vestibule.router.middleware.AuthenticationSettings.Issuer;
 import dev.vestibule.router.middleware.AuthenticationSettings.Mode;
+import dev.vestibule.router.operation.BoundedCache;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -60,7 +61,7 @@ public final class Authenticator implements AutoCloseable {
      * an ES256 verification costs about a millisecond. Bounded; an entry from before the last key-set change is not
      * used (keyGeneration).
      */
-    private final dev.vestibule.router.operation.BoundedCache<String, Verified> verified = new dev.vestibule.router.operation.BoundedCache<>(10_000);
+    private final BoundedCache<String, Verified> verified = new BoundedCache<>(10_000);
     private static final long VERIFIED_TTL_MILLIS = 60_000;
 
     private record Verified(Admitted admission, long expiresAtMillis, long keyGeneration) {}

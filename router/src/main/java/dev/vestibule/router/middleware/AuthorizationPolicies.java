@@ -3,9 +3,12 @@ package dev.vestibule.router.middleware;
 import dev.vestibule.router.operation.Caller;
 import dev.vestibule.router.supergraph.Supergraph;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The named policies that {@code @policy} refers to ({@code authorization} in the router config): each is a
@@ -15,7 +18,7 @@ import java.util.Set;
  */
 public final class AuthorizationPolicies {
     public static final AuthorizationPolicies NONE = new AuthorizationPolicies(Map.of(), false);
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AuthorizationPolicies.class);
+    private static final Logger LOG = LoggerFactory.getLogger(AuthorizationPolicies.class);
 
     private final Map<String, PolicyExpression> policies;
     private final boolean refuseUnknown;
@@ -45,7 +48,7 @@ public final class AuthorizationPolicies {
 
     /** Parses each policy's expression; @throws IllegalArgumentException naming the policy and what is wrong. */
     public static AuthorizationPolicies parse(Map<String, String> expressions, boolean refuseUnknown) {
-        Map<String, PolicyExpression> policies = new java.util.LinkedHashMap<>();
+        Map<String, PolicyExpression> policies = new LinkedHashMap<>();
         expressions.forEach((name, text) -> {
             try {
                 policies.put(name, PolicyExpression.parse(text));

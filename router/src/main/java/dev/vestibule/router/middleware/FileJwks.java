@@ -15,6 +15,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An issuer's keys from a local JWKS file ({@code jwks_file}), read at start and checked again every {@code interval}:
@@ -24,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * A file that is missing or broken on a check keeps the last good keys in service and is logged once, as an error.
  */
 final class FileJwks implements JWKSource<SecurityContext>, AutoCloseable {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FileJwks.class);
+    private static final Logger LOG = LoggerFactory.getLogger(FileJwks.class);
 
     private final String issuer;
     private final Path file;

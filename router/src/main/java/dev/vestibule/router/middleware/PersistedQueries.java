@@ -17,8 +17,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Persisted operations. Automatic persisted queries (the {@code persistedQuery} extension with a sha256 hash, as
@@ -33,7 +36,7 @@ import java.util.Set;
  * when {@code rejectUnlisted}.
  */
 public final class PersistedQueries implements AutoCloseable {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PersistedQueries.class);
+    private static final Logger LOG = LoggerFactory.getLogger(PersistedQueries.class);
 
     /** The header that names the client, by default (Apollo's). */
     public static final String CLIENT_HEADER = "apollographql-client-name";
@@ -131,7 +134,7 @@ public final class PersistedQueries implements AutoCloseable {
         if (!(persisted.get("sha256Hash") instanceof String hash) || !isSha256Hex(hash)) {
             throw RequestError.of(400, "persistedQuery.sha256Hash must be 64 hex digits", "BAD_REQUEST");
         }
-        String key = hash.toLowerCase(java.util.Locale.ROOT);
+        String key = hash.toLowerCase(Locale.ROOT);
         if (request.query() == null) {
             String known = lookup(key);
             if (known == null) throw RequestError.of(200, "PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND");

@@ -17,10 +17,13 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Token buckets (Bucket4j) in front of the router: one bucket per rule and key, in this process or in Redis (shared by
@@ -29,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * request through and counts it; fail-closed refuses with 503. Lettuce reconnects by itself when Redis is back.
  */
 public final class RateLimiter implements AutoCloseable {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RateLimiter.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
     private static final int MAX_LOCAL_BUCKETS = 100_000;
 
     private final RateLimitSettings settings;
@@ -51,7 +54,7 @@ public final class RateLimiter implements AutoCloseable {
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .timeoutOptions(TimeoutOptions.enabled(settings.redisTimeout())).build());
             shared = Bucket4jLettuce.casBasedBuilder(redis)
-                    .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(java.time.Duration.ofSeconds(10)))
+                    .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
                     .build();
         } else {
             redis = null;

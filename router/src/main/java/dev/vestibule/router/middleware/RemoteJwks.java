@@ -7,13 +7,17 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
+import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An issuer's keys from its JWKS URL: fetched at start, refreshed in the background every {@code refresh}, and
@@ -23,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * tokens it verified with the old one: a key the issuer removed stops working at the next refresh).
  */
 final class RemoteJwks implements JWKSource<SecurityContext>, AutoCloseable {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RemoteJwks.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteJwks.class);
     /** Refreshes every issuer's keys, remote (this class) and file-based (FileJwks). */
     static final ScheduledExecutorService REFRESH = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("jwks-refresh").factory());
@@ -35,12 +39,12 @@ final class RemoteJwks implements JWKSource<SecurityContext>, AutoCloseable {
     private final Runnable onChange;
     private volatile JWKSet keys = new JWKSet();
     private volatile long lastFetchNanos = System.nanoTime() - Long.MAX_VALUE / 2;
-    private final java.util.concurrent.ScheduledFuture<?> refreshing;
+    private final ScheduledFuture<?> refreshing;
 
     RemoteJwks(String issuer, String url, Duration refresh, Duration unknownKidRefetch, Runnable onChange) {
         try {
             this.url = URI.create(url).toURL();
-        } catch (java.net.MalformedURLException | IllegalArgumentException e) {
+        } catch (MalformedURLException | IllegalArgumentException e) {
             throw new IllegalStateException("issuer " + issuer + ": jwks_url is not a URL: " + url, e);
         }
         this.issuer = issuer;

@@ -4,6 +4,7 @@ import dev.vestibule.router.supergraph.AccessRequirement;
 import dev.vestibule.router.supergraph.Supergraph;
 import graphql.schema.GraphQLFieldDefinition;
 import graphql.schema.GraphQLFieldsContainer;
+import graphql.schema.GraphQLNamedType;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.GraphQLType;
 import graphql.schema.GraphQLTypeUtil;
@@ -76,7 +77,7 @@ public final class AccessFilter {
                     }
                     GraphQLFieldDefinition definition = parent.getFieldDefinition(field.name());
                     GraphQLType returned = definition == null ? null : GraphQLTypeUtil.unwrapAll(definition.getType());
-                    String returnedName = returned == null ? null : ((graphql.schema.GraphQLNamedType) returned).getName();
+                    String returnedName = returned == null ? null : ((GraphQLNamedType) returned).getName();
                     if (!allowed(parent.getName() + "." + field.name(), caller) || (returnedName != null && !allowed(returnedName, caller))) {
                         denied.add(field);
                         continue;

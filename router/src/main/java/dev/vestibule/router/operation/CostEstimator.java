@@ -12,6 +12,7 @@ import graphql.schema.GraphQLNonNull;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.GraphQLType;
 import graphql.schema.GraphQLTypeUtil;
+import graphql.schema.GraphQLUnionType;
 import java.util.List;
 import java.util.Map;
 
@@ -64,7 +65,7 @@ public final class CostEstimator {
         String coordinate = parent.getName() + "." + field.name();
         GraphQLType type = definition.getType();
         GraphQLNamedType named = (GraphQLNamedType) GraphQLTypeUtil.unwrapAll(type);
-        boolean composite = named instanceof GraphQLFieldsContainer || named instanceof graphql.schema.GraphQLUnionType;
+        boolean composite = named instanceof GraphQLFieldsContainer || named instanceof GraphQLUnionType;
         Integer weight = demand.weights().get(coordinate);
         if (weight == null) weight = demand.weights().get(named.getName());
         long item = (weight != null ? weight : composite ? 1 : 0)

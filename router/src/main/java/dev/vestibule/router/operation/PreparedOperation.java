@@ -4,6 +4,7 @@ import graphql.language.Document;
 import graphql.language.FragmentDefinition;
 import graphql.language.OperationDefinition;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A parsed, validated operation with its variables coerced against the API schema. {@code variables} are the
@@ -11,7 +12,7 @@ import java.util.Map;
  * {@code conditionVariables} are those that @skip/@include read.
  */
 public record PreparedOperation(Document document, OperationDefinition operation, Map<String, FragmentDefinition> fragments,
-                                Map<String, Object> variables, java.util.Set<String> conditionVariables) {
+                                Map<String, Object> variables, Set<String> conditionVariables) {
     public OperationDefinition.Operation kind() {
         return operation.getOperation();
     }

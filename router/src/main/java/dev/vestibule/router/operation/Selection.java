@@ -3,6 +3,7 @@ package dev.vestibule.router.operation;
 import graphql.language.Argument;
 import graphql.language.Directive;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An operation's selections after normalization: named fragments inlined, @skip/@include applied. This is what the
@@ -64,7 +65,7 @@ public sealed interface Selection permits Selection.Field, Selection.Fragment {
         }
 
         /** Whether this fragment's conditions hold for the request's variables. */
-        public boolean applies(java.util.Map<String, Object> variables) {
+        public boolean applies(Map<String, Object> variables) {
             for (Condition condition : conditions) if (!condition.holds(variables)) return false;
             return true;
         }
@@ -72,7 +73,7 @@ public sealed interface Selection permits Selection.Field, Selection.Fragment {
 
     /** {@code @include(if: $variable)}, or {@code @skip(if: $variable)} when {@code skip}. */
     record Condition(String variable, boolean skip) {
-        public boolean holds(java.util.Map<String, Object> variables) {
+        public boolean holds(Map<String, Object> variables) {
             return Boolean.TRUE.equals(variables.get(variable)) != skip;
         }
 

@@ -6,12 +6,15 @@ import graphql.language.Field;
 import graphql.language.FragmentDefinition;
 import graphql.language.FragmentSpread;
 import graphql.language.InlineFragment;
+import graphql.language.Node;
 import graphql.language.SelectionSet;
 import graphql.language.VariableReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Turns an operation's selection sets into {@link Selection}s: named fragments become inline fragments;
@@ -90,17 +93,17 @@ public final class SelectionNormalizer {
     }
 
     /** The variables a document's @skip and @include directives read (found once per cached document). */
-    static java.util.Set<String> conditionVariables(graphql.language.Node<?> node) {
-        java.util.Set<String> names = new java.util.TreeSet<>();
+    static Set<String> conditionVariables(Node<?> node) {
+        Set<String> names = new TreeSet<>();
         collect(node, names);
-        return java.util.Set.copyOf(names);
+        return Set.copyOf(names);
     }
 
-    private static void collect(graphql.language.Node<?> node, java.util.Set<String> names) {
+    private static void collect(Node<?> node, Set<String> names) {
         if (node instanceof Directive d && (d.getName().equals("skip") || d.getName().equals("include"))
                 && d.getArgument("if") != null && d.getArgument("if").getValue() instanceof VariableReference ref) {
             names.add(ref.getName());
         }
-        for (graphql.language.Node<?> child : node.getChildren()) collect(child, names);
+        for (Node<?> child : node.getChildren()) collect(child, names);
     }
 }

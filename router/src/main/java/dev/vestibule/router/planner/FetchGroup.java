@@ -1,7 +1,9 @@
 package dev.vestibule.router.planner;
 
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -24,7 +26,7 @@ final class FetchGroup {
     final SelectionBuilder keys = new SelectionBuilder();
     final Set<FetchGroup> dependsOn = new LinkedHashSet<>();
     /** Arguments of the fields with arguments that this fetch's representations carry, by path of field names. */
-    final java.util.Map<String, String> requiredArguments = new java.util.HashMap<>();
+    final Map<String, String> requiredArguments = new HashMap<>();
 
     FetchGroup(int id, String subgraph, String entityType, List<String> path, boolean entityFetch,
                String representationTypename, FetchGroup parent) {

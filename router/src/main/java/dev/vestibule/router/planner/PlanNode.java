@@ -1,6 +1,7 @@
 package dev.vestibule.router.planner;
 
 import dev.vestibule.router.operation.Selection;
+import java.util.ArrayList;
 import java.util.List;
 
 /** A query plan is a tree of these: what to fetch from which subgraph, in which order. */
@@ -38,7 +39,7 @@ public sealed interface PlanNode permits PlanNode.Sequence, PlanNode.Parallel, P
 
         /** The response keys this fetch fills at its top level (inside _entities' fragments for an entity fetch). */
         public List<String> topLevelKeys() {
-            List<String> keys = new java.util.ArrayList<>();
+            List<String> keys = new ArrayList<>();
             collectKeys(selection, keys);
             return keys;
         }

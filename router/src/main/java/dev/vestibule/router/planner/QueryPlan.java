@@ -2,6 +2,7 @@ package dev.vestibule.router.planner;
 
 import dev.vestibule.router.operation.Selection;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A plan for one operation: the fetch tree (null when nothing needs a subgraph, e.g. only __typename or
@@ -9,9 +10,9 @@ import java.util.List;
  * see (not planned; answered null with an error).
  */
 public record QueryPlan(PlanNode root, List<Selection> selections, String rootType, int fetchCount,
-                        java.util.Set<Selection.Field> denied) {
+                        Set<Selection.Field> denied) {
     public QueryPlan(PlanNode root, List<Selection> selections, String rootType, int fetchCount) {
-        this(root, selections, rootType, fetchCount, java.util.Set.of());
+        this(root, selections, rootType, fetchCount, Set.of());
     }
 
     @Override

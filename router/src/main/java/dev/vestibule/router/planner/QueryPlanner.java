@@ -1,5 +1,7 @@
 package dev.vestibule.router.planner;
 
+import dev.vestibule.router.operation.AccessFilter;
+import dev.vestibule.router.operation.Caller;
 import dev.vestibule.router.operation.PreparedOperation;
 import dev.vestibule.router.operation.Selection;
 import dev.vestibule.router.operation.SelectionNormalizer;
@@ -10,6 +12,7 @@ import dev.vestibule.router.supergraph.SubgraphSchema.Key;
 import dev.vestibule.router.supergraph.SubgraphSchema.TypeInSubgraph;
 import dev.vestibule.router.supergraph.Supergraph;
 import dev.vestibule.router.supergraph.TypeRelations;
+import graphql.language.AstPrinter;
 import graphql.language.OperationDefinition;
 import graphql.schema.GraphQLFieldDefinition;
 import graphql.schema.GraphQLFieldsContainer;
@@ -22,9 +25,13 @@ import graphql.schema.GraphQLSchema;
 import graphql.schema.GraphQLType;
 import graphql.schema.GraphQLTypeUtil;
 import graphql.schema.GraphQLUnionType;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -57,8 +64,7 @@ public final class QueryPlanner {
     }
 
     /** A plan of what {@code caller} may see; the fields it may not are left out and listed in the plan. */
-    public QueryPlan plan(PreparedOperation operation, dev.vestibule.router.operation.AccessFilter access,
-                          dev.vestibule.router.operation.Caller caller) {
+    public QueryPlan plan(PreparedOperation operation, AccessFilter access, Caller caller) {
         List<Selection> selections = new SelectionNormalizer(operation.fragments())
                 .normalize(operation.operation().getSelectionSet());
         if (access.idle()) return plan(operation.operation(), selections);
@@ -180,7 +186,7 @@ public final class QueryPlanner {
         /** Groups that must not take more work while their own @requires are planned (that would be a cycle). */
         final Set<FetchGroup> notReusable = new LinkedHashSet<>();
         /** The fields walked down to the current position, for reaching a value type through its entity parent. */
-        final java.util.Deque<Frame> frames = new java.util.ArrayDeque<>();
+        final Deque<Frame> frames = new ArrayDeque<>();
         /** Indirect key lookups under way, so that two keys that need each other end in an error, not a loop. */
         final Set<String> indirectKeys = new LinkedHashSet<>();
         /**
@@ -236,7 +242,7 @@ public final class QueryPlanner {
             if (candidates.stream().anyMatch(c -> isEntityIn(c, type))) return false;
             FetchGroup primary = rootGroup(rootType.getName(), candidates, field);
             if (selectsAll(primary.subgraph, type, field.selections())) return false;
-            Map<String, List<Selection>> parts = new java.util.LinkedHashMap<>();
+            Map<String, List<Selection>> parts = new LinkedHashMap<>();
             partition(primary.subgraph, candidates, type, field.selections(), parts);
             for (Map.Entry<String, List<Selection>> part : parts.entrySet()) {
                 FetchGroup group = part.getKey().equals(primary.subgraph) ? primary : rootGroup(rootType.getName(), List.of(part.getKey()), field);
@@ -263,7 +269,7 @@ public final class QueryPlanner {
                     parts.computeIfAbsent(owner, k -> new ArrayList<>()).add(child);
                     continue;
                 }
-                Map<String, List<Selection>> inner = new java.util.LinkedHashMap<>();
+                Map<String, List<Selection>> inner = new LinkedHashMap<>();
                 switch (child) {
                     case Selection.Fragment fragment when !isEntityInAny(candidates, fragmentType(type, fragment)) -> {
                         partition(primary, candidates, fragmentType(type, fragment), fragment.selections(), inner);
@@ -766,7 +772,7 @@ public final class QueryPlanner {
          */
         boolean carriedInRepresentations(FetchGroup group, Frame frame, String typeName, List<Selection> keySelections) {
             if (!group.entityFetch || !frame.path().equals(group.path)) return false;
-            Set<String> carried = new java.util.HashSet<>();
+            Set<String> carried = new HashSet<>();
             for (Selection selection : group.keys.freeze()) {
                 if (selection instanceof Selection.Fragment f && typeName.equals(f.typeCondition())) {
                     for (Selection inner : f.selections()) if (inner instanceof Selection.Field field && field.isLeaf()) carried.add(field.name());
@@ -1150,7 +1156,7 @@ public final class QueryPlanner {
     }
 
     private static String arguments(Selection.Field field) {
-        return field.arguments().stream().map(graphql.language.AstPrinter::printAstCompact).sorted().toList().toString();
+        return field.arguments().stream().map(AstPrinter::printAstCompact).sorted().toList().toString();
     }
 
     private static void addKeys(FetchGroup child, String type, List<Selection> keySelections) {

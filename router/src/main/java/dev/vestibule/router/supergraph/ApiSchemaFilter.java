@@ -12,6 +12,8 @@ import graphql.language.FieldDefinition;
 import graphql.language.InputObjectTypeDefinition;
 import graphql.language.InputValueDefinition;
 import graphql.language.InterfaceTypeDefinition;
+import graphql.language.ListType;
+import graphql.language.NonNullType;
 import graphql.language.ObjectTypeDefinition;
 import graphql.language.ScalarTypeDefinition;
 import graphql.language.SchemaDefinition;
@@ -128,8 +130,8 @@ final class ApiSchemaFilter {
     static String baseType(Type type) {
         return switch (type) {
             case TypeName n -> n.getName();
-            case graphql.language.NonNullType n -> baseType(n.getType());
-            case graphql.language.ListType l -> baseType(l.getType());
+            case NonNullType n -> baseType(n.getType());
+            case ListType l -> baseType(l.getType());
             default -> throw new IllegalStateException("unknown type node " + type);
         };
     }

@@ -4,11 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vestibule.router.middleware.Admission;
+import dev.vestibule.router.middleware.AuthenticationSettings;
+import dev.vestibule.router.middleware.Authenticator;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,9 +36,9 @@ class RouterCliTest {
 
     @Test
     void theProcessAgeIsTheJvmsUptimePlusItsOwnStartToTensOfMilliseconds() {
-        long uptime = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+        long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
         long age = RouterCli.processAgeMillis();
-        long uptimeAfter = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+        long uptimeAfter = ManagementFactory.getRuntimeMXBean().getUptime();
         // the process exists a little before the JVM counts its uptime (the launcher loads the JVM first); a figure
         // taken from the boot time in whole seconds, as before, could be a second off either way
         assertThat(age).isBetween(uptime - 20, uptimeAfter + 400);
@@ -60,7 +69,7 @@ class RouterCliTest {
 
     @Test
     void aPortInUseGetsOneLineWithTheFix() throws Exception {
-        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             Outcome outcome = run("serve", "--supergraph", SUPERGRAPH, "--port", String.valueOf(taken.getLocalPort()));
             assertThat(outcome.exit()).isNotZero();
             assertThat(outcome.err()).isEqualTo("error: port " + taken.getLocalPort() + " is already in use; choose another with --port N\n");
@@ -176,15 +185,15 @@ class RouterCliTest {
         Outcome minted = run("token", "--sub", "u7", "--key", key.toString(), "--jwks-out", jwks.toString());
         assertThat(minted.exit()).as(minted.err()).isZero();
         String token = minted.out().trim();
-        var settings = new dev.vestibule.router.middleware.AuthenticationSettings(
-                dev.vestibule.router.middleware.AuthenticationSettings.Mode.REQUIRED, "authorization", java.time.Duration.ofSeconds(5), 8192,
-                java.util.List.of(new dev.vestibule.router.middleware.AuthenticationSettings.Issuer("https://demo.vestibule.dev", null,
-                        jwks.toString(), null, java.util.List.of("vestibule"), java.util.List.of(), java.util.List.of(),
-                        java.time.Duration.ofMinutes(5), java.time.Duration.ofSeconds(30))),
-                "x-api-key", java.util.List.of(), java.util.Map.of("sub", "x-user-id"));
-        try (var authenticator = new dev.vestibule.router.middleware.Authenticator(settings)) {
+        var settings = new AuthenticationSettings(
+                AuthenticationSettings.Mode.REQUIRED, "authorization", Duration.ofSeconds(5), 8192,
+                List.of(new AuthenticationSettings.Issuer("https://demo.vestibule.dev", null,
+                        jwks.toString(), null, List.of("vestibule"), List.of(), List.of(),
+                        Duration.ofMinutes(5), Duration.ofSeconds(30))),
+                "x-api-key", List.of(), Map.of("sub", "x-user-id"));
+        try (var authenticator = new Authenticator(settings)) {
             var admission = authenticator.admit(h -> h.equals("authorization") ? "Bearer " + token : null);
-            assertThat(admission).isInstanceOfSatisfying(dev.vestibule.router.middleware.Admission.Admitted.class,
+            assertThat(admission).isInstanceOfSatisfying(Admission.Admitted.class,
                     a -> assertThat(a.subgraphHeaders()).containsEntry("x-user-id", "u7"));
         }
         // the key is kept: a second token verifies against the same JWKS

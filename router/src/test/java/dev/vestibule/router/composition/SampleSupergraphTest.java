@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vestibule.router.composition.CompositionResult.Composed;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** schemas/supergraph.graphql is what Vestibule composes from the sample subgraphs, byte for byte. */
@@ -23,11 +26,11 @@ class SampleSupergraphTest {
 
     @Test
     void theOrderOfTheSubgraphsDoesNotMatter() {
-        var sources = new java.util.ArrayList<>(SubgraphsConfig.load(Path.of("../schemas/subgraphs.yaml")));
+        var sources = new ArrayList<>(SubgraphsConfig.load(Path.of("../schemas/subgraphs.yaml")));
         String forward = ((Composed) Composer.compose(sources)).supergraphSdl();
-        java.util.Collections.reverse(sources);
+        Collections.reverse(sources);
         assertThat(((Composed) Composer.compose(sources)).supergraphSdl()).isEqualTo(forward);
-        java.util.Collections.shuffle(sources, new java.util.Random(7));
+        Collections.shuffle(sources, new Random(7));
         assertThat(((Composed) Composer.compose(sources)).supergraphSdl()).isEqualTo(forward);
     }
 }

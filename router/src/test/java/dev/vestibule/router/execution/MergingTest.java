@@ -2,18 +2,21 @@ package dev.vestibule.router.execution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vestibule.router.operation.Selection;
+import dev.vestibule.router.planner.ResponseKeys;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 class MergingTest {
-    private static final java.util.function.Predicate<String> ABSTRACT = name -> name.equals("Account");
+    private static final Predicate<String> ABSTRACT = name -> name.equals("Account");
 
     @Test
     void internalAliasesBecomeTheClientsKeysAgain() {
         Map<String, Object> data = new LinkedHashMap<>();
-        Merging.merge(data, Map.of("items", List.of(Map.of("__typename", "Book", dev.vestibule.router.planner.ResponseKeys.alias("id"), "b1"))), ABSTRACT);
+        Merging.merge(data, Map.of("items", List.of(Map.of("__typename", "Book", ResponseKeys.alias("id"), "b1"))), ABSTRACT);
         assertThat(data).isEqualTo(Map.of("items", List.of(Map.of("__typename", "Book", "id", "b1"))));
     }
 
@@ -36,8 +39,8 @@ class MergingTest {
 
     @Test
     void projectionRefusesNullKeys() {
-        var selections = List.<dev.vestibule.router.operation.Selection>of(
-                new dev.vestibule.router.operation.Selection.Field("id", "id", List.of(), List.of(), List.of()));
+        var selections = List.<Selection>of(
+                new Selection.Field("id", "id", List.of(), List.of(), List.of()));
         Map<String, Object> withNull = new LinkedHashMap<>();
         withNull.put("id", null);
         assertThat(Merging.project(withNull, selections, new LinkedHashMap<>(), String::equals, false)).isFalse();
@@ -50,11 +53,11 @@ class MergingTest {
 
     @Test
     void aNestedRequiredFieldUnderItsInternalAliasIsSentUnderItsName() {
-        String alias = dev.vestibule.router.planner.ResponseKeys.requiredWithArguments("size", "[unit:INCH]");
-        var size = new dev.vestibule.router.operation.Selection.Field(alias, "size", List.of(), List.of(), List.of());
-        var weight = new dev.vestibule.router.operation.Selection.Field("weight", "weight", List.of(), List.of(), List.of());
-        var selections = List.<dev.vestibule.router.operation.Selection>of(
-                new dev.vestibule.router.operation.Selection.Field("package", "package", List.of(), List.of(), List.of(size, weight)));
+        String alias = ResponseKeys.requiredWithArguments("size", "[unit:INCH]");
+        var size = new Selection.Field(alias, "size", List.of(), List.of(), List.of());
+        var weight = new Selection.Field("weight", "weight", List.of(), List.of(), List.of());
+        var selections = List.<Selection>of(
+                new Selection.Field("package", "package", List.of(), List.of(), List.of(size, weight)));
         // the client's own size (centimetres) sits beside the required one (inches) in the fetched data
         Map<String, Object> object = new LinkedHashMap<>(Map.of("package", new LinkedHashMap<>(Map.of("size", 25, alias, 10, "weight", 3))));
         Map<String, Object> representation = new LinkedHashMap<>();

@@ -3,11 +3,15 @@ package dev.vestibule.router.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** The writer's own string path must write exactly the bytes Jackson's escaping writes, whatever the string holds. */
@@ -67,9 +71,9 @@ class JsonWriterTest {
         List<Object> values = new ArrayList<>(List.of(0, 1, -1, 9, 10, 99, 100, 123_456_789, Integer.MAX_VALUE, Integer.MIN_VALUE,
                 -2_000_000_000, 0L, -7L, 1L << 40, Long.MAX_VALUE, Long.MIN_VALUE, (long) Integer.MIN_VALUE,
                 0.0, -0.0, 0.1, 1.5, 1e10, 1e-7, 123456789.125, Double.MAX_VALUE, Double.MIN_VALUE, Double.NaN,
-                Double.POSITIVE_INFINITY, 1.25f, Float.NaN, new java.math.BigInteger("123456789012345678901234567890"),
-                new java.math.BigDecimal("1.50"), new java.math.BigDecimal("1E+3"), (short) -12, (byte) 7, true, false,
-                java.util.UUID.fromString("123e4567-e89b-12d3-a456-426614174000"), 'c', List.of(), Map.of()));
+                Double.POSITIVE_INFINITY, 1.25f, Float.NaN, new BigInteger("123456789012345678901234567890"),
+                new BigDecimal("1.50"), new BigDecimal("1E+3"), (short) -12, (byte) 7, true, false,
+                UUID.fromString("123e4567-e89b-12d3-a456-426614174000"), 'c', List.of(), Map.of()));
         values.add(null);
         for (int i = -1000; i <= 1000; i += 7) values.add(i);
         for (Object value : values) {
@@ -95,7 +99,7 @@ class JsonWriterTest {
             assertEquals(expected, new String(written.array(), 0, written.length(), StandardCharsets.UTF_8), "size " + size);
             assertEquals(expected.length(), written.toArray().length);
             // one answer can go to several clients: each buffer has its own position
-            java.nio.ByteBuffer first = written.buffer();
+            ByteBuffer first = written.buffer();
             first.get(new byte[first.remaining()]);
             assertEquals(written.length(), written.buffer().remaining());
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vestibule.router.TestSupergraphs;
 import graphql.schema.GraphQLEnumType;
 import graphql.schema.GraphQLObjectType;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class SupergraphLoaderTest {
@@ -75,7 +76,7 @@ class SupergraphLoaderTest {
 
     @Test
     void aSubgraphSchemaIsNotASupergraph() {
-        String subgraph = TestSupergraphs.read(java.nio.file.Path.of("..", "schemas", "accounts.graphql"));
+        String subgraph = TestSupergraphs.read(Path.of("..", "schemas", "accounts.graphql"));
         assertThatThrownBy(() -> SupergraphLoader.load(subgraph)).isInstanceOf(SupergraphException.class)
                 .hasMessageContaining("has no enum join__Graph");
     }

@@ -9,6 +9,7 @@ import graphql.scalars.ExtendedScalars;
 import graphql.schema.idl.RuntimeWiring;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,7 +45,7 @@ public final class ProductsSubgraph extends SampleSubgraph {
                 .type(newTypeWiring("Product")
                         .dataFetcher("variation", env -> {
                             Product p = env.getSource();
-                            var variation = new java.util.HashMap<String, Object>();
+                            var variation = new HashMap<String, Object>();
                             variation.put("id", p.variationId());
                             variation.put("color", p.color());
                             variation.put("size", p.size());

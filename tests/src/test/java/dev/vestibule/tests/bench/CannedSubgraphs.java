@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -99,7 +100,7 @@ public final class CannedSubgraphs implements SubgraphTransport {
         String base = args[1].replaceAll("/+$", "");
         Path out = Path.of(args.length > 2 ? args[2] : "tests/src/test/resources" + RECORDING);
         String sdl = resource("supergraph.graphql").replace("http://127.0.0.1:4200", base);
-        List<Exchange> recorded = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Exchange> recorded = Collections.synchronizedList(new ArrayList<>());
         OkHttpTransport http = new OkHttpTransport(Duration.ofSeconds(30), 8, 4);
         SubgraphTransport recording = new SubgraphTransport() {
             @Override

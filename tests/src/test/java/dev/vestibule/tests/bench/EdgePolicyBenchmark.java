@@ -20,6 +20,7 @@ import dev.vestibule.router.middleware.RateLimiter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
@@ -103,7 +104,7 @@ public final class EdgePolicyBenchmark {
             for (int i = 0; i < perRound; i++) operation.accept(offset + i);
             rounds[r] = (System.nanoTime() - start) / 1e3 / perRound;
         }
-        java.util.Arrays.sort(rounds);
+        Arrays.sort(rounds);
         System.out.printf("%-40s %12.2f%n", what, rounds[2]);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vestibule.router.supergraph.SupergraphLoader;
 import graphql.language.Document;
+import graphql.language.OperationDefinition;
 import graphql.parser.Parser;
 import graphql.schema.GraphQLSchema;
 import java.io.IOException;
@@ -45,7 +46,7 @@ class OperationGeneratorTest {
             count(counts, 6, text, "__typename");
             count(counts, 7, text, "^mutation");
             count(counts, 8, text, "\\.\\.\\.F\\d+[\\s\\S]*\\.\\.\\.F\\d+"); // more than one spread
-            if (operation.document().getDefinitions().getFirst() instanceof graphql.language.OperationDefinition op
+            if (operation.document().getDefinitions().getFirst() instanceof OperationDefinition op
                     && op.getSelectionSet().getSelections().size() > 1) counts[9]++;
             assertThat(operation.variables().keySet()).allMatch(v -> text.contains("$" + v + ":"));
         }

@@ -1,7 +1,9 @@
 package dev.vestibule.tests.differential;
 
+import graphql.language.Argument;
 import graphql.language.AstPrinter;
 import graphql.language.AstTransformer;
+import graphql.language.Definition;
 import graphql.language.Directive;
 import graphql.language.Document;
 import graphql.language.Field;
@@ -154,7 +156,7 @@ public final class Shrinker {
                     for (int i = 0; i < node.getArguments().size(); i++) {
                         if (mine.apply(context)) {
                             int drop = i;
-                            List<graphql.language.Argument> kept = new ArrayList<>(node.getArguments());
+                            List<Argument> kept = new ArrayList<>(node.getArguments());
                             kept.remove(drop);
                             return TreeTransformerUtil.changeNode(context, node.transform(b -> b.arguments(kept)));
                         }
@@ -190,7 +192,7 @@ public final class Shrinker {
                     return TraversalControl.CONTINUE;
                 }
             }, current.getDefinitions());
-            List<graphql.language.Definition> kept = new ArrayList<>();
+            List<Definition> kept = new ArrayList<>();
             boolean dropped = false;
             for (var definition : current.getDefinitions()) {
                 if (definition instanceof FragmentDefinition fragment && !spread.contains(fragment.getName())) {

@@ -38,6 +38,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -130,7 +131,7 @@ public final class OperationSet {
         }
         List<Operation> operations = new ArrayList<>();
         for (OperationDefinition definition : operationsByName.values()) {
-            Set<String> used = new java.util.TreeSet<>();
+            Set<String> used = new TreeSet<>();
             List<String> missing = new ArrayList<>();
             collectFragments(definition.getSelectionSet(), fragments, used, missing);
             for (String name : missing) {
