@@ -291,8 +291,10 @@ public final class VestibuleServer implements AutoCloseable {
      */
     public void reshapeTrafficOnChange(Path configFile, Supplier<RouterConfig> load, Duration interval, Consumer<String> reshaped,
                                       Consumer<String> failed) {
+        // the file's state when asked, not when the thread first runs: a change written right after this call counts
+        long initial = modified(configFile);
         Thread watcher = Thread.ofVirtual().name("vestibule-traffic-reload").start(() -> {
-            long seen = modified(configFile);
+            long seen = initial;
             while (!closed.get()) {
                 try {
                     Thread.sleep(interval);
