@@ -43,18 +43,21 @@ class BffHostTest {
         graph = new BffGraph(config(dir), List.of(new FixtureModules.Shop(), new FixtureModules.Slow(), new FixtureModules.Desk()));
     }
 
+    /** Optional authentication with the test issuer's HS256 tokens, the subject forwarded as x-user-id. */
+    static final String AUTHENTICATION = """
+            authentication:
+              mode: optional
+              jwt:
+                issuers:
+                  - issuer: %s
+                    secret: %s
+                    algorithms: [HS256]
+              forward_claims:
+                sub: x-user-id
+            """.formatted(Tokens.ISSUER, Tokens.SECRET);
+
     static RouterConfig config(Path dir) throws Exception {
-        return RouterConfig.load(Files.writeString(dir.resolve("router.yaml"), """
-                authentication:
-                  mode: optional
-                  jwt:
-                    issuers:
-                      - issuer: %s
-                        secret: %s
-                        algorithms: [HS256]
-                  forward_claims:
-                    sub: x-user-id
-                """.formatted(Tokens.ISSUER, Tokens.SECRET)));
+        return RouterConfig.load(Files.writeString(dir.resolve("router.yaml"), AUTHENTICATION));
     }
 
     @AfterAll

@@ -40,31 +40,23 @@ class StandaloneBffTest {
 
     private static BffGraph graph;
     private static StandaloneBff standalone;
-    private static Path routerConfig;
+    private static Path bffConfig;
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
         // the router: authentication as the in-process tests have it, and each client held to its module's manifest
-        routerConfig = Files.writeString(dir.resolve("router.yaml"), """
-                authentication:
-                  mode: optional
-                  jwt:
-                    issuers:
-                      - issuer: %s
-                        secret: %s
-                        algorithms: [HS256]
-                  forward_claims:
-                    sub: x-user-id
+        Path routerConfig = Files.writeString(dir.resolve("router.yaml"), BffHostTest.AUTHENTICATION + """
                 persisted_queries:
                   clients:
                     mobile: classpath
                     web: classpath
-                """.formatted(Tokens.ISSUER, Tokens.SECRET));
+                """);
+        // the standalone BFF verifies the same tokens at its own edge (its config's authentication section)
+        bffConfig = Files.writeString(dir.resolve("bff.yaml"), BffHostTest.AUTHENTICATION);
         RouterConfig config = RouterConfig.load(routerConfig);
         graph = new BffGraph(config, List.of(new MobileModule(), new WebModule()));
-        // the standalone BFF verifies the same tokens at its own edge (its config's authentication section)
         standalone = StandaloneBff.start(List.of(new MobileModule(), new WebModule()), URI.create(graph.base() + "/graphql"),
-                "apollographql-client-name", BffHostTest.config(dir), "127.0.0.1", 0);
+                "apollographql-client-name", RouterConfig.load(bffConfig), "127.0.0.1", 0);
         // once each, so that a cold JIT on a loaded machine does not run the first comparison past the routes' 2 s deadline
         for (String base : List.of(graph.base(), standaloneBase())) {
             for (int i = 0; i < 3; i++) get(base, "/mobile/v1/home?first=4");
@@ -202,7 +194,7 @@ class StandaloneBffTest {
     void launcherRunsTheMobileModuleAsItsOwnProcess(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("bff.log");
         Process bff = new ProcessBuilder("bash", ROOT.resolve("vestibule").toString(), "bff", "mobile", "--router", graph.base(),
-                "--port", "0", "--config", routerConfig.toString())
+                "--port", "0", "--config", bffConfig.toString())
                 .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             Pattern listening = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/mobile");
