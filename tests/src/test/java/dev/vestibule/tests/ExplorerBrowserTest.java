@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.http.ServerSettings;
 import dev.vestibule.router.operation.GraphQLRequest;
+import dev.vestibule.tests.testkit.NpmCache;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -129,26 +131,8 @@ class ExplorerBrowserTest {
 
     /** npm-installs playwright-core (the driver only; the browser is Debian's) into the cache once, and the script. */
     private static synchronized Path install() throws IOException, InterruptedException {
-        Path cache = Path.of(System.getProperty("vestibule.cache", System.getProperty("user.home") + "/.cache/vestibule"));
-        Path folder = cache.resolve("explorer-" + PLAYWRIGHT.replace('@', '-'));
-        if (!Files.exists(folder.resolve("node_modules/playwright-core/package.json"))) {
-            Files.createDirectories(cache);
-            Path staging = Files.createTempDirectory(cache, "staging-");
-            Files.writeString(staging.resolve("package.json"), "{\"name\":\"vestibule-explorer-test\",\"private\":true,\"type\":\"module\"}");
-            Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--loglevel=error", PLAYWRIGHT)
-                    .directory(staging.toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
-            if (!npm.waitFor(10, TimeUnit.MINUTES) || npm.exitValue() != 0) {
-                npm.destroyForcibly();
-                throw new IllegalStateException("npm install " + PLAYWRIGHT + " failed in " + staging);
-            }
-            if (!Files.exists(folder)) {
-                try {
-                    Files.move(staging, folder, StandardCopyOption.ATOMIC_MOVE);
-                } catch (IOException raced) {
-                    if (!Files.exists(folder)) throw raced;
-                }
-            }
-        }
+        Path folder = NpmCache.install("explorer-" + PLAYWRIGHT.replace('@', '-'), "playwright-core", List.of(PLAYWRIGHT),
+                Duration.ofMinutes(10));
         Path script = folder.resolve("explorer-browser.mjs");
         try (InputStream in = ExplorerBrowserTest.class.getResourceAsStream("/explorer/explorer-browser.mjs")) {
             Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);

@@ -2,6 +2,7 @@ package dev.vestibule.tests.differential;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vestibule.tests.testkit.NpmCache;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -157,29 +157,8 @@ public final class ReferenceGateway implements AutoCloseable {
 
     /** npm-installs the pinned packages into the cache once (into a temporary folder, then renamed into place). */
     private static synchronized Path install(Kind kind) throws IOException, InterruptedException {
-        Path cache = Path.of(System.getProperty("vestibule.cache", System.getProperty("user.home") + "/.cache/vestibule"));
-        Path folder = cache.resolve(kind.folder);
-        if (!Files.exists(folder.resolve("node_modules/" + kind.mainPackage + "/package.json"))) {
-            Files.createDirectories(cache);
-            Path staging = Files.createTempDirectory(cache, "staging-");
-            Files.writeString(staging.resolve("package.json"), "{\"name\":\"vestibule-reference\",\"private\":true,\"type\":\"module\"}");
-            List<String> command = new ArrayList<>(List.of("npm", "install", "--no-audit", "--no-fund", "--loglevel=error"));
-            command.addAll(kind.packages);
-            Process npm = new ProcessBuilder(command).directory(staging.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
-            // Hive Gateway brings some 900 packages: minutes on a slow registry
-            if (!npm.waitFor(20, TimeUnit.MINUTES) || npm.exitValue() != 0) {
-                npm.destroyForcibly();
-                throw new IllegalStateException("npm install " + String.join(" ", kind.packages) + " failed in " + staging);
-            }
-            if (!Files.exists(folder)) {
-                try {
-                    Files.move(staging, folder, StandardCopyOption.ATOMIC_MOVE);
-                } catch (IOException raced) {
-                    if (!Files.exists(folder)) throw raced;
-                }
-            }
-        }
+        // Hive Gateway brings some 900 packages: minutes on a slow registry
+        Path folder = NpmCache.install(kind.folder, kind.mainPackage, kind.packages, Duration.ofMinutes(20));
         try (InputStream script = ReferenceGateway.class.getResourceAsStream("/differential/reference-gateway.mjs")) {
             Files.copy(script, folder.resolve("reference-gateway.mjs"), StandardCopyOption.REPLACE_EXISTING);
         }
