@@ -13,7 +13,10 @@
 #     standalone, of the BFF process and of both), read from /proc before and after the run.
 # Prints a RESULT line per run and a table of medians with ratios to graphql.
 #
-# Usage: tests/bench/bff-bench.sh     DURATION=10 WARMUP=5 REPEAT=3 CONNECTIONS=8 OUT=/tmp/vestibule-bff-bench
+# ROUTES="bff graphql" chooses the loads and their order (default: all three). Besides the medians, the table gives the
+# median of each round's CPU ratio to graphql: rounds next to each other share the machine's drift.
+#
+# Usage: tests/bench/bff-bench.sh     DURATION=10 WARMUP=5 REPEAT=3 CONNECTIONS=8 ROUTES="bff graphql standalone" OUT=/tmp/vestibule-bff-bench
 # Needs: wrk (apt-get install -y wrk), curl, python3; builds with ./vestibule build when the jars are stale.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -136,14 +139,24 @@ print(f"RESULT name={name} requests={total} errors={non2xx.group(1) if non2xx el
       f"p99_ms={lat(99):.2f} router_cpu_ms={ms(router):.4f} bff_cpu_ms={ms(bff):.4f} total_cpu_ms={ms(router + bff):.4f}")
 PY
 }
+ROUTES="${ROUTES:-bff graphql standalone}"
+specs=()
+for route in $ROUTES; do
+  case "$route" in
+    bff) specs+=("bff|$R/mobile/v1/home?first=4|$OUT/get.lua") ;;
+    graphql) specs+=("graphql|$R/graphql|$OUT/graphql.lua") ;;
+    standalone) specs+=("standalone|$S/mobile/v1/home?first=4|$OUT/get.lua") ;;
+    *) echo "unknown route in ROUTES: $route (bff, graphql, standalone)" >&2; exit 2 ;;
+  esac
+done
 echo "== load: warm-up"
-for spec in "bff|$R/mobile/v1/home?first=4|$OUT/get.lua" "graphql|$R/graphql|$OUT/graphql.lua" "standalone|$S/mobile/v1/home?first=4|$OUT/get.lua"; do
+for spec in "${specs[@]}"; do
   IFS='|' read -r name url script <<<"$spec"; load "$name-warmup" "$url" "$script" "$WARMUP" >/dev/null
 done
 echo "== load: $REPEAT interleaved rounds of ${DURATION}s, $CONNECTIONS connections"
 : >"$OUT/results.raw"
 for round in $(seq 1 "$REPEAT"); do
-  for spec in "bff|$R/mobile/v1/home?first=4|$OUT/get.lua" "graphql|$R/graphql|$OUT/graphql.lua" "standalone|$S/mobile/v1/home?first=4|$OUT/get.lua"; do
+  for spec in "${specs[@]}"; do
     IFS='|' read -r name url script <<<"$spec"
     load "$name" "$url" "$script" "$DURATION" | tee -a "$OUT/results.raw"
   done
@@ -155,11 +168,14 @@ by = {}
 for r in rows: by.setdefault(r["name"], []).append(r)
 med = lambda name, key: statistics.median(float(r[key]) for r in by[name])
 g = {k: med("graphql", k) for k in ("rps", "p50_ms", "p99_ms", "router_cpu_ms")}
-print("| route | runs (RPS) | median RPS | p50 ms | p99 ms | router CPU ms/request | BFF process CPU ms/request | CPU ms/request, both | CPU ratio to graphql |")
-print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+# each round's ratio to the graphql load of the same round
+rounds = lambda name: [float(r["total_cpu_ms"]) / float(q["router_cpu_ms"]) for r, q in zip(by[name], by["graphql"])]
+print("| route | runs (RPS) | median RPS | p50 ms | p99 ms | router CPU ms/request | BFF process CPU ms/request | CPU ms/request, both | CPU ratio to graphql | per-round CPU ratios (median) |")
+print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
 for name in ("graphql", "bff", "standalone"):
     if name not in by: continue
     total = med(name, "total_cpu_ms")
     print(f"| {name} | {', '.join(r['rps'] for r in by[name])} | {med(name, 'rps'):.0f} | {med(name, 'p50_ms'):.2f} | {med(name, 'p99_ms'):.2f} "
-          f"| {med(name, 'router_cpu_ms'):.4f} | {med(name, 'bff_cpu_ms'):.4f} | {total:.4f} | {total / g['router_cpu_ms']:.3f} |")
+          f"| {med(name, 'router_cpu_ms'):.4f} | {med(name, 'bff_cpu_ms'):.4f} | {total:.4f} | {total / g['router_cpu_ms']:.3f} "
+          f"| {', '.join(f'{x:.2f}' for x in rounds(name))} ({statistics.median(rounds(name)):.3f}) |")
 PY

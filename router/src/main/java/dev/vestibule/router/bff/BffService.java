@@ -44,6 +44,7 @@ final class BffService {
     private static final Logger LOG = LoggerFactory.getLogger(BffService.class);
     private static final String JSON_UTF8 = "application/json; charset=utf-8";
     static final String FALLBACK_HEADER = "Vestibule-Fallback";
+    private static final MessageDigest SHA_256 = lookUpSha256();
 
     private final BffHost host;
 
@@ -307,9 +308,25 @@ final class BffService {
 
     /** A strong ETag: the first 16 bytes of the body's sha-256. */
     static String etag(byte[] bytes) {
+        byte[] digest = sha256().digest(bytes);
+        return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 16)) + "\"";
+    }
+
+    /**
+     * A fresh digest cloned from one looked up once: {@code MessageDigest.getInstance} searches the security providers on
+     * every call, and a per-thread digest would be one per virtual thread.
+     */
+    private static MessageDigest sha256() {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
-            return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 16)) + "\"";
+            return (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the JDK's SHA-256 digest cannot be cloned", e);
+        }
+    }
+
+    private static MessageDigest lookUpSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }
