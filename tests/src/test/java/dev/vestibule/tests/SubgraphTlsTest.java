@@ -176,6 +176,45 @@ class SubgraphTlsTest {
     }
 
     @Test
+    void rotatedCaAndClientCertificateReachNewConnectionsWithoutARestart(@TempDir Path dir) throws Exception {
+        // at start the router trusts another CA and presents that CA's client certificate: each side refuses the other
+        TestCertificates.Issued otherCa = TestCertificates.authority("Other CA");
+        Files.writeString(dir.resolve("rotating-ca.crt"), otherCa.certificatePem());
+        TestCertificates.client(otherCa, "stranger").written(dir, "rotating");
+        String yaml = """
+                router:
+                  subgraph_idle_timeout: 100ms
+                subgraph_connections:
+                  subgraphs:
+                    products:
+                      tls:
+                        ca_file: rotating-ca.crt
+                        cert_file: rotating.crt
+                        key_file: rotating.key
+                        reload_interval: 100ms
+                """;
+        try (VestibuleServer router = router(dir, products.httpsUrl(), yaml)) {
+            assertProductsUnreachable(query(router));
+            // the files rotate (the right CA, a certificate the subgraph trusts); the same router picks them up
+            Files.writeString(dir.resolve("rotating-ca.crt"), ca.certificatePem());
+            routerClient.written(dir, "rotating");
+            HttpResponse<String> answer = query(router);
+            for (long end = System.nanoTime() + Duration.ofSeconds(10).toNanos(); !answer.body().contains("\"topProducts\":[")
+                    && System.nanoTime() < end; answer = query(router)) {
+                Thread.sleep(50);
+            }
+            assertAnswered(answer);
+            assertThat(products.seen()).last().satisfies(seen -> assertThat(seen.clientSubject()).isEqualTo("CN=router-client"));
+            // a broken rewrite is refused: new connections (the pooled one is gone after 100 ms) keep the good files' material
+            Files.writeString(dir.resolve("rotating.crt"), "not a certificate");
+            Thread.sleep(400);
+            assertAnswered(query(router));
+            Thread.sleep(400);
+            assertAnswered(query(router));
+        }
+    }
+
+    @Test
     void badSettingsStopTheStartNamingTheKey(@TempDir Path dir) throws Exception {
         assertThatThrownBy(() -> router(dir, products.httpsUrl(), "subgraph_connections:\n  subgraphs:\n    products:\n      http2: prior_knowledge\n"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("subgraph_connections.subgraphs.products.http2")

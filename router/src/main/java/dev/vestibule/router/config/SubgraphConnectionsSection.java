@@ -6,6 +6,7 @@ import dev.vestibule.router.tls.ClientTls;
 import dev.vestibule.router.tls.TlsFileException;
 import dev.vestibule.router.tls.TrustedCertificates;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -38,14 +39,21 @@ final class SubgraphConnectionsSection {
 
     private static ClientTls tls(ConfigNode node, ClientTls base, Path dir) {
         if (node.isMissing()) return base;
-        node.allowOnly(Set.of("ca_file", "cert_file", "key_file"));
+        node.allowOnly(Set.of("ca_file", "cert_file", "key_file", "reload_interval"));
+        ClientTls.Files inherited = base.files();
+        Path caFile = inherited == null ? null : inherited.caFile();
+        Path certFile = inherited == null ? null : inherited.certFile();
+        Path keyFile = inherited == null ? null : inherited.keyFile();
         TrustedCertificates trusted = base.trusted();
         CertificateKey certificate = base.certificate();
         ConfigNode ca = node.get("ca_file");
-        try {
-            if (!ca.isMissing()) trusted = TrustedCertificates.load(ServerSection.file(ca.requiredString(), dir));
-        } catch (TlsFileException e) {
-            throw ca.error(e.getMessage());
+        if (!ca.isMissing()) {
+            caFile = ServerSection.file(ca.requiredString(), dir);
+            try {
+                trusted = TrustedCertificates.load(caFile);
+            } catch (TlsFileException e) {
+                throw ca.error(e.getMessage());
+            }
         }
         ConfigNode cert = node.get("cert_file");
         ConfigNode key = node.get("key_file");
@@ -53,13 +61,17 @@ final class SubgraphConnectionsSection {
             throw (cert.isMissing() ? cert : key).error("a client certificate needs both cert_file and key_file");
         }
         if (!cert.isMissing()) {
+            certFile = ServerSection.file(cert.requiredString(), dir);
+            keyFile = ServerSection.file(key.requiredString(), dir);
             try {
-                certificate = CertificateKey.load(ServerSection.file(cert.requiredString(), dir), ServerSection.file(key.requiredString(), dir),
-                        null);
+                certificate = CertificateKey.load(certFile, keyFile, null);
             } catch (TlsFileException e) {
                 throw node.error(e.getMessage());
             }
         }
-        return new ClientTls(trusted, certificate);
+        Duration interval = node.get("reload_interval").positiveDuration(
+                inherited == null ? ClientTls.DEFAULT_RELOAD_INTERVAL : inherited.reloadInterval());
+        boolean anyFile = caFile != null || certFile != null;
+        return new ClientTls(trusted, certificate, anyFile ? new ClientTls.Files(caFile, certFile, keyFile, interval) : null);
     }
 }

@@ -1,7 +1,9 @@
 package dev.vestibule.router.tls;
 
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.time.Duration;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
@@ -14,20 +16,46 @@ import javax.net.ssl.X509TrustManager;
  *
  * @param trusted     the CAs the server's certificate must chain to; null: the JDK's default trust store
  * @param certificate the client certificate for mutual TLS; null: none
+ * @param files       the files both were read from, watched for changes; null: neither is read again
  */
-public record ClientTls(TrustedCertificates trusted, CertificateKey certificate) {
+public record ClientTls(TrustedCertificates trusted, CertificateKey certificate, Files files) {
     /** The JDK's trust store and no client certificate. */
-    public static final ClientTls DEFAULTS = new ClientTls(null, null);
+    public static final ClientTls DEFAULTS = new ClientTls(null, null, null);
+    /** How often the files are checked for a change by default (the server's certificate files: the same). */
+    public static final Duration DEFAULT_RELOAD_INTERVAL = Duration.ofSeconds(10);
+
+    /** Read once: nothing watched. */
+    public ClientTls(TrustedCertificates trusted, CertificateKey certificate) {
+        this(trusted, certificate, null);
+    }
 
     public boolean isDefault() {
         return trusted == null && certificate == null;
     }
 
+    /**
+     * The PEM files of a client TLS setting, checked for a change at most every {@code reloadInterval}.
+     *
+     * @param caFile   null: the JDK's trust store
+     * @param certFile null (and {@code keyFile} null): no client certificate
+     */
+    public record Files(Path caFile, Path certFile, Path keyFile, Duration reloadInterval) {
+        /** Reads the files. @throws TlsFileException naming the one that is wrong */
+        public ClientTls load() {
+            return new ClientTls(caFile == null ? null : TrustedCertificates.load(caFile),
+                    certFile == null ? null : CertificateKey.load(certFile, keyFile, null), this);
+        }
+    }
+
     /** A socket factory and the trust manager it checks servers with (OkHttp wants both). */
     public record Context(SSLSocketFactory socketFactory, X509TrustManager trustManager) {}
 
-    /** A fresh TLS context (TLS 1.3 and 1.2, the JDK's defaults otherwise). */
+    /**
+     * A fresh TLS context (TLS 1.3 and 1.2, the JDK's defaults otherwise); with {@link #files}, one that reads them again
+     * when they change.
+     */
     public Context context() {
+        if (files != null) return new WatchedClientTls(this).context();
         try {
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(trusted == null ? null : trusted.keyStore());
