@@ -8,6 +8,7 @@ import dev.vestibule.router.operation.RequestError;
 import dev.vestibule.router.pipeline.RequestContext;
 import dev.vestibule.router.planner.QueryPlan;
 import dev.vestibule.router.subgraph.traffic.Cohort;
+import dev.vestibule.router.subgraph.traffic.TrafficShaping;
 import dev.vestibule.router.supergraph.Supergraph;
 import graphql.language.OperationDefinition;
 
@@ -52,6 +53,14 @@ public interface Gateway extends AutoCloseable {
      */
     default Object trafficSplit(Cohort cohort) {
         return null;
+    }
+
+    /**
+     * How callers are placed in the traffic splits (their sticky header, variant and label headers or claims): the
+     * gateway's, so that a reload of {@code traffic_shaping}, which swaps the gateway, changes them too.
+     */
+    default TrafficShaping.Callers callers() {
+        return TrafficShaping.Callers.DEFAULTS;
     }
 
     @Override

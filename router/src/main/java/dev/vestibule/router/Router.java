@@ -34,6 +34,7 @@ import dev.vestibule.router.subgraph.SubgraphProtection;
 import dev.vestibule.router.subgraph.SubgraphTransport;
 import dev.vestibule.router.subgraph.traffic.Cohort;
 import dev.vestibule.router.subgraph.traffic.SubgraphTraffic;
+import dev.vestibule.router.subgraph.traffic.TrafficShaping;
 import dev.vestibule.router.supergraph.ProgressiveOverride;
 import dev.vestibule.router.supergraph.Subgraph;
 import dev.vestibule.router.supergraph.Supergraph;
@@ -165,6 +166,11 @@ public final class Router implements Gateway {
     public Object trafficSplit(Cohort cohort) {
         if (overrideLabels.isEmpty() && !traffic.hasCanaries()) return null;
         return new Split(activeLabels(cohort), traffic.canariesOf(cohort));
+    }
+
+    @Override
+    public TrafficShaping.Callers callers() {
+        return settings.trafficShaping().callers();
     }
 
     /** A request's place in the splits: the override labels active for it and the subgraphs whose canary it uses. */

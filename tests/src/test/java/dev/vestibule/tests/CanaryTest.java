@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 27: a weighted canary of the products subgraph (a second instance of the sample), over real sockets. Its share
  * of 2,000 callers is within 1 % of its weight and is exactly the callers the sticky hash puts there; a caller's calls
  * all go to the same side; a variant header overrides the weight both ways; a reload of traffic_shaping from the
- * config file changes the weight without a restart.
+ * config file changes the weight and the callers' headers without a restart.
  */
 class CanaryTest {
     private static final String QUERY = "{ topProducts(first: 1) { name } }";
@@ -85,6 +85,18 @@ class CanaryTest {
             for (int i = 0; i < 20; i++) graph.query(QUERY, Map.of(), Map.of("x-user-id", "user-" + i));
             assertThat(canary.requestLog().totalCount() - before).isZero();
             assertThat(said).allMatch(s -> s.startsWith("traffic_shaping reloaded"));
+
+            // the callers section reloads with the rest: a renamed variant header takes effect, the old one stops
+            int reloads = said.size();
+            Files.writeString(graph.configFile, CONFIG.formatted("0").replace("x-vestibule-variant", "x-variant"));
+            long reloaded = System.nanoTime() + 10_000_000_000L;
+            while (said.size() == reloads && System.nanoTime() < reloaded) Thread.sleep(50);
+            assertThat(said).hasSize(reloads + 1).last().asString().startsWith("traffic_shaping reloaded");
+            before = canary.requestLog().totalCount();
+            graph.query(QUERY, Map.of(), Map.of("x-user-id", primaryCaller, "x-variant", "canary"));
+            assertThat(canary.requestLog().totalCount() - before).as("the new variant header").isEqualTo(1);
+            graph.query(QUERY, Map.of(), Map.of("x-user-id", primaryCaller, "x-vestibule-variant", "canary"));
+            assertThat(canary.requestLog().totalCount() - before).as("the old variant header").isEqualTo(1);
 
             // a broken change is refused, naming the key, and the running one keeps serving
             Files.writeString(graph.configFile, CONFIG.formatted("150"));

@@ -389,7 +389,7 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
         // and one that runs its own is due then, however long it waited
         RequestContext context = new RequestContext(exchange.caller(), headers::apply, Map.of(),
                 System.nanoTime() + settings.requestTimeout().toNanos(), exposePlan,
-                Cohorts.of(exchange, settings.trafficShaping().callers()));
+                Cohorts.of(exchange, gateway.callers()));
         Answer answer;
         if (settings.deduplication().inboundQueries() && !exposePlan && isQuery(gateway, request)) {
             InboundKey key = new InboundKey(gateway, request, context.caller(), headersForEverySubgraph(gateway, headers),

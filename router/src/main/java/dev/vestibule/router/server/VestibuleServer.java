@@ -269,8 +269,8 @@ public final class VestibuleServer implements AutoCloseable {
     /**
      * Serves with {@code next} traffic shaping from now on (canary weights and instances, shadows, pools, retries,
      * breakers, health checks): a new router on the same supergraph, swapped in like a reloaded supergraph. The
-     * mechanisms start afresh (breakers closed, instances in). {@code traffic_shaping.callers} is read by the HTTP
-     * handler at start and needs a restart.
+     * mechanisms start afresh (breakers closed, instances in); {@code traffic_shaping.callers} (headers, claims, labels)
+     * comes with the new router.
      */
     public synchronized void reshapeTraffic(TrafficShaping next) {
         checkShaped(next, router().supergraph());
