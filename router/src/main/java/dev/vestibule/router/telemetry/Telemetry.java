@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpField;
@@ -38,6 +39,11 @@ public final class Telemetry implements AutoCloseable {
     /** Everything off: nothing is installed. */
     public static final Telemetry OFF = new Telemetry();
 
+    /**
+     * The Jetty request attribute under which the GraphQL route finds its request's telemetry ({@link HttpTelemetry}
+     * attaches it; the route hands it to the edge filters and the engine's observer with the request).
+     */
+    public static final String REQUEST_ATTRIBUTE = "dev.vestibule.router.telemetry.RequestTelemetry";
     static final String GRAPHQL_PATH = "/graphql";
     /** The server span's name until the operation is known, by method (RouterMetrics.methodIndex): made once. */
     private static final String[] SERVER_SPAN_NAMES = {"POST " + GRAPHQL_PATH, "GET " + GRAPHQL_PATH, "_OTHER " + GRAPHQL_PATH};
@@ -236,28 +242,41 @@ public final class Telemetry implements AutoCloseable {
         }
         if (metrics != null) metrics.requestStarted(method, scheme);
         Span server = null;
-        SpanContext unsampled = null;
+        SpanContext unsampledParent = null; // RequestTelemetry makes the unsampled trace context when it is first needed
+        long traceIdLow = 0;
         if (tracing != null) {
-            Context parent = W3CTraceContextPropagator.getInstance().extract(Context.root(), request, HEADERS);
-            Span span = tracing.tracer().spanBuilder(SERVER_SPAN_NAMES[RouterMetrics.methodIndex(method)]).setParent(parent)
-                    .setSpanKind(SpanKind.SERVER).startSpan();
-            if (span.isRecording()) {
+            TraceSampling sampling = tracing.sampling();
+            // the common case, no traceparent from the client, reads one header and builds no context
+            SpanContext parent = request.getHeaders().get(UnsampledTrace.TRACEPARENT) == null ? SpanContext.getInvalid()
+                    : Span.fromContext(W3CTraceContextPropagator.getInstance().extract(Context.root(), request, HEADERS)).getSpanContext();
+            if (parent.isValid()) {
+                if (sampling.samples(parent)) server = startServerSpan(Context.root().with(Span.wrap(parent)), method);
+                else unsampledParent = parent;
+            } else {
+                traceIdLow = ThreadLocalRandom.current().nextLong();
+                if (sampling.samplesRoot(traceIdLow)) server = startServerSpan(Context.root(), method);
+                else unsampledParent = parent; // invalid: a new trace
+            }
+            if (server != null) {
                 if (!readsClientHeaders) {
                     clientName = request.getHeaders().get(CLIENT_NAME_HEADER);
                     clientVersion = request.getHeaders().get(CLIENT_VERSION_HEADER);
                 }
-                server = span;
-                span.setAttribute(HTTP_METHOD, RouterMetrics.method(method));
-                span.setAttribute(URL_SCHEME, scheme);
-                span.setAttribute(URL_PATH, GRAPHQL_PATH);
-                span.setAttribute(ROUTE, GRAPHQL_PATH);
-                if (clientName != null) span.setAttribute(CLIENT_NAME, clientName);
-                if (clientVersion != null) span.setAttribute(CLIENT_VERSION, clientVersion);
-            } else {
-                unsampled = span.getSpanContext();
+                server.setAttribute(HTTP_METHOD, RouterMetrics.method(method));
+                server.setAttribute(URL_SCHEME, scheme);
+                server.setAttribute(URL_PATH, GRAPHQL_PATH);
+                server.setAttribute(ROUTE, GRAPHQL_PATH);
+                if (clientName != null) server.setAttribute(CLIENT_NAME, clientName);
+                if (clientVersion != null) server.setAttribute(CLIENT_VERSION, clientVersion);
             }
         }
-        return new RequestTelemetry(this, start, method, scheme, clientName, clientVersion, server, unsampled);
+        return new RequestTelemetry(this, start, method, scheme, clientName, clientVersion, server, unsampledParent, traceIdLow);
+    }
+
+    /** The server span of a sampled request (the SDK's sampler takes it: sampling was decided in TraceSampling). */
+    private Span startServerSpan(Context parent, String method) {
+        return tracing.tracer().spanBuilder(SERVER_SPAN_NAMES[RouterMetrics.methodIndex(method)]).setParent(parent)
+                .setSpanKind(SpanKind.SERVER).startSpan();
     }
 
     /** A request on /graphql has been answered. */
