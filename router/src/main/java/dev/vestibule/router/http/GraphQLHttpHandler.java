@@ -15,6 +15,7 @@ import dev.vestibule.router.operation.GraphQLRequest;
 import dev.vestibule.router.operation.RequestError;
 import dev.vestibule.router.pipeline.RequestContext;
 import dev.vestibule.router.supergraph.Subgraph;
+import dev.vestibule.router.telemetry.Telemetry;
 import graphql.language.OperationDefinition;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -69,11 +70,15 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     private final EdgeChain chain;
     private final ClientFaults faults;
     private final long bodyReadTimeoutNanos;
+    /** Whether telemetry wraps this route: then each request's telemetry record is its Telemetry.REQUEST_ATTRIBUTE. */
+    private final boolean observed;
     /** Identical client queries in flight share one execution (when router.deduplication.inbound_queries is on). */
     private final SharedCalls<InboundKey, Answer> inbound = new SharedCalls<>();
 
-    GraphQLHttpHandler(AtomicReference<? extends Gateway> router, RouterSettings settings, ServerSettings server, EdgeChain chain, ClientFaults faults) {
+    GraphQLHttpHandler(AtomicReference<? extends Gateway> router, RouterSettings settings, ServerSettings server, EdgeChain chain,
+                       ClientFaults faults, boolean observed) {
         this.router = router;
+        this.observed = observed;
         this.settings = settings;
         this.server = server;
         this.chain = chain;
@@ -97,12 +102,14 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
          */
         final boolean post;
 
-        Exchange(Request request, Response response, Callback callback) {
+        Exchange(Request request, Response response, Callback callback, boolean observed) {
             this.request = request;
             this.response = response;
             this.callback = callback;
             this.id = RequestIds.of(request);
             this.post = request.getMethod().equals("POST");
+            // telemetry's record of the request, when telemetry wraps this route (looked up only then)
+            if (observed) observation(request.getAttribute(Telemetry.REQUEST_ATTRIBUTE));
         }
 
         @Override
@@ -168,7 +175,7 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         if (!PATH.equals(Request.getPathInContext(request))) return super.handle(request, response, callback);
-        Exchange exchange = new Exchange(request, response, callback);
+        Exchange exchange = new Exchange(request, response, callback, observed);
         exchange.responseHeader(RequestIds.HEADER, exchange.id);
         try {
             switch (request.getMethod()) {
@@ -389,7 +396,7 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
         // and one that runs its own is due then, however long it waited
         RequestContext context = new RequestContext(exchange.caller(), headers::apply, Map.of(),
                 System.nanoTime() + settings.requestTimeout().toNanos(), exposePlan,
-                Cohorts.of(exchange, settings.trafficShaping().callers()));
+                Cohorts.of(exchange, settings.trafficShaping().callers()), exchange.observation());
         Answer answer;
         if (settings.deduplication().inboundQueries() && !exposePlan && isQuery(gateway, request)) {
             InboundKey key = new InboundKey(gateway, request, context.caller(), headersForEverySubgraph(gateway, headers),

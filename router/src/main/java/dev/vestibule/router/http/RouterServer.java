@@ -107,7 +107,7 @@ public final class RouterServer implements AutoCloseable {
         server.addConnector(connector);
         // telemetry (when on) observes the edge filters and wraps the GraphQL route; off, both are as they were
         GraphQLHttpHandler graphql = new GraphQLHttpHandler(this.router, settings, serverSettings,
-                telemetry.instrument(EdgeChain.of(policy)), faults);
+                telemetry.instrument(EdgeChain.of(policy)), faults, telemetry.enabled());
         // more routes (the BFF modules') between GraphQL and the 404: each answers its own paths, passes the others on
         graphql.setHandler(routes.apply(new NotFoundHandler()));
         // the explorer page (when on) in front of GraphQL and outside its telemetry: a page load is no GraphQL request

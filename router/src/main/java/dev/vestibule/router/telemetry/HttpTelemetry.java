@@ -10,13 +10,16 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Telemetry around the GraphQL route, as a Jetty handler in front of it: a request on /graphql gets its
- * {@link RequestTelemetry} (server span, active-request count), held in a thread-local while the handler behind runs
- * it on this thread, where the edge filters ({@link ObservedFilter}) and the engine's observer
- * ({@link TelemetryObserver}) find it; when the handler returns, the answer's status and sizes are known and the
- * request ends (metrics, span, access log line). Other paths pass untouched. Installed only when telemetry is on.
+ * {@link RequestTelemetry} (server span or unsampled trace context, active-request count), attached to the request
+ * the handler behind sees ({@link Telemetry#REQUEST_ATTRIBUTE}), from where the edge filters ({@link ObservedFilter})
+ * and the engine's observer ({@link TelemetryObserver}) get it with the request; when the handler returns, the
+ * answer's status and sizes are known and the request ends (metrics, span, access log line). Other paths pass
+ * untouched. Installed only when telemetry is on.
+ *
+ * <p>Not a thread-local: each request runs on a virtual thread of its own, whose first thread-local creates the
+ * thread's map (an array of 16 entries) only to be dropped with the thread.
  */
 final class HttpTelemetry extends Handler.Wrapper {
-    private static final ThreadLocal<RequestTelemetry> CURRENT = new ThreadLocal<>();
     private final Telemetry telemetry;
     private final String path;
 
@@ -26,9 +29,19 @@ final class HttpTelemetry extends Handler.Wrapper {
         this.path = path;
     }
 
-    /** The request this thread is handling on /graphql, or null. */
-    static RequestTelemetry current() {
-        return CURRENT.get();
+    /** The request as the handler behind sees it: Jetty's, with its telemetry as an attribute (no attribute map made). */
+    private static final class ObservedRequest extends Request.Wrapper {
+        private final RequestTelemetry telemetry;
+
+        ObservedRequest(Request request, RequestTelemetry telemetry) {
+            super(request);
+            this.telemetry = telemetry;
+        }
+
+        @Override
+        public Object getAttribute(String name) {
+            return Telemetry.REQUEST_ATTRIBUTE.equals(name) ? telemetry : super.getAttribute(name);
+        }
     }
 
     @Override
@@ -40,15 +53,13 @@ final class HttpTelemetry extends Handler.Wrapper {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         if (!path.equals(Request.getPathInContext(request))) return super.handle(request, response, callback);
         RequestTelemetry rt = telemetry.begin(request);
-        CURRENT.set(rt);
         Throwable failure = null;
         try {
-            return super.handle(request, response, callback);
+            return super.handle(new ObservedRequest(request, rt), response, callback);
         } catch (Exception | Error e) {
             failure = e;
             throw e;
         } finally {
-            CURRENT.remove();
             end(rt, request, response, failure);
         }
     }
