@@ -1,5 +1,6 @@
 package dev.vestibule.router.telemetry;
 
+import dev.vestibule.router.http.GraphQLRequestObserver;
 import dev.vestibule.router.middleware.EdgeChain;
 import dev.vestibule.router.middleware.EdgeFilter;
 import dev.vestibule.router.pipeline.GatewayObserver;
@@ -31,7 +32,7 @@ import org.eclipse.jetty.server.Request;
  * (which closes it on shutdown: queued spans and access log lines are written then): Prometheus metrics
  * ({@link RouterMetrics}, at /metrics and optionally on a port of their own), OpenTelemetry traces ({@link Tracing}),
  * the access log ({@link AccessLogWriter}). It reaches the request path in three places, each only when some part
- * is on: a handler around the GraphQL route ({@link HttpTelemetry}), the edge filters ({@link ObservedFilter}) and
+ * is on: the GraphQL route's request observer ({@link HttpTelemetry}), the edge filters ({@link ObservedFilter}) and
  * the engine's observer ({@link TelemetryObserver}). {@link #OFF} installs none of them: no object per request, no
  * thread-local, no call.
  */
@@ -39,11 +40,6 @@ public final class Telemetry implements AutoCloseable {
     /** Everything off: nothing is installed. */
     public static final Telemetry OFF = new Telemetry();
 
-    /**
-     * The Jetty request attribute under which the GraphQL route finds its request's telemetry ({@link HttpTelemetry}
-     * attaches it; the route hands it to the edge filters and the engine's observer with the request).
-     */
-    public static final String REQUEST_ATTRIBUTE = "dev.vestibule.router.telemetry.RequestTelemetry";
     static final String GRAPHQL_PATH = "/graphql";
     /** The server span's name until the operation is known, by method (RouterMetrics.methodIndex): made once. */
     private static final String[] SERVER_SPAN_NAMES = {"POST " + GRAPHQL_PATH, "GET " + GRAPHQL_PATH, "_OTHER " + GRAPHQL_PATH};
@@ -138,9 +134,9 @@ public final class Telemetry implements AutoCloseable {
         return other == GatewayObserver.NONE ? mine : new CombinedObserver(other, mine);
     }
 
-    /** The GraphQL route with telemetry around it (the route itself when off). */
-    public Handler instrument(Handler graphql) {
-        return enabled() ? new HttpTelemetry(this, GRAPHQL_PATH, graphql) : graphql;
+    /** What the GraphQL route tells each request's start and end (null when off: the route does nothing more). */
+    public GraphQLRequestObserver requestObserver() {
+        return enabled() ? new HttpTelemetry(this) : null;
     }
 
     /** The edge chain with each filter observed (the chain itself when off). */
