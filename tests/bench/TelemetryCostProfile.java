@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,8 @@ import jdk.jfr.consumer.RecordingFile;
  * configuration, the bytes allocated per request (the JFR allocation samples' weights, which add up to what the
  * threads allocated) in all and in telemetry's code (a stack with a frame of the router's telemetry package,
  * OpenTelemetry or the Prometheus client), the share of CPU samples with such a frame, and telemetry's top allocation
- * and CPU sites. Allocation per request does not depend on what else the machine runs, so it is the steady figure on a
+ * and CPU sites, and the compilations of 100 ms or more in the window (JIT time on the router's core that no CPU sample
+ * of Java code shows). Allocation per request does not depend on what else the machine runs, so it is the steady figure on a
  * shared machine. Only the measured window counts (start-up and warm-up allocate too): the DURATION seconds before the
  * last sample of a request being handled, and the requests wrk counted in that window.
  *
@@ -105,12 +107,14 @@ public final class TelemetryCostProfile {
                 byConfig.computeIfAbsent(config, k -> new ArrayList<>()).add(file);
             }
         }
-        System.out.println("| configuration | requests | KB allocated / request | of which telemetry's | CPU samples | with a telemetry frame |");
-        System.out.println("| --- | ---: | ---: | ---: | ---: | ---: |");
+        System.out.println("| configuration | requests | KB allocated / request | of which telemetry's | CPU samples | with a telemetry frame | compilations >= 100 ms (ms) |");
+        System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        Map<String, List<String>> longCompilations = new TreeMap<>();
         Map<String, Map<String, double[]>> sites = new TreeMap<>();
         for (Map.Entry<String, List<Path>> entry : byConfig.entrySet()) {
             double allocated = 0, telemetryAllocated = 0;
-            long cpu = 0, telemetryCpu = 0;
+            long cpu = 0, telemetryCpu = 0, compilations = 0;
+            double compileMillis = 0;
             Map<String, double[]> configSites = new HashMap<>();
             for (Path file : entry.getValue()) {
                 List<RecordedEvent> events = RecordingFile.readAllEvents(file);
@@ -133,6 +137,15 @@ public final class TelemetryCostProfile {
                             telemetryAllocated += weight;
                             configSites.computeIfAbsent("alloc " + site, k -> new double[1])[0] += weight;
                         }
+                    } else if (type.equals("jdk.Compilation")) {
+                        // the long compilations in the window (the profile settings record those of 100 ms or more):
+                        // compiler time spent on the router's core while it serves, which CPU samples of Java code miss
+                        double millis = event.getDuration().toNanos() / 1e6;
+                        compilations++;
+                        compileMillis += millis;
+                        longCompilations.computeIfAbsent(entry.getKey(), k -> new ArrayList<>()).add(String.format("%6.0f ms  C%d %s.%s (%d B)",
+                                millis, event.getInt("compileLevel") > 3 ? 2 : 1, event.getValue("method.type.name"),
+                                event.getValue("method.name"), event.getLong("codeSize")));
                     } else if (type.equals("jdk.ExecutionSample")) {
                         cpu++;
                         String site = site(event.getStackTrace());
@@ -145,8 +158,8 @@ public final class TelemetryCostProfile {
                 }
             }
             long requests = requests(runs, entry.getKey());
-            System.out.printf("| %s | %d | %.1f | %.2f | %d | %.1f %% |%n", entry.getKey(), requests, allocated / requests / 1024,
-                    telemetryAllocated / requests / 1024, cpu, cpu == 0 ? 0 : 100.0 * telemetryCpu / cpu);
+            System.out.printf("| %s | %d | %.1f | %.2f | %d | %.1f %% | %d (%.0f) |%n", entry.getKey(), requests, allocated / requests / 1024,
+                    telemetryAllocated / requests / 1024, cpu, cpu == 0 ? 0 : 100.0 * telemetryCpu / cpu, compilations, compileMillis);
             for (Map.Entry<String, double[]> site : configSites.entrySet()) {
                 double value = site.getKey().startsWith("alloc") ? site.getValue()[0] / requests : site.getValue()[0];
                 sites.computeIfAbsent(entry.getKey(), k -> new HashMap<>()).put(site.getKey(), new double[] {value});
@@ -164,6 +177,8 @@ public final class TelemetryCostProfile {
             entry.getValue().entrySet().stream().sorted((a, b) -> Double.compare(b.getValue()[0], a.getValue()[0]))
                     .filter(e -> e.getKey().startsWith("from")).limit(12)
                     .forEach(e -> System.out.printf("  %8.0f  cpu %s%n", e.getValue()[0], e.getKey()));
+            longCompilations.getOrDefault(entry.getKey(), List.of()).stream().sorted(Comparator.reverseOrder()).limit(8)
+                    .forEach(line -> System.out.println("  compiled " + line));
         }
     }
 }

@@ -13,6 +13,9 @@
 # configuration, the bytes allocated per request, in all and in telemetry's code, the share of CPU samples in
 # telemetry's code, and its top sites (tests/bench/TelemetryCostProfile.java). Allocation per request does not depend
 # on what else runs on the machine; JFR's own overhead changes RPS, so compare RPS between runs of the same JFR mode.
+# JFR_SETTINGS=<file.jfc> replaces the profile settings: the profile samples at most 300 allocations a second, too few
+# for a cost of a few hundred bytes when the router serves only a few thousand requests in the window; e.g.
+#   jfr configure --input profile jdk.ObjectAllocationSample#throttle=20000/s --output /tmp/alloc.jfc
 #
 # BEFORE=<dir> (a router snapshot an earlier run left in $OUT/router: router.jar, lib/, ...) adds that build's m-t1 and
 # m-t100 to the same interleaved run as before-m-t1 and before-m-t100: a change's before and after on the same load.
@@ -63,7 +66,7 @@ if [[ -n "${BEFORE:-}" ]]; then names=(off before-m-t1 m-t1 before-m-t100 m-t100
 if [[ -n "${CONFIGS:-}" ]]; then read -ra names <<<"$CONFIGS"; fi
 for name in "${names[@]}"; do
   JFR_OPTS=""
-  if [[ "${JFR:-0}" == 1 ]]; then mkdir -p "$OUT/jfr" && JFR_OPTS="-XX:StartFlightRecording=settings=profile,filename=$OUT/jfr/$name-%p.jfr"; fi
+  if [[ "${JFR:-0}" == 1 ]]; then mkdir -p "$OUT/jfr" && JFR_OPTS="-XX:StartFlightRecording=settings=${JFR_SETTINGS:-profile},filename=$OUT/jfr/$name-%p.jfr"; fi
   jar="$SNAP/router.jar" aot="$AOT" config="${name#before-}"
   if [[ "$name" == before-* ]]; then
     jar="$BEFORE/router.jar" aot=""

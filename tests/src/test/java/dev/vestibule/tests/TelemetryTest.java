@@ -163,6 +163,39 @@ class TelemetryTest {
     }
 
     @Test
+    void anUnsampledRequestRecordsNoSpanButEverySubgraphCallCarriesItsOneTraceContext(@TempDir Path dir) throws Exception {
+        Path spansFile = dir.resolve("spans.jsonl");
+        RouterConfig config = config(dir, """
+                telemetry:
+                  tracing:
+                    file: spans.jsonl
+                    sampling_ratio: 0
+                    batch: { schedule_delay: 100ms }
+                  access_log:
+                    output: access.log
+                """);
+        List<RequestLog.Entry> calls = new ArrayList<>();
+        try (FederatedGraph graph = new FederatedGraph(config)) {
+            // no traceparent from the client and a ratio of 0: the router starts a trace it does not record
+            HttpResponse<String> response = graph.postRaw(body(QUERY, "TopProducts"), "application/json");
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            for (String name : List.of("accounts", "products", "inventory", "reviews", "media")) {
+                calls.addAll(graph.subgraph(name).requestLog().entries());
+            }
+        } // closing writes the queued spans and access log lines
+        assertThat(calls).hasSizeGreaterThan(3);
+        Set<String> traceparents = new HashSet<>();
+        for (RequestLog.Entry call : calls) traceparents.add(lower(call).get("traceparent"));
+        // one trace context for the whole request, not sampled, and the same trace id as its access log line
+        assertThat(traceparents).hasSize(1);
+        String traceparent = traceparents.iterator().next();
+        assertThat(traceparent).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-00");
+        JsonNode line = FederatedGraph.JSON.readTree(Files.readAllLines(dir.resolve("access.log")).get(0));
+        assertThat(traceparent).startsWith("00-" + line.get("trace_id").asText() + "-");
+        assertThat(spans(spansFile)).isEmpty();
+    }
+
+    @Test
     void aFetchThatJoinsACallInFlightLinksToTheSpanOfTheCallItGotItsAnswerFrom(@TempDir Path dir) throws Exception {
         Path spansFile = dir.resolve("spans.jsonl");
         RouterConfig config = config(dir, """

@@ -69,11 +69,16 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     private final EdgeChain chain;
     private final ClientFaults faults;
     private final long bodyReadTimeoutNanos;
+    /** What watches each request (telemetry, when on), or null. */
+    private final GraphQLRequestObserver observer;
     /** Identical client queries in flight share one execution (when router.deduplication.inbound_queries is on). */
     private final SharedCalls<InboundKey, Answer> inbound = new SharedCalls<>();
 
-    GraphQLHttpHandler(AtomicReference<? extends Gateway> router, RouterSettings settings, ServerSettings server, EdgeChain chain, ClientFaults faults) {
+    /** @param observer what watches each request on /graphql (telemetry), or null */
+    GraphQLHttpHandler(AtomicReference<? extends Gateway> router, RouterSettings settings, ServerSettings server, EdgeChain chain,
+                       ClientFaults faults, GraphQLRequestObserver observer) {
         this.router = router;
+        this.observer = observer;
         this.settings = settings;
         this.server = server;
         this.chain = chain;
@@ -97,12 +102,13 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
          */
         final boolean post;
 
-        Exchange(Request request, Response response, Callback callback) {
+        Exchange(Request request, Response response, Callback callback, Object observation) {
             this.request = request;
             this.response = response;
             this.callback = callback;
             this.id = RequestIds.of(request);
             this.post = request.getMethod().equals("POST");
+            observation(observation); // what the observer keeps of the request (telemetry's record), for the filters and the engine
         }
 
         @Override
@@ -168,23 +174,32 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         if (!PATH.equals(Request.getPathInContext(request))) return super.handle(request, response, callback);
-        Exchange exchange = new Exchange(request, response, callback);
-        exchange.responseHeader(RequestIds.HEADER, exchange.id);
+        Object observation = observer == null ? null : observer.begin(request);
+        Exchange exchange = new Exchange(request, response, callback, observation);
+        Throwable failure = null;
         try {
-            switch (request.getMethod()) {
-                case "POST" -> post(exchange);
-                case "GET" -> get(exchange);
-                case "OPTIONS" -> preflight(exchange);
-                default -> {
-                    exchange.responseHeader("Allow", "GET, POST, OPTIONS");
-                    exchange.responseHeader("Connection", "close"); // whatever body it has is left unread
-                    reject(exchange, 405, request.getMethod() + " is not served on " + PATH + "; use POST or GET", "METHOD_NOT_ALLOWED");
+            exchange.responseHeader(RequestIds.HEADER, exchange.id);
+            try {
+                switch (request.getMethod()) {
+                    case "POST" -> post(exchange);
+                    case "GET" -> get(exchange);
+                    case "OPTIONS" -> preflight(exchange);
+                    default -> {
+                        exchange.responseHeader("Allow", "GET, POST, OPTIONS");
+                        exchange.responseHeader("Connection", "close"); // whatever body it has is left unread
+                        reject(exchange, 405, request.getMethod() + " is not served on " + PATH + "; use POST or GET", "METHOD_NOT_ALLOWED");
+                    }
                 }
+            } catch (RuntimeException | IOException | StackOverflowError e) {
+                if (response.isCommitted()) throw e;
+                LOG.error("request {} failed inside the router", exchange.id, e);
+                send(exchange, Answer.internalError(exchange.id));
             }
-        } catch (RuntimeException | IOException | StackOverflowError e) {
-            if (response.isCommitted()) throw e;
-            LOG.error("request {} failed inside the router", exchange.id, e);
-            send(exchange, Answer.internalError(exchange.id));
+        } catch (Exception | Error e) {
+            failure = e;
+            throw e;
+        } finally {
+            if (observer != null) observer.end(observation, request, response, failure);
         }
         return true;
     }
@@ -389,7 +404,7 @@ final class GraphQLHttpHandler extends Handler.Wrapper {
         // and one that runs its own is due then, however long it waited
         RequestContext context = new RequestContext(exchange.caller(), headers::apply, Map.of(),
                 System.nanoTime() + settings.requestTimeout().toNanos(), exposePlan,
-                Cohorts.of(exchange, gateway.callers()));
+                Cohorts.of(exchange, gateway.callers()), exchange.observation());
         Answer answer;
         if (settings.deduplication().inboundQueries() && !exposePlan && isQuery(gateway, request)) {
             InboundKey key = new InboundKey(gateway, request, context.caller(), headersForEverySubgraph(gateway, headers),

@@ -105,14 +105,13 @@ public final class RouterServer implements AutoCloseable {
         if (perClient != null) connector.addEventListener(perClient);
         connector.open(listening);
         server.addConnector(connector);
-        // telemetry (when on) observes the edge filters and wraps the GraphQL route; off, both are as they were
+        // telemetry (when on) observes the edge filters and each GraphQL request; off, neither is touched
         GraphQLHttpHandler graphql = new GraphQLHttpHandler(this.router, settings, serverSettings,
-                telemetry.instrument(EdgeChain.of(policy)), faults);
+                telemetry.instrument(EdgeChain.of(policy)), faults, telemetry.requestObserver());
         // more routes (the BFF modules') between GraphQL and the 404: each answers its own paths, passes the others on
         graphql.setHandler(routes.apply(new NotFoundHandler()));
         // the explorer page (when on) in front of GraphQL and outside its telemetry: a page load is no GraphQL request
-        Handler observed = telemetry.instrument(graphql);
-        this.graceful = new GracefulHandler(serverSettings.explorerEnabled() ? new ExplorerHandler(observed) : observed);
+        this.graceful = new GracefulHandler(serverSettings.explorerEnabled() ? new ExplorerHandler(graphql) : graphql);
         this.readiness = new Readiness(this.router::get, serverSettings, policy.rateLimiter());
         // /health and /ready in front of the request path: answered at once, also while requests drain at shutdown
         server.setHandler(new StatusHandler(readiness, telemetry.metricsRoute(graceful)));

@@ -18,6 +18,7 @@ public abstract class EdgeRequest {
     private Caller caller = Caller.ANONYMOUS;
     private GraphQLRequest operation;
     private Function<String, Map<String, String>> subgraphHeaders;
+    private Object observation;
 
     public abstract String method();
 
@@ -77,5 +78,17 @@ public abstract class EdgeRequest {
 
     public void subgraphHeaders(Function<String, Map<String, String>> headers) {
         this.subgraphHeaders = headers;
+    }
+
+    /**
+     * What the server's observers keep of this request (telemetry's record of it), handed to them with the request
+     * rather than through a thread-local: opaque to the filters and the engine; null when nothing observes it.
+     */
+    public Object observation() {
+        return observation;
+    }
+
+    public void observation(Object observation) {
+        this.observation = observation;
     }
 }

@@ -11,15 +11,23 @@ import java.util.Objects;
  * each subgraph receives, the propagation headers every subgraph call carries (trace context such as
  * {@code traceparent}: sent, but never part of what makes two calls the same, see {@code SubgraphCall}), the moment
  * ({@link System#nanoTime()}) by which the answer is due, and whether the plan goes into the answer's extensions
- * (development mode), and where the caller falls in the traffic splits (canaries, progressive override labels).
+ * (development mode), where the caller falls in the traffic splits (canaries, progressive override labels), and
+ * what the server's observers keep of the request ({@code observation}: telemetry's record of it, for the
+ * {@link GatewayObserver}; opaque to the engine, null when nothing observes it).
  */
 public record RequestContext(Caller caller, SubgraphHeaders subgraphHeaders, Map<String, String> propagationHeaders,
-                             long deadlineNanos, boolean exposePlan, Cohort cohort) {
+                             long deadlineNanos, boolean exposePlan, Cohort cohort, Object observation) {
     public RequestContext {
         Objects.requireNonNull(caller, "caller");
         Objects.requireNonNull(subgraphHeaders, "subgraphHeaders");
         Objects.requireNonNull(propagationHeaders, "propagationHeaders");
         Objects.requireNonNull(cohort, "cohort");
+    }
+
+    /** Observed by nothing. */
+    public RequestContext(Caller caller, SubgraphHeaders subgraphHeaders, Map<String, String> propagationHeaders,
+                          long deadlineNanos, boolean exposePlan, Cohort cohort) {
+        this(caller, subgraphHeaders, propagationHeaders, deadlineNanos, exposePlan, cohort, null);
     }
 
     /** In no traffic split's cohort of its own. */

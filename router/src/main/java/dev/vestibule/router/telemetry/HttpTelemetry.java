@@ -1,59 +1,38 @@
 package dev.vestibule.router.telemetry;
 
+import dev.vestibule.router.http.GraphQLRequestObserver;
 import java.util.LinkedHashMap;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Callback;
 
 /**
- * Telemetry around the GraphQL route, as a Jetty handler in front of it: a request on /graphql gets its
- * {@link RequestTelemetry} (server span, active-request count), held in a thread-local while the handler behind runs
- * it on this thread, where the edge filters ({@link ObservedFilter}) and the engine's observer
- * ({@link TelemetryObserver}) find it; when the handler returns, the answer's status and sizes are known and the
- * request ends (metrics, span, access log line). Other paths pass untouched. Installed only when telemetry is on.
+ * Telemetry of each request on /graphql, told by the GraphQL handler itself: as it takes a request, its
+ * {@link RequestTelemetry} (server span or unsampled trace context, active-request count), which the handler hands to
+ * the edge filters ({@link ObservedFilter}) and the engine's observer ({@link TelemetryObserver}) with the request;
+ * when the handler returns, the answer's status and sizes are known and the request ends (metrics, span, access log
+ * line). Installed only when telemetry is on.
+ *
+ * <p>Neither a thread-local (each request runs on a virtual thread of its own, whose first thread-local creates the
+ * thread's map only to drop it with the thread) nor a handler around the route (a request wrapper to carry the record,
+ * and one more dispatch level on every request).
  */
-final class HttpTelemetry extends Handler.Wrapper {
-    private static final ThreadLocal<RequestTelemetry> CURRENT = new ThreadLocal<>();
+final class HttpTelemetry implements GraphQLRequestObserver {
     private final Telemetry telemetry;
-    private final String path;
 
-    HttpTelemetry(Telemetry telemetry, String path, Handler next) {
-        super(next);
+    HttpTelemetry(Telemetry telemetry) {
         this.telemetry = telemetry;
-        this.path = path;
-    }
-
-    /** The request this thread is handling on /graphql, or null. */
-    static RequestTelemetry current() {
-        return CURRENT.get();
     }
 
     @Override
-    public InvocationType getInvocationType() {
-        return InvocationType.BLOCKING;
+    public Object begin(Request request) {
+        return telemetry.begin(request);
     }
 
     @Override
-    public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        if (!path.equals(Request.getPathInContext(request))) return super.handle(request, response, callback);
-        RequestTelemetry rt = telemetry.begin(request);
-        CURRENT.set(rt);
-        Throwable failure = null;
-        try {
-            return super.handle(request, response, callback);
-        } catch (Exception | Error e) {
-            failure = e;
-            throw e;
-        } finally {
-            CURRENT.remove();
-            end(rt, request, response, failure);
-        }
-    }
-
-    private void end(RequestTelemetry rt, Request request, Response response, Throwable failure) {
+    public void end(Object observation, Request request, Response response, Throwable failure) {
+        RequestTelemetry rt = (RequestTelemetry) observation;
         rt.durationNanos = System.nanoTime() - rt.startNanos;
         rt.status = failure != null ? 500 : response.getStatus();
         rt.requestBytes = request.getLength();

@@ -47,16 +47,14 @@ final class ObservedFilter implements EdgeFilter {
     @Override
     public Decision apply(EdgeRequest request) {
         if (kind != Kind.AUTHENTICATION && kind != Kind.RATE_LIMIT && filter.phase() != Phase.ADMISSION) {
-            // no span and nothing to note unless it refuses: the request's telemetry is looked up only then
+            // no span and nothing to note unless it refuses
             Decision decision = filter.apply(request);
             if (decision instanceof Decision.Reject reject) {
-                RequestTelemetry telemetry = HttpTelemetry.current();
-                if (telemetry != null) rejected(telemetry, request, reject, null);
+                if (request.observation() instanceof RequestTelemetry telemetry) rejected(telemetry, request, reject, null);
             }
             return decision;
         }
-        RequestTelemetry telemetry = HttpTelemetry.current();
-        if (telemetry == null) return filter.apply(request);
+        if (!(request.observation() instanceof RequestTelemetry telemetry)) return filter.apply(request);
         Span span = switch (kind) {
             case AUTHENTICATION -> telemetry.child("vestibule.authenticate", telemetry.server, SpanKind.INTERNAL);
             case RATE_LIMIT -> telemetry.child("vestibule.rate_limit", telemetry.server, SpanKind.INTERNAL);

@@ -44,9 +44,16 @@ final class RequestTelemetry implements RequestStage {
     final String clientVersion;
     /** The server span, recording: null unless tracing is on and this trace is sampled. */
     final Span server;
-    /** The trace context this request's subgraph calls carry when its trace is not sampled (tracing on); else null. */
-    private final SpanContext unsampled;
-    private Map<String, String> unsampledHeaders;
+    /**
+     * When tracing is on and this request's trace is not sampled: the client's parent it continues, or
+     * {@link SpanContext#getInvalid()} for a new trace whose id's lower half is {@link #unsampledTraceLow}; else null.
+     * Its trace context ({@link #unsampled()}) is made only when asked for: a request that joins an identical one in
+     * flight (inbound de-duplication) never calls a subgraph, and without an access log nothing else asks.
+     */
+    private final SpanContext unsampledParent;
+    private final long unsampledTraceLow;
+    private UnsampledTrace unsampled; // guarded by this
+    private volatile Map<String, String> unsampledHeaders;
     /** The execute stage's span, the parent of the fetch spans. */
     private volatile Span execute;
 
@@ -71,7 +78,7 @@ final class RequestTelemetry implements RequestStage {
     private final List<String> errorCodes;
 
     RequestTelemetry(Telemetry telemetry, long startNanos, String method, String scheme, String clientName, String clientVersion,
-                     Span server, SpanContext unsampled) {
+                     Span server, SpanContext unsampledParent, long unsampledTraceLow) {
         this.telemetry = telemetry;
         this.startNanos = startNanos;
         this.startEpochMillis = telemetry.accessLog() != null ? System.currentTimeMillis() : 0;
@@ -80,7 +87,8 @@ final class RequestTelemetry implements RequestStage {
         this.clientName = clientName;
         this.clientVersion = clientVersion;
         this.server = server;
-        this.unsampled = unsampled;
+        this.unsampledParent = unsampledParent;
+        this.unsampledTraceLow = unsampledTraceLow;
         this.fetches = telemetry.accessLog() != null ? new ArrayList<>(4) : null;
         this.errorCodes = telemetry.accessLog() != null ? new ArrayList<>(0) : null;
     }
@@ -91,12 +99,22 @@ final class RequestTelemetry implements RequestStage {
     /** The request's trace and span id ("" when not traced). */
     String traceId() {
         if (server != null) return server.getSpanContext().getTraceId();
-        return unsampled != null ? unsampled.getTraceId() : "";
+        UnsampledTrace trace = unsampled();
+        return trace != null ? trace.traceId() : "";
     }
 
     String spanId() {
         if (server != null) return server.getSpanContext().getSpanId();
-        return unsampled != null ? unsampled.getSpanId() : "";
+        UnsampledTrace trace = unsampled();
+        return trace != null ? trace.spanIdHex() : "";
+    }
+
+    /** The trace context of this request when tracing is on and its trace is not sampled, made once (else null). */
+    private synchronized UnsampledTrace unsampled() {
+        if (unsampled == null && unsampledParent != null) {
+            unsampled = unsampledParent.isValid() ? UnsampledTrace.under(unsampledParent) : UnsampledTrace.root(unsampledTraceLow);
+        }
+        return unsampled;
     }
 
     /** An exemplar for a histogram: this request's trace, when it is sampled and exemplars are on. */
@@ -262,14 +280,14 @@ final class RequestTelemetry implements RequestStage {
      */
     Map<String, String> propagation(Span span, Map<String, String> request) {
         if (span != null) return telemetry.inject(span.getSpanContext(), request);
-        if (unsampled == null) return request;
-        if (!request.isEmpty()) return telemetry.inject(unsampled, request);
+        if (unsampledParent == null) return request;
+        // made once per request: every subgraph call of an unsampled request carries the same trace context
         Map<String, String> headers = unsampledHeaders;
         if (headers == null) {
-            headers = telemetry.inject(unsampled, Map.of());
+            headers = unsampled().headers();
             unsampledHeaders = headers;
         }
-        return headers;
+        return merged(request, headers);
     }
 
     static Map<String, String> merged(Map<String, String> request, Map<String, String> trace) {

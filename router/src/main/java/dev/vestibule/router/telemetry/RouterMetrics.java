@@ -31,8 +31,9 @@ import java.util.function.IntSupplier;
  *
  * <p>Request-path cost: the library's lookup of a labelled data point allocates and hashes the label values, so each
  * data point is looked up there once per distinct label set and kept here (arrays by method, scheme and status code,
- * a map per subgraph, a map keyed by the opt-in labels); recording is then an array or map read and the data point's
- * own add, with no label values built per request.
+ * a map per subgraph, a map by operation name for the opt-in operation labels, a map keyed by all the opt-in labels
+ * with the client labels); recording is then an array or map read and the data point's own add, with no label values
+ * built per request (and no key either, but with the client labels).
  */
 final class RouterMetrics {
     /** The semantic conventions' advised buckets for durations in seconds (http.server and http.client). */
@@ -70,6 +71,7 @@ final class RouterMetrics {
     private final ByRequest<DistributionDataPoint> requestSizeByRequest;
     private final ByRequest<DistributionDataPoint> responseSizeByRequest;
     private final ConcurrentHashMap<OptInLabels, DistributionDataPoint> serverDurationByLabels = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, OperationPoints> serverDurationByOperation = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, SubgraphPoints> subgraphs = new ConcurrentHashMap<>();
 
     RouterMetrics(TelemetrySettings.Metrics settings) {
@@ -87,7 +89,7 @@ final class RouterMetrics {
         responseSize = histogram("http.server.response.body.size", Unit.BYTES, "Size of HTTP server response bodies", SIZE_BUCKETS, false,
                 "http.request.method", "url.scheme", "http.route", "http.response.status_code");
         activeRequests = Gauge.builder().name("http.server.active_requests").help("HTTP server requests in flight")
-                .labelNames("http.request.method", "url.scheme").register(registry);
+                .labelNames("http.request.method", "url.scheme").withoutExemplars().register(registry);
         clientDuration = histogram("http.client.request.duration", Unit.SECONDS, "Duration of subgraph HTTP calls (those that went out)",
                 DURATION_BUCKETS, settings.exemplars(), "subgraph.name", "http.request.method", "http.response.status_code", "error.type");
         planHits = counter("vestibule.plan.cache.hits", "Operations whose plan was in the plan cache");
@@ -125,8 +127,12 @@ final class RouterMetrics {
         return builder.register(registry);
     }
 
+    /**
+     * A counter; none carries exemplars, so none is built with the library's exemplar sampler, which otherwise runs on
+     * increments every 90 ms per data point (a look-up of the current OpenTelemetry span, a task scheduled to re-arm it).
+     */
     private Counter counter(String name, String help, String... labels) {
-        return Counter.builder().name(name).help(help).labelNames(labels).register(registry);
+        return Counter.builder().name(name).help(help).labelNames(labels).withoutExemplars().register(registry);
     }
 
     /** The registry, for the instruments kept in classes of their own ({@link TrafficMetrics}). */
@@ -177,27 +183,89 @@ final class RouterMetrics {
         STATUS_TEXTS[0] = "0";
     }
 
+    /** The statuses /graphql answers with, each with a slot of its own in {@link ByRequest} (slot 0: any other). */
+    private static final int[] COMMON_STATUSES = {200, 204, 304, 400, 401, 403, 404, 405, 406, 408, 413, 415, 422, 429, 500, 502, 503, 504};
+    private static final byte[] STATUS_SLOTS = new byte[600];
+
+    static {
+        for (int i = 0; i < COMMON_STATUSES.length; i++) STATUS_SLOTS[COMMON_STATUSES[i]] = (byte) (i + 1);
+    }
+
     /**
-     * One instrument's data points for the labels every request has (method, scheme, route, status), each looked up in
-     * the library once (its lookup allocates and hashes the label values) and then read from an array.
+     * One instrument's data points for the labels every request has (method, scheme, route, status), and the opt-in
+     * labels' values after them when this is the set of one operation ({@code extra}), each looked up in the library
+     * once (its lookup allocates and hashes the label values) and then read from an array: a slot per method, scheme
+     * and common status (114 slots), a map for the other statuses.
      */
     private static final class ByRequest<P extends DataPoint> {
         private final StatefulMetric<P, ?> metric;
-        private final AtomicReferenceArray<P> points = new AtomicReferenceArray<>(METHODS.length * SCHEMES.length * 600);
+        private final String[] extra;
+        private final AtomicReferenceArray<P> points = new AtomicReferenceArray<>(METHODS.length * SCHEMES.length * (COMMON_STATUSES.length + 1));
+        private final ConcurrentHashMap<Integer, P> otherStatuses = new ConcurrentHashMap<>();
 
-        ByRequest(StatefulMetric<P, ?> metric) {
+        ByRequest(StatefulMetric<P, ?> metric, String... extra) {
             this.metric = metric;
+            this.extra = extra;
         }
 
         P get(int method, int scheme, int status) {
             int s = statusIndex(status);
-            int i = (method * SCHEMES.length + scheme) * 600 + s;
+            int slot = STATUS_SLOTS[s];
+            if (slot == 0) return otherStatuses.computeIfAbsent(s * 8 + method * SCHEMES.length + scheme, k -> lookUp(method, scheme, s));
+            int i = (method * SCHEMES.length + scheme) * (COMMON_STATUSES.length + 1) + slot;
             P point = points.get(i);
             if (point == null) {
-                point = metric.labelValues(METHODS[method], SCHEMES[scheme], ROUTE, statusText(s));
+                point = lookUp(method, scheme, s);
                 points.set(i, point);
             }
             return point;
+        }
+
+        private P lookUp(int method, int scheme, int status) {
+            String[] values = new String[4 + extra.length];
+            values[0] = METHODS[method];
+            values[1] = SCHEMES[scheme];
+            values[2] = ROUTE;
+            values[3] = statusText(status);
+            System.arraycopy(extra, 0, values, 4, extra.length);
+            return metric.labelValues(values);
+        }
+    }
+
+    /** The operation types as the graphql.operation.type label has them ("" when unknown: refused before parsing). */
+    private static final String[] OPERATION_TYPES = {"query", "mutation", "subscription", ""};
+
+    private static int operationTypeIndex(String type) {
+        if (type == null) return 3;
+        return switch (type) {
+            case "query" -> 0;
+            case "mutation" -> 1;
+            case "subscription" -> 2;
+            default -> 3;
+        };
+    }
+
+    /**
+     * The server durations of one operation name (the opt-in operation labels without the client labels), by
+     * operation type: found by the name alone, so that recording builds no key.
+     */
+    private final class OperationPoints {
+        private final String name;
+        private final AtomicReferenceArray<ByRequest<DistributionDataPoint>> byType = new AtomicReferenceArray<>(OPERATION_TYPES.length);
+
+        OperationPoints(String name) {
+            this.name = name;
+        }
+
+        ByRequest<DistributionDataPoint> of(String type) {
+            int t = operationTypeIndex(type);
+            ByRequest<DistributionDataPoint> points = byType.get(t);
+            if (points == null) {
+                // two threads may make one each: both hold the library's same data points, and one is kept
+                byType.compareAndSet(t, null, new ByRequest<>(serverDuration, name, OPERATION_TYPES[t]));
+                points = byType.get(t);
+            }
+            return points;
         }
     }
 
@@ -284,7 +352,12 @@ final class RouterMetrics {
         int sc = schemeIndex(scheme);
         active(m, sc).dec();
         DistributionDataPoint point;
-        if (settings.operationLabels() || settings.clientLabels()) {
+        if (settings.operationLabels() && !settings.clientLabels()) {
+            String name = operationNames.admit(operationName);
+            OperationPoints points = serverDurationByOperation.get(name);
+            if (points == null) points = serverDurationByOperation.computeIfAbsent(name, OperationPoints::new);
+            point = points.of(operationType).get(m, sc, status);
+        } else if (settings.clientLabels()) {
             OptInLabels key = new OptInLabels(m, sc, statusIndex(status),
                     settings.operationLabels() ? operationNames.admit(operationName) : null,
                     settings.operationLabels() ? (operationType == null ? "" : operationType) : null,

@@ -1,5 +1,6 @@
 package dev.vestibule.router.telemetry;
 
+import dev.vestibule.router.http.GraphQLRequestObserver;
 import dev.vestibule.router.middleware.EdgeChain;
 import dev.vestibule.router.middleware.EdgeFilter;
 import dev.vestibule.router.pipeline.GatewayObserver;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpField;
@@ -30,7 +32,7 @@ import org.eclipse.jetty.server.Request;
  * (which closes it on shutdown: queued spans and access log lines are written then): Prometheus metrics
  * ({@link RouterMetrics}, at /metrics and optionally on a port of their own), OpenTelemetry traces ({@link Tracing}),
  * the access log ({@link AccessLogWriter}). It reaches the request path in three places, each only when some part
- * is on: a handler around the GraphQL route ({@link HttpTelemetry}), the edge filters ({@link ObservedFilter}) and
+ * is on: the GraphQL route's request observer ({@link HttpTelemetry}), the edge filters ({@link ObservedFilter}) and
  * the engine's observer ({@link TelemetryObserver}). {@link #OFF} installs none of them: no object per request, no
  * thread-local, no call.
  */
@@ -132,9 +134,9 @@ public final class Telemetry implements AutoCloseable {
         return other == GatewayObserver.NONE ? mine : new CombinedObserver(other, mine);
     }
 
-    /** The GraphQL route with telemetry around it (the route itself when off). */
-    public Handler instrument(Handler graphql) {
-        return enabled() ? new HttpTelemetry(this, GRAPHQL_PATH, graphql) : graphql;
+    /** What the GraphQL route tells each request's start and end (null when off: the route does nothing more). */
+    public GraphQLRequestObserver requestObserver() {
+        return enabled() ? new HttpTelemetry(this) : null;
     }
 
     /** The edge chain with each filter observed (the chain itself when off). */
@@ -236,28 +238,41 @@ public final class Telemetry implements AutoCloseable {
         }
         if (metrics != null) metrics.requestStarted(method, scheme);
         Span server = null;
-        SpanContext unsampled = null;
+        SpanContext unsampledParent = null; // RequestTelemetry makes the unsampled trace context when it is first needed
+        long traceIdLow = 0;
         if (tracing != null) {
-            Context parent = W3CTraceContextPropagator.getInstance().extract(Context.root(), request, HEADERS);
-            Span span = tracing.tracer().spanBuilder(SERVER_SPAN_NAMES[RouterMetrics.methodIndex(method)]).setParent(parent)
-                    .setSpanKind(SpanKind.SERVER).startSpan();
-            if (span.isRecording()) {
+            TraceSampling sampling = tracing.sampling();
+            // the common case, no traceparent from the client, reads one header and builds no context
+            SpanContext parent = request.getHeaders().get(UnsampledTrace.TRACEPARENT) == null ? SpanContext.getInvalid()
+                    : Span.fromContext(W3CTraceContextPropagator.getInstance().extract(Context.root(), request, HEADERS)).getSpanContext();
+            if (parent.isValid()) {
+                if (sampling.samples(parent)) server = startServerSpan(Context.root().with(Span.wrap(parent)), method);
+                else unsampledParent = parent;
+            } else {
+                traceIdLow = ThreadLocalRandom.current().nextLong();
+                if (sampling.samplesRoot(traceIdLow)) server = startServerSpan(Context.root(), method);
+                else unsampledParent = parent; // invalid: a new trace
+            }
+            if (server != null) {
                 if (!readsClientHeaders) {
                     clientName = request.getHeaders().get(CLIENT_NAME_HEADER);
                     clientVersion = request.getHeaders().get(CLIENT_VERSION_HEADER);
                 }
-                server = span;
-                span.setAttribute(HTTP_METHOD, RouterMetrics.method(method));
-                span.setAttribute(URL_SCHEME, scheme);
-                span.setAttribute(URL_PATH, GRAPHQL_PATH);
-                span.setAttribute(ROUTE, GRAPHQL_PATH);
-                if (clientName != null) span.setAttribute(CLIENT_NAME, clientName);
-                if (clientVersion != null) span.setAttribute(CLIENT_VERSION, clientVersion);
-            } else {
-                unsampled = span.getSpanContext();
+                server.setAttribute(HTTP_METHOD, RouterMetrics.method(method));
+                server.setAttribute(URL_SCHEME, scheme);
+                server.setAttribute(URL_PATH, GRAPHQL_PATH);
+                server.setAttribute(ROUTE, GRAPHQL_PATH);
+                if (clientName != null) server.setAttribute(CLIENT_NAME, clientName);
+                if (clientVersion != null) server.setAttribute(CLIENT_VERSION, clientVersion);
             }
         }
-        return new RequestTelemetry(this, start, method, scheme, clientName, clientVersion, server, unsampled);
+        return new RequestTelemetry(this, start, method, scheme, clientName, clientVersion, server, unsampledParent, traceIdLow);
+    }
+
+    /** The server span of a sampled request (the SDK's sampler takes it: sampling was decided in TraceSampling). */
+    private Span startServerSpan(Context parent, String method) {
+        return tracing.tracer().spanBuilder(SERVER_SPAN_NAMES[RouterMetrics.methodIndex(method)]).setParent(parent)
+                .setSpanKind(SpanKind.SERVER).startSpan();
     }
 
     /** A request on /graphql has been answered. */

@@ -8,8 +8,8 @@ import dev.vestibule.router.subgraph.traffic.TrafficObserver;
 
 /**
  * Telemetry as the engine's observer: a request the engine begins is the {@link RequestTelemetry} the HTTP handler
- * made for it on this thread (the engine runs a request on the thread that handles it). A request run in-process,
- * with no HTTP request around it, is not observed.
+ * made for it, handed over in its context ({@link RequestContext#observation()}). A request run in-process, with no
+ * HTTP request around it, is not observed.
  */
 final class TelemetryObserver implements GatewayObserver {
     private final TrafficObserver traffic;
@@ -26,7 +26,6 @@ final class TelemetryObserver implements GatewayObserver {
 
     @Override
     public RequestStage beginRequest(GraphQLRequest request, RequestContext context) {
-        RequestTelemetry current = HttpTelemetry.current();
-        return current == null ? RequestStage.NONE : current.begin(request);
+        return context.observation() instanceof RequestTelemetry current ? current.begin(request) : RequestStage.NONE;
     }
 }

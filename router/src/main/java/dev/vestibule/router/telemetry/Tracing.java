@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The OpenTelemetry SDK as the router uses it: its own tracer provider (never the global one, so that embedders and
- * tests may run several routers in one JVM), a sampler (by ratio, parent-based unless configured otherwise), and a
+ * tests may run several routers in one JVM), sampling (by ratio, parent-based unless configured otherwise: decided in
+ * {@link TraceSampling} before the SDK is asked for a span, so the SDK's sampler takes every span it is asked for), and a
  * batch processor per exporter (OTLP over gRPC or HTTP/protobuf, JSON lines to a file). Closing it flushes the spans
  * still queued.
  */
@@ -32,15 +33,18 @@ final class Tracing implements AutoCloseable {
     private final SdkTracerProvider provider;
     private final Tracer tracer;
     private final TelemetrySettings.Tracing settings;
+    private final TraceSampling sampling;
 
     Tracing(TelemetrySettings settings, List<SpanExporter> extraExporters) {
         this.settings = settings.tracing();
         AttributesBuilder resource = Attributes.builder().put("service.name", settings.serviceName());
         for (Map.Entry<String, String> attribute : settings.resource().entrySet()) resource.put(attribute.getKey(), attribute.getValue());
-        Sampler ratio = Sampler.traceIdRatioBased(this.settings.samplingRatio());
+        this.sampling = new TraceSampling(this.settings.samplingRatio(), this.settings.parentBased());
+        // the sampling decision is made before a span is asked for (TraceSampling): the SDK only makes sampled spans
         SdkTracerProviderBuilder builder = SdkTracerProvider.builder()
                 .setResource(Resource.getDefault().merge(Resource.create(resource.build())))
-                .setSampler(this.settings.parentBased() ? Sampler.parentBased(ratio) : ratio);
+                .setSampler(Sampler.alwaysOn())
+                .setIdGenerator(sampling.sampledRootIds());
         List<SpanExporter> exporters = new ArrayList<>(extraExporters);
         try {
             if (this.settings.otlp() != null) exporters.add(otlp(this.settings.otlp()));
@@ -75,6 +79,11 @@ final class Tracing implements AutoCloseable {
 
     Tracer tracer() {
         return tracer;
+    }
+
+    /** Which requests are traced (sampled): decided by the router, before any span exists. */
+    TraceSampling sampling() {
+        return sampling;
     }
 
     TelemetrySettings.Tracing settings() {

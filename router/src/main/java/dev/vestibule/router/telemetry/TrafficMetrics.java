@@ -87,7 +87,7 @@ final class TrafficMetrics implements TrafficObserver {
     }
 
     private static Counter counter(PrometheusRegistry registry, String name, String help, String... labels) {
-        return Counter.builder().name(name).help(help).labelNames(labels).register(registry);
+        return Counter.builder().name(name).help(help).labelNames(labels).withoutExemplars().register(registry);
     }
 
     @Override
