@@ -4,8 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.vestibule.router.Router;
+import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.composition.BigSupergraphs;
 import dev.vestibule.router.composition.SubgraphSource;
+import dev.vestibule.router.config.RouterConfig;
+import dev.vestibule.router.operation.GraphQLRequest;
+import dev.vestibule.router.pipeline.GatewayObserver;
+import dev.vestibule.router.pipeline.RequestContext;
+import dev.vestibule.router.pipeline.RequestStage;
+import dev.vestibule.router.pipeline.Stage;
+import dev.vestibule.router.server.VestibuleServer;
 import graphql.ExecutionInput;
 import graphql.GraphQL;
 import graphql.language.ObjectTypeDefinition;
@@ -29,7 +38,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -42,7 +54,8 @@ import org.junit.jupiter.api.io.TempDir;
  * made by the project's generator ({@link BigSupergraphs}), loads; and the router started on it as {@code ./vestibule
  * serve} starts it (a JVM of its own with {@code router/jvm.options} and no other option, no config file) answers
  * {@code { __typename }} and a query that one of its subgraphs, a real GraphQL server over HTTP, answers. Functional:
- * no time is asserted (the figures are in docs/performance.md).
+ * no time is asserted (the figures are in docs/performance.md). And a hot reload of it under load: every request is
+ * answered, none plans on the request path after the swap (the new router planned the operation in use first).
  */
 class BigSupergraphTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -94,6 +107,72 @@ class BigSupergraphTest {
         } finally {
             router.destroy();
             if (!router.waitFor(30, TimeUnit.SECONDS)) router.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aHotReloadUnderLoadAnswersEveryRequestWithTheOperationAlreadyPlanned() throws Exception {
+        AtomicInteger plannedOnTheRequestPath = new AtomicInteger();
+        GatewayObserver planning = new GatewayObserver() {
+            @Override
+            public RequestStage beginRequest(GraphQLRequest request, RequestContext context) {
+                return new RequestStage() {
+                    @Override
+                    public Stage beginPlan(boolean cacheHit) {
+                        if (!cacheHit) plannedOnTheRequestPath.incrementAndGet();
+                        return Stage.NONE;
+                    }
+                };
+            }
+        };
+        try (VestibuleServer server = VestibuleServer.start(SupergraphLoader.load(sdl), RouterConfig.DEFAULTS, planning, "127.0.0.1", 0)) {
+            String url = "http://127.0.0.1:" + server.port() + "/graphql";
+            assertThat(post(url, ENTITY_QUERY)).isEqualTo(ENTITY_ANSWER);
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicInteger answered = new AtomicInteger();
+            List<String> wrong = new CopyOnWriteArrayList<>();
+            List<Thread> clients = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                clients.add(Thread.ofVirtual().start(() -> {
+                    while (running.get()) {
+                        try {
+                            String answer = post(url, ENTITY_QUERY);
+                            if (answer.equals(ENTITY_ANSWER)) answered.incrementAndGet(); else wrong.add(answer);
+                        } catch (Throwable e) {
+                            wrong.add(e.toString());
+                        }
+                    }
+                }));
+            }
+            Router before = server.router();
+            Supergraph reloaded = SupergraphLoader.load(sdl); // what the reloader thread does, under the same load
+            int answeredBeforeSwap = answered.get();
+            server.replace(reloaded);
+            Router after = server.router();
+            Thread.sleep(500);
+            running.set(false);
+            for (Thread client : clients) client.join();
+
+            assertThat(after).isNotSameAs(before);
+            assertThat(after.supergraph()).isSameAs(reloaded);
+            assertThat(wrong).isEmpty();
+            assertThat(answeredBeforeSwap).isPositive();
+            assertThat(answered.get()).isGreaterThan(answeredBeforeSwap);
+            // planned once on the request path, by the first request: the new router had it planned before it served
+            assertThat(plannedOnTheRequestPath).hasValue(1);
+            assertThat(after.planCacheSize()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void planningAgainSkipsAnOperationTheNewSupergraphNoLongerHas() throws Exception {
+        try (Router previous = new Router(SupergraphLoader.load(sdl), RouterSettings.DEFAULTS, GatewayObserver.NONE);
+             Router next = new Router(SupergraphLoader.load(BigSupergraphs.compose(BigSupergraphs.sources(10, "cycle"))),
+                     RouterSettings.DEFAULTS, GatewayObserver.NONE)) {
+            previous.prepare(new GraphQLRequest(ENTITY_QUERY, null, null, null), null);
+            previous.prepare(new GraphQLRequest("{ entity300(id: \"1\") { id } }", null, null, null), null);
+            assertThat(next.planAgain(previous, 500)).isEqualTo(1); // entity0 is in both, entity300 only in the first
+            assertThat(next.planCacheSize()).isEqualTo(1);
         }
     }
 
