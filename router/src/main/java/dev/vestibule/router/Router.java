@@ -378,6 +378,28 @@ public final class Router implements Gateway {
         return selection instanceof Selection.Field f && f.isIntrospection();
     }
 
+    /**
+     * Plans on this router's supergraph the operations {@code previous} planned most recently (up to {@code limit},
+     * for the same access levels and override labels), into this router's plan cache: a hot reload calls it before
+     * this router serves, so that the operations in use meet a planned operation after the swap instead of planning
+     * on the request path. An operation this supergraph no longer validates or plans is left out: its next request
+     * gets the error. Returns how many were planned.
+     */
+    public int planAgain(Router previous, int limit) {
+        int planned = 0;
+        for (PlanKey key : previous.plans.recentKeys(limit)) {
+            try {
+                PreparedOperation operation = preparer.forPlanning(key.query(), key.operationName());
+                QueryPlanner planner = planner(key.labels());
+                plans.put(key, key.accessLevel() != null ? planner.plan(operation, access, key.accessLevel()) : planner.plan(operation));
+                planned++;
+            } catch (RequestError | PlanningException e) {
+                // no longer valid or plannable on this supergraph: the next request with it is answered with why
+            }
+        }
+        return planned;
+    }
+
     /** Plans in the plan cache now (a metrics gauge reads it). */
     public int planCacheSize() {
         return plans.size();

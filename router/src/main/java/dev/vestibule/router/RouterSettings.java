@@ -14,7 +14,8 @@ import java.util.Map;
  * The engine's settings (defaults in {@link #DEFAULTS}): introspection on or off, subgraph errors masked or passed
  * through, the time a subgraph and a whole request may take, connections per subgraph and how long one may stay
  * idle, cache sizes, operation limits, per-subgraph protection limits, in-flight de-duplication, traffic shaping
- * (instance pools, retries, circuit breakers, bulkheads), TLS and HTTP/2 toward subgraphs. What only the HTTP
+ * (instance pools, retries, circuit breakers, bulkheads), TLS and HTTP/2 toward subgraphs, the plans a hot reload
+ * makes again before the new supergraph serves. What only the HTTP
  * server needs (body size limit, development mode, slow clients, shutdown, readiness) is in the server's own
  * settings (http.ServerSettings): the engine runs the same in-process, behind a BFF route or a test.
  */
@@ -22,11 +23,11 @@ public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors
                              Duration requestTimeout, int connectionsPerSubgraph, int planCacheSize,
                              int documentCacheSize, OperationLimits limits, Map<String, SubgraphProtection.Limit> subgraphLimits,
                              Deduplication deduplication, Duration subgraphIdleTimeout, TrafficShaping trafficShaping,
-                             SubgraphConnections subgraphConnections) {
+                             SubgraphConnections subgraphConnections, int reloadWarmPlans) {
     public static final RouterSettings DEFAULTS = new RouterSettings(true, false, Duration.ofSeconds(30),
             Duration.ofSeconds(60), 256, 2_000, 2_000, OperationLimits.DEFAULTS, Map.of(),
             Deduplication.DEFAULTS, OkHttpTransport.DEFAULT_IDLE_TIMEOUT, TrafficShaping.NONE,
-            SubgraphConnections.DEFAULTS);
+            SubgraphConnections.DEFAULTS, 500);
 
     public RouterSettings {
         subgraphLimits = Map.copyOf(subgraphLimits);
@@ -87,6 +88,7 @@ public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors
         private Duration subgraphIdleTimeout;
         private TrafficShaping trafficShaping;
         private SubgraphConnections subgraphConnections;
+        private int reloadWarmPlans;
 
         private Builder(RouterSettings from) {
             introspection = from.introspection;
@@ -102,6 +104,7 @@ public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors
             subgraphIdleTimeout = from.subgraphIdleTimeout;
             trafficShaping = from.trafficShaping;
             subgraphConnections = from.subgraphConnections;
+            reloadWarmPlans = from.reloadWarmPlans;
         }
 
         public Builder introspection(boolean value) { introspection = value; return this; }
@@ -124,10 +127,13 @@ public record RouterSettings(boolean introspection, boolean exposeSubgraphErrors
         /** TLS (trusted CAs, client certificates) and HTTP/2 per subgraph (config {@code subgraph_connections}). */
         public Builder subgraphConnections(SubgraphConnections value) { subgraphConnections = value; return this; }
 
+        /** How many of the plans used most recently a hot reload plans again on the new supergraph before it serves. */
+        public Builder reloadWarmPlans(int value) { reloadWarmPlans = value; return this; }
+
         public RouterSettings build() {
             return new RouterSettings(introspection, exposeSubgraphErrors, subgraphTimeout, requestTimeout,
                     connectionsPerSubgraph, planCacheSize, documentCacheSize, limits, subgraphLimits, deduplication,
-                    subgraphIdleTimeout, trafficShaping, subgraphConnections);
+                    subgraphIdleTimeout, trafficShaping, subgraphConnections, reloadWarmPlans);
         }
     }
 }

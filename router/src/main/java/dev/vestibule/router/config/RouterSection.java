@@ -15,7 +15,7 @@ record RouterSection(RouterSettings settings, long maxBodyBytes, boolean devMode
     static RouterSection parse(ConfigNode node) {
         node.allowOnly(Set.of("introspection", "expose_subgraph_errors", "subgraph_timeout", "request_timeout",
                 "connections_per_subgraph", "subgraph_idle_timeout", "plan_cache_size", "document_cache_size", "max_body_bytes", "dev",
-                "limits", "deduplication"));
+                "limits", "deduplication", "reload_warm_plans"));
         RouterSettings d = RouterSettings.DEFAULTS;
         ServerSettings server = ServerSettings.DEFAULTS;
         ConfigNode dedup = node.get("deduplication").allowOnly(Set.of("subgraph_queries", "inbound_queries", "vary_headers"));
@@ -32,6 +32,7 @@ record RouterSection(RouterSettings settings, long maxBodyBytes, boolean devMode
                 .subgraphIdleTimeout(node.get("subgraph_idle_timeout").positiveDuration(d.subgraphIdleTimeout()))
                 .planCacheSize((int) node.get("plan_cache_size").number(d.planCacheSize(), 1, 10_000_000))
                 .documentCacheSize((int) node.get("document_cache_size").number(d.documentCacheSize(), 1, 10_000_000))
+                .reloadWarmPlans((int) node.get("reload_warm_plans").number(d.reloadWarmPlans(), 0, 10_000_000))
                 .deduplication(new RouterSettings.Deduplication(dedup.get("subgraph_queries").bool(dd.subgraphQueries()),
                         dedup.get("inbound_queries").bool(dd.inboundQueries()), dedup.get("vary_headers").strings()))
                 .limits(new OperationLimits(

@@ -1,6 +1,8 @@
 package dev.vestibule.router.operation;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -48,6 +50,14 @@ public final class BoundedCache<K, V> {
     public void put(K key, V value) {
         synchronized (entries) {
             entries.put(key, value);
+        }
+    }
+
+    /** Up to {@code limit} keys, the most recently used first. */
+    public List<K> recentKeys(int limit) {
+        synchronized (entries) {
+            List<K> keys = new ArrayList<>(entries.keySet()); // least recently used first
+            return List.copyOf(keys.reversed().subList(0, Math.min(limit, keys.size())));
         }
     }
 

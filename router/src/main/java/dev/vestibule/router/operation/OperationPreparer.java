@@ -63,6 +63,20 @@ public final class OperationPreparer {
     }
 
     /**
+     * The operation for planning only (a plan never depends on the variables' values): parsed and validated against
+     * this schema, its variables not coerced. A hot reload plans the operations served most recently with it.
+     *
+     * @throws RequestError when the operation is not valid on this schema
+     */
+    public PreparedOperation forPlanning(String query, String operationName) {
+        ValidDocument valid = valid(query);
+        OperationDefinition operation = select(valid.document(), operationName);
+        Map<String, FragmentDefinition> fragments = new LinkedHashMap<>();
+        valid.document().getDefinitionsOfType(FragmentDefinition.class).forEach(f -> fragments.put(f.getName(), f));
+        return new PreparedOperation(valid.document(), operation, Map.copyOf(fragments), Map.of(), valid.conditionVariables());
+    }
+
+    /**
      * The kind of operation a request runs (query, mutation, subscription), from the cached document alone: what the
      * GET route needs to refuse mutations, without coercing variables a second time.
      */

@@ -237,7 +237,8 @@ public final class VestibuleServer implements AutoCloseable {
 
     /**
      * Serves {@code next} from now on, checked against the configured policies first (it may be refused: then the
-     * running router keeps serving). The previous router is closed once its requests can no longer be running
+     * running router keeps serving), with the operations served most recently planned on it before the atomic swap
+     * (router.reload_warm_plans). The previous router is closed once its requests can no longer be running
      * (router.request_timeout later), or at shutdown, whichever comes first.
      */
     public synchronized void replace(Supergraph next) {
@@ -253,6 +254,11 @@ public final class VestibuleServer implements AutoCloseable {
                 throw e;
             }
         }
+        // the operations in use are planned on the new supergraph here, on the reloading thread, while the previous
+        // router serves: after the swap they find their plans cached instead of planning on the request path
+        long planning = System.nanoTime();
+        int planned = fresh.planAgain(router(), config.settings().reloadWarmPlans());
+        if (planned > 0) LOG.info("planned {} operations on the new supergraph before serving it, in {} ms", planned, (System.nanoTime() - planning) / 1_000_000);
         routers.add(fresh);
         Router previous = server.replaceRouter(fresh);
         if (closed.get()) retire(fresh); // shut down while this one was being built

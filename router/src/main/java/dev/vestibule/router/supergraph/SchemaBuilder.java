@@ -2,6 +2,8 @@ package dev.vestibule.router.supergraph;
 
 import graphql.Directives;
 import graphql.GraphQLContext;
+import graphql.com.google.common.collect.ImmutableList;
+import graphql.com.google.common.collect.ImmutableMap;
 import graphql.Scalars;
 import graphql.execution.CoercedVariables;
 import graphql.introspection.Introspection.DirectiveLocation;
@@ -52,21 +54,27 @@ import graphql.schema.GraphQLCodeRegistry;
 import graphql.schema.GraphQLDirective;
 import graphql.schema.GraphQLEnumType;
 import graphql.schema.GraphQLEnumValueDefinition;
+import graphql.schema.GraphQLFieldsContainer;
 import graphql.schema.GraphQLFieldDefinition;
 import graphql.schema.GraphQLInputObjectField;
 import graphql.schema.GraphQLInputObjectType;
 import graphql.schema.GraphQLInputType;
 import graphql.schema.GraphQLInterfaceType;
 import graphql.schema.GraphQLList;
+import graphql.schema.GraphQLNamedOutputType;
 import graphql.schema.GraphQLNamedType;
 import graphql.schema.GraphQLNonNull;
 import graphql.schema.GraphQLObjectType;
 import graphql.schema.GraphQLOutputType;
 import graphql.schema.GraphQLScalarType;
 import graphql.schema.GraphQLSchema;
+import graphql.schema.GraphQLSchemaElement;
 import graphql.schema.GraphQLType;
 import graphql.schema.GraphQLTypeReference;
+import graphql.schema.GraphQLTypeResolvingVisitor;
+import graphql.schema.GraphQLTypeUtil;
 import graphql.schema.GraphQLUnionType;
+import graphql.schema.SchemaTraverser;
 import graphql.schema.TypeResolver;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -76,18 +84,34 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * Builds a graphql-java schema from a supergraph-derived SDL document in linear passes: every named type a field,
- * argument, interface or union member refers to becomes a {@link GraphQLTypeReference}, which graphql-java's schema
- * builder resolves afterwards in one iterative walk.
+ * Builds a graphql-java schema from a supergraph-derived SDL document in linear passes, with no recursion and no
+ * walk whose depth follows the chains of references between types (issue #28; figures in docs/performance.md).
  *
- * <p>Why not graphql-java's {@code SchemaGenerator}: it builds the type a field refers to before it finishes the
- * field's own type, recursively, so its stack depth follows the longest chain of references between types. On a
- * supergraph whose entities form a chain 1,000 long (400 subgraphs, 10,201 types) it overflowed the default stack,
- * and its time grew faster than the size (issue #28; figures in docs/performance.md). The schema made here is the
- * same one (a test compares their printed forms on every supergraph in the test corpus); custom scalars accept any
- * value, as the router passes them through to the subgraphs that own them.
+ * <p>Every named type a field, argument, interface or union member refers to is first a {@link GraphQLTypeReference}.
+ * Why not graphql-java's {@code SchemaGenerator}: it builds the type a field refers to before it finishes the field's
+ * own type, recursively, so its stack depth follows the longest chain of references (a 1,000-long chain of entities
+ * overflowed the default stack). Why not graphql-java's schema builder alone: it always validates the finished
+ * schema with a depth-first walk over resolved types whose every step copies the whole path from the root, so along
+ * a chain of references its time and memory grow with the square of the chain's length.
+ *
+ * <p>So graphql-java builds and validates the schema with each object, interface and union (but the root types)
+ * replaced by a twin whose fields returning an object, interface or union are typed String, wrappers kept: every
+ * rule of its validator still runs (names, fields present and arguments equal across interfaces, union members,
+ * input types, default values, input cycles, directives) over a graph that is at most a few steps deep. The one
+ * check flattening hides, that a field implementing an interface field returns a subtype of its type, is made here
+ * in one pass ({@link #checkImplementations}). The real types then take the twins' places, their references
+ * resolved by graphql-java's own resolving visitor over their declared children. A root type that implements an
+ * interface cannot be checked against flattened twins: that rare schema is built and validated whole, as before.
+ *
+ * <p>The resulting schema is for serving, not for rebuilding: its {@code getAdditionalTypes()} are the validated
+ * twins (graphql-java's constructor takes them from the validated schema), so it must not be passed to
+ * {@code GraphQLSchema.newSchema(schema)} or {@code transform}; the type map, which introspection, validation and
+ * printing read, holds the real types. The schema made here is the one graphql-java's generator makes (a test
+ * compares their printed forms on every supergraph in the test corpus); custom scalars accept any value, as the
+ * router passes them through to the subgraphs that own them.
  */
 final class SchemaBuilder {
     /** Custom scalars: the router never interprets their values; subgraphs coerce them. */
@@ -158,27 +182,166 @@ final class SchemaBuilder {
     private GraphQLSchema build() {
         Map<String, GraphQLNamedType> types = new LinkedHashMap<>();
         for (TypeDefinition<?> definition : definitions.values()) types.put(definition.getName(), namedType(definition));
-        GraphQLSchema.Builder schema = GraphQLSchema.newSchema();
         Map<String, String> roots = rootTypeNames();
-        schema.query(rootType(types, roots.get("query"), "query"));
-        if (roots.containsKey("mutation")) schema.mutation(rootType(types, roots.get("mutation"), "mutation"));
-        if (roots.containsKey("subscription")) schema.subscription(rootType(types, roots.get("subscription"), "subscription"));
-        if (schemaDefinition != null && schemaDefinition.getDescription() != null) {
-            schema.description(schemaDefinition.getDescription().getContent());
-        }
+        GraphQLObjectType query = rootType(types, roots.get("query"), "query");
+        GraphQLObjectType mutation = roots.containsKey("mutation") ? rootType(types, roots.get("mutation"), "mutation") : null;
+        GraphQLObjectType subscription = roots.containsKey("subscription") ? rootType(types, roots.get("subscription"), "subscription") : null;
+        checkImplementations(types);
         // graphql-java requires a type resolver for every abstract type; the router resolves runtime types itself
         // (from __typename) and runs graphql-java only for introspection, so this one reads __typename too
         GraphQLCodeRegistry.Builder code = GraphQLCodeRegistry.newCodeRegistry();
         for (GraphQLNamedType type : types.values()) {
             if (type instanceof GraphQLInterfaceType || type instanceof GraphQLUnionType) code.typeResolver(type.getName(), BY_TYPENAME);
         }
-        schema.codeRegistry(code.build());
-        Set<GraphQLType> additional = new LinkedHashSet<>(types.values());
-        schema.additionalTypes(additional);
+        Set<GraphQLObjectType> rootTypes = new LinkedHashSet<>();
+        for (GraphQLObjectType root : new GraphQLObjectType[] {query, mutation, subscription}) if (root != null) rootTypes.add(root);
+        boolean rootImplementsInterface = rootTypes.stream().anyMatch(root -> !root.getInterfaces().isEmpty());
+
+        // The types graphql-java validates: the real ones, except that every object, interface and union other than
+        // the roots is a twin whose fields of those kinds are flattened to String (see the class comment).
+        Set<GraphQLType> validated = new LinkedHashSet<>();
+        for (GraphQLNamedType type : types.values()) {
+            boolean composite = type instanceof GraphQLObjectType || type instanceof GraphQLInterfaceType || type instanceof GraphQLUnionType;
+            if (rootTypes.contains(type)) continue;
+            validated.add(composite && !rootImplementsInterface ? twin(type) : type);
+        }
+        GraphQLSchema.Builder schema = GraphQLSchema.newSchema().query(query).mutation(mutation).subscription(subscription)
+                .codeRegistry(code.build()).additionalTypes(validated);
+        if (schemaDefinition != null && schemaDefinition.getDescription() != null) {
+            schema.description(schemaDefinition.getDescription().getContent());
+        }
         for (DirectiveDefinition directive : directives) {
             if (!BUILT_IN_DIRECTIVES.contains(directive.getName())) schema.additionalDirective(directive(directive));
         }
-        return schema.build();
+        GraphQLSchema checked = schema.build();
+        // A root type that implements an interface would be checked against the interface's flattened twin, which
+        // its real field types do not match: such a (rare) schema is built and validated whole by graphql-java.
+        if (rootImplementsInterface) return checked;
+        return withRealTypes(checked, types);
+    }
+
+    /**
+     * The validated schema with the real object, interface and union types in place of their twins: their type
+     * references resolved by graphql-java's own resolving visitor over the types' declared (shallow) children, the
+     * roots' references (resolved to twins during validation) resolved again to the real types.
+     */
+    private static GraphQLSchema withRealTypes(GraphQLSchema checked, Map<String, GraphQLNamedType> types) {
+        Map<String, GraphQLNamedType> typeMap = new LinkedHashMap<>();
+        List<GraphQLSchemaElement> unresolved = new ArrayList<>();
+        for (Map.Entry<String, GraphQLNamedType> entry : checked.getTypeMap().entrySet()) {
+            GraphQLNamedType real = types.getOrDefault(entry.getKey(), entry.getValue());
+            typeMap.put(entry.getKey(), real);
+            if (real instanceof GraphQLObjectType || real instanceof GraphQLInterfaceType || real instanceof GraphQLUnionType) unresolved.add(real);
+        }
+        new SchemaTraverser(element -> element.getChildrenWithTypeReferences().getChildrenAsList())
+                .depthFirst(new GraphQLTypeResolvingVisitor(typeMap), unresolved);
+        Map<String, List<GraphQLObjectType>> implementations = new TreeMap<>();
+        for (GraphQLNamedType type : typeMap.values()) {
+            if (type instanceof GraphQLObjectType object) {
+                object.getInterfaces().forEach(i -> implementations.computeIfAbsent(i.getName(), n -> new ArrayList<>()).add(object));
+            }
+        }
+        ImmutableMap.Builder<String, ImmutableList<GraphQLObjectType>> byInterface = ImmutableMap.builder();
+        implementations.forEach((name, objects) -> byInterface.put(name, ImmutableList.copyOf(objects)));
+        return new GraphQLSchema(checked, checked.getCodeRegistry(), ImmutableMap.copyOf(typeMap), byInterface.build());
+    }
+
+    /**
+     * An object, interface or union for validation only: the same name, fields, arguments, interfaces and members,
+     * with every field whose type is an object, interface or union typed String instead (wrappers kept), so that
+     * validation never walks from a type into the types its fields return.
+     */
+    private GraphQLNamedType twin(GraphQLNamedType type) {
+        return switch (type) {
+            case GraphQLObjectType object -> {
+                GraphQLObjectType.Builder builder = GraphQLObjectType.newObject().name(object.getName());
+                object.getFieldDefinitions().forEach(f -> builder.field(flattened(f)));
+                object.getInterfaces().forEach(i -> builder.withInterface(GraphQLTypeReference.typeRef(i.getName())));
+                yield builder.build();
+            }
+            case GraphQLInterfaceType iface -> {
+                GraphQLInterfaceType.Builder builder = GraphQLInterfaceType.newInterface().name(iface.getName());
+                iface.getFieldDefinitions().forEach(f -> builder.field(flattened(f)));
+                iface.getInterfaces().forEach(i -> builder.withInterface(GraphQLTypeReference.typeRef(i.getName())));
+                yield builder.build();
+            }
+            case GraphQLUnionType union -> {
+                GraphQLUnionType.Builder builder = GraphQLUnionType.newUnionType().name(union.getName());
+                union.getTypes().forEach(member -> builder.possibleType(GraphQLTypeReference.typeRef(member.getName())));
+                yield builder.build();
+            }
+            default -> type;
+        };
+    }
+
+    /** A field of a twin: arguments shared with the real field (graphql-java resolves their input types once). */
+    private GraphQLFieldDefinition flattened(GraphQLFieldDefinition field) {
+        return GraphQLFieldDefinition.newFieldDefinition().name(field.getName()).type((GraphQLOutputType) flattened(field.getType()))
+                .arguments(field.getArguments()).deprecate(field.getDeprecationReason()).build();
+    }
+
+    private GraphQLType flattened(GraphQLType type) {
+        return switch (type) {
+            case GraphQLNonNull nonNull -> GraphQLNonNull.nonNull(flattened(nonNull.getWrappedType()));
+            case GraphQLList list -> GraphQLList.list(flattened(list.getWrappedType()));
+            case GraphQLTypeReference reference -> composite(reference.getName()) ? Scalars.GraphQLString : reference;
+            default -> type;
+        };
+    }
+
+    private boolean composite(String name) {
+        TypeDefinition<?> definition = definitions.get(name);
+        return definition instanceof ObjectTypeDefinition || definition instanceof InterfaceTypeDefinition || definition instanceof UnionTypeDefinition;
+    }
+
+    /**
+     * The one check the twins cannot make: a field of a type that implements an interface must return the
+     * interface field's type or a subtype of it (same wrappers or a non-null one; an object or interface that
+     * implements it, or an object member of the union). One pass over the interfaces' fields of each type.
+     */
+    private void checkImplementations(Map<String, GraphQLNamedType> types) {
+        for (GraphQLNamedType type : types.values()) {
+            List<GraphQLNamedOutputType> interfaces = switch (type) {
+                case GraphQLObjectType object -> object.getInterfaces();
+                case GraphQLInterfaceType iface -> iface.getInterfaces();
+                default -> List.of();
+            };
+            if (interfaces.isEmpty()) continue;
+            GraphQLFieldsContainer implementing = (GraphQLFieldsContainer) type;
+            for (GraphQLNamedOutputType declared : interfaces) {
+                if (!(types.get(declared.getName()) instanceof GraphQLInterfaceType iface)) continue; // graphql-java names it
+                for (GraphQLFieldDefinition expected : iface.getFieldDefinitions()) {
+                    GraphQLFieldDefinition actual = implementing.getFieldDefinition(expected.getName());
+                    if (actual == null || validImplementation(actual.getType(), expected.getType(), types)) continue;
+                    String kind = type instanceof GraphQLObjectType ? "object" : "interface";
+                    throw new SchemaBuildException(kind + " type '" + type.getName() + "' does not implement interface '" + iface.getName()
+                            + "' because field '" + expected.getName() + "' is defined as '" + GraphQLTypeUtil.simplePrint(actual.getType())
+                            + "' type and not as '" + GraphQLTypeUtil.simplePrint(expected.getType()) + "' type");
+                }
+            }
+        }
+    }
+
+    /** The spec's IsValidImplementationFieldType, on the unresolved types (named types are references or built-ins). */
+    private static boolean validImplementation(GraphQLType actual, GraphQLType expected, Map<String, GraphQLNamedType> types) {
+        if (actual instanceof GraphQLNonNull nonNull) {
+            return validImplementation(nonNull.getWrappedType(),
+                    expected instanceof GraphQLNonNull expectedNonNull ? expectedNonNull.getWrappedType() : expected, types);
+        }
+        if (actual instanceof GraphQLList list) {
+            return expected instanceof GraphQLList expectedList && validImplementation(list.getWrappedType(), expectedList.getWrappedType(), types);
+        }
+        if (!(actual instanceof GraphQLNamedType named) || !(expected instanceof GraphQLNamedType wanted)) return false;
+        if (named.getName().equals(wanted.getName())) return true;
+        return switch (types.get(wanted.getName())) {
+            case GraphQLUnionType union -> union.getTypes().stream().anyMatch(member -> member.getName().equals(named.getName()));
+            case GraphQLInterfaceType iface -> switch (types.get(named.getName())) {
+                case GraphQLObjectType object -> object.getInterfaces().stream().anyMatch(i -> i.getName().equals(iface.getName()));
+                case GraphQLInterfaceType sub -> sub.getInterfaces().stream().anyMatch(i -> i.getName().equals(iface.getName()));
+                case null, default -> false;
+            };
+            case null, default -> false;
+        };
     }
 
     private Map<String, String> rootTypeNames() {

@@ -6,7 +6,6 @@ import dev.vestibule.router.supergraph.SubgraphSchema.TypeInSubgraph;
 import graphql.AssertException;
 import graphql.language.Argument;
 import graphql.language.ArrayValue;
-import graphql.language.AstPrinter;
 import graphql.language.BooleanValue;
 import graphql.language.Definition;
 import graphql.language.Directive;
@@ -22,11 +21,14 @@ import graphql.language.InputObjectTypeDefinition;
 import graphql.language.InputValueDefinition;
 import graphql.language.IntValue;
 import graphql.language.InterfaceTypeDefinition;
+import graphql.language.ListType;
+import graphql.language.NonNullType;
 import graphql.language.ObjectTypeDefinition;
 import graphql.language.ScalarTypeDefinition;
 import graphql.language.SchemaDefinition;
 import graphql.language.SourceLocation;
 import graphql.language.StringValue;
+import graphql.language.Type;
 import graphql.language.TypeDefinition;
 import graphql.language.TypeName;
 import graphql.language.UnionTypeDefinition;
@@ -402,11 +404,25 @@ public final class SupergraphLoader {
     }
 
     private static FieldLike fieldLike(FieldDefinition f) {
-        return new FieldLike(f.getName(), AstPrinter.printAst(f.getType()), f.getDirectives());
+        return new FieldLike(f.getName(), typeText(f.getType()), f.getDirectives());
     }
 
     private static FieldLike inputLike(InputValueDefinition f) {
-        return new FieldLike(f.getName(), AstPrinter.printAst(f.getType()), f.getDirectives());
+        return new FieldLike(f.getName(), typeText(f.getType()), f.getDirectives());
+    }
+
+    /**
+     * A type reference as SDL writes it ({@code [String!]!}): what graphql-java's AstPrinter prints for it, without
+     * the printer it builds per call (an eighth of a big supergraph's load allocation went there).
+     */
+    @SuppressWarnings("rawtypes")
+    static String typeText(Type type) {
+        return switch (type) {
+            case TypeName name -> name.getName();
+            case NonNullType nonNull -> typeText(nonNull.getType()) + "!";
+            case ListType list -> "[" + typeText(list.getType()) + "]";
+            default -> throw new IllegalStateException("unknown type node " + type);
+        };
     }
 
     private static String graphOf(Directive directive, Map<String, Subgraph> byEnumValue, TypeDefinition<?> where) {

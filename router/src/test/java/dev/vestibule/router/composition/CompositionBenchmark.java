@@ -73,6 +73,15 @@ public final class CompositionBenchmark {
      * schema building deep, issue #28). 2.5 entities per subgraph keep the benchmark's proportions.
      */
     public static List<SubgraphSource> generate(int subgraphs, int entities) {
+        return generate(subgraphs, entities, entities);
+    }
+
+    /**
+     * As {@link #generate(int, int)}, with the entities' {@code next} references forming cycles of {@code cycle}
+     * entities (the last one shorter when {@code cycle} does not divide {@code entities}) instead of one chain through
+     * all of them: the same size, a shallow shape (issue #28's "cycle-shaped" graphs use cycles of 5).
+     */
+    public static List<SubgraphSource> generate(int subgraphs, int entities, int cycle) {
         List<StringBuilder> sdl = new ArrayList<>();
         for (int s = 0; s < subgraphs; s++) {
             sdl.add(new StringBuilder("extend schema @link(url: \"https://specs.apollo.dev/federation/v2.3\", import: [\"@key\", \"@shareable\"])\n\n"));
@@ -97,7 +106,7 @@ public final class CompositionBenchmark {
         for (int e = 0; e < entities; e++) {
             int owner = e % subgraphs;
             sdl.get(owner).append("type E").append(e).append(" @key(fields: \"id\") {\n  id: ID!\n  name: String\n  score: Int\n  tags: [String!]\n  next: E")
-                    .append((e + 1) % entities).append("\n}\n\n");
+                    .append(next(e, entities, cycle)).append("\n}\n\n");
             for (int extender : new int[] {(owner + 1) % subgraphs, (owner + 7) % subgraphs}) {
                 sdl.get(extender).append("type E").append(e).append(" @key(fields: \"id\") {\n  id: ID!\n  extra").append(extender)
                         .append(": Int\n  value").append(extender).append(": V").append(extender).append("_0\n}\n\n");
@@ -106,7 +115,7 @@ public final class CompositionBenchmark {
         // an entity's "next" may point at an entity another subgraph owns: declare the stub so the subgraph is valid
         for (int s = 0; s < subgraphs; s++) {
             for (int e = s; e < entities; e += subgraphs) {
-                int next = (e + 1) % entities;
+                int next = next(e, entities, cycle);
                 String stub = "type E" + next + " @key(fields: \"id\"";
                 if (!sdl.get(s).toString().contains(stub)) {
                     sdl.get(s).append("type E").append(next).append(" @key(fields: \"id\", resolvable: false) {\n  id: ID!\n}\n\n");
@@ -118,6 +127,13 @@ public final class CompositionBenchmark {
             sources.add(new SubgraphSource("s" + s, "http://127.0.0.1:" + (5000 + s) + "/graphql", sdl.get(s).toString()));
         }
         return sources;
+    }
+
+    /** The entity that entity {@code e}'s {@code next} field refers to: the following one in its cycle. */
+    private static int next(int e, int entities, int cycle) {
+        int start = e / cycle * cycle;
+        int length = Math.min(cycle, entities - start);
+        return start + (e - start + 1) % length;
     }
 
     static String json(List<SubgraphSource> graph) throws Exception {

@@ -76,6 +76,44 @@ class SchemaBuilderTest {
     }
 
     @Test
+    void aFieldThatReturnsNoSubtypeOfItsInterfaceFieldsTypeIsRefused() {
+        // the twins graphql-java validates type both fields String: this is SchemaBuilder's own check
+        assertThatThrownBy(() -> SchemaBuilder.build(Parser.parse("""
+                interface Named { friend: Named }
+                type Person implements Named { friend: Robot }
+                type Robot { id: ID }
+                type Query { person: Person }
+                """))).hasMessageContaining("object type 'Person' does not implement interface 'Named' because field 'friend' "
+                + "is defined as 'Robot' type and not as 'Named' type");
+    }
+
+    @Test
+    void subtypesOfInterfaceAndUnionFieldTypesAreAccepted() {
+        String sdl = """
+                interface Named { friend: Named pick: Pick! friends: [Named!] }
+                union Pick = Person | Robot
+                type Person implements Named { friend: Person pick: Robot! friends: [Person!]! }
+                type Robot implements Named { friend: Named pick: Pick! friends: [Robot!] }
+                type Query { person: Person robot: Robot }
+                """;
+        GraphQLSchema expected = UnExecutableSchemaGenerator.makeUnExecutableSchema(new SchemaParser().parse(sdl));
+        assertThat(PRINTER.print(SchemaBuilder.build(Parser.parse(sdl)))).isEqualTo(PRINTER.print(expected));
+    }
+
+    @Test
+    void aRootTypeThatImplementsAnInterfaceIsBuiltAndValidatedWhole() {
+        String sdl = """
+                interface Node { id: ID! next: Node }
+                type Query implements Node { id: ID! next: Node item: Item }
+                type Item implements Node { id: ID! next: Item back: Query }
+                """;
+        GraphQLSchema built = SchemaBuilder.build(Parser.parse(sdl));
+        GraphQLSchema expected = UnExecutableSchemaGenerator.makeUnExecutableSchema(new SchemaParser().parse(sdl));
+        assertThat(PRINTER.print(built)).isEqualTo(PRINTER.print(expected));
+        assertThat(built.getObjectType("Item").getFieldDefinition("back").getType()).isSameAs(built.getQueryType());
+    }
+
+    @Test
     void anUnknownTypeIsNamedWithItsLine() {
         assertThatThrownBy(() -> SchemaBuilder.build(Parser.parse("type Query {\n  a: Missing\n}")))
                 .hasMessageContaining("a refers to the type Missing, which is not defined (line 2)");
