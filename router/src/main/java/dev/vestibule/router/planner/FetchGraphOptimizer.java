@@ -10,7 +10,7 @@ final class FetchGraphOptimizer {
     private final List<FetchGraphPass> passes;
 
     FetchGraphOptimizer(SubgraphCoverage coverage) {
-        this.passes = List.of(new DeduplicateFetches());
+        this.passes = List.of(new DeduplicateFetches(), new MergeUnionMemberFetches(coverage));
     }
 
     void optimize(FetchGraph graph) {
