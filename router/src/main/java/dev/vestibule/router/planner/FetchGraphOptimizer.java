@@ -10,7 +10,7 @@ final class FetchGraphOptimizer {
     private final List<FetchGraphPass> passes;
 
     FetchGraphOptimizer(SubgraphCoverage coverage) {
-        this.passes = List.of(new DeduplicateFetches(), new MergeUnionMemberFetches(coverage));
+        this.passes = List.of(new DeduplicateFetches(), new MergeUnionMemberFetches(coverage), new MergeSiblingFetches(coverage));
     }
 
     void optimize(FetchGraph graph) {
