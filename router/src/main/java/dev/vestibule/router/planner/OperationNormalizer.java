@@ -21,6 +21,17 @@ final class OperationNormalizer {
         return new SelectionNormalizer(operation.fragments()).normalize(operation.operation().getSelectionSet());
     }
 
+    /**
+     * The root fields of the operation as written, literal @skip/@include ignored, by response key (merged as in
+     * {@link #rootFields}): what the root subgraph is chosen by when those conditions leave a field nothing to select.
+     */
+    static Map<String, Selection.Field> rootFieldsAsWritten(PreparedOperation operation) {
+        List<Selection> written = new SelectionNormalizer(operation.fragments(), true).normalize(operation.operation().getSelectionSet());
+        Map<String, Selection.Field> byKey = new HashMap<>();
+        for (RootField root : rootFields(written)) byKey.putIfAbsent(root.field().responseKey(), root.field());
+        return byKey;
+    }
+
     /** The root fields of normalized selections, in document order, merged as the client sees them. */
     static List<RootField> rootFields(List<Selection> selections) {
         return mergedByResponseKey(rootFields(selections, List.of()));

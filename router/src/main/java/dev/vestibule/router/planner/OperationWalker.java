@@ -70,13 +70,22 @@ final class OperationWalker {
     boolean unreachableDroppable;
     String droppableType;
 
-    OperationWalker(Supergraph supergraph, SubgraphCoverage coverage, OperationDefinition operation, List<RootField> roots) {
+    private final FetchGraphOptimizer optimizer;
+    /** The root fields as written (literal @skip/@include ignored), by response key: see {@link #choiceField}. */
+    private final Map<String, Selection.Field> asWritten;
+    /** Set on a trial walk ({@link #trialCost}): the root subgraph the field under trial goes to. */
+    private String forcedRoot;
+
+    OperationWalker(Supergraph supergraph, SubgraphCoverage coverage, FetchGraphOptimizer optimizer, OperationDefinition operation,
+                    List<RootField> roots, Map<String, Selection.Field> asWritten) {
         this.supergraph = supergraph;
         this.schema = supergraph.schema();
         this.coverage = coverage;
+        this.optimizer = optimizer;
         this.operation = operation;
         this.mutation = operation.getOperation() == OperationDefinition.Operation.MUTATION;
         this.roots = roots;
+        this.asWritten = asWritten;
     }
 
     /** Walks every root field of the operation (on {@code rootType}) into the fetch graph. */
@@ -205,14 +214,21 @@ final class OperationWalker {
             lastRoot = group;
             return group;
         }
+        if (forcedRoot != null && allCandidates.contains(forcedRoot)) {
+            for (FetchGroup existing : graph.groups) {
+                if (!existing.entityFetch && existing.subgraph.equals(forcedRoot)) return existing;
+            }
+            return graph.newGroup(forcedRoot, rootType, List.of(), false, null, null);
+        }
+        Selection.Field chosenBy = choiceField(field);
         // A subgraph that answers the whole selection itself comes first: any other would have to reach the
         // rest through keys, and where a field is @external there (a shared node(id:) root, say) its value
         // from that subgraph cannot be trusted at all.
         GraphQLFieldDefinition definition = ((GraphQLFieldsContainer) schema.getType(rootType)).getFieldDefinition(field.name());
         String type = typeName(definition.getType());
-        List<String> candidates = servingSameField(allCandidates, rootType, field, type);
-        List<String> serving = field.isLeaf() ? candidates
-                : candidates.stream().filter(c -> coverage.servesLocally(c, type, field.selections(),
+        List<String> candidates = servingSameField(allCandidates, rootType, chosenBy, type);
+        List<String> serving = chosenBy.isLeaf() ? candidates
+                : candidates.stream().filter(c -> coverage.servesLocally(c, type, chosenBy.selections(),
                         supergraph.subgraph(c).field(rootType, field.name()).map(SubgraphCoverage::provides).orElse(null))).toList();
         if (!serving.isEmpty() && serving.size() < candidates.size()) {
             for (FetchGroup existing : graph.groups) {
@@ -223,12 +239,55 @@ final class OperationWalker {
         for (FetchGroup existing : graph.groups) {
             if (!existing.entityFetch && candidates.contains(existing.subgraph)) return existing;
         }
-        String best = candidates.stream()
-                .max(Comparator.comparingInt((String s) -> coverage.localCoverage(s, rootType, field))
+        List<String> cheapest = cheapest(candidates, (GraphQLObjectType) schema.getType(rootType), field);
+        String best = cheapest.stream()
+                .max(Comparator.comparingInt((String s) -> coverage.localCoverage(s, rootType, chosenBy))
                         .thenComparingInt(s -> rootFieldsServed(s, rootType))
-                        .thenComparing(s -> -candidates.indexOf(s)))
+                        .thenComparing(s -> -cheapest.indexOf(s)))
                 .orElseThrow();
         return graph.newGroup(best, rootType, List.of(), false, null, null);
+    }
+
+    /**
+     * The field as the root subgraph is chosen by: as planned, or, when literal @skip/@include conditions left it
+     * nothing to select, as written. With nothing to go by, the first subgraph listed would win, which can be one the
+     * field must not be asked of; Apollo and Hive choose with the skipped selection still in it.
+     */
+    Selection.Field choiceField(Selection.Field field) {
+        if (!field.selections().isEmpty()) return field;
+        Selection.Field written = asWritten.get(field.responseKey());
+        return written == null || !written.name().equals(field.name()) ? field : written;
+    }
+
+    /**
+     * Of the candidates for a root field, those whose plan for it costs least ({@link PlanCost}): each candidate's
+     * plan of the field is walked and optimized on its own, as if the field were the operation's only one. A
+     * candidate from which the field cannot be planned is no candidate; if none can, all stay (the walk reports why).
+     */
+    List<String> cheapest(List<String> candidates, GraphQLObjectType rootType, Selection.Field field) {
+        if (candidates.size() < 2) return candidates;
+        Map<String, PlanCost> costs = new LinkedHashMap<>();
+        for (String candidate : candidates) {
+            PlanCost cost = trialCost(candidate, rootType, field);
+            if (cost != null) costs.put(candidate, cost);
+        }
+        if (costs.isEmpty()) return candidates;
+        PlanCost least = costs.values().stream().min(Comparator.naturalOrder()).orElseThrow();
+        return costs.entrySet().stream().filter(e -> e.getValue().compareTo(least) == 0).map(Map.Entry::getKey).toList();
+    }
+
+    /** The cost of planning {@code field} from {@code subgraph}, or null when it cannot be planned from there. */
+    private PlanCost trialCost(String subgraph, GraphQLObjectType rootType, Selection.Field field) {
+        OperationWalker trial = new OperationWalker(supergraph, coverage, optimizer, operation, roots, asWritten);
+        trial.forcedRoot = subgraph;
+        trial.conditions.addAll(conditions);
+        try {
+            trial.planRootField(rootType, field);
+            optimizer.optimize(trial.graph);
+            return PlanCost.of(trial.graph);
+        } catch (PlanningException unplannable) {
+            return null;
+        }
     }
 
     /**

@@ -9,6 +9,7 @@ import graphql.language.OperationDefinition;
 import graphql.schema.GraphQLObjectType;
 import graphql.schema.GraphQLSchema;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Plans an operation into subgraph fetches, in stages, each in files named after it (as Hive Router's planner):
@@ -36,22 +37,23 @@ public final class QueryPlanner {
     }
 
     public QueryPlan plan(PreparedOperation operation) {
-        return plan(operation.operation(), OperationNormalizer.selections(operation));
+        return plan(operation.operation(), OperationNormalizer.selections(operation), OperationNormalizer.rootFieldsAsWritten(operation));
     }
 
     /** A plan of what {@code caller} may see; the fields it may not are left out and listed in the plan. */
     public QueryPlan plan(PreparedOperation operation, AccessFilter access, Caller caller) {
         List<Selection> selections = OperationNormalizer.selections(operation);
-        if (access.idle()) return plan(operation.operation(), selections);
+        Map<String, Selection.Field> asWritten = OperationNormalizer.rootFieldsAsWritten(operation);
+        if (access.idle()) return plan(operation.operation(), selections, asWritten);
         var filtered = access.filter(selections, rootType(operation.operation()).getName(), caller);
-        QueryPlan planned = plan(operation.operation(), filtered.allowed());
+        QueryPlan planned = plan(operation.operation(), filtered.allowed(), asWritten);
         return new QueryPlan(planned.root(), selections, planned.rootType(), planned.fetchCount(), filtered.denied());
     }
 
-    private QueryPlan plan(OperationDefinition operation, List<Selection> selections) {
+    private QueryPlan plan(OperationDefinition operation, List<Selection> selections, Map<String, Selection.Field> asWritten) {
         GraphQLObjectType rootType = rootType(operation);
         List<RootField> roots = OperationNormalizer.rootFields(selections);
-        FetchGraph graph = new OperationWalker(supergraph, coverage, operation, roots).walk(rootType);
+        FetchGraph graph = new OperationWalker(supergraph, coverage, optimizer, operation, roots, asWritten).walk(rootType);
         optimizer.optimize(graph);
         PlanNode root = PlanEmitter.emit(graph, operation);
         return new QueryPlan(root, selections, rootType.getName(), graph.groups.size());
