@@ -73,7 +73,7 @@ function Node({ node, fetches, timeline }) {
     case 'Flatten':
       return (
         <section className="vx-node vx-flatten" data-kind="Flatten">
-          <h3 className="vx-kind">Flatten <code>{node.path.join('.')}</code></h3>
+          <h3 className="vx-kind">Flatten <code>{(node.paths || [node.path]).map(p => p.join('.')).join(', ')}</code></h3>
           <Node node={node.node} fetches={fetches} timeline={timeline} />
         </section>
       );

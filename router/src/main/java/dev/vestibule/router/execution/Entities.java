@@ -14,10 +14,13 @@ import java.util.Map;
 final class Entities {
     private Entities() {}
 
-    /** Every object found along a plan path, where "@" steps into each element of a list; nulls are skipped. */
-    static List<Map<String, Object>> collect(Map<String, Object> root, List<String> path) {
+    /**
+     * Every object found along the plan paths, path after path, where "@" steps into each element of a list; nulls are
+     * skipped.
+     */
+    static List<Map<String, Object>> collect(Map<String, Object> root, List<List<String>> paths) {
         List<Map<String, Object>> out = new ArrayList<>();
-        walk(root, path, 0, out);
+        for (int i = 0, n = paths.size(); i < n; i++) walk(root, paths.get(i), 0, out);
         return out;
     }
 
@@ -43,11 +46,11 @@ final class Entities {
 
     /**
      * The response paths (field keys and list indexes, e.g. [users, 0, reviews, 1, product]) of every object
-     * {@link #collect} finds along {@code path}, by identity: one walk for all the errors of a fetch, however many.
+     * {@link #collect} finds along {@code paths}, by identity: one walk for all the errors of a fetch, however many.
      */
-    static Map<Object, List<Object>> paths(Map<String, Object> root, List<String> path) {
+    static Map<Object, List<Object>> paths(Map<String, Object> root, List<List<String>> paths) {
         Map<Object, List<Object>> out = new IdentityHashMap<>();
-        walkWithPath(root, path, 0, new ArrayList<>(), out);
+        for (List<String> path : paths) walkWithPath(root, path, 0, new ArrayList<>(), out);
         return out;
     }
 

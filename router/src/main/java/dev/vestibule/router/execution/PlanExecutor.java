@@ -183,7 +183,7 @@ public final class PlanExecutor {
         BatchKey key = null;
         EntityBatch batch = null;
         synchronized (state) {
-            entities = Entities.collect(state.data(), flatten.path());
+            entities = Entities.collect(state.data(), flatten.paths());
             if (entities.isEmpty()) return;
             if (settings.shareSubgraphQueries()) key = new BatchKey(flatten, url, state.lineage(), subgraphHeaders, used);
             // a batch goes with the lineage it was built at, so it is built under the lock the lineage was read under
@@ -202,7 +202,7 @@ public final class PlanExecutor {
             if (answer == null) {
                 if (batch == null) { // the fetch to join ended meanwhile, and a parallel fetch may have merged since
                     synchronized (state) {
-                        entities = Entities.collect(state.data(), flatten.path());
+                        entities = Entities.collect(state.data(), flatten.paths());
                         key = new BatchKey(flatten, url, state.lineage(), subgraphHeaders, used);
                         batch = EntityBatch.of(entities, representation, state.lineage());
                     }
@@ -222,7 +222,7 @@ public final class PlanExecutor {
             call.end(failure);
             synchronized (state) {
                 EntityBatch failed = batch != null ? batch : EntityBatch.of(entities, representation, state.lineage());
-                List<Object> first = pathOf(Entities.paths(state.data(), flatten.path()), firstTarget(failed, entities));
+                List<Object> first = pathOf(Entities.paths(state.data(), flatten.paths()), firstTarget(failed, entities));
                 for (String field : fetch.topLevelKeys()) state.addError(failureError(fetch.subgraph(), failure, append(first, field)));
             }
             return;
@@ -275,7 +275,7 @@ public final class PlanExecutor {
             if (slots.length != entities.size()) { // equal lineages collect equal entities: this is a bug, not an answer
                 state.addError(failureError(fetch.subgraph(), new SubgraphFailure("INTERNAL_SERVER_ERROR",
                         "a shared entity fetch answered for " + slots.length + " entities, this request has " + entities.size(), null),
-                        pathOf(Entities.paths(state.data(), flatten.path()), entities.get(0))));
+                        pathOf(Entities.paths(state.data(), flatten.paths()), entities.get(0))));
                 return;
             }
             if (results instanceof List<?> list && list.size() == batch.representations().size()) {
@@ -286,12 +286,12 @@ public final class PlanExecutor {
             } else if (errorsOf(response).isEmpty()) {
                 state.addError(failureError(fetch.subgraph(), new SubgraphFailure("SUBGRAPH_INVALID_RESPONSE",
                         "_entities did not return one result per representation", null),
-                        pathOf(Entities.paths(state.data(), flatten.path()), firstTarget(batch, entities))));
+                        pathOf(Entities.paths(state.data(), flatten.paths()), firstTarget(batch, entities))));
             }
             List<Map<String, Object>> errors = errorsOf(response);
             if (errors.isEmpty()) return;
             // where the entities are, found once for all of this fetch's errors
-            Map<Object, List<Object>> paths = Entities.paths(state.data(), flatten.path());
+            Map<Object, List<Object>> paths = Entities.paths(state.data(), flatten.paths());
             int[] first = batch.firstEntities();
             for (Map<String, Object> error : errors) {
                 List<Object> path = pathOf(error);

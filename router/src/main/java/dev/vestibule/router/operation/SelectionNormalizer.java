@@ -24,8 +24,21 @@ import java.util.TreeSet;
  */
 public final class SelectionNormalizer {
     private final Map<String, FragmentDefinition> fragments;
+    /** Whether selections a literal @skip/@include removes are kept (as if unconditional): the operation as written. */
+    private final boolean keepSkipped;
+
     public SelectionNormalizer(Map<String, FragmentDefinition> fragments) {
+        this(fragments, false);
+    }
+
+    /**
+     * @param keepSkipped keep what a literal {@code @skip(if: true)} or {@code @include(if: false)} removes, as if it
+     *                    had no condition: the operation as written, which the planner chooses a root subgraph by when
+     *                    the literal conditions leave a root field nothing to select
+     */
+    public SelectionNormalizer(Map<String, FragmentDefinition> fragments, boolean keepSkipped) {
         this.fragments = fragments;
+        this.keepSkipped = keepSkipped;
     }
 
     public List<Selection> normalize(SelectionSet selectionSet) {
@@ -34,19 +47,19 @@ public final class SelectionNormalizer {
         for (graphql.language.Selection<?> selection : selectionSet.getSelections()) {
             switch (selection) {
                 case Field field -> {
-                    if (!included(field.getDirectives())) continue;
+                    if (!keepSkipped && !included(field.getDirectives())) continue;
                     Selection.Field normalized = new Selection.Field(field.getResultKey(), field.getName(), field.getArguments(),
                             withoutConditions(field.getDirectives()), normalize(field.getSelectionSet()));
                     List<Selection.Condition> conditions = conditions(field.getDirectives());
                     out.add(conditions.isEmpty() ? normalized : new Selection.Fragment(null, List.of(normalized), conditions));
                 }
                 case InlineFragment inline -> {
-                    if (!included(inline.getDirectives())) continue;
+                    if (!keepSkipped && !included(inline.getDirectives())) continue;
                     String type = inline.getTypeCondition() == null ? null : inline.getTypeCondition().getName();
                     out.add(new Selection.Fragment(type, normalize(inline.getSelectionSet()), conditions(inline.getDirectives())));
                 }
                 case FragmentSpread spread -> {
-                    if (!included(spread.getDirectives())) continue;
+                    if (!keepSkipped && !included(spread.getDirectives())) continue;
                     FragmentDefinition definition = fragments.get(spread.getName());
                     out.add(new Selection.Fragment(definition.getTypeCondition().getName(),
                             normalize(definition.getSelectionSet()), conditions(spread.getDirectives())));

@@ -1,5 +1,6 @@
 package dev.vestibule.router.planner;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -9,7 +10,8 @@ import java.util.Set;
 /**
  * The work planned for one subgraph request while the plan is being built: a root fetch (at the root type) or an
  * entity fetch (objects of entityType found at path), what it selects, what its representations carry, and the
- * groups whose results it needs first.
+ * groups whose results it needs first. After the passes an entity fetch may stand for several: objects of several
+ * types (one typed fragment each in its selection, keys and requires) and objects at several paths.
  */
 final class FetchGroup {
     final int id;
@@ -17,6 +19,8 @@ final class FetchGroup {
     /** Root type name for a root fetch; for an entity fetch the type of _entities' fragment in the subgraph. */
     final String entityType;
     final List<String> path;
+    /** Paths besides {@link #path} whose objects this entity fetch is for (fetches merged by a pass). */
+    final List<List<String>> otherPaths = new ArrayList<>();
     final boolean entityFetch;
     final String representationTypename;
     final FetchGroup parent;
@@ -43,5 +47,57 @@ final class FetchGroup {
     /** The selection inside `_entities { ... on entityType { } }`, or the root selection. */
     SelectionBuilder body() {
         return entityFetch ? selection.fragment(entityType) : selection;
+    }
+
+    /** Every response path whose objects this entity fetch is for, the first one first. */
+    List<List<String>> paths() {
+        if (otherPaths.isEmpty()) return List.of(path);
+        List<List<String>> all = new ArrayList<>(1 + otherPaths.size());
+        all.add(path);
+        all.addAll(otherPaths);
+        return all;
+    }
+
+    /** The type conditions of the fragments of this entity fetch's selection, keys and requires. */
+    List<String> types() {
+        Set<String> types = new LinkedHashSet<>(selection.typeConditions());
+        types.addAll(keys.typeConditions());
+        types.addAll(requires.typeConditions());
+        return List.copyOf(types);
+    }
+
+    /** Whether this fetch and {@code other} ask the same of objects of {@code type}: keys, requires and selection. */
+    boolean asksAlike(FetchGroup other, String type) {
+        return printed(selection, type).equals(printed(other.selection, type)) && printed(keys, type).equals(printed(other.keys, type))
+                && printed(requires, type).equals(printed(other.requires, type));
+    }
+
+    private static String printed(SelectionBuilder builder, String type) {
+        SelectionBuilder fragment = builder.fragmentOrNull(type);
+        return fragment == null ? "" : SelectionPrinter.compact(fragment.freeze());
+    }
+
+    /** Whether a field both fetches' representations carry has the same arguments in both. */
+    boolean argumentsAgree(FetchGroup other) {
+        for (Map.Entry<String, String> entry : requiredArguments.entrySet()) {
+            String theirs = other.requiredArguments.get(entry.getKey());
+            if (theirs != null && !theirs.equals(entry.getValue())) return false;
+        }
+        return true;
+    }
+
+    /** Takes over what {@code other} asks for, carries and waits for (see {@link FetchGraph#merge}). */
+    void absorb(FetchGroup other) {
+        selection.addAll(other.selection);
+        requires.addAll(other.requires);
+        keys.addAll(other.keys);
+        requiredArguments.putAll(other.requiredArguments);
+        dependsOn.addAll(other.dependsOn);
+        dependsOn.remove(this);
+        dependsOn.remove(other);
+        List<List<String>> mine = paths();
+        for (List<String> p : other.paths()) {
+            if (!mine.contains(p)) otherPaths.add(p);
+        }
     }
 }

@@ -29,7 +29,8 @@ public final class PlanJson {
             }
             case PlanNode.Flatten f -> {
                 json.put("kind", "Flatten");
-                json.put("path", f.path());
+                json.put("path", f.paths().get(0)); // the first path: what readers of one path per Flatten read
+                json.put("paths", f.paths());
                 json.put("node", node(f.fetch()));
             }
             case PlanNode.Condition c -> {

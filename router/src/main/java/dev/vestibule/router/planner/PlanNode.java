@@ -63,11 +63,20 @@ public sealed interface PlanNode permits PlanNode.Sequence, PlanNode.Parallel, P
         }
     }
 
-    /** Runs an entity fetch for every object found at {@code path} ("@" steps into every element of a list). */
-    record Flatten(List<String> path, Fetch fetch) implements PlanNode {
+    /**
+     * Runs an entity fetch for every object found at {@code paths} ("@" steps into every element of a list): one
+     * path, or several when fetches to one subgraph that run at the same time were merged into one request.
+     */
+    record Flatten(List<List<String>> paths, Fetch fetch) implements PlanNode {
         public Flatten {
+            if (paths.isEmpty()) throw new IllegalArgumentException("an entity fetch needs a path");
             // interned: the steps are looked up in every object along the path, where Jackson's interned keys are
-            path = path.stream().map(String::intern).toList();
+            paths = paths.stream().map(path -> path.stream().map(String::intern).toList()).toList();
+        }
+
+        /** An entity fetch for the objects at one path. */
+        public static Flatten at(List<String> path, Fetch fetch) {
+            return new Flatten(List.of(path), fetch);
         }
     }
 

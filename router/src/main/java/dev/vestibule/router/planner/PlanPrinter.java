@@ -17,7 +17,13 @@ public final class PlanPrinter {
             case PlanNode.Sequence s -> block("Sequence", s.nodes(), indent, out);
             case PlanNode.Parallel p -> block("Parallel", p.nodes(), indent, out);
             case PlanNode.Flatten f -> {
-                out.append(indent).append("Flatten(path: \"").append(String.join(".", f.path())).append("\") {\n");
+                if (f.paths().size() == 1) {
+                    out.append(indent).append("Flatten(path: \"").append(String.join(".", f.paths().get(0))).append("\") {\n");
+                } else {
+                    out.append(indent).append("Flatten(paths: [")
+                            .append(String.join(", ", f.paths().stream().map(p -> "\"" + String.join(".", p) + "\"").toList()))
+                            .append("]) {\n");
+                }
                 print(f.fetch(), indent + "  ", out);
                 out.append(indent).append("},\n");
             }

@@ -56,6 +56,48 @@ final class SelectionBuilder {
                 .children();
     }
 
+    /**
+     * Adds everything {@code other} selects (merged by response key, type condition and conditions, as when added one
+     * by one). A field under the same response key with other arguments is an error, as in {@link #field}.
+     */
+    void addAll(SelectionBuilder other) {
+        if (other.composite) composite = true;
+        for (Object entry : other.entries.values()) {
+            switch (entry) {
+                case FieldEntry f -> field(f.responseKey(), f.name(), f.arguments(), f.directives()).addAll(f.children());
+                case FragmentEntry f -> fragment(f.typeCondition()).addAll(f.children());
+                case ConditionalEntry c -> conditional(c.conditions()).addAll(c.children());
+                default -> throw new IllegalStateException();
+            }
+        }
+    }
+
+    /** The fields selected at any depth, __typename left out: a measure of what a fetch asks a subgraph to do. */
+    int fieldCount() {
+        int count = 0;
+        for (Object entry : entries.values()) {
+            switch (entry) {
+                case FieldEntry f -> count += (f.name().equals("__typename") ? 0 : 1) + f.children().fieldCount();
+                case FragmentEntry f -> count += f.children().fieldCount();
+                case ConditionalEntry c -> count += c.children().fieldCount();
+                default -> throw new IllegalStateException();
+            }
+        }
+        return count;
+    }
+
+    /** The type conditions of the typed fragments at this level ({@code ... on T}), in order. */
+    List<String> typeConditions() {
+        List<String> out = new ArrayList<>();
+        for (Object entry : entries.values()) if (entry instanceof FragmentEntry f) out.add(f.typeCondition());
+        return out;
+    }
+
+    /** The fragment on {@code typeCondition} at this level, or null. */
+    SelectionBuilder fragmentOrNull(String typeCondition) {
+        return entries.get("t:" + typeCondition) instanceof FragmentEntry f ? f.children() : null;
+    }
+
     /** The conditions shared by everything this selection holds (its only entry is a conditional fragment), or none. */
     List<Selection.Condition> soleConditions() {
         if (entries.size() != 1 || !(entries.values().iterator().next() instanceof ConditionalEntry c)) return List.of();

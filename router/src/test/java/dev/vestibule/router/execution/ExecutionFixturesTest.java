@@ -58,7 +58,7 @@ class ExecutionFixturesTest {
             // a fixture's absent keys are left out, but a null in an answer is written: nulls are what some fixtures test
             .setDefaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.ALWAYS));
     private static final String FEDERATION =
-            "extend schema @link(url: \"https://specs.apollo.dev/federation/v2.3\", import: [\"@key\", \"@external\", \"@requires\", \"@shareable\", \"@interfaceObject\"])\n";
+            "extend schema @link(url: \"https://specs.apollo.dev/federation/v2.3\", import: [\"@key\", \"@external\", \"@requires\", \"@provides\", \"@shareable\", \"@interfaceObject\"])\n";
 
     /** A fixture file. Unknown keys are errors, so a misspelt key cannot be silently ignored. */
     record Fixture(String description, Map<String, String> subgraphs, Boolean exposeSubgraphErrors, Integer concurrent,

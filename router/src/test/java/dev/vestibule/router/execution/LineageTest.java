@@ -13,7 +13,7 @@ class LineageTest {
     }
 
     private final PlanNode.Fetch root = fetch();
-    private final PlanNode.Flatten entities = new PlanNode.Flatten(List.of("topProducts", "@"), fetch());
+    private final PlanNode.Flatten entities = PlanNode.Flatten.at(List.of("topProducts", "@"), fetch());
 
     @Test
     void theSameAnswersMergedByTheSameNodesAreTheSameLineage() {

@@ -1,7 +1,6 @@
 package dev.vestibule.router.planner;
 
 import dev.vestibule.router.operation.Selection;
-import dev.vestibule.router.supergraph.Supergraph;
 import graphql.language.Argument;
 import graphql.language.ArrayValue;
 import graphql.language.AstPrinter;
@@ -11,6 +10,7 @@ import graphql.language.Value;
 import graphql.language.VariableDefinition;
 import graphql.language.VariableReference;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,19 +18,18 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Turns planned fetch groups into the plan tree: every group runs after the groups it depends on. Groups are placed
- * in stages by their longest chain of dependencies; a stage's groups run in parallel, stages in sequence.
+ * Planning's last stage: turns the optimized fetch graph into the plan tree; every group runs after the groups it
+ * depends on. Groups are placed in stages by their longest chain of dependencies; a stage's groups run in parallel,
+ * stages in sequence.
  */
-final class PlanBuilder {
-    private PlanBuilder() {}
+final class PlanEmitter {
+    private PlanEmitter() {}
 
-    static PlanNode build(List<FetchGroup> groups, OperationDefinition operation, Supergraph supergraph) {
-        if (groups.isEmpty()) return null;
+    static PlanNode emit(FetchGraph graph, OperationDefinition operation) {
+        if (graph.groups.isEmpty()) return null;
         Map<Integer, List<PlanNode>> stages = new TreeMap<>();
-        Integer[] depth = new Integer[groups.size()];
-        for (FetchGroup group : groups) {
-            // a group an abandoned alternative left without work, or one whose every selection was pruned away
-            if (group.selection.prune() || group.body().isEmpty()) continue;
+        Map<FetchGroup, Integer> depth = new HashMap<>();
+        for (FetchGroup group : graph.groups) {
             stages.computeIfAbsent(depth(group, depth, new LinkedHashSet<>()), k -> new ArrayList<>())
                     .add(underConditions(node(group, operation), conditionsOf(group)));
         }
@@ -40,15 +39,16 @@ final class PlanBuilder {
     }
 
     /** The longest chain of dependencies below a group (a group created later may be needed earlier: @requires). */
-    private static int depth(FetchGroup group, Integer[] memo, Set<FetchGroup> visiting) {
-        if (memo[group.id] != null) return memo[group.id];
+    static int depth(FetchGroup group, Map<FetchGroup, Integer> memo, Set<FetchGroup> visiting) {
+        Integer known = memo.get(group);
+        if (known != null) return known;
         if (!visiting.add(group)) {
             throw new PlanningException("fetches depend on each other in a cycle through subgraph " + group.subgraph);
         }
         int d = 0;
         for (FetchGroup dependency : group.dependsOn) d = Math.max(d, depth(dependency, memo, visiting) + 1);
         visiting.remove(group);
-        memo[group.id] = d;
+        memo.put(group, d);
         return d;
     }
 
@@ -103,7 +103,7 @@ final class PlanBuilder {
         PlanNode.Fetch fetch = new PlanNode.Fetch(group.subgraph, name, text, selection, List.copyOf(variables),
                 group.entityFetch ? group.requires.freeze() : null, group.entityFetch ? group.keys.freeze() : null,
                 group.representationTypename);
-        return group.entityFetch ? new PlanNode.Flatten(group.path, fetch) : fetch;
+        return group.entityFetch ? new PlanNode.Flatten(group.paths(), fetch) : fetch;
     }
 
     private static void collectVariables(List<Selection> selections, Set<String> out) {

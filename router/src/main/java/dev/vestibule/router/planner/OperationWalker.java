@@ -1,0 +1,796 @@
+package dev.vestibule.router.planner;
+
+import static dev.vestibule.router.planner.SubgraphCoverage.arguments;
+import static dev.vestibule.router.planner.SubgraphCoverage.childProvided;
+import static dev.vestibule.router.planner.SubgraphCoverage.isAbstract;
+import static dev.vestibule.router.planner.SubgraphCoverage.isComposite;
+import static dev.vestibule.router.planner.SubgraphCoverage.normalize;
+import static dev.vestibule.router.planner.SubgraphCoverage.provides;
+import static dev.vestibule.router.planner.SubgraphCoverage.typeName;
+
+import dev.vestibule.router.operation.Selection;
+import dev.vestibule.router.planner.SubgraphCoverage.Target;
+import dev.vestibule.router.supergraph.SubgraphSchema;
+import dev.vestibule.router.supergraph.SubgraphSchema.FieldInSubgraph;
+import dev.vestibule.router.supergraph.SubgraphSchema.Key;
+import dev.vestibule.router.supergraph.SubgraphSchema.TypeInSubgraph;
+import dev.vestibule.router.supergraph.Supergraph;
+import graphql.language.OperationDefinition;
+import graphql.schema.GraphQLFieldDefinition;
+import graphql.schema.GraphQLFieldsContainer;
+import graphql.schema.GraphQLInterfaceType;
+import graphql.schema.GraphQLNamedType;
+import graphql.schema.GraphQLObjectType;
+import graphql.schema.GraphQLSchema;
+import graphql.schema.GraphQLType;
+import graphql.schema.GraphQLTypeUtil;
+import graphql.schema.GraphQLUnionType;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Planning's second stage: walks the normalized operation from its root fields into the fetch graph, the selections
+ * each subgraph is asked for along its paths. Each field goes to the fetch of the subgraph it is being read from
+ * when that subgraph resolves it (or it was @provided on this path), and otherwise the walk jumps through an entity
+ * key to a subgraph that does resolve it: the current fetch selects the key, and a new entity fetch (run after it,
+ * for every object at that response path) selects the field. Fields with @requires get their required fields
+ * fetched first and sent in the representations. Which subgraph can answer what is asked of {@link SubgraphCoverage}.
+ */
+final class OperationWalker {
+    private final Supergraph supergraph;
+    private final GraphQLSchema schema;
+    private final SubgraphCoverage coverage;
+    final OperationDefinition operation;
+    final boolean mutation;
+    /** What the walk builds: the fetch groups and what each depends on. */
+    final FetchGraph graph = new FetchGraph();
+    /** The fields walked down to the current position, for reaching a value type through its entity parent. */
+    final Deque<Frame> frames = new ArrayDeque<>();
+    /** Indirect key lookups under way, so that two keys that need each other end in an error, not a loop. */
+    final Set<String> indirectKeys = new LinkedHashSet<>();
+    /**
+     * The @skip/@include conditions around the selection being planned, outermost first. A field that goes to
+     * another fetch (an entity jump) is wrapped in all of them there: it is wanted only when they all hold.
+     */
+    final List<List<Selection.Condition>> conditions = new ArrayList<>();
+    FetchGroup lastRoot;
+    /** Every root field of the operation, for choosing among subgraphs that could serve one. */
+    final List<RootField> roots;
+    /** Set while planning the selections of an interface without implementations: see planSelections. */
+    boolean unreachableDroppable;
+    String droppableType;
+
+    private final FetchGraphOptimizer optimizer;
+    /** The root fields as written (literal @skip/@include ignored), by response key: see {@link #choiceField}. */
+    private final Map<String, Selection.Field> asWritten;
+    /** Set on a trial walk ({@link #trialCost}): the root subgraph the field under trial goes to. */
+    private String forcedRoot;
+
+    OperationWalker(Supergraph supergraph, SubgraphCoverage coverage, FetchGraphOptimizer optimizer, OperationDefinition operation,
+                    List<RootField> roots, Map<String, Selection.Field> asWritten) {
+        this.supergraph = supergraph;
+        this.schema = supergraph.schema();
+        this.coverage = coverage;
+        this.optimizer = optimizer;
+        this.operation = operation;
+        this.mutation = operation.getOperation() == OperationDefinition.Operation.MUTATION;
+        this.roots = roots;
+        this.asWritten = asWritten;
+    }
+
+    /** Walks every root field of the operation (on {@code rootType}) into the fetch graph. */
+    FetchGraph walk(GraphQLObjectType rootType) {
+        for (RootField root : roots) {
+            Selection.Field field = root.field();
+            if (field.isTypename() || field.isIntrospection()) continue;
+            conditions.addAll(root.conditions()); // outermost first
+            try {
+                planRootField(rootType, field);
+            } finally {
+                conditions.clear();
+            }
+        }
+        return graph;
+    }
+
+    /**
+     * The response path below a field ({@link SubgraphCoverage#childPath}), its type recorded in the graph: which
+     * objects a fetch at that path is for, when the passes merge fetches.
+     */
+    List<String> childPath(List<String> path, Selection.Field field, GraphQLType type) {
+        List<String> child = SubgraphCoverage.childPath(path, field, type);
+        graph.pathTypes.computeIfAbsent(child, k -> new LinkedHashSet<>()).add(typeName(type));
+        return child;
+    }
+
+    /** {@code builder} inside the conditions being planned under (itself when there are none). */
+    SelectionBuilder underConditions(SelectionBuilder builder) {
+        for (List<Selection.Condition> level : conditions) builder = builder.conditional(level);
+        return builder;
+    }
+
+    void planRootField(GraphQLObjectType rootType, Selection.Field field) {
+        List<String> candidates = supergraph.subgraphs().stream().map(s -> s.name())
+                .filter(s -> supergraph.subgraph(s).resolves(rootType.getName(), field.name())).toList();
+        if (candidates.isEmpty()) {
+            throw new PlanningException("no subgraph resolves " + rootType.getName() + "." + field.name());
+        }
+        GraphQLFieldDefinition definition = rootType.getFieldDefinition(field.name());
+        if (!mutation && candidates.size() > 1 && !field.isLeaf() && splitSharedRootField(rootType, field, definition, candidates)) {
+            return;
+        }
+        FetchGroup group = rootGroup(rootType.getName(), candidates, field);
+        SelectionBuilder node = underConditions(group.body()).field(field.responseKey(), field.name(), field.arguments(), field.directives());
+        if (isComposite(definition)) {
+            FieldInSubgraph inSubgraph = supergraph.subgraph(group.subgraph).field(rootType.getName(), field.name()).orElseThrow();
+            planSelections(group, coverage.subgraphType(inSubgraph, definition), field.selections(), node,
+                    childPath(List.of(), field, definition.getType()), provides(inSubgraph), new LinkedHashSet<>());
+        }
+    }
+
+    /**
+     * A root field several subgraphs resolve, returning a type that is an entity in none of them, cannot be
+     * completed through keys: each subgraph is asked for the root field with the part of the selection it
+     * resolves, in parallel, and the answers merge. Returns false when one subgraph can take it all.
+     */
+    boolean splitSharedRootField(GraphQLObjectType rootType, Selection.Field field, GraphQLFieldDefinition definition,
+                                 List<String> candidates) {
+        String type = typeName(definition.getType());
+        if (candidates.stream().anyMatch(c -> coverage.isEntityIn(c, type))) return false;
+        FetchGroup primary = rootGroup(rootType.getName(), candidates, field);
+        if (coverage.selectsAll(primary.subgraph, type, field.selections())) return false;
+        Map<String, List<Selection>> parts = new LinkedHashMap<>();
+        partition(primary.subgraph, candidates, type, field.selections(), parts);
+        for (Map.Entry<String, List<Selection>> part : parts.entrySet()) {
+            FetchGroup group = part.getKey().equals(primary.subgraph) ? primary : rootGroup(rootType.getName(), List.of(part.getKey()), field);
+            SelectionBuilder node = underConditions(group.body()).field(field.responseKey(), field.name(), field.arguments(), field.directives());
+            FieldInSubgraph inSubgraph = supergraph.subgraph(group.subgraph).field(rootType.getName(), field.name()).orElseThrow();
+            planSelections(group, coverage.subgraphType(inSubgraph, definition), part.getValue(), node, childPath(List.of(), field, definition.getType()),
+                    provides(inSubgraph), new LinkedHashSet<>());
+        }
+        return true;
+    }
+
+    /**
+     * Splits {@code selections} on {@code type} (a type that is an entity in none of {@code candidates}) among the
+     * subgraphs that can answer each part: a selection one subgraph answers whole goes to it (the primary first);
+     * a fragment or a field whose parts only several subgraphs answer together is split, each subgraph getting
+     * the fragment or field around its own part (the answers merge on the same path).
+     */
+    void partition(String primary, List<String> candidates, String type, List<Selection> selections,
+                   Map<String, List<Selection>> parts) {
+        for (Selection child : selections) {
+            String owner = coverage.selectsAll(primary, type, List.of(child)) ? primary
+                    : candidates.stream().filter(c -> coverage.selectsAll(c, type, List.of(child))).findFirst().orElse(null);
+            if (owner != null) {
+                parts.computeIfAbsent(owner, k -> new ArrayList<>()).add(child);
+                continue;
+            }
+            Map<String, List<Selection>> inner = new LinkedHashMap<>();
+            switch (child) {
+                case Selection.Fragment fragment when !coverage.isEntityInAny(candidates, coverage.fragmentType(type, fragment)) -> {
+                    partition(primary, candidates, coverage.fragmentType(type, fragment), fragment.selections(), inner);
+                    inner.forEach((subgraph, part) -> parts.computeIfAbsent(subgraph, k -> new ArrayList<>())
+                            .add(fragment.withSelections(part)));
+                }
+                case Selection.Field f when !f.isLeaf() && !coverage.isEntityInAny(candidates, coverage.childTypeName(type, f)) -> {
+                    List<String> resolving = candidates.stream().filter(c -> supergraph.subgraph(c).field(type, f.name())
+                            .map(FieldInSubgraph::answersHere).orElse(false)).toList();
+                    if (resolving.isEmpty()) {
+                        parts.computeIfAbsent(primary, k -> new ArrayList<>()).add(child);
+                        continue;
+                    }
+                    String first = resolving.contains(primary) ? primary : resolving.get(0);
+                    partition(first, resolving, coverage.childTypeName(type, f), f.selections(), inner);
+                    inner.forEach((subgraph, part) -> parts.computeIfAbsent(subgraph, k -> new ArrayList<>())
+                            .add(new Selection.Field(f.responseKey(), f.name(), f.arguments(), f.directives(), part)));
+                }
+                // nobody answers it: the primary's fetch plans it as usual (through keys, or with the usual error)
+                default -> parts.computeIfAbsent(primary, k -> new ArrayList<>()).add(child);
+            }
+        }
+    }
+
+    /**
+     * Mutations: root fields in document order, one fetch per run of fields to the same subgraph. Queries: a field
+     * joins a root fetch already planned when that subgraph can serve it; otherwise the subgraph that resolves most
+     * of the field's own selection wins.
+     */
+    FetchGroup rootGroup(String rootType, List<String> allCandidates, Selection.Field field) {
+        if (mutation) {
+            if (lastRoot != null && allCandidates.contains(lastRoot.subgraph)) return lastRoot;
+            FetchGroup group = graph.newGroup(allCandidates.get(0), rootType, List.of(), false, null, null);
+            if (lastRoot != null) group.dependsOn.add(lastRoot);
+            lastRoot = group;
+            return group;
+        }
+        if (forcedRoot != null && allCandidates.contains(forcedRoot)) {
+            for (FetchGroup existing : graph.groups) {
+                if (!existing.entityFetch && existing.subgraph.equals(forcedRoot)) return existing;
+            }
+            return graph.newGroup(forcedRoot, rootType, List.of(), false, null, null);
+        }
+        Selection.Field chosenBy = choiceField(field);
+        // A subgraph that answers the whole selection itself comes first: any other would have to reach the
+        // rest through keys, and where a field is @external there (a shared node(id:) root, say) its value
+        // from that subgraph cannot be trusted at all.
+        GraphQLFieldDefinition definition = ((GraphQLFieldsContainer) schema.getType(rootType)).getFieldDefinition(field.name());
+        String type = typeName(definition.getType());
+        List<String> candidates = servingSameField(allCandidates, rootType, chosenBy, type);
+        List<String> serving = chosenBy.isLeaf() ? candidates
+                : candidates.stream().filter(c -> coverage.servesLocally(c, type, chosenBy.selections(),
+                        supergraph.subgraph(c).field(rootType, field.name()).map(SubgraphCoverage::provides).orElse(null))).toList();
+        if (!serving.isEmpty() && serving.size() < candidates.size()) {
+            for (FetchGroup existing : graph.groups) {
+                if (!existing.entityFetch && serving.contains(existing.subgraph)) return existing;
+            }
+            return graph.newGroup(mostServing(serving, rootType), rootType, List.of(), false, null, null);
+        }
+        for (FetchGroup existing : graph.groups) {
+            if (!existing.entityFetch && candidates.contains(existing.subgraph)) return existing;
+        }
+        List<String> cheapest = cheapest(candidates, (GraphQLObjectType) schema.getType(rootType), field);
+        String best = cheapest.stream()
+                .max(Comparator.comparingInt((String s) -> coverage.localCoverage(s, rootType, chosenBy))
+                        .thenComparingInt(s -> rootFieldsServed(s, rootType))
+                        .thenComparing(s -> -cheapest.indexOf(s)))
+                .orElseThrow();
+        return graph.newGroup(best, rootType, List.of(), false, null, null);
+    }
+
+    /**
+     * The field as the root subgraph is chosen by: as planned, or, when literal @skip/@include conditions left it
+     * nothing to select, as written. With nothing to go by, the first subgraph listed would win, which can be one the
+     * field must not be asked of; Apollo and Hive choose with the skipped selection still in it.
+     */
+    Selection.Field choiceField(Selection.Field field) {
+        if (!field.selections().isEmpty()) return field;
+        Selection.Field written = asWritten.get(field.responseKey());
+        return written == null || !written.name().equals(field.name()) ? field : written;
+    }
+
+    /**
+     * Of the candidates for a root field, those whose plan for it costs least ({@link PlanCost}): each candidate's
+     * plan of the field is walked and optimized on its own, as if the field were the operation's only one. A
+     * candidate from which the field cannot be planned is no candidate; if none can, all stay (the walk reports why).
+     */
+    List<String> cheapest(List<String> candidates, GraphQLObjectType rootType, Selection.Field field) {
+        if (candidates.size() < 2) return candidates;
+        Map<String, PlanCost> costs = new LinkedHashMap<>();
+        for (String candidate : candidates) {
+            PlanCost cost = trialCost(candidate, rootType, field);
+            if (cost != null) costs.put(candidate, cost);
+        }
+        if (costs.isEmpty()) return candidates;
+        PlanCost least = costs.values().stream().min(Comparator.naturalOrder()).orElseThrow();
+        return costs.entrySet().stream().filter(e -> e.getValue().compareTo(least) == 0).map(Map.Entry::getKey).toList();
+    }
+
+    /** The cost of planning {@code field} from {@code subgraph}, or null when it cannot be planned from there. */
+    private PlanCost trialCost(String subgraph, GraphQLObjectType rootType, Selection.Field field) {
+        OperationWalker trial = new OperationWalker(supergraph, coverage, optimizer, operation, roots, asWritten);
+        trial.forcedRoot = subgraph;
+        trial.conditions.addAll(conditions);
+        try {
+            trial.planRootField(rootType, field);
+            optimizer.optimize(trial.graph);
+            return PlanCost.of(trial.graph);
+        } catch (PlanningException unplannable) {
+            return null;
+        }
+    }
+
+    /**
+     * Of {@code candidates}, those that serve most of the root fields asking for the same field with the same
+     * arguments under other response keys ({@code a1: media {id}} beside {@code media {animals {id}}}) itself: one
+     * subgraph answers them all, as the references plan it, rather than each alias going where it alone fits
+     * best (or where another root field's fetch happens to be), which can be a subgraph that must not be asked
+     * for the field at all.
+     */
+    List<String> servingSameField(List<String> candidates, String rootType, Selection.Field field, String type) {
+        List<Selection.Field> same = new ArrayList<>();
+        for (RootField root : roots) {
+            Selection.Field f = root.field();
+            if (f.name().equals(field.name()) && arguments(f).equals(arguments(field))) same.add(f);
+        }
+        if (same.size() < 2 || field.isLeaf()) return candidates;
+        Map<String, Integer> served = new HashMap<>();
+        for (String candidate : candidates) {
+            List<Selection> provided = supergraph.subgraph(candidate).field(rootType, field.name()).map(SubgraphCoverage::provides).orElse(null);
+            served.put(candidate, (int) same.stream().filter(f -> coverage.servesLocally(candidate, type, f.selections(), provided)).count());
+        }
+        int most = served.values().stream().max(Integer::compare).orElse(0);
+        return most == 0 ? candidates : candidates.stream().filter(c -> served.get(c) == most).toList();
+    }
+
+    /** Of {@code subgraphs}, the one that serves most of the operation's root fields itself (the first on a tie). */
+    String mostServing(List<String> subgraphs, String rootType) {
+        if (subgraphs.size() == 1) return subgraphs.get(0);
+        return subgraphs.stream().max(Comparator.comparingInt((String s) -> rootFieldsServed(s, rootType))
+                .thenComparing(s -> -subgraphs.indexOf(s))).orElseThrow();
+    }
+
+    /**
+     * How many of the operation's root fields {@code subgraph} serves itself: a root field several subgraphs could
+     * serve goes where the others can follow, so that {@code {a1: media {id}} {media {animals {id}}}} is one fetch
+     * to the subgraph that serves both, not two (the references plan it so; strict subgraphs punish the other).
+     */
+    int rootFieldsServed(String subgraph, String rootType) {
+        int served = 0;
+        for (RootField root : roots) {
+            Selection.Field f = root.field();
+            if (f.isTypename() || f.name().startsWith("__")) continue;
+            var inSubgraph = supergraph.subgraph(subgraph).field(rootType, f.name());
+            if (inSubgraph.isEmpty()) continue;
+            GraphQLFieldDefinition definition = ((GraphQLFieldsContainer) schema.getType(rootType)).getFieldDefinition(f.name());
+            if (definition == null) continue;
+            if (f.isLeaf() || coverage.servesLocally(subgraph, typeName(definition.getType()), f.selections(), provides(inSubgraph.get()))) served++;
+        }
+        return served;
+    }
+
+    /**
+     * Plans selections read from {@code group}'s subgraph at an object of type {@code typeName}, adding to
+     * {@code out}; {@code provided} is what @provides makes available here; the groups that will produce the
+     * selected data are added to {@code producers}.
+     */
+    void planSelections(FetchGroup group, String typeName, List<Selection> selections, SelectionBuilder out,
+                        List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
+        GraphQLNamedType type = (GraphQLNamedType) schema.getType(typeName);
+        if (type instanceof GraphQLInterfaceType iface && coverage.isInterfaceObjectIn(group.subgraph, typeName)
+                && planAtInterfaceObject(group, iface, selections, out, path, provided, producers)) {
+            return;
+        }
+        out.composite();
+        if (isAbstract(type) || coverage.isEntityIn(group.subgraph, typeName)) out.typename();
+        boolean outer = unreachableDroppable;
+        String outerType = droppableType;
+        // An interface no object type implements: no answer can ever be of a type that has a field this subgraph
+        // lacks, so such a field is not fetched (the object the subgraph returns is no valid answer: the shaper
+        // nulls it with an error), as the references do, when the subgraph is asked for something else here;
+        // asked for nothing else, planning fails as for any unreachable field.
+        unreachableDroppable = type instanceof GraphQLInterfaceType iface && schema.getImplementations(iface).isEmpty()
+                && (coverage.answersSomething(group.subgraph, typeName, selections) || (outer && typeName.equals(outerType)));
+        droppableType = typeName;
+        try {
+            for (Selection selection : selections) {
+                switch (selection) {
+                    case Selection.Field field -> planField(group, type, field, out, path, provided, producers);
+                    case Selection.Fragment fragment -> planFragment(group, type, fragment, out, path, provided, producers);
+                }
+            }
+        } finally {
+            unreachableDroppable = outer;
+            droppableType = outerType;
+        }
+    }
+
+    void planFragment(FetchGroup group, GraphQLNamedType type, Selection.Fragment fragment, SelectionBuilder out,
+                      List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
+        if (fragment.isConditional()) {
+            // asked under the same @skip/@include in this fetch; the subgraph decides it with the variable
+            SelectionBuilder inner = out.conditional(fragment.conditions());
+            conditions.add(fragment.conditions());
+            try {
+                if (fragment.typeCondition() == null || fragment.typeCondition().equals(type.getName())) {
+                    for (Selection selection : fragment.selections()) { // the enclosing object already has its __typename
+                        switch (selection) {
+                            case Selection.Field field -> planField(group, type, field, inner, path, provided, producers);
+                            case Selection.Fragment nested -> planFragment(group, type, nested, inner, path, provided, producers);
+                        }
+                    }
+                } else {
+                    planFragment(group, type, fragment.withoutConditions(), inner, path, provided, producers);
+                }
+            } finally {
+                conditions.remove(conditions.size() - 1);
+            }
+            return;
+        }
+        String condition = fragment.typeCondition();
+        SubgraphSchema subgraph = supergraph.subgraph(group.subgraph);
+        if (condition == null || condition.equals(type.getName())) {
+            planSelections(group, type.getName(), fragment.selections(), out, path, provided, producers);
+        } else if (type instanceof GraphQLObjectType object) {
+            // On an object the condition either always holds or never does.
+            if (coverage.isPossibleType(condition, object.getName())) {
+                planSelections(group, type.getName(), fragment.selections(), out, path, provided, producers);
+            }
+        } else if (schema.getType(condition) instanceof GraphQLNamedType conditionType && isAbstract(conditionType)) {
+            // Abstract within abstract: subgraphs may disagree on which types implement what, so ask per object
+            // type that both allow (in the supergraph) and that this subgraph can return here.
+            for (GraphQLObjectType object : coverage.possibleObjects(conditionType)) {
+                if (coverage.isPossibleType(type.getName(), object.getName()) && coverage.possibleIn(subgraph, type, object.getName())
+                        && memberOnEveryCandidate(group, type, object.getName())) {
+                    planSelections(group, object.getName(), fragment.selections(), out.fragment(object.getName()),
+                            path, provided, producers);
+                }
+            }
+        } else if (coverage.possibleIn(subgraph, type, condition) && memberOnEveryCandidate(group, type, condition)) {
+            planSelections(group, condition, fragment.selections(), out.fragment(condition), path,
+                    provided, producers);
+        }
+        // Otherwise this subgraph never returns objects of that type here: nothing to fetch for the fragment.
+    }
+
+    void planField(FetchGroup group, GraphQLNamedType type, Selection.Field field, SelectionBuilder out,
+                   List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
+        if (field.isTypename()) {
+            out.field(field.responseKey(), "__typename", List.of(), List.of());
+            return;
+        }
+        GraphQLFieldsContainer container = (GraphQLFieldsContainer) type;
+        GraphQLFieldDefinition definition = container.getFieldDefinition(field.name());
+        if (definition == null) throw new PlanningException(type.getName() + " has no field " + field.name());
+        SubgraphSchema subgraph = supergraph.subgraph(group.subgraph);
+        Optional<FieldInSubgraph> here = subgraph.field(type.getName(), field.name());
+        List<Selection> providedField = coverage.providedField(provided, type.getName(), field.name());
+        boolean implementationsResolve = coverage.implementationsResolve(subgraph, type, field.name());
+        boolean local = providedField != null
+                || (implementationsResolve && here.map(FieldInSubgraph::answersHere).orElse(false));
+        if (local) {
+            // Where the subgraph's type for the field differs from the supergraph's (join__field type:), the
+            // same response key could meet a different type in a sibling fragment: ask under an internal alias.
+            boolean retyped = here.map(f -> !f.type().equals(GraphQLTypeUtil.simplePrint(definition.getType()))).orElse(false);
+            String key = retyped ? ResponseKeys.alias(field.responseKey()) : field.responseKey();
+            SelectionBuilder node = out.field(key, field.name(), field.arguments(), field.directives());
+            producers.add(group);
+            if (isComposite(definition)) {
+                List<Selection> childProvided = childProvided(providedField, here);
+                // The subgraph's own type for the field may be narrower (join__field type: "Book" where the
+                // supergraph has a union): its selections must be valid there.
+                String childType = here.map(f -> coverage.subgraphType(f, definition)).orElse(typeName(definition.getType()));
+                frames.push(new Frame(group, type.getName(), out, path, provided, field));
+                try {
+                    planSelections(group, childType, field.selections(), node,
+                            childPath(path, field, definition.getType()), childProvided, producers);
+                } finally {
+                    frames.pop();
+                }
+            }
+            return;
+        }
+        if (type instanceof GraphQLInterfaceType iface && !coverage.isInterfaceObjectIn(group.subgraph, iface.getName())
+                && (!here.map(FieldInSubgraph::resolvable).orElse(false) || !implementationsResolve)) {
+            // The subgraph has the interface but not this field on it: ask per implementation it can return.
+            List<GraphQLObjectType> returned = schema.getImplementations(iface).stream()
+                    .filter(o -> subgraph.type(o.getName()).map(t -> t.interfaces().contains(iface.getName())).orElse(false))
+                    .toList();
+            if (!returned.isEmpty() || here.isPresent()) {
+                for (GraphQLObjectType implementation : returned) {
+                    planSelections(group, implementation.getName(), List.of(field), out.fragment(implementation.getName()),
+                            path, provided, producers);
+                }
+                return;
+            }
+            // no implementation to ask through, and the interface lacks the field here: only a jump can reach it
+        }
+        jump(group, type, field, definition, out, path, provided, producers);
+    }
+
+    /**
+     * Reads the field from another subgraph (or this one again, for @requires) through an entity key: first a key
+     * the current subgraph can send, else a key whose fields other subgraphs provide first (one more hop).
+     */
+    void jump(FetchGroup group, GraphQLNamedType type, Selection.Field field, GraphQLFieldDefinition definition,
+              SelectionBuilder out, List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
+        if (unreachableDroppable || (!conditions.isEmpty() && coverage.implementationLess(type))) return;
+        List<Target> targets = coverage.targets(type, field.name());
+        for (Target target : targets) {
+            for (Key key : target.keys()) {
+                List<Selection> keySelections = normalize(key.fields());
+                if (partOfKey(field, keySelections)) continue;
+                if (!coverage.canSelect(group.subgraph, type.getName(), keySelections, provided)) continue;
+                out.typename();
+                planSelections(group, type.getName(), keySelections, out, path, provided, new LinkedHashSet<>());
+                connect(group, type, field, definition, target, keySelections, Set.of(), out, path, provided, producers);
+                return;
+            }
+        }
+        String attempt = group.subgraph + ":" + type.getName() + "." + field.name() + "@" + path;
+        if (indirectKeys.add(attempt)) {
+            try {
+                for (Target target : targets) {
+                    for (Key key : target.keys()) {
+                        List<Selection> keySelections = normalize(key.fields());
+                        if (partOfKey(field, keySelections)) continue;
+                        Set<FetchGroup> keyFrom = new LinkedHashSet<>();
+                        try {
+                            out.typename();
+                            planSelections(group, type.getName(), keySelections, out, path, provided, keyFrom);
+                        } catch (PlanningException unreachable) {
+                            continue;
+                        }
+                        connect(group, type, field, definition, target, keySelections, keyFrom, out, path, provided, producers);
+                        return;
+                    }
+                }
+            } finally {
+                indirectKeys.remove(attempt);
+            }
+        }
+        if (jumpFromEntityParent(group, type, field, definition, producers)) return;
+        throw new PlanningException("cannot plan " + type.getName() + "." + field.name() + " from subgraph "
+                + group.subgraph + ": no subgraph that resolves it has a key that " + group.subgraph + " can provide");
+    }
+
+    /**
+     * A field of a value type (no key) that another subgraph resolves: go back up to the nearest entity in this
+     * fetch and ask the other subgraph for the whole chain of fields from that entity down to the field.
+     */
+    boolean jumpFromEntityParent(FetchGroup group, GraphQLNamedType type, Selection.Field field,
+                                 GraphQLFieldDefinition definition, Set<FetchGroup> producers) {
+        List<Frame> chain = new ArrayList<>();
+        for (Frame frame : frames) {
+            if (frame.group() != group) return false;
+            chain.add(0, frame);
+            if (!coverage.isEntityIn(group.subgraph, frame.typeName())) continue;
+            GraphQLNamedType anchor = (GraphQLNamedType) schema.getType(frame.typeName());
+            for (Target target : coverage.targets(anchor, chain.get(0).via().name())) {
+                if (!resolvesChain(target.subgraph(), chain, type.getName(), field.name())) continue;
+                for (Key key : target.keys()) {
+                    List<Selection> keySelections = normalize(key.fields());
+                    boolean selectable = coverage.canSelect(group.subgraph, anchor.getName(), keySelections, frame.provided());
+                    if (!selectable && !carriedInRepresentations(group, frame, anchor.getName(), keySelections)) continue;
+                    frame.out().typename();
+                    if (selectable) addAll(frame.out(), keySelections);
+                    FetchGroup child = graph.entityGroup(target, frame.path(), group);
+                    SelectionBuilder requires = child.requires.fragment(anchor.getName());
+                    requires.typename();
+                    addAll(requires, keySelections);
+                    addKeys(child, anchor.getName(), keySelections);
+                    SelectionBuilder cursor = underConditions(child.body());
+                    List<String> path = frame.path();
+                    for (Frame step : chain) {
+                        Selection.Field via = step.via();
+                        cursor = cursor.field(via.responseKey(), via.name(), via.arguments(), via.directives());
+                        cursor.typename();
+                        GraphQLFieldDefinition viaDefinition = ((GraphQLFieldsContainer) schema.getType(step.typeName()))
+                                .getFieldDefinition(via.name());
+                        path = childPath(path, via, viaDefinition.getType());
+                    }
+                    SelectionBuilder node = cursor.field(field.responseKey(), field.name(), field.arguments(), field.directives());
+                    producers.add(child);
+                    if (isComposite(definition)) {
+                        planSelections(child, typeName(definition.getType()), field.selections(), node,
+                                childPath(path, field, definition.getType()), null, producers);
+                    }
+                    return true;
+                }
+            }
+            return false;
+        }
+        return false;
+    }
+
+    /**
+     * Whether the key is already in the data at the frame: the frame is the entity this entity fetch is for, and
+     * its representations carry the key's fields (fetched before, from another subgraph), even if this subgraph
+     * cannot answer them (@external there).
+     */
+    boolean carriedInRepresentations(FetchGroup group, Frame frame, String typeName, List<Selection> keySelections) {
+        if (!group.entityFetch || !frame.path().equals(group.path)) return false;
+        Set<String> carried = new HashSet<>();
+        for (Selection selection : group.keys.freeze()) {
+            if (selection instanceof Selection.Fragment f && typeName.equals(f.typeCondition())) {
+                for (Selection inner : f.selections()) if (inner instanceof Selection.Field field && field.isLeaf()) carried.add(field.name());
+            }
+        }
+        return keySelections.stream().allMatch(k -> k instanceof Selection.Field f && f.isLeaf() && carried.contains(f.name()));
+    }
+
+    /** A key cannot fetch one of its own fields: its representation would need the field first. */
+    boolean partOfKey(Selection.Field field, List<Selection> keySelections) {
+        return keySelections.stream().anyMatch(k -> k instanceof Selection.Field f && f.name().equals(field.name()));
+    }
+
+    /** Whether a subgraph resolves every field of the chain and then typeName.fieldName. */
+    boolean resolvesChain(String subgraphName, List<Frame> chain, String typeName, String fieldName) {
+        SubgraphSchema subgraph = supergraph.subgraph(subgraphName);
+        return resolvesChain(subgraph, chain) && subgraph.resolves(typeName, fieldName);
+    }
+
+    /** Whether a subgraph resolves every field of the chain. */
+    boolean resolvesChain(SubgraphSchema subgraph, List<Frame> chain) {
+        for (Frame step : chain) {
+            if (!subgraph.resolves(step.typeName(), step.via().name())) return false;
+        }
+        return true;
+    }
+
+    /** The entity fetch that reads the field through the key, after the groups that bring the key and @requires. */
+    void connect(FetchGroup group, GraphQLNamedType type, Selection.Field field, GraphQLFieldDefinition definition,
+                 Target target, List<Selection> keySelections, Set<FetchGroup> keyFrom, SelectionBuilder out,
+                 List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
+        FieldInSubgraph targetField = supergraph.subgraph(target.subgraph()).field(target.type(), field.name()).orElseThrow();
+        List<Selection> required = targetField.requires() == null ? List.of() : withArgumentAliases(normalize(targetField.requires()));
+        // A representation carries each field once: fields needing the same required field with other
+        // arguments go to another fetch of the same subgraph.
+        FetchGroup child = graph.entityGroup(target, path, group, "");
+        for (int variant = 1; conflicts(child, required); variant++) child = graph.entityGroup(target, path, group, "#" + variant);
+        recordArguments(child, required);
+        child.dependsOn.addAll(keyFrom);
+        SelectionBuilder requires = child.requires.fragment(type.getName());
+        requires.typename();
+        addAll(requires, keySelections);
+        addKeys(child, type.getName(), keySelections);
+        if (targetField.requires() != null) {
+            Set<FetchGroup> requiredFrom = new LinkedHashSet<>();
+            graph.notReusable.add(child); // what the child needs cannot come from the child itself
+            try {
+                planSelections(group, type.getName(), required, out, path, provided, requiredFrom);
+            } finally {
+                graph.notReusable.remove(child);
+            }
+            child.dependsOn.addAll(requiredFrom);
+            addAll(requires, required);
+        }
+        SelectionBuilder entity = underConditions(child.body());
+        SelectionBuilder node = entity.field(field.responseKey(), field.name(), field.arguments(), field.directives());
+        producers.add(child);
+        if (isComposite(definition)) {
+            // the entity this fetch is for is a parent to go back to, should a value-type field below need it
+            frames.push(new Frame(child, type.getName(), entity, path, null, field));
+            try {
+                planSelections(child, coverage.subgraphType(targetField, definition), field.selections(), node,
+                        childPath(path, field, definition.getType()), provides(targetField), producers);
+            } finally {
+                frames.pop();
+            }
+        }
+    }
+
+    /**
+     * At an interface that this subgraph only knows as an @interfaceObject, objects come back named after the
+     * interface. The subgraph that owns the interface tells each object's real type (and answers fragments on
+     * the implementations); the interface's own fields are planned as usual.
+     */
+    boolean planAtInterfaceObject(FetchGroup group, GraphQLInterfaceType iface, List<Selection> selections,
+                                  SelectionBuilder out, List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
+        if (!coverage.needsConcreteType(iface.getName(), selections)) return false; // the interface's fields are enough
+        for (var s : supergraph.subgraphs()) {
+            TypeInSubgraph owner = supergraph.subgraph(s.name()).type(iface.getName()).orElse(null);
+            if (owner == null || owner.interfaceObject() || owner.resolvableKeys().isEmpty()) continue;
+            for (Key key : owner.resolvableKeys()) {
+                List<Selection> keySelections = normalize(key.fields());
+                if (!coverage.canSelect(group.subgraph, iface.getName(), keySelections, provided)) continue;
+                out.typename();
+                addAll(out, keySelections); // selectable here (checked above); planning them would come back here
+                FetchGroup child = graph.entityGroup(new Target(s.name(), iface.getName(), owner.resolvableKeys(), iface.getName(), false), path, group);
+                SelectionBuilder requires = child.requires.fragment(iface.getName());
+                requires.typename();
+                addAll(requires, keySelections);
+                addKeys(child, iface.getName(), keySelections);
+                child.body().typename();
+                producers.add(child);
+                for (Selection selection : selections) {
+                    switch (selection) {
+                        case Selection.Field f -> planField(group, iface, f, out, path, provided, producers);
+                        // A fragment that needs no concrete type inside is planned as usual: its fields were
+                        // otherwise lost (a condition around fields of the interface only).
+                        case Selection.Fragment f when f.isConditional() -> {
+                            boolean planned;
+                            conditions.add(f.conditions());
+                            try {
+                                planned = planAtInterfaceObject(group, iface, List.of(f.withoutConditions()), out.conditional(f.conditions()),
+                                        path, provided, producers);
+                            } finally {
+                                conditions.remove(conditions.size() - 1);
+                            }
+                            if (!planned) planFragment(group, iface, f, out, path, provided, producers);
+                        }
+                        case Selection.Fragment f when f.typeCondition() == null || f.typeCondition().equals(iface.getName()) -> {
+                            if (!planAtInterfaceObject(group, iface, f.selections(), out, path, provided, producers)) {
+                                planFragment(group, iface, f, out, path, provided, producers);
+                            }
+                        }
+                        case Selection.Fragment f -> planFragment(child, iface, f, underConditions(child.body()), path, null, producers);
+                    }
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a union member may be asked for here. A union reached from an entity through fields that other
+     * subgraphs resolve too (shareable, the entity keyed there) could have been served by any of them, and each
+     * may know other members: only the members all of them share are asked for, so that the answer does not
+     * depend on which subgraph the planner happened to pick. The other members' fields are answered null.
+     * Where a field forced the path into one subgraph (a jump to a field only it resolves), its members count.
+     */
+    boolean memberOnEveryCandidate(FetchGroup group, GraphQLNamedType parentType, String member) {
+        if (!(parentType instanceof GraphQLUnionType union)) return true;
+        List<Frame> chain = new ArrayList<>();
+        for (Frame frame : frames) {
+            if (frame.group() != group) return true;
+            chain.add(0, frame);
+            if (!coverage.isEntityIn(group.subgraph, frame.typeName())) continue;
+            for (var other : supergraph.subgraphs()) {
+                SubgraphSchema candidate = supergraph.subgraph(other.name());
+                if (other.name().equals(group.subgraph)) continue;
+                boolean keyed = candidate.type(frame.typeName()).map(t -> !t.resolvableKeys().isEmpty()).orElse(false);
+                if (!keyed || !resolvesChain(candidate, chain)) continue;
+                if (!coverage.possibleIn(candidate, union, member)) return false;
+            }
+            return true;
+        }
+        return true;
+    }
+
+    /** Required fields with arguments get an internal alias, so that other arguments can be fetched beside them. */
+    /**
+     * The required selection with every field that has arguments, at any depth, under an internal alias: the same
+     * field may be selected by the client (or another @requires) with other arguments in the same fetch.
+     */
+    List<Selection> withArgumentAliases(List<Selection> required) {
+        List<Selection> out = new ArrayList<>(required.size());
+        for (Selection selection : required) {
+            out.add(switch (selection) {
+                case Selection.Field f -> new Selection.Field(
+                        f.arguments().isEmpty() ? f.responseKey() : ResponseKeys.requiredWithArguments(f.name(), arguments(f)),
+                        f.name(), f.arguments(), f.directives(), withArgumentAliases(f.selections()));
+                case Selection.Fragment f -> f.withSelections(withArgumentAliases(f.selections()));
+            });
+        }
+        return out;
+    }
+
+    /** Whether a representation of {@code child} already carries one of these fields with other arguments. */
+    boolean conflicts(FetchGroup child, List<Selection> required) {
+        Map<String, String> wanted = new HashMap<>();
+        argumentsByPath(required, "", wanted);
+        for (Map.Entry<String, String> entry : wanted.entrySet()) {
+            String existing = child.requiredArguments.get(entry.getKey());
+            if (existing != null && !existing.equals(entry.getValue())) return true;
+        }
+        return false;
+    }
+
+    void recordArguments(FetchGroup child, List<Selection> required) {
+        argumentsByPath(required, "", child.requiredArguments);
+    }
+
+    /** The printed arguments of every field with arguments in a required selection, by its path of field names. */
+    void argumentsByPath(List<Selection> selections, String prefix, Map<String, String> out) {
+        for (Selection selection : selections) {
+            switch (selection) {
+                case Selection.Field f -> {
+                    if (!f.arguments().isEmpty()) out.put(prefix + f.name(), arguments(f));
+                    argumentsByPath(f.selections(), prefix + f.name() + ".", out);
+                }
+                case Selection.Fragment f -> argumentsByPath(f.selections(), prefix, out);
+            }
+        }
+    }
+
+    /** A position on the way down: the type and builder where {@code via} was selected. */
+    private record Frame(FetchGroup group, String typeName, SelectionBuilder out, List<String> path,
+                         List<Selection> provided, Selection.Field via) {}
+
+    private static void addKeys(FetchGroup child, String type, List<Selection> keySelections) {
+        SelectionBuilder keys = child.keys.fragment(type);
+        keys.typename();
+        addAll(keys, keySelections);
+    }
+
+    private static void addAll(SelectionBuilder out, List<Selection> selections) {
+        for (Selection selection : selections) {
+            switch (selection) {
+                case Selection.Field f -> addAll(out.field(f.responseKey(), f.name(), f.arguments(), f.directives()), f.selections());
+                case Selection.Fragment f -> addAll(out.fragment(f.typeCondition()), f.selections());
+            }
+        }
+    }
+}
