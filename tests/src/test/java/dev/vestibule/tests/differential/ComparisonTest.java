@@ -37,4 +37,17 @@ class ComparisonTest {
         assertThat(answer("{\"data\":{\"x\":{\"y\":[{\"z\":1},{\"z\":2}]}},\"errors\":[{}]}").differenceFrom(reference).orElseThrow().kind())
                 .isEqualTo(Answer.Kind.EXTRA_ERRORS);
     }
+
+    @Test
+    void noAnswerAgreesWithNothingNotEvenAnotherNoAnswer() throws Exception {
+        Answer none = Answer.none("Hive Gateway: the process died (exit code 1)", 5);
+        Answer alsoNone = Answer.none("Hive Gateway: the process died (exit code 1)", 5);
+        Answer errorsOnly = answer("{\"errors\":[{\"message\":\"x\"}]}");
+        assertThat(none.answered()).isFalse();
+        assertThat(errorsOnly.answered()).isTrue();
+        assertThat(none.agrees(alsoNone)).isFalse();
+        assertThat(none.agrees(errorsOnly)).isFalse();
+        assertThat(errorsOnly.agrees(none)).isFalse();
+        assertThat(none.raw().get("noAnswer").asText()).contains("died");
+    }
 }
