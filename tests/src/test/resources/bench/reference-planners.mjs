@@ -3,6 +3,7 @@
 // Hive Router's planner as a Node addon), npm-installed into a cache folder by the Java side.
 // Protocol: one JSON request per stdin line, one JSON answer per stdout line:
 //   {"name", "supergraph": SDL, "warmup": [OP], "operations": [OP]}   OP: {"query", "variables"}
+//   (without "supergraph": the planners of the last supergraph sent, kept, for the shrinker's many small requests)
 //   -> {"name", "apollo": [RESULT], "hive": [RESULT]}                   one RESULT per operation, in order
 //   RESULT: {"micros": planning time, "plan": {kind, nodes | node | condition, ifClause, elseClause | serviceName}}
 //           or {"micros", "error": message}
@@ -56,23 +57,31 @@ async function timed(plan) {
   }
 }
 
-async function planAll(request) {
-  const answer = { name: request.name, apollo: [], hive: [] };
-  let apollo = null;
-  let apolloSchema = null;
+let current = null;
+
+function planners(request) {
+  if (!request.supergraph && current?.name === request.name) return current;
+  current = { name: request.name, apollo: null, apolloSchema: null, hive: null };
   try {
     const supergraph = Supergraph.build(request.supergraph);
-    apolloSchema = supergraph.apiSchema();
-    apollo = new ApolloPlanner(supergraph);
+    current.apolloSchema = supergraph.apiSchema();
+    current.apollo = new ApolloPlanner(supergraph);
   } catch (e) {
-    answer.apolloError = String(e?.message ?? e).split("\n")[0];
+    current.apolloError = String(e?.message ?? e).split("\n")[0];
   }
-  let hive = null;
   try {
-    hive = new HivePlanner(request.supergraph);
+    current.hive = new HivePlanner(request.supergraph);
   } catch (e) {
-    answer.hiveError = String(e?.message ?? e).split("\n")[0];
+    current.hiveError = String(e?.message ?? e).split("\n")[0];
   }
+  return current;
+}
+
+async function planAll(request) {
+  const answer = { name: request.name, apollo: [], hive: [] };
+  const { apollo, apolloSchema, hive, apolloError, hiveError } = planners(request);
+  answer.apolloError = apolloError;
+  answer.hiveError = hiveError;
   const apolloPlan = (op) => () => apollo.buildQueryPlan(operationFromDocument(apolloSchema, op.document, { validate: false }));
   // no progressive-override label active, percentage 0: the plan a request without labels gets
   const hivePlan = (op) => () => hive.plan(op.query, null, new Set(), 0);

@@ -13,6 +13,7 @@ import dev.vestibule.router.supergraph.Supergraph;
 import dev.vestibule.router.supergraph.SupergraphLoader;
 import dev.vestibule.tests.differential.GeneratedOperation;
 import dev.vestibule.tests.differential.OperationGenerator;
+import dev.vestibule.tests.differential.Shrinker;
 import dev.vestibule.tests.differential.ValuePool;
 import dev.vestibule.tests.testkit.NpmCache;
 import java.io.BufferedReader;
@@ -54,6 +55,8 @@ import java.util.stream.Stream;
  *   --count N                operations per supergraph (default 100); --warmup N (default 30); --seed N (default 1)
  *   --operations FILE        the operations of a differential run (its OUT/operations.jsonl) instead of new ones, for
  *                            the supergraphs it ran on (its "samples" is samples here, its audit suite x is audit/x)
+ *   --shrink N               shrinks up to N operations per supergraph where Vestibule needs more fetches than Apollo's
+ *                            planner (default 2; 0: none) to small ones that still do (more-fetches.json, "shrunk")
  *   --out DIR                operations.jsonl, more-fetches.json, summary.json, summary.md
  * </pre>
  */
@@ -74,12 +77,16 @@ public final class PlanningBench {
     }
 
     record Row(String supergraph, String group, long seed, String operation, Map<String, Object> variables,
-               Planned vestibule, Planned apollo, Planned hive) {}
+               Planned vestibule, Planned apollo, Planned hive, Shrunk shrunk) {}
+
+    /** A small operation on which Vestibule still needs more fetches than Apollo's planner. */
+    record Shrunk(String operation, Map<String, Object> variables, int vestibule, int apollo, int hive) {}
 
     public static void main(String[] args) throws Exception {
         Map<String, Path> supergraphs = new LinkedHashMap<>();
         int count = 100;
         int warmup = 30;
+        int shrink = 2;
         long seed = 1;
         Path out = Path.of("tests/target/plan-bench");
         Map<String, List<JsonNode>> recorded = new LinkedHashMap<>();
@@ -100,6 +107,7 @@ public final class PlanningBench {
                 case "--count" -> count = Integer.parseInt(value);
                 case "--warmup" -> warmup = Integer.parseInt(value);
                 case "--seed" -> seed = Long.parseLong(value);
+                case "--shrink" -> shrink = Integer.parseInt(value);
                 case "--out" -> out = Path.of(value);
                 case "--operations" -> {
                     for (String line : Files.readAllLines(Path.of(value))) {
@@ -138,12 +146,18 @@ public final class PlanningBench {
                 JsonNode answer = references.plan(name, sdl, warming, measured);
                 QueryPlanner planner = new QueryPlanner(supergraph);
                 for (Prepared op : warming) plan(planner, op);
+                int shrunkHere = 0;
                 for (int i = 0; i < measured.size(); i++) {
                     Prepared op = measured.get(i);
                     Planned vestibule = plan(planner, op);
                     Planned apollo = reference(answer.path("apollo").get(i), op.variables());
                     Planned hive = reference(answer.path("hive").get(i), op.variables());
-                    Row row = new Row(name, group(name), op.seed(), op.operation().compact(), op.variables(), vestibule, apollo, hive);
+                    Shrunk shrunk = null;
+                    if (shrunkHere < shrink && vestibule.ok() && apollo.ok() && vestibule.fetches() > apollo.fetches()) {
+                        shrunkHere++;
+                        shrunk = shrink(references, name, supergraph, preparer, planner, op);
+                    }
+                    Row row = new Row(name, group(name), op.seed(), op.operation().compact(), op.variables(), vestibule, apollo, hive, shrunk);
                     rows.add(row);
                     lines.write(JSON.writeValueAsString(row));
                     lines.newLine();
@@ -175,6 +189,32 @@ public final class PlanningBench {
             }
         }
         return operations;
+    }
+
+    /**
+     * The operation made small (the differential tester's shrinker: selections, fragments, directives, aliases and
+     * arguments left out one at a time) while Vestibule still needs more fetches than Apollo's planner.
+     */
+    private static Shrunk shrink(ReferencePlanners references, String name, Supergraph supergraph, OperationPreparer preparer,
+                                 QueryPlanner planner, Prepared failing) {
+        Map<GeneratedOperation, int[]> counts = new LinkedHashMap<>();
+        GeneratedOperation small = new Shrinker(supergraph.apiSchema(), 120).shrink(failing.operation(), candidate -> {
+            try {
+                PreparedOperation prepared = preparer.prepare(new GraphQLRequest(candidate.text(), null, candidate.variables(), Map.of()));
+                Prepared op = new Prepared(failing.seed(), candidate, prepared, prepared.variables());
+                Planned vestibule = plan(planner, op);
+                JsonNode answer = references.planAgain(name, op);
+                Planned apollo = reference(answer.path("apollo").get(0), op.variables());
+                Planned hive = reference(answer.path("hive").get(0), op.variables());
+                if (!vestibule.ok() || !apollo.ok() || vestibule.fetches() <= apollo.fetches()) return false;
+                counts.put(candidate, new int[] {vestibule.fetches(), apollo.fetches(), hive.ok() ? hive.fetches() : -1});
+                return true;
+            } catch (RuntimeException | IOException e) {
+                return false;
+            }
+        });
+        int[] c = counts.get(small);
+        return c == null ? null : new Shrunk(small.compact(), small.variables(), c[0], c[1], c[2]);
     }
 
     /** A differential run's operations on this supergraph, parsed and validated again here. */
@@ -308,6 +348,14 @@ public final class PlanningBench {
         json.put("groups", groups);
         md.append("\n").append(more.size()).append(" operations where Vestibule needs more fetches than Apollo's query planner")
                 .append(more.isEmpty() ? "" : " (more-fetches.json)").append(".\n");
+        List<Row> shrunk = more.stream().filter(r -> r.shrunk() != null).toList();
+        if (!shrunk.isEmpty()) md.append("\nShrunk (fetches Vestibule / Apollo / Hive):\n\n");
+        for (Row r : shrunk) {
+            md.append("- ").append(r.supergraph()).append(": `").append(r.shrunk().operation()).append('`')
+                    .append(r.shrunk().variables().isEmpty() ? "" : " " + r.shrunk().variables())
+                    .append(": ").append(r.shrunk().vestibule()).append(" / ").append(r.shrunk().apollo()).append(" / ")
+                    .append(r.shrunk().hive()).append('\n');
+        }
         ObjectMapper pretty = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         pretty.writeValue(out.resolve("more-fetches.json").toFile(), more);
         pretty.writeValue(out.resolve("summary.json").toFile(), json);
@@ -368,21 +416,33 @@ public final class PlanningBench {
             return planners;
         }
 
+        /** Apollo's and Hive's plans of one operation on the supergraph sent last (its planners are kept). */
+        JsonNode planAgain(String name, Prepared operation) throws IOException {
+            Map<String, Object> request = new LinkedHashMap<>();
+            request.put("name", name);
+            request.put("operations", List.of(Map.of("query", operation.operation().text(), "variables", operation.variables())));
+            return send(request, name);
+        }
+
         JsonNode plan(String name, String sdl, List<Prepared> warmup, List<Prepared> operations) throws IOException {
             Map<String, Object> request = new LinkedHashMap<>();
             request.put("name", name);
             request.put("supergraph", sdl);
             request.put("warmup", warmup.stream().map(p -> Map.of("query", p.operation().text(), "variables", p.variables())).toList());
             request.put("operations", operations.stream().map(p -> Map.of("query", p.operation().text(), "variables", p.variables())).toList());
+            JsonNode answer = send(request, name);
+            if (answer.hasNonNull("apolloError")) System.out.println(name + ": Apollo's planner cannot load it: " + answer.get("apolloError").asText());
+            if (answer.hasNonNull("hiveError")) System.out.println(name + ": Hive's planner cannot load it: " + answer.get("hiveError").asText());
+            return answer;
+        }
+
+        private JsonNode send(Map<String, Object> request, String name) throws IOException {
             in.write(JSON.writeValueAsString(request));
             in.newLine();
             in.flush();
             String line = out.readLine();
             if (line == null) throw new IllegalStateException("the reference planners' process ended on " + name);
-            JsonNode answer = JSON.readTree(line);
-            if (answer.hasNonNull("apolloError")) System.out.println(name + ": Apollo's planner cannot load it: " + answer.get("apolloError").asText());
-            if (answer.hasNonNull("hiveError")) System.out.println(name + ": Hive's planner cannot load it: " + answer.get("hiveError").asText());
-            return answer;
+            return JSON.readTree(line);
         }
 
         @Override
