@@ -15,6 +15,7 @@
 # Usage: tests/bench/plan-bench.sh [--supergraphs DIR] [--operations FILE] [--count N] [--warmup N] [--seed N]
 #                                  [--generated SUBGRAPHS] [--out DIR]
 #   --count: operations per supergraph (100); --warmup: untimed operations per supergraph first (30)
+#   --shrink N: shrink up to N operations per supergraph where Vestibule needs more fetches (2; 0: none)
 #   --operations: a differential run's OUT/operations.jsonl: exactly its operations on the supergraphs it ran
 #   (tests/differential/run.sh --target all writes DIR as OUT/audit-server/supergraphs)
 # Needs: a JDK >= 21 (JAVA, or found like ./vestibule does), Maven, node + npm.
@@ -27,7 +28,7 @@ while [[ $# -gt 0 ]]; do
     --out) OUT="$2"; shift 2 ;;
     --supergraphs) SUPERGRAPHS="$2"; shift 2 ;;
     --generated) GENERATED="$2"; shift 2 ;;
-    --count|--warmup|--seed|--operations) ARGS+=("$1" "$2"); shift 2 ;;
+    --count|--warmup|--seed|--operations|--shrink) ARGS+=("$1" "$2"); shift 2 ;;
     -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
