@@ -1,14 +1,17 @@
 #!/bin/bash
 # The differential tester (issue #23): generated operations sent to Vestibule and to the reference gateways (Apollo
 # Gateway, Hive Gateway; npm-installed into ~/.cache/vestibule on first use), answers compared. Writes OUT/summary.txt,
-# OUT/summary.json, OUT/differences/*.json (operation, variables, the three answers, the shrunk operation) and
-# OUT/references-disagree/*.json.
+# OUT/summary.json, OUT/differences/*.json (operation, variables, the three answers, the shrunk operation),
+# OUT/references-disagree/*.json and OUT/reference-no-answer/*.json (a reference's process died, hung or threw: it is
+# started again with its supergraphs and the run goes on; such an operation is neither agreement nor difference). The
+# summary is rewritten after each supergraph, so a run stopped half-way leaves its figures.
 #
-# Usage: tests/differential/run.sh [--target samples|audit] [--seed N] [--count N] [--references apollo,hive]
+# Usage: tests/differential/run.sh [--target samples|audit|all] [--seed N] [--count N] [--references apollo,hive]
 #                                  [--suites a,b] [--mutations] [--shrink-checks N] [--out DIR]
 #   samples: the project's sample graph (schemas/supergraph.graphql), its subgraphs started in the tester's JVM
 #   audit:   the federation-gateway-audit's supergraphs and subgraphs, served by a scratch copy of ../shared/audit
 #            (AUDIT_DIR, default /tmp/audit, set up with its setup.sh; see docs/conformance.md); AUDIT_PORT (47200)
+#   all:     both in one run, the sample graph first (--count is spread evenly over the 47 supergraphs)
 # Needs: a JDK >= 21 (JAVA, or found like ./vestibule does), Maven, node + npm.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -45,7 +48,7 @@ COMMIT="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- router || echo +
 SERVER_PID=""
 cleanup() { if [[ -n "$SERVER_PID" ]]; then kill -- "-$SERVER_PID" 2>/dev/null || true; fi; }
 trap cleanup EXIT
-if [[ "$TARGET" == audit ]]; then
+if [[ "$TARGET" == audit || "$TARGET" == all ]]; then
   AUDIT_DIR="${AUDIT_DIR:-/tmp/audit}"
   [[ -x "$AUDIT_DIR/run-audit.sh" ]] || { echo "no audit harness in $AUDIT_DIR (a scratch copy of ../shared/audit after its setup.sh): set AUDIT_DIR" >&2; exit 1; }
   # the audit's subgraphs, in their own process group so that exactly they are stopped at the end

@@ -4,6 +4,8 @@
 //   POST /load/NAME    body: supergraph SDL         -> {"ok":true} once the gateway answers, or 500 {"error":...}
 //   POST /query/NAME   body: {"query","variables"}  -> the gateway's GraphQL response
 //   POST /unload/NAME                              -> {"ok":true}
+//   POST /crash/_                                  -> {"ok":true}, then the process dies of an uncaught TypeError, as
+//                                                     Hive Gateway 2.10.4's does on some operations (to test restarts)
 // usage: node reference-gateway.mjs apollo|hive     (prints "listening PORT" on 127.0.0.1, port chosen by the system)
 import { createServer } from "node:http";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -76,6 +78,9 @@ const server = createServer(async (request, response) => {
     if (action === "load") {
       await load(decodeURIComponent(name), body);
       send(200, { ok: true });
+    } else if (action === "crash") {
+      send(200, { ok: true });
+      setTimeout(() => Object.defineProperties(undefined, {}), 10);
     } else if (action === "unload") {
       await unload(decodeURIComponent(name));
       send(200, { ok: true });

@@ -11,6 +11,7 @@ import graphql.schema.GraphQLList;
 import graphql.schema.GraphQLNonNull;
 import graphql.schema.GraphQLObjectType;
 import graphql.schema.GraphQLOutputType;
+import graphql.schema.GraphQLScalarType;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.GraphQLType;
 import graphql.schema.GraphQLUnionType;
@@ -26,8 +27,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Shapes the merged subgraph data into exactly the response the client asked for, against the API schema: fields in
  * the order of the query under their response keys, fragments applied by runtime type, nothing the query did not
- * select (keys, internal __typename), enum values the API schema hides nulled, and nulls propagated through
- * non-null fields to the nearest nullable parent, with an error where no subgraph error explains the null.
+ * select (keys, internal __typename), enum values the API schema hides nulled, values a leaf's type cannot represent
+ * (a string for an Int, an object for a String: {@link ScalarCoercion}) nulled with an error that does not repeat
+ * them, and nulls propagated through non-null fields to the nearest nullable parent, with an error where no subgraph
+ * error explains the null.
  *
  * <p>The shaped data is written as JSON while the merged data is walked, with no second tree: a value that null
  * propagation turns into null after part of it was written is cut back to where it began ({@link JsonOutput#truncate})
@@ -45,6 +48,7 @@ public final class ResponseShaper {
     private final TypeRelations relations;
     /** The supergraph's full schema: tells an enum value the API schema hides (@inaccessible) from one nobody defined. */
     private final GraphQLSchema fullSchema;
+    private final ScalarCoercion scalars;
     private final Map<ShapeKey, Shape> shapes = new ConcurrentHashMap<>();
 
     /**
@@ -90,6 +94,7 @@ public final class ResponseShaper {
         this.apiSchema = apiSchema;
         this.relations = new TypeRelations(apiSchema);
         this.fullSchema = fullSchema;
+        this.scalars = new ScalarCoercion(apiSchema);
     }
 
     /**
@@ -240,15 +245,21 @@ public final class ResponseShaper {
             out.raw((byte) ']');
             return VALUE;
         }
+        if (type instanceof GraphQLScalarType scalar) {
+            Object coerced = scalars.coerce(scalar, value);
+            // a value its type cannot represent is a subgraph's bug: a field error per the spec's result coercion,
+            // naming the (visible) type and never the value, which may be anything the subgraph holds
+            if (coerced == ScalarCoercion.INVALID) return notValid(out, shaping, scalar.getName());
+            out.value(coerced);
+            return VALUE;
+        }
         if (type instanceof GraphQLEnumType enumType) {
-            if (enumType.getValue(String.valueOf(value)) == null) {
+            if (!(value instanceof String name) || enumType.getValue(name) == null) {
                 // A value the supergraph defines but hides (@inaccessible) is absent for clients, as objects of hidden
                 // types are: null without an error, so that a value rolled out to subgraphs before clients may see it
                 // neither fails their requests nor tells them it exists (docs/security.md). A value no subgraph schema
                 // defines is a subgraph's bug: the spec's result coercion fails, a field error, without echoing the value.
-                if (!definedButHidden(enumType, value)) {
-                    shaping.errors().add(GraphQLErrors.error("a subgraph returned a value that is not a valid " + enumType.getName() + " value", path));
-                }
+                if (!definedButHidden(enumType, value)) return notValid(out, shaping, enumType.getName());
                 out.nullValue();
                 return NULL;
             }
@@ -277,12 +288,20 @@ public final class ResponseShaper {
             int start = out.position();
             return writeObject(out, (Map<String, Object>) map, runtime, selections, shaping) == PROPAGATE ? nullInstead(out, start) : VALUE;
         }
-        out.value(value); // scalars: what the subgraph sent
+        out.value(value); // no other kind of type is left
         return VALUE;
     }
 
     private boolean definedButHidden(GraphQLEnumType apiEnum, Object value) {
-        return fullSchema.getType(apiEnum.getName()) instanceof GraphQLEnumType full && full.getValue(String.valueOf(value)) != null;
+        return value instanceof String name && fullSchema.getType(apiEnum.getName()) instanceof GraphQLEnumType full
+                && full.getValue(name) != null;
+    }
+
+    /** Null with the spec's field error for a leaf value its type cannot represent (the value is not repeated). */
+    private static int notValid(JsonOutput out, Shaping shaping, String typeName) {
+        shaping.errors().add(GraphQLErrors.error("a subgraph returned a value that is not a valid " + typeName + " value", shaping.path()));
+        out.nullValue();
+        return NULL;
     }
 
     /** A value cut back to where it began and written as null: a non-null part of it was null. */

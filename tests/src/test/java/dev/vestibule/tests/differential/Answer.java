@@ -1,6 +1,7 @@
 package dev.vestibule.tests.differential;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -10,12 +11,26 @@ import java.util.Optional;
 /**
  * A gateway's response as the differential tester compares it: {@code data} (a {@link MissingNode} when the response
  * has none, distinct from {@code null}) and whether it has errors; the raw response is kept for the record.
+ * {@code noAnswer} says why a reference gave no GraphQL response at all (its process died, it hung, it threw), null
+ * when it answered: such an answer agrees with nothing, not even another one like it.
  */
-public record Answer(JsonNode data, boolean hasErrors, JsonNode raw, long micros) {
+public record Answer(JsonNode data, boolean hasErrors, JsonNode raw, long micros, String noAnswer) {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
     public static Answer of(JsonNode response, long micros) {
         JsonNode errors = response.path("errors");
         return new Answer(response.has("data") ? response.get("data") : MissingNode.getInstance(),
-                errors.isArray() && !errors.isEmpty(), response, micros);
+                errors.isArray() && !errors.isEmpty(), response, micros, null);
+    }
+
+    /** No GraphQL response: {@code why} is recorded in place of one. */
+    public static Answer none(String why, long micros) {
+        String reason = why == null ? "no answer" : why;
+        return new Answer(MissingNode.getInstance(), true, NODES.objectNode().put("noAnswer", reason), micros, reason);
+    }
+
+    public boolean answered() {
+        return noAnswer == null;
     }
 
     /**
@@ -31,7 +46,7 @@ public record Answer(JsonNode data, boolean hasErrors, JsonNode raw, long micros
 
     /** Same data (deep-equal, arrays in order, {@code null} not the same as a missing key) and same presence of errors. */
     public boolean agrees(Answer other) {
-        return same(data, other.data) && hasErrors == other.hasErrors;
+        return answered() && other.answered() && same(data, other.data) && hasErrors == other.hasErrors;
     }
 
     /** How an answer differs from the reference's: the kind of difference, and the path of the first differing value. */

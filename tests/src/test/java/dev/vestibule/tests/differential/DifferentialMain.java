@@ -9,19 +9,22 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * The differential tester's full runs (tests/differential/run.sh wraps this):
  * <pre>
- *   --target samples|audit   the project's sample graph (its subgraphs started here), or the audit's supergraphs
- *   --supergraphs DIR        for audit: the folder run-audit.sh --serve-only wrote (DIR/*.graphql; its server running)
- *   --suites a,b             for audit: only these supergraphs
+ *   --target samples|audit|all  the project's sample graph (its subgraphs started here), the audit's supergraphs, or
+ *                            both in one run (the sample graph first)
+ *   --supergraphs DIR        for audit and all: the folder run-audit.sh --serve-only wrote (DIR/*.graphql; its server running)
+ *   --suites a,b             for audit and all: only these supergraphs (and "samples" for the sample graph)
  *   --seed N --count N       the first seed, and the operations in all (spread evenly over the supergraphs)
  *   --references apollo,hive the reference gateways (default both)
  *   --mutations              mutations too (they change the subgraphs' state: answers may then differ for that reason)
  *   --shrink-checks N        the shrinker's budget of re-runs per difference (0: no shrinking; default 150)
- *   --out DIR                where summary.txt, summary.json, differences/ and references-disagree/ go
+ *   --out DIR                where summary.txt, summary.json, differences/, references-disagree/ and
+ *                            reference-no-answer/ go (rewritten after each supergraph, so a stopped run leaves its figures)
  *   --commit X               recorded in the summary
  * </pre>
  */
@@ -48,14 +51,13 @@ public final class DifferentialMain {
             for (String id : options.getOrDefault("--references", "apollo,hive").split(",")) {
                 references.add(ReferenceGateway.start(ReferenceGateway.Kind.of(id.trim())));
             }
-            switch (target) {
-                case "samples" -> {
-                    samples = new SampleGraph(Path.of(options.getOrDefault("--supergraph", "schemas/supergraph.graphql")));
-                    targets.add(samples.target());
-                }
-                case "audit" -> targets.addAll(auditTargets(Path.of(require(options, "--supergraphs")), options.get("--suites")));
-                default -> throw new IllegalArgumentException("--target must be samples or audit");
+            String suites = options.get("--suites");
+            if (!List.of("samples", "audit", "all").contains(target)) throw new IllegalArgumentException("--target must be samples, audit or all");
+            if (target.equals("samples") || target.equals("all") && (suites == null || List.of(suites.split(",")).contains("samples"))) {
+                samples = new SampleGraph(Path.of(options.getOrDefault("--supergraph", "schemas/supergraph.graphql")));
+                targets.add(samples.target());
             }
+            if (!target.equals("samples")) targets.addAll(auditTargets(Path.of(require(options, "--supergraphs")), suites));
             int perTarget = (count + targets.size() - 1) / targets.size();
             Map<String, Object> header = new LinkedHashMap<>();
             header.put("date", Instant.now().toString());
@@ -70,8 +72,19 @@ public final class DifferentialMain {
             DifferentialRunner runner = new DifferentialRunner(references, RouterSettings.DEFAULTS.withExposeSubgraphErrors(true));
             report = runner.run(targets, new DifferentialRunner.Settings(seed, perTarget, generatorOptions, shrinkChecks,
                     (schema, c) -> KnownDifferences.explain(schema, c).map(KnownDifferences.Known::name), true),
-                    line -> System.out.println(line));
+                    line -> System.out.println(line), soFar -> {
+                        Map<String, Object> partial = new LinkedHashMap<>(header);
+                        partial.put("seconds", (System.nanoTime() - start) / 1_000_000_000);
+                        partial.put("complete", false);
+                        try {
+                            DifferentialRunner.write(soFar, out, partial);
+                        } catch (IOException e) {
+                            System.err.println("cannot write the figures so far to " + out + ": " + e.getMessage());
+                        }
+                    });
             header.put("seconds", (System.nanoTime() - start) / 1_000_000_000);
+            header.put("complete", true);
+            header.put("referenceRestarts", references.stream().collect(Collectors.toMap(r -> r.kind().id(), ReferenceGateway::restarts)));
             DifferentialRunner.write(report, out, header);
             System.out.println(Files.readString(out.resolve("summary.txt")));
             System.out.println("details: " + out.toAbsolutePath());

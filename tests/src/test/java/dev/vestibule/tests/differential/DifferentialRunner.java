@@ -1,6 +1,5 @@
 package dev.vestibule.tests.differential;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vestibule.router.Router;
@@ -10,6 +9,7 @@ import dev.vestibule.router.middleware.EdgePolicy;
 import dev.vestibule.router.supergraph.Supergraph;
 import dev.vestibule.router.supergraph.SupergraphLoader;
 import graphql.schema.GraphQLSchema;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,6 +33,10 @@ import java.util.function.Consumer;
  * from missing) and the presence of errors. A difference counts where the references agree with each other and
  * Vestibule does not; where the references disagree, the case is recorded apart (the GraphQL and federation specs
  * decide those, not this tool). Each difference is shrunk to a small operation that still shows it.
+ *
+ * <p>A reference that gives no GraphQL answer (its Node process died, it hung past the timeout, it threw) is started
+ * again with its supergraphs and the run goes on; the operation is recorded apart ({@code reference-no-answer/}),
+ * neither an agreement nor a difference, since there is nothing to agree with.
  */
 public final class DifferentialRunner {
     /** A supergraph whose subgraph URLs point at running subgraphs. */
@@ -52,6 +56,16 @@ public final class DifferentialRunner {
     /** One operation's run; {@code difference} is Vestibule's from the references (when they agree with each other). */
     public record Case(String target, long seed, GeneratedOperation operation, Answer vestibule, Map<String, Answer> references,
                        Optional<Answer.Difference> difference, boolean referencesDisagree, Shrunk shrunk, Optional<String> known) {
+        /** The references that gave no GraphQL answer to this operation (by id). */
+        public List<String> referencesWithoutAnswer() {
+            return references.entrySet().stream().filter(e -> !e.getValue().answered()).map(Map.Entry::getKey).toList();
+        }
+
+        /** Vestibule agrees with the references, which agree with each other. */
+        public boolean agreement() {
+            return difference.isEmpty() && !referencesDisagree && referencesWithoutAnswer().isEmpty();
+        }
+
         /** The class a difference is counted under: its kind, and for a whole response, that it is the whole. */
         public String differenceClass() {
             return difference.map(d -> d.kind().label + (d.path().isEmpty() ? " (whole data)" : "")).orElse("");
@@ -67,6 +81,11 @@ public final class DifferentialRunner {
 
         public long referencesDisagree() {
             return cases.stream().filter(Case::referencesDisagree).count();
+        }
+
+        /** Operations where at least one reference gave no answer. */
+        public long referencesWithoutAnswer() {
+            return cases.stream().filter(c -> !c.referencesWithoutAnswer().isEmpty()).count();
         }
 
         public Map<String, Integer> byClass() {
@@ -88,6 +107,12 @@ public final class DifferentialRunner {
     }
 
     public Report run(List<Target> targets, Settings settings, Consumer<String> progress) throws IOException, InterruptedException {
+        return run(targets, settings, progress, report -> { });
+    }
+
+    /** {@code checkpoint} gets the report so far after each target (a long run's figures survive its end). */
+    public Report run(List<Target> targets, Settings settings, Consumer<String> progress, Consumer<Report> checkpoint)
+            throws IOException, InterruptedException {
         List<Case> cases = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         for (Target target : targets) {
@@ -105,7 +130,7 @@ public final class DifferentialRunner {
                         reference.load(target.name(), target.supergraphSdl());
                         loaded.add(reference);
                     }
-                } catch (IllegalStateException e) {
+                } catch (IllegalStateException | IOException e) {
                     skipped.add(target.name() + ": " + e.getMessage());
                     for (ReferenceGateway reference : loaded) reference.unload(target.name());
                     continue;
@@ -124,13 +149,17 @@ public final class DifferentialRunner {
                     }
                     Case result = runOne(target.name(), seed, operation, vestibule, generator, settings);
                     // the references' data (not Vestibule's) feeds the values later arguments are drawn from
-                    pool.learn(result.references().values().iterator().next().data());
+                    result.references().values().stream().filter(Answer::answered).findFirst().ifPresent(a -> pool.learn(a.data()));
                     cases.add(result);
                 }
-                long differences = cases.subList(before, cases.size()).stream().filter(c -> c.difference().isPresent()).count();
-                progress.accept(target.name() + ": " + (cases.size() - before) + " operations, " + differences + " differences");
+                List<Case> these = cases.subList(before, cases.size());
+                long differences = these.stream().filter(c -> c.difference().isPresent()).count();
+                long noAnswer = these.stream().filter(c -> !c.referencesWithoutAnswer().isEmpty()).count();
+                progress.accept(target.name() + ": " + these.size() + " operations, " + differences + " differences"
+                        + (noAnswer > 0 ? ", " + noAnswer + " without a reference's answer" : ""));
                 for (ReferenceGateway reference : references) reference.unload(target.name());
             }
+            checkpoint.accept(new Report(List.copyOf(cases), List.copyOf(skipped)));
         }
         return new Report(cases, skipped);
     }
@@ -139,7 +168,8 @@ public final class DifferentialRunner {
                         Settings settings) throws IOException, InterruptedException {
         Answers answers = ask(target, operation, vestibule);
         boolean disagree = answers.referencesDisagree();
-        Optional<Answer.Difference> difference = disagree ? Optional.empty() : answers.vestibule.differenceFrom(answers.reference());
+        Optional<Answer.Difference> difference = disagree || !answers.allAnswered()
+                ? Optional.empty() : answers.vestibule.differenceFrom(answers.reference());
         Case unshrunk = new Case(target, seed, operation, answers.vestibule, answers.references, difference, disagree, null, Optional.empty());
         Optional<String> known = difference.isPresent() ? settings.explain().apply(generator.schema(), unshrunk) : Optional.empty();
         int shrinkChecks = settings.shrinkChecks();
@@ -151,7 +181,7 @@ public final class DifferentialRunner {
                 try {
                     Answers again = ask(target, candidate, vestibule);
                     seen.put(candidate, again);
-                    if (again.referencesDisagree()) return false;
+                    if (!again.allAnswered() || again.referencesDisagree()) return false;
                     Optional<Answer.Difference> still = again.vestibule.differenceFrom(again.reference());
                     if (still.isEmpty() || still.get().kind() != kind) return false;
                     // the same class too: a difference of no known class must not shrink into a known one
@@ -175,9 +205,14 @@ public final class DifferentialRunner {
             return references.values().iterator().next();
         }
 
+        boolean allAnswered() {
+            return references.values().stream().allMatch(Answer::answered);
+        }
+
+        /** Every reference answered, and not all alike. */
         boolean referencesDisagree() {
             Answer first = reference();
-            return references.values().stream().anyMatch(a -> !a.agrees(first));
+            return allAnswered() && references.values().stream().anyMatch(a -> !a.agrees(first));
         }
     }
 
@@ -194,8 +229,16 @@ public final class DifferentialRunner {
         Map<String, Answer> answers = new LinkedHashMap<>();
         for (ReferenceGateway reference : references) {
             long start = System.nanoTime();
-            JsonNode response = reference.query(target, text, operation.variables());
-            answers.put(reference.kind().id(), Answer.of(response, (System.nanoTime() - start) / 1_000));
+            Answer answer;
+            try {
+                answer = Answer.of(reference.query(target, text, operation.variables()), (System.nanoTime() - start) / 1_000);
+            } catch (ReferenceGateway.NoAnswer e) {
+                answer = Answer.none(e.getMessage() + (e.restarted() ? " (restarted)" : ""), (System.nanoTime() - start) / 1_000);
+            } catch (IOException | IllegalStateException e) {
+                // not even a restart worked; the next operation tries again
+                answer = Answer.none(reference.kind().title() + ": " + e.getMessage(), (System.nanoTime() - start) / 1_000);
+            }
+            answers.put(reference.kind().id(), answer);
         }
         return new Answers(mine, answers);
     }
@@ -204,8 +247,10 @@ public final class DifferentialRunner {
     public static void write(Report report, Path out, Map<String, Object> header) throws IOException {
         Files.createDirectories(out.resolve("differences"));
         Files.createDirectories(out.resolve("references-disagree"));
+        Files.createDirectories(out.resolve("reference-no-answer"));
         int n = 0;
         int m = 0;
+        int unanswered = 0;
         for (Case c : report.cases()) {
             if (c.difference().isPresent()) {
                 n++;
@@ -213,11 +258,29 @@ public final class DifferentialRunner {
             } else if (c.referencesDisagree()) {
                 m++;
                 JSON.writeValue(out.resolve("references-disagree").resolve(String.format("%04d-%s.json", m, safe(c.target()))).toFile(), record(c));
+            } else if (!c.referencesWithoutAnswer().isEmpty()) {
+                unanswered++;
+                JSON.writeValue(out.resolve("reference-no-answer").resolve(String.format("%04d-%s.json", unanswered, safe(c.target()))).toFile(), record(c));
+            }
+        }
+        // every operation, for tests/bench/plan-bench.sh --operations (fetch counts on exactly the operations of a run)
+        ObjectMapper compact = new ObjectMapper();
+        try (BufferedWriter lines = Files.newBufferedWriter(out.resolve("operations.jsonl"))) {
+            for (Case c : report.cases()) {
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("supergraph", c.target());
+                line.put("seed", c.seed());
+                line.put("operation", c.operation().text());
+                line.put("variables", c.operation().variables());
+                line.put("outcome", c.difference().isPresent() ? "difference" : c.referencesDisagree() ? "references disagree"
+                        : !c.referencesWithoutAnswer().isEmpty() ? "reference without answer" : "agree");
+                lines.write(compact.writeValueAsString(line));
+                lines.newLine();
             }
         }
         Map<String, Object> summary = new LinkedHashMap<>(header);
         summary.put("operations", report.cases().size());
-        summary.put("agree", report.cases().stream().filter(c -> c.difference().isEmpty() && !c.referencesDisagree()).count());
+        summary.put("agree", report.cases().stream().filter(Case::agreement).count());
         summary.put("differences", report.differences());
         summary.put("differencesByClass", report.byClass());
         Map<String, Integer> byTarget = new TreeMap<>();
@@ -234,6 +297,15 @@ public final class DifferentialRunner {
             vestibuleSidesWith.merge(same.isEmpty() ? "neither" : String.join("+", same), 1, Integer::sum);
         });
         summary.put("referencesDisagreeVestibuleAgreesWith", vestibuleSidesWith);
+        Map<String, Integer> withoutAnswer = new TreeMap<>();
+        Map<String, Integer> restartedBy = new TreeMap<>();
+        report.cases().forEach(c -> c.referencesWithoutAnswer().forEach(id -> {
+            withoutAnswer.merge(id, 1, Integer::sum);
+            if (c.references().get(id).noAnswer().endsWith("(restarted)")) restartedBy.merge(id, 1, Integer::sum);
+        }));
+        summary.put("referenceNoAnswer", report.referencesWithoutAnswer());
+        summary.put("referenceNoAnswerByReference", withoutAnswer);
+        summary.put("referenceRestartsByReference", restartedBy);
         summary.put("latency", latency(report));
         summary.put("skipped", report.skipped());
         JSON.writeValue(out.resolve("summary.json").toFile(), summary);
@@ -248,6 +320,8 @@ public final class DifferentialRunner {
         byTarget.forEach((k, v) -> text.append("  in ").append(k).append(": ").append(v).append('\n'));
         text.append("references disagree with each other: ").append(report.referencesDisagree())
                 .append(" (Vestibule agrees with: ").append(vestibuleSidesWith).append(")\n");
+        text.append("a reference gave no answer (died, hung or threw; not counted as agreement): ").append(report.referencesWithoutAnswer())
+                .append(" (by reference: ").append(withoutAnswer).append(", process restarted: ").append(restartedBy).append(")\n");
         text.append("latency: ").append(summary.get("latency")).append('\n');
         if (!report.skipped().isEmpty()) text.append("skipped:\n");
         report.skipped().forEach(s -> text.append("  ").append(s).append('\n'));
@@ -256,13 +330,14 @@ public final class DifferentialRunner {
 
     private static Map<String, Object> latency(Report report) {
         List<Case> all = report.cases();
-        long slower = all.stream().filter(c -> c.vestibule().micros()
+        long slower = all.stream().filter(c -> c.referencesWithoutAnswer().isEmpty() && c.vestibule().micros()
                 > c.references().values().stream().mapToLong(Answer::micros).max().orElse(Long.MAX_VALUE)).count();
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("vestibuleSlowerThanSlowestReference", slower);
         figures.put("vestibuleP50Micros", percentile(all.stream().mapToLong(c -> c.vestibule().micros()).sorted().toArray(), 0.5));
         for (String id : all.isEmpty() ? List.<String>of() : List.copyOf(all.getFirst().references().keySet())) {
-            figures.put(id + "P50Micros", percentile(all.stream().mapToLong(c -> c.references().get(id).micros()).sorted().toArray(), 0.5));
+            figures.put(id + "P50Micros", percentile(all.stream().map(c -> c.references().get(id)).filter(Answer::answered)
+                    .mapToLong(Answer::micros).sorted().toArray(), 0.5));
         }
         return figures;
     }
@@ -319,9 +394,15 @@ public final class DifferentialRunner {
             body.put("query", query);
             body.put("variables", variables);
             long start = System.nanoTime();
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
-                    .header("content-type", "application/json").header("accept", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response;
+            try {
+                response = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+                        .header("content-type", "application/json").header("accept", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                // Vestibule not answering is a difference to report, not the end of the run
+                return Answer.none("Vestibule: no answer (" + e.getClass().getSimpleName() + ")", (System.nanoTime() - start) / 1_000);
+            }
             long micros = (System.nanoTime() - start) / 1_000;
             try {
                 return Answer.of(JSON.readTree(response.body()), micros);

@@ -66,11 +66,34 @@ public final class ReferenceGateway implements AutoCloseable {
         }
     }
 
+    /**
+     * The reference gave no GraphQL answer: its process died (Hive Gateway 2.10.4 dies of an uncaught TypeError on
+     * some operations), it did not answer within the timeout, or the gateway threw instead of answering (HTTP 500
+     * from the harness). {@code restarted}: the process was started again and its supergraphs loaded again.
+     */
+    public static final class NoAnswer extends Exception {
+        private final boolean restarted;
+
+        NoAnswer(String message, boolean restarted) {
+            super(message);
+            this.restarted = restarted;
+        }
+
+        public boolean restarted() {
+            return restarted;
+        }
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(60);
     private final Kind kind;
-    private final Process process;
-    private final int port;
+    /** The Node process and its port: replaced when the process died or hung ({@link #restart}). */
+    private Process process;
+    private int port;
+    /** The supergraphs loaded, by name, in order: loaded again into a restarted process. */
+    private final Map<String, String> loaded = new LinkedHashMap<>();
+    private int restarts;
 
     private ReferenceGateway(Kind kind, Process process, int port) {
         this.kind = kind;
@@ -88,9 +111,21 @@ public final class ReferenceGateway implements AutoCloseable {
     }
 
     public static ReferenceGateway start(Kind kind) throws IOException, InterruptedException {
+        Process process = launch(kind);
+        return new ReferenceGateway(kind, process, portOf(kind, process));
+    }
+
+    private static Process launch(Kind kind) throws IOException, InterruptedException {
         Path folder = install(kind);
         Process process = new ProcessBuilder("node", folder.resolve("reference-gateway.mjs").toString(), kind.id)
                 .directory(folder.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        // a tester stopped by a signal still stops its Node process (gateways may handle SIGTERM slowly or not at all)
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+        return process;
+    }
+
+    /** Reads the process's "listening PORT" line, then keeps draining its stdout. */
+    private static int portOf(Kind kind, Process process) throws IOException {
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
         if (line == null || !line.startsWith("listening ")) {
@@ -109,31 +144,81 @@ public final class ReferenceGateway implements AutoCloseable {
                 // the process ended
             }
         });
-        // a tester stopped by a signal still stops its Node process (gateways may handle SIGTERM slowly or not at all)
-        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-        return new ReferenceGateway(kind, process, Integer.parseInt(line.substring("listening ".length()).trim()));
+        return Integer.parseInt(line.substring("listening ".length()).trim());
+    }
+
+    /** How many times the process was started again after it died or hung. */
+    public int restarts() {
+        return restarts;
+    }
+
+    /**
+     * Stops the process (whatever state it is in) and starts a new one with the same supergraphs loaded, so that the
+     * next operation is answered by a gateway in the state the last one would have been in.
+     */
+    public void restart() throws IOException, InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+        process = launch(kind);
+        port = portOf(kind, process);
+        restarts++;
+        for (Map.Entry<String, String> supergraph : loaded.entrySet()) {
+            HttpResponse<String> response = post("load", supergraph.getKey(), supergraph.getValue(), Duration.ofMinutes(2));
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(kind.title + " restarted, but cannot load " + supergraph.getKey() + " again: " + response.body());
+            }
+        }
     }
 
     /** Starts this reference's gateway for a supergraph (its subgraph URLs must be live); fails with its error. */
     public void load(String name, String supergraphSdl) throws IOException, InterruptedException {
+        if (!process.isAlive()) restart();
         HttpResponse<String> response = post("load", name, supergraphSdl, Duration.ofMinutes(2));
         if (response.statusCode() != 200) {
             throw new IllegalStateException(kind.title + " cannot load " + name + ": " + response.body());
         }
+        loaded.put(name, supergraphSdl);
     }
 
     public void unload(String name) throws IOException, InterruptedException {
-        post("unload", name, "", Duration.ofSeconds(30));
+        loaded.remove(name);
+        if (process.isAlive()) post("unload", name, "", Duration.ofSeconds(30));
     }
 
-    /** The gateway's GraphQL response to the operation, as JSON. */
-    public JsonNode query(String name, String query, Map<String, Object> variables) throws IOException, InterruptedException {
+    /** Makes the Node process die of an uncaught error, as a gateway's bug does (for the tests of {@link #restart}). */
+    void crash() throws IOException, InterruptedException {
+        post("crash", "_", "", Duration.ofSeconds(10));
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The gateway's GraphQL response to the operation, as JSON; {@link NoAnswer} when there is none. A process that
+     * died or hung is started again before this returns, so the next operation finds a working gateway.
+     */
+    public JsonNode query(String name, String query, Map<String, Object> variables) throws NoAnswer, IOException, InterruptedException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("query", query);
         body.put("variables", variables);
-        HttpResponse<String> response = post("query", name, JSON.writeValueAsString(body), Duration.ofSeconds(60));
+        HttpResponse<String> response;
+        try {
+            response = post("query", name, JSON.writeValueAsString(body), QUERY_TIMEOUT);
+        } catch (IOException e) {
+            // dead (connection reset or refused) or hung (HttpTimeoutException): wait a moment for a dying process to
+            // be gone, so that its exit code can be told
+            process.waitFor(2, TimeUnit.SECONDS);
+            String why = process.isAlive()
+                    ? "no answer (" + e.getClass().getSimpleName() + ") within " + QUERY_TIMEOUT.toSeconds() + " s"
+                    : "the process died (exit code " + process.exitValue() + ")";
+            restart();
+            throw new NoAnswer(kind.title + ": " + why, true);
+        }
         if (response.statusCode() != 200) {
-            throw new IllegalStateException(kind.title + " failed on " + name + ": " + response.body());
+            // the gateway threw instead of answering: the process lives on, but a dying one is replaced
+            String firstLine = response.body().lines().findFirst().orElse("");
+            boolean dead = !process.isAlive();
+            if (dead) restart();
+            throw new NoAnswer(kind.title + ": HTTP " + response.statusCode() + " from the harness: "
+                    + firstLine.substring(0, Math.min(300, firstLine.length())), dead);
         }
         return JSON.readTree(response.body());
     }
