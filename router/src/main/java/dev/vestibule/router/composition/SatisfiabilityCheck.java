@@ -401,16 +401,30 @@ final class SatisfiabilityCheck {
             boolean member = type.kind == Kind.UNION ? type.members.contains(candidate.name) : candidate.interfaces.contains(type.name);
             if (!member) continue;
             Set<String> where = new TreeSet<>();
+            List<String> unresolved = new ArrayList<>();
             for (String subgraph : state.subgraphs()) {
                 TypeModel abstractType = subgraphs.get(subgraph).types.get(type.name);
                 TypeModel object = subgraphs.get(subgraph).types.get(candidate.name);
                 if (abstractType != null && abstractType.interfaceObject) {
-                    // the subgraph sees the interface as one object: the runtime type comes from those implementing it
-                    subgraphs.values().stream().filter(s -> implementsIn(s, candidate.name, type.name)).forEach(s -> where.add(s.name));
+                    // the subgraph sees the interface as one object: the runtime type is resolved by moving, through a
+                    // key of the interface, to a subgraph that has it as an interface, then to those implementing it
+                    boolean resolvable = closure(type.name, subgraph, state).stream()
+                            .anyMatch(s -> subgraphs.get(s).types.get(type.name) != null && subgraphs.get(s).types.get(type.name).kind == Kind.INTERFACE);
+                    if (resolvable) subgraphs.values().stream().filter(s -> implementsIn(s, candidate.name, type.name)).forEach(s -> where.add(s.name));
+                    else unresolved.add(subgraph);
                 } else if (object != null && (type.kind == Kind.UNION ? abstractType != null && abstractType.members.contains(candidate.name)
                         : object.interfaces.contains(type.name))) {
                     where.add(subgraph);
                 }
+            }
+            if (where.isEmpty() && !unresolved.isEmpty() && errors.size() < MAX_ERRORS && reported.add(type.name + "#" + candidate.name)) {
+                StringBuilder why = new StringBuilder();
+                unresolved.forEach(s -> why.append("\n- from subgraph \"").append(s).append("\": no subgraph can be reached to resolve the implementation type of")
+                        .append(" @interfaceObject type \"").append(type.name).append("\"."));
+                errors.add(new CompositionError("SATISFIABILITY_ERROR", "The following supergraph API query:\n" + witness(state, "... on "
+                        + candidate.name + " {\n    ...\n  }") + "\ncannot be satisfied by the subgraphs because:" + why, List.copyOf(unresolved),
+                        type.name, 0, "give interface " + type.name + " a resolvable @key in a subgraph that defines it as an interface with its"
+                                + " implementations (" + candidate.name + " among them): @interfaceObject subgraphs find an object's real type there"));
             }
             Map<String, SelectionSet> provided = new TreeMap<>(state.provided());
             provided.keySet().retainAll(where);

@@ -25,6 +25,7 @@ import graphql.language.EnumValueDefinition;
 import graphql.language.Field;
 import graphql.language.FieldDefinition;
 import graphql.language.FloatValue;
+import graphql.language.FragmentDefinition;
 import graphql.language.InlineFragment;
 import graphql.language.InputObjectTypeDefinition;
 import graphql.language.InputObjectTypeExtensionDefinition;
@@ -120,6 +121,16 @@ final class SubgraphReader {
                     List.of(source.name()), null, emptyBody, "a type, enum, input or schema body in braces needs at least one entry:"
                             + " add one, or drop the empty braces (line " + emptyBody + " of " + source.origin() + ")"));
             return null;
+        }
+        for (Definition<?> definition : document.getDefinitions()) {
+            // graphql-java reads "type T { a: B c }" as a bodiless type and the query "{ a: B c }"; graphql-js does not
+            if (definition instanceof OperationDefinition || definition instanceof FragmentDefinition) {
+                int at = line(definition.getSourceLocation());
+                errors.add(new CompositionError("INVALID_GRAPHQL", "[" + source.name() + "] Invalid executable definition found while building schema",
+                        List.of(source.name()), null, at, "a subgraph schema holds type system definitions only: remove the operation or fragment at line "
+                                + at + " of " + source.origin() + ", or check the field definitions of the type before it (each needs \"name: Type\")"));
+                return null;
+            }
         }
         links = FederationLinks.read(document, source.name());
         errors.addAll(links.errors());
@@ -1496,6 +1507,7 @@ final class SubgraphReader {
     }
 
     private void checkUnusedExternals() {
+        List<String> emptied = new ArrayList<>();
         for (TypeModel type : model.types.values()) {
             boolean hadFields = !type.fields.isEmpty();
             for (FieldModel field : List.copyOf(type.fields.values())) {
@@ -1508,13 +1520,17 @@ final class SubgraphReader {
                         + field.name + "\" is marked @external but is not used in any federation directive (@key, @provides, @requires) or to satisfy an interface",
                         "remove the field from this subgraph, or remove @external if this subgraph resolves it"));
             }
-            if (hadFields && type.fields.isEmpty() && !links.federation2()) {
-                // dropping the unused @external fields left nothing: the type would be empty
+            if (hadFields && type.fields.isEmpty() && !links.federation2() && referenced(type.name)) {
+                // dropping the unused @external fields left nothing: the type would be empty (an unreferenced one is
+                // dropped with them, as Apollo's upgrade does; a root type stays, empty, like every subgraph's Query)
                 errors.add(error("TYPE_WITH_ONLY_UNUSED_EXTERNAL", type.name, type.line, "Type " + type.name + " contains only external fields"
                         + " and all those fields are all unused (they do not appear in any @key, @provides or @requires).",
                         "remove type " + type.name + " from this subgraph, or resolve one of its fields here (without @external)"));
+            } else if (hadFields && type.fields.isEmpty() && !links.federation2() && !ROOT_NAMES.contains(type.name)) {
+                emptied.add(type.name);
             }
         }
+        emptied.forEach(model.types::remove);
     }
 
     /** The fields a @fromContext selection reads from the types setting its context count as used (an @external one too), as Apollo counts them. */
@@ -1559,6 +1575,20 @@ final class SubgraphReader {
                 if (selected.getSelectionSet() != null) markUsed(model.types.get(namedType(field.type)), selected.getSelectionSet(), depth + 1);
             }
         }
+    }
+
+    /** Whether a field, argument, union or implementation of this subgraph names the type. */
+    private boolean referenced(String name) {
+        for (TypeModel type : model.types.values()) {
+            if (type.members.contains(name) || type.interfaces.contains(name)) return true;
+            for (FieldModel field : type.fields.values()) {
+                if (namedType(field.type).equals(name)) return true;
+                for (ArgumentModel argument : field.arguments.values()) {
+                    if (namedType(argument.type()).equals(name)) return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** A field with a contextual argument is fetched as an entity, so its type needs a resolvable key. */
