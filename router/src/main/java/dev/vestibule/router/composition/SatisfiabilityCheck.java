@@ -788,7 +788,9 @@ final class SatisfiabilityCheck {
         String indent = "  ";
         for (int i = 0; i < steps.size(); i++) {
             query.append(indent).append(steps.get(i));
-            query.append(i < steps.size() - 1 ? " {\n" : "\n");
+            if (i < steps.size() - 1) query.append(" {\n");
+            else if (composite(field)) query.append(" {\n").append(indent).append("  ...\n").append(indent).append("}\n");
+            else query.append("\n");
             indent += "  ";
         }
         for (int i = steps.size() - 1; i > 0; i--) {
@@ -835,6 +837,12 @@ final class SatisfiabilityCheck {
                 + "\ncannot be satisfied by the subgraphs because:" + why, List.copyOf(listed), coordinate, 0,
                 "give " + type.name + " a resolvable @key in the subgraph that serves " + field.name
                         + " whose fields the other subgraphs can supply, or serve the field where the query already is"));
+    }
+
+    /** Whether a field returns an object, interface or union (Apollo then prints "field { ... }" in its queries). */
+    private boolean composite(MergedField field) {
+        MergedType returned = schema.types.get(field.type.replaceAll("[\\[\\]!]", ""));
+        return returned != null && (returned.kind == Kind.OBJECT || returned.kind == Kind.INTERFACE || returned.kind == Kind.UNION);
     }
 
     private List<String> overriders(String type, String field, String from) {

@@ -157,8 +157,10 @@ final class SubgraphReader {
         for (TypeModel type : model.types.values()) {
             for (Key key : type.keys) walkFieldSet(type, key.fields(), "@key", type.name, key.line(), Use.KEY);
             for (FieldModel field : type.fields.values()) {
-                if (field.requires != null) walkFieldSet(type, field.requires, "@requires", type.name + "." + field.name, field.line, Use.REQUIRES);
-                if (field.provides != null) checkProvides(type, field);
+                // Federation 1: an @external field's own @requires/@provides is not read (Apollo's upgrade drops the unused field first)
+                boolean inert = !links.federation2() && field.external;
+                if (field.requires != null && !inert) walkFieldSet(type, field.requires, "@requires", type.name + "." + field.name, field.line, Use.REQUIRES);
+                if (field.provides != null && !inert) checkProvides(type, field);
                 if (field.overrideFrom != null && field.overrideFrom.equals(source.name())) {
                     errors.add(error("OVERRIDE_FROM_SELF_ERROR", type.name + "." + field.name, field.line,
                             "Source and destination subgraphs \"" + source.name() + "\" are the same for overridden field \""
@@ -396,6 +398,14 @@ final class SubgraphReader {
                             "rename type " + canonical + " (it is not the " + operation.getName() + " root), or make " + canonical
                                     + " the " + operation.getName() + " root instead of " + typeName));
                     rootsUsable = false;
+                }
+                String already = rootRenames.get(typeName);
+                if (already != null && !already.equals(canonical)) {
+                    errors.add(error("INVALID_GRAPHQL", typeName, line(operation.getSourceLocation()), "Type \"" + typeName + "\" is set as the root of both the "
+                            + already.toLowerCase(Locale.ROOT) + " and the " + operation.getName() + " operations: a type can be the root of one operation only",
+                            "give the " + operation.getName() + " root a type of its own"));
+                    rootsUsable = false;
+                    continue;
                 }
                 rootRenames.put(typeName, canonical);
             }
@@ -1146,10 +1156,20 @@ final class SubgraphReader {
                 + "\", a " + kind + ".", "give " + coordinate + " a scalar, enum or input object type (define an input type for " + named + ")"));
     }
 
+    /** Fields of objects and interfaces return scalars, enums, objects, interfaces and unions: not input objects. */
+    private void requireOutputType(String coordinate, Type<?> type, int line) {
+        String named = namedType(type);
+        TypeModel target = model.types.get(named);
+        if (target == null || target.kind != Kind.INPUT_OBJECT) return;
+        errors.add(error("INVALID_GRAPHQL", coordinate, line, "The type of \"" + coordinate + "\" must be Output Type but got \"" + named
+                + "\", a InputObjectType.", "give " + coordinate + " an object, interface, union, enum or scalar type (define an output type for " + named + ")"));
+    }
+
     private void checkReferencedTypes(TypeModel type) {
         for (FieldModel field : type.fields.values()) {
             requireType(type, field.name, field.type, field.line);
             if (type.kind == Kind.INPUT_OBJECT) requireInputType(type.name + "." + field.name, field.type, field.line);
+            if (type.kind == Kind.OBJECT || type.kind == Kind.INTERFACE) requireOutputType(type.name + "." + field.name, field.type, field.line);
             for (ArgumentModel argument : field.arguments.values()) {
                 requireType(type, field.name + "(" + argument.name() + ":)", argument.type(), argument.line());
                 requireInputType(type.name + "." + field.name + "(" + argument.name() + ":)", argument.type(), argument.line());
@@ -1507,30 +1527,69 @@ final class SubgraphReader {
     }
 
     private void checkUnusedExternals() {
-        List<String> emptied = new ArrayList<>();
+        if (!links.federation2()) return; // Federation 1: dropped across subgraphs, see finishFederation1
         for (TypeModel type : model.types.values()) {
-            boolean hadFields = !type.fields.isEmpty();
-            for (FieldModel field : List.copyOf(type.fields.values())) {
-                if (!field.external || field.usedInFieldSet || satisfiesInterface(type, field.name)) continue;
-                if (!links.federation2()) {
-                    type.fields.remove(field.name); // Federation 1 tolerated unused @external; Apollo's upgrade drops it
-                    continue;
-                }
+            for (FieldModel field : type.fields.values()) {
+                if (!field.external || field.usedInFieldSet || satisfiesInterface(model, type, field.name)) continue;
                 errors.add(error("EXTERNAL_UNUSED", type.name + "." + field.name, field.line, "Field \"" + type.name + "."
                         + field.name + "\" is marked @external but is not used in any federation directive (@key, @provides, @requires) or to satisfy an interface",
                         "remove the field from this subgraph, or remove @external if this subgraph resolves it"));
             }
-            if (hadFields && type.fields.isEmpty() && !links.federation2() && referenced(type.name)) {
-                // dropping the unused @external fields left nothing: the type would be empty (an unreferenced one is
-                // dropped with them, as Apollo's upgrade does; a root type stays, empty, like every subgraph's Query)
-                errors.add(error("TYPE_WITH_ONLY_UNUSED_EXTERNAL", type.name, type.line, "Type " + type.name + " contains only external fields"
-                        + " and all those fields are all unused (they do not appear in any @key, @provides or @requires).",
-                        "remove type " + type.name + " from this subgraph, or resolve one of its fields here (without @external)"));
-            } else if (hadFields && type.fields.isEmpty() && !links.federation2() && !ROOT_NAMES.contains(type.name)) {
-                emptied.add(type.name);
+        }
+    }
+
+    /**
+     * The part of Apollo's Federation 1 upgrade that looks at other subgraphs, then what follows it: a type extension
+     * without a key of its own loses @external on the fields that are the first key of the type in another subgraph;
+     * then unused @external fields are dropped (Federation 1 tolerated them), and a type left without fields is dropped
+     * too, or is TYPE_WITH_ONLY_UNUSED_EXTERNAL when something refers to it (a root type stays, empty, like every
+     * subgraph's Query).
+     */
+    static void finishFederation1(List<SubgraphModel> models, List<CompositionError> errors) {
+        for (SubgraphModel model : models) {
+            if (model.links.federation2()) continue;
+            for (TypeModel type : model.types.values()) {
+                boolean extension = (type.kind == Kind.OBJECT || type.kind == Kind.INTERFACE) && !ROOT_NAMES.contains(type.name)
+                        && (type.extendsDirective || type.hasExtensionDefinition && !type.hasDefinition);
+                if (!extension || !type.keys.isEmpty()) continue;
+                for (SubgraphModel other : models) {
+                    TypeModel there = other == model ? null : other.types.get(type.name);
+                    if (there == null || there.keys.isEmpty()) continue;
+                    for (String name : topLevelFields(there.keys.get(0).fields())) {
+                        FieldModel own = type.fields.get(name);
+                        if (own != null) own.external = false;
+                    }
+                }
+            }
+            List<String> emptied = new ArrayList<>();
+            for (TypeModel type : model.types.values()) {
+                boolean hadFields = !type.fields.isEmpty();
+                type.fields.values().removeIf(field -> field.external && !field.usedInFieldSet && !satisfiesInterface(model, type, field.name));
+                if (!hadFields || !type.fields.isEmpty()) continue;
+                if (referenced(model, type.name)) {
+                    errors.add(new CompositionError("TYPE_WITH_ONLY_UNUSED_EXTERNAL", "[" + model.name + "] Type " + type.name + " contains only external fields"
+                            + " and all those fields are all unused (they do not appear in any @key, @provides or @requires).", List.of(model.name),
+                            type.name, type.line, "remove type " + type.name + " from this subgraph, or resolve one of its fields here (without @external)"));
+                } else if (!ROOT_NAMES.contains(type.name)) {
+                    emptied.add(type.name);
+                }
+            }
+            emptied.forEach(model.types::remove);
+        }
+    }
+
+    /** Whether a field, argument, union or implementation of the subgraph names the type. */
+    private static boolean referenced(SubgraphModel model, String name) {
+        for (TypeModel type : model.types.values()) {
+            if (type.members.contains(name) || type.interfaces.contains(name)) return true;
+            for (FieldModel field : type.fields.values()) {
+                if (namedType(field.type).equals(name)) return true;
+                for (ArgumentModel argument : field.arguments.values()) {
+                    if (namedType(argument.type()).equals(name)) return true;
+                }
             }
         }
-        emptied.forEach(model.types::remove);
+        return false;
     }
 
     /** The fields a @fromContext selection reads from the types setting its context count as used (an @external one too), as Apollo counts them. */
@@ -1575,20 +1634,6 @@ final class SubgraphReader {
                 if (selected.getSelectionSet() != null) markUsed(model.types.get(namedType(field.type)), selected.getSelectionSet(), depth + 1);
             }
         }
-    }
-
-    /** Whether a field, argument, union or implementation of this subgraph names the type. */
-    private boolean referenced(String name) {
-        for (TypeModel type : model.types.values()) {
-            if (type.members.contains(name) || type.interfaces.contains(name)) return true;
-            for (FieldModel field : type.fields.values()) {
-                if (namedType(field.type).equals(name)) return true;
-                for (ArgumentModel argument : field.arguments.values()) {
-                    if (namedType(argument.type()).equals(name)) return true;
-                }
-            }
-        }
-        return false;
     }
 
     /** A field with a contextual argument is fetched as an entity, so its type needs a resolvable key. */
@@ -1901,7 +1946,7 @@ final class SubgraphReader {
         return values;
     }
 
-    private boolean satisfiesInterface(TypeModel type, String field) {
+    private static boolean satisfiesInterface(SubgraphModel model, TypeModel type, String field) {
         for (String name : type.interfaces) {
             TypeModel declared = model.types.get(name);
             if (declared != null && declared.fields.containsKey(field)) return true;
