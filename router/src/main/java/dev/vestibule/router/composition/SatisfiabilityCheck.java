@@ -211,7 +211,9 @@ final class SatisfiabilityCheck {
         Set<String> supergraphTypes = runtimeTypesCache.computeIfAbsent(returned.name, name -> {
             Set<String> types = new TreeSet<>();
             for (MergedType candidate : schema.types.values()) {
-                if (candidate.kind == Kind.OBJECT && (returned.kind == Kind.UNION ? returned.members.contains(candidate.name)
+                // the API schema's runtime types: an @inaccessible one is not in it
+                if (candidate.kind == Kind.OBJECT && !candidate.directives.contains("@inaccessible")
+                        && (returned.kind == Kind.UNION ? returned.members.contains(candidate.name)
                         : candidate.interfaces.contains(returned.name))) types.add(candidate.name);
             }
             return types;

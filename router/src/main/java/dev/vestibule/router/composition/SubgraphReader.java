@@ -142,6 +142,19 @@ final class SubgraphReader {
             if (definition instanceof TypeDefinition<?> type && !isMachinery(type.getName())) readType(type);
             if (definition instanceof DirectiveDefinition directive) readDirectiveDefinition(directive);
         }
+        for (TypeModel type : model.types.values()) {
+            // a type written without a body is valid syntax but an empty type (federation fills Query itself)
+            String empty = switch (type.kind) {
+                case OBJECT, INTERFACE -> type.fields.isEmpty() && !type.name.equals("Query") ? "Type " + type.name + " must define one or more fields." : null;
+                case INPUT_OBJECT -> type.fields.isEmpty() ? "Input Object type " + type.name + " must define one or more fields." : null;
+                case UNION -> type.members.isEmpty() ? "Union type " + type.name + " must define one or more member types." : null;
+                case ENUM -> type.values.isEmpty() ? "Enum type " + type.name + " must define one or more values." : null;
+                case SCALAR -> null;
+            };
+            if (empty != null) {
+                errors.add(error("INVALID_GRAPHQL", type.name, type.line, empty, "give " + type.name + " a body with at least one entry, or remove it"));
+            }
+        }
         // every subgraph has a query root (federation adds _service and _entities to it), even one with no own field
         model.types.computeIfAbsent("Query", name -> new TypeModel(name, Kind.OBJECT, 0)).hasDefinition = true;
         for (TypeModel type : model.types.values()) {
