@@ -43,6 +43,8 @@ public final class Composer {
             if (model != null) models.add(model);
         });
         if (!errors.isEmpty()) return new Failed(errors, hints);
+        SubgraphReader.finishFederation1(models, errors);
+        if (!errors.isEmpty()) return new Failed(errors, hints);
         SubgraphSetRules.check(models, errors);
         if (!errors.isEmpty()) return new Failed(errors, hints);
         MergedSchema merged = new SupergraphMerger(models, errors, hints).merge();

@@ -11,10 +11,12 @@ import graphql.language.Field;
 import graphql.language.InlineFragment;
 import graphql.language.ListType;
 import graphql.language.NonNullType;
+import graphql.language.OperationDefinition;
 import graphql.language.Selection;
 import graphql.language.SelectionSet;
 import graphql.language.Type;
 import graphql.language.TypeName;
+import graphql.parser.Parser;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -42,11 +44,12 @@ final class SatisfiabilityCheck {
 
     private final Map<String, SubgraphModel> subgraphs = new LinkedHashMap<>();
     private final MergedSchema schema;
-    private final List<CompositionError> errors;
+    /** Where errors go: the composition's list, or one subgraph's share of a shared top-level mutation field. */
+    private List<CompositionError> errors;
     /** "Type.field@subgraph" of fields an unlabelled @override took away from that subgraph. */
     private final Set<String> overriddenAway = new HashSet<>();
     private final Map<String, Set<String>> closureCache = new HashMap<>();
-    private final Set<String> reported = new HashSet<>();
+    private Set<String> reported = new HashSet<>();
     /** Runtime types of an abstract type, in the supergraph ("Name") or in one subgraph ("Name@subgraph"), computed once. */
     private final Map<String, Set<String>> runtimeTypesCache = new HashMap<>();
 
@@ -82,6 +85,11 @@ final class SatisfiabilityCheck {
             subgraphs.values().stream().filter(s -> s.types.containsKey(root)).forEach(s -> where.add(s.name));
             work.add(new State(root, where, Map.of(), null, null));
         }
+        walk(work, seen);
+        if (errors.size() < MAX_ERRORS && usesContexts()) checkContexts();
+    }
+
+    private void walk(Deque<State> work, Set<String> seen) {
         while (!work.isEmpty() && errors.size() < MAX_ERRORS) {
             State state = work.pop();
             if (!seen.add(state.key())) continue;
@@ -91,17 +99,61 @@ final class SatisfiabilityCheck {
             if (type.kind == Kind.UNION) continue;
             for (MergedField field : type.fields.values()) {
                 if (field.directives.contains("@inaccessible")) continue;
-                visitField(state, type, field, work);
+                if (state.parent() == null && type.name.equals("Mutation") && checkSharedMutation(type, field)) continue;
+                visitField(state, type, field, work, null);
             }
         }
-        if (errors.size() < MAX_ERRORS && usesContexts()) checkContexts();
+    }
+
+    /**
+     * A top-level mutation field several subgraphs resolve runs in one of them, chosen once for the whole operation:
+     * as Apollo does, everything below it is checked once per such subgraph, as if the query were there alone, and the
+     * field is unsatisfiable only when every one of them fails somewhere (a query that needs one subgraph's mutation
+     * for one sub-field and another's for the next cannot be planned). False when the field is not shared.
+     */
+    private boolean checkSharedMutation(MergedType mutation, MergedField field) {
+        List<String> callers = subgraphs.values().stream().filter(s -> resolves(s.name, mutation.name, field.name)).map(s -> s.name).toList();
+        if (callers.size() < 2) return false;
+        List<CompositionError> all = errors;
+        Set<String> allReported = reported;
+        Map<String, List<CompositionError>> bySubgraph = new LinkedHashMap<>();
+        try {
+            for (String caller : callers) {
+                errors = new ArrayList<>();
+                reported = new HashSet<>();
+                Deque<State> work = new ArrayDeque<>();
+                visitField(new State(mutation.name, new TreeSet<>(Set.of(caller)), Map.of(), null, null), mutation, field, work, caller);
+                walk(work, new HashSet<>());
+                bySubgraph.put(caller, errors);
+            }
+        } finally {
+            errors = all;
+            reported = allReported;
+        }
+        if (bySubgraph.values().stream().anyMatch(List::isEmpty)) return true;
+        String coordinate = mutation.name + "." + field.name;
+        StringBuilder message = new StringBuilder("Supergraph API queries using the mutation field \"" + coordinate + "\" at top-level must be"
+                + " satisfiable without needing to call that field from multiple subgraphs, but every subgraph with that field encounters"
+                + " satisfiability errors. Please fix these satisfiability errors for (at least) one of the following subgraphs with the"
+                + " mutation field:");
+        bySubgraph.forEach((subgraph, failures) -> {
+            message.append("\n- When calling \"").append(coordinate).append("\" at top-level from subgraph \"").append(subgraph).append("\":");
+            for (CompositionError failure : failures) {
+                for (String line : failure.message().split("\n", -1)) message.append('\n').append(line.isEmpty() ? "" : "  " + line);
+            }
+        });
+        errors.add(new CompositionError("SATISFIABILITY_ERROR", message.toString(), List.copyOf(callers), coordinate, 0,
+                "make the operations under " + coordinate + " satisfiable from one of " + String.join(", ", callers)
+                        + " alone (each runs the whole mutation), or let one subgraph own the mutation field"));
+        return true;
     }
 
     private boolean usesContexts() {
         return subgraphs.values().stream().anyMatch(s -> s.types.values().stream().anyMatch(t -> !t.contexts.isEmpty()));
     }
 
-    private void visitField(State state, MergedType type, MergedField field, Deque<State> work) {
+    /** {@code onlyIn}: the one subgraph a shared top-level mutation field is checked in, or null. */
+    private void visitField(State state, MergedType type, MergedField field, Deque<State> work, String onlyIn) {
         Set<String> reachable = new TreeSet<>();
         if (schema.roots.contains(type.name) && !state.subgraphs().isEmpty()) {
             // every subgraph's root is reachable from any of them: one closure is the union of all
@@ -121,12 +173,11 @@ final class SatisfiabilityCheck {
                 continue;
             }
             if (!resolves(subgraph, type.name, field.name)) continue;
-            if (!requiresObtainable(subgraph, type.name, field.name)) {
-                unsatisfied.put(subgraph, "cannot satisfy @require conditions on field \"" + type.name + "." + field.name + "\".");
-            } else {
-                resolving.add(subgraph);
-            }
+            String unmet = unmetConditions(state, type.name, field.name, subgraph);
+            if (unmet != null) unsatisfied.put(subgraph, unmet);
+            else resolving.add(subgraph);
         }
+        if (onlyIn != null) resolving.retainAll(Set.of(onlyIn));
         if (resolving.isEmpty() && type.kind == Kind.INTERFACE && everyImplementationResolves(state, type, field)) return;
         if (resolving.isEmpty() && type.kind == Kind.OBJECT) {
             for (String subgraph : state.subgraphs()) {
@@ -160,7 +211,9 @@ final class SatisfiabilityCheck {
         Set<String> supergraphTypes = runtimeTypesCache.computeIfAbsent(returned.name, name -> {
             Set<String> types = new TreeSet<>();
             for (MergedType candidate : schema.types.values()) {
-                if (candidate.kind == Kind.OBJECT && (returned.kind == Kind.UNION ? returned.members.contains(candidate.name)
+                // the API schema's runtime types: an @inaccessible one is not in it
+                if (candidate.kind == Kind.OBJECT && !candidate.directives.contains("@inaccessible")
+                        && (returned.kind == Kind.UNION ? returned.members.contains(candidate.name)
                         : candidate.interfaces.contains(returned.name))) types.add(candidate.name);
             }
             return types;
@@ -223,6 +276,126 @@ final class SatisfiabilityCheck {
         return query.append("}").toString();
     }
 
+    /**
+     * Why {@code subgraph} cannot take the field where the query is (null when it can), in Apollo's order: the
+     * selection of each context a @fromContext argument reads must be obtainable from where the query was at the
+     * nearest type setting it; a field with contextual arguments needs a key of its type whose fields are all local
+     * to the subgraph ("post-context key"); the @requires must be obtainable; and when the query came to this type in
+     * {@code subgraph} through a field (not through one of its keys), fetching the requirement means resuming there
+     * with a key, so the subgraph needs a locally satisfiable key ("post-require key").
+     */
+    private String unmetConditions(State state, String type, String field, String subgraph) {
+        FieldModel model = fieldIn(subgraph, type, field);
+        String coordinate = type + "." + field;
+        boolean contextual = false;
+        for (SubgraphModel.ArgumentModel argument : model.arguments.values()) {
+            if (argument.fromContext() == null) continue;
+            contextual = true;
+            SubgraphReader.ContextReference reference = SubgraphReader.parseContextReference(argument.fromContext());
+            if (reference == null) continue; // NO_CONTEXT_IN_SELECTION, reported with the subgraph
+            State setting = nearestContextAncestor(state, subgraph, reference.context());
+            if (setting == null) return "could not find a match for required context for field \"" + coordinate + "\".";
+            if (!contextSelectionObtainable(setting, reference.selection())) return "cannot satisfy @require conditions on field \"" + coordinate + "\".";
+        }
+        if (contextual && !hasLocallySatisfiableKey(subgraph, type)) return missingResumeKey(coordinate, type, subgraph);
+        if (model.requires == null) return null;
+        if (!requiresObtainable(subgraph, type, field, state.provided().get(subgraph))) {
+            return "cannot satisfy @require conditions on field \"" + coordinate + "\"" + externalKeyFieldNote(subgraph, type) + ".";
+        }
+        if (state.parent() != null && !arrivesByKey(state, type, subgraph) && !hasLocallySatisfiableKey(subgraph, type)) {
+            return missingResumeKey(coordinate, type, subgraph);
+        }
+        return null;
+    }
+
+    private static String missingResumeKey(String coordinate, String type, String subgraph) {
+        return "@require condition on field \"" + coordinate + "\" can be satisfied but missing usable key on \"" + type + "\" in subgraph \""
+                + subgraph + "\" to resume query.";
+    }
+
+    /** Apollo's "locally satisfiable key": a @key (resolvable or not) of the type in the subgraph selecting no @external field. */
+    private boolean hasLocallySatisfiableKey(String subgraph, String type) {
+        TypeModel model = subgraphs.get(subgraph).types.get(type);
+        if (model == null) return false;
+        for (Key key : model.keys) {
+            if (!selectsExternal(subgraphs.get(subgraph), model, FieldSetParser.parse(key.fields()), 0)) return true;
+        }
+        return false;
+    }
+
+    private boolean selectsExternal(SubgraphModel subgraph, TypeModel type, SelectionSet set, int depth) {
+        if (type == null || depth > MAX_REQUIRES_DEPTH) return false;
+        for (Selection<?> selection : set.getSelections()) {
+            if (selection instanceof InlineFragment fragment) {
+                TypeModel on = fragment.getTypeCondition() == null ? type : subgraph.types.get(fragment.getTypeCondition().getName());
+                if (selectsExternal(subgraph, on, fragment.getSelectionSet(), depth + 1)) return true;
+            } else if (selection instanceof Field selected) {
+                FieldModel own = type.fields.get(selected.getName());
+                if (own == null) continue;
+                if (own.external) return true;
+                if (selected.getSelectionSet() != null
+                        && selectsExternal(subgraph, subgraph.types.get(namedType(own)), selected.getSelectionSet(), depth + 1)) return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether some other subgraph the query can be in at {@code type} can jump into {@code subgraph} through one of its resolvable keys. */
+    private boolean arrivesByKey(State state, String type, String subgraph) {
+        TypeModel there = subgraphs.get(subgraph).types.get(type);
+        if (there == null || there.keys.stream().noneMatch(Key::resolvable)) return false;
+        Set<String> others = new LinkedHashSet<>();
+        for (String from : state.subgraphs()) others.addAll(closure(type, from, state));
+        others.remove(subgraph);
+        if (others.isEmpty()) return false;
+        for (Key key : there.keys) {
+            if (key.resolvable() && keyAvailable(others, type, key.fields(), null)) return true;
+        }
+        return false;
+    }
+
+    /**
+     * The nearest state above {@code state} whose type a field was selected on and that sees the context (the type
+     * setting it in {@code subgraph}, an implementation of it, a member of it), as Apollo walks the path back; null
+     * when there is none.
+     */
+    private State nearestContextAncestor(State state, String subgraph, String context) {
+        Set<String> seeing = inContextCache.computeIfAbsent(subgraph + "|" + context, key -> typesSeeingContext(subgraph, context));
+        for (State child = state, above = state.parent(); above != null; child = above, above = above.parent()) {
+            if (child.step() == null || child.step().startsWith("...")) continue; // a type condition, not a field
+            if (seeing.contains(above.type())) return above;
+        }
+        return null;
+    }
+
+    /** Whether a context's selection can be fetched from where the query was at the type setting it (any of its subgraphs there). */
+    private boolean contextSelectionObtainable(State setting, String selectionText) {
+        SelectionSet selection;
+        try {
+            String trimmed = selectionText.strip();
+            selection = trimmed.startsWith("{") ? ((OperationDefinition) Parser.parse(trimmed).getDefinitions().get(0)).getSelectionSet()
+                    : FieldSetParser.parse(trimmed);
+        } catch (RuntimeException e) {
+            return true; // CONTEXT_INVALID_SELECTION, reported with the subgraph
+        }
+        MergedType at = schema.types.get(setting.type());
+        List<Selection> kept = new ArrayList<>();
+        for (Selection<?> s : selection.getSelections()) {
+            // fragments on object types this type cannot be are dropped, as Apollo does
+            if (s instanceof InlineFragment fragment && fragment.getTypeCondition() != null && at != null) {
+                MergedType condition = schema.types.get(fragment.getTypeCondition().getName());
+                if (condition != null && condition.kind == Kind.OBJECT && !condition.name.equals(at.name)
+                        && (at.kind == Kind.OBJECT || !runtimeTypes(at).contains(condition.name))) continue;
+            }
+            kept.add(s);
+        }
+        SelectionSet filtered = SelectionSet.newSelectionSet(kept).build();
+        for (String from : setting.subgraphs()) {
+            if (selectionObtainable(setting.type(), filtered, from, 0)) return true;
+        }
+        return false;
+    }
+
     /** Interfaces and unions: the query may ask for any runtime type the current subgraphs can return. */
     private void exploreRuntimeTypes(State state, MergedType type, Deque<State> work) {
         for (MergedType candidate : schema.types.values()) {
@@ -230,16 +403,30 @@ final class SatisfiabilityCheck {
             boolean member = type.kind == Kind.UNION ? type.members.contains(candidate.name) : candidate.interfaces.contains(type.name);
             if (!member) continue;
             Set<String> where = new TreeSet<>();
+            List<String> unresolved = new ArrayList<>();
             for (String subgraph : state.subgraphs()) {
                 TypeModel abstractType = subgraphs.get(subgraph).types.get(type.name);
                 TypeModel object = subgraphs.get(subgraph).types.get(candidate.name);
                 if (abstractType != null && abstractType.interfaceObject) {
-                    // the subgraph sees the interface as one object: the runtime type comes from those implementing it
-                    subgraphs.values().stream().filter(s -> implementsIn(s, candidate.name, type.name)).forEach(s -> where.add(s.name));
+                    // the subgraph sees the interface as one object: the runtime type is resolved by moving, through a
+                    // key of the interface, to a subgraph that has it as an interface, then to those implementing it
+                    boolean resolvable = closure(type.name, subgraph, state).stream()
+                            .anyMatch(s -> subgraphs.get(s).types.get(type.name) != null && subgraphs.get(s).types.get(type.name).kind == Kind.INTERFACE);
+                    if (resolvable) subgraphs.values().stream().filter(s -> implementsIn(s, candidate.name, type.name)).forEach(s -> where.add(s.name));
+                    else unresolved.add(subgraph);
                 } else if (object != null && (type.kind == Kind.UNION ? abstractType != null && abstractType.members.contains(candidate.name)
                         : object.interfaces.contains(type.name))) {
                     where.add(subgraph);
                 }
+            }
+            if (where.isEmpty() && !unresolved.isEmpty() && errors.size() < MAX_ERRORS && reported.add(type.name + "#" + candidate.name)) {
+                StringBuilder why = new StringBuilder();
+                unresolved.forEach(s -> why.append("\n- from subgraph \"").append(s).append("\": no subgraph can be reached to resolve the implementation type of")
+                        .append(" @interfaceObject type \"").append(type.name).append("\"."));
+                errors.add(new CompositionError("SATISFIABILITY_ERROR", "The following supergraph API query:\n" + witness(state, "... on "
+                        + candidate.name + " {\n    ...\n  }") + "\ncannot be satisfied by the subgraphs because:" + why, List.copyOf(unresolved),
+                        type.name, 0, "give interface " + type.name + " a resolvable @key in a subgraph that defines it as an interface with its"
+                                + " implementations (" + candidate.name + " among them): @interfaceObject subgraphs find an object's real type there"));
             }
             Map<String, SelectionSet> provided = new TreeMap<>(state.provided());
             provided.keySet().retainAll(where);
@@ -325,7 +512,7 @@ final class SatisfiabilityCheck {
             for (String subgraph : reached) {
                 TypeModel model = subgraphs.get(subgraph).types.get(type);
                 FieldModel own = model == null ? null : model.fields.get(field.getName());
-                if (own != null && (!own.external || own.inKey)) {
+                if (own != null && !own.external) {
                     available = true;
                     break;
                 }
@@ -345,10 +532,35 @@ final class SatisfiabilityCheck {
      * subgraph or in one it can move to through its keys, nested selections likewise from where their parent field
      * is resolved (Apollo resolves the conditions from the field's own subgraph, not from where the query came from).
      */
-    private boolean requiresObtainable(String subgraph, String type, String field) {
+    private boolean requiresObtainable(String subgraph, String type, String field, SelectionSet provided) {
         FieldModel model = fieldIn(subgraph, type, field);
         if (model == null || model.requires == null) return true;
-        return selectionObtainable(type, FieldSetParser.parse(model.requires), subgraph, 0);
+        SelectionSet required = FieldSetParser.parse(model.requires);
+        if (provided != null) {
+            // what an @provides on the way gave this subgraph is there without leaving it
+            List<Selection> rest = new ArrayList<>();
+            for (Selection<?> selection : required.getSelections()) {
+                if (!(selection instanceof Field f) || !hasLeaf(provided, f.getName()) && subSelection(provided, f.getName()) == null) rest.add(selection);
+            }
+            required = SelectionSet.newSelectionSet(rest).build();
+        }
+        return selectionObtainable(type, required, subgraph, 0);
+    }
+
+    /** Apollo's note on an unsatisfiable @requires when a key field of the type is @external in the subgraph. */
+    private String externalKeyFieldNote(String subgraph, String type) {
+        TypeModel model = subgraphs.get(subgraph).types.get(type);
+        if (model == null) return "";
+        List<String> external = new ArrayList<>();
+        for (Key key : model.keys) {
+            for (Selection<?> selection : FieldSetParser.parse(key.fields()).getSelections()) {
+                if (selection instanceof Field f && model.fields.containsKey(f.getName()) && model.fields.get(f.getName()).external
+                        && !external.contains(f.getName())) external.add(f.getName());
+            }
+        }
+        if (external.isEmpty()) return "";
+        return " (please ensure that this is not due to key " + (external.size() == 1 ? "field " : "fields ")
+                + String.join(", ", external.stream().map(f -> "\"" + f + "\"").toList()) + " being accidentally marked @external)";
     }
 
     private static final int MAX_REQUIRES_DEPTH = 16;
@@ -578,7 +790,9 @@ final class SatisfiabilityCheck {
         String indent = "  ";
         for (int i = 0; i < steps.size(); i++) {
             query.append(indent).append(steps.get(i));
-            query.append(i < steps.size() - 1 ? " {\n" : "\n");
+            if (i < steps.size() - 1) query.append(" {\n");
+            else if (composite(field)) query.append(" {\n").append(indent).append("  ...\n").append(indent).append("}\n");
+            else query.append("\n");
             indent += "  ";
         }
         for (int i = steps.size() - 1; i > 0; i--) {
@@ -625,6 +839,12 @@ final class SatisfiabilityCheck {
                 + "\ncannot be satisfied by the subgraphs because:" + why, List.copyOf(listed), coordinate, 0,
                 "give " + type.name + " a resolvable @key in the subgraph that serves " + field.name
                         + " whose fields the other subgraphs can supply, or serve the field where the query already is"));
+    }
+
+    /** Whether a field returns an object, interface or union (Apollo then prints "field { ... }" in its queries). */
+    private boolean composite(MergedField field) {
+        MergedType returned = schema.types.get(field.type.replaceAll("[\\[\\]!]", ""));
+        return returned != null && (returned.kind == Kind.OBJECT || returned.kind == Kind.INTERFACE || returned.kind == Kind.UNION);
     }
 
     private List<String> overriders(String type, String field, String from) {

@@ -25,6 +25,7 @@ import graphql.language.EnumValueDefinition;
 import graphql.language.Field;
 import graphql.language.FieldDefinition;
 import graphql.language.FloatValue;
+import graphql.language.FragmentDefinition;
 import graphql.language.InlineFragment;
 import graphql.language.InputObjectTypeDefinition;
 import graphql.language.InputObjectTypeExtensionDefinition;
@@ -121,6 +122,16 @@ final class SubgraphReader {
                             + " add one, or drop the empty braces (line " + emptyBody + " of " + source.origin() + ")"));
             return null;
         }
+        for (Definition<?> definition : document.getDefinitions()) {
+            // graphql-java reads "type T { a: B c }" as a bodiless type and the query "{ a: B c }"; graphql-js does not
+            if (definition instanceof OperationDefinition || definition instanceof FragmentDefinition) {
+                int at = line(definition.getSourceLocation());
+                errors.add(new CompositionError("INVALID_GRAPHQL", "[" + source.name() + "] Invalid executable definition found while building schema",
+                        List.of(source.name()), null, at, "a subgraph schema holds type system definitions only: remove the operation or fragment at line "
+                                + at + " of " + source.origin() + ", or check the field definitions of the type before it (each needs \"name: Type\")"));
+                return null;
+            }
+        }
         links = FederationLinks.read(document, source.name());
         errors.addAll(links.errors());
         model = new SubgraphModel(source.name(), source.url(), links);
@@ -131,6 +142,19 @@ final class SubgraphReader {
             if (definition instanceof TypeDefinition<?> type && !isMachinery(type.getName())) readType(type);
             if (definition instanceof DirectiveDefinition directive) readDirectiveDefinition(directive);
         }
+        for (TypeModel type : model.types.values()) {
+            // a type written without a body is valid syntax but an empty type (federation fills Query itself)
+            String empty = switch (type.kind) {
+                case OBJECT, INTERFACE -> type.fields.isEmpty() && !type.name.equals("Query") ? "Type " + type.name + " must define one or more fields." : null;
+                case INPUT_OBJECT -> type.fields.isEmpty() ? "Input Object type " + type.name + " must define one or more fields." : null;
+                case UNION -> type.members.isEmpty() ? "Union type " + type.name + " must define one or more member types." : null;
+                case ENUM -> type.values.isEmpty() ? "Enum type " + type.name + " must define one or more values." : null;
+                case SCALAR -> null;
+            };
+            if (empty != null) {
+                errors.add(error("INVALID_GRAPHQL", type.name, type.line, empty, "give " + type.name + " a body with at least one entry, or remove it"));
+            }
+        }
         // every subgraph has a query root (federation adds _service and _entities to it), even one with no own field
         model.types.computeIfAbsent("Query", name -> new TypeModel(name, Kind.OBJECT, 0)).hasDefinition = true;
         for (TypeModel type : model.types.values()) {
@@ -139,14 +163,17 @@ final class SubgraphReader {
             checkReferencedTypes(type);
         }
         checkInterfaceImplementations();
+        checkDirectiveApplications();
         checkDefaultValues();
         clearKeyExternalsOnExtensions();
         if (!links.federation2()) upgradeFederation1();
         for (TypeModel type : model.types.values()) {
             for (Key key : type.keys) walkFieldSet(type, key.fields(), "@key", type.name, key.line(), Use.KEY);
             for (FieldModel field : type.fields.values()) {
-                if (field.requires != null) walkFieldSet(type, field.requires, "@requires", type.name + "." + field.name, field.line, Use.REQUIRES);
-                if (field.provides != null) checkProvides(type, field);
+                // Federation 1: an @external field's own @requires/@provides is not read (Apollo's upgrade drops the unused field first)
+                boolean inert = !links.federation2() && field.external;
+                if (field.requires != null && !inert) walkFieldSet(type, field.requires, "@requires", type.name + "." + field.name, field.line, Use.REQUIRES);
+                if (field.provides != null && !inert) checkProvides(type, field);
                 if (field.overrideFrom != null && field.overrideFrom.equals(source.name())) {
                     errors.add(error("OVERRIDE_FROM_SELF_ERROR", type.name + "." + field.name, field.line,
                             "Source and destination subgraphs \"" + source.name() + "\" are the same for overridden field \""
@@ -155,6 +182,7 @@ final class SubgraphReader {
                 }
             }
         }
+        markContextSelectionsUsed();
         checkUnusedExternals();
         checkContextualArguments();
         if (links.federation2()) {
@@ -216,30 +244,43 @@ final class SubgraphReader {
         for (Definition<?> definition : document.getDefinitions()) {
             if (definition instanceof DirectiveDefinition directive) {
                 defined.add(directive.getName());
+                definedDirectives.putIfAbsent(directive.getName(), directive);
                 definedLocations.put(directive.getName(), Set.copyOf(directive.getDirectiveLocations().stream().map(DirectiveLocation::getName).toList()));
-                directive.getInputValueDefinitions().forEach(a -> a.getDirectives().forEach(d -> applied.add(new Applied(d, "ARGUMENT_DEFINITION"))));
+                for (InputValueDefinition argument : directive.getInputValueDefinitions()) {
+                    String at = "@" + directive.getName() + "(" + argument.getName() + ":)";
+                    String site = at + "#" + ++sites;
+                    argument.getDirectives().forEach(d -> applied.add(new Applied(d, "ARGUMENT_DEFINITION", at, site)));
+                }
             }
         }
         for (Definition<?> definition : document.getDefinitions()) {
             switch (definition) {
-                case SchemaDefinition schema -> schema.getDirectives().forEach(d -> applied.add(new Applied(d, "SCHEMA")));
+                case SchemaDefinition schema -> schema.getDirectives().forEach(d -> applied.add(new Applied(d, "SCHEMA", "schema", "schema")));
                 case ObjectTypeDefinition object -> {
-                    object.getDirectives().forEach(d -> applied.add(new Applied(d, "OBJECT")));
-                    object.getFieldDefinitions().forEach(this::collect);
+                    object.getDirectives().forEach(d -> applied.add(new Applied(d, "OBJECT", object.getName(), object.getName())));
+                    object.getFieldDefinitions().forEach(f -> collect(object.getName(), f));
                 }
                 case InterfaceTypeDefinition object -> {
-                    object.getDirectives().forEach(d -> applied.add(new Applied(d, "INTERFACE")));
-                    object.getFieldDefinitions().forEach(this::collect);
+                    object.getDirectives().forEach(d -> applied.add(new Applied(d, "INTERFACE", object.getName(), object.getName())));
+                    object.getFieldDefinitions().forEach(f -> collect(object.getName(), f));
                 }
-                case UnionTypeDefinition union -> union.getDirectives().forEach(d -> applied.add(new Applied(d, "UNION")));
-                case ScalarTypeDefinition scalar -> scalar.getDirectives().forEach(d -> applied.add(new Applied(d, "SCALAR")));
+                case UnionTypeDefinition union -> union.getDirectives().forEach(d -> applied.add(new Applied(d, "UNION", union.getName(), union.getName())));
+                case ScalarTypeDefinition scalar -> scalar.getDirectives().forEach(d -> applied.add(new Applied(d, "SCALAR", scalar.getName(), scalar.getName())));
                 case EnumTypeDefinition enumType -> {
-                    enumType.getDirectives().forEach(d -> applied.add(new Applied(d, "ENUM")));
-                    enumType.getEnumValueDefinitions().forEach(v -> v.getDirectives().forEach(d -> applied.add(new Applied(d, "ENUM_VALUE"))));
+                    enumType.getDirectives().forEach(d -> applied.add(new Applied(d, "ENUM", enumType.getName(), enumType.getName())));
+                    for (EnumValueDefinition value : enumType.getEnumValueDefinitions()) {
+                        String at = enumType.getName() + "." + value.getName();
+                        String site = at + "#" + ++sites;
+                        value.getDirectives().forEach(d -> applied.add(new Applied(d, "ENUM_VALUE", at, site)));
+                    }
                 }
                 case InputObjectTypeDefinition input -> {
-                    input.getDirectives().forEach(d -> applied.add(new Applied(d, "INPUT_OBJECT")));
-                    input.getInputValueDefinitions().forEach(v -> v.getDirectives().forEach(d -> applied.add(new Applied(d, "INPUT_FIELD_DEFINITION"))));
+                    input.getDirectives().forEach(d -> applied.add(new Applied(d, "INPUT_OBJECT", input.getName(), input.getName())));
+                    for (InputValueDefinition field : input.getInputValueDefinitions()) {
+                        String at = input.getName() + "." + field.getName();
+                        String site = at + "#" + ++sites;
+                        field.getDirectives().forEach(d -> applied.add(new Applied(d, "INPUT_FIELD_DEFINITION", at, site)));
+                    }
                 }
                 default -> { }
             }
@@ -273,8 +314,17 @@ final class SubgraphReader {
         }
     }
 
-    /** An applied directive and the type-system location it is applied at. */
-    private record Applied(Directive directive, String location) {}
+    /**
+     * An applied directive, the type-system location it is applied at, the coordinate of what it is applied to, and
+     * the site GraphQL's "directives are unique per location" rule counts it at: a type with all its extensions, or one
+     * field, argument, enum value or input field definition (the same coordinate written twice is two sites).
+     */
+    private record Applied(Directive directive, String location, String coordinate, String site) {}
+
+    /** Numbers the sites of {@link Applied}: two definitions with one name are two sites. */
+    private int sites;
+
+    private final Map<String, DirectiveDefinition> definedDirectives = new HashMap<>();
 
     private final List<Applied> applied = new ArrayList<>();
 
@@ -294,9 +344,15 @@ final class SubgraphReader {
         return BUILT_IN_LOCATIONS.get(name);
     }
 
-    private void collect(FieldDefinition field) {
-        field.getDirectives().forEach(d -> applied.add(new Applied(d, "FIELD_DEFINITION")));
-        field.getInputValueDefinitions().forEach(a -> a.getDirectives().forEach(d -> applied.add(new Applied(d, "ARGUMENT_DEFINITION"))));
+    private void collect(String typeName, FieldDefinition field) {
+        String at = typeName + "." + field.getName();
+        String site = at + "#" + ++sites;
+        field.getDirectives().forEach(d -> applied.add(new Applied(d, "FIELD_DEFINITION", at, site)));
+        for (InputValueDefinition argument : field.getInputValueDefinitions()) {
+            String argumentAt = at + "(" + argument.getName() + ":)";
+            String argumentSite = argumentAt + "#" + ++sites;
+            argument.getDirectives().forEach(d -> applied.add(new Applied(d, "ARGUMENT_DEFINITION", argumentAt, argumentSite)));
+        }
     }
 
     private boolean isMachinery(String name) {
@@ -307,8 +363,22 @@ final class SubgraphReader {
     /** Root renames and composed directives; false when a root type's default name is taken by another type. */
     private boolean readSchemaDefinitions(Document document) {
         Set<String> typeNames = new HashSet<>();
+        Map<String, String> kinds = new HashMap<>();
         for (Definition<?> definition : document.getDefinitions()) {
-            if (definition instanceof TypeDefinition<?> type) typeNames.add(type.getName());
+            if (definition instanceof TypeDefinition<?> type) {
+                typeNames.add(type.getName());
+                if (!(definition instanceof ObjectTypeDefinition)) {
+                    kinds.putIfAbsent(type.getName(), switch (definition) {
+                        case InterfaceTypeDefinition ignored -> "InterfaceType";
+                        case UnionTypeDefinition ignored -> "UnionType";
+                        case EnumTypeDefinition ignored -> "EnumType";
+                        case InputObjectTypeDefinition ignored -> "InputObjectType";
+                        default -> "ScalarType";
+                    });
+                } else {
+                    kinds.put(type.getName(), "ObjectType");
+                }
+            }
         }
         boolean rootsUsable = true;
         for (Definition<?> definition : document.getDefinitions()) {
@@ -320,6 +390,18 @@ final class SubgraphReader {
                     default -> "Subscription";
                 };
                 String typeName = operation.getTypeName().getName();
+                String kind = kinds.get(typeName);
+                if (kind == null || !kind.equals("ObjectType")) {
+                    // the root must be an object type of this subgraph
+                    errors.add(error("INVALID_GRAPHQL", canonical, line(operation.getSourceLocation()), kind == null
+                                    ? "Cannot set schema " + operation.getName() + " root to unknown type " + typeName
+                                    : canonical + " root type must be an Object type" + (operation.getName().equals("query") ? "" : " if provided")
+                                    + ", it cannot be set to " + typeName + " (an " + kind + ").",
+                            kind == null ? "define type " + typeName + " in this subgraph, or name an existing object type as the " + operation.getName() + " root"
+                                    : "name an object type as the " + operation.getName() + " root"));
+                    rootsUsable = false;
+                    continue;
+                }
                 if (!typeName.equals(canonical) && typeNames.contains(canonical)) {
                     // the supergraph names every root by its default name: the other type would collide with it
                     errors.add(error("ROOT_" + operation.getName().toUpperCase(Locale.ROOT) + "_USED", canonical,
@@ -329,6 +411,14 @@ final class SubgraphReader {
                             "rename type " + canonical + " (it is not the " + operation.getName() + " root), or make " + canonical
                                     + " the " + operation.getName() + " root instead of " + typeName));
                     rootsUsable = false;
+                }
+                String already = rootRenames.get(typeName);
+                if (already != null && !already.equals(canonical)) {
+                    errors.add(error("INVALID_GRAPHQL", typeName, line(operation.getSourceLocation()), "Type \"" + typeName + "\" is set as the root of both the "
+                            + already.toLowerCase(Locale.ROOT) + " and the " + operation.getName() + " operations: a type can be the root of one operation only",
+                            "give the " + operation.getName() + " root a type of its own"));
+                    rootsUsable = false;
+                    continue;
                 }
                 rootRenames.put(typeName, canonical);
             }
@@ -379,7 +469,7 @@ final class SubgraphReader {
             Map.entry("override", new DirectiveSpec(Map.of("from", new ArgumentSpec("String!", null), "label", new ArgumentSpec("String", null)), Set.of("FIELD_DEFINITION"))),
             Map.entry("tag", new DirectiveSpec(Map.of("name", new ArgumentSpec("String!", null)), TAGGABLE)),
             Map.entry("inaccessible", new DirectiveSpec(Map.of(), TAGGABLE)),
-            Map.entry("composeDirective", new DirectiveSpec(Map.of("name", new ArgumentSpec("String!", null)), Set.of("SCHEMA"))),
+            Map.entry("composeDirective", new DirectiveSpec(Map.of("name", new ArgumentSpec("String", null)), Set.of("SCHEMA"))),
             Map.entry("interfaceObject", new DirectiveSpec(Map.of(), Set.of("OBJECT"))),
             Map.entry("authenticated", new DirectiveSpec(Map.of(), ON_FIELDS_AND_TYPES)),
             Map.entry("requiresScopes", new DirectiveSpec(Map.of("scopes", new ArgumentSpec("[[Scope!]!]!", null)), ON_FIELDS_AND_TYPES)),
@@ -565,7 +655,7 @@ final class SubgraphReader {
             }
             switch (spec) {
                 case "key" -> {
-                    String fields = stringArgument(directive, "fields");
+                    String fields = fieldSetArgument(directive);
                     Argument resolvable = directive.getArgument("resolvable");
                     boolean isResolvable = resolvable == null || !(resolvable.getValue() instanceof BooleanValue b) || b.isValue();
                     if (fields == null && directive.getArgument("fields") != null) {
@@ -623,7 +713,7 @@ final class SubgraphReader {
         switch (definition) {
             case ObjectTypeDefinition object -> {
                 object.getImplements().forEach(t -> type.interfaces.add(((TypeName) t).getName()));
-                for (FieldDefinition field : object.getFieldDefinitions()) readField(type, field, externalType);
+                for (FieldDefinition field : object.getFieldDefinitions()) readField(type, field, externalType && links.federation2());
             }
             case InterfaceTypeDefinition object -> {
                 object.getImplements().forEach(t -> type.interfaces.add(((TypeName) t).getName()));
@@ -714,9 +804,9 @@ final class SubgraphReader {
                 }
                 case "inaccessible" -> field.inaccessible = true;
                 case "requires", "provides" -> {
-                    if (spec.equals("requires")) field.requires = stringArgument(directive, "fields");
-                    else field.provides = stringArgument(directive, "fields");
-                    if (directive.getArgument("fields") != null && stringArgument(directive, "fields") == null) {
+                    if (spec.equals("requires")) field.requires = fieldSetArgument(directive);
+                    else field.provides = fieldSetArgument(directive);
+                    if (directive.getArgument("fields") != null && fieldSetArgument(directive) == null) {
                         errors.add(error(spec.toUpperCase(Locale.ROOT) + "_INVALID_FIELDS_TYPE", coordinate, line, "On field \""
                                 + coordinate + "\", for " + SdlValues.directive(directive) + ": Invalid value for argument \"fields\": must be a string.",
                                 "quote the field set: @" + spec + "(fields: \"name\")"));
@@ -835,6 +925,166 @@ final class SubgraphReader {
         }
     }
 
+    /** An argument a directive takes: its name, type, and whether it has a default. */
+    private record DirectiveArgument(String name, Type<?> type, boolean hasDefault) {
+        boolean required() {
+            return type instanceof NonNullType && !hasDefault;
+        }
+    }
+
+    private static final Map<String, List<DirectiveArgument>> BUILT_IN_ARGUMENTS = Map.of(
+            "deprecated", List.of(new DirectiveArgument("reason", Parser.parseType("String"), true)),
+            "specifiedBy", List.of(new DirectiveArgument("url", Parser.parseType("String!"), false)),
+            "oneOf", List.of(),
+            "link", List.of(new DirectiveArgument("url", Parser.parseType("String"), false),
+                    new DirectiveArgument("as", Parser.parseType("String"), false),
+                    new DirectiveArgument("for", Parser.parseType("link__Purpose"), false),
+                    new DirectiveArgument("import", Parser.parseType("[link__Import]"), false)));
+
+    /** The arguments a directive applied in this subgraph takes, or null when the directive is unknown. */
+    private List<DirectiveArgument> directiveArguments(String name) {
+        String spec = links.specName(name).orElse(null);
+        if (spec != null) {
+            DirectiveSpec federation = DIRECTIVE_SPECS.get(spec);
+            if (federation == null) return null;
+            List<DirectiveArgument> arguments = new ArrayList<>();
+            federation.arguments().forEach((argument, type) -> {
+                // @override(label:) came with federation 2.7
+                if (spec.equals("override") && argument.equals("label") && links.federation2() && links.minorVersion() >= 0
+                        && links.minorVersion() < 7) return;
+                arguments.add(new DirectiveArgument(argument, expectedType(type), type.defaultValue() != null));
+            });
+            return arguments;
+        }
+        DirectiveDefinition own = definedDirectives.get(name);
+        if (own != null) {
+            return own.getInputValueDefinitions().stream()
+                    .map(a -> new DirectiveArgument(a.getName(), a.getType(), a.getDefaultValue() != null)).toList();
+        }
+        return BUILT_IN_ARGUMENTS.get(name);
+    }
+
+    /** Directives with a repeatable definition, local names. */
+    private boolean repeatable(String name) {
+        String spec = links.specName(name).orElse(null);
+        if (spec != null) {
+            return switch (spec) {
+                case "key", "tag", "composeDirective", "context" -> true;
+                // a duplicated @shareable is INVALID_SHAREABLE_USAGE (repeatable from 2.2, for definitions and extensions)
+                case "shareable" -> true;
+                default -> false;
+            };
+        }
+        DirectiveDefinition own = definedDirectives.get(name);
+        if (own != null) return own.isRepeatable();
+        return name.equals("link");
+    }
+
+    /**
+     * GraphQL's rules for applied directives, which Apollo runs on every subgraph: arguments the directive takes, each
+     * once, the required ones given, values of the argument's type (Apollo's coercion: a custom scalar takes any
+     * literal, an enum value may be written as a string), and a non-repeatable directive once per location.
+     */
+    private void checkDirectiveApplications() {
+        Map<String, Set<String>> seenAtSite = new HashMap<>();
+        for (Applied use : applied) {
+            Directive directive = use.directive();
+            String name = directive.getName();
+            List<DirectiveArgument> arguments = directiveArguments(name);
+            if (arguments == null) continue; // unknown: reported as such
+            int line = line(directive.getSourceLocation());
+            String spec = links.specName(name).orElse(null);
+            if (!repeatable(name) && !seenAtSite.computeIfAbsent(use.site(), s -> new HashSet<>()).add(name)) {
+                errors.add(error("INVALID_GRAPHQL", use.coordinate().equals("schema") ? null : use.coordinate(), line,
+                        "The directive \"@" + name + "\" can only be used once at this location.",
+                        "remove the second @" + name + " from " + use.coordinate()));
+            }
+            Set<String> given = new HashSet<>();
+            for (Argument argument : directive.getArguments()) {
+                if (!given.add(argument.getName())) {
+                    errors.add(error("INVALID_GRAPHQL", coordinateOf(use), line, "There can be only one argument named \"" + argument.getName() + "\".",
+                            "give " + argument.getName() + " once in @" + name));
+                    continue;
+                }
+                DirectiveArgument expected = arguments.stream().filter(a -> a.name().equals(argument.getName())).findFirst().orElse(null);
+                if (expected == null) {
+                    String known = arguments.isEmpty() ? "@" + name + " takes no arguments"
+                            : "@" + name + " takes " + String.join(", ", arguments.stream().map(DirectiveArgument::name).toList());
+                    errors.add(error("INVALID_GRAPHQL", coordinateOf(use), line, "Unknown argument \"" + argument.getName() + "\" on directive \"@"
+                            + name + "\".", "remove " + argument.getName() + ": " + known));
+                    continue;
+                }
+                if (!applicationValue(argument.getValue(), expected.type())) {
+                    errors.add(error("INVALID_GRAPHQL", coordinateOf(use), line, "Invalid value for \"@" + name + "(" + expected.name() + ":)\" of type \""
+                            + SdlValues.type(expected.type()) + "\" in application of \"@" + name + "\" to \"" + use.coordinate() + "\".",
+                            "give " + expected.name() + " a value of type " + SdlValues.type(expected.type()) + " (got " + SdlValues.value(argument.getValue()) + ")"));
+                }
+            }
+            for (DirectiveArgument argument : arguments) {
+                if (!argument.required() || given.contains(argument.name())) continue;
+                // a @key without fields is KEY_INVALID_FIELDS, reported where keys are read
+                if ("key".equals(spec) && argument.name().equals("fields")) continue;
+                errors.add(error("INVALID_GRAPHQL", coordinateOf(use), line, "Directive \"@" + name + "\" argument \"" + argument.name() + "\" of type \""
+                        + SdlValues.type(argument.type()) + "\" is required, but it was not provided.",
+                        "add " + argument.name() + ": to @" + name + " on " + use.coordinate()));
+            }
+        }
+    }
+
+    private static String coordinateOf(Applied use) {
+        return use.coordinate().equals("schema") ? null : use.coordinate();
+    }
+
+    /**
+     * Whether a literal is a value of {@code type} as Apollo checks applied directive arguments: lists may be given
+     * as one item, a custom scalar takes anything, an enum value may be written as a string, integral floats count
+     * as integers, and input objects are checked field by field (an input field left out is not checked, as Apollo).
+     */
+    private boolean applicationValue(Value<?> value, Type<?> type) {
+        if (value instanceof VariableReference) return true;
+        if (type instanceof NonNullType nonNull) return !(value instanceof NullValue) && applicationValue(value, nonNull.getType());
+        if (value instanceof NullValue) return true;
+        if (type instanceof ListType list) {
+            if (value instanceof ArrayValue array) return array.getValues().stream().allMatch(v -> applicationValue(v, list.getType()));
+            return applicationValue(value, list.getType());
+        }
+        String name = ((TypeName) type).getName();
+        if (name.equals("link__Purpose")) {
+            String text = value instanceof EnumValue e ? e.getName() : value instanceof StringValue s ? s.getValue() : null;
+            return "SECURITY".equals(text) || "EXECUTION".equals(text);
+        }
+        TypeModel target = BUILT_IN_SCALARS.contains(name) ? null : model.types.get(name);
+        if (!BUILT_IN_SCALARS.contains(name) && (target == null || target.kind == Kind.SCALAR)) return true;
+        if (target != null && target.kind == Kind.INPUT_OBJECT) {
+            if (value instanceof ArrayValue array) return array.getValues().isEmpty();
+            if (!(value instanceof ObjectValue object)) return false;
+            for (ObjectField entry : object.getObjectFields()) {
+                FieldModel field = target.fields.get(entry.getName());
+                if (field == null || !applicationValue(entry.getValue(), field.type)) return false;
+            }
+            return true;
+        }
+        if (target != null && target.kind != Kind.ENUM) return true; // an output type here is reported by the input-type rule
+        return switch (value) {
+            case BooleanValue ignored -> name.equals("Boolean");
+            case IntValue ignored -> name.equals("Int") || name.equals("ID") || name.equals("Float");
+            case FloatValue f -> name.equals("Float") || (name.equals("Int") || name.equals("ID")) && isIntegral(f);
+            case StringValue s -> target != null ? target.values.containsKey(s.getValue())
+                    : !name.equals("Boolean") && !name.equals("Int") && !name.equals("Float");
+            case EnumValue e -> target != null ? target.values.containsKey(e.getName())
+                    : !name.equals("Boolean") && !name.equals("Int") && !name.equals("Float");
+            default -> false;
+        };
+    }
+
+    private static boolean isIntegral(FloatValue value) {
+        try {
+            return value.getValue().stripTrailingZeros().scale() <= 0;
+        } catch (ArithmeticException e) {
+            return false;
+        }
+    }
+
     /** A default value must be a value of its argument's or input field's type (GraphQL's input coercion, in short). */
     private void checkDefaultValues() {
         for (TypeModel type : model.types.values()) {
@@ -919,10 +1169,20 @@ final class SubgraphReader {
                 + "\", a " + kind + ".", "give " + coordinate + " a scalar, enum or input object type (define an input type for " + named + ")"));
     }
 
+    /** Fields of objects and interfaces return scalars, enums, objects, interfaces and unions: not input objects. */
+    private void requireOutputType(String coordinate, Type<?> type, int line) {
+        String named = namedType(type);
+        TypeModel target = model.types.get(named);
+        if (target == null || target.kind != Kind.INPUT_OBJECT) return;
+        errors.add(error("INVALID_GRAPHQL", coordinate, line, "The type of \"" + coordinate + "\" must be Output Type but got \"" + named
+                + "\", a InputObjectType.", "give " + coordinate + " an object, interface, union, enum or scalar type (define an output type for " + named + ")"));
+    }
+
     private void checkReferencedTypes(TypeModel type) {
         for (FieldModel field : type.fields.values()) {
             requireType(type, field.name, field.type, field.line);
             if (type.kind == Kind.INPUT_OBJECT) requireInputType(type.name + "." + field.name, field.type, field.line);
+            if (type.kind == Kind.OBJECT || type.kind == Kind.INTERFACE) requireOutputType(type.name + "." + field.name, field.type, field.line);
             for (ArgumentModel argument : field.arguments.values()) {
                 requireType(type, field.name + "(" + argument.name() + ":)", argument.type(), argument.line());
                 requireInputType(type.name + "." + field.name + "(" + argument.name() + ":)", argument.type(), argument.line());
@@ -961,16 +1221,161 @@ final class SubgraphReader {
     }
 
     /**
-     * Federation 1 subgraphs are read as Apollo upgrades them: key fields of a type extension need no @external, and
-     * every field of a value type (an object type without a key) is shareable.
+     * Federation 1 subgraphs are read as Apollo upgrades them (its schema upgrader, in its order): key fields of a type
+     * extension need no @external; @external on an interface field or an object type is dropped; the fields a
+     * @requires or @provides selects that are not external are dropped from it (they were inactive in Federation 1),
+     * and the directive with them when none is left; @key on interfaces, @requires and @provides on interface fields,
+     * and @provides on fields of a leaf type are dropped; every field of a value type (an object type without a key)
+     * is shareable.
      */
     private void upgradeFederation1() {
         for (TypeModel type : model.types.values()) {
+            if (type.kind == Kind.INTERFACE) type.fields.values().forEach(f -> f.external = false);
+        }
+        for (TypeModel type : model.types.values()) {
+            if (type.kind != Kind.OBJECT && type.kind != Kind.INTERFACE) continue;
+            for (FieldModel field : type.fields.values()) {
+                if (field.provides != null) {
+                    TypeModel target = model.types.get(namedType(field.type));
+                    if (target != null) field.provides = withoutInactiveFields(target, field.provides);
+                }
+                if (field.requires != null) field.requires = withoutInactiveFields(type, field.requires);
+            }
+        }
+        for (TypeModel type : model.types.values()) {
+            if (type.kind == Kind.INTERFACE) {
+                type.keys.clear();
+                type.fields.values().forEach(f -> {
+                    f.requires = null;
+                    f.provides = null;
+                });
+            }
             if (type.kind != Kind.OBJECT) continue;
+            for (FieldModel field : type.fields.values()) {
+                TypeModel target = model.types.get(namedType(field.type));
+                boolean composite = target != null && (target.kind == Kind.OBJECT || target.kind == Kind.INTERFACE || target.kind == Kind.UNION);
+                if (!composite) field.provides = null;
+            }
             if (!type.isEntity() && !ROOT_NAMES.contains(type.name)) {
                 type.fields.values().forEach(f -> f.shareable = true);
             }
         }
+    }
+
+    /**
+     * A Federation 1 field set without the leaf fields that are not external (nor external in an implementation, for
+     * an interface field); null when nothing is left; the text itself when it does not read against the subgraph's
+     * types (reported when the field set is checked) or has nothing to drop.
+     */
+    private String withoutInactiveFields(TypeModel parent, String text) {
+        if (text.isEmpty()) return null;
+        SelectionSet set;
+        try {
+            set = FieldSetParser.parse(text);
+        } catch (RuntimeException e) {
+            return text;
+        }
+        if (!readsAgainst(parent, set, 0) || !selectsInactiveLeaf(parent, set)) return text;
+        String kept = printActive(parent, set);
+        return kept.isEmpty() ? null : kept;
+    }
+
+    /** Whether every field and type condition of the selection exists in this subgraph. */
+    private boolean readsAgainst(TypeModel type, SelectionSet set, int depth) {
+        if (depth > 32) return false;
+        for (Selection<?> selection : set.getSelections()) {
+            switch (selection) {
+                case Field field -> {
+                    if (field.getName().equals("__typename")) {
+                        if (field.getSelectionSet() != null) return false;
+                        continue;
+                    }
+                    FieldModel target = type.fields.get(field.getName());
+                    if (target == null) return false;
+                    if (field.getSelectionSet() != null) {
+                        TypeModel child = model.types.get(namedType(target.type));
+                        if (child == null || !readsAgainst(child, field.getSelectionSet(), depth + 1)) return false;
+                    }
+                }
+                case InlineFragment fragment -> {
+                    TypeModel condition = fragment.getTypeCondition() == null ? type : model.types.get(fragment.getTypeCondition().getName());
+                    if (condition == null || !readsAgainst(condition, fragment.getSelectionSet(), depth + 1)) return false;
+                }
+                default -> {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private boolean activeField(TypeModel type, String fieldName) {
+        FieldModel field = type.fields.get(fieldName);
+        if (field == null) return false;
+        if (field.external) return true;
+        if (type.kind != Kind.INTERFACE) return false;
+        for (TypeModel implementation : model.types.values()) {
+            FieldModel own = implementation.interfaces.contains(type.name) ? implementation.fields.get(fieldName) : null;
+            if (own != null && own.external) return true;
+        }
+        return false;
+    }
+
+    private boolean selectsInactiveLeaf(TypeModel type, SelectionSet set) {
+        for (Selection<?> selection : set.getSelections()) {
+            if (selection instanceof Field field) {
+                if (activeField(type, field.getName())) continue;
+                if (field.getSelectionSet() == null) return true;
+                TypeModel child = model.types.get(namedType(type.fields.get(field.getName()).type));
+                if (selectsInactiveLeaf(child, field.getSelectionSet())) return true;
+            } else if (selection instanceof InlineFragment fragment) {
+                TypeModel condition = fragment.getTypeCondition() == null ? type : model.types.get(fragment.getTypeCondition().getName());
+                if (selectsInactiveLeaf(condition, fragment.getSelectionSet())) return true;
+            }
+        }
+        return false;
+    }
+
+    /** The selection without its inactive leaves, printed as Apollo prints a field set ("a b { c } ... on T { d }"). */
+    private String printActive(TypeModel type, SelectionSet set) {
+        List<String> parts = new ArrayList<>();
+        for (Selection<?> selection : set.getSelections()) {
+            if (selection instanceof Field field) {
+                String head = (field.getAlias() == null ? "" : field.getAlias() + ": ") + field.getName()
+                        + (field.getArguments().isEmpty() ? "" : field.getArguments().stream()
+                        .map(a -> a.getName() + ": " + SdlValues.value(a.getValue())).collect(Collectors.joining(", ", "(", ")")));
+                if (activeField(type, field.getName())) {
+                    parts.add(field.getSelectionSet() == null ? head : head + " " + printSelections(field.getSelectionSet()));
+                } else if (field.getSelectionSet() != null) {
+                    String inner = printActive(model.types.get(namedType(type.fields.get(field.getName()).type)), field.getSelectionSet());
+                    if (!inner.isEmpty()) parts.add(head + " { " + inner + " }");
+                }
+            } else if (selection instanceof InlineFragment fragment) {
+                TypeModel condition = fragment.getTypeCondition() == null ? type : model.types.get(fragment.getTypeCondition().getName());
+                String inner = printActive(condition, fragment.getSelectionSet());
+                if (!inner.isEmpty()) {
+                    parts.add("..." + (fragment.getTypeCondition() == null ? "" : " on " + fragment.getTypeCondition().getName()) + " { " + inner + " }");
+                }
+            }
+        }
+        return String.join(" ", parts);
+    }
+
+    /** A kept sub-selection, whole, in the same layout. */
+    private static String printSelections(SelectionSet set) {
+        List<String> parts = new ArrayList<>();
+        for (Selection<?> selection : set.getSelections()) {
+            if (selection instanceof Field field) {
+                String head = (field.getAlias() == null ? "" : field.getAlias() + ": ") + field.getName()
+                        + (field.getArguments().isEmpty() ? "" : field.getArguments().stream()
+                        .map(a -> a.getName() + ": " + SdlValues.value(a.getValue())).collect(Collectors.joining(", ", "(", ")")));
+                parts.add(field.getSelectionSet() == null ? head : head + " " + printSelections(field.getSelectionSet()));
+            } else if (selection instanceof InlineFragment fragment) {
+                parts.add("..." + (fragment.getTypeCondition() == null ? "" : " on " + fragment.getTypeCondition().getName())
+                        + " " + printSelections(fragment.getSelectionSet()));
+            }
+        }
+        return "{ " + String.join(" ", parts) + " }";
     }
 
     /**
@@ -1135,23 +1540,111 @@ final class SubgraphReader {
     }
 
     private void checkUnusedExternals() {
+        if (!links.federation2()) return; // Federation 1: dropped across subgraphs, see finishFederation1
         for (TypeModel type : model.types.values()) {
-            boolean hadFields = !type.fields.isEmpty();
-            for (FieldModel field : List.copyOf(type.fields.values())) {
-                if (!field.external || field.usedInFieldSet || satisfiesInterface(type, field.name)) continue;
-                if (!links.federation2()) {
-                    type.fields.remove(field.name); // Federation 1 tolerated unused @external; Apollo's upgrade drops it
-                    continue;
-                }
+            for (FieldModel field : type.fields.values()) {
+                if (!field.external || field.usedInFieldSet || satisfiesInterface(model, type, field.name)) continue;
                 errors.add(error("EXTERNAL_UNUSED", type.name + "." + field.name, field.line, "Field \"" + type.name + "."
                         + field.name + "\" is marked @external but is not used in any federation directive (@key, @provides, @requires) or to satisfy an interface",
                         "remove the field from this subgraph, or remove @external if this subgraph resolves it"));
             }
-            if (hadFields && type.fields.isEmpty() && !links.federation2()) {
-                // dropping the unused @external fields left nothing: the type would be empty
-                errors.add(error("TYPE_WITH_ONLY_UNUSED_EXTERNAL", type.name, type.line, "Type " + type.name + " contains only external fields"
-                        + " and all those fields are all unused (they do not appear in any @key, @provides or @requires).",
-                        "remove type " + type.name + " from this subgraph, or resolve one of its fields here (without @external)"));
+        }
+    }
+
+    /**
+     * The part of Apollo's Federation 1 upgrade that looks at other subgraphs, then what follows it: a type extension
+     * without a key of its own loses @external on the fields that are the first key of the type in another subgraph;
+     * then unused @external fields are dropped (Federation 1 tolerated them), and a type left without fields is dropped
+     * too, or is TYPE_WITH_ONLY_UNUSED_EXTERNAL when something refers to it (a root type stays, empty, like every
+     * subgraph's Query).
+     */
+    static void finishFederation1(List<SubgraphModel> models, List<CompositionError> errors) {
+        for (SubgraphModel model : models) {
+            if (model.links.federation2()) continue;
+            for (TypeModel type : model.types.values()) {
+                boolean extension = (type.kind == Kind.OBJECT || type.kind == Kind.INTERFACE) && !ROOT_NAMES.contains(type.name)
+                        && (type.extendsDirective || type.hasExtensionDefinition && !type.hasDefinition);
+                if (!extension || !type.keys.isEmpty()) continue;
+                for (SubgraphModel other : models) {
+                    TypeModel there = other == model ? null : other.types.get(type.name);
+                    if (there == null || there.keys.isEmpty()) continue;
+                    for (String name : topLevelFields(there.keys.get(0).fields())) {
+                        FieldModel own = type.fields.get(name);
+                        if (own != null) own.external = false;
+                    }
+                }
+            }
+            List<String> emptied = new ArrayList<>();
+            for (TypeModel type : model.types.values()) {
+                boolean hadFields = !type.fields.isEmpty();
+                type.fields.values().removeIf(field -> field.external && !field.usedInFieldSet && !satisfiesInterface(model, type, field.name));
+                if (!hadFields || !type.fields.isEmpty()) continue;
+                if (referenced(model, type.name)) {
+                    errors.add(new CompositionError("TYPE_WITH_ONLY_UNUSED_EXTERNAL", "[" + model.name + "] Type " + type.name + " contains only external fields"
+                            + " and all those fields are all unused (they do not appear in any @key, @provides or @requires).", List.of(model.name),
+                            type.name, type.line, "remove type " + type.name + " from this subgraph, or resolve one of its fields here (without @external)"));
+                } else if (!ROOT_NAMES.contains(type.name)) {
+                    emptied.add(type.name);
+                }
+            }
+            emptied.forEach(model.types::remove);
+        }
+    }
+
+    /** Whether a field, argument, union or implementation of the subgraph names the type. */
+    private static boolean referenced(SubgraphModel model, String name) {
+        for (TypeModel type : model.types.values()) {
+            if (type.members.contains(name) || type.interfaces.contains(name)) return true;
+            for (FieldModel field : type.fields.values()) {
+                if (namedType(field.type).equals(name)) return true;
+                for (ArgumentModel argument : field.arguments.values()) {
+                    if (namedType(argument.type()).equals(name)) return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The fields a @fromContext selection reads from the types setting its context count as used (an @external one too), as Apollo counts them. */
+    private void markContextSelectionsUsed() {
+        Map<String, List<TypeModel>> contextTypes = new HashMap<>();
+        for (TypeModel type : model.types.values()) {
+            for (String context : type.contexts) contextTypes.computeIfAbsent(context, c -> new ArrayList<>()).add(type);
+        }
+        if (contextTypes.isEmpty()) return;
+        Set<String> done = new HashSet<>();
+        for (TypeModel type : model.types.values()) {
+            for (FieldModel field : type.fields.values()) {
+                for (ArgumentModel argument : field.arguments.values()) {
+                    if (argument.fromContext() == null || !done.add(argument.fromContext())) continue;
+                    ContextReference reference = parseContextReference(argument.fromContext());
+                    if (reference == null || !contextTypes.containsKey(reference.context())) continue;
+                    SelectionSet selection;
+                    try {
+                        String trimmed = reference.selection().strip();
+                        selection = trimmed.startsWith("{") ? ((OperationDefinition) Parser.parse(trimmed).getDefinitions().get(0)).getSelectionSet()
+                                : FieldSetParser.parse(trimmed);
+                    } catch (RuntimeException e) {
+                        continue; // CONTEXT_INVALID_SELECTION, reported with the argument
+                    }
+                    for (TypeModel location : contextTypes.get(reference.context())) markUsed(location, selection, 0);
+                }
+            }
+        }
+    }
+
+    private void markUsed(TypeModel type, SelectionSet set, int depth) {
+        if (type == null || depth > 32) return;
+        for (Selection<?> selection : set.getSelections()) {
+            if (selection instanceof InlineFragment fragment) {
+                markUsed(fragment.getTypeCondition() == null ? type : model.types.get(fragment.getTypeCondition().getName()),
+                        fragment.getSelectionSet(), depth + 1);
+            } else if (selection instanceof Field selected) {
+                FieldModel field = type.fields.get(selected.getName());
+                if (field == null) continue;
+                field.usedInFieldSet = true;
+                if (type.kind == Kind.INTERFACE) externalInEveryImplementation(type, selected.getName());
+                if (selected.getSelectionSet() != null) markUsed(model.types.get(namedType(field.type)), selected.getSelectionSet(), depth + 1);
             }
         }
     }
@@ -1466,7 +1959,7 @@ final class SubgraphReader {
         return values;
     }
 
-    private boolean satisfiesInterface(TypeModel type, String field) {
+    private static boolean satisfiesInterface(SubgraphModel model, TypeModel type, String field) {
         for (String name : type.interfaces) {
             TypeModel declared = model.types.get(name);
             if (declared != null && declared.fields.containsKey(field)) return true;
@@ -1485,6 +1978,24 @@ final class SubgraphReader {
     static String description(DescribedNode<?> node) {
         Description description = node.getDescription();
         return description == null ? null : description.getContent();
+    }
+
+    /**
+     * The fields of a @key, @requires or @provides: a string; in a Federation 1 subgraph also an enum-like bare word or
+     * a list of strings (joined), which Apollo's upgrade reads as the string they stand for. Null otherwise.
+     */
+    private String fieldSetArgument(Directive directive) {
+        Argument argument = directive.getArgument("fields");
+        if (argument == null) return null;
+        Value<?> value = argument.getValue();
+        if (value instanceof StringValue s) return s.getValue();
+        if (links.federation2()) return null;
+        if (value instanceof EnumValue e) return e.getName();
+        if (value instanceof ArrayValue array && array.getValues().stream().allMatch(v -> v instanceof StringValue || v instanceof EnumValue)) {
+            return array.getValues().stream().map(v -> v instanceof StringValue s ? s.getValue() : ((EnumValue) v).getName())
+                    .collect(Collectors.joining(" "));
+        }
+        return null;
     }
 
     private static String stringArgument(Directive directive, String name) {

@@ -27,6 +27,7 @@ import graphql.language.Value;
 import graphql.parser.Parser;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -178,6 +179,19 @@ final class SupergraphRules {
                 MergedType input = schema.types.get(SubgraphReader.namedType(type));
                 TypeModel own = subgraph.types.get(SubgraphReader.namedType(type));
                 if (input == null || own == null || input.kind != Kind.INPUT_OBJECT) return;
+                // A deliberate difference from Apollo, which composes this: GraphQL's input coercion rejects an object
+                // without a required field, so graphql-java (the router's schema) refuses to load the supergraph.
+                Set<String> given = new HashSet<>();
+                object.getObjectFields().forEach(f -> given.add(f.getName()));
+                for (MergedField required : input.fields.values()) {
+                    if (!required.type.endsWith("!") || required.defaultValue != null || given.contains(required.name)) continue;
+                    errors.add(new CompositionError("INVALID_GRAPHQL", "[" + subgraph.name + "] The default value " + SdlValues.value(object)
+                            + " of " + element + " leaves out the required field \"" + input.name + "." + required.name + "\" (of type "
+                            + required.type + "): the supergraph would not be a valid schema (Apollo composes it; graphql-java and the"
+                            + " GraphQL specification's input coercion reject it).", List.of(subgraph.name), coordinate, line,
+                            "give " + required.name + " a value in the default of " + coordinate + ", or give " + input.name + "."
+                                    + required.name + " a default, or make it nullable"));
+                }
                 for (ObjectField field : object.getObjectFields()) {
                     FieldModel declared = own.fields.get(field.getName());
                     if (declared != null) checkDefault(subgraph, element, coordinate, declared.type, field.getValue(), visible, line);

@@ -13,6 +13,8 @@ import java.util.List;
  * # expect-error: KEY_INVALID_FIELDS              (absent: the subgraphs compose)
  * # expect-message: Cannot query field "idd"      (text our message must contain; repeatable)
  * # apollo-error: OTHER_CODE                      (when Apollo names the same problem differently)
+ * # apollo-composes: why                          (a deliberate difference: Apollo composes what we reject;
+ *                                                   "unloadable ..." also asserts the router refuses Apollo's supergraph)
  * # --- subgraph accounts
  * ...SDL...
  * # --- subgraph reviews
@@ -20,12 +22,13 @@ import java.util.List;
  * </pre>
  */
 record CompositionCase(String name, List<SubgraphSource> subgraphs, String expectedError, List<String> expectedMessages,
-                       String apolloError) {
+                       String apolloError, String apolloComposes) {
 
     static CompositionCase read(Path file) throws IOException {
         String name = file.getFileName().toString().replace(".graphql", "");
         String expectedError = null;
         String apolloError = null;
+        String apolloComposes = null;
         List<String> messages = new ArrayList<>();
         List<SubgraphSource> subgraphs = new ArrayList<>();
         String subgraph = null;
@@ -43,11 +46,14 @@ record CompositionCase(String name, List<SubgraphSource> subgraphs, String expec
                 messages.add(line.substring("# expect-message:".length()).trim());
             } else if (line.startsWith("# apollo-error:")) {
                 apolloError = line.substring("# apollo-error:".length()).trim();
+            } else if (line.startsWith("# apollo-composes:")) {
+                apolloComposes = line.substring("# apollo-composes:".length()).trim();
             }
         }
         if (subgraph != null) subgraphs.add(source(subgraph, sdl.toString()));
         if (subgraphs.isEmpty()) throw new IllegalStateException(file + ": no '# --- subgraph NAME' section");
-        return new CompositionCase(name, List.copyOf(subgraphs), expectedError, List.copyOf(messages), apolloError);
+        if (apolloComposes != null && expectedError == null) throw new IllegalStateException(file + ": apollo-composes needs expect-error");
+        return new CompositionCase(name, List.copyOf(subgraphs), expectedError, List.copyOf(messages), apolloError, apolloComposes);
     }
 
     private static SubgraphSource source(String name, String sdl) {
