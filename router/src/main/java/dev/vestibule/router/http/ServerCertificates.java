@@ -1,17 +1,13 @@
 package dev.vestibule.router.http;
 
 import dev.vestibule.router.tls.CertificateKey;
+import dev.vestibule.router.tls.PemFiles;
 import dev.vestibule.router.tls.TlsFileException;
 import dev.vestibule.router.tls.TrustedCertificates;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
@@ -157,25 +153,11 @@ public final class ServerCertificates implements AutoCloseable {
         if (problem != null) LOG.warn("server.tls: the certificate {} is {}; clients will refuse it", certificate.describe(), problem);
     }
 
-    /** A digest of the files' bytes (a missing file counts as empty): modification times can be coarser than a rewrite. */
     private byte[] fingerprint() {
         List<Path> files = new ArrayList<>(List.of(settings.certFile(), settings.keyFile()));
         if (settings.chainFile() != null) files.add(settings.chainFile());
         if (settings.clientCaFile() != null) files.add(settings.clientCaFile());
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (Path file : files) {
-                try {
-                    digest.update(Files.readAllBytes(file));
-                } catch (IOException e) {
-                    digest.update(Objects.toString(e.getClass().getName()).getBytes());
-                }
-                digest.update((byte) 0);
-            }
-            return digest.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JDK has no SHA-256", e);
-        }
+        return PemFiles.fingerprint(files);
     }
 
     @Override

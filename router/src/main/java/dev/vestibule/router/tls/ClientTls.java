@@ -2,13 +2,15 @@ package dev.vestibule.router.tls;
 
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Duration;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -57,22 +59,38 @@ public record ClientTls(TrustedCertificates trusted, CertificateKey certificate,
     public Context context() {
         if (files != null) return new WatchedClientTls(this).context();
         try {
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(trusted == null ? null : trusted.keyStore());
-            X509TrustManager trustManager = null;
-            for (TrustManager manager : trust.getTrustManagers()) {
-                if (manager instanceof X509TrustManager x509) trustManager = x509;
-            }
-            if (trustManager == null) throw new IllegalStateException("the JDK made no X.509 trust manager");
-            KeyManagerFactory keys = null;
-            if (certificate != null) {
-                keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                KeyStore store = certificate.keyStore();
-                keys.init(store, CertificateKey.storePassword());
-            }
+            Managers managers = managers();
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys == null ? null : keys.getKeyManagers(), new TrustManager[] {trustManager}, null);
-            return new Context(context.getSocketFactory(), trustManager);
+            context.init(managers.keys() == null ? null : new KeyManager[] {managers.keys()},
+                    new TrustManager[] {managers.trust()}, null);
+            return new Context(context.getSocketFactory(), managers.trust());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot make a TLS context: " + e.getMessage(), e);
+        }
+    }
+
+    /** The JDK's managers for this material: whom to trust, and the client certificate (null keys: none). */
+    record Managers(X509ExtendedTrustManager trust, X509ExtendedKeyManager keys) {}
+
+    Managers managers() {
+        try {
+            TrustManagerFactory trustFactory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trustFactory.init(trusted == null ? null : trusted.keyStore());
+            X509ExtendedTrustManager trust = null;
+            for (TrustManager manager : trustFactory.getTrustManagers()) {
+                if (manager instanceof X509ExtendedTrustManager x509) trust = x509;
+            }
+            if (trust == null) throw new IllegalStateException("the JDK made no X.509 trust manager");
+            X509ExtendedKeyManager keys = null;
+            if (certificate != null) {
+                KeyManagerFactory keyFactory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                keyFactory.init(certificate.keyStore(), CertificateKey.storePassword());
+                for (KeyManager manager : keyFactory.getKeyManagers()) {
+                    if (manager instanceof X509ExtendedKeyManager x509) keys = x509;
+                }
+                if (keys == null) throw new IllegalStateException("the JDK made no X.509 key manager");
+            }
+            return new Managers(trust, keys);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot make a TLS context: " + e.getMessage(), e);
         }

@@ -1,12 +1,7 @@
 package dev.vestibule.router.tls;
 
-import java.io.IOException;
 import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
@@ -15,12 +10,11 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.slf4j.Logger;
@@ -101,48 +95,14 @@ final class WatchedClientTls {
     }
 
     private Material material(ClientTls tls) {
-        try {
-            TrustManagerFactory trustFactory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trustFactory.init(tls.trusted() == null ? null : tls.trusted().keyStore());
-            X509ExtendedTrustManager trust = null;
-            for (TrustManager manager : trustFactory.getTrustManagers()) {
-                if (manager instanceof X509ExtendedTrustManager x509) trust = x509;
-            }
-            if (trust == null) throw new IllegalStateException("the JDK made no X.509 trust manager");
-            X509ExtendedKeyManager keys = null;
-            if (tls.certificate() != null) {
-                KeyManagerFactory keyFactory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                keyFactory.init(tls.certificate().keyStore(), CertificateKey.storePassword());
-                for (KeyManager manager : keyFactory.getKeyManagers()) {
-                    if (manager instanceof X509ExtendedKeyManager x509) keys = x509;
-                }
-                if (keys == null) throw new IllegalStateException("the JDK made no X.509 key manager");
-            }
-            String description = (tls.certificate() == null ? "no client certificate" : "client certificate " + tls.certificate().describe())
-                    + (tls.trusted() == null ? "" : ", " + tls.trusted().certificates().size() + " trusted CA certificate(s)");
-            return new Material(generations.incrementAndGet(), keys, trust, description);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot make a TLS context: " + e.getMessage(), e);
-        }
+        ClientTls.Managers managers = tls.managers();
+        String description = (tls.certificate() == null ? "no client certificate" : "client certificate " + tls.certificate().describe())
+                + (tls.trusted() == null ? "" : ", " + tls.trusted().certificates().size() + " trusted CA certificate(s)");
+        return new Material(generations.incrementAndGet(), managers.keys(), managers.trust(), description);
     }
 
-    /** A digest of the files' bytes (a missing file counts as its error): modification times can be coarser than a rewrite. */
     private byte[] fingerprint() {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (Path file : new Path[] {files.caFile(), files.certFile(), files.keyFile()}) {
-                if (file == null) continue;
-                try {
-                    digest.update(Files.readAllBytes(file));
-                } catch (IOException e) {
-                    digest.update(e.getClass().getName().getBytes());
-                }
-                digest.update((byte) 0);
-            }
-            return digest.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JDK has no SHA-256", e);
-        }
+        return PemFiles.fingerprint(Stream.of(files.caFile(), files.certFile(), files.keyFile()).filter(Objects::nonNull).toList());
     }
 
     /** The material an alias this class handed out belongs to (null when both it and its successor were replaced). */
