@@ -123,20 +123,26 @@ class SlowClientsTest {
                 }
                 int closed = 0;
                 int open = 0;
+                int answered = 0;
                 for (Socket socket : held) {
-                    socket.setSoTimeout(closed + open < 50 ? 200 : 10_000);
+                    socket.setSoTimeout(closed + open + answered < 50 ? 200 : 10_000);
                     try {
                         int read = socket.getInputStream().read();
                         if (read < 0) closed++;
+                        else answered++;
                     } catch (SocketTimeoutException stillWaiting) {
                         open++;
                     } catch (IOException reset) {
                         closed++;
                     }
                 }
-                System.out.println("per-client limit 50: of 200 connections from one address " + open + " held, " + closed + " closed at once");
-                // never more than the limit; one CI rehearsal saw 48 kept (the router closed 2 of the first 50; cause not
-                // found, docs/status.md), so the floor is below 50
+                System.out.println("per-client limit 50: of 200 connections from one address " + open + " held, " + answered
+                        + " held and answered, " + closed + " closed at once");
+                // A connection over the limit is closed without a byte. A kept one waits for its body, unless the test ran
+                // so long under load that Jetty's idle timeout (30 s) answered the oldest ones (one run: 45 waiting, 5
+                // answered): kept too. One CI rehearsal saw 48 kept (2 of the first 50 closed; cause not found), so the
+                // floor is below 50.
+                open += answered;
                 assertThat(open).as("connections the router kept").isBetween(45, 50);
                 assertThat(closed).as("connections closed over the limit").isEqualTo(200 - open);
                 // another address is not affected
