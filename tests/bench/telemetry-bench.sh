@@ -20,6 +20,8 @@
 # BEFORE=<dir> (a router snapshot an earlier run left in $OUT/router: router.jar, lib/, ...) adds that build's m-t1 and
 # m-t100 to the same interleaved run as before-m-t1 and before-m-t100: a change's before and after on the same load.
 #
+# CONFIGS="off m t1 m-t1" adds metrics alone (m) and traces at 1 % alone (t1); a "noaot-" prefix runs a configuration
+# without the AOT cache.
 # CONFIGS="before-off off" (with BEFORE) chooses the configurations and their order: the A/B of the request path with
 # telemetry off, an earlier build against this one (a build that predates telemetry runs only the off configuration).
 #
@@ -59,6 +61,9 @@ base='router:\n  deduplication:\n    inbound_queries: true\n'
 printf "$base" > "$OUT/off.yaml"
 printf "${base}telemetry:\n  metrics:\n    labels: { operation_name: true }\n  tracing:\n    sampling_ratio: 0.01\n    file: $OUT/spans-1.jsonl\n" > "$OUT/m-t1.yaml"
 printf "${base}telemetry:\n  metrics:\n    labels: { operation_name: true }\n  tracing:\n    sampling_ratio: 1\n    file: $OUT/spans-100.jsonl\n" > "$OUT/m-t100.yaml"
+# two halves of m-t1, to tell their costs apart (CONFIGS="off m t1 m-t1")
+printf "${base}telemetry:\n  metrics:\n    labels: { operation_name: true }\n" > "$OUT/m.yaml"
+printf "${base}telemetry:\n  tracing:\n    sampling_ratio: 0.01\n    file: $OUT/spans-t1.jsonl\n" > "$OUT/t1.yaml"
 specs=()
 rm -rf "$OUT/jfr"
 names=(off m-t1 m-t100)
@@ -68,6 +73,8 @@ for name in "${names[@]}"; do
   JFR_OPTS=""
   if [[ "${JFR:-0}" == 1 ]]; then mkdir -p "$OUT/jfr" && JFR_OPTS="-XX:StartFlightRecording=settings=${JFR_SETTINGS:-profile},filename=$OUT/jfr/$name-%p.jfr"; fi
   jar="$SNAP/router.jar" aot="$AOT" config="${name#before-}"
+  # noaot-<configuration>: the same without the AOT cache (its method profiles come from a training run without telemetry)
+  if [[ "$name" == noaot-* ]]; then aot="" config="${name#noaot-}"; fi
   if [[ "$name" == before-* ]]; then
     jar="$BEFORE/router.jar" aot=""
     if [[ -f "$BEFORE/router.aot" ]]; then aot="-XX:AOTCache=$BEFORE/router.aot"; fi
