@@ -194,12 +194,16 @@ public final class CompositionFuzzer {
         });
     }
 
-    /** Usage: CompositionFuzzer COUNT SEED BOUND_SECONDS [CASES_DIR]; prints the figures, exits 1 on a crash or a hang. */
+    /**
+     * Usage: CompositionFuzzer COUNT SEED BOUND_SECONDS [CASES_DIR] [EVERY]: one input in EVERY (default 2) is a generated
+     * shape, the others corpus edits; prints the figures, exits 1 on a crash or a hang.
+     */
     public static void main(String[] args) throws Exception {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 24;
         long bound = args.length > 2 ? Long.parseLong(args[2]) : 20;
         Path casesDir = Path.of(args.length > 3 ? args[3] : "router/src/test/resources/composition/cases");
+        int every = args.length > 4 ? Integer.parseInt(args[4]) : 2;
         List<CompositionCase> cases = new ArrayList<>();
         try (Stream<Path> files = Files.list(casesDir)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".graphql")).sorted().toList()) cases.add(CompositionCase.read(file));
@@ -213,7 +217,7 @@ public final class CompositionFuzzer {
         for (int i = 0; i < count; i++) {
             List<SubgraphSource> input;
             String what;
-            if (i % 2 == 0) {
+            if (i % every != every - 1) {
                 CompositionCase c = cases.get(random.nextInt(cases.size()));
                 int target = random.nextInt(c.subgraphs().size());
                 input = new ArrayList<>(c.subgraphs());
