@@ -235,6 +235,14 @@ public final class CompositionFuzzer {
                 slowest = outcome.millis();
                 slowestInput = what + " (input " + i + ")";
             }
+            if (outcome.millis() > 5_000 && outcome.problem() == null) {
+                // not a failure, but worth a look: kept for profiling
+                Path dump = Path.of("target", "fuzz-slow-" + seed + "-" + i + ".graphql");
+                Files.createDirectories(dump.getParent());
+                StringBuilder text = new StringBuilder("# " + what + ": " + outcome.millis() + " ms\n");
+                for (SubgraphSource s : input) text.append("# --- subgraph ").append(s.name()).append('\n').append(s.sdl()).append('\n');
+                Files.writeString(dump, text);
+            }
             if (outcome.problem() != null) {
                 if (outcome.problem().startsWith("hang")) hangs++;
                 else crashes++;
