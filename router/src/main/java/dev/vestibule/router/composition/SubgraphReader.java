@@ -68,6 +68,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -528,8 +529,11 @@ final class SubgraphReader {
         }
     }
 
+    /** Parsed once per text: every applied directive's arguments are checked, and each parse sets up a whole parser. */
+    private static final Map<String, Type<?>> PARSED_TYPES = new ConcurrentHashMap<>();
+
     private static Type<?> expectedType(ArgumentSpec spec) {
-        return Parser.parseType(spec.type());
+        return PARSED_TYPES.computeIfAbsent(spec.type(), Parser::parseType);
     }
 
     /** Federation's own types (FieldSet, _Any, Scope...), when a subgraph writes them out, must keep their kind. */

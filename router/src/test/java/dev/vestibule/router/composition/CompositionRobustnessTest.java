@@ -124,6 +124,34 @@ class CompositionRobustnessTest {
         return String.join("", tokens);
     }
 
+    /** The fuzzer's own shapes (CompositionFuzzer): deep chains closing into cycles, deep selections, edited or not. */
+    @Test
+    void generatedDeepAndCyclicShapesComposeOrFailCleanly() {
+        Random random = new Random(24);
+        ExecutorService[] fuzzExecutor = {CompositionFuzzer.newExecutor()};
+        int inputs = 300;
+        int composed = 0;
+        long slowest = 0;
+        try {
+            for (int i = 0; i < inputs; i++) {
+                List<SubgraphSource> input = CompositionFuzzer.deepInput(random);
+                CompositionFuzzer.Outcome outcome = CompositionFuzzer.composeBounded(fuzzExecutor, input, BOUND_SECONDS);
+                if (outcome.problem() != null) {
+                    StringBuilder sdl = new StringBuilder();
+                    input.forEach(s -> sdl.append("# --- subgraph ").append(s.name()).append('\n').append(s.sdl()));
+                    fail("generated input " + i + ": " + outcome.problem() + "\n" + sdl);
+                }
+                if (outcome.composed()) composed++;
+                slowest = Math.max(slowest, outcome.millis());
+            }
+        } finally {
+            fuzzExecutor[0].shutdownNow();
+        }
+        System.out.println("[robustness] " + inputs + " generated deep/cyclic inputs (seed 24): " + composed + " composed, "
+                + (inputs - composed) + " rejected, 0 crashes, 0 hangs; slowest " + slowest + " ms");
+        assertThat(composed).as("some generated shapes compose (so satisfiability walks them)").isPositive();
+    }
+
     @Test
     void randomEditsOfTheCorpusComposeOrFailCleanly() throws Exception {
         Random random = new Random(24);
