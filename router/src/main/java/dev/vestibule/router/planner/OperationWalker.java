@@ -438,6 +438,15 @@ final class OperationWalker {
         boolean implementationsResolve = coverage.implementationsResolve(subgraph, type, field.name());
         boolean local = providedField != null
                 || (implementationsResolve && here.map(FieldInSubgraph::answersHere).orElse(false));
+        if (local && providedField == null && type instanceof GraphQLInterfaceType iface
+                && providesOnImplementations(subgraph, iface, field, definition, here)) {
+            // ask per implementation: there the field's @provides serves what the interface's field would jump for
+            for (GraphQLObjectType implementation : returnedImplementations(subgraph, iface)) {
+                planSelections(group, implementation.getName(), List.of(field), out.fragment(implementation.getName()),
+                        path, provided, producers);
+            }
+            return;
+        }
         if (local) {
             // Where the subgraph's type for the field differs from the supergraph's (join__field type:), the
             // same response key could meet a different type in a sibling fragment: ask under an internal alias.
@@ -476,6 +485,32 @@ final class OperationWalker {
             // no implementation to ask through, and the interface lacks the field here: only a jump can reach it
         }
         jump(group, type, field, definition, out, path, provided, producers);
+    }
+
+    /**
+     * Whether a field of an interface, which this subgraph resolves on the interface, has a @provides on an
+     * implementation that the interface's field lacks, and the interface's field cannot serve the selection without a
+     * key jump: asked per implementation, the provided fields come with it ({@code product { samePriceProduct { ... on
+     * Book { price } } }} where only Book.samePriceProduct provides price), as Apollo's planner does.
+     */
+    boolean providesOnImplementations(SubgraphSchema subgraph, GraphQLInterfaceType iface, Selection.Field field,
+                                      GraphQLFieldDefinition definition, Optional<FieldInSubgraph> here) {
+        if (!isComposite(definition) || coverage.isInterfaceObjectIn(subgraph.subgraph().name(), iface.getName())) return false;
+        boolean anyProvides = false;
+        for (GraphQLObjectType implementation : returnedImplementations(subgraph, iface)) {
+            if (subgraph.field(implementation.getName(), field.name()).map(f -> f.provides() != null).orElse(false)) anyProvides = true;
+        }
+        if (!anyProvides) return false;
+        List<Selection> interfaceProvides = here.map(SubgraphCoverage::provides).orElse(null);
+        String childType = here.map(f -> coverage.subgraphType(f, definition)).orElse(typeName(definition.getType()));
+        return !coverage.servesLocally(subgraph.subgraph().name(), childType, field.selections(), interfaceProvides);
+    }
+
+    /** The implementations of {@code iface} that {@code subgraph} can return as it (it declares them implementing it). */
+    List<GraphQLObjectType> returnedImplementations(SubgraphSchema subgraph, GraphQLInterfaceType iface) {
+        return schema.getImplementations(iface).stream()
+                .filter(o -> subgraph.type(o.getName()).map(t -> t.interfaces().contains(iface.getName())).orElse(false))
+                .toList();
     }
 
     /**
