@@ -520,7 +520,7 @@ final class OperationWalker {
     void jump(FetchGroup group, GraphQLNamedType type, Selection.Field field, GraphQLFieldDefinition definition,
               SelectionBuilder out, List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
         if (unreachableDroppable || (!conditions.isEmpty() && coverage.implementationLess(type))) return;
-        List<Target> targets = coverage.targets(type, field.name());
+        List<Target> targets = servingFirst(coverage.targets(type, field.name()), field, definition);
         for (Target target : targets) {
             for (Key key : target.keys()) {
                 List<Selection> keySelections = normalize(key.fields());
@@ -532,6 +532,10 @@ final class OperationWalker {
                 return;
             }
         }
+        // Through the nearest entity parent, the other subgraph answers the chain down to the field in one fetch; a
+        // key whose fields come from yet another subgraph first needs two ({ book { animals { ... on Cat { name } } } }
+        // where the Cat's id is @external here: Book's animals from the subgraph that has Cat's name, as Apollo's planner).
+        if (jumpFromEntityParent(group, type, field, definition, producers)) return;
         String attempt = group.subgraph + ":" + type.getName() + "." + field.name() + "@" + path;
         if (indirectKeys.add(attempt)) {
             try {
@@ -554,9 +558,26 @@ final class OperationWalker {
                 indirectKeys.remove(attempt);
             }
         }
-        if (jumpFromEntityParent(group, type, field, definition, producers)) return;
         throw new PlanningException("cannot plan " + type.getName() + "." + field.name() + " from subgraph "
                 + group.subgraph + ": no subgraph that resolves it has a key that " + group.subgraph + " can provide");
+    }
+
+    /**
+     * Of targets in the same order of @requires, those whose subgraph answers the field's whole selection itself
+     * first: a key jump to a subgraph that lacks part of it needs another hop from there ({@code productFromD {
+     * category { id } }} through a subgraph whose Category has no id), which Apollo's planner does not make.
+     */
+    List<Target> servingFirst(List<Target> targets, Selection.Field field, GraphQLFieldDefinition definition) {
+        if (field.isLeaf() || targets.size() < 2) return targets;
+        String type = typeName(definition.getType());
+        Map<Target, Boolean> serving = new HashMap<>();
+        for (Target target : targets) {
+            List<Selection> provided = supergraph.subgraph(target.subgraph()).field(target.type(), field.name()).map(SubgraphCoverage::provides).orElse(null);
+            serving.put(target, coverage.servesLocally(target.subgraph(), type, field.selections(), provided));
+        }
+        List<Target> sorted = new ArrayList<>(targets);
+        sorted.sort(Comparator.comparing(Target::hasRequires).thenComparing(t -> !serving.get(t)));
+        return sorted;
     }
 
     /**
