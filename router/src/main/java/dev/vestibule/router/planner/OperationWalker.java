@@ -600,13 +600,18 @@ final class OperationWalker {
                     if (!selectable && !carriedInRepresentations(group, frame, anchor.getName(), keySelections)) continue;
                     frame.out().typename();
                     if (selectable) addAll(frame.out(), keySelections);
-                    FetchGroup child = graph.entityGroup(target, frame.path(), group);
+                    // A key this fetch's representations carry came from what this fetch waits for: the jump waits for
+                    // that too, not for this fetch, and is one fetch with a direct jump there from the same parent.
+                    FetchGroup keyFrom = selectable ? group : group.parent;
+                    FetchGroup child = graph.entityGroup(target, frame.path(), keyFrom);
+                    if (!selectable) child.dependsOn.addAll(group.dependsOn);
                     SelectionBuilder requires = child.requires.fragment(anchor.getName());
                     requires.typename();
                     addAll(requires, keySelections);
                     addKeys(child, anchor.getName(), keySelections);
                     SelectionBuilder cursor = underConditions(child.body());
                     List<String> path = frame.path();
+                    String reached = anchor.getName();
                     for (Frame step : chain) {
                         Selection.Field via = step.via();
                         cursor = cursor.field(via.responseKey(), via.name(), via.arguments(), via.directives());
@@ -614,7 +619,10 @@ final class OperationWalker {
                         GraphQLFieldDefinition viaDefinition = ((GraphQLFieldsContainer) schema.getType(step.typeName()))
                                 .getFieldDefinition(via.name());
                         path = childPath(path, via, viaDefinition.getType());
+                        reached = typeName(viaDefinition.getType());
                     }
+                    // the field of one implementation or member, under the chain's abstract type: only on that type
+                    if (!reached.equals(type.getName())) cursor = cursor.fragment(type.getName());
                     SelectionBuilder node = cursor.field(field.responseKey(), field.name(), field.arguments(), field.directives());
                     producers.add(child);
                     if (isComposite(definition)) {
