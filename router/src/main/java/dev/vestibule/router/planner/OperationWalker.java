@@ -735,7 +735,7 @@ final class OperationWalker {
                 requires.typename();
                 addAll(requires, keySelections);
                 addKeys(child, iface.getName(), keySelections);
-                child.body().typename();
+                underConditions(child.body()).typename(); // wanted only where the conditions hold, as the rest of it
                 producers.add(child);
                 for (Selection selection : selections) {
                     switch (selection) {
