@@ -42,11 +42,39 @@ final class FetchGraph {
 
     FetchGroup entityGroup(Target target, List<String> path, FetchGroup parent, String variant) {
         String key = target.subgraph() + "|" + target.type() + "|" + target.representationTypename() + "|" + path + "|" + parent.id + variant;
-        FetchGroup existing = entityGroups.get(key);
-        if (existing != null && !notReusable.contains(existing)) return existing;
-        FetchGroup created = newGroup(target.subgraph(), target.type(), path, true, target.representationTypename(), parent);
-        if (existing == null) entityGroups.put(key, created);
-        return created;
+        // A group that must not take more work now (its own @requires are being planned) gets a stand-in, kept under
+        // a key of its own: a field asked twice ({ feed { byNovice } feed { byNovice } }) finds the same stand-in
+        // again rather than planning its requirements into a new group each time.
+        List<FetchGroup> usable = new ArrayList<>();
+        int standIn = 0;
+        for (; ; standIn++) {
+            FetchGroup existing = entityGroups.get(standIn == 0 ? key : key + "~" + standIn);
+            if (existing == null) break;
+            if (!notReusable.contains(existing) && !waitsForNotReusable(existing)) usable.add(existing);
+        }
+        if (usable.isEmpty()) {
+            FetchGroup created = newGroup(target.subgraph(), target.type(), path, true, target.representationTypename(), parent);
+            entityGroups.put(standIn == 0 ? key : key + "~" + standIn, created);
+            return created;
+        }
+        if (target.hasRequires() || usable.size() == 1) return usable.get(0);
+        // A field without @requires goes to the earliest of them (a stand-in made for another field's requirements
+        // runs before that field's fetch): { feed { byNovice author { name } } } asks author where the requirement's
+        // author is asked, and its name where the requirement's yearsOfExperience is, as Apollo's planner does.
+        Map<FetchGroup, Integer> depths = new HashMap<>();
+        FetchGroup earliest = usable.get(0);
+        for (FetchGroup candidate : usable) {
+            if (PlanEmitter.depth(candidate, depths, new LinkedHashSet<>()) < PlanEmitter.depth(earliest, depths, new LinkedHashSet<>())) {
+                earliest = candidate;
+            }
+        }
+        return earliest;
+    }
+
+    /** Whether the group waits for one whose @requires are being planned: it cannot serve that one's requirements. */
+    private boolean waitsForNotReusable(FetchGroup group) {
+        for (FetchGroup blocked : notReusable) if (dependsOn(group, blocked)) return true;
+        return false;
     }
 
     /**

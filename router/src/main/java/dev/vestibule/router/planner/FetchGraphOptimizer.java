@@ -10,7 +10,8 @@ final class FetchGraphOptimizer {
     private final List<FetchGraphPass> passes;
 
     FetchGraphOptimizer(SubgraphCoverage coverage) {
-        this.passes = List.of(new DeduplicateFetches(), new MergeUnionMemberFetches(coverage), new MergeSiblingFetches(coverage));
+        this.passes = List.of(new DeduplicateFetches(), new MergeUnionMemberFetches(coverage), new MergeSiblingFetches(coverage),
+                new MergeSamePathFetches());
     }
 
     void optimize(FetchGraph graph) {

@@ -72,6 +72,20 @@ final class FetchGroup {
                 && printed(requires, type).equals(printed(other.requires, type));
     }
 
+    /** Whether this fetch and {@code other} build the same representations of objects of {@code type}: keys and requires. */
+    boolean carriesAlike(FetchGroup other, String type) {
+        return printed(keys, type).equals(printed(other.keys, type)) && printed(requires, type).equals(printed(other.requires, type));
+    }
+
+    /** What a representation carries, per type condition of the keys and requires: the distinct fragments' contents. */
+    Set<String> carriedShapes() {
+        Set<String> shapes = new LinkedHashSet<>();
+        Set<String> types = new LinkedHashSet<>(keys.typeConditions());
+        types.addAll(requires.typeConditions());
+        for (String type : types) shapes.add(printed(keys, type) + "=>" + printed(requires, type));
+        return shapes;
+    }
+
     private static String printed(SelectionBuilder builder, String type) {
         SelectionBuilder fragment = builder.fragmentOrNull(type);
         return fragment == null ? "" : SelectionPrinter.compact(fragment.freeze());

@@ -438,6 +438,15 @@ final class OperationWalker {
         boolean implementationsResolve = coverage.implementationsResolve(subgraph, type, field.name());
         boolean local = providedField != null
                 || (implementationsResolve && here.map(FieldInSubgraph::answersHere).orElse(false));
+        if (local && providedField == null && type instanceof GraphQLInterfaceType iface
+                && providesOnImplementations(subgraph, iface, field, definition, here)) {
+            // ask per implementation: there the field's @provides serves what the interface's field would jump for
+            for (GraphQLObjectType implementation : returnedImplementations(subgraph, iface)) {
+                planSelections(group, implementation.getName(), List.of(field), out.fragment(implementation.getName()),
+                        path, provided, producers);
+            }
+            return;
+        }
         if (local) {
             // Where the subgraph's type for the field differs from the supergraph's (join__field type:), the
             // same response key could meet a different type in a sibling fragment: ask under an internal alias.
@@ -479,13 +488,39 @@ final class OperationWalker {
     }
 
     /**
+     * Whether a field of an interface, which this subgraph resolves on the interface, has a @provides on an
+     * implementation that the interface's field lacks, and the interface's field cannot serve the selection without a
+     * key jump: asked per implementation, the provided fields come with it ({@code product { samePriceProduct { ... on
+     * Book { price } } }} where only Book.samePriceProduct provides price), as Apollo's planner does.
+     */
+    boolean providesOnImplementations(SubgraphSchema subgraph, GraphQLInterfaceType iface, Selection.Field field,
+                                      GraphQLFieldDefinition definition, Optional<FieldInSubgraph> here) {
+        if (!isComposite(definition) || coverage.isInterfaceObjectIn(subgraph.subgraph().name(), iface.getName())) return false;
+        boolean anyProvides = false;
+        for (GraphQLObjectType implementation : returnedImplementations(subgraph, iface)) {
+            if (subgraph.field(implementation.getName(), field.name()).map(f -> f.provides() != null).orElse(false)) anyProvides = true;
+        }
+        if (!anyProvides) return false;
+        List<Selection> interfaceProvides = here.map(SubgraphCoverage::provides).orElse(null);
+        String childType = here.map(f -> coverage.subgraphType(f, definition)).orElse(typeName(definition.getType()));
+        return !coverage.servesLocally(subgraph.subgraph().name(), childType, field.selections(), interfaceProvides);
+    }
+
+    /** The implementations of {@code iface} that {@code subgraph} can return as it (it declares them implementing it). */
+    List<GraphQLObjectType> returnedImplementations(SubgraphSchema subgraph, GraphQLInterfaceType iface) {
+        return schema.getImplementations(iface).stream()
+                .filter(o -> subgraph.type(o.getName()).map(t -> t.interfaces().contains(iface.getName())).orElse(false))
+                .toList();
+    }
+
+    /**
      * Reads the field from another subgraph (or this one again, for @requires) through an entity key: first a key
      * the current subgraph can send, else a key whose fields other subgraphs provide first (one more hop).
      */
     void jump(FetchGroup group, GraphQLNamedType type, Selection.Field field, GraphQLFieldDefinition definition,
               SelectionBuilder out, List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
         if (unreachableDroppable || (!conditions.isEmpty() && coverage.implementationLess(type))) return;
-        List<Target> targets = coverage.targets(type, field.name());
+        List<Target> targets = servingFirst(coverage.targets(type, field.name()), field, definition);
         for (Target target : targets) {
             for (Key key : target.keys()) {
                 List<Selection> keySelections = normalize(key.fields());
@@ -497,6 +532,10 @@ final class OperationWalker {
                 return;
             }
         }
+        // Through the nearest entity parent, the other subgraph answers the chain down to the field in one fetch; a
+        // key whose fields come from yet another subgraph first needs two ({ book { animals { ... on Cat { name } } } }
+        // where the Cat's id is @external here: Book's animals from the subgraph that has Cat's name, as Apollo's planner).
+        if (jumpFromEntityParent(group, type, field, definition, producers)) return;
         String attempt = group.subgraph + ":" + type.getName() + "." + field.name() + "@" + path;
         if (indirectKeys.add(attempt)) {
             try {
@@ -519,9 +558,26 @@ final class OperationWalker {
                 indirectKeys.remove(attempt);
             }
         }
-        if (jumpFromEntityParent(group, type, field, definition, producers)) return;
         throw new PlanningException("cannot plan " + type.getName() + "." + field.name() + " from subgraph "
                 + group.subgraph + ": no subgraph that resolves it has a key that " + group.subgraph + " can provide");
+    }
+
+    /**
+     * Of targets in the same order of @requires, those whose subgraph answers the field's whole selection itself
+     * first: a key jump to a subgraph that lacks part of it needs another hop from there ({@code productFromD {
+     * category { id } }} through a subgraph whose Category has no id), which Apollo's planner does not make.
+     */
+    List<Target> servingFirst(List<Target> targets, Selection.Field field, GraphQLFieldDefinition definition) {
+        if (field.isLeaf() || targets.size() < 2) return targets;
+        String type = typeName(definition.getType());
+        Map<Target, Boolean> serving = new HashMap<>();
+        for (Target target : targets) {
+            List<Selection> provided = supergraph.subgraph(target.subgraph()).field(target.type(), field.name()).map(SubgraphCoverage::provides).orElse(null);
+            serving.put(target, coverage.servesLocally(target.subgraph(), type, field.selections(), provided));
+        }
+        List<Target> sorted = new ArrayList<>(targets);
+        sorted.sort(Comparator.comparing(Target::hasRequires).thenComparing(t -> !serving.get(t)));
+        return sorted;
     }
 
     /**
@@ -544,13 +600,18 @@ final class OperationWalker {
                     if (!selectable && !carriedInRepresentations(group, frame, anchor.getName(), keySelections)) continue;
                     frame.out().typename();
                     if (selectable) addAll(frame.out(), keySelections);
-                    FetchGroup child = graph.entityGroup(target, frame.path(), group);
+                    // A key this fetch's representations carry came from what this fetch waits for: the jump waits for
+                    // that too, not for this fetch, and is one fetch with a direct jump there from the same parent.
+                    FetchGroup keyFrom = selectable ? group : group.parent;
+                    FetchGroup child = graph.entityGroup(target, frame.path(), keyFrom);
+                    if (!selectable) child.dependsOn.addAll(group.dependsOn);
                     SelectionBuilder requires = child.requires.fragment(anchor.getName());
                     requires.typename();
                     addAll(requires, keySelections);
                     addKeys(child, anchor.getName(), keySelections);
                     SelectionBuilder cursor = underConditions(child.body());
                     List<String> path = frame.path();
+                    String reached = anchor.getName();
                     for (Frame step : chain) {
                         Selection.Field via = step.via();
                         cursor = cursor.field(via.responseKey(), via.name(), via.arguments(), via.directives());
@@ -558,7 +619,10 @@ final class OperationWalker {
                         GraphQLFieldDefinition viaDefinition = ((GraphQLFieldsContainer) schema.getType(step.typeName()))
                                 .getFieldDefinition(via.name());
                         path = childPath(path, via, viaDefinition.getType());
+                        reached = typeName(viaDefinition.getType());
                     }
+                    // the field of one implementation or member, under the chain's abstract type: only on that type
+                    if (!reached.equals(type.getName())) cursor = cursor.fragment(type.getName());
                     SelectionBuilder node = cursor.field(field.responseKey(), field.name(), field.arguments(), field.directives());
                     producers.add(child);
                     if (isComposite(definition)) {
@@ -671,7 +735,7 @@ final class OperationWalker {
                 requires.typename();
                 addAll(requires, keySelections);
                 addKeys(child, iface.getName(), keySelections);
-                child.body().typename();
+                underConditions(child.body()).typename(); // wanted only where the conditions hold, as the rest of it
                 producers.add(child);
                 for (Selection selection : selections) {
                     switch (selection) {

@@ -53,16 +53,12 @@ final class PlanEmitter {
     }
 
     /**
-     * The @skip/@include conditions everything a fetch asks for is under (its whole selection, in every type of an
-     * entity fetch, is one conditional fragment), or none: such a fetch is not sent when they do not hold.
+     * The @skip/@include conditions everything a fetch asks for is under (in every type of an entity fetch, through
+     * nested conditional fragments: {@code ... @include(if: $a) { ... @skip(if: $b) { x } }} is under both), or none:
+     * such a fetch is not sent when one of them does not hold, as Apollo's planner wraps it in Condition nodes.
      */
     private static List<Selection.Condition> conditionsOf(FetchGroup group) {
-        if (!group.entityFetch) return group.selection.soleConditions();
-        List<SelectionBuilder> types = group.selection.typedFragments();
-        if (types == null || types.isEmpty()) return List.of();
-        List<Selection.Condition> shared = types.get(0).soleConditions();
-        for (SelectionBuilder type : types) if (!type.soleConditions().equals(shared)) return List.of();
-        return shared;
+        return group.selection.requiredConditions();
     }
 
     /** {@code node} inside one Condition node per condition, the first outermost. */

@@ -98,20 +98,30 @@ final class SelectionBuilder {
         return entries.get("t:" + typeCondition) instanceof FragmentEntry f ? f.children() : null;
     }
 
-    /** The conditions shared by everything this selection holds (its only entry is a conditional fragment), or none. */
-    List<Selection.Condition> soleConditions() {
-        if (entries.size() != 1 || !(entries.values().iterator().next() instanceof ConditionalEntry c)) return List.of();
-        return c.conditions();
-    }
-
-    /** Fragments by type condition ("... on T"), for looking into an entity fetch's body. */
-    List<SelectionBuilder> typedFragments() {
-        List<SelectionBuilder> out = new ArrayList<>();
+    /**
+     * The @skip/@include conditions every entry of this selection is under, at any depth of fragments (outermost
+     * first): when one of them does not hold, nothing this selection asks for is wanted. A field is under none (its
+     * own conditions are the fragment around it); a typed fragment is under what its selection is under; a
+     * conditional fragment under its conditions and what its selection is under. Empty when any entry is unconditional.
+     */
+    List<Selection.Condition> requiredConditions() {
+        List<Selection.Condition> shared = null;
         for (Object entry : entries.values()) {
-            if (!(entry instanceof FragmentEntry f)) return null;
-            out.add(f.children());
+            List<Selection.Condition> mine = switch (entry) {
+                case FieldEntry f -> List.<Selection.Condition>of();
+                case FragmentEntry f -> f.children().requiredConditions();
+                case ConditionalEntry c -> {
+                    List<Selection.Condition> all = new ArrayList<>(c.conditions());
+                    for (Selection.Condition inner : c.children().requiredConditions()) if (!all.contains(inner)) all.add(inner);
+                    yield all;
+                }
+                default -> throw new IllegalStateException();
+            };
+            if (shared == null) shared = new ArrayList<>(mine);
+            else shared.retainAll(mine);
+            if (shared.isEmpty()) return List.of();
         }
-        return out;
+        return shared == null ? List.of() : List.copyOf(shared);
     }
 
     boolean isEmpty() {

@@ -1,0 +1,63 @@
+package dev.vestibule.router.planner;
+
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Entity fetches to one subgraph for the same objects, in the same stage, that the walk reached from different
+ * parents: one request asking what both ask. {@code { anotherUsers { username ... on User { username } } }} asks an
+ * interface object's username once through the interface and once through the implementation's fragment (after the
+ * fetch that tells the implementation); Apollo's and Hive's planners send it once. The same objects: the same paths,
+ * the same types, each type with the same key and requirements (or, for a representation named after an interface
+ * object, every fragment carrying the same fields), so the representations are those either fetch sent.
+ * The merged fetch waits for what both waited for, all in earlier stages (both were in the same stage), so no fetch
+ * moves to another stage; what waited for either waits for it.
+ */
+final class MergeSamePathFetches implements FetchGraphPass {
+    @Override
+    public boolean apply(FetchGraph graph) {
+        List<FetchGroup> groups = graph.groups;
+        Map<FetchGroup, Integer> depths = new HashMap<>();
+        for (FetchGroup group : groups) PlanEmitter.depth(group, depths, new LinkedHashSet<>());
+        for (int i = 0; i < groups.size(); i++) {
+            FetchGroup a = groups.get(i);
+            if (!a.entityFetch) continue;
+            for (int j = i + 1; j < groups.size(); j++) {
+                FetchGroup b = groups.get(j);
+                if (b.entityFetch && a.subgraph.equals(b.subgraph) && depths.get(a).equals(depths.get(b))
+                        && a.paths().equals(b.paths()) && sameObjects(a, b)) {
+                    graph.merge(a, b);
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean sameObjects(FetchGroup a, FetchGroup b) {
+        if (!Objects.equals(a.representationTypename, b.representationTypename) || !a.argumentsAgree(b)) return false;
+        if (a.types().equals(b.types())) {
+            for (String type : a.types()) if (!a.carriesAlike(b, type)) return false;
+        } else if (a.representationTypename == null || !a.selection.typeConditions().equals(b.selection.typeConditions())
+                || a.carriedShapes().size() != 1 || !a.carriedShapes().equals(b.carriedShapes())) {
+            // Fragments on other types are the same objects only where every one carries the same fields and the
+            // representation is named after the entity fetched (an interface object): then each object at the path
+            // is sent alike whichever fragment it matches, and is asked the same selection.
+            return false;
+        }
+        // sent under the same conditions: merged, it is skipped only where both were
+        if (!a.selection.requiredConditions().equals(b.selection.requiredConditions())) return false;
+        // one response key asked with other arguments cannot be one selection
+        SelectionBuilder probe = new SelectionBuilder();
+        try {
+            probe.addAll(a.selection);
+            probe.addAll(b.selection);
+        } catch (PlanningException conflicting) {
+            return false;
+        }
+        return true;
+    }
+}
