@@ -7,7 +7,11 @@
 # "cycle" (cycles of 5). Interleaved: per round, per size, per shape, one gateway right after the other. No subgraph
 # needs to run: both gateways answer { __typename } themselves.
 #
+# Also the CPU time the start took (user + system of the gateway's processes at the first answer): on a shared machine
+# wall times hold the waits for a core, CPU times much less so.
 # Prints a markdown table (medians over the rounds) and writes every measurement to $OUT/results.tsv, logs to $OUT/logs.
+# Rounds interleave: each round measures every size and shape, the gateways one right after the other, their order
+# alternating by round.
 #
 # Usage: tests/bench/big-supergraph-bench.sh
 #   SIZES="10 50 100 200 400" SHAPES="chain cycle" ROUNDS=1 GATEWAYS="vestibule hive" OUT=/tmp/vestibule-big-supergraph-bench
@@ -77,7 +81,19 @@ group_peak_mb() {
   echo $(( total / 1024 ))
 }
 
-# one start: $1 gateway, $2 supergraph file, $3 log; prints "seconds peak_mb" or "- -" when it never answered
+# the CPU time (user + system, every thread; and that of waited-for children) of a process group so far, in seconds:
+# on a shared machine what a start costs, where its wall time also holds the waits for a core
+group_cpu_s() {
+  local ticks=0 pid t
+  for pid in $(ps -o pid= -g "$1" 2>/dev/null); do
+    # fields after the command's closing parenthesis: utime, stime, cutime, cstime are the 12th to 15th
+    t=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{print $12 + $13 + $14 + $15}')
+    ticks=$(( ticks + ${t:-0} ))
+  done
+  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.2f", t / hz}'
+}
+
+# one start: $1 gateway, $2 supergraph file, $3 log; prints "seconds peak_mb cpu_s" or "- - -" when it never answered
 measure() {
   local port t0 pid answered=""
   port="$(free_port)"
@@ -99,9 +115,9 @@ measure() {
     sleep 0.02
   done
   if [[ -n "$answered" ]]; then
-    echo "$(awk -v a="$t0" -v b="$answered" 'BEGIN{printf "%.2f", b - a}') $(group_peak_mb "$pid")"
+    echo "$(awk -v a="$t0" -v b="$answered" 'BEGIN{printf "%.2f", b - a}') $(group_peak_mb "$pid") $(group_cpu_s "$pid")"
   else
-    echo "- -"
+    echo "- - -"
   fi
   kill -TERM -- "-$pid" 2>/dev/null || true
   for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -109,17 +125,21 @@ measure() {
   wait "$pid" 2>/dev/null || true
 }
 
-printf 'round\tshape\tsubgraphs\ttypes\tgateway\tseconds\tpeak_rss_mb\tload1\n' > "$OUT/results.tsv"
+printf 'round\tshape\tsubgraphs\ttypes\tgateway\tseconds\tpeak_rss_mb\tcpu_s\tload1\n' > "$OUT/results.tsv"
 echo "machine: $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 for round in $(seq 1 "$ROUNDS"); do
+  # the gateways' order alternates by round: neither is always the one that starts right after the other
+  order="$GATEWAYS"
+  (( round % 2 == 0 )) && order="$(echo "$GATEWAYS" | tr ' ' '\n' | tac | tr '\n' ' ')"
   for n in $SIZES; do
     for shape in $SHAPES; do
-      for gateway in $GATEWAYS; do
+      for gateway in $order; do
         load="$(cut -d' ' -f1 /proc/loadavg)"
         result="$(measure "$gateway" "$OUT/supergraphs/$shape-$n.graphql" "$OUT/logs/$gateway-$shape-$n-r$round.log")"
         types=$(( n * 23 + n * 5 / 2 + 1 ))
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$shape" "$n" "$types" "$gateway" ${result} "$load" >> "$OUT/results.tsv"
-        echo "round $round, $shape $n ($types types), $gateway: ${result/ / s, } MB (load $load)" >&2
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$shape" "$n" "$types" "$gateway" ${result} "$load" >> "$OUT/results.tsv"
+        read -r seconds mb cpu <<<"$result"
+        echo "round $round, $shape $n ($types types), $gateway: $seconds s, $mb MB, CPU $cpu s (load $load)" >&2
       done
     done
   done
@@ -132,18 +152,18 @@ def med(values):
     values = [float(v) for v in values if v != "-"]
     return statistics.median(values) if values else None
 cells = {}
-for r, shape, n, types, gw, s, mb, load in rows:
-    cells.setdefault((shape, int(n), int(types)), {}).setdefault(gw, []).append((s, mb))
+for r, shape, n, types, gw, s, mb, cpu, load in rows:
+    cells.setdefault((shape, int(n), int(types)), {}).setdefault(gw, []).append((s, mb, cpu))
 def fmt(entry):
-    if not entry: return "-", None, None
-    s, mb = med([e[0] for e in entry]), med([e[1] for e in entry])
-    return ("does not start" if s is None else f"{s:.2f} s, {mb:,.0f} MB"), s, mb
-print("| shape | subgraphs (types) | Vestibule | Hive Gateway | Vestibule / Hive: time, RSS |")
+    if not entry: return "-", None, None, None
+    s, mb, cpu = med([e[0] for e in entry]), med([e[1] for e in entry]), med([e[2] for e in entry])
+    return ("does not start" if s is None else f"{s:.2f} s, {mb:,.0f} MB, CPU {cpu:.2f} s"), s, mb, cpu
+print("| shape | subgraphs (types) | Vestibule: time, peak RSS, CPU | Hive Gateway: time, peak RSS, CPU | Vestibule / Hive: time, RSS, CPU |")
 print("| --- | --- | --- | --- | --- |")
 for (shape, n, types), by in sorted(cells.items()):
-    v, vs, vm = fmt(by.get("vestibule"))
-    h, hs, hm = fmt(by.get("hive"))
-    ratio = f"{vs / hs:.2f}, {vm / hm:.2f}" if None not in (vs, hs, vm, hm) and hs and hm else "-"
+    v, vs, vm, vc = fmt(by.get("vestibule"))
+    h, hs, hm, hc = fmt(by.get("hive"))
+    ratio = f"{vs / hs:.2f}, {vm / hm:.2f}, {vc / hc:.2f}" if None not in (vs, hs, vm, hm, vc, hc) and hs and hm and hc else "-"
     print(f"| {shape} | {n} ({types:,}) | {v} | {h} | {ratio} |")
 PY
 echo "measurements: $OUT/results.tsv  logs: $OUT/logs" >&2

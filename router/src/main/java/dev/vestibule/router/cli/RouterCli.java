@@ -240,9 +240,19 @@ public final class RouterCli {
             ComposeCommand.sources(source, List.of()).stream().map(s -> Path.of(s.origin())).filter(Files::isRegularFile)
                     .forEach(watched::add);
         }
-        SupergraphReloader.Loader loader = composing ? () -> composeSupergraph(source, err) : () -> loadSupergraph(source);
-        server.reloadOnChange(watched, loader,
-                next -> out.println("reloaded the supergraph from " + source + " (" + next.subgraphs().size() + " subgraphs)"),
+        SupergraphReloader.Loader load = composing ? () -> composeSupergraph(source, err) : () -> loadSupergraph(source);
+        // one reload at a time (the reloader's one thread): when the last load began and ended, for the message below
+        long[] loading = new long[2];
+        SupergraphReloader.Loader timed = () -> {
+            loading[0] = System.nanoTime();
+            Supergraph next = load.load();
+            loading[1] = System.nanoTime();
+            return next;
+        };
+        server.reloadOnChange(watched, timed,
+                next -> out.println("reloaded the supergraph from " + source + " (" + next.subgraphs().size() + " subgraphs; loaded in "
+                        + millis(loading[1] - loading[0]) + " ms, served after " + millis(System.nanoTime() - loading[1])
+                        + " ms more: the new router built and the operations in use planned on it)"),
                 reason -> err.println("reload of " + source + " failed, still serving the previous supergraph: " + reason));
     }
 

@@ -42,11 +42,13 @@ import graphql.schema.validation.InvalidSchemaException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads a join-spec supergraph (link v1.0, join v0.2 to v0.5; and Federation 1 supergraphs: core v0.1/v0.2, join
@@ -73,7 +75,10 @@ public final class SupergraphLoader {
     private SupergraphLoader() {}
 
     public static Supergraph load(String sdl) {
-        Document document = parse(sdl);
+        return withLinesOnFailure(sdl, SupergraphLoader::load);
+    }
+
+    private static Supergraph load(Document document) {
         Names names = Names.fromLinks(document);
         List<Subgraph> subgraphs = subgraphs(document, names);
         Map<String, Subgraph> byEnumValue = new LinkedHashMap<>();
@@ -82,9 +87,12 @@ public final class SupergraphLoader {
         Map<String, Map<String, TypeInSubgraph>> types = new LinkedHashMap<>();
         subgraphs.forEach(s -> types.put(s.name(), new LinkedHashMap<>()));
         List<ProgressiveOverride> overrides = new ArrayList<>();
+        // most keys are the same few texts ("id"): each text is parsed once (a parse makes a whole parser; at 400
+        // subgraphs the 3,000 key parses were an eighth of the load's allocation)
+        Map<String, FieldSet> fieldSets = new HashMap<>();
         for (Definition<?> definition : document.getDefinitions()) {
             if (definition instanceof TypeDefinition<?> type && !names.isMachinery(type.getName())) {
-                extractType(type, names, byEnumValue, types, overrides);
+                extractType(type, names, byEnumValue, types, overrides, fieldSets);
             }
         }
         Map<String, SubgraphSchema> schemas = new LinkedHashMap<>();
@@ -206,7 +214,7 @@ public final class SupergraphLoader {
      * validated by graphql-java: what composition checks its output with, at a fraction of a full load's cost.
      */
     public static GraphQLSchema typeSystem(String sdl) {
-        return build(withoutAppliedDirectives(parse(sdl)), "supergraph");
+        return withLinesOnFailure(sdl, document -> build(withoutAppliedDirectives(document), "supergraph"));
     }
 
     /** The documents a supergraph's two schemas are built from: the API schema's, then the full type system's. */
@@ -215,12 +223,45 @@ public final class SupergraphLoader {
         return List.of(ApiSchemaFilter.apiDocument(document, Names.fromLinks(document)), withoutAppliedDirectives(document));
     }
 
-    /** A supergraph is trusted input and can be large: parsed without token limits. */
+    /**
+     * What {@code use} makes of the supergraph parsed in pieces, without source locations or comments (the lightest
+     * parse: see {@link SdlPieces}); when that fails, what it makes of the supergraph parsed whole with them, so that
+     * the error it fails with names its line. A broken supergraph is read twice; a good one once, in pieces.
+     */
+    private static <T> T withLinesOnFailure(String sdl, Function<Document, T> use) {
+        Document inPieces;
+        try {
+            inPieces = parseInPieces(sdl);
+        } catch (SupergraphException e) {
+            return use.apply(parse(sdl));
+        }
+        try {
+            return use.apply(inPieces);
+        } catch (SupergraphException e) {
+            return use.apply(parse(sdl));
+        }
+    }
+
+    /** Parsed pieces are about this long (characters): one piece's parse tree is a few MB at most. */
+    private static final int PIECE = 128 * 1024;
+
+    private static Document parseInPieces(String sdl) {
+        List<Definition> definitions = new ArrayList<>();
+        for (String piece : SdlPieces.split(sdl, PIECE)) definitions.addAll(parse(piece, false).getDefinitions());
+        return Document.newDocument().definitions(definitions).build();
+    }
+
     private static Document parse(String sdl) {
+        return parse(sdl, true);
+    }
+
+    /** A supergraph is trusted input and can be large: parsed without token limits. */
+    private static Document parse(String sdl, boolean located) {
         try {
             return Parser.parse(ParserEnvironment.newParserEnvironment().document(sdl)
                     .parserOptions(ParserOptions.getDefaultParserOptions().transform(o -> o.maxTokens(Integer.MAX_VALUE)
-                            .maxWhitespaceTokens(Integer.MAX_VALUE).maxCharacters(Integer.MAX_VALUE)))
+                            .maxWhitespaceTokens(Integer.MAX_VALUE).maxCharacters(Integer.MAX_VALUE)
+                            .captureSourceLocation(located).captureLineComments(located)))
                     .build());
         } catch (InvalidSyntaxException e) {
             throw new SupergraphException("the supergraph is not valid GraphQL SDL: " + e.getMessage(), e);
@@ -296,7 +337,8 @@ public final class SupergraphLoader {
     }
 
     private static void extractType(TypeDefinition<?> type, Names names, Map<String, Subgraph> byEnumValue,
-                                    Map<String, Map<String, TypeInSubgraph>> types, List<ProgressiveOverride> overrides) {
+                                    Map<String, Map<String, TypeInSubgraph>> types, List<ProgressiveOverride> overrides,
+                                    Map<String, FieldSet> fieldSets) {
         DirectivesContainer<?> container = (DirectivesContainer<?>) type;
         List<Directive> joinTypes = container.getDirectives(names.join("type"));
         Map<String, List<Key>> keys = new LinkedHashMap<>();
@@ -305,7 +347,7 @@ public final class SupergraphLoader {
             String graph = graphOf(joinType, byEnumValue, type);
             keys.computeIfAbsent(graph, g -> new ArrayList<>());
             if (joinType.getArgument("key") != null) {
-                keys.get(graph).add(new Key(FieldSet.parse(string(joinType, "key"), type.getName() + " @key in " + graph),
+                keys.get(graph).add(new Key(fieldSet(fieldSets, string(joinType, "key"), type.getName() + " @key in " + graph),
                         bool(joinType, "resolvable", true)));
             }
             interfaceObject.merge(graph, bool(joinType, "isInterfaceObject", false), Boolean::logicalOr);
@@ -344,8 +386,8 @@ public final class SupergraphLoader {
                 boolean external = bool(joinField, "external", false)
                         || (bool(joinField, "usedOverridden", false) && joinField.getArgument("overrideLabel") == null);
                 String where = type.getName() + "." + field.name() + " in " + graph;
-                FieldSet requires = joinField.getArgument("requires") == null ? null : FieldSet.parse(string(joinField, "requires"), where);
-                FieldSet provides = joinField.getArgument("provides") == null ? null : FieldSet.parse(string(joinField, "provides"), where);
+                FieldSet requires = joinField.getArgument("requires") == null ? null : fieldSet(fieldSets, string(joinField, "requires"), where);
+                FieldSet provides = joinField.getArgument("provides") == null ? null : fieldSet(fieldSets, string(joinField, "provides"), where);
                 String fieldType = joinField.getArgument("type") == null ? field.type() : string(joinField, "type");
                 fields.computeIfAbsent(graph, g -> new LinkedHashMap<>())
                         .put(field.name(), new FieldInSubgraph(field.name(), fieldType, external, requires, provides));
@@ -390,6 +432,15 @@ public final class SupergraphLoader {
                     interfaceObject.getOrDefault(graph, false), Map.copyOf(fields.getOrDefault(graph, Map.of())),
                     Set.copyOf(interfaces.getOrDefault(graph, Set.of())), Set.copyOf(members.getOrDefault(graph, Set.of()))));
         }
+    }
+
+    /** The field set of this text, parsed once per load (a text that does not parse fails where it first appears). */
+    private static FieldSet fieldSet(Map<String, FieldSet> parsed, String text, String where) {
+        FieldSet known = parsed.get(text);
+        if (known != null) return known;
+        FieldSet fieldSet = FieldSet.parse(text, where);
+        parsed.put(text, fieldSet);
+        return fieldSet;
     }
 
     private record FieldLike(String name, String type, List<Directive> directives) {}

@@ -3,7 +3,6 @@ package dev.vestibule.router.supergraph;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import dev.vestibule.router.Router;
 import dev.vestibule.router.RouterSettings;
 import dev.vestibule.router.composition.BigSupergraphs;
@@ -15,17 +14,9 @@ import dev.vestibule.router.pipeline.RequestContext;
 import dev.vestibule.router.pipeline.RequestStage;
 import dev.vestibule.router.pipeline.Stage;
 import dev.vestibule.router.server.VestibuleServer;
-import graphql.ExecutionInput;
-import graphql.GraphQL;
-import graphql.language.ObjectTypeDefinition;
-import graphql.schema.DataFetcher;
-import graphql.schema.idl.RuntimeWiring;
-import graphql.schema.idl.SchemaGenerator;
-import graphql.schema.idl.SchemaParser;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,22 +53,21 @@ class BigSupergraphTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Pattern LISTENING = Pattern.compile("listening on (http://127\\.0\\.0\\.1:\\d+/graphql)");
     private static final String ENTITY_QUERY = "{ entity0(id: \"7\") { id name score next { id } } }";
-    private static final String ENTITY_ANSWER = "{\"data\":{\"entity0\":{\"id\":\"7\",\"name\":\"E0 7\",\"score\":7,\"next\":{\"id\":\"7-next\"}}}}";
-    private static HttpServer subgraph;
+    private static final String ENTITY_ANSWER = EntitySubgraph.entityAnswer(0, "7");
+    private static EntitySubgraph subgraph;
     private static String sdl;
 
     @BeforeAll
     static void composeWithTheFirstSubgraphServing() throws IOException {
         List<SubgraphSource> sources = new ArrayList<>(BigSupergraphs.sources(400, "chain"));
-        subgraph = serve(sources.getFirst().sdl());
-        sources.set(0, new SubgraphSource(sources.getFirst().name(),
-                "http://127.0.0.1:" + subgraph.getAddress().getPort() + "/graphql", sources.getFirst().sdl()));
+        subgraph = EntitySubgraph.serve(sources.getFirst().sdl());
+        sources.set(0, new SubgraphSource(sources.getFirst().name(), subgraph.url(), sources.getFirst().sdl()));
         sdl = BigSupergraphs.compose(sources);
     }
 
     @AfterAll
     static void stopTheSubgraph() {
-        if (subgraph != null) subgraph.stop(0);
+        if (subgraph != null) subgraph.close();
     }
 
     @Test
@@ -204,49 +194,5 @@ class BigSupergraphTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return response.body();
-    }
-
-    /**
-     * Subgraph s0 as a GraphQL server over HTTP: its own SDL, executed by graphql-java; each {@code entityN(id:)} root
-     * field answers an entity made from the id (its name "EN id", its score the id's number, its next entity's id
-     * "id-next"), so the router's answer can only come from here.
-     */
-    private static HttpServer serve(String subgraphSdl) throws IOException {
-        String schema = """
-                directive @key(fields: String!, resolvable: Boolean = true) repeatable on OBJECT | INTERFACE
-                directive @shareable repeatable on OBJECT | FIELD_DEFINITION
-                """ + subgraphSdl.substring(subgraphSdl.indexOf('\n')); // without its "extend schema @link": not for graphql-java
-        var registry = new SchemaParser().parse(schema);
-        RuntimeWiring.Builder wiring = RuntimeWiring.newRuntimeWiring();
-        wiring.type("Query", type -> {
-            ((ObjectTypeDefinition) registry.getType("Query").orElseThrow()).getFieldDefinitions().forEach(field -> {
-                if (field.getName().startsWith("entity")) {
-                    String entity = "E" + field.getName().substring("entity".length());
-                    DataFetcher<Map<String, Object>> fetcher = env -> {
-                        String id = env.getArgument("id");
-                        return Map.of("id", id, "name", entity + " " + id, "score", Integer.parseInt(id), "next", Map.of("id", id + "-next"));
-                    };
-                    type.dataFetcher(field.getName(), fetcher);
-                }
-            });
-            return type;
-        });
-        GraphQL graphql = GraphQL.newGraphQL(new SchemaGenerator().makeExecutableSchema(registry, wiring.build())).build();
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/graphql", exchange -> {
-            try (exchange) {
-                Map<?, ?> request = JSON.readValue(exchange.getRequestBody(), Map.class);
-                @SuppressWarnings("unchecked")
-                Map<String, Object> variables = request.get("variables") instanceof Map<?, ?> v ? (Map<String, Object>) v : Map.of();
-                ExecutionInput input = ExecutionInput.newExecutionInput().query((String) request.get("query")).variables(variables)
-                        .operationName((String) request.get("operationName")).build();
-                byte[] body = JSON.writeValueAsBytes(graphql.execute(input).toSpecification());
-                exchange.getResponseHeaders().set("content-type", "application/json");
-                exchange.sendResponseHeaders(200, body.length);
-                exchange.getResponseBody().write(body);
-            }
-        });
-        server.start();
-        return server;
     }
 }

@@ -15,12 +15,8 @@ import graphql.schema.idl.SchemaParser;
 import graphql.schema.idl.SchemaPrinter;
 import graphql.schema.idl.UnExecutableSchemaGenerator;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,23 +30,7 @@ class SchemaBuilderTest {
 
     @Test
     void buildsTheSchemaGraphqlJavasGeneratorBuildsForEveryKnownSupergraph() throws IOException {
-        List<String> supergraphs = new ArrayList<>();
-        for (String folder : List.of("src/test/resources/supergraphs", "src/test/resources/fed1", "src/test/resources/bench")) {
-            try (Stream<Path> files = Files.list(Path.of(folder))) {
-                for (Path file : files.filter(f -> f.toString().endsWith(".graphql") && !f.endsWith("query.graphql")).sorted().toList()) {
-                    supergraphs.add(Files.readString(file));
-                }
-            }
-        }
-        supergraphs.add(Files.readString(Path.of("..", "schemas", "supergraph.graphql")));
-        try (Stream<Path> cases = Files.list(Path.of("src/test/resources/composition/cases"))) {
-            for (Path file : cases.sorted().toList()) {
-                if (Files.readString(file).contains("# expect-error:")) continue;
-                if (Composer.compose(corpusCase(file)) instanceof CompositionResult.Composed composed) {
-                    supergraphs.add(composed.supergraphSdl());
-                }
-            }
-        }
+        List<String> supergraphs = KnownSupergraphs.all();
         assertThat(supergraphs).hasSizeGreaterThan(50);
         int compared = 0;
         for (String sdl : supergraphs) {
@@ -117,22 +97,5 @@ class SchemaBuilderTest {
     void anUnknownTypeIsNamedWithItsLine() {
         assertThatThrownBy(() -> SchemaBuilder.build(Parser.parse("type Query {\n  a: Missing\n}")))
                 .hasMessageContaining("a refers to the type Missing, which is not defined (line 2)");
-    }
-
-    private static List<SubgraphSource> corpusCase(Path file) throws IOException {
-        List<SubgraphSource> subgraphs = new ArrayList<>();
-        String name = null;
-        StringBuilder sdl = new StringBuilder();
-        for (String line : Files.readAllLines(file)) {
-            if (line.startsWith("# --- subgraph ")) {
-                if (name != null) subgraphs.add(new SubgraphSource(name, "http://" + name + ".internal/graphql", sdl.toString()));
-                name = line.substring("# --- subgraph ".length()).trim();
-                sdl.setLength(0);
-            } else if (name != null) {
-                sdl.append(line).append('\n');
-            }
-        }
-        if (name != null) subgraphs.add(new SubgraphSource(name, "http://" + name + ".internal/graphql", sdl.toString()));
-        return subgraphs;
     }
 }
