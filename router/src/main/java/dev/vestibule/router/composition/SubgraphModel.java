@@ -24,6 +24,9 @@ final class SubgraphModel {
     final List<DirectiveDefinition> executableDirectives = new ArrayList<>();
     /** Directive definitions named by @composeDirective, by their name in the supergraph. */
     final Map<String, DirectiveDefinition> composedDirectives = new LinkedHashMap<>();
+    /** Every other directive definition that is not a federation one, by its local name: a composed directive's
+     *  definition may come from a subgraph that links its feature without composing it (as Apollo picks it). */
+    final Map<String, DirectiveDefinition> otherDirectives = new LinkedHashMap<>();
     /** Federation spec directives this subgraph applies (tag, authenticated...), by spec name, with the local name used. */
     final Map<String, String> appliedSpecNames = new LinkedHashMap<>();
 

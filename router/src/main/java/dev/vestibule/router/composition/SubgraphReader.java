@@ -607,6 +607,7 @@ final class SubgraphReader {
             model.composedDirectives.put(definition.getName(), definition);
             return;
         }
+        model.otherDirectives.put(definition.getName(), definition);
         boolean executable = !definition.getDirectiveLocations().isEmpty() && definition.getDirectiveLocations().stream()
                 .map(DirectiveLocation::getName).anyMatch(SubgraphReader::isExecutableLocation);
         if (executable) model.executableDirectives.add(definition);

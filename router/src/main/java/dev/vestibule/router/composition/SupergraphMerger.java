@@ -905,10 +905,12 @@ final class SupergraphMerger {
                 }
             }
         }
-        chosen.forEach((name, definition) -> {
+        chosen.forEach((name, composedDefinition) -> {
             if (schema.directiveDefinitions.stream().anyMatch(d -> d.getName().equals(name))) return;
+            FeatureDefinition kept = featureDefinition(name, chosenIn.get(name), composedDefinition);
+            DirectiveDefinition definition = kept.definition();
             schema.directiveDefinitions.add(definition);
-            SubgraphModel subgraph = chosenIn.get(name);
+            SubgraphModel subgraph = kept.subgraph();
             for (InputValueDefinition argument : definition.getInputValueDefinitions()) {
                 if (argument.getDirectives().stream().noneMatch(d -> subgraph.links.isFederationDirective(d.getName(), "inaccessible"))) continue;
                 // the API schema keeps a linked feature's definitions whole: a hidden argument would change its meaning
@@ -920,6 +922,52 @@ final class SupergraphMerger {
                 break;
             }
         });
+    }
+
+    /** A composed directive's definition as the supergraph keeps it, and the subgraph it comes from. */
+    private record FeatureDefinition(SubgraphModel subgraph, DirectiveDefinition definition) {}
+
+    /**
+     * Where a composed directive's definition comes from: the composing subgraphs pick the feature's version, but the
+     * definition is the one of the last subgraph (by name) that links that same version of the feature and defines
+     * the directive, whether it composes it or not (Apollo's composeDirectiveManager searches them so). A definition
+     * that another subgraph replaces never reaches the supergraph, so its @inaccessible arguments are no error.
+     */
+    private FeatureDefinition featureDefinition(String name, SubgraphModel composing, DirectiveDefinition composed) {
+        FederationLinks.CustomLink link = composing.links.customLinks().stream()
+                .filter(l -> l.importsByLocalName().containsKey(name)).findFirst().orElse(null);
+        if (link == null) return new FeatureDefinition(composing, composed);
+        String specName = link.importsByLocalName().get(name);
+        String identity = featureIdentity(link.url());
+        String version = featureVersionPart(link.url());
+        for (int i = subgraphs.size() - 1; i >= 0; i--) {
+            SubgraphModel subgraph = subgraphs.get(i);
+            for (FederationLinks.CustomLink other : subgraph.links.customLinks()) {
+                if (!identity.equals(featureIdentity(other.url())) || !version.equals(featureVersionPart(other.url()))) continue;
+                String featureName = identity.substring(identity.lastIndexOf('/') + 1);
+                String localName = other.importsByLocalName().entrySet().stream().filter(e -> e.getValue().equals(specName))
+                        .map(Map.Entry::getKey).findFirst()
+                        .orElse(specName.equals(featureName) ? featureName : featureName + "__" + specName);
+                DirectiveDefinition found = subgraph.composedDirectives.containsKey(localName)
+                        ? subgraph.composedDirectives.get(localName) : subgraph.otherDirectives.get(localName);
+                if (found != null) {
+                    return new FeatureDefinition(subgraph, found.getName().equals(name) ? found : found.transform(b -> b.name(name)));
+                }
+            }
+        }
+        return new FeatureDefinition(composing, composed);
+    }
+
+    /** A feature url without its version: https://host/path/name/v1.2 is https://host/path/name. */
+    private static String featureIdentity(String url) {
+        String trimmed = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        return trimmed.substring(0, Math.max(0, trimmed.lastIndexOf('/')));
+    }
+
+    /** A feature url's version part: v1.2 of https://host/path/name/v1.2. */
+    private static String featureVersionPart(String url) {
+        String trimmed = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        return trimmed.substring(trimmed.lastIndexOf('/') + 1);
     }
 
     /** The version of the linked feature that defines a composed directive, as major * 1000 + minor (0 when unknown). */
