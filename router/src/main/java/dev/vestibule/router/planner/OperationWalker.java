@@ -230,6 +230,17 @@ final class OperationWalker {
         List<String> serving = chosenBy.isLeaf() ? candidates
                 : candidates.stream().filter(c -> coverage.servesLocally(c, type, chosenBy.selections(),
                         supergraph.subgraph(c).field(rootType, field.name()).map(SubgraphCoverage::provides).orElse(null))).toList();
+        if (serving.isEmpty() && !chosenBy.isLeaf()) {
+            // None answers it all itself: one that answers, itself, all that is asked outside conditions on variables
+            // comes next (a @provides can make it so); what the conditions guard is fetched through keys when they
+            // hold. Joining another root field's fetch instead can send the field to a subgraph that answers less of
+            // it (provides-on-interface: media went to a, book's subgraph, which must not be asked for media).
+            List<Selection> unconditional = unconditional(chosenBy.selections());
+            if (!unconditional.isEmpty()) {
+                serving = candidates.stream().filter(c -> coverage.servesLocally(c, type, unconditional,
+                        supergraph.subgraph(c).field(rootType, field.name()).map(SubgraphCoverage::provides).orElse(null))).toList();
+            }
+        }
         if (!serving.isEmpty() && serving.size() < candidates.size()) {
             for (FetchGroup existing : graph.groups) {
                 if (!existing.entityFetch && serving.contains(existing.subgraph)) return existing;
@@ -257,6 +268,20 @@ final class OperationWalker {
         if (!field.selections().isEmpty()) return field;
         Selection.Field written = asWritten.get(field.responseKey());
         return written == null || !written.name().equals(field.name()) ? field : written;
+    }
+
+    /** The selections without those under conditions on variables (at any depth). */
+    static List<Selection> unconditional(List<Selection> selections) {
+        List<Selection> out = new ArrayList<>(selections.size());
+        for (Selection selection : selections) {
+            switch (selection) {
+                case Selection.Fragment f when f.isConditional() -> { }
+                case Selection.Fragment f -> out.add(f.withSelections(unconditional(f.selections())));
+                case Selection.Field f -> out.add(f.isLeaf() ? f
+                        : new Selection.Field(f.responseKey(), f.name(), f.arguments(), f.directives(), unconditional(f.selections())));
+            }
+        }
+        return out;
     }
 
     /**
