@@ -126,6 +126,7 @@ final class OperationWalker {
             throw new PlanningException("no subgraph resolves " + rootType.getName() + "." + field.name());
         }
         GraphQLFieldDefinition definition = rootType.getFieldDefinition(field.name());
+        if (isComposite(definition) && selectsNothing(field.selections()) && neverAnObject(typeName(definition.getType()), candidates)) return;
         if (!mutation && candidates.size() > 1 && !field.isLeaf() && splitSharedRootField(rootType, field, definition, candidates)) {
             return;
         }
@@ -136,6 +137,25 @@ final class OperationWalker {
             planSelections(group, coverage.subgraphType(inSubgraph, definition), field.selections(), node,
                     childPath(List.of(), field, definition.getType()), provides(inSubgraph), new LinkedHashSet<>());
         }
+    }
+
+    /**
+     * Whether a field of this type, asked for nothing (literal conditions removed all of its selection), can only be
+     * null: an interface no object type implements, which none of the subgraphs serving the field knows as an
+     * object (@interfaceObject). It is not fetched, as the references plan it: a fetch would only get the subgraph's
+     * error for an object it cannot name, where the answer is null either way.
+     */
+    boolean neverAnObject(String type, List<String> subgraphs) {
+        return coverage.implementationLess((GraphQLNamedType) schema.getType(type))
+                && subgraphs.stream().noneMatch(s -> coverage.isInterfaceObjectIn(s, type));
+    }
+
+    /** Whether the selections hold no field: none, or only fragments that hold none (literal conditions emptied them). */
+    static boolean selectsNothing(List<Selection> selections) {
+        for (Selection selection : selections) {
+            if (!(selection instanceof Selection.Fragment f) || !selectsNothing(f.selections())) return false;
+        }
+        return true;
     }
 
     /**
