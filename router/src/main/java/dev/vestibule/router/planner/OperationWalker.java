@@ -280,12 +280,12 @@ final class OperationWalker {
     }
 
     /**
-     * The field as the root subgraph is chosen by: as planned, or, when literal @skip/@include conditions left it
-     * nothing to select, as written. With nothing to go by, the first subgraph listed would win, which can be one the
-     * field must not be asked of; Apollo and Hive choose with the skipped selection still in it.
+     * The field as the root subgraph is chosen by: as written, literal @skip/@include conditions ignored, as Apollo and
+     * Hive choose. Chosen by what the conditions leave, a field left with nothing, or with only what several subgraphs
+     * serve ({@code media { animals @skip(if: true) { name } id }}), went to the first subgraph listed, which can be
+     * one the field must not be asked of.
      */
     Selection.Field choiceField(Selection.Field field) {
-        if (!field.selections().isEmpty()) return field;
         Selection.Field written = asWritten.get(field.responseKey());
         return written == null || !written.name().equals(field.name()) ? field : written;
     }
