@@ -120,7 +120,7 @@ public final class Router implements Gateway {
                 new SubgraphProtection(settings.subgraphLimits(), traffic.bulkheads(), observer.traffic())));
         this.executor = new PlanExecutor(supergraph, client, fetchThreads,
                 new ExecutionSettings(settings.exposeSubgraphErrors(), settings.deduplication().subgraphQueries()), traffic::url);
-        this.shaper = new ResponseShaper(supergraph.apiSchema(), supergraph.schema());
+        this.shaper = new ResponseShaper(supergraph.apiSchema(), supergraph.schema(), supergraph.interfaceObjects());
         this.introspection = GraphQL.newGraphQL(supergraph.apiSchema()).build();
     }
 

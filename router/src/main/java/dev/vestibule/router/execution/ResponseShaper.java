@@ -7,6 +7,7 @@ import dev.vestibule.router.supergraph.TypeRelations;
 import graphql.schema.GraphQLEnumType;
 import graphql.schema.GraphQLFieldDefinition;
 import graphql.schema.GraphQLFieldsContainer;
+import graphql.schema.GraphQLInterfaceType;
 import graphql.schema.GraphQLList;
 import graphql.schema.GraphQLNonNull;
 import graphql.schema.GraphQLObjectType;
@@ -49,6 +50,8 @@ public final class ResponseShaper {
     /** The supergraph's full schema: tells an enum value the API schema hides (@inaccessible) from one nobody defined. */
     private final GraphQLSchema fullSchema;
     private final ScalarCoercion scalars;
+    /** The interfaces some subgraph knows only as an object type (@interfaceObject): see {@link #complete}. */
+    private final Set<String> interfaceObjects;
     private final Map<ShapeKey, Shape> shapes = new ConcurrentHashMap<>();
 
     /**
@@ -67,8 +70,11 @@ public final class ResponseShaper {
         }
     }
 
-    /** What an object of one type gets from one selection set: its fields in response order. */
-    private record Shape(ShapedField[] fields) {}
+    /**
+     * What an object of one type gets from one selection set: its fields in response order; on an interface, whether
+     * the selection needs the object's concrete type ({@link #asksConcreteType}).
+     */
+    private record Shape(ShapedField[] fields, boolean asksConcreteType) {}
 
     /**
      * One response key: how it is written ({@code "key":}, with a comma before it when it is not the object's first),
@@ -90,8 +96,10 @@ public final class ResponseShaper {
     /** The state of shaping one response; {@code conditions}: the values of the variables @skip/@include read. */
     private record Shaping(ResponsePath path, List<Map<String, Object>> errors, Denied denied, Map<String, Object> conditions) {}
 
-    public ResponseShaper(GraphQLSchema apiSchema, GraphQLSchema fullSchema) {
+    /** {@code interfaceObjects}: the interfaces some subgraph knows only as an object type (@interfaceObject). */
+    public ResponseShaper(GraphQLSchema apiSchema, GraphQLSchema fullSchema, Set<String> interfaceObjects) {
         this.apiSchema = apiSchema;
+        this.interfaceObjects = Set.copyOf(interfaceObjects);
         this.relations = new TypeRelations(apiSchema);
         this.fullSchema = fullSchema;
         this.scalars = new ScalarCoercion(apiSchema);
@@ -186,7 +194,26 @@ public final class ResponseShaper {
             fields[i] = new ShapedField(key, name, first, routerAnswered ? null : type.getFieldDefinition(first.name()), subselections);
             i++;
         }
-        return new Shape(fields);
+        return new Shape(fields, type instanceof GraphQLInterfaceType && asksConcreteType(type.getName(), selections, conditions));
+    }
+
+    /**
+     * Whether the selections, as their @skip/@include decide for this request, need an object's concrete type: its
+     * __typename, or a fragment on another type than the interface itself. The planner asks the subgraph that owns
+     * an @interfaceObject's interface for the concrete type exactly then (SubgraphCoverage.needsConcreteType).
+     */
+    private static boolean asksConcreteType(String iface, List<Selection> selections, Map<String, Object> conditions) {
+        for (Selection selection : selections) {
+            switch (selection) {
+                case Selection.Field f -> { if (f.isTypename()) return true; }
+                case Selection.Fragment f -> {
+                    if (!f.applies(conditions)) continue;
+                    if (f.typeCondition() != null && !f.typeCondition().equals(iface)) return true;
+                    if (asksConcreteType(iface, f.selections(), conditions)) return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -269,9 +296,17 @@ public final class ResponseShaper {
         if (type instanceof GraphQLFieldsContainer container) {
             if (!(value instanceof Map<?, ?> map)) return invalid(out, shaping, "an object");
             GraphQLFieldsContainer runtime = runtimeType(container, (Map<String, Object>) map);
-            // Only an @interfaceObject answered and nothing needed the concrete type: shape by the interface.
-            if (runtime == null && container.getName().equals(((Map<?, ?>) map).get("__typename"))) runtime = container;
-            if (runtime == null) { // a type the API schema hides: as if absent
+            // An object named after the field's interface itself has no runtime type (the spec's is always an object
+            // type). Shaped by the interface only where an @interfaceObject subgraph answered it and nothing asked
+            // for the concrete type, so none was fetched; where something did, the plan asked the interface's owner
+            // for it, and an object still named after the interface is one that owner did not resolve: null, as
+            // the references answer (as for a subgraph that names an interface or a type nobody defines).
+            if (runtime == null && container instanceof GraphQLInterfaceType && interfaceObjects.contains(container.getName())
+                    && container.getName().equals(map.get("__typename"))
+                    && !shapeOf(container, selections, shaping.conditions()).asksConcreteType()) {
+                runtime = container;
+            }
+            if (runtime == null) { // a type the API schema hides, or no object type: as if absent
                 out.nullValue();
                 return NULL;
             }

@@ -126,6 +126,7 @@ final class OperationWalker {
             throw new PlanningException("no subgraph resolves " + rootType.getName() + "." + field.name());
         }
         GraphQLFieldDefinition definition = rootType.getFieldDefinition(field.name());
+        if (isComposite(definition) && selectsNothing(field.selections()) && neverAnObject(typeName(definition.getType()), candidates)) return;
         if (!mutation && candidates.size() > 1 && !field.isLeaf() && splitSharedRootField(rootType, field, definition, candidates)) {
             return;
         }
@@ -136,6 +137,25 @@ final class OperationWalker {
             planSelections(group, coverage.subgraphType(inSubgraph, definition), field.selections(), node,
                     childPath(List.of(), field, definition.getType()), provides(inSubgraph), new LinkedHashSet<>());
         }
+    }
+
+    /**
+     * Whether a field of this type, asked for nothing (literal conditions removed all of its selection), can only be
+     * null: an interface no object type implements, which none of the subgraphs serving the field knows as an
+     * object (@interfaceObject). It is not fetched, as the references plan it: a fetch would only get the subgraph's
+     * error for an object it cannot name, where the answer is null either way.
+     */
+    boolean neverAnObject(String type, List<String> subgraphs) {
+        return coverage.implementationLess((GraphQLNamedType) schema.getType(type))
+                && subgraphs.stream().noneMatch(s -> coverage.isInterfaceObjectIn(s, type));
+    }
+
+    /** Whether the selections hold no field: none, or only fragments that hold none (literal conditions emptied them). */
+    static boolean selectsNothing(List<Selection> selections) {
+        for (Selection selection : selections) {
+            if (!(selection instanceof Selection.Fragment f) || !selectsNothing(f.selections())) return false;
+        }
+        return true;
     }
 
     /**
@@ -230,6 +250,17 @@ final class OperationWalker {
         List<String> serving = chosenBy.isLeaf() ? candidates
                 : candidates.stream().filter(c -> coverage.servesLocally(c, type, chosenBy.selections(),
                         supergraph.subgraph(c).field(rootType, field.name()).map(SubgraphCoverage::provides).orElse(null))).toList();
+        if (serving.isEmpty() && !chosenBy.isLeaf()) {
+            // None answers it all itself: one that answers, itself, all that is asked outside conditions on variables
+            // comes next (a @provides can make it so); what the conditions guard is fetched through keys when they
+            // hold. Joining another root field's fetch instead can send the field to a subgraph that answers less of
+            // it (provides-on-interface: media went to a, book's subgraph, which must not be asked for media).
+            List<Selection> unconditional = unconditional(chosenBy.selections());
+            if (!unconditional.isEmpty()) {
+                serving = candidates.stream().filter(c -> coverage.servesLocally(c, type, unconditional,
+                        supergraph.subgraph(c).field(rootType, field.name()).map(SubgraphCoverage::provides).orElse(null))).toList();
+            }
+        }
         if (!serving.isEmpty() && serving.size() < candidates.size()) {
             for (FetchGroup existing : graph.groups) {
                 if (!existing.entityFetch && serving.contains(existing.subgraph)) return existing;
@@ -249,14 +280,28 @@ final class OperationWalker {
     }
 
     /**
-     * The field as the root subgraph is chosen by: as planned, or, when literal @skip/@include conditions left it
-     * nothing to select, as written. With nothing to go by, the first subgraph listed would win, which can be one the
-     * field must not be asked of; Apollo and Hive choose with the skipped selection still in it.
+     * The field as the root subgraph is chosen by: as written, literal @skip/@include conditions ignored, as Apollo and
+     * Hive choose. Chosen by what the conditions leave, a field left with nothing, or with only what several subgraphs
+     * serve ({@code media { animals @skip(if: true) { name } id }}), went to the first subgraph listed, which can be
+     * one the field must not be asked of.
      */
     Selection.Field choiceField(Selection.Field field) {
-        if (!field.selections().isEmpty()) return field;
         Selection.Field written = asWritten.get(field.responseKey());
         return written == null || !written.name().equals(field.name()) ? field : written;
+    }
+
+    /** The selections without those under conditions on variables (at any depth). */
+    static List<Selection> unconditional(List<Selection> selections) {
+        List<Selection> out = new ArrayList<>(selections.size());
+        for (Selection selection : selections) {
+            switch (selection) {
+                case Selection.Fragment f when f.isConditional() -> { }
+                case Selection.Fragment f -> out.add(f.withSelections(unconditional(f.selections())));
+                case Selection.Field f -> out.add(f.isLeaf() ? f
+                        : new Selection.Field(f.responseKey(), f.name(), f.arguments(), f.directives(), unconditional(f.selections())));
+            }
+        }
+        return out;
     }
 
     /**

@@ -185,12 +185,16 @@ final class SubgraphCoverage {
         return type instanceof GraphQLInterfaceType iface && schema.getImplementations(iface).isEmpty();
     }
 
-    /** Whether {@code subgraph} answers at least one field of {@code selections} itself (not __typename). */
+    /**
+     * Whether {@code subgraph} answers at least one field of {@code selections} itself; the client's __typename
+     * counts (the subgraph that returns the object names its type), so that {@code a { field __typename }} asks a for
+     * {@code a {__typename}} and answers its error, as {@code a { id field }} does and as the references answer.
+     */
     boolean answersSomething(String subgraph, String typeName, List<Selection> selections) {
         for (Selection selection : selections) {
             switch (selection) {
                 case Selection.Field field -> {
-                    if (!field.isTypename() && supergraph.subgraph(subgraph).field(typeName, field.name())
+                    if (field.isTypename() || supergraph.subgraph(subgraph).field(typeName, field.name())
                             .map(FieldInSubgraph::answersHere).orElse(false)) return true;
                 }
                 case Selection.Fragment fragment -> {

@@ -63,6 +63,15 @@ public record Supergraph(List<Subgraph> subgraphs, Map<String, SubgraphSchema> s
         return names;
     }
 
+    /** The interfaces that some subgraph knows only as an object type (@interfaceObject), sorted. */
+    public SortedSet<String> interfaceObjects() {
+        SortedSet<String> names = new TreeSet<>();
+        schemas.values().forEach(schema -> schema.types().values().forEach(t -> {
+            if (t.interfaceObject()) names.add(t.name());
+        }));
+        return names;
+    }
+
     public SubgraphSchema subgraph(String name) {
         SubgraphSchema schema = schemas.get(name);
         if (schema == null) throw new IllegalArgumentException("no subgraph named " + name);

@@ -26,6 +26,8 @@ class UnreachableFieldTest {
         // one is left out (Node has no implementation, so no answer can have it), as the references plan it
         assertThat(planning.plan("{ a { id } }").fetchCount()).isEqualTo(1);
         assertThat(planning.plan("{ a { id field } }").toString()).contains("a {__typename id}").doesNotContain("field");
+        // the client's __typename is something a answers too (implementation-less-interface-typename.plan)
+        assertThat(planning.plan("{ a { field __typename } }").toString()).contains("a {__typename}").doesNotContain("field");
         assertThat(planning.plan("{ b { id field } }").toString()).contains("Fetch(service: \"b\")");
         // under a condition on a variable it is left out too (implementation-less-interface-under-condition.plan): a
         // planning error would fail the operation also when the variable skips the field
