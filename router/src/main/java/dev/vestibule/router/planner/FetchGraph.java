@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiPredicate;
 
 /**
  * Planning's third stage: the fetch graph, every subgraph request the plan will make (a {@link FetchGroup}) and what
@@ -74,6 +75,27 @@ final class FetchGraph {
     /** Whether the group waits for one whose @requires are being planned: it cannot serve that one's requirements. */
     private boolean waitsForNotReusable(FetchGroup group) {
         for (FetchGroup blocked : notReusable) if (dependsOn(group, blocked)) return true;
+        return false;
+    }
+
+    /**
+     * Merges the first pair of entity fetches to one subgraph in the same stage that {@code mergeable} accepts (in the
+     * groups' order) and says whether it found one: the loop the merging passes share, each with its own test.
+     */
+    boolean mergeFirstSameStagePair(BiPredicate<FetchGroup, FetchGroup> mergeable) {
+        Map<FetchGroup, Integer> depths = new HashMap<>();
+        for (FetchGroup group : groups) PlanEmitter.depth(group, depths, new LinkedHashSet<>());
+        for (int i = 0; i < groups.size(); i++) {
+            FetchGroup a = groups.get(i);
+            if (!a.entityFetch) continue;
+            for (int j = i + 1; j < groups.size(); j++) {
+                FetchGroup b = groups.get(j);
+                if (b.entityFetch && a.subgraph.equals(b.subgraph) && depths.get(a).equals(depths.get(b)) && mergeable.test(a, b)) {
+                    merge(a, b);
+                    return true;
+                }
+            }
+        }
         return false;
     }
 

@@ -1,9 +1,6 @@
 package dev.vestibule.router.planner;
 
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -24,22 +21,7 @@ final class MergeSiblingFetches implements FetchGraphPass {
 
     @Override
     public boolean apply(FetchGraph graph) {
-        List<FetchGroup> groups = graph.groups;
-        Map<FetchGroup, Integer> depths = new HashMap<>();
-        for (FetchGroup group : groups) PlanEmitter.depth(group, depths, new LinkedHashSet<>());
-        for (int i = 0; i < groups.size(); i++) {
-            FetchGroup a = groups.get(i);
-            if (!a.entityFetch) continue;
-            for (int j = i + 1; j < groups.size(); j++) {
-                FetchGroup b = groups.get(j);
-                if (b.entityFetch && a.subgraph.equals(b.subgraph) && depths.get(a).equals(depths.get(b))
-                        && !a.paths().equals(b.paths()) && compatible(graph, a, b)) {
-                    graph.merge(a, b);
-                    return true;
-                }
-            }
-        }
-        return false;
+        return graph.mergeFirstSameStagePair((a, b) -> !a.paths().equals(b.paths()) && compatible(graph, a, b));
     }
 
     private boolean compatible(FetchGraph graph, FetchGroup a, FetchGroup b) {
