@@ -114,7 +114,7 @@ public final class RouterServer implements AutoCloseable {
         this.graceful = new GracefulHandler(serverSettings.explorerEnabled() ? new ExplorerHandler(graphql) : graphql);
         this.readiness = new Readiness(this.router::get, serverSettings, policy.rateLimiter());
         // /health and /ready in front of the request path: answered at once, also while requests drain at shutdown
-        server.setHandler(new StatusHandler(readiness, telemetry.metricsRoute(graceful)));
+        server.setHandler(new StatusHandler(readiness, telemetry.metricsPath(), telemetry.metricsRoute(), graceful));
     }
 
     /**
@@ -142,21 +142,31 @@ public final class RouterServer implements AutoCloseable {
 
     /**
      * /health (liveness: the process is alive and serving; always 200 while it is) and /ready (readiness: 200 READY or
-     * 503 NOT_READY with the reasons, see {@link Readiness}); every other path goes on to GraphQL.
+     * 503 NOT_READY with the reasons, see {@link Readiness}), the metrics when they are served on this port; every
+     * other path goes on to GraphQL.
      */
     private static final class StatusHandler extends Handler.Wrapper {
         private final Readiness readiness;
+        /** The metrics route on this port (null when metrics are off or on a port of their own) and its path. */
+        private final Handler metrics;
+        private final String metricsPath;
 
-        StatusHandler(Readiness readiness, Handler next) {
+        StatusHandler(Readiness readiness, String metricsPath, Handler metrics, Handler next) {
             super(next);
             this.readiness = readiness;
+            this.metrics = metrics;
+            this.metricsPath = metricsPath;
+            if (metrics != null) addBean(metrics); // started and stopped with the server
         }
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
             String path = Request.getPathInContext(request);
             boolean health = path.equals("/health");
-            if (!health && !path.equals("/ready")) return super.handle(request, response, callback);
+            if (!health && !path.equals("/ready")) {
+                if (metrics != null && path.equals(metricsPath)) return metrics.handle(request, response, callback);
+                return super.handle(request, response, callback);
+            }
             if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) {
                 response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
                 answer(response, callback, 405, ErrorBodies.messageOnly("use GET on " + path));

@@ -147,10 +147,20 @@ public final class Telemetry implements AutoCloseable {
         return new EdgeChain(filters);
     }
 
-    /** {@code next} with the metrics route in front when metrics are served on the router's port. */
-    public Handler metricsRoute(Handler next) {
-        if (metrics == null || !settings.metrics().onRouterPort()) return next;
-        return new MetricsHandler(settings.metrics().path(), metrics, next);
+    /**
+     * The metrics route when metrics are served on the router's port (else null): it answers its own {@link
+     * #metricsPath()} only. The server dispatches to it beside /health and /ready, not as a handler around GraphQL:
+     * a wrapper would be one more dispatch level on every request, and one more method that the JIT compiles with
+     * the whole request path inlined below it (docs/performance.md, session 20).
+     */
+    public Handler metricsRoute() {
+        if (metrics == null || !settings.metrics().onRouterPort()) return null;
+        return new MetricsHandler(settings.metrics().path(), metrics, null);
+    }
+
+    /** The path of {@link #metricsRoute()}. */
+    public String metricsPath() {
+        return settings.metrics().path();
     }
 
     /** The plan cache's size, read at each scrape. */
