@@ -25,14 +25,19 @@
 # CONFIGS="before-off off" (with BEFORE) chooses the configurations and their order: the A/B of the request path with
 # telemetry off, an earlier build against this one (a build that predates telemetry runs only the off configuration).
 #
-# Usage: tests/bench/telemetry-bench.sh   DURATION=15 WARMUP=5 REPEAT=2 UNIQUE_AUTH=0 JFR=0 BEFORE= OUT=/tmp/vestibule-telemetry-bench
+# WARMUP is 60 s by default: on its one core the router's JIT compiles the request path for about 35 s after the
+# first request (C2 compilations of 100-500 ms each, 20-25 % of the core from 10 to 30 s, recorded with JFR=1), so a
+# window that starts 10 s in measures how fast telemetry's extra code is compiled (0.86 of off's RPS over 8 rounds)
+# rather than what it costs once compiled; docs/performance.md, session 20, has both. WARMUP=10 measures that warm-up.
+#
+# Usage: tests/bench/telemetry-bench.sh   DURATION=20 WARMUP=60 REPEAT=2 UNIQUE_AUTH=0 JFR=0 BEFORE= OUT=/tmp/vestibule-telemetry-bench
 # Needs: node + npm, wrk (apt-get install -y wrk), taskset, python3.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 SHARED_BENCH="${SHARED_BENCH:-$ROOT/../shared/bench}"
 BENCH_DIR="${BENCH_DIR:-/tmp/vestibule-bench}"
 OUT="${OUT:-/tmp/vestibule-telemetry-bench}"
-export DURATION="${DURATION:-15}" WARMUP="${WARMUP:-5}" REPEAT="${REPEAT:-2}" UNIQUE_AUTH="${UNIQUE_AUTH:-0}"
+export DURATION="${DURATION:-20}" WARMUP="${WARMUP:-60}" REPEAT="${REPEAT:-2}" UNIQUE_AUTH="${UNIQUE_AUTH:-0}"
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 if [[ ! -d "$BENCH_DIR/node_modules" ]]; then
