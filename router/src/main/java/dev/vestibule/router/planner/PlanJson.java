@@ -33,6 +33,15 @@ public final class PlanJson {
                 json.put("paths", f.paths());
                 json.put("node", node(f.fetch()));
             }
+            case PlanNode.BatchFetch b -> {
+                // one request (readers counting requests count it once, as Hive's BatchFetch), its parts as Flatten nodes
+                json.put("kind", "BatchFetch");
+                json.put("serviceName", b.subgraph());
+                json.put("operationName", b.operationName());
+                json.put("operation", b.operation());
+                json.put("variableUsages", b.variableUsages());
+                json.put("parts", b.parts().stream().map(PlanJson::node).toList());
+            }
             case PlanNode.Condition c -> {
                 json.put("kind", "Condition");
                 json.put("condition", c.variable());

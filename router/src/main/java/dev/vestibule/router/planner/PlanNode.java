@@ -5,7 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A query plan is a tree of these: what to fetch from which subgraph, in which order. */
-public sealed interface PlanNode permits PlanNode.Sequence, PlanNode.Parallel, PlanNode.Fetch, PlanNode.Flatten, PlanNode.Condition {
+public sealed interface PlanNode permits PlanNode.Sequence, PlanNode.Parallel, PlanNode.Fetch, PlanNode.Flatten, PlanNode.BatchFetch,
+        PlanNode.Condition {
 
     /** Children run one after another; each may use what the earlier ones fetched. */
     record Sequence(List<PlanNode> nodes) implements PlanNode {
@@ -77,6 +78,33 @@ public sealed interface PlanNode permits PlanNode.Sequence, PlanNode.Parallel, P
         /** An entity fetch for the objects at one path. */
         public static Flatten at(List<String> path, Fetch fetch) {
             return new Flatten(List.of(path), fetch);
+        }
+    }
+
+    /**
+     * Entity fetches to one subgraph in the same stage whose representations cannot be one list (each carries a field
+     * the others carry with other arguments): one request, {@code operation}, in which part i is the {@code _entities}
+     * field aliased {@link #alias}(i) over its own variable {@link #representationsVariable}(i). Each part is the entity
+     * fetch it stands for (paths, requires, keys, selection), its objects collected and its answer merged as that
+     * fetch's would be; {@code variableUsages} are the client's variables any part uses. Hive's planner names this
+     * node the same.
+     */
+    record BatchFetch(String subgraph, String operationName, String operation, List<String> variableUsages,
+                      List<Flatten> parts) implements PlanNode {
+        public BatchFetch {
+            variableUsages = List.copyOf(variableUsages);
+            parts = List.copyOf(parts);
+            if (parts.size() < 2) throw new IllegalArgumentException("a batch holds two entity fetches or more");
+        }
+
+        /** The response key of part {@code index}'s {@code _entities} field. */
+        public static String alias(int index) {
+            return "_e" + index;
+        }
+
+        /** The variable (without $) holding part {@code index}'s representations. */
+        public static String representationsVariable(int index) {
+            return "representations" + index;
         }
     }
 
