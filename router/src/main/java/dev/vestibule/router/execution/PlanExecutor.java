@@ -321,7 +321,8 @@ public final class PlanExecutor {
     /**
      * Entity fetches sent in one request ({@link PlanNode.BatchFetch}): each part's objects are collected and its
      * representations built as for a fetch sent alone (under one lock, from data of one lineage), the request carries
-     * each part's representations in a variable of its own (an empty list for a part with no object to ask for), and
+     * each part's representations in a variable of its own (an empty list for a part with no object to ask for, or
+     * whose own conditions do not hold), and
      * each part's answer, its aliased {@code _entities} field, is merged into its own objects, each error reported at
      * the objects of the part its path names (an error naming no part at the first part's first object). A failed
      * request fails every part's fields. Unlike a fetch sent alone, a batch is not joined with other requests' by
@@ -334,8 +335,9 @@ public final class PlanExecutor {
         List<EntityBatch> batches = new ArrayList<>(parts.size());
         int representations = 0;
         synchronized (state) {
-            for (PlanNode.Flatten part : parts) {
-                List<Map<String, Object>> found = Entities.collect(state.data(), part.paths());
+            for (int i = 0; i < parts.size(); i++) {
+                PlanNode.Flatten part = parts.get(i);
+                List<Map<String, Object>> found = node.asks(i, request.variables()) ? Entities.collect(state.data(), part.paths()) : List.of();
                 EntityBatch batch = EntityBatch.of(found, entity -> representation(entity, part.fetch()), state.lineage());
                 entities.add(found);
                 batches.add(batch);

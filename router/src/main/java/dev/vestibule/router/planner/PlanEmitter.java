@@ -58,7 +58,9 @@ final class PlanEmitter {
      * such a fetch is not sent when one of them does not hold, as Apollo's planner wraps it in Condition nodes.
      */
     private static List<Selection.Condition> conditionsOf(FetchGroup group) {
-        return group.selection.requiredConditions();
+        List<Selection.Condition> shared = new ArrayList<>(group.selection.requiredConditions());
+        for (FetchGroup part : group.batched) shared.retainAll(part.selection.requiredConditions()); // a batch: what all share
+        return shared;
     }
 
     /** {@code node} inside one Condition node per condition, the first outermost. */
@@ -110,6 +112,8 @@ final class PlanEmitter {
         members.add(group);
         members.addAll(group.batched);
         List<PlanNode.Flatten> parts = new ArrayList<>(members.size());
+        List<Selection.Condition> shared = conditionsOf(group);
+        List<List<Selection.Condition>> conditions = new ArrayList<>(members.size());
         Set<String> variables = new LinkedHashSet<>();
         List<String> definitions = new ArrayList<>();
         StringBuilder fields = new StringBuilder();
@@ -117,6 +121,9 @@ final class PlanEmitter {
             FetchGroup member = members.get(i);
             PlanNode.Flatten part = (PlanNode.Flatten) single(member, operation);
             parts.add(part);
+            List<Selection.Condition> own = new ArrayList<>(member.selection.requiredConditions());
+            own.removeAll(shared);
+            conditions.add(own);
             variables.addAll(part.fetch().variableUsages());
             definitions.add("$" + PlanNode.BatchFetch.representationsVariable(i) + ": [_Any!]!");
             if (i > 0) fields.append(' ');
@@ -127,7 +134,7 @@ final class PlanEmitter {
         definitions.addAll(definitions(variables, operation));
         String name = name(group, operation);
         String text = "query " + name + "(" + String.join(", ", definitions) + ") {" + fields + "}";
-        return new PlanNode.BatchFetch(group.subgraph, name, text, List.copyOf(variables), parts);
+        return new PlanNode.BatchFetch(group.subgraph, name, text, List.copyOf(variables), parts, conditions);
     }
 
     private static String name(FetchGroup group, OperationDefinition operation) {

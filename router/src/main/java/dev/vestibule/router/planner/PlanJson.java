@@ -1,5 +1,7 @@
 package dev.vestibule.router.planner;
 
+import dev.vestibule.router.operation.Selection;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +42,19 @@ public final class PlanJson {
                 json.put("operationName", b.operationName());
                 json.put("operation", b.operation());
                 json.put("variableUsages", b.variableUsages());
-                json.put("parts", b.parts().stream().map(PlanJson::node).toList());
+                List<Map<String, Object>> parts = new ArrayList<>();
+                for (int i = 0; i < b.parts().size(); i++) {
+                    // a part under conditions of its own: inside Condition nodes, as a fetch sent alone would be
+                    PlanNode part = b.parts().get(i);
+                    List<Selection.Condition> conditions = b.conditions().get(i);
+                    for (int c = conditions.size() - 1; c >= 0; c--) {
+                        Selection.Condition condition = conditions.get(c);
+                        part = condition.skip() ? new PlanNode.Condition(condition.variable(), null, part)
+                                : new PlanNode.Condition(condition.variable(), part, null);
+                    }
+                    parts.add(node(part));
+                }
+                json.put("parts", parts);
             }
             case PlanNode.Condition c -> {
                 json.put("kind", "Condition");

@@ -35,6 +35,8 @@ public final class PlanPrinter {
                     PlanNode.Flatten part = b.parts().get(i);
                     out.append(inner).append(PlanNode.BatchFetch.alias(i)).append(" at ")
                             .append(String.join(", ", part.paths().stream().map(p -> "\"" + String.join(".", p) + "\"").toList()))
+                            .append(String.join("", b.conditions().get(i).stream()
+                                    .map(c -> (c.skip() ? " Skip(if: $" : " Include(if: $") + c.variable() + ")").toList()))
                             .append(": ").append(SelectionPrinter.pretty(part.fetch().requires(), inner)).append(" =>\n");
                     if (part.fetch().representationTypename() != null) {
                         out.append(inner).append("(representations as ").append(part.fetch().representationTypename()).append(")\n");
