@@ -83,6 +83,8 @@ final class OperationWalker {
     private int trialsLeft = TRIALS;
     /** The route taken at each field reached without a key of its own ({@link #cheapestRoute}), by where it is asked. */
     private final Map<String, Integer> choices = new HashMap<>();
+    /** On a trial walk of a route: the subgraph and key it goes through ({@link KeyRoute#through}), tried first elsewhere. */
+    private String preferredRoute;
     /** The root field being planned, its type and its one root subgraph: what a trial walk of a route walks again. */
     private RootField currentRoot;
     private GraphQLObjectType currentRootType;
@@ -604,7 +606,8 @@ final class OperationWalker {
         List<KeyRoute> routes = indirectRoutes(targets, field);
         String site = group.subgraph + ":" + type.getName() + "." + SelectionPrinter.compact(List.of(field)) + "@" + path;
         Integer chosen = choices.get(site);
-        if (chosen == null && routes.size() > 1) chosen = cheapestRoute(site, routes.size() + 1);
+        if (chosen == null && routes.size() > 1) chosen = cheapestRoute(site, routes);
+        if (chosen == null && preferredRoute != null) routes = preferredFirst(routes);
         if (chosen != null) {
             if (chosen == 0 ? jumpFromEntityParent(group, type, field, definition, producers)
                     : jumpThroughRoute(group, type, field, definition, routes.get(chosen - 1), out, path, provided, producers)) {
@@ -627,7 +630,19 @@ final class OperationWalker {
      * with another selection below it than asked ({@code selected { id }} in a key of the subgraph asked for
      * {@code selected { price }}): the key's part comes first from elsewhere.
      */
-    record KeyRoute(Target target, List<Selection> keySelections, boolean holdsField) {}
+    record KeyRoute(Target target, List<Selection> keySelections, boolean holdsField) {
+        /** The subgraph and key this route jumps through, whatever field it is for. */
+        String through() {
+            return target.subgraph() + "|" + target.type() + "|" + SelectionPrinter.compact(keySelections);
+        }
+    }
+
+    /** The routes with those through the trial's route ({@link #preferredRoute}) first, the rest in their order. */
+    List<KeyRoute> preferredFirst(List<KeyRoute> routes) {
+        List<KeyRoute> sorted = new ArrayList<>(routes);
+        sorted.sort(Comparator.comparing((KeyRoute route) -> !route.through().equals(preferredRoute)));
+        return sorted;
+    }
 
     /**
      * The routes through keys whose fields other subgraphs bring first, in the order of the targets: keys without the
@@ -692,17 +707,20 @@ final class OperationWalker {
      * being planned is walked again for each, with the choices made so far and this one, and optimized on its own.
      * On a tie the first (the order the walk would take) wins; null when none can be planned this way or the
      * operation's trials are used up ({@link #TRIALS}), which bounds planning time (at most {@link #ROUTES} options
-     * each). Trial walks choose nothing themselves: where they meet another such field they take the first that works.
+     * each). Trial walks choose nothing themselves: where they meet another such field they take the first that works,
+     * routes through the subgraph and key under trial first ({@code selected { category { tag } } selected { price }}
+     * both through price's key: one fetch there, which weighing each field alone with the other's first route misses).
      */
-    Integer cheapestRoute(String site, int options) {
+    Integer cheapestRoute(String site, List<KeyRoute> routes) {
         if (currentRoot == null || currentRootSubgraph == null || trialsLeft <= 0) return null;
         Integer best = null;
         PlanCost least = null;
-        for (int option = 0; option < Math.min(options, ROUTES) && trialsLeft > 0; option++) {
+        for (int option = 0; option < Math.min(routes.size() + 1, ROUTES) && trialsLeft > 0; option++) {
             trialsLeft--;
             OperationWalker trial = new OperationWalker(supergraph, coverage, optimizer, operation, roots, asWritten);
             trial.forcedRoot = currentRootSubgraph;
             trial.trialsLeft = 0;
+            trial.preferredRoute = option == 0 ? null : routes.get(option - 1).through();
             trial.choices.putAll(choices);
             trial.choices.put(site, option);
             trial.conditions.addAll(currentRoot.conditions());
