@@ -76,7 +76,7 @@ final class OperationWalker {
     /** Set on a trial walk ({@link #trialCost}): the root subgraph the field under trial goes to. */
     private String forcedRoot;
     /** The most trial walks {@link #cheapestRoute} makes for one operation. */
-    static final int TRIALS = 12;
+    static final int TRIALS = 6;
     /** The most options {@link #cheapestRoute} weighs at one field. */
     static final int ROUTES = 4;
     /** Trial walks left for {@link #cheapestRoute}; none on a trial walk, which chooses nothing itself. */
@@ -606,7 +606,7 @@ final class OperationWalker {
         List<KeyRoute> routes = indirectRoutes(targets, field);
         String site = group.subgraph + ":" + type.getName() + "." + SelectionPrinter.compact(List.of(field)) + "@" + path;
         Integer chosen = choices.get(site);
-        if (chosen == null && routes.size() > 1) chosen = cheapestRoute(site, routes);
+        if (chosen == null && routes.size() > 1) chosen = cheapestRoute(site, routes, entityParentInReach(group));
         if (chosen == null && preferredRoute != null) routes = preferredFirst(routes);
         if (chosen != null) {
             if (chosen == 0 ? jumpFromEntityParent(group, type, field, definition, producers)
@@ -711,11 +711,11 @@ final class OperationWalker {
      * routes through the subgraph and key under trial first ({@code selected { category { tag } } selected { price }}
      * both through price's key: one fetch there, which weighing each field alone with the other's first route misses).
      */
-    Integer cheapestRoute(String site, List<KeyRoute> routes) {
+    Integer cheapestRoute(String site, List<KeyRoute> routes, boolean throughParent) {
         if (currentRoot == null || currentRootSubgraph == null || trialsLeft <= 0) return null;
         Integer best = null;
         PlanCost least = null;
-        for (int option = 0; option < Math.min(routes.size() + 1, ROUTES) && trialsLeft > 0; option++) {
+        for (int option = throughParent ? 0 : 1; option < Math.min(routes.size() + 1, ROUTES) && trialsLeft > 0; option++) {
             trialsLeft--;
             OperationWalker trial = new OperationWalker(supergraph, coverage, optimizer, operation, roots, asWritten);
             trial.forcedRoot = currentRootSubgraph;
@@ -835,6 +835,18 @@ final class OperationWalker {
     /** A key cannot fetch one of its own fields: its representation would need the field first. */
     boolean partOfKey(Selection.Field field, List<Selection> keySelections) {
         return keySelections.stream().anyMatch(k -> k instanceof Selection.Field f && f.name().equals(field.name()));
+    }
+
+    /**
+     * Whether the walk could go back to an entity parent in this fetch ({@link #jumpFromEntityParent} looks no further):
+     * when not, weighing that option would only walk the root field again to find it fails.
+     */
+    boolean entityParentInReach(FetchGroup group) {
+        for (Frame frame : frames) {
+            if (frame.group() != group) return false;
+            if (coverage.isEntityIn(group.subgraph, frame.typeName())) return true;
+        }
+        return false;
     }
 
     /** Whether a subgraph resolves every field of the chain and then typeName.fieldName. */
