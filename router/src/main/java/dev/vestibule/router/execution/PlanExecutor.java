@@ -78,6 +78,7 @@ public final class PlanExecutor {
             case PlanNode.Parallel p -> runParallel(p.nodes(), request, state);
             case PlanNode.Fetch f -> rootFetch(f, request, state);
             case PlanNode.Flatten f -> entityFetch(f, request, state);
+            case PlanNode.BatchFetch b -> batchFetch(b, request, state);
             case PlanNode.Condition c -> {
                 PlanNode branch = Boolean.TRUE.equals(request.variables().get(c.variable())) ? c.ifClause() : c.elseClause();
                 if (branch != null) run(branch, request, state);
@@ -265,47 +266,143 @@ public final class PlanExecutor {
 
     /** Merges an entity fetch's answer into the entities it was asked for (collected in the batch's order). */
     private void mergeAnswer(PlanNode.Flatten flatten, BatchAnswer answer, List<Map<String, Object>> entities, ExecutionState state) {
-        PlanNode.Fetch fetch = flatten.fetch();
-        EntityBatch batch = answer.batch();
         Map<String, Object> response = answer.response().json();
+        Object results = response.get("data") instanceof Map<?, ?> data ? data.get("_entities") : null;
+        List<Map<String, Object>> errors = errorsOf(response);
         synchronized (state) {
-            state.merged(flatten, answer.response().call(), batch.basis());
-            int[] slots = batch.slots();
-            Object results = response.get("data") instanceof Map<?, ?> data ? data.get("_entities") : null;
-            if (slots.length != entities.size()) { // equal lineages collect equal entities: this is a bug, not an answer
-                state.addError(failureError(fetch.subgraph(), new SubgraphFailure("INTERNAL_SERVER_ERROR",
-                        "a shared entity fetch answered for " + slots.length + " entities, this request has " + entities.size(), null),
-                        pathOf(Entities.paths(state.data(), flatten.paths()), entities.get(0))));
-                return;
+            mergeEntities(flatten, answer.response().call(), answer.batch(), entities, results, errors, errors.isEmpty(), state);
+        }
+    }
+
+    /**
+     * Merges the results of one entity fetch ({@code _entities}' list) into its entities and reports its errors (paths
+     * under {@code _entities}) at their entities' paths. {@code answeredWithoutErrors}: the subgraph's response had no
+     * error at all, so results that are not one per representation are the subgraph's fault. Call under the state's lock.
+     */
+    private void mergeEntities(PlanNode.Flatten flatten, long call, EntityBatch batch, List<Map<String, Object>> entities, Object results,
+                               List<Map<String, Object>> errors, boolean answeredWithoutErrors, ExecutionState state) {
+        PlanNode.Fetch fetch = flatten.fetch();
+        state.merged(flatten, call, batch.basis());
+        int[] slots = batch.slots();
+        if (slots.length != entities.size()) { // equal lineages collect equal entities: this is a bug, not an answer
+            state.addError(failureError(fetch.subgraph(), new SubgraphFailure("INTERNAL_SERVER_ERROR",
+                    "a shared entity fetch answered for " + slots.length + " entities, this request has " + entities.size(), null),
+                    pathOf(Entities.paths(state.data(), flatten.paths()), entities.get(0))));
+            return;
+        }
+        if (results instanceof List<?> list && list.size() == batch.representations().size()) {
+            Merging.Merger merger = Merging.merger(isAbstract, fetch.retypesFields());
+            for (int e = 0, n = slots.length; e < n; e++) {
+                if (slots[e] >= 0 && list.get(slots[e]) instanceof Map<?, ?> result) merger.merge(entities.get(e), result);
             }
-            if (results instanceof List<?> list && list.size() == batch.representations().size()) {
-                Merging.Merger merger = Merging.merger(isAbstract, fetch.retypesFields());
-                for (int e = 0, n = slots.length; e < n; e++) {
-                    if (slots[e] >= 0 && list.get(slots[e]) instanceof Map<?, ?> result) merger.merge(entities.get(e), result);
-                }
-            } else if (errorsOf(response).isEmpty()) {
-                state.addError(failureError(fetch.subgraph(), new SubgraphFailure("SUBGRAPH_INVALID_RESPONSE",
-                        "_entities did not return one result per representation", null),
-                        pathOf(Entities.paths(state.data(), flatten.paths()), firstTarget(batch, entities))));
+        } else if (answeredWithoutErrors) {
+            state.addError(failureError(fetch.subgraph(), new SubgraphFailure("SUBGRAPH_INVALID_RESPONSE",
+                    "_entities did not return one result per representation", null),
+                    pathOf(Entities.paths(state.data(), flatten.paths()), firstTarget(batch, entities))));
+        }
+        if (errors.isEmpty()) return;
+        // where the entities are, found once for all of this fetch's errors
+        Map<Object, List<Object>> paths = Entities.paths(state.data(), flatten.paths());
+        int[] first = batch.firstEntities();
+        for (Map<String, Object> error : errors) {
+            List<Object> path = pathOf(error);
+            List<Object> clientPath;
+            if (path.size() >= 2 && "_entities".equals(path.get(0)) && path.get(1) instanceof Number n
+                    && n.intValue() >= 0 && n.intValue() < first.length) {
+                clientPath = pathOf(paths, entities.get(first[n.intValue()]));
+                clientPath.addAll(path.subList(2, path.size()));
+            } else {
+                clientPath = pathOf(paths, firstTarget(batch, entities));
             }
-            List<Map<String, Object>> errors = errorsOf(response);
-            if (errors.isEmpty()) return;
-            // where the entities are, found once for all of this fetch's errors
-            Map<Object, List<Object>> paths = Entities.paths(state.data(), flatten.paths());
-            int[] first = batch.firstEntities();
-            for (Map<String, Object> error : errors) {
-                List<Object> path = pathOf(error);
-                List<Object> clientPath;
-                if (path.size() >= 2 && "_entities".equals(path.get(0)) && path.get(1) instanceof Number n
-                        && n.intValue() >= 0 && n.intValue() < first.length) {
-                    clientPath = pathOf(paths, entities.get(first[n.intValue()]));
-                    clientPath.addAll(path.subList(2, path.size()));
-                } else {
-                    clientPath = pathOf(paths, firstTarget(batch, entities));
-                }
-                state.addError(subgraphError(fetch.subgraph(), error, clientPath));
+            state.addError(subgraphError(fetch.subgraph(), error, clientPath));
+        }
+    }
+
+    /**
+     * Entity fetches sent in one request ({@link PlanNode.BatchFetch}): each part's objects are collected and its
+     * representations built as for a fetch sent alone (under one lock, from data of one lineage), the request carries
+     * each part's representations in a variable of its own (an empty list for a part with no object to ask for, or
+     * whose own conditions do not hold), and
+     * each part's answer, its aliased {@code _entities} field, is merged into its own objects, each error reported at
+     * the objects of the part its path names (an error naming no part at the first part's first object). A failed
+     * request fails every part's fields. Unlike a fetch sent alone, a batch is not joined with other requests' by
+     * lineage; identical requests in flight are still shared by the subgraph client.
+     */
+    private void batchFetch(PlanNode.BatchFetch node, Request request, ExecutionState state) {
+        RequestContext context = request.context();
+        List<PlanNode.Flatten> parts = node.parts();
+        List<List<Map<String, Object>>> entities = new ArrayList<>(parts.size());
+        List<EntityBatch> batches = new ArrayList<>(parts.size());
+        int representations = 0;
+        synchronized (state) {
+            for (int i = 0; i < parts.size(); i++) {
+                PlanNode.Flatten part = parts.get(i);
+                List<Map<String, Object>> found = node.asks(i, request.variables()) ? Entities.collect(state.data(), part.paths()) : List.of();
+                EntityBatch batch = EntityBatch.of(found, entity -> representation(entity, part.fetch()), state.lineage());
+                entities.add(found);
+                batches.add(batch);
+                representations += batch.representations().size();
             }
         }
+        if (representations == 0) return;
+        Map<String, Object> variables = new LinkedHashMap<>();
+        for (String name : node.variableUsages()) if (request.variables().containsKey(name)) variables.put(name, request.variables().get(name));
+        for (int i = 0; i < parts.size(); i++) variables.put(PlanNode.BatchFetch.representationsVariable(i), batches.get(i).representations());
+        SubgraphCallStage call = request.stage().beginSubgraphCall(node.subgraph(), node.operationName());
+        SubgraphResponse answer;
+        try {
+            answer = client.post(node.subgraph(), url(node.subgraph(), context), node.operation(), node.operationName(), variables,
+                    context.subgraphHeaders().forSubgraph(node.subgraph()), context.propagationHeaders(), context.deadlineNanos(),
+                    settings.shareSubgraphQueries(), call);
+        } catch (SubgraphFailure failure) {
+            call.entities(representations);
+            call.end(failure);
+            synchronized (state) {
+                for (int i = 0; i < parts.size(); i++) {
+                    if (batches.get(i).isEmpty()) continue;
+                    PlanNode.Flatten part = parts.get(i);
+                    List<Object> first = pathOf(Entities.paths(state.data(), part.paths()), firstTarget(batches.get(i), entities.get(i)));
+                    for (String field : part.fetch().topLevelKeys()) state.addError(failureError(node.subgraph(), failure, append(first, field)));
+                }
+            }
+            return;
+        }
+        call.entities(representations);
+        call.end(null);
+        Map<String, Object> response = answer.json();
+        Map<?, ?> data = response.get("data") instanceof Map<?, ?> d ? d : Map.of();
+        List<Map<String, Object>> errors = errorsOf(response);
+        List<List<Map<String, Object>>> errorsByPart = new ArrayList<>(parts.size());
+        for (int i = 0; i < parts.size(); i++) errorsByPart.add(new ArrayList<>());
+        int firstAsked = 0;
+        while (batches.get(firstAsked).isEmpty()) firstAsked++;
+        for (Map<String, Object> error : errors) {
+            int part = partNamed(pathOf(error), parts.size());
+            if (part < 0 || batches.get(part).isEmpty()) {
+                errorsByPart.get(firstAsked).add(error);
+            } else {
+                // the part's path as a fetch sent alone would have it: under _entities
+                Map<String, Object> underEntities = new LinkedHashMap<>(error);
+                List<Object> path = pathOf(error);
+                path.set(0, "_entities");
+                underEntities.put("path", path);
+                errorsByPart.get(part).add(underEntities);
+            }
+        }
+        synchronized (state) {
+            for (int i = 0; i < parts.size(); i++) {
+                if (batches.get(i).isEmpty()) continue;
+                mergeEntities(parts.get(i), answer.call(), batches.get(i), entities.get(i), data.get(PlanNode.BatchFetch.alias(i)),
+                        errorsByPart.get(i), errors.isEmpty(), state);
+            }
+        }
+    }
+
+    /** The part of a batch whose aliased {@code _entities} field an error's path begins with, or -1. */
+    private static int partNamed(List<Object> path, int parts) {
+        if (path.isEmpty() || !(path.get(0) instanceof String key)) return -1;
+        for (int i = 0; i < parts; i++) if (PlanNode.BatchFetch.alias(i).equals(key)) return i;
+        return -1;
     }
 
     /** The first entity the batch asks for (where a fetch-wide error is reported). */

@@ -83,6 +83,24 @@ final class FetchGraph {
      * groups' order) and says whether it found one: the loop the merging passes share, each with its own test.
      */
     boolean mergeFirstSameStagePair(BiPredicate<FetchGroup, FetchGroup> mergeable) {
+        FetchGroup[] pair = firstSameStagePair((a, b) -> a.batched.isEmpty() && b.batched.isEmpty() && mergeable.test(a, b));
+        if (pair == null) return false;
+        merge(pair[0], pair[1]);
+        return true;
+    }
+
+    /**
+     * Batches the first pair of entity fetches to one subgraph in the same stage that {@code batchable} accepts (in
+     * the groups' order) and says whether it found one (see {@link #batch}).
+     */
+    boolean batchFirstSameStagePair(BiPredicate<FetchGroup, FetchGroup> batchable) {
+        FetchGroup[] pair = firstSameStagePair(batchable);
+        if (pair == null) return false;
+        batch(pair[0], pair[1]);
+        return true;
+    }
+
+    private FetchGroup[] firstSameStagePair(BiPredicate<FetchGroup, FetchGroup> accepted) {
         Map<FetchGroup, Integer> depths = new HashMap<>();
         for (FetchGroup group : groups) PlanEmitter.depth(group, depths, new LinkedHashSet<>());
         for (int i = 0; i < groups.size(); i++) {
@@ -90,13 +108,29 @@ final class FetchGraph {
             if (!a.entityFetch) continue;
             for (int j = i + 1; j < groups.size(); j++) {
                 FetchGroup b = groups.get(j);
-                if (b.entityFetch && a.subgraph.equals(b.subgraph) && depths.get(a).equals(depths.get(b)) && mergeable.test(a, b)) {
-                    merge(a, b);
-                    return true;
+                if (b.entityFetch && a.subgraph.equals(b.subgraph) && depths.get(a).equals(depths.get(b)) && accepted.test(a, b)) {
+                    return new FetchGroup[] {a, b};
                 }
             }
         }
-        return false;
+        return null;
+    }
+
+    /**
+     * Sends {@code from} (and the fetches it batches) in {@code into}'s request, each still an entity fetch of its own
+     * (its own representations and answer), and removes it from the graph: the request waits for what both waited
+     * for, and groups that waited for {@code from} wait for it. Both are in the same stage, so no fetch changes stage.
+     */
+    void batch(FetchGroup into, FetchGroup from) {
+        into.batched.add(from);
+        into.batched.addAll(from.batched);
+        from.batched.clear();
+        into.dependsOn.addAll(from.dependsOn);
+        groups.remove(from);
+        for (FetchGroup group : groups) {
+            if (group.dependsOn.remove(from) && group != into) group.dependsOn.add(into);
+        }
+        into.dependsOn.remove(into);
     }
 
     /**

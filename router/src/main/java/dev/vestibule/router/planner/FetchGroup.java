@@ -29,6 +29,11 @@ final class FetchGroup {
     /** The key part of {@link #requires}: a representation whose key has a null is never sent. */
     final SelectionBuilder keys = new SelectionBuilder();
     final Set<FetchGroup> dependsOn = new LinkedHashSet<>();
+    /**
+     * Entity fetches to the same subgraph in the same stage sent in this one's request, each as an {@code _entities}
+     * field of its own ({@link BatchEntityFetches}); empty for a fetch sent alone.
+     */
+    final List<FetchGroup> batched = new ArrayList<>();
     /** Arguments of the fields with arguments that this fetch's representations carry, by path of field names. */
     final Map<String, String> requiredArguments = new HashMap<>();
 

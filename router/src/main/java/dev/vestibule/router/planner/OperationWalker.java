@@ -75,6 +75,20 @@ final class OperationWalker {
     private final Map<String, Selection.Field> asWritten;
     /** Set on a trial walk ({@link #trialCost}): the root subgraph the field under trial goes to. */
     private String forcedRoot;
+    /** The most trial walks {@link #cheapestRoute} makes for one operation. */
+    static final int TRIALS = 6;
+    /** The most options {@link #cheapestRoute} weighs at one field. */
+    static final int ROUTES = 4;
+    /** Trial walks left for {@link #cheapestRoute}; none on a trial walk, which chooses nothing itself. */
+    private int trialsLeft = TRIALS;
+    /** The route taken at each field reached without a key of its own ({@link #cheapestRoute}), by where it is asked. */
+    private final Map<String, Integer> choices = new HashMap<>();
+    /** On a trial walk of a route: the subgraph and key it goes through ({@link KeyRoute#through}), tried first elsewhere. */
+    private String preferredRoute;
+    /** The root field being planned, its type and its one root subgraph: what a trial walk of a route walks again. */
+    private RootField currentRoot;
+    private GraphQLObjectType currentRootType;
+    private String currentRootSubgraph;
 
     OperationWalker(Supergraph supergraph, SubgraphCoverage coverage, FetchGraphOptimizer optimizer, OperationDefinition operation,
                     List<RootField> roots, Map<String, Selection.Field> asWritten) {
@@ -94,10 +108,14 @@ final class OperationWalker {
             Selection.Field field = root.field();
             if (field.isTypename() || field.isIntrospection()) continue;
             conditions.addAll(root.conditions()); // outermost first
+            currentRoot = root;
+            currentRootType = rootType;
             try {
                 planRootField(rootType, field);
             } finally {
                 conditions.clear();
+                currentRoot = null;
+                currentRootSubgraph = null;
             }
         }
         return graph;
@@ -131,6 +149,8 @@ final class OperationWalker {
             return;
         }
         FetchGroup group = rootGroup(rootType.getName(), candidates, field);
+        // a trial walk of a route plans the field from this subgraph again (mutations keep their order: none)
+        if (!mutation) currentRootSubgraph = group.subgraph;
         SelectionBuilder node = underConditions(group.body()).field(field.responseKey(), field.name(), field.arguments(), field.directives());
         if (isComposite(definition)) {
             FieldInSubgraph inSubgraph = supergraph.subgraph(group.subgraph).field(rootType.getName(), field.name()).orElseThrow();
@@ -325,6 +345,7 @@ final class OperationWalker {
     private PlanCost trialCost(String subgraph, GraphQLObjectType rootType, Selection.Field field) {
         OperationWalker trial = new OperationWalker(supergraph, coverage, optimizer, operation, roots, asWritten);
         trial.forcedRoot = subgraph;
+        trial.trialsLeft = 0;
         trial.conditions.addAll(conditions);
         try {
             trial.planRootField(rootType, field);
@@ -580,31 +601,144 @@ final class OperationWalker {
         // Through the nearest entity parent, the other subgraph answers the chain down to the field in one fetch; a
         // key whose fields come from yet another subgraph first needs two ({ book { animals { ... on Cat { name } } } }
         // where the Cat's id is @external here: Book's animals from the subgraph that has Cat's name, as Apollo's planner).
-        if (jumpFromEntityParent(group, type, field, definition, producers)) return;
-        String attempt = group.subgraph + ":" + type.getName() + "." + field.name() + "@" + path;
-        if (indirectKeys.add(attempt)) {
-            try {
-                for (Target target : targets) {
-                    for (Key key : target.keys()) {
-                        List<Selection> keySelections = normalize(key.fields());
-                        if (partOfKey(field, keySelections)) continue;
-                        Set<FetchGroup> keyFrom = new LinkedHashSet<>();
-                        try {
-                            out.typename();
-                            planSelections(group, type.getName(), keySelections, out, path, provided, keyFrom);
-                        } catch (PlanningException unreachable) {
-                            continue;
-                        }
-                        connect(group, type, field, definition, target, keySelections, keyFrom, out, path, provided, producers);
-                        return;
-                    }
-                }
-            } finally {
-                indirectKeys.remove(attempt);
+        // Else a key whose fields other subgraphs bring first. Where there are several such routes, the one whose plan
+        // costs least is taken ({@link #cheapestRoute}); otherwise the first that works, in this order.
+        List<KeyRoute> routes = indirectRoutes(targets, field);
+        String site = group.subgraph + ":" + type.getName() + "." + SelectionPrinter.compact(List.of(field)) + "@" + path;
+        Integer chosen = choices.get(site);
+        if (chosen == null && routes.size() > 1) chosen = cheapestRoute(site, routes, entityParentInReach(group));
+        if (chosen == null && preferredRoute != null) routes = preferredFirst(routes);
+        if (chosen != null) {
+            if (chosen == 0 ? jumpFromEntityParent(group, type, field, definition, producers)
+                    : jumpThroughRoute(group, type, field, definition, routes.get(chosen - 1), out, path, provided, producers)) {
+                return;
             }
+            throw new PlanningException("cannot plan " + type.getName() + "." + field.name() + " from subgraph " + group.subgraph
+                    + " by the route chosen for it");
+        }
+        if (jumpFromEntityParent(group, type, field, definition, producers)) return;
+        for (KeyRoute route : routes) {
+            if (jumpThroughRoute(group, type, field, definition, route, out, path, provided, producers)) return;
         }
         throw new PlanningException("cannot plan " + type.getName() + "." + field.name() + " from subgraph "
                 + group.subgraph + ": no subgraph that resolves it has a key that " + group.subgraph + " can provide");
+    }
+
+    /**
+     * A key of a target whose fields the current subgraph cannot select itself: they are planned from it like any
+     * field (other subgraphs bring what it lacks) before the jump. {@code holdsField}: the key holds the field itself,
+     * with another selection below it than asked ({@code selected { id }} in a key of the subgraph asked for
+     * {@code selected { price }}): the key's part comes first from elsewhere.
+     */
+    record KeyRoute(Target target, List<Selection> keySelections, boolean holdsField) {
+        /** The subgraph and key this route jumps through, whatever field it is for. */
+        String through() {
+            return target.subgraph() + "|" + target.type() + "|" + SelectionPrinter.compact(keySelections);
+        }
+    }
+
+    /** The routes with those through the trial's route ({@link #preferredRoute}) first, the rest in their order. */
+    List<KeyRoute> preferredFirst(List<KeyRoute> routes) {
+        List<KeyRoute> sorted = new ArrayList<>(routes);
+        sorted.sort(Comparator.comparing((KeyRoute route) -> !route.through().equals(preferredRoute)));
+        return sorted;
+    }
+
+    /**
+     * The routes through keys whose fields other subgraphs bring first, in the order of the targets: keys without the
+     * field first, then keys that hold the field with another selection ({@link KeyRoute#holdsField}). A key that
+     * holds the field as asked (or a leaf field) is none: its representation would need the field first.
+     */
+    List<KeyRoute> indirectRoutes(List<Target> targets, Selection.Field field) {
+        List<KeyRoute> routes = new ArrayList<>();
+        List<KeyRoute> holdingField = new ArrayList<>();
+        for (Target target : targets) {
+            for (Key key : target.keys()) {
+                List<Selection> keySelections = normalize(key.fields());
+                if (!partOfKey(field, keySelections)) routes.add(new KeyRoute(target, keySelections, false));
+                else if (holdsOtherwise(field, keySelections)) holdingField.add(new KeyRoute(target, keySelections, true));
+            }
+        }
+        routes.addAll(holdingField);
+        return routes;
+    }
+
+    /** Whether the key holds the (composite) field with another selection below it than the one asked. */
+    static boolean holdsOtherwise(Selection.Field field, List<Selection> keySelections) {
+        if (field.isLeaf()) return false;
+        String asked = SelectionPrinter.compact(field.selections());
+        for (Selection k : keySelections) {
+            if (k instanceof Selection.Field f && f.name().equals(field.name())) {
+                return !f.isLeaf() && f.arguments().isEmpty() && field.arguments().isEmpty() && !SelectionPrinter.compact(f.selections()).equals(asked);
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Plans the key's fields from the current subgraph, then the jump; false (and nothing of the jump planned) when
+     * the key's fields cannot be brought, or the route is already being planned further up (two keys that need each
+     * other). A key that holds the field is planned under its own guard, so that the field's key part, asked on its
+     * own, can be planned through another route.
+     */
+    boolean jumpThroughRoute(FetchGroup group, GraphQLNamedType type, Selection.Field field, GraphQLFieldDefinition definition,
+                             KeyRoute route, SelectionBuilder out, List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
+        String attempt = group.subgraph + ":" + type.getName() + "." + field.name() + "@" + path
+                + (route.holdsField() ? SelectionPrinter.compact(List.of(field)) : "");
+        if (!indirectKeys.add(attempt)) return false;
+        try {
+            Set<FetchGroup> keyFrom = new LinkedHashSet<>();
+            try {
+                out.typename();
+                planSelections(group, type.getName(), route.keySelections(), out, path, provided, keyFrom);
+            } catch (PlanningException unreachable) {
+                return false;
+            }
+            connect(group, type, field, definition, route.target(), route.keySelections(), keyFrom, out, path, provided, producers);
+            return true;
+        } finally {
+            indirectKeys.remove(attempt);
+        }
+    }
+
+    /**
+     * Of the ways to reach a field that the current subgraph has no key for (option 0: through the entity parent; option
+     * i: the i-th route of {@link #indirectRoutes}), the one whose plan costs least ({@link PlanCost}): the root field
+     * being planned is walked again for each, with the choices made so far and this one, and optimized on its own.
+     * On a tie the first (the order the walk would take) wins; null when none can be planned this way or the
+     * operation's trials are used up ({@link #TRIALS}), which bounds planning time (at most {@link #ROUTES} options
+     * each). Trial walks choose nothing themselves: where they meet another such field they take the first that works,
+     * routes through the subgraph and key under trial first ({@code selected { category { tag } } selected { price }}
+     * both through price's key: one fetch there, which weighing each field alone with the other's first route misses).
+     */
+    Integer cheapestRoute(String site, List<KeyRoute> routes, boolean throughParent) {
+        if (currentRoot == null || currentRootSubgraph == null || trialsLeft <= 0) return null;
+        Integer best = null;
+        PlanCost least = null;
+        for (int option = throughParent ? 0 : 1; option < Math.min(routes.size() + 1, ROUTES) && trialsLeft > 0; option++) {
+            trialsLeft--;
+            OperationWalker trial = new OperationWalker(supergraph, coverage, optimizer, operation, roots, asWritten);
+            trial.forcedRoot = currentRootSubgraph;
+            trial.trialsLeft = 0;
+            trial.preferredRoute = option == 0 ? null : routes.get(option - 1).through();
+            trial.choices.putAll(choices);
+            trial.choices.put(site, option);
+            trial.conditions.addAll(currentRoot.conditions());
+            PlanCost cost;
+            try {
+                trial.planRootField(currentRootType, currentRoot.field());
+                optimizer.optimize(trial.graph);
+                cost = PlanCost.of(trial.graph);
+            } catch (PlanningException unplannable) {
+                continue;
+            }
+            if (least == null || cost.compareTo(least) < 0) {
+                least = cost;
+                best = option;
+            }
+        }
+        if (best != null) choices.put(site, best);
+        return best;
     }
 
     /**
@@ -701,6 +835,18 @@ final class OperationWalker {
     /** A key cannot fetch one of its own fields: its representation would need the field first. */
     boolean partOfKey(Selection.Field field, List<Selection> keySelections) {
         return keySelections.stream().anyMatch(k -> k instanceof Selection.Field f && f.name().equals(field.name()));
+    }
+
+    /**
+     * Whether the walk could go back to an entity parent in this fetch ({@link #jumpFromEntityParent} looks no further):
+     * when not, weighing that option would only walk the root field again to find it fails.
+     */
+    boolean entityParentInReach(FetchGroup group) {
+        for (Frame frame : frames) {
+            if (frame.group() != group) return false;
+            if (coverage.isEntityIn(group.subgraph, frame.typeName())) return true;
+        }
+        return false;
     }
 
     /** Whether a subgraph resolves every field of the chain and then typeName.fieldName. */

@@ -18,6 +18,7 @@ record PlanCost(int fetches, int stages, int entityFields) implements Comparable
         for (FetchGroup group : graph.groups) {
             stages = Math.max(stages, PlanEmitter.depth(group, depths, new LinkedHashSet<>()) + 1);
             if (group.entityFetch) entityFields += group.selection.fieldCount();
+            for (FetchGroup part : group.batched) entityFields += part.selection.fieldCount();
         }
         return new PlanCost(graph.groups.size(), stages, entityFields);
     }

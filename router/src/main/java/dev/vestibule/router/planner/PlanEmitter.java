@@ -58,7 +58,9 @@ final class PlanEmitter {
      * such a fetch is not sent when one of them does not hold, as Apollo's planner wraps it in Condition nodes.
      */
     private static List<Selection.Condition> conditionsOf(FetchGroup group) {
-        return group.selection.requiredConditions();
+        List<Selection.Condition> shared = new ArrayList<>(group.selection.requiredConditions());
+        for (FetchGroup part : group.batched) shared.retainAll(part.selection.requiredConditions()); // a batch: what all share
+        return shared;
     }
 
     /** {@code node} inside one Condition node per condition, the first outermost. */
@@ -73,18 +75,17 @@ final class PlanEmitter {
     }
 
     private static PlanNode node(FetchGroup group, OperationDefinition operation) {
+        return group.batched.isEmpty() ? single(group, operation) : batch(group, operation);
+    }
+
+    /** The fetch of one group as if sent alone (a batch's own parts too). */
+    private static PlanNode single(FetchGroup group, OperationDefinition operation) {
         List<Selection> selection = group.selection.freeze();
         Set<String> variables = new LinkedHashSet<>();
         collectVariables(selection, variables);
-        List<String> definitions = new ArrayList<>();
-        for (VariableDefinition definition : operation.getVariableDefinitions()) {
-            if (variables.contains(definition.getName())) {
-                definitions.add("$" + definition.getName() + ": " + AstPrinter.printAstCompact(definition.getType())
-                        + (definition.getDefaultValue() == null ? "" : " = " + AstPrinter.printAstCompact(definition.getDefaultValue())));
-            }
-        }
+        List<String> definitions = definitions(variables, operation);
         String kind = operation.getOperation() == OperationDefinition.Operation.MUTATION && !group.entityFetch ? "mutation" : "query";
-        String name = (operation.getName() == null ? "" : operation.getName() + "__") + group.subgraph + "__" + group.id;
+        String name = name(group, operation);
         String text;
         if (group.entityFetch) {
             List<String> all = new ArrayList<>();
@@ -100,6 +101,56 @@ final class PlanEmitter {
                 group.entityFetch ? group.requires.freeze() : null, group.entityFetch ? group.keys.freeze() : null,
                 group.representationTypename);
         return group.entityFetch ? new PlanNode.Flatten(group.paths(), fetch) : fetch;
+    }
+
+    /**
+     * One request for an entity fetch and those it batches: each part is the entity fetch it stands for (its node, as
+     * if sent alone), and the request asks each part's selection from an {@code _entities} field of its own.
+     */
+    private static PlanNode.BatchFetch batch(FetchGroup group, OperationDefinition operation) {
+        List<FetchGroup> members = new ArrayList<>(1 + group.batched.size());
+        members.add(group);
+        members.addAll(group.batched);
+        List<PlanNode.Flatten> parts = new ArrayList<>(members.size());
+        List<Selection.Condition> shared = conditionsOf(group);
+        List<List<Selection.Condition>> conditions = new ArrayList<>(members.size());
+        Set<String> variables = new LinkedHashSet<>();
+        List<String> definitions = new ArrayList<>();
+        StringBuilder fields = new StringBuilder();
+        for (int i = 0; i < members.size(); i++) {
+            FetchGroup member = members.get(i);
+            PlanNode.Flatten part = (PlanNode.Flatten) single(member, operation);
+            parts.add(part);
+            List<Selection.Condition> own = new ArrayList<>(member.selection.requiredConditions());
+            own.removeAll(shared);
+            conditions.add(own);
+            variables.addAll(part.fetch().variableUsages());
+            definitions.add("$" + PlanNode.BatchFetch.representationsVariable(i) + ": [_Any!]!");
+            if (i > 0) fields.append(' ');
+            fields.append(PlanNode.BatchFetch.alias(i)).append(": _entities(representations: $")
+                    .append(PlanNode.BatchFetch.representationsVariable(i)).append(") ")
+                    .append(SelectionPrinter.compact(part.fetch().selection()));
+        }
+        definitions.addAll(definitions(variables, operation));
+        String name = name(group, operation);
+        String text = "query " + name + "(" + String.join(", ", definitions) + ") {" + fields + "}";
+        return new PlanNode.BatchFetch(group.subgraph, name, text, List.copyOf(variables), parts, conditions);
+    }
+
+    private static String name(FetchGroup group, OperationDefinition operation) {
+        return (operation.getName() == null ? "" : operation.getName() + "__") + group.subgraph + "__" + group.id;
+    }
+
+    /** The operation's definitions of {@code variables}, as a fetch's operation declares them. */
+    private static List<String> definitions(Set<String> variables, OperationDefinition operation) {
+        List<String> definitions = new ArrayList<>();
+        for (VariableDefinition definition : operation.getVariableDefinitions()) {
+            if (variables.contains(definition.getName())) {
+                definitions.add("$" + definition.getName() + ": " + AstPrinter.printAstCompact(definition.getType())
+                        + (definition.getDefaultValue() == null ? "" : " = " + AstPrinter.printAstCompact(definition.getDefaultValue())));
+            }
+        }
+        return definitions;
     }
 
     private static void collectVariables(List<Selection> selections, Set<String> out) {

@@ -1,5 +1,7 @@
 package dev.vestibule.router.planner;
 
+import dev.vestibule.router.operation.Selection;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +34,27 @@ public final class PlanJson {
                 json.put("path", f.paths().get(0)); // the first path: what readers of one path per Flatten read
                 json.put("paths", f.paths());
                 json.put("node", node(f.fetch()));
+            }
+            case PlanNode.BatchFetch b -> {
+                // one request (readers counting requests count it once, as Hive's BatchFetch), its parts as Flatten nodes
+                json.put("kind", "BatchFetch");
+                json.put("serviceName", b.subgraph());
+                json.put("operationName", b.operationName());
+                json.put("operation", b.operation());
+                json.put("variableUsages", b.variableUsages());
+                List<Map<String, Object>> parts = new ArrayList<>();
+                for (int i = 0; i < b.parts().size(); i++) {
+                    // a part under conditions of its own: inside Condition nodes, as a fetch sent alone would be
+                    PlanNode part = b.parts().get(i);
+                    List<Selection.Condition> conditions = b.conditions().get(i);
+                    for (int c = conditions.size() - 1; c >= 0; c--) {
+                        Selection.Condition condition = conditions.get(c);
+                        part = condition.skip() ? new PlanNode.Condition(condition.variable(), null, part)
+                                : new PlanNode.Condition(condition.variable(), part, null);
+                    }
+                    parts.add(node(part));
+                }
+                json.put("parts", parts);
             }
             case PlanNode.Condition c -> {
                 json.put("kind", "Condition");

@@ -3,9 +3,11 @@ package dev.vestibule.router.planner;
 import dev.vestibule.router.operation.Selection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** A query plan is a tree of these: what to fetch from which subgraph, in which order. */
-public sealed interface PlanNode permits PlanNode.Sequence, PlanNode.Parallel, PlanNode.Fetch, PlanNode.Flatten, PlanNode.Condition {
+public sealed interface PlanNode permits PlanNode.Sequence, PlanNode.Parallel, PlanNode.Fetch, PlanNode.Flatten, PlanNode.BatchFetch,
+        PlanNode.Condition {
 
     /** Children run one after another; each may use what the earlier ones fetched. */
     record Sequence(List<PlanNode> nodes) implements PlanNode {
@@ -77,6 +79,42 @@ public sealed interface PlanNode permits PlanNode.Sequence, PlanNode.Parallel, P
         /** An entity fetch for the objects at one path. */
         public static Flatten at(List<String> path, Fetch fetch) {
             return new Flatten(List.of(path), fetch);
+        }
+    }
+
+    /**
+     * Entity fetches to one subgraph in the same stage whose representations cannot be one list (each carries a field
+     * the others carry with other arguments): one request, {@code operation}, in which part i is the {@code _entities}
+     * field aliased {@link #alias}(i) over its own variable {@link #representationsVariable}(i). Each part is the entity
+     * fetch it stands for (paths, requires, keys, selection), its objects collected and its answer merged as that
+     * fetch's would be; {@code variableUsages} are the client's variables any part uses. {@code conditions}: per part,
+     * the {@code @skip}/{@code @include} conditions it is asked under beyond those around the whole node (a part
+     * whose conditions do not hold is sent no representations). Hive's planner names this node the same.
+     */
+    record BatchFetch(String subgraph, String operationName, String operation, List<String> variableUsages,
+                      List<Flatten> parts, List<List<Selection.Condition>> conditions) implements PlanNode {
+        public BatchFetch {
+            variableUsages = List.copyOf(variableUsages);
+            parts = List.copyOf(parts);
+            conditions = conditions.stream().map(List::copyOf).toList();
+            if (parts.size() < 2) throw new IllegalArgumentException("a batch holds two entity fetches or more");
+            if (conditions.size() != parts.size()) throw new IllegalArgumentException("conditions are per part");
+        }
+
+        /** Whether part {@code index} is asked for with these variables (its conditions hold). */
+        public boolean asks(int index, Map<String, Object> variables) {
+            for (Selection.Condition condition : conditions.get(index)) if (!condition.holds(variables)) return false;
+            return true;
+        }
+
+        /** The response key of part {@code index}'s {@code _entities} field. */
+        public static String alias(int index) {
+            return "_e" + index;
+        }
+
+        /** The variable (without $) holding part {@code index}'s representations. */
+        public static String representationsVariable(int index) {
+            return "representations" + index;
         }
     }
 

@@ -27,6 +27,24 @@ public final class PlanPrinter {
                 print(f.fetch(), indent + "  ", out);
                 out.append(indent).append("},\n");
             }
+            case PlanNode.BatchFetch b -> {
+                // each part: its alias, the paths of its objects, what its representations carry; then the request
+                out.append(indent).append("BatchFetch(service: \"").append(b.subgraph()).append("\") {\n");
+                String inner = indent + "  ";
+                for (int i = 0; i < b.parts().size(); i++) {
+                    PlanNode.Flatten part = b.parts().get(i);
+                    out.append(inner).append(PlanNode.BatchFetch.alias(i)).append(" at ")
+                            .append(String.join(", ", part.paths().stream().map(p -> "\"" + String.join(".", p) + "\"").toList()))
+                            .append(String.join("", b.conditions().get(i).stream()
+                                    .map(c -> (c.skip() ? " Skip(if: $" : " Include(if: $") + c.variable() + ")").toList()))
+                            .append(": ").append(SelectionPrinter.pretty(part.fetch().requires(), inner)).append(" =>\n");
+                    if (part.fetch().representationTypename() != null) {
+                        out.append(inner).append("(representations as ").append(part.fetch().representationTypename()).append(")\n");
+                    }
+                }
+                out.append(inner).append(b.operation()).append("\n");
+                out.append(indent).append("},\n");
+            }
             case PlanNode.Condition c -> {
                 // Apollo's text form: Include(if:) with only a then-branch, Skip(if:) with only an else-branch
                 if (c.elseClause() == null || c.ifClause() == null) {

@@ -277,6 +277,13 @@ public final class PlanningBench {
                 yield sum;
             }
             case "Subscription" -> fetches(node.get("primary"), variables) + fetches(node.get("rest"), variables);
+            case "BatchFetch" -> {
+                // one request for all its parts (as Hive's), sent when a part is asked for these variables (Vestibule's
+                // parts may sit under conditions of their own; a node without parts is one request)
+                if (!node.has("parts")) yield 1;
+                for (JsonNode part : node.path("parts")) if (fetches(part, variables) > 0) yield 1;
+                yield 0;
+            }
             default -> {
                 // one request to one subgraph, whatever the planner calls it (Hive Router's batched entity fetch)
                 if (node.hasNonNull("serviceName")) yield 1;
