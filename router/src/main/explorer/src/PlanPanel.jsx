@@ -91,15 +91,19 @@ function Node({ node, fetches, timeline }) {
       );
     case 'Fetch':
       return <Fetch node={node} run={fetches.get(node.operationName)} timeline={timeline} />;
+    case 'BatchFetch':
+      return <Fetch node={node} run={fetches.get(node.operationName)} timeline={timeline} parts={node.parts} />;
     default:
       return <section className="vx-node" data-kind={node.kind}>{node.kind}</section>;
   }
 }
 
-function Fetch({ node, run, timeline }) {
+// A Fetch, or a BatchFetch (parts given): one request whose aliased _entities fields stand for several entity
+// fetches, each with its own path and representations; the request's time and status are the batch's.
+function Fetch({ node, run, timeline, parts }) {
   const failed = run?.error;
   return (
-    <section className={`vx-node vx-fetch${run ? '' : ' vx-not-run'}${failed ? ' vx-failed' : ''}`} data-kind="Fetch"
+    <section className={`vx-node vx-fetch${run ? '' : ' vx-not-run'}${failed ? ' vx-failed' : ''}`} data-kind={parts ? 'BatchFetch' : 'Fetch'}
              data-service={node.serviceName} data-operation={node.operationName}>
       <div className="vx-fetch-head">
         <span className="vx-service" data-testid="fetch-service">{node.serviceName}</span>
@@ -108,17 +112,35 @@ function Fetch({ node, run, timeline }) {
       {run && timeline && <TimelineBar run={run} timeline={timeline} />}
       <div className="vx-facts">
         <span className="vx-opname">{node.operationName}</span>
+        {parts && <span className="vx-badge" data-testid="fetch-batch">batch of {parts.length} entity fetches</span>}
         {node.requires && <span className="vx-badge" data-testid="fetch-entities">
           {run?.entities != null ? `batch of ${run.entities} ${node.representationTypename ?? 'entities'}` : 'entities'}</span>}
         {run?.joined && <span className="vx-badge vx-joined" data-testid="fetch-joined" title={JOINS[run.joined]}>joined</span>}
         {run?.status != null && run.status !== 200 && <span className="vx-badge vx-bad">HTTP {run.status}</span>}
         {failed && <span className="vx-badge vx-bad" data-testid="fetch-error">{run.error}</span>}
       </div>
+      {parts && <ul className="vx-batch-parts">{parts.map((part, i) => <li key={i}><BatchPart part={part} /></li>)}</ul>}
       <details className="vx-operation">
         <summary>operation</summary>
         <pre>{node.operation}</pre>
       </details>
     </section>
+  );
+}
+
+// A part of a batch: the path its objects come from and the conditions it is asked under (its own Condition nodes).
+function BatchPart({ part }) {
+  const conditions = [];
+  while (part && part.kind === 'Condition') {
+    conditions.push(part.ifClause ? `if $${part.condition}` : `unless $${part.condition}`);
+    part = part.ifClause ?? part.elseClause;
+  }
+  const path = part?.kind === 'Flatten' ? (part.paths || [part.path]).map((p) => p.join('.')).join(', ') : '';
+  const type = part?.node?.representationTypename;
+  return (
+    <span className="vx-batch-part" data-testid="batch-part">
+      <code>{path}</code>{type ? ` ${type}` : ''}{conditions.length ? ` (${conditions.join(', ')})` : ''}
+    </span>
   );
 }
 
