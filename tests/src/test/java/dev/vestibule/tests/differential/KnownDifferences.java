@@ -10,6 +10,7 @@ import graphql.schema.GraphQLInterfaceType;
 import graphql.schema.GraphQLType;
 import graphql.util.TraversalControl;
 import graphql.util.TraverserContext;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -62,16 +63,22 @@ final class KnownDifferences {
      * Gateway 2.10.4 in provides-on-interface; the spec's "All Variable Uses Defined": the gateway sent an invalid
      * operation), or the audit's punishment of a plan that ignores {@code @provides} ("You should be using the ...
      * subgraph!", Apollo Gateway asking a for media). Vestibule answers the data those fetches were for, from the
-     * subgraph the suite wants asked.
+     * subgraph the suite wants asked. Only the differing value counts: elsewhere in the operation Vestibule may share
+     * a failure with the references (all three asking a for a plain media { id }).
      */
     static final Known REFERENCES_FAIL_THEIR_OWN_PLANS = new Known("the references' own subgraph requests fail",
-            "every error of every reference is a subgraph rejecting the reference's own request: an operation using a"
+            "every error of every reference on the differing value is a subgraph rejecting the reference's own request: an operation using a"
                     + " variable it does not define (Hive Gateway), or the audit's punishment of a plan that ignores @provides"
                     + " (Apollo Gateway asking a for media); Vestibule's requests are valid and answered (provides-on-interface)",
-            (supergraph, c) -> c.difference().get().kind() == Answer.Kind.DATA_WHERE_REFERENCE_IS_NULL
-                    && !c.vestibule().hasErrors()
-                    && !c.references().isEmpty()
-                    && c.references().values().stream().allMatch(a -> a.hasErrors() && allErrors(a.raw(), KnownDifferences::ownPlanFailure)));
+            (supergraph, c) -> {
+                if (c.difference().get().kind() != Answer.Kind.DATA_WHERE_REFERENCE_IS_NULL || c.references().isEmpty()) return false;
+                String path = c.difference().get().path();
+                if (!errorsAt(c.vestibule().raw(), path).isEmpty()) return false;
+                return c.references().values().stream().allMatch(a -> {
+                    List<JsonNode> there = errorsAt(a.raw(), path);
+                    return !there.isEmpty() && there.stream().allMatch(KnownDifferences::ownPlanFailure);
+                });
+            });
 
     /**
      * A field whose {@code @requires} selects through a type condition ({@code country @requires(fields: "address {
@@ -128,9 +135,21 @@ final class KnownDifferences {
                 || PUNISHED_PLAN.matcher(message).matches());
     }
 
-    private static boolean allErrors(JsonNode response, java.util.function.Predicate<JsonNode> test) {
-        for (JsonNode error : response.path("errors")) if (!test.test(error)) return false;
-        return true;
+    /**
+     * The errors of a response on the value at {@code path} (dot-separated, as {@link Answer.Difference} gives it):
+     * on it, inside it, or on a value around it; an error without a path counts everywhere.
+     */
+    private static List<JsonNode> errorsAt(JsonNode response, String path) {
+        List<JsonNode> there = new ArrayList<>();
+        for (JsonNode error : response.path("errors")) {
+            List<String> segments = new ArrayList<>();
+            error.path("path").forEach(segment -> segments.add(segment.asText()));
+            String joined = String.join(".", segments);
+            if (segments.isEmpty() || joined.equals(path) || path.startsWith(joined + ".") || joined.startsWith(path + ".") || path.isEmpty()) {
+                there.add(error);
+            }
+        }
+        return there;
     }
 
     private static boolean hasError(JsonNode response, String text) {

@@ -75,11 +75,25 @@ class KnownDifferencesTest {
         String hive = "{\"errors\":[{\"message\":\"Variable \\\"$v3\\\" is not defined by operation \\\"Q\\\".\",\"path\":[\"media\"],"
                 + "\"extensions\":{\"code\":\"GRAPHQL_VALIDATION_FAILED\",\"serviceName\":\"b\"}}],\"data\":{\"media\":null}}";
         assertThat(explain(null, operation, vestibule, apollo, hive)).contains(KnownDifferences.REFERENCES_FAIL_THEIR_OWN_PLANS);
+        // Vestibule sharing the references' failure on another root field (seed 21: all three ask a for a8: media { id })
+        String punishedA8 = "{\"message\":\"You should be using the 'a' subgraph!\",\"path\":[\"a8\"],"
+                + "\"extensions\":{\"serviceName\":\"a\",\"code\":\"SUBGRAPH_ERROR\"}}";
+        String punishedMedia = "{\"message\":\"You should be using the 'a' subgraph!\",\"path\":[\"media\"],"
+                + "\"extensions\":{\"serviceName\":\"a\",\"code\":\"DOWNSTREAM_SERVICE_ERROR\"}}";
+        String undefinedVariable = "{\"message\":\"Variable \\\"$v3\\\" is not defined by operation \\\"Q\\\".\",\"path\":[\"media\"],"
+                + "\"extensions\":{\"code\":\"GRAPHQL_VALIDATION_FAILED\",\"serviceName\":\"b\"}}";
+        assertThat(explain(null, "{ media { id } a8: media { id } }",
+                "{\"errors\":[" + punishedA8 + "],\"data\":{\"media\":{\"id\":\"m1\"},\"a8\":null}}",
+                "{\"errors\":[" + punishedMedia + "," + punishedA8 + "],\"data\":{\"media\":null,\"a8\":null}}",
+                "{\"errors\":[" + undefinedVariable + "," + punishedA8 + "],\"data\":{\"media\":null,\"a8\":null}}"))
+                .contains(KnownDifferences.REFERENCES_FAIL_THEIR_OWN_PLANS);
         // both punished alike: still the references' plans
         assertThat(explain(null, operation, vestibule, apollo, apollo)).contains(KnownDifferences.REFERENCES_FAIL_THEIR_OWN_PLANS);
         // Vestibule with an error of its own, a reference with any other error, or a reference's error that is not a
         // subgraph's: not this class
         assertThat(explain(null, operation, "{\"data\":{\"media\":{\"id\":\"m1\"}},\"errors\":[{\"message\":\"x\"}]}", apollo, hive)).isEmpty();
+        assertThat(explain(null, operation, "{\"data\":{\"media\":{\"id\":\"m1\"}},\"errors\":[{\"message\":\"x\",\"path\":[\"media\",\"id\"]}]}",
+                apollo, hive)).isEmpty();
         assertThat(explain(null, operation, vestibule, apollo, hive.replace("is not defined", "is never used"))).isEmpty();
         assertThat(explain(null, operation, vestibule, apollo,
                 "{\"errors\":[{\"message\":\"Variable \\\"$v3\\\" is not defined by operation \\\"Q\\\".\",\"extensions\":{\"code\":\"GRAPHQL_VALIDATION_FAILED\"}}],\"data\":{\"media\":null}}"))
