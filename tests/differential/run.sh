@@ -8,10 +8,15 @@
 #
 # Usage: tests/differential/run.sh [--target samples|audit|all] [--seed N] [--count N] [--references apollo,hive]
 #                                  [--suites a,b] [--mutations] [--shrink-checks N] [--out DIR]
+#                                  [--latency-repeats N [--latency-warmup N]]
 #   samples: the project's sample graph (schemas/supergraph.graphql), its subgraphs started in the tester's JVM
 #   audit:   the federation-gateway-audit's supergraphs and subgraphs, served by a scratch copy of ../shared/audit
 #            (AUDIT_DIR, default /tmp/audit, set up with its setup.sh; see docs/conformance.md); AUDIT_PORT (47200)
 #   all:     both in one run, the sample graph first (--count is spread evenly over the 47 supergraphs)
+# --latency-repeats N: after each supergraph's comparison pass, every operation is timed N times per gateway, the
+#   gateways interleaved in rotating order after --latency-warmup rounds (default 1); the summary counts the
+#   operations whose median on Vestibule is above the slower reference's median (OUT/latency-slower.txt lists them,
+#   OUT/latency.jsonl has every median), beside the load average. Without it only the comparison's single timing.
 # Needs: a JDK >= 21 (JAVA, or found like ./vestibule does), Maven, node + npm.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -287,8 +287,15 @@ final class OperationWalker {
             }
             return graph.newGroup(mostServing(serving, rootType), rootType, List.of(), false, null, null);
         }
+        // Another root field's fetch is joined only where the field can be planned from that subgraph: where a shared
+        // node(id:) has its fragment's fields reachable only from the other subgraph (corrupted-supergraph-node-id:
+        // chat(id:) beside node(id:) {... on Account {username}}, b has Account's id @external), joining b's fetch
+        // failed planning while another root subgraph answers it.
         for (FetchGroup existing : graph.groups) {
-            if (!existing.entityFetch && candidates.contains(existing.subgraph)) return existing;
+            if (!existing.entityFetch && candidates.contains(existing.subgraph)
+                    && (candidates.size() < 2 || trialCost(existing.subgraph, (GraphQLObjectType) schema.getType(rootType), field) != null)) {
+                return existing;
+            }
         }
         List<String> cheapest = cheapest(candidates, (GraphQLObjectType) schema.getType(rootType), field);
         String best = cheapest.stream()

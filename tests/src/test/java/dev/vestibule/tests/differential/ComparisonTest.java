@@ -3,9 +3,6 @@ package dev.vestibule.tests.differential;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import graphql.parser.Parser;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** How answers are compared. */
@@ -52,28 +49,5 @@ class ComparisonTest {
         assertThat(none.agrees(errorsOnly)).isFalse();
         assertThat(errorsOnly.agrees(none)).isFalse();
         assertThat(none.raw().get("noAnswer").asText()).contains("died");
-    }
-
-    private static DifferentialRunner.Case caseOf(String vestibule, String apollo, String hive) throws Exception {
-        Answer mine = answer(vestibule);
-        Answer reference = answer(apollo);
-        return new DifferentialRunner.Case("t", 1, new GeneratedOperation(Parser.parse("{ a }"), Map.of()), mine,
-                Map.of("apollo", reference, "hive", answer(hive)), mine.differenceFrom(reference), false, null, Optional.empty());
-    }
-
-    @Test
-    void knownClassesAreTheArguedOnesOnly() throws Exception {
-        String conflict = "{\"data\":null,\"errors\":[{\"message\":\"Fields \\\"id\\\" conflict because they return conflicting types \\\"ID\\\" and \\\"ID!\\\".\"}]}";
-        assertThat(KnownDifferences.explain(null, caseOf("{\"data\":{\"a\":[{\"id\":\"1\"}]}}", conflict, conflict)))
-                .contains(KnownDifferences.CONFLICTING_TYPES_SENT_BY_REFERENCES);
-        assertThat(KnownDifferences.explain(null, caseOf(
-                "{\"data\":{\"a\":null},\"errors\":[{\"message\":\"a subgraph returned a value that is not a valid Int value\",\"path\":[\"a\"]}]}",
-                "{\"data\":{\"a\":null}}", "{\"data\":{\"a\":null}}"))).contains(KnownDifferences.VALUE_THE_SCHEMA_CANNOT_REPRESENT);
-        // any other error beside it, or other data, is not explained
-        assertThat(KnownDifferences.explain(null, caseOf(
-                "{\"data\":{\"a\":null},\"errors\":[{\"message\":\"a subgraph returned a value that is not a valid Int value\"},{\"message\":\"other\"}]}",
-                "{\"data\":{\"a\":null}}", "{\"data\":{\"a\":null}}"))).isEmpty();
-        assertThat(KnownDifferences.explain(null, caseOf("{\"data\":{\"a\":null},\"errors\":[{\"message\":\"x\"}]}",
-                "{\"data\":{\"a\":1}}", "{\"data\":{\"a\":1}}"))).isEmpty();
     }
 }

@@ -23,6 +23,9 @@ import java.util.stream.Stream;
  *   --references apollo,hive the reference gateways (default both)
  *   --mutations              mutations too (they change the subgraphs' state: answers may then differ for that reason)
  *   --shrink-checks N        the shrinker's budget of re-runs per difference (0: no shrinking; default 150)
+ *   --latency-repeats N      after each supergraph's comparison pass, time each operation N times per gateway, the
+ *                            gateways interleaved, and compare medians (0, the default: only the comparison's single
+ *                            timing per gateway, cold); --latency-warmup N untimed rounds before them (default 1)
  *   --out DIR                where summary.txt, summary.json, differences/, references-disagree/ and
  *                            reference-no-answer/ go (rewritten after each supergraph, so a stopped run leaves its figures)
  *   --commit X               recorded in the summary
@@ -70,8 +73,14 @@ public final class DifferentialMain {
             long start = System.nanoTime();
             DifferentialRunner.Report report;
             DifferentialRunner runner = new DifferentialRunner(references, RouterSettings.DEFAULTS.withExposeSubgraphErrors(true));
+            int latencyRepeats = Integer.parseInt(options.getOrDefault("--latency-repeats", "0"));
+            int latencyWarmup = Integer.parseInt(options.getOrDefault("--latency-warmup", "1"));
+            header.put("latencyRepeats", latencyRepeats);
+            if (latencyRepeats > 0) header.put("latencyWarmupRounds", latencyWarmup);
+            header.put("loadAverageAtStart", DifferentialRunner.loadAverage());
             report = runner.run(targets, new DifferentialRunner.Settings(seed, perTarget, generatorOptions, shrinkChecks,
-                    (schema, c) -> KnownDifferences.explain(schema, c).map(KnownDifferences.Known::name), true),
+                    (supergraph, c) -> KnownDifferences.explain(supergraph, c).map(KnownDifferences.Known::name), true)
+                            .withLatency(latencyRepeats, latencyWarmup),
                     line -> System.out.println(line), soFar -> {
                         Map<String, Object> partial = new LinkedHashMap<>(header);
                         partial.put("seconds", (System.nanoTime() - start) / 1_000_000_000);
@@ -84,6 +93,7 @@ public final class DifferentialMain {
                     });
             header.put("seconds", (System.nanoTime() - start) / 1_000_000_000);
             header.put("complete", true);
+            header.put("loadAverageAtEnd", DifferentialRunner.loadAverage());
             header.put("referenceRestarts", references.stream().collect(Collectors.toMap(r -> r.kind().id(), ReferenceGateway::restarts)));
             DifferentialRunner.write(report, out, header);
             System.out.println(Files.readString(out.resolve("summary.txt")));

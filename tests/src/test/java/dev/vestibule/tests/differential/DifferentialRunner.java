@@ -8,7 +8,6 @@ import dev.vestibule.router.http.RouterServer;
 import dev.vestibule.router.middleware.EdgePolicy;
 import dev.vestibule.router.supergraph.Supergraph;
 import dev.vestibule.router.supergraph.SupergraphLoader;
-import graphql.schema.GraphQLSchema;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.net.URI;
@@ -19,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,12 +44,50 @@ public final class DifferentialRunner {
 
     /**
      * {@code shrinkChecks}: the shrinker's budget per difference; {@code explain} names the known class of a difference
-     * (see {@link KnownDifferences}), and those are shrunk only with {@code shrinkKnown}.
+     * (see {@link KnownDifferences}), and those are shrunk only with {@code shrinkKnown}. {@code latencyRepeats}: after
+     * a supergraph's comparison pass, each of its operations is timed this many times per gateway (0: only the
+     * comparison's single timing), after {@code latencyWarmup} untimed rounds; see {@link Timing}.
      */
     public record Settings(long seed, int operationsPerTarget, OperationGenerator.Options options, int shrinkChecks,
-                           BiFunction<GraphQLSchema, Case, Optional<String>> explain, boolean shrinkKnown) {
+                           BiFunction<Supergraph, Case, Optional<String>> explain, boolean shrinkKnown,
+                           int latencyRepeats, int latencyWarmup) {
+        public Settings(long seed, int operationsPerTarget, OperationGenerator.Options options, int shrinkChecks,
+                        BiFunction<Supergraph, Case, Optional<String>> explain, boolean shrinkKnown) {
+            this(seed, operationsPerTarget, options, shrinkChecks, explain, shrinkKnown, 0, 0);
+        }
+
         public Settings(long seed, int operationsPerTarget, OperationGenerator.Options options, int shrinkChecks) {
-            this(seed, operationsPerTarget, options, shrinkChecks, (schema, c) -> Optional.empty(), true);
+            this(seed, operationsPerTarget, options, shrinkChecks, (supergraph, c) -> Optional.empty(), true);
+        }
+
+        public Settings withLatency(int repeats, int warmup) {
+            if (repeats < 0 || warmup < 0) throw new IllegalArgumentException("latency repeats and warm-up rounds cannot be negative");
+            return new Settings(seed, operationsPerTarget, options, shrinkChecks, explain, shrinkKnown, repeats, warmup);
+        }
+    }
+
+    /**
+     * One operation's latency per gateway: the median of {@link Settings#latencyRepeats} timed requests (microseconds,
+     * request sent to response body read, the same HTTP client for all). The rounds interleave the gateways, each
+     * operation's order rotated from round to round (V A H, A H V, H V A, ...), so that a burst of load on the shared
+     * machine falls on all of them alike; they start after the supergraph's comparison pass (every gateway has planned
+     * every operation once: plan caches filled) and the warm-up rounds (the JITs compiled the paths these operations
+     * take). {@code loadAverage}: the machine's one-minute load average when the supergraph's timing began.
+     */
+    public record Timing(String target, long seed, GeneratedOperation operation, long vestibuleMicros,
+                         Map<String, Long> referenceMicros, double loadAverage) {
+        public long slowestReferenceMicros() {
+            return referenceMicros.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        }
+
+        /** Vestibule's median above the slower reference's median. */
+        public boolean vestibuleSlower() {
+            return vestibuleMicros > slowestReferenceMicros();
+        }
+
+        /** Vestibule's median over the slower reference's (above 1: Vestibule slower). */
+        public double ratio() {
+            return (double) vestibuleMicros / Math.max(1, slowestReferenceMicros());
         }
     }
 
@@ -74,7 +112,11 @@ public final class DifferentialRunner {
 
     public record Shrunk(GeneratedOperation operation, Answer vestibule, Map<String, Answer> references, Answer.Difference difference) {}
 
-    public record Report(List<Case> cases, List<String> skipped) {
+    public record Report(List<Case> cases, List<String> skipped, List<Timing> timings) {
+        public Report(List<Case> cases, List<String> skipped) {
+            this(cases, skipped, List.of());
+        }
+
         public long differences() {
             return cases.stream().filter(c -> c.difference().isPresent()).count();
         }
@@ -115,6 +157,7 @@ public final class DifferentialRunner {
             throws IOException, InterruptedException {
         List<Case> cases = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
+        List<Timing> timings = new ArrayList<>();
         for (Target target : targets) {
             Supergraph supergraph;
             try {
@@ -147,7 +190,7 @@ public final class DifferentialRunner {
                         skipped.add(target.name() + " seed " + seed + ": " + e.getMessage());
                         continue;
                     }
-                    Case result = runOne(target.name(), seed, operation, vestibule, generator, settings);
+                    Case result = runOne(target.name(), seed, operation, vestibule, supergraph, generator, settings);
                     // the references' data (not Vestibule's) feeds the values later arguments are drawn from
                     result.references().values().stream().filter(Answer::answered).findFirst().ifPresent(a -> pool.learn(a.data()));
                     cases.add(result);
@@ -155,23 +198,89 @@ public final class DifferentialRunner {
                 List<Case> these = cases.subList(before, cases.size());
                 long differences = these.stream().filter(c -> c.difference().isPresent()).count();
                 long noAnswer = these.stream().filter(c -> !c.referencesWithoutAnswer().isEmpty()).count();
+                String timed = "";
+                if (settings.latencyRepeats() > 0) {
+                    List<Timing> measured = time(target.name(), these, vestibule, settings);
+                    timings.addAll(measured);
+                    timed = ", Vestibule's median latency above the slower reference's on "
+                            + measured.stream().filter(Timing::vestibuleSlower).count() + " of " + measured.size();
+                }
                 progress.accept(target.name() + ": " + these.size() + " operations, " + differences + " differences"
-                        + (noAnswer > 0 ? ", " + noAnswer + " without a reference's answer" : ""));
+                        + (noAnswer > 0 ? ", " + noAnswer + " without a reference's answer" : "") + timed);
                 for (ReferenceGateway reference : references) reference.unload(target.name());
             }
-            checkpoint.accept(new Report(List.copyOf(cases), List.copyOf(skipped)));
+            checkpoint.accept(new Report(List.copyOf(cases), List.copyOf(skipped), List.copyOf(timings)));
         }
-        return new Report(cases, skipped);
+        return new Report(cases, skipped, timings);
     }
 
-    private Case runOne(String target, long seed, GeneratedOperation operation, Vestibule vestibule, OperationGenerator generator,
+    /**
+     * Times each operation of one supergraph on every gateway (see {@link Timing}); an operation that a gateway does
+     * not answer in some round (a reference's process died) is left out of the figures.
+     */
+    private List<Timing> time(String target, List<Case> cases, Vestibule vestibule, Settings settings) throws InterruptedException {
+        List<Case> timed = cases.stream().filter(c -> c.vestibule().answered() && c.referencesWithoutAnswer().isEmpty()).toList();
+        int gateways = references.size() + 1;
+        int repeats = settings.latencyRepeats();
+        long[][][] micros = new long[timed.size()][gateways][repeats];
+        boolean[] lost = new boolean[timed.size()];
+        String[] bodies = new String[timed.size()];
+        for (int i = 0; i < timed.size(); i++) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("query", timed.get(i).operation().text());
+            body.put("variables", timed.get(i).operation().variables());
+            try {
+                bodies[i] = JSON.writeValueAsString(body);
+            } catch (IOException e) {
+                lost[i] = true;
+            }
+        }
+        double load = loadAverage();
+        for (int round = -settings.latencyWarmup(); round < repeats; round++) {
+            for (int i = 0; i < timed.size(); i++) {
+                for (int k = 0; k < gateways && !lost[i]; k++) {
+                    int gateway = Math.floorMod(round + i + k, gateways);
+                    long elapsed = gateway == 0 ? vestibule.time(bodies[i]) : references.get(gateway - 1).time(target, bodies[i]);
+                    if (elapsed < 0) lost[i] = true;
+                    else if (round >= 0) micros[i][gateway][round] = elapsed;
+                }
+            }
+        }
+        List<Timing> result = new ArrayList<>();
+        for (int i = 0; i < timed.size(); i++) {
+            if (lost[i]) continue;
+            Map<String, Long> referenceMedians = new LinkedHashMap<>();
+            for (int g = 1; g < gateways; g++) referenceMedians.put(references.get(g - 1).kind().id(), median(micros[i][g]));
+            Case c = timed.get(i);
+            result.add(new Timing(target, c.seed(), c.operation(), median(micros[i][0]), referenceMedians, load));
+        }
+        return result;
+    }
+
+    private static long median(long[] values) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** The one-minute load average (/proc/loadavg), or -1 where there is none. */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private Case runOne(String target, long seed, GeneratedOperation operation, Vestibule vestibule, Supergraph supergraph, OperationGenerator generator,
                         Settings settings) throws IOException, InterruptedException {
         Answers answers = ask(target, operation, vestibule);
         boolean disagree = answers.referencesDisagree();
         Optional<Answer.Difference> difference = disagree || !answers.allAnswered()
                 ? Optional.empty() : answers.vestibule.differenceFrom(answers.reference());
         Case unshrunk = new Case(target, seed, operation, answers.vestibule, answers.references, difference, disagree, null, Optional.empty());
-        Optional<String> known = difference.isPresent() ? settings.explain().apply(generator.schema(), unshrunk) : Optional.empty();
+        Optional<String> known = difference.isPresent() ? settings.explain().apply(supergraph, unshrunk) : Optional.empty();
         int shrinkChecks = settings.shrinkChecks();
         Shrunk shrunk = null;
         if (difference.isPresent() && shrinkChecks > 0 && (known.isEmpty() || settings.shrinkKnown())) {
@@ -186,7 +295,7 @@ public final class DifferentialRunner {
                     if (still.isEmpty() || still.get().kind() != kind) return false;
                     // the same class too: a difference of no known class must not shrink into a known one
                     Case shrinking = new Case(target, seed, candidate, again.vestibule, again.references, still, false, null, Optional.empty());
-                    return settings.explain().apply(generator.schema(), shrinking).equals(known);
+                    return settings.explain().apply(supergraph, shrinking).equals(known);
                 } catch (IOException e) {
                     return false;
                 } catch (InterruptedException e) {
@@ -307,6 +416,11 @@ public final class DifferentialRunner {
         summary.put("referenceNoAnswerByReference", withoutAnswer);
         summary.put("referenceRestartsByReference", restartedBy);
         summary.put("latency", latency(report));
+        Map<String, Object> timed = timedLatency(report.timings());
+        if (!timed.isEmpty()) {
+            summary.put("latencyMedians", timed);
+            writeTimings(report.timings(), out);
+        }
         summary.put("skipped", report.skipped());
         JSON.writeValue(out.resolve("summary.json").toFile(), summary);
 
@@ -322,7 +436,18 @@ public final class DifferentialRunner {
                 .append(" (Vestibule agrees with: ").append(vestibuleSidesWith).append(")\n");
         text.append("a reference gave no answer (died, hung or threw; not counted as agreement): ").append(report.referencesWithoutAnswer())
                 .append(" (by reference: ").append(withoutAnswer).append(", process restarted: ").append(restartedBy).append(")\n");
-        text.append("latency: ").append(summary.get("latency")).append('\n');
+        text.append("latency, first answer (cold: each gateway's first plan of the operation, JITs warming): ").append(summary.get("latency")).append('\n');
+        if (!timed.isEmpty()) {
+            text.append("latency, medians of timed rounds (").append(timed.get("method")).append("):\n");
+            text.append("  Vestibule's median above the slower reference's median: ").append(timed.get("vestibuleSlowerThanSlowestReference"))
+                    .append(" of ").append(timed.get("operations")).append(" (ratio to the slower reference: ").append(timed.get("slowerRatio"))
+                    .append("; by supergraph: ").append(timed.get("slowerBySupergraph")).append(")\n");
+            text.append("  above 1.5 x the slower reference's median: ").append(timed.get("vestibuleAbove1_5xSlowestReference")).append('\n');
+            text.append("  ratio Vestibule / slower reference over all operations: ").append(timed.get("ratio")).append('\n');
+            text.append("  median of the medians (microseconds): ").append(timed.get("medianOfMediansMicros")).append('\n');
+            text.append("  load average (1 min) when a supergraph's timing began: ").append(timed.get("loadAverage")).append('\n');
+            text.append("  every operation's medians: latency.jsonl; the slower ones, slowest first: latency-slower.txt\n");
+        }
         if (!report.skipped().isEmpty()) text.append("skipped:\n");
         report.skipped().forEach(s -> text.append("  ").append(s).append('\n'));
         Files.writeString(out.resolve("summary.txt"), text);
@@ -340,6 +465,71 @@ public final class DifferentialRunner {
                     .mapToLong(Answer::micros).sorted().toArray(), 0.5));
         }
         return figures;
+    }
+
+    /** The figures of the timed rounds (empty when the run timed none). */
+    private static Map<String, Object> timedLatency(List<Timing> timings) {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        if (timings.isEmpty()) return figures;
+        Timing first = timings.getFirst();
+        List<Timing> slower = timings.stream().filter(Timing::vestibuleSlower).toList();
+        figures.put("method", "each operation's median over the rounds, the gateways interleaved in rotating order, after the"
+                + " comparison pass and warm-up rounds");
+        figures.put("operations", timings.size());
+        figures.put("vestibuleSlowerThanSlowestReference", slower.size());
+        figures.put("vestibuleAbove1_5xSlowestReference", timings.stream().filter(t -> t.ratio() > 1.5).count());
+        figures.put("slowerRatio", ratios(slower));
+        Map<String, Integer> bySupergraph = new TreeMap<>();
+        slower.forEach(t -> bySupergraph.merge(t.target(), 1, Integer::sum));
+        figures.put("slowerBySupergraph", bySupergraph);
+        figures.put("ratio", ratios(timings));
+        Map<String, Long> medians = new LinkedHashMap<>();
+        medians.put("vestibule", percentile(timings.stream().mapToLong(Timing::vestibuleMicros).sorted().toArray(), 0.5));
+        for (String id : first.referenceMicros().keySet()) {
+            medians.put(id, percentile(timings.stream().mapToLong(t -> t.referenceMicros().get(id)).sorted().toArray(), 0.5));
+        }
+        figures.put("medianOfMediansMicros", medians);
+        double[] loads = timings.stream().mapToDouble(Timing::loadAverage).filter(l -> l >= 0).toArray();
+        figures.put("loadAverage", loads.length == 0 ? "unknown"
+                : String.format("%.1f-%.1f", Arrays.stream(loads).min().orElse(0), Arrays.stream(loads).max().orElse(0)));
+        return figures;
+    }
+
+    /** Percentiles of Vestibule's ratio to the slower reference (p10, p50, p90, p99, max), two decimals. */
+    private static Map<String, Double> ratios(List<Timing> timings) {
+        double[] sorted = timings.stream().mapToDouble(Timing::ratio).sorted().toArray();
+        Map<String, Double> figures = new LinkedHashMap<>();
+        if (sorted.length == 0) return figures;
+        for (double p : new double[] {0.1, 0.5, 0.9, 0.99}) {
+            figures.put("p" + Math.round(p * 100), Math.round(sorted[Math.min(sorted.length - 1, (int) (sorted.length * p))] * 100) / 100.0);
+        }
+        figures.put("max", Math.round(sorted[sorted.length - 1] * 100) / 100.0);
+        return figures;
+    }
+
+    private static void writeTimings(List<Timing> timings, Path out) throws IOException {
+        ObjectMapper compact = new ObjectMapper();
+        try (BufferedWriter lines = Files.newBufferedWriter(out.resolve("latency.jsonl"))) {
+            for (Timing t : timings) {
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("supergraph", t.target());
+                line.put("seed", t.seed());
+                line.put("operation", t.operation().compact());
+                line.put("variables", t.operation().variables());
+                line.put("vestibuleMicros", t.vestibuleMicros());
+                line.put("referenceMicros", t.referenceMicros());
+                line.put("ratio", Math.round(t.ratio() * 100) / 100.0);
+                line.put("loadAverage", t.loadAverage());
+                lines.write(compact.writeValueAsString(line));
+                lines.newLine();
+            }
+        }
+        StringBuilder text = new StringBuilder("# Vestibule's median latency above the slower reference's: ratio, supergraph,"
+                + " medians in microseconds (Vestibule, then each reference), load average, operation, variables\n");
+        timings.stream().filter(Timing::vestibuleSlower).sorted((a, b) -> Double.compare(b.ratio(), a.ratio())).forEach(t ->
+                text.append(String.format("%.2f  %s  v=%d %s  load %.1f  %s  %s%n", t.ratio(), t.target(), t.vestibuleMicros(),
+                        t.referenceMicros(), t.loadAverage(), t.operation().compact(), t.operation().variables())));
+        Files.writeString(out.resolve("latency-slower.txt"), text);
     }
 
     private static long percentile(long[] sorted, double p) {
@@ -409,6 +599,23 @@ public final class DifferentialRunner {
             } catch (IOException notJson) {
                 return Answer.of(JSON.createObjectNode().set("errors", JSON.createArrayNode().add(
                         JSON.createObjectNode().put("message", "HTTP " + response.statusCode() + ", not JSON"))), micros);
+            }
+        }
+
+        /** Microseconds from sending the request to having read the response's body; -1 without an answer. */
+        long time(String requestJson) {
+            HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+                    .header("content-type", "application/json").header("accept", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(requestJson)).build();
+            long start = System.nanoTime();
+            try {
+                HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                return response.statusCode() == 200 ? (System.nanoTime() - start) / 1_000 : -1;
+            } catch (IOException e) {
+                return -1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
             }
         }
 

@@ -223,6 +223,36 @@ public final class ReferenceGateway implements AutoCloseable {
         return JSON.readTree(response.body());
     }
 
+    /**
+     * Microseconds from sending an operation (a GraphQL request's JSON) to having read the gateway's answer, as
+     * {@code DifferentialRunner} times Vestibule; -1 without an answer (a dead process is started again).
+     */
+    long time(String name, String requestJson) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/query/" + URLEncoder.encode(name, StandardCharsets.UTF_8)))
+                .timeout(QUERY_TIMEOUT).POST(HttpRequest.BodyPublishers.ofString(requestJson)).build();
+        long start = System.nanoTime();
+        boolean replace;
+        try {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            long micros = (System.nanoTime() - start) / 1_000;
+            if (response.statusCode() == 200) return micros;
+            replace = !process.isAlive();
+        } catch (IOException e) {
+            replace = true; // dead or hung, as in query
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+        if (replace) {
+            try {
+                restart();
+            } catch (IOException | InterruptedException | IllegalStateException e) {
+                // the next query tries again
+            }
+        }
+        return -1;
+    }
+
     private HttpResponse<String> post(String action, String name, String body, Duration timeout) throws IOException, InterruptedException {
         URI uri = URI.create("http://127.0.0.1:" + port + "/" + action + "/" + URLEncoder.encode(name, StandardCharsets.UTF_8));
         return HTTP.send(HttpRequest.newBuilder(uri).timeout(timeout).POST(HttpRequest.BodyPublishers.ofString(body)).build(),

@@ -34,7 +34,7 @@ class SampleGraphDifferentialTest {
             DifferentialRunner runner = new DifferentialRunner(List.of(apollo), RouterSettings.DEFAULTS.withExposeSubgraphErrors(true));
             DifferentialRunner.Report report = runner.run(List.of(graph.target()),
                     new DifferentialRunner.Settings(SEED, OPERATIONS, OperationGenerator.Options.DEFAULTS, 80,
-                            (schema, c) -> KnownDifferences.explain(schema, c).map(KnownDifferences.Known::name), false),
+                            (loaded, c) -> KnownDifferences.explain(loaded, c).map(KnownDifferences.Known::name), false),
                     line -> { });
 
             assertThat(report.cases()).hasSize(OPERATIONS);
