@@ -173,14 +173,33 @@ final class OperationWalker {
         if (coverage.selectsAll(primary.subgraph, type, returnable)) return false;
         Map<String, List<Selection>> parts = new LinkedHashMap<>();
         partition(primary.subgraph, candidates, type, returnable, parts);
+        // A part whose every selection is under the same @skip/@include conditions is asked under them where another
+        // part, always asked, answers the field itself: where they do not hold, its subgraph is not asked at all
+        // ({ product @include(if: $v) { name } product { price } }, as Apollo's planner).
+        Map<String, List<Selection.Condition>> guards = new HashMap<>();
+        parts.forEach((subgraph, part) -> guards.put(subgraph, sharedConditions(part)));
+        boolean answeredUnguarded = guards.values().stream().anyMatch(List::isEmpty);
         for (Map.Entry<String, List<Selection>> part : parts.entrySet()) {
             FetchGroup group = part.getKey().equals(primary.subgraph) ? primary : rootGroup(rootType.getName(), List.of(part.getKey()), field);
-            SelectionBuilder node = underConditions(group.body()).field(field.responseKey(), field.name(), field.arguments(), field.directives());
+            List<Selection.Condition> guard = answeredUnguarded ? guards.get(part.getKey()) : List.of();
+            SelectionBuilder node = underConditions(group.body()).conditional(guard)
+                    .field(field.responseKey(), field.name(), field.arguments(), field.directives());
             FieldInSubgraph inSubgraph = supergraph.subgraph(group.subgraph).field(rootType.getName(), field.name()).orElseThrow();
             planSelections(group, coverage.subgraphType(inSubgraph, definition), part.getValue(), node, childPath(List.of(), field, definition.getType()),
                     provides(inSubgraph), new LinkedHashSet<>());
         }
         return true;
+    }
+
+    /** The conditions every one of {@code selections} is under (each a @skip/@include fragment), or none. */
+    static List<Selection.Condition> sharedConditions(List<Selection> selections) {
+        List<Selection.Condition> shared = null;
+        for (Selection selection : selections) {
+            if (!(selection instanceof Selection.Fragment f) || f.typeCondition() != null || !f.isConditional()) return List.of();
+            if (shared == null) shared = new ArrayList<>(f.conditions());
+            else shared.retainAll(f.conditions());
+        }
+        return shared == null ? List.of() : List.copyOf(shared);
     }
 
     /**
