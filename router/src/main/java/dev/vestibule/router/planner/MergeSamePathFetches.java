@@ -1,5 +1,7 @@
 package dev.vestibule.router.planner;
 
+import dev.vestibule.router.operation.Selection;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -29,8 +31,11 @@ final class MergeSamePathFetches implements FetchGraphPass {
             // is sent alike whichever fragment it matches, and is asked the same selection.
             return false;
         }
-        // sent under the same conditions: merged, it is skipped only where both were
-        if (!a.selection.requiredConditions().equals(b.selection.requiredConditions())) return false;
+        // Merged, the fetch is skipped only where both were: where one is sent under all the conditions of the other
+        // (or under none), the merged one is sent exactly when that one is, so no request is added for any variables.
+        List<Selection.Condition> conditionsOfA = a.selection.requiredConditions();
+        List<Selection.Condition> conditionsOfB = b.selection.requiredConditions();
+        if (!conditionsOfA.containsAll(conditionsOfB) && !conditionsOfB.containsAll(conditionsOfA)) return false;
         // one response key asked with other arguments cannot be one selection
         SelectionBuilder probe = new SelectionBuilder();
         try {

@@ -188,17 +188,96 @@ final class OperationWalker {
         String type = typeName(definition.getType());
         if (candidates.stream().anyMatch(c -> coverage.isEntityIn(c, type))) return false;
         FetchGroup primary = rootGroup(rootType.getName(), candidates, field);
-        if (coverage.selectsAll(primary.subgraph, type, field.selections())) return false;
+        List<Selection> returnable = returnable(field.selections(), objectsEveryCandidateReturns(rootType.getName(), definition, candidates),
+                type, candidates);
+        if (coverage.selectsAll(primary.subgraph, type, returnable)) return false;
         Map<String, List<Selection>> parts = new LinkedHashMap<>();
-        partition(primary.subgraph, candidates, type, field.selections(), parts);
+        partition(primary.subgraph, candidates, type, returnable, parts);
+        // A part whose every selection is under the same @skip/@include conditions is asked under them where another
+        // part, always asked, answers the field itself: where they do not hold, its subgraph is not asked at all
+        // ({ product @include(if: $v) { name } product { price } }, as Apollo's planner).
+        Map<String, List<Selection.Condition>> guards = new HashMap<>();
+        parts.forEach((subgraph, part) -> guards.put(subgraph, sharedConditions(part)));
+        boolean answeredUnguarded = guards.values().stream().anyMatch(List::isEmpty);
         for (Map.Entry<String, List<Selection>> part : parts.entrySet()) {
             FetchGroup group = part.getKey().equals(primary.subgraph) ? primary : rootGroup(rootType.getName(), List.of(part.getKey()), field);
-            SelectionBuilder node = underConditions(group.body()).field(field.responseKey(), field.name(), field.arguments(), field.directives());
+            List<Selection.Condition> guard = answeredUnguarded ? guards.get(part.getKey()) : List.of();
+            SelectionBuilder node = underConditions(group.body()).conditional(guard)
+                    .field(field.responseKey(), field.name(), field.arguments(), field.directives());
             FieldInSubgraph inSubgraph = supergraph.subgraph(group.subgraph).field(rootType.getName(), field.name()).orElseThrow();
             planSelections(group, coverage.subgraphType(inSubgraph, definition), part.getValue(), node, childPath(List.of(), field, definition.getType()),
                     provides(inSubgraph), new LinkedHashSet<>());
         }
         return true;
+    }
+
+    /** The conditions every one of {@code selections} is under (each a @skip/@include fragment), or none. */
+    static List<Selection.Condition> sharedConditions(List<Selection> selections) {
+        List<Selection.Condition> shared = null;
+        for (Selection selection : selections) {
+            if (!(selection instanceof Selection.Fragment f) || f.typeCondition() != null || !f.isConditional()) return List.of();
+            if (shared == null) shared = new ArrayList<>(f.conditions());
+            else shared.retainAll(f.conditions());
+        }
+        return shared == null ? List.of() : List.copyOf(shared);
+    }
+
+    /**
+     * The object types a field of {@code parentType} can be in every subgraph of {@code candidates} (each resolves it):
+     * each subgraph's own type for the field (join__field type: "Book" where the supergraph has a union), as that
+     * subgraph knows it (its union members, the implementations it declares). A shared field is one value whichever
+     * subgraph answers it, so it can only be of a type all of them can return (as Apollo's planner asks for it).
+     */
+    Set<String> objectsEveryCandidateReturns(String parentType, GraphQLFieldDefinition definition, List<String> candidates) {
+        Set<String> objects = null;
+        for (String candidate : candidates) {
+            SubgraphSchema subgraph = supergraph.subgraph(candidate);
+            FieldInSubgraph inSubgraph = subgraph.field(parentType, definition.getName()).orElseThrow();
+            GraphQLNamedType own = (GraphQLNamedType) schema.getType(coverage.subgraphType(inSubgraph, definition));
+            Set<String> returned = new HashSet<>();
+            for (String object : coverage.objectTypes(own.getName())) {
+                if (coverage.possibleIn(subgraph, own, object)) returned.add(object);
+            }
+            if (objects == null) objects = returned;
+            else objects.retainAll(returned);
+        }
+        return objects == null ? Set.of() : objects;
+    }
+
+    /**
+     * The selections without the typed fragments that no object in {@code objects} (what the value at this position
+     * can be) matches, at any depth of fragments and of the value-type fields below that {@code candidates} share:
+     * the value is never such an object, so no subgraph is asked for the fragment ({@code book { ... on Movie { bTitle }
+     * ... on Song { title } }} where one subgraph's book is a Book and the other's a Media of Book or Movie: book is a
+     * Book, one fetch, where the fragment on Movie went to the second subgraph and Song's to the first). Below an entity type
+     * nothing is left out: its fields can come through keys from subgraphs outside {@code candidates}.
+     */
+    List<Selection> returnable(List<Selection> selections, Set<String> objects, String type, List<String> candidates) {
+        List<Selection> out = new ArrayList<>(selections.size());
+        for (Selection selection : selections) {
+            switch (selection) {
+                case Selection.Fragment f when f.typeCondition() == null -> out.add(f.withSelections(returnable(f.selections(), objects, type, candidates)));
+                case Selection.Fragment f -> {
+                    Set<String> matching = new HashSet<>();
+                    for (String object : objects) if (coverage.matches(f.typeCondition(), object)) matching.add(object);
+                    if (!matching.isEmpty()) out.add(f.withSelections(returnable(f.selections(), matching, coverage.fragmentType(type, f), candidates)));
+                }
+                case Selection.Field f when f.isLeaf() || f.isTypename() -> out.add(f);
+                case Selection.Field f -> {
+                    String child = coverage.childTypeName(type, f);
+                    List<String> resolving = candidates.stream().filter(c -> supergraph.subgraph(c).field(type, f.name())
+                            .map(FieldInSubgraph::answersHere).orElse(false)).toList();
+                    if (resolving.isEmpty() || coverage.isEntityInAny(candidates, child)) {
+                        out.add(f);
+                        continue;
+                    }
+                    GraphQLFieldDefinition definition = ((GraphQLFieldsContainer) schema.getType(type)).getFieldDefinition(f.name());
+                    out.add(new Selection.Field(f.responseKey(), f.name(), f.arguments(), f.directives(),
+                            returnable(f.selections(), objectsEveryCandidateReturns(type, definition, resolving), child, resolving)));
+                }
+            }
+        }
+        return out;
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The selection set of one fetch while it is being planned: fields merge by response key, inline fragments by type
@@ -70,6 +71,48 @@ final class SelectionBuilder {
                 default -> throw new IllegalStateException();
             }
         }
+    }
+
+    /**
+     * Moves to {@code into} the entries of this level that need nothing {@code movable} refuses: a field whose name it
+     * accepts (and {@code __typename}), a @skip/@include fragment whose every entry is such a field or fragment
+     * (typed fragments stay). Returns the response keys of the fields moved, through those fragments; nothing moves,
+     * and the list is empty, when one of them meets the same response key with other arguments in {@code into}.
+     */
+    List<String> moveTo(SelectionBuilder into, Predicate<String> movable) {
+        List<String> keys = new ArrayList<>();
+        List<String> moved = new ArrayList<>();
+        for (Map.Entry<String, Object> entry : entries.entrySet()) {
+            if (movable(entry.getValue(), movable, keys)) moved.add(entry.getKey());
+        }
+        if (moved.isEmpty()) return List.of();
+        SelectionBuilder probe = new SelectionBuilder();
+        SelectionBuilder taken = new SelectionBuilder();
+        for (String key : moved) taken.entries.put(key, entries.get(key));
+        try {
+            probe.addAll(into);
+            probe.addAll(taken);
+        } catch (PlanningException conflicting) {
+            return List.of();
+        }
+        into.addAll(taken);
+        for (String key : moved) entries.remove(key);
+        return keys;
+    }
+
+    private static boolean movable(Object entry, Predicate<String> movable, List<String> keys) {
+        return switch (entry) {
+            case FieldEntry f when f.name().equals("__typename") || movable.test(f.name()) -> keys.add(f.responseKey());
+            case ConditionalEntry c when !c.children().entries.isEmpty() -> {
+                List<String> inner = new ArrayList<>();
+                for (Object child : c.children().entries.values()) {
+                    if (!movable(child, movable, inner)) yield false;
+                }
+                keys.addAll(inner);
+                yield true;
+            }
+            default -> false;
+        };
     }
 
     /** The fields selected at any depth, __typename left out: a measure of what a fetch asks a subgraph to do. */

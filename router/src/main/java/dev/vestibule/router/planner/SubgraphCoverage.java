@@ -256,6 +256,11 @@ final class SubgraphCoverage {
         return targets;
     }
 
+    /** Whether the subgraph's field {@code type.field} has a @requires: its fetch needs the required fields first. */
+    boolean hasRequires(String subgraph, String type, String field) {
+        return supergraph.subgraph(subgraph).field(type, field).map(f -> f.requires() != null).orElse(false);
+    }
+
     /** Whether the subgraph can return every field of the selections on type (a key it must send). */
     boolean canSelect(String subgraphName, String typeName, List<Selection> selections, List<Selection> provided) {
         SubgraphSchema subgraph = supergraph.subgraph(subgraphName);
