@@ -935,9 +935,16 @@ final class OperationWalker {
                 addKeys(child, iface.getName(), keySelections);
                 underConditions(child.body()).typename(); // wanted only where the conditions hold, as the rest of it
                 producers.add(child);
+                Map<String, Set<FetchGroup>> interfaceFieldProducers = new HashMap<>();
+                Set<FetchGroup> implementationProducers = new LinkedHashSet<>();
                 for (Selection selection : selections) {
                     switch (selection) {
-                        case Selection.Field f -> planField(group, iface, f, out, path, provided, producers);
+                        case Selection.Field f -> {
+                            Set<FetchGroup> fieldProducers = new LinkedHashSet<>();
+                            planField(group, iface, f, out, path, provided, fieldProducers);
+                            producers.addAll(fieldProducers);
+                            if (!f.isTypename()) interfaceFieldProducers.computeIfAbsent(f.responseKey(), k -> new LinkedHashSet<>()).addAll(fieldProducers);
+                        }
                         // A fragment that needs no concrete type inside is planned as usual: its fields were
                         // otherwise lost (a condition around fields of the interface only).
                         case Selection.Fragment f when f.isConditional() -> {
@@ -956,13 +963,58 @@ final class OperationWalker {
                                 planFragment(group, iface, f, out, path, provided, producers);
                             }
                         }
-                        case Selection.Fragment f -> planFragment(child, iface, f, underConditions(child.body()), path, null, producers);
+                        case Selection.Fragment f -> {
+                            Set<FetchGroup> fragmentProducers = new LinkedHashSet<>();
+                            planFragment(child, iface, f, underConditions(child.body()), path, null, fragmentProducers);
+                            producers.addAll(fragmentProducers);
+                            implementationProducers.addAll(fragmentProducers);
+                        }
                     }
                 }
+                answerAfterInterfaceObject(iface, selections, interfaceFieldProducers, implementationProducers);
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Where the client asks a field of the interface and, under a fragment on an implementation, the same response key
+     * ({@code accounts { isActive ... on Admin { isActive } }}), two subgraphs may answer it for the same object: the
+     * interface object's (for every object: it cannot tell the implementations apart) and the implementation's own.
+     * Both references answer the implementation's value for the objects the fragment names, and the federation spec
+     * makes either valid (the field is shareable); asked in one parallel stage, the value would be whichever answer
+     * came last. So the fetches answering the fragment wait for those answering the interface's field: the
+     * implementation's answer is merged last and is the one the client gets for those objects, the interface object's
+     * stays for the others. One more stage, only where the keys meet.
+     */
+    void answerAfterInterfaceObject(GraphQLInterfaceType iface, List<Selection> selections,
+                                    Map<String, Set<FetchGroup>> interfaceFieldProducers, Set<FetchGroup> implementationProducers) {
+        Set<String> implementationKeys = new HashSet<>();
+        implementationKeys(iface, selections, false, implementationKeys);
+        for (String key : implementationKeys) {
+            for (FetchGroup earlier : interfaceFieldProducers.getOrDefault(key, Set.of())) {
+                for (FetchGroup later : implementationProducers) {
+                    if (later == earlier || later.subgraph.equals(earlier.subgraph) || FetchGraph.dependsOn(later, earlier)
+                            || FetchGraph.dependsOn(earlier, later)) continue;
+                    later.dependsOn.add(earlier);
+                }
+            }
+        }
+    }
+
+    /** The response keys selected at this level under fragments on types other than {@code iface} (but __typename). */
+    private static void implementationKeys(GraphQLInterfaceType iface, List<Selection> selections, boolean underImplementation,
+                                           Set<String> out) {
+        for (Selection selection : selections) {
+            switch (selection) {
+                case Selection.Field f -> {
+                    if (underImplementation && !f.isTypename()) out.add(f.responseKey());
+                }
+                case Selection.Fragment f -> implementationKeys(iface, f.selections(), underImplementation
+                        || (f.typeCondition() != null && !f.typeCondition().equals(iface.getName())), out);
+            }
+        }
     }
 
     /**
