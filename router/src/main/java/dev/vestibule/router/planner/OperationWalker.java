@@ -949,19 +949,25 @@ final class OperationWalker {
                         // otherwise lost (a condition around fields of the interface only).
                         case Selection.Fragment f when f.isConditional() -> {
                             boolean planned;
+                            Set<FetchGroup> conditionalProducers = new LinkedHashSet<>();
                             conditions.add(f.conditions());
                             try {
                                 planned = planAtInterfaceObject(group, iface, List.of(f.withoutConditions()), out.conditional(f.conditions()),
-                                        path, provided, producers);
+                                        path, provided, conditionalProducers);
                             } finally {
                                 conditions.remove(conditions.size() - 1);
                             }
-                            if (!planned) planFragment(group, iface, f, out, path, provided, producers);
+                            if (!planned) planFragment(group, iface, f, out, path, provided, conditionalProducers);
+                            producers.addAll(conditionalProducers);
+                            nestedProducers(iface, f, conditionalProducers, interfaceFieldProducers, implementationProducers);
                         }
                         case Selection.Fragment f when f.typeCondition() == null || f.typeCondition().equals(iface.getName()) -> {
-                            if (!planAtInterfaceObject(group, iface, f.selections(), out, path, provided, producers)) {
-                                planFragment(group, iface, f, out, path, provided, producers);
+                            Set<FetchGroup> nested = new LinkedHashSet<>();
+                            if (!planAtInterfaceObject(group, iface, f.selections(), out, path, provided, nested)) {
+                                planFragment(group, iface, f, out, path, provided, nested);
                             }
+                            producers.addAll(nested);
+                            nestedProducers(iface, f, nested, interfaceFieldProducers, implementationProducers);
                         }
                         case Selection.Fragment f -> {
                             Set<FetchGroup> fragmentProducers = new LinkedHashSet<>();
@@ -991,7 +997,7 @@ final class OperationWalker {
     void answerAfterInterfaceObject(GraphQLInterfaceType iface, List<Selection> selections,
                                     Map<String, Set<FetchGroup>> interfaceFieldProducers, Set<FetchGroup> implementationProducers) {
         Set<String> implementationKeys = new HashSet<>();
-        implementationKeys(iface, selections, false, implementationKeys);
+        responseKeys(iface, selections, false, new HashSet<>(), implementationKeys);
         for (String key : implementationKeys) {
             for (FetchGroup earlier : interfaceFieldProducers.getOrDefault(key, Set.of())) {
                 for (FetchGroup later : implementationProducers) {
@@ -1003,16 +1009,32 @@ final class OperationWalker {
         }
     }
 
-    /** The response keys selected at this level under fragments on types other than {@code iface} (but __typename). */
-    private static void implementationKeys(GraphQLInterfaceType iface, List<Selection> selections, boolean underImplementation,
-                                           Set<String> out) {
+    /**
+     * Counts the fetches planned for a fragment on the interface (or a condition around fields) among those answering
+     * its interface's keys and its implementations' keys: what it holds may meet keys selected outside it, either way
+     * round. (A fetch in both sets is never ordered after itself.)
+     */
+    private static void nestedProducers(GraphQLInterfaceType iface, Selection.Fragment fragment, Set<FetchGroup> nested,
+                                        Map<String, Set<FetchGroup>> interfaceFieldProducers, Set<FetchGroup> implementationProducers) {
+        Set<String> interfaceKeys = new HashSet<>();
+        responseKeys(iface, fragment.selections(), false, interfaceKeys, new HashSet<>());
+        for (String key : interfaceKeys) interfaceFieldProducers.computeIfAbsent(key, k -> new LinkedHashSet<>()).addAll(nested);
+        implementationProducers.addAll(nested);
+    }
+
+    /**
+     * The response keys selected at this level (__typename left out): on the interface, and under fragments on types
+     * other than {@code iface} (its implementations).
+     */
+    private static void responseKeys(GraphQLInterfaceType iface, List<Selection> selections, boolean underImplementation,
+                                     Set<String> interfaceKeys, Set<String> implementationKeys) {
         for (Selection selection : selections) {
             switch (selection) {
                 case Selection.Field f -> {
-                    if (underImplementation && !f.isTypename()) out.add(f.responseKey());
+                    if (!f.isTypename()) (underImplementation ? implementationKeys : interfaceKeys).add(f.responseKey());
                 }
-                case Selection.Fragment f -> implementationKeys(iface, f.selections(), underImplementation
-                        || (f.typeCondition() != null && !f.typeCondition().equals(iface.getName())), out);
+                case Selection.Fragment f -> responseKeys(iface, f.selections(), underImplementation
+                        || (f.typeCondition() != null && !f.typeCondition().equals(iface.getName())), interfaceKeys, implementationKeys);
             }
         }
     }
