@@ -1014,34 +1014,108 @@ final class OperationWalker {
                 addKeys(child, iface.getName(), keySelections);
                 underConditions(child.body()).typename(); // wanted only where the conditions hold, as the rest of it
                 producers.add(child);
+                Map<String, Set<FetchGroup>> interfaceFieldProducers = new HashMap<>();
+                Set<FetchGroup> implementationProducers = new LinkedHashSet<>();
                 for (Selection selection : selections) {
                     switch (selection) {
-                        case Selection.Field f -> planField(group, iface, f, out, path, provided, producers);
+                        case Selection.Field f -> {
+                            Set<FetchGroup> fieldProducers = new LinkedHashSet<>();
+                            planField(group, iface, f, out, path, provided, fieldProducers);
+                            producers.addAll(fieldProducers);
+                            if (!f.isTypename()) interfaceFieldProducers.computeIfAbsent(f.responseKey(), k -> new LinkedHashSet<>()).addAll(fieldProducers);
+                        }
                         // A fragment that needs no concrete type inside is planned as usual: its fields were
                         // otherwise lost (a condition around fields of the interface only).
                         case Selection.Fragment f when f.isConditional() -> {
                             boolean planned;
+                            Set<FetchGroup> conditionalProducers = new LinkedHashSet<>();
                             conditions.add(f.conditions());
                             try {
                                 planned = planAtInterfaceObject(group, iface, List.of(f.withoutConditions()), out.conditional(f.conditions()),
-                                        path, provided, producers);
+                                        path, provided, conditionalProducers);
                             } finally {
                                 conditions.remove(conditions.size() - 1);
                             }
-                            if (!planned) planFragment(group, iface, f, out, path, provided, producers);
+                            if (!planned) planFragment(group, iface, f, out, path, provided, conditionalProducers);
+                            producers.addAll(conditionalProducers);
+                            nestedProducers(iface, f, conditionalProducers, interfaceFieldProducers, implementationProducers);
                         }
                         case Selection.Fragment f when f.typeCondition() == null || f.typeCondition().equals(iface.getName()) -> {
-                            if (!planAtInterfaceObject(group, iface, f.selections(), out, path, provided, producers)) {
-                                planFragment(group, iface, f, out, path, provided, producers);
+                            Set<FetchGroup> nested = new LinkedHashSet<>();
+                            if (!planAtInterfaceObject(group, iface, f.selections(), out, path, provided, nested)) {
+                                planFragment(group, iface, f, out, path, provided, nested);
                             }
+                            producers.addAll(nested);
+                            nestedProducers(iface, f, nested, interfaceFieldProducers, implementationProducers);
                         }
-                        case Selection.Fragment f -> planFragment(child, iface, f, underConditions(child.body()), path, null, producers);
+                        case Selection.Fragment f -> {
+                            Set<FetchGroup> fragmentProducers = new LinkedHashSet<>();
+                            planFragment(child, iface, f, underConditions(child.body()), path, null, fragmentProducers);
+                            producers.addAll(fragmentProducers);
+                            implementationProducers.addAll(fragmentProducers);
+                        }
                     }
                 }
+                answerAfterInterfaceObject(iface, selections, interfaceFieldProducers, implementationProducers);
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Where the client asks a field of the interface and, under a fragment on an implementation, the same response key
+     * ({@code accounts { isActive ... on Admin { isActive } }}), two subgraphs may answer it for the same object: the
+     * interface object's (for every object: it cannot tell the implementations apart) and the implementation's own.
+     * Both references answer the implementation's value for the objects the fragment names, and the federation spec
+     * makes either valid (the field is shareable); asked in one parallel stage, the value would be whichever answer
+     * came last. So the fetches answering the fragment wait for those answering the interface's field: the
+     * implementation's answer is merged last and is the one the client gets for those objects, the interface object's
+     * stays for the others. One more stage, only where the keys meet.
+     */
+    void answerAfterInterfaceObject(GraphQLInterfaceType iface, List<Selection> selections,
+                                    Map<String, Set<FetchGroup>> interfaceFieldProducers, Set<FetchGroup> implementationProducers) {
+        Set<String> implementationKeys = new HashSet<>();
+        responseKeys(iface, selections, false, new HashSet<>(), implementationKeys);
+        for (String key : implementationKeys) {
+            for (FetchGroup earlier : interfaceFieldProducers.getOrDefault(key, Set.of())) {
+                for (FetchGroup later : implementationProducers) {
+                    if (later == earlier || later.subgraph.equals(earlier.subgraph) || FetchGraph.dependsOn(later, earlier)
+                            || FetchGraph.dependsOn(earlier, later)) continue;
+                    later.dependsOn.add(earlier);
+                }
+            }
+        }
+    }
+
+    /**
+     * Counts the fetches planned for a fragment on the interface (or a condition around fields) among those answering
+     * its interface's keys and its implementations' keys: what it holds may meet keys selected outside it, either way
+     * round. (A fetch in both sets is never ordered after itself.)
+     */
+    private static void nestedProducers(GraphQLInterfaceType iface, Selection.Fragment fragment, Set<FetchGroup> nested,
+                                        Map<String, Set<FetchGroup>> interfaceFieldProducers, Set<FetchGroup> implementationProducers) {
+        Set<String> interfaceKeys = new HashSet<>();
+        responseKeys(iface, fragment.selections(), false, interfaceKeys, new HashSet<>());
+        for (String key : interfaceKeys) interfaceFieldProducers.computeIfAbsent(key, k -> new LinkedHashSet<>()).addAll(nested);
+        implementationProducers.addAll(nested);
+    }
+
+    /**
+     * The response keys selected at this level (__typename left out): on the interface, and under fragments on types
+     * other than {@code iface} (its implementations).
+     */
+    private static void responseKeys(GraphQLInterfaceType iface, List<Selection> selections, boolean underImplementation,
+                                     Set<String> interfaceKeys, Set<String> implementationKeys) {
+        for (Selection selection : selections) {
+            switch (selection) {
+                case Selection.Field f -> {
+                    if (!f.isTypename()) (underImplementation ? implementationKeys : interfaceKeys).add(f.responseKey());
+                }
+                case Selection.Fragment f -> responseKeys(iface, f.selections(), underImplementation
+                        || (f.typeCondition() != null && !f.typeCondition().equals(iface.getName())), interfaceKeys, implementationKeys);
+            }
+        }
     }
 
     /**
