@@ -8,24 +8,34 @@ import java.util.Map;
  * What a fetch graph costs, for choosing between plans: first the subgraph requests it sends, then the stages it
  * waits through, then the fields asked through entity fetches (each is work a subgraph does for a representation the
  * router had to build and send). Lower is cheaper, compared in that order.
+ *
+ * <p>A plan is made once for every value of the operation's variables, so a fetch that is sent only when its
+ * @skip/@include conditions hold ({@link PlanEmitter#conditionsOf}: all it asks is under them) counts half a request
+ * ({@code halfRequests} counts the others twice, it once); on a tie, the plan that sends fewer requests whatever the
+ * variables wins. Counting every fetch as one took a route that moves conditional fields into a fetch sent always
+ * (5 requests whatever {@code $v} is) over one with 4 always and 2 only when {@code $v} holds.
  */
-record PlanCost(int fetches, int stages, int entityFields) implements Comparable<PlanCost> {
+record PlanCost(int halfRequests, int unconditionalFetches, int stages, int entityFields) implements Comparable<PlanCost> {
 
     static PlanCost of(FetchGraph graph) {
         Map<FetchGroup, Integer> depths = new HashMap<>();
         int stages = 0;
         int entityFields = 0;
+        int unconditional = 0;
         for (FetchGroup group : graph.groups) {
             stages = Math.max(stages, PlanEmitter.depth(group, depths, new LinkedHashSet<>()) + 1);
             if (group.entityFetch) entityFields += group.selection.fieldCount();
             for (FetchGroup part : group.batched) entityFields += part.selection.fieldCount();
+            if (PlanEmitter.conditionsOf(group).isEmpty()) unconditional++;
         }
-        return new PlanCost(graph.groups.size(), stages, entityFields);
+        int fetches = graph.groups.size();
+        return new PlanCost(fetches + unconditional, unconditional, stages, entityFields);
     }
 
     @Override
     public int compareTo(PlanCost other) {
-        if (fetches != other.fetches) return Integer.compare(fetches, other.fetches);
+        if (halfRequests != other.halfRequests) return Integer.compare(halfRequests, other.halfRequests);
+        if (unconditionalFetches != other.unconditionalFetches) return Integer.compare(unconditionalFetches, other.unconditionalFetches);
         if (stages != other.stages) return Integer.compare(stages, other.stages);
         return Integer.compare(entityFields, other.entityFields);
     }

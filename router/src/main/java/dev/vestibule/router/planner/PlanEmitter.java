@@ -57,7 +57,7 @@ final class PlanEmitter {
      * nested conditional fragments: {@code ... @include(if: $a) { ... @skip(if: $b) { x } }} is under both), or none:
      * such a fetch is not sent when one of them does not hold, as Apollo's planner wraps it in Condition nodes.
      */
-    private static List<Selection.Condition> conditionsOf(FetchGroup group) {
+    static List<Selection.Condition> conditionsOf(FetchGroup group) {
         List<Selection.Condition> shared = new ArrayList<>(group.selection.requiredConditions());
         for (FetchGroup part : group.batched) shared.retainAll(part.selection.requiredConditions()); // a batch: what all share
         return shared;
