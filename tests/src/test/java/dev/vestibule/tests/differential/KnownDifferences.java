@@ -59,16 +59,16 @@ final class KnownDifferences {
 
     /**
      * The references' subgraph requests fail where Vestibule's do not, each reference by a failure of its own plan:
-     * a subgraph's validation error for a variable the gateway's subgraph operation uses without defining it (Hive
-     * Gateway 2.10.4 in provides-on-interface; the spec's "All Variable Uses Defined": the gateway sent an invalid
-     * operation), or the audit's punishment of a plan that ignores {@code @provides} ("You should be using the ...
+     * a subgraph's validation error for a variable or a fragment the gateway's subgraph operation uses without defining
+     * it (Hive Gateway 2.10.4 in provides-on-interface; the spec's "All Variable Uses Defined" and "Fragment Spread
+     * Target Defined": the gateway sent an invalid operation), or the audit's punishment of a plan that ignores {@code @provides} ("You should be using the ...
      * subgraph!", Apollo Gateway asking a for media). Vestibule answers the data those fetches were for, from the
      * subgraph the suite wants asked. Only the differing value counts: elsewhere in the operation Vestibule may share
      * a failure with the references (all three asking a for a plain media { id }).
      */
     static final Known REFERENCES_FAIL_THEIR_OWN_PLANS = new Known("the references' own subgraph requests fail",
             "every error of every reference on the differing value is a subgraph rejecting the reference's own request: an operation using a"
-                    + " variable it does not define (Hive Gateway), or the audit's punishment of a plan that ignores @provides"
+                    + " variable or fragment it does not define (Hive Gateway), or the audit's punishment of a plan that ignores @provides"
                     + " (Apollo Gateway asking a for media); Vestibule's requests are valid and answered (provides-on-interface)",
             (supergraph, c) -> {
                 if (c.difference().get().kind() != Answer.Kind.DATA_WHERE_REFERENCE_IS_NULL || c.references().isEmpty()) return false;
@@ -115,6 +115,8 @@ final class KnownDifferences {
             REFERENCES_FAIL_THEIR_OWN_PLANS, REQUIRES_THROUGH_TYPE_CONDITION, FIELD_OF_AN_INTERFACE_WITHOUT_IMPLEMENTATIONS);
 
     private static final Pattern UNDEFINED_VARIABLE = Pattern.compile("^Variable \"\\$\\w+\" is not defined by operation");
+    /** Hive Gateway 2.10.4 spreads a fragment in a subgraph operation without defining it (provides-on-interface, seed 24). */
+    private static final Pattern UNKNOWN_FRAGMENT = Pattern.compile("^Unknown fragment \"\\w+\"\\.$");
     private static final Pattern PUNISHED_PLAN = Pattern.compile("^You should be using the '\\w+' subgraph!$");
     private static final Pattern CANNOT_PLAN = Pattern.compile("cannot plan (\\w+)\\.(\\w+) from subgraph");
 
@@ -131,8 +133,8 @@ final class KnownDifferences {
         String message = error.path("message").asText();
         String code = error.path("extensions").path("code").asText();
         boolean fromSubgraph = error.path("extensions").has("serviceName");
-        return fromSubgraph && (UNDEFINED_VARIABLE.matcher(message).find() && code.equals("GRAPHQL_VALIDATION_FAILED")
-                || PUNISHED_PLAN.matcher(message).matches());
+        return fromSubgraph && ((UNDEFINED_VARIABLE.matcher(message).find() || UNKNOWN_FRAGMENT.matcher(message).matches())
+                && code.equals("GRAPHQL_VALIDATION_FAILED") || PUNISHED_PLAN.matcher(message).matches());
     }
 
     /**

@@ -87,6 +87,14 @@ class KnownDifferencesTest {
                 "{\"errors\":[" + punishedMedia + "," + punishedA8 + "],\"data\":{\"media\":null,\"a8\":null}}",
                 "{\"errors\":[" + undefinedVariable + "," + punishedA8 + "],\"data\":{\"media\":null,\"a8\":null}}"))
                 .contains(KnownDifferences.REFERENCES_FAIL_THEIR_OWN_PLANS);
+        // seed 24: Hive Gateway spreads a fragment it does not define in its operation to b
+        String unknownFragment = "{\"errors\":[{\"message\":\"Unknown fragment \\\"F2\\\".\",\"path\":[\"media\"],"
+                + "\"extensions\":{\"code\":\"GRAPHQL_VALIDATION_FAILED\",\"serviceName\":\"b\"}}],\"data\":{\"media\":null}}";
+        assertThat(explain(null, "query Q { media { ...F1 } } fragment F2 on Cat { id } fragment F1 on Media { animals { ...F2 } }",
+                "{\"data\":{\"media\":{\"animals\":[{},{\"id\":\"a2\"}]}}}", apollo, unknownFragment))
+                .contains(KnownDifferences.REFERENCES_FAIL_THEIR_OWN_PLANS);
+        // a fragment error the gateway did not cause (no subgraph named) is not this class
+        assertThat(explain(null, operation, vestibule, apollo, unknownFragment.replace(",\"serviceName\":\"b\"", ""))).isEmpty();
         // both punished alike: still the references' plans
         assertThat(explain(null, operation, vestibule, apollo, apollo)).contains(KnownDifferences.REFERENCES_FAIL_THEIR_OWN_PLANS);
         // Vestibule with an error of its own, a reference with any other error, or a reference's error that is not a
