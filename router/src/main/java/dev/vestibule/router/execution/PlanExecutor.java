@@ -222,9 +222,7 @@ public final class PlanExecutor {
             if (batch != null) call.entities(batch.representations().size());
             call.end(failure);
             synchronized (state) {
-                EntityBatch failed = batch != null ? batch : EntityBatch.of(entities, representation, state.lineage());
-                List<Object> first = pathOf(Entities.paths(state.data(), flatten.paths()), firstTarget(failed, entities));
-                for (String field : fetch.topLevelKeys()) state.addError(failureError(fetch.subgraph(), failure, append(first, field)));
+                failEntities(flatten, failure, batch != null ? batch : EntityBatch.of(entities, representation, state.lineage()), entities, state);
             }
             return;
         }
@@ -359,10 +357,7 @@ public final class PlanExecutor {
             call.end(failure);
             synchronized (state) {
                 for (int i = 0; i < parts.size(); i++) {
-                    if (batches.get(i).isEmpty()) continue;
-                    PlanNode.Flatten part = parts.get(i);
-                    List<Object> first = pathOf(Entities.paths(state.data(), part.paths()), firstTarget(batches.get(i), entities.get(i)));
-                    for (String field : part.fetch().topLevelKeys()) state.addError(failureError(node.subgraph(), failure, append(first, field)));
+                    if (!batches.get(i).isEmpty()) failEntities(parts.get(i), failure, batches.get(i), entities.get(i), state);
                 }
             }
             return;
@@ -396,6 +391,14 @@ public final class PlanExecutor {
                         errorsByPart.get(i), errors.isEmpty(), state);
             }
         }
+    }
+
+    /** A failed entity fetch: each of its top-level fields gets the failure at the batch's first object. Call under the state's lock. */
+    private void failEntities(PlanNode.Flatten flatten, SubgraphFailure failure, EntityBatch batch, List<Map<String, Object>> entities,
+                              ExecutionState state) {
+        PlanNode.Fetch fetch = flatten.fetch();
+        List<Object> first = pathOf(Entities.paths(state.data(), flatten.paths()), firstTarget(batch, entities));
+        for (String field : fetch.topLevelKeys()) state.addError(failureError(fetch.subgraph(), failure, append(first, field)));
     }
 
     /** The part of a batch whose aliased {@code _entities} field an error's path begins with, or -1. */
