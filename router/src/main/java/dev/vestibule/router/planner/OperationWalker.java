@@ -144,7 +144,8 @@ final class OperationWalker {
             throw new PlanningException("no subgraph resolves " + rootType.getName() + "." + field.name());
         }
         GraphQLFieldDefinition definition = rootType.getFieldDefinition(field.name());
-        if (isComposite(definition) && selectsNothing(field.selections()) && neverAnObject(typeName(definition.getType()), candidates)) return;
+        if (isComposite(definition) && selectsNothing(field.selections()) && neverAnObject(typeName(definition.getType()), candidates)
+                && !writtenForCandidates(field, typeName(definition.getType()), candidates)) return;
         if (!mutation && candidates.size() > 1 && !field.isLeaf() && splitSharedRootField(rootType, field, definition, candidates)) {
             return;
         }
@@ -168,6 +169,16 @@ final class OperationWalker {
     boolean neverAnObject(String type, List<String> subgraphs) {
         return coverage.implementationLess((GraphQLNamedType) schema.getType(type))
                 && subgraphs.stream().noneMatch(s -> coverage.isInterfaceObjectIn(s, type));
+    }
+
+    /**
+     * Whether the root field as written (literal conditions ignored) asks a subgraph serving it for a field it answers
+     * itself: then the references fetch what is left ({@code a {__typename}}) and answer the subgraph's error for the
+     * object it cannot name ({@code { a { id @skip(if: true) } }}); asked only for other subgraphs' fields, they do not.
+     */
+    boolean writtenForCandidates(Selection.Field field, String type, List<String> candidates) {
+        Selection.Field written = asWritten.get(field.responseKey());
+        return written != null && candidates.stream().anyMatch(s -> coverage.answersSomething(s, type, written.selections()));
     }
 
     /** Whether the selections hold no field: none, or only fragments that hold none (literal conditions emptied them). */
