@@ -400,9 +400,27 @@ final class OperationWalker {
      * The field as the root subgraph is chosen by: as written, literal @skip/@include conditions ignored, as Apollo and
      * Hive choose. Chosen by what the conditions leave, a field left with nothing, or with only what several subgraphs
      * serve ({@code media { animals @skip(if: true) { name } id }}), went to the first subgraph listed, which can be
-     * one the field must not be asked of.
+     * one the field must not be asked of. Asked under several response keys with the same arguments, it is chosen
+     * by all of their selections together: one subgraph answers them all, as the references plan it ({@code a1: media
+     * { id }} beside {@code media { animals { ... on Cat { age } } }}: a and b both serve a1's {@code id}, only b
+     * serves media's animals, and a, listed first, must not be asked for media at all).
      */
     Selection.Field choiceField(Selection.Field field) {
+        Selection.Field chosenBy = asWritten(field);
+        if (chosenBy.isLeaf()) return chosenBy;
+        List<Selection> together = new ArrayList<>();
+        int keys = 0;
+        for (RootField root : roots) {
+            Selection.Field f = root.field();
+            if (!f.name().equals(field.name()) || !arguments(f).equals(arguments(field))) continue;
+            together.addAll(asWritten(f).selections());
+            keys++;
+        }
+        return keys < 2 ? chosenBy
+                : new Selection.Field(chosenBy.responseKey(), chosenBy.name(), chosenBy.arguments(), chosenBy.directives(), together);
+    }
+
+    private Selection.Field asWritten(Selection.Field field) {
         Selection.Field written = asWritten.get(field.responseKey());
         return written == null || !written.name().equals(field.name()) ? field : written;
     }
