@@ -6,7 +6,11 @@ import dev.vestibule.router.supergraph.Supergraph;
 import graphql.language.Field;
 import graphql.language.NodeTraverser;
 import graphql.language.NodeVisitorStub;
+import graphql.schema.GraphQLFieldDefinition;
 import graphql.schema.GraphQLInterfaceType;
+import graphql.schema.GraphQLNamedOutputType;
+import graphql.schema.GraphQLNamedType;
+import graphql.schema.GraphQLObjectType;
 import graphql.schema.GraphQLType;
 import graphql.util.TraversalControl;
 import graphql.util.TraverserContext;
@@ -111,8 +115,30 @@ final class KnownDifferences {
                     && supergraph != null
                     && unplannableFieldOfImplementationlessInterface(supergraph, c.vestibule().raw()));
 
+    /**
+     * A leaf field that several subgraphs resolve for the same object ({@code @shareable}; an {@code @interfaceObject}'s
+     * field counts for every implementation), answered differently by them: the suite's data break the contract of
+     * {@code @shareable} (the subgraphs must agree), so each subgraph's value is a valid answer. The references take the
+     * value of the selection written last (simple-interface-object, seed 24: {@code { accounts { ...F1 isActive } }
+     * fragment F1 on Admin { isActive }} is c's {@code false} for the admins, with the plain field first a's {@code true});
+     * Vestibule answers the implementation's own subgraph's value whatever the order. Only leaf values of such fields
+     * may differ, neither side may have errors.
+     */
+    static final Known SHAREABLE_FIELD_ANSWERED_DIFFERENTLY = new Known("a @shareable field its subgraphs answer differently",
+            "several subgraphs resolve the field for the same object and the suite's data give it different values, against"
+                    + " @shareable's contract: either value is valid; the references take the selection written last, Vestibule"
+                    + " the implementation's own subgraph's, whatever the order (simple-interface-object)",
+            (supergraph, c) -> {
+                if (c.difference().get().kind() != Answer.Kind.OTHER_DATA || supergraph == null || c.vestibule().hasErrors()
+                        || c.references().isEmpty()) return false;
+                Set<String> shared = sharedLeafFields(supergraph);
+                return c.references().values().stream().allMatch(a -> !a.hasErrors()
+                        && onlySharedLeavesDiffer(c.vestibule().data(), a.data(), null, shared, c.operation()));
+            });
+
     static final List<Known> ALL = List.of(CONFLICTING_TYPES_SENT_BY_REFERENCES, VALUE_THE_SCHEMA_CANNOT_REPRESENT,
-            REFERENCES_FAIL_THEIR_OWN_PLANS, REQUIRES_THROUGH_TYPE_CONDITION, FIELD_OF_AN_INTERFACE_WITHOUT_IMPLEMENTATIONS);
+            REFERENCES_FAIL_THEIR_OWN_PLANS, REQUIRES_THROUGH_TYPE_CONDITION, FIELD_OF_AN_INTERFACE_WITHOUT_IMPLEMENTATIONS,
+            SHAREABLE_FIELD_ANSWERED_DIFFERENTLY);
 
     private static final Pattern UNDEFINED_VARIABLE = Pattern.compile("^Variable \"\\$\\w+\" is not defined by operation");
     /** Hive Gateway 2.10.4 spreads a fragment in a subgraph operation without defining it (provides-on-interface, seed 24). */
@@ -203,5 +229,60 @@ final class KnownDifferences {
             if (!(type instanceof GraphQLInterfaceType face) || !supergraph.apiSchema().getImplementations(face).isEmpty()) return false;
         }
         return true;
+    }
+    /**
+     * Whether the two data trees have the same shape and differ only in non-null leaf values under response keys
+     * that name {@code shared} fields ({@code key}: the response key the values are under, null at the top).
+     */
+    private static boolean onlySharedLeavesDiffer(JsonNode mine, JsonNode theirs, String key, Set<String> shared, GeneratedOperation operation) {
+        if (mine.isObject() && theirs.isObject()) {
+            if (mine.size() != theirs.size()) return false;
+            for (var entries = mine.fields(); entries.hasNext(); ) {
+                var entry = entries.next();
+                if (!theirs.has(entry.getKey())
+                        || !onlySharedLeavesDiffer(entry.getValue(), theirs.get(entry.getKey()), entry.getKey(), shared, operation)) return false;
+            }
+            return true;
+        }
+        if (mine.isArray() && theirs.isArray()) {
+            if (mine.size() != theirs.size()) return false;
+            for (int i = 0; i < mine.size(); i++) if (!onlySharedLeavesDiffer(mine.get(i), theirs.get(i), key, shared, operation)) return false;
+            return true;
+        }
+        if (Answer.same(mine, theirs)) return true;
+        if (key == null || !mine.isValueNode() || !theirs.isValueNode() || mine.isNull() || theirs.isNull()) return false;
+        Set<String> names = fieldNamesAt(operation, key);
+        return !names.isEmpty() && shared.containsAll(names);
+    }
+
+    /**
+     * The names of fields that at least two subgraphs resolve for one object type of the API schema, other than key
+     * fields: the type's own field in each, or an {@code @interfaceObject}'s field for an interface the type implements.
+     */
+    private static Set<String> sharedLeafFields(Supergraph supergraph) {
+        Set<String> names = new HashSet<>();
+        for (GraphQLNamedType type : supergraph.apiSchema().getAllTypesAsList()) {
+            if (!(type instanceof GraphQLObjectType object) || object.getName().startsWith("__")) continue;
+            for (GraphQLFieldDefinition field : object.getFieldDefinitions()) {
+                int resolving = 0;
+                boolean key = false;
+                for (SubgraphSchema schema : supergraph.schemas().values()) {
+                    boolean here = resolves(schema.types().get(object.getName()), field.getName());
+                    for (GraphQLNamedOutputType face : object.getInterfaces()) {
+                        SubgraphSchema.TypeInSubgraph asObject = schema.types().get(face.getName());
+                        if (asObject != null && asObject.interfaceObject()) here |= resolves(asObject, field.getName());
+                    }
+                    if (here) resolving++;
+                    SubgraphSchema.TypeInSubgraph own = schema.types().get(object.getName());
+                    if (own != null && own.keys().stream().anyMatch(k -> Pattern.compile("\\b" + field.getName() + "\\b").matcher(k.fields().text()).find())) key = true;
+                }
+                if (resolving >= 2 && !key) names.add(field.getName());
+            }
+        }
+        return names;
+    }
+
+    private static boolean resolves(SubgraphSchema.TypeInSubgraph type, String field) {
+        return type != null && type.fields().containsKey(field) && type.fields().get(field).resolvable();
     }
 }

@@ -176,4 +176,30 @@ class KnownDifferencesTest {
                 + " subgraph that resolves it has a key that b can provide\",\"extensions\":{\"code\":\"QUERY_PLANNING_FAILED\"}}]}";
         assertThat(explain(supergraph, operation, corrupted, reference, reference)).isEmpty();
     }
+
+    /** simple-interface-object, seed 24: isActive is Admin's own in a and the Account @interfaceObject's in c, both @shareable. */
+    @Test
+    void aShareableFieldItsSubgraphsAnswerDifferently() throws Exception {
+        Supergraph supergraph = composed(Map.of(
+                "a", "interface Account @key(fields: \"id\") { id: ID! }\n"
+                        + "type Admin implements Account @key(fields: \"id\") { id: ID! isMain: Boolean! isActive: Boolean! @shareable }\n"
+                        + "type Regular implements Account @key(fields: \"id\") { id: ID! isMain: Boolean! }\ntype Query { a: Int }",
+                "b", "type Account @key(fields: \"id\") @interfaceObject { id: ID! name: String! }\ntype Query { accounts: [Account] @shareable }",
+                "c", "type Account @key(fields: \"id\") @interfaceObject { id: ID! isActive: Boolean! @shareable }"));
+        String operation = "{ accounts { ...F1 isActive } } fragment F1 on Admin { isActive }";
+        String vestibule = "{\"data\":{\"accounts\":[{\"isActive\":true},{\"isActive\":false}]}}";
+        String references = "{\"data\":{\"accounts\":[{\"isActive\":false},{\"isActive\":false}]}}";
+        assertThat(explain(supergraph, operation, vestibule, references, references)).contains(KnownDifferences.SHAREABLE_FIELD_ANSWERED_DIFFERENTLY);
+        // a field only one subgraph resolves, a null against a value, another shape, or errors: not this class
+        assertThat(explain(supergraph, "{ accounts { ... on Admin { isMain } } }", "{\"data\":{\"accounts\":[{\"isMain\":true},{}]}}",
+                "{\"data\":{\"accounts\":[{\"isMain\":false},{}]}}", "{\"data\":{\"accounts\":[{\"isMain\":false},{}]}}")).isEmpty();
+        assertThat(explain(supergraph, operation, "{\"data\":{\"accounts\":[{\"isActive\":null},{\"isActive\":false}]}}",
+                references, references)).isEmpty();
+        assertThat(explain(supergraph, operation, "{\"data\":{\"accounts\":[{\"isActive\":true}]}}", references, references)).isEmpty();
+        assertThat(explain(supergraph, operation, "{\"data\":{\"accounts\":[{\"isActive\":true},{\"isActive\":false}]},\"errors\":[{\"message\":\"x\"}]}",
+                references, references)).isEmpty();
+        // the key field, though every subgraph resolves it, is not this class
+        assertThat(explain(supergraph, "{ accounts { id } }", "{\"data\":{\"accounts\":[{\"id\":\"1\"}]}}",
+                "{\"data\":{\"accounts\":[{\"id\":\"2\"}]}}", "{\"data\":{\"accounts\":[{\"id\":\"2\"}]}}")).isEmpty();
+    }
 }
