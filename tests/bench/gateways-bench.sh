@@ -28,7 +28,9 @@ export DURATION="${DURATION:-20}" WARMUP="${WARMUP:-5}"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 if [[ ! -d "$BENCH_DIR/node_modules" ]]; then
   mkdir -p "$BENCH_DIR" && cp -r "$SHARED_BENCH"/. "$BENCH_DIR"/
-  (cd "$BENCH_DIR" && npm ci --no-audit --no-fund >/dev/null)
+  # npm ci needs a lock file, which ../shared/bench does not always carry
+  if [[ -f "$BENCH_DIR/package-lock.json" ]]; then (cd "$BENCH_DIR" && npm ci --no-audit --no-fund >/dev/null)
+  else (cd "$BENCH_DIR" && npm install --no-audit --no-fund >/dev/null); fi
 fi
 
 # a snapshot of the router as ./vestibule serve runs it (jar, libraries, the AOT start-up cache of Java 25+), so that
