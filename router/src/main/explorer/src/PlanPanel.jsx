@@ -154,12 +154,15 @@ function BatchPart({ part, index }) {
   );
 }
 
-// The selection of an entity fetch's _entities field, one field a line (the router prints it on one line); the whole
-// operation when it is not an entity fetch's
+// What an entity fetch's _entities field selects, inside its braces, one field a line (the router prints it on one
+// line); the whole operation when it is not an entity fetch's
 function entitiesSelection(operation) {
-  const start = operation.indexOf('{_entities(representations: $representations) ');
+  const head = '{_entities(representations: $representations) ';
+  const start = operation.indexOf(head);
   if (start < 0 || !operation.endsWith('}')) return operation;
-  return layOut(operation.slice(start + '{_entities(representations: $representations) '.length, -1));
+  const lines = layOut(operation.slice(start + head.length, -1)).split('\n');
+  if (lines.length < 3 || lines[0] !== '{' || lines[lines.length - 1] !== '}') return lines.join('\n');
+  return lines.slice(1, -1).map((line) => line.slice(2)).join('\n');
 }
 
 // lays out compact GraphQL selection text: a line per field, two spaces an indent; arguments and strings untouched

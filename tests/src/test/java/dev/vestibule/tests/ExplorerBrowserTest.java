@@ -145,11 +145,9 @@ class ExplorerBrowserTest {
             assertThat(parts.get(0).get("alias").asText()).isEqualTo("_e0");
             assertThat(parts.get(0).get("path").asText()).isEqualTo("topProducts.@");
             assertThat(parts.get(0).get("operation").asText()).isEqualTo("""
-                    {
-                      ... on Product {
-                        reviews(first:1) {
-                          totalCount
-                        }
+                    ... on Product {
+                      reviews(first:1) {
+                        totalCount
                       }
                     }""");
             assertThat(parts.get(1).get("alias").asText()).isEqualTo("_e1");
