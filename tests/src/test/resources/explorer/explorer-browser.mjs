@@ -11,9 +11,9 @@ const DEMO_QUERY = 'query TopProducts { topProducts(first: 2) { name price inSto
 const CONDITIONAL_QUERY = 'query MaybeReviews($withReviews: Boolean = false) { topProducts(first: 1) { name '
   + 'reviews(first: 1) @include(if: $withReviews) { totalCount } } }';
 // reviews asked for the same type at two paths with different arguments: one selection cannot ask both, so the
-// planner batches the two entity fetches to reviews in one request
-const BATCH_QUERY = 'query ProductReviews { topProducts(first: 2) { name reviews(first: 1) { totalCount } } '
-  + 'product(upc: "100008") { name reviews(first: 2) { totalCount } } }';
+// planner batches the two entity fetches to reviews in one request; the second part under a condition of its own
+const BATCH_QUERY = 'query ProductReviews($more: Boolean = true) { topProducts(first: 2) { name reviews(first: 1) { totalCount } } '
+  + 'product(upc: "100008") { name reviews(first: 2) @include(if: $more) { totalCount } } }';
 const seen = { console: [], pageErrors: [], cspViolations: [], foreignRequests: [] };
 
 const context = await chromium.launchPersistentContext(userDataDir, {
@@ -154,6 +154,7 @@ async function batch(page) {
         alias: text(part.querySelector('[data-testid=batch-part-alias]')),
         path: text(part.querySelector('[data-testid=batch-part-path]')),
         operation: text(part.querySelector('[data-testid=batch-part-operation]')),
+        conditions: text(part.querySelector('[data-testid=batch-part-conditions]')),
         text: text(part),
       })),
       card: text(card),

@@ -108,8 +108,9 @@ class ExplorerBrowserTest {
 
     /**
      * A plan with a {@code BatchFetch}: reviews asked for products at two paths with different arguments, two entity
-     * fetches to reviews in one request. The card shows the subgraph, that it is one request of two entity fetches,
-     * and each part: its aliased {@code _entities} field, its path, and what it asks of each object.
+     * fetches to reviews in one request, the second under an {@code @include} of its own. The card shows the
+     * subgraph, that it is one request of two entity fetches, and each part: its aliased {@code _entities} field, its
+     * path, its condition, and what it asks of each object.
      */
     @Test
     void theExplorerDrawsABatchOfEntityFetches(@TempDir Path dir) throws Exception {
@@ -150,11 +151,20 @@ class ExplorerBrowserTest {
                         totalCount
                       }
                     }""");
+            assertThat(parts.get(0).get("conditions").isNull()).as("conditions of %s", parts.get(0)).isTrue();
             assertThat(parts.get(1).get("alias").asText()).isEqualTo("_e1");
             assertThat(parts.get(1).get("path").asText()).isEqualTo("product");
-            assertThat(parts.get(1).get("operation").asText()).contains("reviews(first:2)").doesNotContain("first:1");
-            // read as a whole, a part says which field, where from, and what it asks
-            assertThat(parts.get(1).get("text").asText()).startsWith("_e1").contains("product", "... on Product", "totalCount");
+            assertThat(parts.get(1).get("conditions").asText()).isEqualTo("if $more");
+            assertThat(parts.get(1).get("operation").asText()).isEqualTo("""
+                    ... on Product {
+                      ... @include(if: $more) {
+                        reviews(first:2) {
+                          totalCount
+                        }
+                      }
+                    }""");
+            // read as a whole, a part says which field, where from, under what condition, and what it asks
+            assertThat(parts.get(1).get("text").asText()).startsWith("_e1").contains("product", "if $more", "reviews(first:2)");
             assertThat(batch.get("card").asText()).startsWith("reviews").contains("2 entity fetches in one request");
         }
         assertThat(Files.size(screenshot)).isGreaterThan(10_000);
