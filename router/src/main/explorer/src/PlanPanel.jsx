@@ -1,6 +1,7 @@
 // Draws a query plan (the router's extensions.queryPlanTree) as a tree: Sequence and Parallel as groups, Flatten with
 // its path, Condition with its branches, and each Fetch as a card with its subgraph, its time on the request's
-// timeline, its batch size and whether it joined an identical call in flight (extensions.trace).
+// timeline, its batch size and whether it joined an identical call in flight (extensions.trace); a BatchFetch as one
+// card for its one request, listing its parts.
 
 const ms = (value) => (value == null ? '–' : value < 10 ? `${value.toFixed(2)} ms` : `${value.toFixed(1)} ms`);
 
