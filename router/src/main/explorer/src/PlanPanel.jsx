@@ -1,6 +1,7 @@
 // Draws a query plan (the router's extensions.queryPlanTree) as a tree: Sequence and Parallel as groups, Flatten with
 // its path, Condition with its branches, and each Fetch as a card with its subgraph, its time on the request's
-// timeline, its batch size and whether it joined an identical call in flight (extensions.trace).
+// timeline, its batch size and whether it joined an identical call in flight (extensions.trace); a BatchFetch as one
+// card for its one request, listing its parts.
 
 const ms = (value) => (value == null ? '–' : value < 10 ? `${value.toFixed(2)} ms` : `${value.toFixed(1)} ms`);
 
@@ -112,14 +113,15 @@ function Fetch({ node, run, timeline, parts }) {
       {run && timeline && <TimelineBar run={run} timeline={timeline} />}
       <div className="vx-facts">
         <span className="vx-opname">{node.operationName}</span>
-        {parts && <span className="vx-badge" data-testid="fetch-batch">batch of {parts.length} entity fetches</span>}
+        {parts && <span className="vx-badge" data-testid="fetch-batch">
+          {`${parts.length} entity fetches in one request${run?.entities != null ? `, ${run.entities} entities` : ''}`}</span>}
         {node.requires && <span className="vx-badge" data-testid="fetch-entities">
           {run?.entities != null ? `batch of ${run.entities} ${node.representationTypename ?? 'entities'}` : 'entities'}</span>}
         {run?.joined && <span className="vx-badge vx-joined" data-testid="fetch-joined" title={JOINS[run.joined]}>joined</span>}
         {run?.status != null && run.status !== 200 && <span className="vx-badge vx-bad">HTTP {run.status}</span>}
         {failed && <span className="vx-badge vx-bad" data-testid="fetch-error">{run.error}</span>}
       </div>
-      {parts && <ul className="vx-batch-parts">{parts.map((part, i) => <li key={i}><BatchPart part={part} /></li>)}</ul>}
+      {parts && <ol className="vx-batch-parts">{parts.map((part, i) => <li key={i}><BatchPart part={part} index={i} /></li>)}</ol>}
       <details className="vx-operation">
         <summary>operation</summary>
         <pre>{node.operation}</pre>
@@ -128,20 +130,72 @@ function Fetch({ node, run, timeline, parts }) {
   );
 }
 
-// A part of a batch: the path its objects come from and the conditions it is asked under (its own Condition nodes).
-function BatchPart({ part }) {
+// A part of a batch: the aliased _entities field that asks for it, the path its objects come from, the conditions it
+// is asked under (its own Condition nodes) and what it asks of each object. The part's node is the entity fetch it
+// stands for, as if sent alone; its operation is not sent, so only its _entities selection is shown, laid out.
+function BatchPart({ part, index }) {
   const conditions = [];
   while (part && part.kind === 'Condition') {
     conditions.push(part.ifClause ? `if $${part.condition}` : `unless $${part.condition}`);
     part = part.ifClause ?? part.elseClause;
   }
   const path = part?.kind === 'Flatten' ? (part.paths || [part.path]).map((p) => p.join('.')).join(', ') : '';
-  const type = part?.node?.representationTypename;
+  const fetch = part?.node;
+  const type = fetch?.representationTypename;
   return (
-    <span className="vx-batch-part" data-testid="batch-part">
-      <code>{path}</code>{type ? ` ${type}` : ''}{conditions.length ? ` (${conditions.join(', ')})` : ''}
-    </span>
+    <div className="vx-batch-part" data-testid="batch-part" title={fetch?.requires ? `each representation: ${fetch.requires}` : undefined}>
+      <div className="vx-batch-part-head">
+        <code className="vx-alias" data-testid="batch-part-alias">_e{index}</code>
+        <span>at</span><code data-testid="batch-part-path">{path}</code>
+        {type && <span>as {type}</span>}
+        {conditions.length > 0 && <span className="vx-badge" data-testid="batch-part-conditions">{conditions.join(', ')}</span>}
+      </div>
+      <pre className="vx-batch-part-operation" data-testid="batch-part-operation">{entitiesSelection(fetch?.operation ?? '')}</pre>
+    </div>
   );
+}
+
+// What an entity fetch's _entities field selects, inside its braces, one field a line (the router prints it on one
+// line); the whole operation when it is not an entity fetch's
+function entitiesSelection(operation) {
+  const head = '{_entities(representations: $representations) ';
+  const start = operation.indexOf(head);
+  if (start < 0 || !operation.endsWith('}')) return operation;
+  const lines = layOut(operation.slice(start + head.length, -1)).split('\n');
+  if (lines.length < 3 || lines[0] !== '{' || lines[lines.length - 1] !== '}') return lines.join('\n');
+  return lines.slice(1, -1).map((line) => line.slice(2)).join('\n');
+}
+
+// lays out compact GraphQL selection text: a line per field, two spaces an indent; arguments and strings untouched
+function layOut(text) {
+  let out = '';
+  let depth = 0;
+  let parens = 0;
+  let quoted = false;
+  const newline = () => { out = out.trimEnd() + '\n' + '  '.repeat(depth); };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      out += c;
+      if (c === '\\') out += text[++i] ?? '';
+      else if (c === '"') quoted = false;
+    } else if (c === '"') { quoted = true; out += c; }
+    else if (c === '(') { parens++; out += c; }
+    else if (c === ')') { parens--; out += c; }
+    else if (parens > 0) out += c;
+    else if (c === '{') { out = out.trimEnd() + (out.trim() ? ' {' : '{'); depth++; newline(); }
+    else if (c === '}') { depth--; newline(); out += '}'; }
+    else if (c === ' ') {
+      // a space ends a field, but not inside an inline fragment's head (... on T @skip(if: $x)), after an alias's colon
+      // or before a directive
+      const line = out.slice(out.lastIndexOf('\n') + 1).trim();
+      if (!line) continue;
+      if (line === '...' || line.startsWith('... ') || out.endsWith(':') || text[i + 1] === '@') out += ' ';
+      else newline();
+    }
+    else out += c;
+  }
+  return out.trim();
 }
 
 function TimelineBar({ run, timeline }) {

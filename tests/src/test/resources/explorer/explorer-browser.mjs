@@ -1,14 +1,19 @@
 // Drives the router's explorer page in headless Chromium (ExplorerBrowserTest): loads it, runs the demo query, reads
 // the answer and the drawn plan, opens the schema docs, saves a screenshot, and prints what it saw as one JSON line.
-// The assertions are the Java test's. Usage: node explorer-browser.mjs CHROMIUM ORIGIN SCREENSHOT USER_DATA_DIR
+// The assertions are the Java test's. Usage: node explorer-browser.mjs CHROMIUM ORIGIN SCREENSHOT USER_DATA_DIR [batch]
+// With batch it runs BATCH_QUERY instead, whose plan holds a BatchFetch, and reads how the panel draws that.
 import { chromium } from 'playwright-core';
 
-const [executablePath, origin, screenshot, userDataDir] = process.argv.slice(2);
+const [executablePath, origin, screenshot, userDataDir, scenario = 'demo'] = process.argv.slice(2);
 const DEMO_QUERY = 'query TopProducts { topProducts(first: 2) { name price inStock shippingEstimate(zip: "94110") '
   + 'reviews(first: 1) { totalCount edges { node { rating author { username } } } } media { __typename title likes } '
   + 'seller { displayName } } me { username } }';
 const CONDITIONAL_QUERY = 'query MaybeReviews($withReviews: Boolean = false) { topProducts(first: 1) { name '
   + 'reviews(first: 1) @include(if: $withReviews) { totalCount } } }';
+// reviews asked for the same type at two paths with different arguments: one selection cannot ask both, so the
+// planner batches the two entity fetches to reviews in one request; the second part under a condition of its own
+const BATCH_QUERY = 'query ProductReviews($more: Boolean = true) { topProducts(first: 2) { name reviews(first: 1) { totalCount } } '
+  + 'product(upc: "100008") { name reviews(first: 2) @include(if: $more) { totalCount } } }';
 const seen = { console: [], pageErrors: [], cspViolations: [], foreignRequests: [] };
 
 const context = await chromium.launchPersistentContext(userDataDir, {
@@ -40,6 +45,11 @@ try {
   await page.waitForSelector('.graphiql-container .graphiql-query-editor .CodeMirror', { timeout: 20000 });
   // the schema arrives by introspection; the docs button works once it has
   await page.waitForFunction(() => !document.querySelector('.graphiql-spinner'), null, { timeout: 20000 });
+  if (scenario === 'batch') {
+    console.log(JSON.stringify({ headers, batch: await batch(page), ...seen, cspViolations: await page.evaluate(() => window.__csp) }));
+    await context.close();
+    process.exit(0); // the demo's steps below are not this scenario's
+  }
 
   // type the demo query over the one the page opens with, on one line: the editor closes brackets and quotes itself,
   // and typing a closing one steps over it
@@ -112,4 +122,45 @@ try {
   console.log(JSON.stringify({ headers, typed, firstSummary, answer, plan, docs, conditional, ...seen }));
 } finally {
   await context.close();
+}
+
+// runs BATCH_QUERY and reads the BatchFetch card as a user reads it (innerText: what is shown, not what is hidden)
+async function batch(page) {
+  await page.click('.graphiql-query-editor .CodeMirror');
+  await page.evaluate((query) => document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue(query),
+    BATCH_QUERY);
+  await page.waitForFunction(() => document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.operationName
+    === 'ProductReviews', null, { timeout: 10000 });
+  await page.click('.graphiql-execute-button');
+  try {
+    await page.waitForSelector('[data-testid=plan-tree] [data-kind=BatchFetch]', { timeout: 30000 });
+  } catch (e) {
+    const panel = await page.textContent('.vx-plan');
+    throw new Error(`no BatchFetch drawn; the panel says: ${panel}`);
+  }
+  await page.waitForFunction(() => /"product"/.test(
+    document.querySelector('.graphiql-response .CodeMirror')?.CodeMirror.getValue() ?? ''), null, { timeout: 30000 });
+  const drawn = await page.evaluate(() => {
+    const text = (n) => n?.innerText ?? null;
+    const card = document.querySelector('[data-testid=plan-tree] [data-kind=BatchFetch]');
+    return {
+      answer: document.querySelector('.graphiql-response .CodeMirror').CodeMirror.getValue(),
+      kinds: [...document.querySelectorAll('[data-testid=plan-tree] [data-kind]')].map((n) => n.dataset.kind),
+      service: text(card.querySelector('[data-testid=fetch-service]')),
+      duration: text(card.querySelector('[data-testid=fetch-duration]')),
+      badge: text(card.querySelector('[data-testid=fetch-batch]')),
+      bar: !!card.querySelector('.vx-bar'),
+      parts: [...card.querySelectorAll('[data-testid=batch-part]')].map((part) => ({
+        alias: text(part.querySelector('[data-testid=batch-part-alias]')),
+        path: text(part.querySelector('[data-testid=batch-part-path]')),
+        operation: text(part.querySelector('[data-testid=batch-part-operation]')),
+        conditions: text(part.querySelector('[data-testid=batch-part-conditions]')),
+        text: text(part),
+      })),
+      card: text(card),
+    };
+  });
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: screenshot });
+  return drawn;
 }

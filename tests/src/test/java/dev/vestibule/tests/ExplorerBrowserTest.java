@@ -29,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code ~/.cache/vestibule}, no browser downloaded), loads the page from a router in development mode in front of the
  * sample subgraphs, types and runs the demo query (twice: planned, then from the plan cache), and a query with a false {@code @include} condition, and reports the answers, the drawn plans, the
  * schema docs and anything
- * the page's Content-Security-Policy refused. Without Chromium or Node the test is skipped, or fails when CI is set
- * (.ci/run installs both). The screenshot goes to target/explorer.png (docs/explorer.png is one of them).
+ * the page's Content-Security-Policy refused; and, on its own page, an operation whose plan batches two entity fetches
+ * (a {@code BatchFetch}), and how its card reads. Without Chromium or Node the test is skipped, or fails when CI is set
+ * (.ci/run installs both). The screenshots go to target/explorer.png (docs/explorer.png is one of them) and target/explorer-batch.png.
  */
 class ExplorerBrowserTest {
     private static final String CHROMIUM = System.getProperty("vestibule.chromium", "/usr/bin/chromium");
@@ -105,6 +106,70 @@ class ExplorerBrowserTest {
         assertThat(Files.size(screenshot)).isGreaterThan(10_000);
     }
 
+    /**
+     * A plan with a {@code BatchFetch}: reviews asked for products at two paths with different arguments, two entity
+     * fetches to reviews in one request, the second under an {@code @include} of its own. The card shows the
+     * subgraph, that it is one request of two entity fetches, and each part: its aliased {@code _entities} field, its
+     * path, its condition, and what it asks of each object.
+     */
+    @Test
+    void theExplorerDrawsABatchOfEntityFetches(@TempDir Path dir) throws Exception {
+        requireTools();
+        Path script = install();
+        Path screenshot = Path.of(System.getProperty("vestibule.explorer.batch-screenshot", "target/explorer-batch.png")).toAbsolutePath();
+        Files.createDirectories(screenshot.getParent());
+        try (FederatedGraph graph = new FederatedGraph(RouterSettings.DEFAULTS, ServerSettings.DEFAULTS.withDevMode(true))) {
+            JsonNode seen = drive(script, "http://127.0.0.1:" + graph.server.port(), screenshot, dir.resolve("chromium-profile"), "batch");
+            assertThat(seen.get("cspViolations")).as("CSP violations").isEmpty();
+            assertThat(seen.get("foreignRequests")).as("requests to other origins").isEmpty();
+            assertThat(seen.get("pageErrors")).as("page errors").isEmpty();
+
+            JsonNode batch = seen.get("batch");
+            JsonNode answer = FederatedGraph.JSON.readTree(batch.get("answer").asText());
+            assertThat(answer.has("errors")).as("errors in %s", answer).isFalse();
+            assertThat(answer.at("/data/topProducts")).hasSize(2);
+            assertThat(answer.at("/data/topProducts/0/reviews/totalCount").isInt()).as("%s", answer).isTrue();
+            assertThat(answer.at("/data/product/reviews/totalCount").isInt()).as("%s", answer).isTrue();
+
+            // one BatchFetch, beside the products fetch; its parts are not drawn as fetches of their own
+            List<String> kinds = new ArrayList<>();
+            batch.get("kinds").forEach(k -> kinds.add(k.asText()));
+            assertThat(kinds).containsExactly("Sequence", "Fetch", "BatchFetch");
+            assertThat(batch.get("service").asText()).isEqualTo("reviews");
+            assertThat(batch.get("duration").asText()).matches("\\d+(\\.\\d+)? ms");
+            assertThat(batch.get("bar").asBoolean()).as("timeline bar").isTrue();
+            // two products at topProducts, one at product: three representations in the one request
+            assertThat(batch.get("badge").asText()).isEqualTo("2 entity fetches in one request, 3 entities");
+
+            JsonNode parts = batch.get("parts");
+            assertThat(parts).hasSize(2);
+            assertThat(parts.get(0).get("alias").asText()).isEqualTo("_e0");
+            assertThat(parts.get(0).get("path").asText()).isEqualTo("topProducts.@");
+            assertThat(parts.get(0).get("operation").asText()).isEqualTo("""
+                    ... on Product {
+                      reviews(first:1) {
+                        totalCount
+                      }
+                    }""");
+            assertThat(parts.get(0).get("conditions").isNull()).as("conditions of %s", parts.get(0)).isTrue();
+            assertThat(parts.get(1).get("alias").asText()).isEqualTo("_e1");
+            assertThat(parts.get(1).get("path").asText()).isEqualTo("product");
+            assertThat(parts.get(1).get("conditions").asText()).isEqualTo("if $more");
+            assertThat(parts.get(1).get("operation").asText()).isEqualTo("""
+                    ... on Product {
+                      ... @include(if: $more) {
+                        reviews(first:2) {
+                          totalCount
+                        }
+                      }
+                    }""");
+            // read as a whole, a part says which field, where from, under what condition, and what it asks
+            assertThat(parts.get(1).get("text").asText()).startsWith("_e1").contains("product", "if $more", "reviews(first:2)");
+            assertThat(batch.get("card").asText()).startsWith("reviews").contains("2 entity fetches in one request");
+        }
+        assertThat(Files.size(screenshot)).isGreaterThan(10_000);
+    }
+
     private static void requireTools() {
         boolean chromium = Files.isExecutable(Path.of(CHROMIUM));
         // playwright-core 1.65 needs Node 20 or newer
@@ -116,7 +181,12 @@ class ExplorerBrowserTest {
     }
 
     private static JsonNode drive(Path script, String origin, Path screenshot, Path profile) throws IOException, InterruptedException {
-        Process node = new ProcessBuilder("node", script.toString(), CHROMIUM, origin, screenshot.toString(), profile.toString())
+        return drive(script, origin, screenshot, profile, "demo");
+    }
+
+    private static JsonNode drive(Path script, String origin, Path screenshot, Path profile, String scenario)
+            throws IOException, InterruptedException {
+        Process node = new ProcessBuilder("node", script.toString(), CHROMIUM, origin, screenshot.toString(), profile.toString(), scenario)
                 .directory(script.getParent().toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         byte[] out = node.getInputStream().readAllBytes();
         if (!node.waitFor(3, TimeUnit.MINUTES)) {
