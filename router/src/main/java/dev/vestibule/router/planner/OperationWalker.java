@@ -81,6 +81,10 @@ final class OperationWalker {
     static final int ROUTES = 4;
     /** Trial walks left for {@link #cheapestRoute}; none on a trial walk, which chooses nothing itself. */
     private int trialsLeft = TRIALS;
+    /** The most trial walks {@link #parentRouteWins} makes for one operation, two per field weighed. */
+    static final int PARENT_TRIALS = 4;
+    /** Trial walks left for {@link #parentRouteWins}; none on a trial walk. */
+    private int parentTrialsLeft = PARENT_TRIALS;
     /** The route taken at each field reached without a key of its own ({@link #cheapestRoute}), by where it is asked. */
     private final Map<String, Integer> choices = new HashMap<>();
     /** On a trial walk of a route: the subgraph and key it goes through ({@link KeyRoute#through}), tried first elsewhere. */
@@ -463,6 +467,7 @@ final class OperationWalker {
         OperationWalker trial = new OperationWalker(supergraph, coverage, optimizer, operation, roots, asWritten);
         trial.forcedRoot = subgraph;
         trial.trialsLeft = 0;
+        trial.parentTrialsLeft = 0;
         trial.conditions.addAll(conditions);
         try {
             trial.planRootField(rootType, field);
@@ -846,6 +851,7 @@ final class OperationWalker {
         Integer best = null;
         PlanCost least = null;
         for (int option = throughParent ? 0 : 1; option < Math.min(routes.size() + 1, ROUTES) && trialsLeft > 0; option++) {
+            trialsLeft--;
             PlanCost cost = trialCost(site, option, option == 0 ? null : routes.get(option - 1).through());
             if (cost == null) continue;
             if (least == null || cost.compareTo(least) < 0) {
@@ -859,13 +865,13 @@ final class OperationWalker {
 
     /**
      * The cost of the root field being planned with {@code option} taken at {@code site} (and the choices made so far),
-     * walked again and optimized on its own; null when it cannot be planned so. Uses one of the operation's trials.
+     * walked again and optimized on its own; null when it cannot be planned so.
      */
     PlanCost trialCost(String site, int option, String preferred) {
-        trialsLeft--;
         OperationWalker trial = new OperationWalker(supergraph, coverage, optimizer, operation, roots, asWritten);
         trial.forcedRoot = currentRootSubgraph;
         trial.trialsLeft = 0;
+        trial.parentTrialsLeft = 0;
         trial.preferredRoute = preferred;
         trial.choices.putAll(choices);
         trial.choices.put(site, option);
@@ -882,13 +888,22 @@ final class OperationWalker {
     /**
      * Whether, where the current subgraph can send a key for the field, going back to a parent instead
      * ({@link #jumpFromEntityParent} with {@code parentKeys}) costs less: option 0 is the parent route, option 1 the key
-     * here. Decided once per site by two trial walks; trial walks, and a walk without trials left, keep the key.
+     * here. Decided once per site by two trial walks, only where the parent is below fewer lists than the field (else
+     * the parent cannot send fewer representations); trial walks, and a walk without {@link #PARENT_TRIALS} left, keep
+     * the key. These trials are not taken from {@link #TRIALS}: spent there on ties, they left later fields'
+     * routes unweighed (complex-entity-call planned 5 and 6 fetches where it plans 4).
      */
     boolean parentRouteWins(FetchGroup group, GraphQLNamedType type, Selection.Field field, List<String> path) {
         String site = "parent|" + group.subgraph + ":" + type.getName() + "." + SelectionPrinter.compact(List.of(field)) + "@" + path;
         Integer chosen = choices.get(site);
         if (chosen != null) return chosen == 0;
-        if (currentRoot == null || currentRootSubgraph == null || trialsLeft < 2 || !parentRouteInReach(group, type, field)) return false;
+        if (currentRoot == null || currentRootSubgraph == null || parentTrialsLeft < 2) return false;
+        // the chain asked from a parent carries no @requires (keys-mashup: A.nameInB requires A.name, asked through
+        // B's key the requirement was never fetched and b failed)
+        if (coverage.targets(type, field.name()).stream().anyMatch(Target::hasRequires)) return false;
+        List<String> parentPath = parentRouteInReach(group, type, field);
+        if (parentPath == null || lists(parentPath) >= lists(path)) return false;
+        parentTrialsLeft -= 2;
         PlanCost direct = trialCost(site, 1, null);
         PlanCost parent = trialCost(site, 0, null);
         boolean wins = direct != null && parent != null && parent.compareTo(direct) < 0;
@@ -897,18 +912,26 @@ final class OperationWalker {
     }
 
     /**
-     * Whether {@link #jumpFromEntityParent} could go back to a parent in this fetch for the field: an entity here, or
-     * a parent whose objects all have a key this subgraph can send to a subgraph that resolves the chain down to it.
+     * The path of the parent {@link #jumpFromEntityParent} could go back to in this fetch for the field (an entity here,
+     * or a parent whose objects all have a key this subgraph can send to a subgraph that resolves the chain down to
+     * it), or null when there is none.
      */
-    boolean parentRouteInReach(FetchGroup group, GraphQLNamedType type, Selection.Field field) {
+    List<String> parentRouteInReach(FetchGroup group, GraphQLNamedType type, Selection.Field field) {
         List<Frame> chain = new ArrayList<>();
         for (Frame frame : frames) {
-            if (frame.group() != group) return false;
+            if (frame.group() != group) return null;
             chain.add(0, frame);
-            if (coverage.isEntityIn(group.subgraph, frame.typeName())) return true;
-            if (parentKeys(group, frame, chain, type, field) != null) return true;
+            if (coverage.isEntityIn(group.subgraph, frame.typeName())) return frame.path();
+            if (parentKeys(group, frame, chain, type, field) != null) return frame.path();
         }
-        return false;
+        return null;
+    }
+
+    /** The lists a response path goes through. */
+    static int lists(List<String> path) {
+        int lists = 0;
+        for (String step : path) if (step.equals("@")) lists++;
+        return lists;
     }
 
     /** An object the parent frame can be, the subgraph to ask for the chain below it, and the key sent there. */
