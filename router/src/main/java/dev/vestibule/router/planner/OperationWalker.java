@@ -985,9 +985,35 @@ final class OperationWalker {
             List<Selection> provided = supergraph.subgraph(target.subgraph()).field(target.type(), field.name()).map(SubgraphCoverage::provides).orElse(null);
             serving.put(target, coverage.servesLocally(target.subgraph(), type, field.selections(), provided));
         }
+        Map<Target, Boolean> oneHop = new HashMap<>();
+        for (Target target : targets) oneHop.put(target, !serving.get(target) && reachesInOneHop(target.subgraph(), type, field.selections()));
         List<Target> sorted = new ArrayList<>(targets);
-        sorted.sort(Comparator.comparing(Target::hasRequires).thenComparing(t -> !serving.get(t)));
+        sorted.sort(Comparator.comparing(Target::hasRequires).thenComparing(t -> !serving.get(t)).thenComparing(t -> !oneHop.get(t)));
         return sorted;
+    }
+
+    /**
+     * Whether the subgraph can send, for each field of the selection it does not resolve on the (object) type, a key
+     * of a subgraph that does: what it lacks is one jump away. Among targets that serve the selection only in part,
+     * those come first ({@code productFromD { category { name } }} in parent-entity-call-complex: b has Category's
+     * id, c's key, and a does not; through a, a fetch of a asked only for category's __typename and b still had to
+     * bring the id: 4 fetches where Apollo's planner makes 3).
+     */
+    boolean reachesInOneHop(String subgraphName, String type, List<Selection> selections) {
+        if (!(schema.getType(type) instanceof GraphQLObjectType object)) return false;
+        SubgraphSchema subgraph = supergraph.subgraph(subgraphName);
+        for (Selection selection : selections) {
+            if (!(selection instanceof Selection.Field f)) return false;
+            if (f.isTypename() || subgraph.resolves(type, f.name())) continue;
+            boolean reached = false;
+            for (Target next : coverage.targets(object, f.name())) {
+                for (Key key : next.keys()) {
+                    if (coverage.canSelect(subgraphName, type, normalize(key.fields()), null)) reached = true;
+                }
+            }
+            if (!reached) return false;
+        }
+        return true;
     }
 
     /**
