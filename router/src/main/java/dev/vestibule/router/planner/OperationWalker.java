@@ -1003,6 +1003,12 @@ final class OperationWalker {
         if (!(schema.getType(type) instanceof GraphQLObjectType object)) return false;
         SubgraphSchema subgraph = supergraph.subgraph(subgraphName);
         for (Selection selection : selections) {
+            if (selection instanceof Selection.Fragment fragment) {
+                // a fragment on the type itself (or conditions only) asks for the same object's fields
+                if (fragment.typeCondition() != null && !fragment.typeCondition().equals(type)) return false;
+                if (!reachesInOneHop(subgraphName, type, fragment.selections())) return false;
+                continue;
+            }
             if (!(selection instanceof Selection.Field f)) return false;
             if (f.isTypename() || subgraph.resolves(type, f.name())) continue;
             boolean reached = false;
