@@ -81,6 +81,10 @@ final class OperationWalker {
     static final int ROUTES = 4;
     /** Trial walks left for {@link #cheapestRoute}; none on a trial walk, which chooses nothing itself. */
     private int trialsLeft = TRIALS;
+    /** The most trial walks {@link #parentRouteWins} makes for one operation, two per field weighed. */
+    static final int PARENT_TRIALS = 4;
+    /** Trial walks left for {@link #parentRouteWins}; none on a trial walk. */
+    private int parentTrialsLeft = PARENT_TRIALS;
     /** The route taken at each field reached without a key of its own ({@link #cheapestRoute}), by where it is asked. */
     private final Map<String, Integer> choices = new HashMap<>();
     /** On a trial walk of a route: the subgraph and key it goes through ({@link KeyRoute#through}), tried first elsewhere. */
@@ -202,6 +206,8 @@ final class OperationWalker {
         List<Selection> returnable = returnable(field.selections(), objectsEveryCandidateReturns(rootType.getName(), definition, candidates),
                 type, candidates);
         if (coverage.selectsAll(primary.subgraph, type, returnable)) return false;
+        // a trial walk of a route splits the field again from the same primary subgraph
+        currentRootSubgraph = primary.subgraph;
         Map<String, List<Selection>> parts = new LinkedHashMap<>();
         partition(primary.subgraph, candidates, type, returnable, parts);
         // A part whose every selection is under the same @skip/@include conditions is asked under them where another
@@ -461,6 +467,7 @@ final class OperationWalker {
         OperationWalker trial = new OperationWalker(supergraph, coverage, optimizer, operation, roots, asWritten);
         trial.forcedRoot = subgraph;
         trial.trialsLeft = 0;
+        trial.parentTrialsLeft = 0;
         trial.conditions.addAll(conditions);
         try {
             trial.planRootField(rootType, field);
@@ -702,11 +709,24 @@ final class OperationWalker {
               SelectionBuilder out, List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
         if (unreachableDroppable || (!conditions.isEmpty() && coverage.implementationLess(type))) return;
         List<Target> targets = servingFirst(coverage.targets(type, field.name()), field, definition);
+        boolean parentWeighed = false;
         for (Target target : targets) {
             for (Key key : target.keys()) {
                 List<Selection> keySelections = normalize(key.fields());
                 if (partOfKey(field, keySelections)) continue;
                 if (!coverage.canSelect(group.subgraph, type.getName(), keySelections, provided)) continue;
+                // A key sent from here makes one representation per object at this path; going back to a parent
+                // (an entity here, or an object whose key for the other subgraph this one can send) and asking the
+                // chain down from there can make fewer, below fewer lists, in as many fetches: the plan that costs
+                // less is taken, this key on a tie ({ media { animals { ... on Dog { age } } } }: one Book sent to
+                // c where b could send each Dog, which provides-on-interface punishes, as Apollo's planner goes).
+                if (!parentWeighed) {
+                    parentWeighed = true;
+                    if (parentRouteWins(group, type, field, path)
+                            && jumpFromEntityParent(group, type, field, definition, producers, true)) {
+                        return;
+                    }
+                }
                 out.typename();
                 planSelections(group, type.getName(), keySelections, out, path, provided, new LinkedHashSet<>());
                 connect(group, type, field, definition, target, keySelections, Set.of(), out, path, provided, producers);
@@ -724,14 +744,14 @@ final class OperationWalker {
         if (chosen == null && routes.size() > 1) chosen = cheapestRoute(site, routes, entityParentInReach(group));
         if (chosen == null && preferredRoute != null) routes = preferredFirst(routes);
         if (chosen != null) {
-            if (chosen == 0 ? jumpFromEntityParent(group, type, field, definition, producers)
+            if (chosen == 0 ? jumpFromEntityParent(group, type, field, definition, producers, false)
                     : jumpThroughRoute(group, type, field, definition, routes.get(chosen - 1), out, path, provided, producers)) {
                 return;
             }
             throw new PlanningException("cannot plan " + type.getName() + "." + field.name() + " from subgraph " + group.subgraph
                     + " by the route chosen for it");
         }
-        if (jumpFromEntityParent(group, type, field, definition, producers)) return;
+        if (jumpFromEntityParent(group, type, field, definition, producers, false)) return;
         for (KeyRoute route : routes) {
             if (jumpThroughRoute(group, type, field, definition, route, out, path, provided, producers)) return;
         }
@@ -832,21 +852,8 @@ final class OperationWalker {
         PlanCost least = null;
         for (int option = throughParent ? 0 : 1; option < Math.min(routes.size() + 1, ROUTES) && trialsLeft > 0; option++) {
             trialsLeft--;
-            OperationWalker trial = new OperationWalker(supergraph, coverage, optimizer, operation, roots, asWritten);
-            trial.forcedRoot = currentRootSubgraph;
-            trial.trialsLeft = 0;
-            trial.preferredRoute = option == 0 ? null : routes.get(option - 1).through();
-            trial.choices.putAll(choices);
-            trial.choices.put(site, option);
-            trial.conditions.addAll(currentRoot.conditions());
-            PlanCost cost;
-            try {
-                trial.planRootField(currentRootType, currentRoot.field());
-                optimizer.optimize(trial.graph);
-                cost = PlanCost.of(trial.graph);
-            } catch (PlanningException unplannable) {
-                continue;
-            }
+            PlanCost cost = trialCost(site, option, option == 0 ? null : routes.get(option - 1).through());
+            if (cost == null) continue;
             if (least == null || cost.compareTo(least) < 0) {
                 least = cost;
                 best = option;
@@ -854,6 +861,115 @@ final class OperationWalker {
         }
         if (best != null) choices.put(site, best);
         return best;
+    }
+
+    /**
+     * The cost of the root field being planned with {@code option} taken at {@code site} (and the choices made so far),
+     * walked again and optimized on its own; null when it cannot be planned so.
+     */
+    PlanCost trialCost(String site, int option, String preferred) {
+        OperationWalker trial = new OperationWalker(supergraph, coverage, optimizer, operation, roots, asWritten);
+        trial.forcedRoot = currentRootSubgraph;
+        trial.trialsLeft = 0;
+        trial.parentTrialsLeft = 0;
+        trial.preferredRoute = preferred;
+        trial.choices.putAll(choices);
+        trial.choices.put(site, option);
+        trial.conditions.addAll(currentRoot.conditions());
+        try {
+            trial.planRootField(currentRootType, currentRoot.field());
+            optimizer.optimize(trial.graph);
+            return PlanCost.of(trial.graph);
+        } catch (PlanningException unplannable) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether, where the current subgraph can send a key for the field, going back to a parent instead
+     * ({@link #jumpFromEntityParent} with {@code parentKeys}) costs less: option 0 is the parent route, option 1 the key
+     * here. Decided once per site by two trial walks, only where the parent is below fewer lists than the field (else
+     * the parent cannot send fewer representations); trial walks, and a walk without {@link #PARENT_TRIALS} left, keep
+     * the key. These trials are not taken from {@link #TRIALS}: spent there on ties, they left later fields'
+     * routes unweighed (complex-entity-call planned 5 and 6 fetches where it plans 4).
+     */
+    boolean parentRouteWins(FetchGroup group, GraphQLNamedType type, Selection.Field field, List<String> path) {
+        String site = "parent|" + group.subgraph + ":" + type.getName() + "." + SelectionPrinter.compact(List.of(field)) + "@" + path;
+        Integer chosen = choices.get(site);
+        if (chosen != null) return chosen == 0;
+        if (currentRoot == null || currentRootSubgraph == null || parentTrialsLeft < 2) return false;
+        // the chain asked from a parent carries no @requires (keys-mashup: A.nameInB requires A.name, asked through
+        // B's key the requirement was never fetched and b failed)
+        if (coverage.targets(type, field.name()).stream().anyMatch(Target::hasRequires)) return false;
+        List<String> parentPath = parentRouteInReach(group, type, field);
+        if (parentPath == null || lists(parentPath) >= lists(path)) return false;
+        parentTrialsLeft -= 2;
+        PlanCost direct = trialCost(site, 1, null);
+        PlanCost parent = trialCost(site, 0, null);
+        boolean wins = direct != null && parent != null && parent.compareTo(direct) < 0;
+        choices.put(site, wins ? 0 : 1);
+        return wins;
+    }
+
+    /**
+     * The path of the parent {@link #jumpFromEntityParent} could go back to in this fetch for the field (an entity here,
+     * or a parent whose objects all have a key this subgraph can send to a subgraph that resolves the chain down to
+     * it), or null when there is none.
+     */
+    List<String> parentRouteInReach(FetchGroup group, GraphQLNamedType type, Selection.Field field) {
+        List<Frame> chain = new ArrayList<>();
+        for (Frame frame : frames) {
+            if (frame.group() != group) return null;
+            chain.add(0, frame);
+            if (coverage.isEntityIn(group.subgraph, frame.typeName())) return frame.path();
+            if (parentKeys(group, frame, chain, type, field) != null) return frame.path();
+        }
+        return null;
+    }
+
+    /** The lists a response path goes through. */
+    static int lists(List<String> path) {
+        int lists = 0;
+        for (String step : path) if (step.equals("@")) lists++;
+        return lists;
+    }
+
+    /** An object the parent frame can be, the subgraph to ask for the chain below it, and the key sent there. */
+    record ParentKey(String object, Target target, List<Selection> keySelections) {}
+
+    /**
+     * For a parent frame that is no entity in the current subgraph: for each object it can be here, a subgraph that
+     * resolves the chain from that object down to the field, with a key the current subgraph can select on it; null
+     * when some object has none (the route would leave its objects without the field).
+     */
+    List<ParentKey> parentKeys(FetchGroup group, Frame frame, List<Frame> chain, GraphQLNamedType type, Selection.Field field) {
+        GraphQLNamedType frameType = (GraphQLNamedType) schema.getType(frame.typeName());
+        SubgraphSchema here = supergraph.subgraph(group.subgraph);
+        List<String> objects = frameType instanceof GraphQLObjectType ? List.of(frameType.getName())
+                : coverage.objectTypes(frameType.getName()).stream().filter(o -> coverage.possibleIn(here, frameType, o)).toList();
+        if (objects.isEmpty()) return null;
+        List<ParentKey> found = new ArrayList<>();
+        for (String object : objects) {
+            ParentKey match = null;
+            GraphQLNamedType objectType = (GraphQLNamedType) schema.getType(object);
+            for (Target target : coverage.targets(objectType, chain.get(0).via().name())) {
+                if (!target.type().equals(object) || target.hasRequires()) continue;
+                SubgraphSchema there = supergraph.subgraph(target.subgraph());
+                if (target.subgraph().equals(group.subgraph) || !there.resolves(object, chain.get(0).via().name())
+                        || !resolvesChain(there, chain.subList(1, chain.size())) || !there.resolves(type.getName(), field.name())) continue;
+                for (Key key : target.keys()) {
+                    List<Selection> keySelections = normalize(key.fields());
+                    if (coverage.canSelect(group.subgraph, object, keySelections, frame.provided())) {
+                        match = new ParentKey(object, target, keySelections);
+                        break;
+                    }
+                }
+                if (match != null) break;
+            }
+            if (match == null) return null;
+            found.add(match);
+        }
+        return found;
     }
 
     /**
@@ -869,9 +985,41 @@ final class OperationWalker {
             List<Selection> provided = supergraph.subgraph(target.subgraph()).field(target.type(), field.name()).map(SubgraphCoverage::provides).orElse(null);
             serving.put(target, coverage.servesLocally(target.subgraph(), type, field.selections(), provided));
         }
+        Map<Target, Boolean> oneHop = new HashMap<>();
+        for (Target target : targets) oneHop.put(target, !serving.get(target) && reachesInOneHop(target.subgraph(), type, field.selections()));
         List<Target> sorted = new ArrayList<>(targets);
-        sorted.sort(Comparator.comparing(Target::hasRequires).thenComparing(t -> !serving.get(t)));
+        sorted.sort(Comparator.comparing(Target::hasRequires).thenComparing(t -> !serving.get(t)).thenComparing(t -> !oneHop.get(t)));
         return sorted;
+    }
+
+    /**
+     * Whether the subgraph can send, for each field of the selection it does not resolve on the (object) type, a key
+     * of a subgraph that does: what it lacks is one jump away. Among targets that serve the selection only in part,
+     * those come first ({@code productFromD { category { name } }} in parent-entity-call-complex: b has Category's
+     * id, c's key, and a does not; through a, a fetch of a asked only for category's __typename and b still had to
+     * bring the id: 4 fetches where Apollo's planner makes 3).
+     */
+    boolean reachesInOneHop(String subgraphName, String type, List<Selection> selections) {
+        if (!(schema.getType(type) instanceof GraphQLObjectType object)) return false;
+        SubgraphSchema subgraph = supergraph.subgraph(subgraphName);
+        for (Selection selection : selections) {
+            if (selection instanceof Selection.Fragment fragment) {
+                // a fragment on the type itself (or conditions only) asks for the same object's fields
+                if (fragment.typeCondition() != null && !fragment.typeCondition().equals(type)) return false;
+                if (!reachesInOneHop(subgraphName, type, fragment.selections())) return false;
+                continue;
+            }
+            if (!(selection instanceof Selection.Field f)) return false;
+            if (f.isTypename() || subgraph.resolves(type, f.name())) continue;
+            boolean reached = false;
+            for (Target next : coverage.targets(object, f.name())) {
+                for (Key key : next.keys()) {
+                    if (coverage.canSelect(subgraphName, type, normalize(key.fields()), null)) reached = true;
+                }
+            }
+            if (!reached) return false;
+        }
+        return true;
     }
 
     /**
@@ -879,12 +1027,17 @@ final class OperationWalker {
      * fetch and ask the other subgraph for the whole chain of fields from that entity down to the field.
      */
     boolean jumpFromEntityParent(FetchGroup group, GraphQLNamedType type, Selection.Field field,
-                                 GraphQLFieldDefinition definition, Set<FetchGroup> producers) {
+                                 GraphQLFieldDefinition definition, Set<FetchGroup> producers, boolean parentKeys) {
         List<Frame> chain = new ArrayList<>();
         for (Frame frame : frames) {
             if (frame.group() != group) return false;
             chain.add(0, frame);
-            if (!coverage.isEntityIn(group.subgraph, frame.typeName())) continue;
+            if (!coverage.isEntityIn(group.subgraph, frame.typeName())) {
+                List<ParentKey> keys = parentKeys ? parentKeys(group, frame, chain, type, field) : null;
+                if (keys == null) continue;
+                for (ParentKey key : keys) jumpByParentKey(group, frame, chain, key, type, field, definition, producers);
+                return true;
+            }
             GraphQLNamedType anchor = (GraphQLNamedType) schema.getType(frame.typeName());
             for (Target target : coverage.targets(anchor, chain.get(0).via().name())) {
                 if (!resolvesChain(target.subgraph(), chain, type.getName(), field.name())) continue;
@@ -929,6 +1082,42 @@ final class OperationWalker {
             return false;
         }
         return false;
+    }
+
+    /**
+     * The jump through a parent that is no entity here: the current subgraph sends the object's key for the other
+     * subgraph ({@code media { ... on Book { __typename id } }}), which answers the chain down to the field.
+     */
+    void jumpByParentKey(FetchGroup group, Frame frame, List<Frame> chain, ParentKey key, GraphQLNamedType type,
+                         Selection.Field field, GraphQLFieldDefinition definition, Set<FetchGroup> producers) {
+        SelectionBuilder at = frame.typeName().equals(key.object()) ? frame.out() : frame.out().fragment(key.object());
+        at.typename();
+        addAll(at, key.keySelections());
+        FetchGroup child = graph.entityGroup(key.target(), frame.path(), group);
+        SelectionBuilder requires = child.requires.fragment(key.object());
+        requires.typename();
+        addAll(requires, key.keySelections());
+        addKeys(child, key.object(), key.keySelections());
+        SelectionBuilder cursor = underConditions(child.body());
+        List<String> path = frame.path();
+        String reached = key.object();
+        String parentType = key.object();
+        for (Frame step : chain) {
+            Selection.Field via = step.via();
+            cursor = cursor.field(via.responseKey(), via.name(), via.arguments(), via.directives());
+            cursor.typename();
+            GraphQLFieldDefinition viaDefinition = ((GraphQLFieldsContainer) schema.getType(parentType)).getFieldDefinition(via.name());
+            path = childPath(path, via, viaDefinition.getType());
+            reached = typeName(viaDefinition.getType());
+            parentType = step == chain.get(chain.size() - 1) ? reached : chain.get(chain.indexOf(step) + 1).typeName();
+        }
+        if (!reached.equals(type.getName())) cursor = cursor.fragment(type.getName());
+        SelectionBuilder node = cursor.field(field.responseKey(), field.name(), field.arguments(), field.directives());
+        producers.add(child);
+        if (isComposite(definition)) {
+            planSelections(child, typeName(definition.getType()), field.selections(), node,
+                    childPath(path, field, definition.getType()), null, producers);
+        }
     }
 
     /**
