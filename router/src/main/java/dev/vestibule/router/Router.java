@@ -72,6 +72,12 @@ public final class Router implements Gateway {
     private final AccessFilter access;
     private final CostEstimator costs;
     private final BoundedCache<PlanKey, QueryPlan> plans;
+    /**
+     * Why an operation cannot be planned, by the same key: planning that fails walks every route it can try before
+     * it gives up, and a client repeating the operation would pay that again on each request (the differential
+     * tester's timed rounds found such operations answered slower than the references, which remember them too).
+     */
+    private final BoundedCache<PlanKey, String> unplannable;
     private final SubgraphClient client;
     private final ExecutorService fetchThreads = Executors.newVirtualThreadPerTaskExecutor();
     private final PlanExecutor executor;
@@ -112,6 +118,7 @@ public final class Router implements Gateway {
         this.costs = new CostEstimator(supergraph.apiSchema(), supergraph.demand(),
                 settings.limits().defaultListSize());
         this.plans = new BoundedCache<>(settings.planCacheSize());
+        this.unplannable = new BoundedCache<>(settings.planCacheSize());
         // the protection limit and bulkhead below the shared calls: only calls that go out take a permit (see
         // ProtectedTransport); the retries, breakers and pools below them (see SubgraphTraffic)
         this.traffic = new SubgraphTraffic(settings.trafficShaping(), supergraph.subgraphs().stream().map(Subgraph::name).toList(),
@@ -205,13 +212,20 @@ public final class Router implements Gateway {
             stage.beginPlan(true).end(null);
             return new Prepared(operation, plan);
         }
+        String why = unplannable.get(key);
+        if (why != null) {
+            RequestError error = unplannableError(why);
+            stage.beginPlan(true).end(error);
+            throw error;
+        }
         Stage planning = stage.beginPlan(false);
         try {
             plan = plans.computeIfAbsent(key,
                     k -> k.accessLevel() != null ? planner(k.labels()).plan(operation, access, k.accessLevel())
                             : planner(k.labels()).plan(operation));
         } catch (PlanningException e) {
-            RequestError error = RequestError.of(400, "the operation cannot be planned: " + e.getMessage(), "QUERY_PLANNING_FAILED");
+            unplannable.put(key, e.getMessage());
+            RequestError error = unplannableError(e.getMessage());
             planning.end(error);
             throw error;
         } catch (RuntimeException e) {
@@ -220,6 +234,10 @@ public final class Router implements Gateway {
         }
         planning.end(null);
         return new Prepared(operation, plan);
+    }
+
+    private static RequestError unplannableError(String why) {
+        return RequestError.of(400, "the operation cannot be planned: " + why, "QUERY_PLANNING_FAILED");
     }
 
     /**

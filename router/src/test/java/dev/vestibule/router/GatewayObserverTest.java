@@ -20,6 +20,7 @@ import dev.vestibule.router.subgraph.SubgraphTransport;
 import dev.vestibule.router.supergraph.Supergraph;
 import dev.vestibule.router.supergraph.SupergraphLoader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -251,6 +252,26 @@ class GatewayObserverTest {
                     Answers.anonymous())).isInstanceOf(RequestError.class);
             assertThat(log.requests.get(4)).containsExactly(
                     "request", "prepare", "end prepare: RequestError", "end request: RequestError");
+        }
+    }
+
+    @Test
+    void anOperationThatCannotBePlannedIsRememberedAsSuch() throws Exception {
+        // Node.field is reachable from no fetch (UnreachableFieldTest): the planner walks every route before it gives
+        // up, which a repeated request must not pay again
+        Supergraph unplannable = SupergraphLoader.load(TestSupergraphs.read(
+                Path.of("src", "test", "resources", "supergraphs", "non-resolvable-interface-object.graphql")));
+        EventLog log = new EventLog();
+        GraphQLRequest request = new GraphQLRequest("{ a { field } }", null, null, null);
+        try (Gateway router = new Router(unplannable, RouterSettings.DEFAULTS, new Canned(log), log)) {
+            for (int i = 0; i < 2; i++) {
+                assertThatThrownBy(() -> router.execute(request, Answers.anonymous()))
+                        .isInstanceOf(RequestError.class).hasMessageContaining("cannot plan Node.field");
+            }
+            assertThat(log.requests.get(0)).containsExactly(
+                    "request", "prepare", "end prepare", "plan miss", "end plan: RequestError", "end request: RequestError");
+            assertThat(log.requests.get(1)).containsExactly(
+                    "request", "prepare", "end prepare", "plan hit", "end plan: RequestError", "end request: RequestError");
         }
     }
 
