@@ -73,7 +73,7 @@ final class OperationWalker {
     private final FetchGraphOptimizer optimizer;
     /** The root fields as written (literal @skip/@include ignored), by response key: see {@link #choiceField}. */
     private final Map<String, Selection.Field> asWritten;
-    /** Set on a trial walk ({@link #trialCost}): the root subgraph the field under trial goes to. */
+    /** Set on a trial walk ({@link #trialWalker}): the root subgraph the field under trial goes to. */
     private String forcedRoot;
     /** The most trial walks {@link #cheapestRoute} makes for one operation. */
     static final int TRIALS = 6;
@@ -464,15 +464,28 @@ final class OperationWalker {
 
     /** The cost of planning {@code field} from {@code subgraph}, or null when it cannot be planned from there. */
     private PlanCost trialCost(String subgraph, GraphQLObjectType rootType, Selection.Field field) {
+        return trialWalker(subgraph, conditions).costOf(rootType, field);
+    }
+
+    /**
+     * A walk that plans one root field again from {@code root}, under {@code underConditions}, to weigh a choice: it
+     * makes none of its own (no trials left of either kind), so trials never nest.
+     */
+    private OperationWalker trialWalker(String root, List<List<Selection.Condition>> underConditions) {
         OperationWalker trial = new OperationWalker(supergraph, coverage, optimizer, operation, roots, asWritten);
-        trial.forcedRoot = subgraph;
+        trial.forcedRoot = root;
         trial.trialsLeft = 0;
         trial.parentTrialsLeft = 0;
-        trial.conditions.addAll(conditions);
+        trial.conditions.addAll(underConditions);
+        return trial;
+    }
+
+    /** The cost of this (trial) walk's plan of the root field, optimized on its own; null when it cannot be planned. */
+    private PlanCost costOf(GraphQLObjectType rootType, Selection.Field field) {
         try {
-            trial.planRootField(rootType, field);
-            optimizer.optimize(trial.graph);
-            return PlanCost.of(trial.graph);
+            planRootField(rootType, field);
+            optimizer.optimize(graph);
+            return PlanCost.of(graph);
         } catch (PlanningException unplannable) {
             return null;
         }
@@ -868,21 +881,11 @@ final class OperationWalker {
      * walked again and optimized on its own; null when it cannot be planned so.
      */
     PlanCost trialCost(String site, int option, String preferred) {
-        OperationWalker trial = new OperationWalker(supergraph, coverage, optimizer, operation, roots, asWritten);
-        trial.forcedRoot = currentRootSubgraph;
-        trial.trialsLeft = 0;
-        trial.parentTrialsLeft = 0;
+        OperationWalker trial = trialWalker(currentRootSubgraph, currentRoot.conditions());
         trial.preferredRoute = preferred;
         trial.choices.putAll(choices);
         trial.choices.put(site, option);
-        trial.conditions.addAll(currentRoot.conditions());
-        try {
-            trial.planRootField(currentRootType, currentRoot.field());
-            optimizer.optimize(trial.graph);
-            return PlanCost.of(trial.graph);
-        } catch (PlanningException unplannable) {
-            return null;
-        }
+        return trial.costOf(currentRootType, currentRoot.field());
     }
 
     /**
@@ -902,7 +905,7 @@ final class OperationWalker {
         // B's key the requirement was never fetched and b failed)
         if (coverage.targets(type, field.name()).stream().anyMatch(Target::hasRequires)) return false;
         List<String> parentPath = parentRouteInReach(group, type, field);
-        if (parentPath == null || lists(parentPath) >= lists(path)) return false;
+        if (parentPath == null || PlanCost.lists(parentPath) >= PlanCost.lists(path)) return false;
         parentTrialsLeft -= 2;
         PlanCost direct = trialCost(site, 1, null);
         PlanCost parent = trialCost(site, 0, null);
@@ -925,13 +928,6 @@ final class OperationWalker {
             if (parentKeys(group, frame, chain, type, field) != null) return frame.path();
         }
         return null;
-    }
-
-    /** The lists a response path goes through. */
-    static int lists(List<String> path) {
-        int lists = 0;
-        for (String step : path) if (step.equals("@")) lists++;
-        return lists;
     }
 
     /** An object the parent frame can be, the subgraph to ask for the chain below it, and the key sent there. */

@@ -45,10 +45,15 @@ record PlanCost(int halfRequests, int unconditionalFetches, int stages, int list
     /** The lists an entity fetch's paths go through, summed over its paths: each is a level of representations. */
     static int listDepth(FetchGroup group) {
         int depth = 0;
-        for (List<String> path : group.paths()) {
-            for (String step : path) if (step.equals("@")) depth++;
-        }
+        for (List<String> path : group.paths()) depth += lists(path);
         return depth;
+    }
+
+    /** The lists a response path goes through. */
+    static int lists(List<String> path) {
+        int lists = 0;
+        for (String step : path) if (step.equals("@")) lists++;
+        return lists;
     }
 
     @Override
