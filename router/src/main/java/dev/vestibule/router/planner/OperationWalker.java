@@ -212,13 +212,15 @@ final class OperationWalker {
         partition(primary.subgraph, candidates, type, returnable, parts);
         // A part whose every selection is under the same @skip/@include conditions is asked under them where another
         // part, always asked, answers the field itself: where they do not hold, its subgraph is not asked at all
-        // ({ product @include(if: $v) { name } product { price } }, as Apollo's planner).
+        // ({ product @include(if: $v) { name } product { price } }, as Apollo's planner). When every part is under
+        // conditions, the primary's part (or the first) is always asked, for the field itself.
         Map<String, List<Selection.Condition>> guards = new HashMap<>();
         parts.forEach((subgraph, part) -> guards.put(subgraph, sharedConditions(part)));
-        boolean answeredUnguarded = guards.values().stream().anyMatch(List::isEmpty);
+        String alwaysAsked = guards.values().stream().anyMatch(List::isEmpty) ? null
+                : parts.containsKey(primary.subgraph) ? primary.subgraph : parts.keySet().iterator().next();
         for (Map.Entry<String, List<Selection>> part : parts.entrySet()) {
             FetchGroup group = part.getKey().equals(primary.subgraph) ? primary : rootGroup(rootType.getName(), List.of(part.getKey()), field);
-            List<Selection.Condition> guard = answeredUnguarded ? guards.get(part.getKey()) : List.of();
+            List<Selection.Condition> guard = part.getKey().equals(alwaysAsked) ? List.of() : guards.get(part.getKey());
             SelectionBuilder node = underConditions(group.body()).conditional(guard)
                     .field(field.responseKey(), field.name(), field.arguments(), field.directives());
             FieldInSubgraph inSubgraph = supergraph.subgraph(group.subgraph).field(rootType.getName(), field.name()).orElseThrow();
@@ -1226,7 +1228,8 @@ final class OperationWalker {
                 requires.typename();
                 addAll(requires, keySelections);
                 addKeys(child, iface.getName(), keySelections);
-                underConditions(child.body()).typename(); // wanted only where the conditions hold, as the rest of it
+                // wanted only where the conditions hold, as the rest of it, and where the selections need it
+                underConditions(child.body()).conditional(coverage.concreteTypeConditions(iface.getName(), selections)).typename();
                 producers.add(child);
                 Map<String, Set<FetchGroup>> interfaceFieldProducers = new HashMap<>();
                 Set<FetchGroup> implementationProducers = new LinkedHashSet<>();

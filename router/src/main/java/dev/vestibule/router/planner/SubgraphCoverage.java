@@ -206,18 +206,49 @@ final class SubgraphCoverage {
         return false;
     }
 
-    /** Whether the selections ask for __typename or for fragments on other types than the interface itself. */
+    /**
+     * Whether the selections ask for __typename or for something in fragments on other types than the interface
+     * itself ({@code ... on Admin { }}, emptied by a literal condition, asks for nothing: every answer is {@code {}}).
+     */
     boolean needsConcreteType(String iface, List<Selection> selections) {
+        for (Selection selection : selections) if (needsConcreteType(iface, selection)) return true;
+        return false;
+    }
+
+    private boolean needsConcreteType(String iface, Selection selection) {
+        return switch (selection) {
+            case Selection.Field f -> f.isTypename();
+            case Selection.Fragment f when onOtherType(iface, f) -> !OperationWalker.selectsNothing(f.selections());
+            case Selection.Fragment f -> needsConcreteType(iface, f.selections());
+        };
+    }
+
+    private static boolean onOtherType(String iface, Selection.Fragment fragment) {
+        return fragment.typeCondition() != null && !fragment.typeCondition().equals(iface);
+    }
+
+    /**
+     * The @skip/@include conditions under which the selections need an interface object's concrete type (see
+     * {@link #needsConcreteType}), outermost first: those every such need is under. Empty when one need is
+     * unconditional. {@code { users { __typename @include(if: $v) } }} needs it only when $v holds, so the fetch that
+     * tells it is not sent otherwise, as Apollo's planner wraps it in a Condition node.
+     */
+    List<Selection.Condition> concreteTypeConditions(String iface, List<Selection> selections) {
+        List<Selection.Condition> shared = null;
         for (Selection selection : selections) {
-            switch (selection) {
-                case Selection.Field f -> { if (f.isTypename()) return true; }
-                case Selection.Fragment f -> {
-                    if (f.typeCondition() != null && !f.typeCondition().equals(iface)) return true;
-                    if (needsConcreteType(iface, f.selections())) return true;
+            if (!needsConcreteType(iface, selection)) continue;
+            List<Selection.Condition> mine = new ArrayList<>();
+            if (selection instanceof Selection.Fragment f) {
+                mine.addAll(f.conditions());
+                if (!onOtherType(iface, f)) {
+                    for (Selection.Condition inner : concreteTypeConditions(iface, f.selections())) if (!mine.contains(inner)) mine.add(inner);
                 }
             }
+            if (shared == null) shared = mine;
+            else shared.retainAll(mine);
+            if (shared.isEmpty()) return List.of();
         }
-        return false;
+        return shared == null ? List.of() : List.copyOf(shared);
     }
 
     /** Whether the subgraph can return objects of type objectType where parentType (abstract) is expected. */
