@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Planning's second stage: walks the normalized operation from its root fields into the fetch graph, the selections
@@ -344,6 +345,24 @@ final class OperationWalker {
      * joins a root fetch already planned when that subgraph can serve it; otherwise the subgraph that resolves most
      * of the field's own selection wins.
      */
+    /**
+     * The root fetch, among those {@code joinable} accepts, that the field joins: one asked whenever the field is (its
+     * conditions are among the field's) before one asked only under other conditions, which the field would make
+     * always asked ({@code ... @skip(if: $v) { book } media} where both subgraphs answer media: media joins aMedia's
+     * fetch, and book's is still not asked where $v holds, as Apollo's planner); the first created otherwise.
+     */
+    FetchGroup existingRootGroup(Predicate<FetchGroup> joinable) {
+        List<Selection.Condition> current = new ArrayList<>();
+        for (List<Selection.Condition> level : conditions) current.addAll(level);
+        FetchGroup first = null;
+        for (FetchGroup group : graph.groups) {
+            if (group.entityFetch || !joinable.test(group)) continue;
+            if (current.containsAll(PlanEmitter.conditionsOf(group))) return group;
+            if (first == null) first = group;
+        }
+        return first;
+    }
+
     FetchGroup rootGroup(String rootType, List<String> allCandidates, Selection.Field field) {
         if (mutation) {
             if (lastRoot != null && allCandidates.contains(lastRoot.subgraph)) return lastRoot;
@@ -380,21 +399,17 @@ final class OperationWalker {
             }
         }
         if (!serving.isEmpty() && serving.size() < candidates.size()) {
-            for (FetchGroup existing : graph.groups) {
-                if (!existing.entityFetch && serving.contains(existing.subgraph)) return existing;
-            }
-            return graph.newGroup(mostServing(serving, rootType), rootType, List.of(), false, null, null);
+            List<String> servingAll = serving;
+            FetchGroup existing = existingRootGroup(group -> servingAll.contains(group.subgraph));
+            return existing != null ? existing : graph.newGroup(mostServing(serving, rootType), rootType, List.of(), false, null, null);
         }
         // Another root field's fetch is joined only where the field can be planned from that subgraph: where a shared
         // node(id:) has its fragment's fields reachable only from the other subgraph (corrupted-supergraph-node-id:
         // chat(id:) beside node(id:) {... on Account {username}}, b has Account's id @external), joining b's fetch
         // failed planning while another root subgraph answers it.
-        for (FetchGroup existing : graph.groups) {
-            if (!existing.entityFetch && candidates.contains(existing.subgraph)
-                    && (candidates.size() < 2 || trialCost(existing.subgraph, (GraphQLObjectType) schema.getType(rootType), field) != null)) {
-                return existing;
-            }
-        }
+        FetchGroup existing = existingRootGroup(group -> candidates.contains(group.subgraph)
+                && (candidates.size() < 2 || trialCost(group.subgraph, (GraphQLObjectType) schema.getType(rootType), field) != null));
+        if (existing != null) return existing;
         List<String> cheapest = cheapest(candidates, (GraphQLObjectType) schema.getType(rootType), field);
         String best = cheapest.stream()
                 .max(Comparator.comparingInt((String s) -> coverage.localCoverage(s, rootType, chosenBy))
