@@ -31,7 +31,7 @@ final class PlanEmitter {
         Map<FetchGroup, Integer> depth = new HashMap<>();
         for (FetchGroup group : graph.groups) {
             stages.computeIfAbsent(depth(group, depth, new LinkedHashSet<>()), k -> new ArrayList<>())
-                    .add(underConditions(node(group, operation), conditionsOf(group)));
+                    .add(underConditions(underAlternatives(node(group, operation), alternativesOf(group)), conditionsOf(group)));
         }
         List<PlanNode> sequence = new ArrayList<>();
         for (List<PlanNode> stage : stages.values()) sequence.add(stage.size() == 1 ? stage.get(0) : new PlanNode.Parallel(stage));
@@ -61,6 +61,55 @@ final class PlanEmitter {
         List<Selection.Condition> shared = new ArrayList<>(group.selection.requiredConditions());
         for (FetchGroup part : group.batched) shared.retainAll(part.selection.requiredConditions()); // a batch: what all share
         return shared;
+    }
+
+    /** At most this many alternatives, and conditions in all, are written out as Condition nodes (see below). */
+    private static final int MOST_ALTERNATIVES = 3;
+    private static final int MOST_ALTERNATIVE_CONDITIONS = 6;
+
+    /**
+     * Where a fetch asks for anything only under one of several alternatives of conditions beyond those it is always
+     * under ({@link #conditionsOf}): fetches to one subgraph merged from parts under other conditions
+     * ({@code ... @skip(if: $a) { shippingEstimate } ... @skip(if: $b) { inStock }}), which Apollo's planner leaves
+     * two fetches. The merged fetch is sent once where both hold and not at all where neither does. Empty when it
+     * always asks for something (or for a batch, whose parts have conditions of their own).
+     */
+    static List<List<Selection.Condition>> alternativesOf(FetchGroup group) {
+        if (!group.batched.isEmpty()) return List.of();
+        List<List<Selection.Condition>> alternatives = group.selection.askedWhen();
+        if (alternatives == null || alternatives.size() < 2 || alternatives.size() > MOST_ALTERNATIVES) return List.of();
+        List<Selection.Condition> shared = conditionsOf(group);
+        List<List<Selection.Condition>> own = new ArrayList<>();
+        int count = 0;
+        for (List<Selection.Condition> alternative : alternatives) {
+            List<Selection.Condition> rest = new ArrayList<>(alternative);
+            rest.removeAll(shared);
+            if (rest.isEmpty()) return List.of(); // the shared conditions alone suffice
+            own.add(rest);
+            count += rest.size();
+        }
+        return count > MOST_ALTERNATIVE_CONDITIONS ? List.of() : own;
+    }
+
+    /**
+     * {@code node} where one of the alternatives holds: Condition nodes that try each alternative in turn, the node
+     * itself where all of one's conditions hold, the next alternative where one of them does not (so the node is
+     * written once per condition that can fail).
+     */
+    private static PlanNode underAlternatives(PlanNode node, List<List<Selection.Condition>> alternatives) {
+        if (alternatives.isEmpty()) return node;
+        PlanNode otherwise = null;
+        for (int i = alternatives.size() - 1; i >= 0; i--) {
+            PlanNode holds = node;
+            List<Selection.Condition> alternative = alternatives.get(i);
+            for (int j = alternative.size() - 1; j >= 0; j--) {
+                Selection.Condition condition = alternative.get(j);
+                holds = condition.skip() ? new PlanNode.Condition(condition.variable(), otherwise, holds)
+                        : new PlanNode.Condition(condition.variable(), holds, otherwise);
+            }
+            otherwise = holds;
+        }
+        return otherwise;
     }
 
     /** {@code node} inside one Condition node per condition, the first outermost. */

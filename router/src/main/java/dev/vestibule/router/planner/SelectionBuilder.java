@@ -167,6 +167,48 @@ final class SelectionBuilder {
         return shared == null ? List.of() : List.copyOf(shared);
     }
 
+    /**
+     * The alternatives of @skip/@include conditions under which this selection asks for anything: it does where all
+     * the conditions of one alternative hold ({@code ... @skip(if: $a) { x } ... @skip(if: $b) { y }}: [[skip a],
+     * [skip b]]). Null when some entry is under no condition (it always asks); alternatives that another one's
+     * conditions imply, or that cannot hold ({@code @skip(if: $a)} with {@code @include(if: $a)}), are left out.
+     */
+    List<List<Selection.Condition>> askedWhen() {
+        List<List<Selection.Condition>> alternatives = new ArrayList<>();
+        for (Object entry : entries.values()) {
+            switch (entry) {
+                case FieldEntry f -> { return null; }
+                case FragmentEntry f -> {
+                    List<List<Selection.Condition>> inner = f.children().askedWhen();
+                    if (inner == null) return null;
+                    alternatives.addAll(inner);
+                }
+                case ConditionalEntry c -> {
+                    List<List<Selection.Condition>> inner = c.children().askedWhen();
+                    if (inner == null) {
+                        alternatives.add(c.conditions());
+                        continue;
+                    }
+                    for (List<Selection.Condition> alternative : inner) {
+                        List<Selection.Condition> all = new ArrayList<>(c.conditions());
+                        for (Selection.Condition condition : alternative) if (!all.contains(condition)) all.add(condition);
+                        alternatives.add(all);
+                    }
+                }
+                default -> throw new IllegalStateException();
+            }
+        }
+        List<List<Selection.Condition>> kept = new ArrayList<>();
+        for (List<Selection.Condition> alternative : alternatives) {
+            boolean contradictory = alternative.stream().anyMatch(c -> alternative.contains(new Selection.Condition(c.variable(), !c.skip())));
+            boolean implied = kept.stream().anyMatch(alternative::containsAll);
+            if (contradictory || implied) continue;
+            kept.removeIf(k -> k.containsAll(alternative));
+            kept.add(List.copyOf(alternative));
+        }
+        return kept;
+    }
+
     boolean isEmpty() {
         return entries.isEmpty();
     }
