@@ -16,7 +16,8 @@
 # --latency-repeats N: after each supergraph's comparison pass, every operation is timed N times per gateway, the
 #   gateways interleaved in rotating order after --latency-warmup rounds (default 1); the summary counts the
 #   operations whose median on Vestibule is above the slower reference's median (OUT/latency-slower.txt lists them,
-#   OUT/latency.jsonl has every median), beside the load average. Without it only the comparison's single timing.
+#   OUT/latency.jsonl has every median), beside the load average; an operation first above it is timed again alone in
+#   21 rounds, whose medians count (the summary says how many were). Without it only the comparison's single timing.
 # Needs: a JDK >= 21 (JAVA, or found like ./vestibule does), Maven, node + npm.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  *   --shrink-checks N        the shrinker's budget of re-runs per difference (0: no shrinking; default 150)
  *   --latency-repeats N      after each supergraph's comparison pass, time each operation N times per gateway, the
  *                            gateways interleaved, and compare medians (0, the default: only the comparison's single
- *                            timing per gateway, cold); --latency-warmup N untimed rounds before them (default 1)
+ *                            timing per gateway, cold); --latency-warmup N untimed rounds before them (default 1);
+ *                            an operation first slower on Vestibule is timed again alone (DifferentialRunner.Timing)
  *   --out DIR                where summary.txt, summary.json, differences/, references-disagree/ and
  *                            reference-no-answer/ go (rewritten after each supergraph, so a stopped run leaves its figures)
  *   --commit X               recorded in the summary
