@@ -414,6 +414,7 @@ final class OperationWalker {
         String best = cheapest.stream()
                 .max(Comparator.comparingInt((String s) -> coverage.localCoverage(s, rootType, chosenBy))
                         .thenComparingInt(s -> rootFieldsServed(s, rootType))
+                        .thenComparingInt(s -> rootSelectionsAnswered(s, rootType, field))
                         .thenComparing(s -> -cheapest.indexOf(s)))
                 .orElseThrow();
         return graph.newGroup(best, rootType, List.of(), false, null, null);
@@ -555,6 +556,25 @@ final class OperationWalker {
             if (f.isLeaf() || coverage.servesLocally(subgraph, typeName(definition.getType()), f.selections(), provides(inSubgraph.get()))) served++;
         }
         return served;
+    }
+
+    /**
+     * How many fields of the operation's other root fields the subgraph answers itself, of those asked whatever the
+     * variables (outside @skip/@include on variables): where no subgraph serves another root field whole, the one that
+     * will be asked for part of it anyway is the better place for this one ({ product { id } products { name @skip(if:
+     * $v) price } }: product goes where products' price goes, one fetch where $v holds, as Apollo's planner).
+     */
+    int rootSelectionsAnswered(String subgraph, String rootType, Selection.Field except) {
+        SubgraphSchema schemaOf = supergraph.subgraph(subgraph);
+        int answered = 0;
+        for (RootField root : roots) {
+            Selection.Field f = root.field();
+            if (f == except || !root.conditions().isEmpty() || f.isLeaf() || f.name().startsWith("__")) continue;
+            if (schemaOf.field(rootType, f.name()).isEmpty()) continue;
+            GraphQLFieldDefinition definition = ((GraphQLFieldsContainer) schema.getType(rootType)).getFieldDefinition(f.name());
+            if (definition != null) answered += coverage.covered(schemaOf, typeName(definition.getType()), unconditional(f.selections()));
+        }
+        return answered;
     }
 
     /**
