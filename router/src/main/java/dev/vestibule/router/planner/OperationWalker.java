@@ -1044,12 +1044,8 @@ final class OperationWalker {
             }
             if (!(selection instanceof Selection.Field f)) return false;
             if (f.isTypename() || subgraph.resolves(type, f.name())) continue;
-            boolean reached = false;
-            for (Target next : coverage.targets(object, f.name())) {
-                for (Key key : next.keys()) {
-                    if (coverage.canSelect(subgraphName, type, normalize(key.fields()), null)) reached = true;
-                }
-            }
+            boolean reached = coverage.targets(object, f.name()).stream().flatMap(next -> next.keys().stream())
+                    .anyMatch(key -> coverage.canSelect(subgraphName, type, normalize(key.fields()), null));
             if (!reached) return false;
         }
         return true;
