@@ -208,7 +208,10 @@ public final class ResponseShaper {
                 case Selection.Field f -> { if (f.isTypename()) return true; }
                 case Selection.Fragment f -> {
                     if (!f.applies(conditions)) continue;
-                    if (f.typeCondition() != null && !f.typeCondition().equals(iface)) return true;
+                    if (f.typeCondition() != null && !f.typeCondition().equals(iface)) {
+                        if (f.selectsNothing()) continue; // adds nothing whatever the type: none was fetched
+                        return true;
+                    }
                     if (asksConcreteType(iface, f.selections(), conditions)) return true;
                 }
             }

@@ -64,6 +64,17 @@ public sealed interface Selection permits Selection.Field, Selection.Fragment {
             return !conditions.isEmpty();
         }
 
+        /**
+         * Whether nothing is selected inside, at any depth of fragments (literal @skip/@include removed every field):
+         * such a fragment adds nothing to an answer, whatever the object's type.
+         */
+        public boolean selectsNothing() {
+            for (Selection selection : selections) {
+                if (!(selection instanceof Fragment inner) || !inner.selectsNothing()) return false;
+            }
+            return true;
+        }
+
         /** Whether this fragment's conditions hold for the request's variables. */
         public boolean applies(Map<String, Object> variables) {
             for (Condition condition : conditions) if (!condition.holds(variables)) return false;

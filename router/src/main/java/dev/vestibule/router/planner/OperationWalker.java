@@ -1260,7 +1260,12 @@ final class OperationWalker {
                 addAll(requires, keySelections);
                 addKeys(child, iface.getName(), keySelections);
                 // wanted only where the conditions hold, as the rest of it, and where the selections need it
-                underConditions(child.body()).conditional(coverage.concreteTypeConditions(iface.getName(), selections)).typename();
+                SelectionBuilder concrete = underConditions(child.body());
+                // one condition per fragment: a fragment can carry @skip (or @include) only once
+                for (Selection.Condition condition : coverage.concreteTypeConditions(iface.getName(), selections)) {
+                    concrete = concrete.conditional(List.of(condition));
+                }
+                concrete.typename();
                 producers.add(child);
                 Map<String, Set<FetchGroup>> interfaceFieldProducers = new HashMap<>();
                 Set<FetchGroup> implementationProducers = new LinkedHashSet<>();

@@ -218,7 +218,7 @@ final class SubgraphCoverage {
     private boolean needsConcreteType(String iface, Selection selection) {
         return switch (selection) {
             case Selection.Field f -> f.isTypename();
-            case Selection.Fragment f when onOtherType(iface, f) -> !OperationWalker.selectsNothing(f.selections());
+            case Selection.Fragment f when onOtherType(iface, f) -> !f.selectsNothing();
             case Selection.Fragment f -> needsConcreteType(iface, f.selections());
         };
     }
