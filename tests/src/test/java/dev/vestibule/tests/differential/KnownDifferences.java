@@ -46,8 +46,24 @@ final class KnownDifferences {
                     + " operation is valid against the API schema (FieldsInSetCanMerge holds there) and Vestibule asks under an"
                     + " internal alias (child-type-mismatch)",
             (supergraph, c) -> !c.references().isEmpty()
-                    && c.references().values().stream().allMatch(a -> hasError(a.raw(), "conflict because they return conflicting types"))
+                    && c.references().values().stream().anyMatch(a -> hasError(a.raw(), "conflict because they return conflicting types"))
+                    && c.references().values().stream().allMatch(a -> hasError(a.raw(), "conflict because they return conflicting types")
+                            || onlyUnexpectedErrors(a.raw()))
                     && !hasError(c.vestibule().raw(), "conflicting types"));
+
+    /**
+     * Whether every error of a response is Hive Gateway's masked internal error ("Unexpected error.", seed 51's
+     * child-type-mismatch: where Apollo Gateway shows the subgraph's conflict, Hive hides the same failure).
+     */
+    private static boolean onlyUnexpectedErrors(JsonNode response) {
+        JsonNode errors = response.path("errors");
+        if (!errors.isArray() || errors.isEmpty()) return false;
+        for (JsonNode error : errors) {
+            if (!error.path("message").asText().equals("Unexpected error.")
+                    || !error.path("extensions").path("code").asText().equals("INTERNAL_SERVER_ERROR")) return false;
+        }
+        return true;
+    }
 
     static final Known VALUE_THE_SCHEMA_CANNOT_REPRESENT = new Known("field error for a value its type cannot represent",
             "a subgraph's leaf value of the wrong type: null and a field error in errors (the spec's result coercion);"
@@ -67,13 +83,19 @@ final class KnownDifferences {
      * it (Hive Gateway 2.10.4 in provides-on-interface; the spec's "All Variable Uses Defined" and "Fragment Spread
      * Target Defined": the gateway sent an invalid operation), or the audit's punishment of a plan that ignores {@code @provides} ("You should be using the ...
      * subgraph!", Apollo Gateway asking a for media). Vestibule answers the data those fetches were for, from the
-     * subgraph the suite wants asked. Only the differing value counts: elsewhere in the operation Vestibule may share
-     * a failure with the references (all three asking a for a plain media { id }).
+     * subgraph the suite wants asked. Also a subgraph request with one field under one response key twice with
+     * different arguments (Apollo Gateway adding a @requires field's comments(limit: 3) beside the client's
+     * comments(limit: 1), seed 51's requires-with-argument; the spec's "Field Selection Merging") and Hive Gateway's
+     * planner finding no way to a field Vestibule answers (SATISFIABILITY_ERROR). Only the differing value counts:
+     * elsewhere in the operation Vestibule may share a failure with the references (all three asking a for a plain
+     * media { id }).
      */
     static final Known REFERENCES_FAIL_THEIR_OWN_PLANS = new Known("the references' own subgraph requests fail",
             "every error of every reference on the differing value is a subgraph rejecting the reference's own request: an operation using a"
-                    + " variable or fragment it does not define (Hive Gateway), or the audit's punishment of a plan that ignores @provides"
-                    + " (Apollo Gateway asking a for media); Vestibule's requests are valid and answered (provides-on-interface)",
+                    + " variable or fragment it does not define (Hive Gateway), or one field under one key with two argument sets (Apollo"
+                    + " Gateway), or the audit's punishment of a plan that ignores @provides (Apollo Gateway asking a for media); or Hive"
+                    + " Gateway's planner finding no way; Vestibule's requests are valid and answered (provides-on-interface,"
+                    + " requires-with-argument)",
             (supergraph, c) -> {
                 if (c.difference().get().kind() != Answer.Kind.DATA_WHERE_REFERENCE_IS_NULL || c.references().isEmpty()) return false;
                 String path = c.difference().get().path();
@@ -159,7 +181,9 @@ final class KnownDifferences {
         String message = error.path("message").asText();
         String code = error.path("extensions").path("code").asText();
         boolean fromSubgraph = error.path("extensions").has("serviceName");
-        return fromSubgraph && ((UNDEFINED_VARIABLE.matcher(message).find() || UNKNOWN_FRAGMENT.matcher(message).matches())
+        if (code.equals("SATISFIABILITY_ERROR")) return true; // Hive Gateway's planner finds no way to the field
+        return fromSubgraph && ((UNDEFINED_VARIABLE.matcher(message).find() || UNKNOWN_FRAGMENT.matcher(message).matches()
+                || message.contains("conflict because they have differing arguments"))
                 && code.equals("GRAPHQL_VALIDATION_FAILED") || PUNISHED_PLAN.matcher(message).matches());
     }
 

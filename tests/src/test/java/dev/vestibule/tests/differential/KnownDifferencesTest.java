@@ -54,6 +54,15 @@ class KnownDifferencesTest {
         String conflict = "{\"data\":null,\"errors\":[{\"message\":\"Fields \\\"id\\\" conflict because they return conflicting types \\\"ID\\\" and \\\"ID!\\\".\"}]}";
         assertThat(explain(null, "{ a { id } }", "{\"data\":{\"a\":[{\"id\":\"1\"}]}}", conflict, conflict))
                 .contains(KnownDifferences.CONFLICTING_TYPES_SENT_BY_REFERENCES);
+        // seed 51: Hive Gateway masks the same failure as an internal error; Apollo Gateway shows it
+        String masked = "{\"data\":null,\"errors\":[{\"message\":\"Unexpected error.\",\"path\":[\"a\"],"
+                + "\"extensions\":{\"code\":\"INTERNAL_SERVER_ERROR\"}}]}";
+        assertThat(explain(null, "{ a { id } }", "{\"data\":{\"a\":[{\"id\":\"1\"}]}}", conflict, masked))
+                .contains(KnownDifferences.CONFLICTING_TYPES_SENT_BY_REFERENCES);
+        // masked errors on both sides, or beside another error, say nothing of a conflict
+        assertThat(explain(null, "{ a { id } }", "{\"data\":{\"a\":[{\"id\":\"1\"}]}}", masked, masked)).isEmpty();
+        assertThat(explain(null, "{ a { id } }", "{\"data\":{\"a\":[{\"id\":\"1\"}]}}", conflict,
+                masked.replace("]}", ",{\"message\":\"other\"}]}"))).isEmpty();
         assertThat(explain(null, "{ a }",
                 "{\"data\":{\"a\":null},\"errors\":[{\"message\":\"a subgraph returned a value that is not a valid Int value\",\"path\":[\"a\"]}]}",
                 "{\"data\":{\"a\":null}}", "{\"data\":{\"a\":null}}")).contains(KnownDifferences.VALUE_THE_SCHEMA_CANNOT_REPRESENT);
@@ -107,6 +116,18 @@ class KnownDifferencesTest {
                 "{\"errors\":[{\"message\":\"Variable \\\"$v3\\\" is not defined by operation \\\"Q\\\".\",\"extensions\":{\"code\":\"GRAPHQL_VALIDATION_FAILED\"}}],\"data\":{\"media\":null}}"))
                 .isEmpty();
         assertThat(explain(null, operation, vestibule, apollo.replace("You should be", "Why not be"), hive)).isEmpty();
+        // seed 51, requires-with-argument: Apollo Gateway asks d for comments under one key with two argument sets,
+        // Hive Gateway's planner finds no way to author
+        String feed = "query Q { feed { author { name } comments(limit: 1) { date } } }";
+        String differingArguments = "{\"errors\":[{\"message\":\"Fields \\\"comments\\\" conflict because they have differing arguments."
+                + " Use different aliases on the fields to fetch both if this was intentional.\",\"extensions\":{\"code\":\"GRAPHQL_VALIDATION_FAILED\","
+                + "\"serviceName\":\"d\"}}],\"data\":{\"feed\":[{\"author\":null,\"comments\":null}]}}";
+        String unsatisfiable = "{\"errors\":[{\"message\":\"The following field cannot be satisfied by the subschemas\",\"path\":[\"feed\",0,\"author\"],"
+                + "\"extensions\":{\"code\":\"SATISFIABILITY_ERROR\"}}],\"data\":{\"feed\":[{\"author\":null,\"comments\":null}]}}";
+        String answered = "{\"data\":{\"feed\":[{\"author\":{\"name\":\"a2-name\"},\"comments\":[{\"date\":null}]}]}}";
+        assertThat(explain(null, feed, answered, differingArguments, unsatisfiable)).contains(KnownDifferences.REFERENCES_FAIL_THEIR_OWN_PLANS);
+        // the same message from no subgraph (the client's own operation) is not the gateway's plan
+        assertThat(explain(null, feed, answered, differingArguments.replace(",\"serviceName\":\"d\"", ""), unsatisfiable)).isEmpty();
         // other data where the references have data is not their failure
         assertThat(explain(null, operation, vestibule, "{\"data\":{\"media\":{\"id\":\"m2\"}}}", "{\"data\":{\"media\":{\"id\":\"m2\"}}}")).isEmpty();
     }
