@@ -158,9 +158,55 @@ final class KnownDifferences {
                         && onlySharedLeavesDiffer(c.vestibule().data(), a.data(), null, shared, c.operation()));
             });
 
+    /**
+     * An @interfaceObject's object whose concrete type the interface's owner tells (non-resolvable-interface-object's
+     * product, a Bread), asked twice with a fragment whose field a literal condition removed ({ product { ... on Bread {
+     * __typename id @include(if: false) } } product { __typename } }, seed 52): Hive Gateway answers that the type
+     * "was resolved to a non-object type" named after the interface, Apollo Gateway answers data null without any error
+     * of its own (the spec allows neither for a non-null field that resolved). Both answer Bread for the equivalent
+     * { product { ... on Bread { __typename } } }, as Vestibule does for both.
+     */
+    static final Known INTERFACE_OBJECT_TYPE_THE_REFERENCES_LOSE = new Known("an @interfaceObject's concrete type the references lose",
+            "the references answer null for an object whose concrete type the interface's owner gives: Hive Gateway with its own error that"
+                    + " the object resolved to the interface, Apollo Gateway with no error of its own; both answer the type for an equivalent"
+                    + " operation (non-resolvable-interface-object)",
+            (supergraph, c) -> {
+                if (c.difference().get().kind() != Answer.Kind.DATA_WHERE_REFERENCE_IS_NULL || c.references().isEmpty() || supergraph == null) {
+                    return false;
+                }
+                String path = c.difference().get().path();
+                boolean lostByOne = false;
+                for (Answer reference : c.references().values()) {
+                    for (JsonNode error : errorsAt(reference.raw(), path)) {
+                        if (lostConcreteType(supergraph, error)) lostByOne = true;
+                        else if (!sharedWith(c.vestibule().raw(), error)) return false;
+                    }
+                }
+                return lostByOne;
+            });
+
+    private static final Pattern NON_OBJECT_TYPE = Pattern.compile("^Abstract type \"(\\w+)\" was resolved to a non-object type \"(\\w+)\"\\.$");
+
+    /** The gateway's own error (no subgraph named) that an object of an @interfaceObject type resolved to the interface. */
+    private static boolean lostConcreteType(Supergraph supergraph, JsonNode error) {
+        if (error.path("extensions").has("serviceName")) return false;
+        Matcher matcher = NON_OBJECT_TYPE.matcher(error.path("message").asText());
+        if (!matcher.matches() || !matcher.group(1).equals(matcher.group(2))) return false;
+        String type = matcher.group(1);
+        return supergraph.schemas().values().stream().anyMatch(schema -> schema.type(type).map(SubgraphSchema.TypeInSubgraph::interfaceObject).orElse(false));
+    }
+
+    /** Whether Vestibule's answer has an error with the same message at the same path (a subgraph's, shared by all). */
+    private static boolean sharedWith(JsonNode vestibule, JsonNode error) {
+        for (JsonNode mine : vestibule.path("errors")) {
+            if (mine.path("message").asText().equals(error.path("message").asText()) && mine.path("path").equals(error.path("path"))) return true;
+        }
+        return false;
+    }
+
     static final List<Known> ALL = List.of(CONFLICTING_TYPES_SENT_BY_REFERENCES, VALUE_THE_SCHEMA_CANNOT_REPRESENT,
             REFERENCES_FAIL_THEIR_OWN_PLANS, REQUIRES_THROUGH_TYPE_CONDITION, FIELD_OF_AN_INTERFACE_WITHOUT_IMPLEMENTATIONS,
-            SHAREABLE_FIELD_ANSWERED_DIFFERENTLY);
+            SHAREABLE_FIELD_ANSWERED_DIFFERENTLY, INTERFACE_OBJECT_TYPE_THE_REFERENCES_LOSE);
 
     private static final Pattern UNDEFINED_VARIABLE = Pattern.compile("^Variable \"\\$\\w+\" is not defined by operation");
     /** Hive Gateway 2.10.4 spreads a fragment in a subgraph operation without defining it (provides-on-interface, seed 24). */

@@ -223,4 +223,29 @@ class KnownDifferencesTest {
         assertThat(explain(supergraph, "{ accounts { id } }", "{\"data\":{\"accounts\":[{\"id\":\"1\"}]}}",
                 "{\"data\":{\"accounts\":[{\"id\":\"2\"}]}}", "{\"data\":{\"accounts\":[{\"id\":\"2\"}]}}")).isEmpty();
     }
+
+    /** non-resolvable-interface-object, seed 52: product's concrete type (Bread) lost by both references, a's error shared. */
+    @Test
+    void anInterfaceObjectsConcreteTypeTheReferencesLose() throws Exception {
+        Supergraph supergraph = composed(Map.of(
+                "a", "type Query { product: Product! a: Thing } type Product @key(fields: \"id\") @interfaceObject { id: ID! }"
+                        + " type Thing { id: ID! }",
+                "b", "interface Product @key(fields: \"id\") { id: ID! } type Bread implements Product @key(fields: \"id\") { id: ID! }"));
+        String operation = "query Q { product { ... on Bread { __typename } } a { id } product { __typename } }";
+        String shared = "{\"message\":\"Abstract type \\\"Node\\\" was resolved to a non-object type \\\"Node\\\".\",\"path\":[\"a\"],"
+                + "\"extensions\":{\"code\":\"DOWNSTREAM_SERVICE_ERROR\",\"serviceName\":\"a\"}}";
+        String vestibule = "{\"errors\":[" + shared.replace("DOWNSTREAM_SERVICE_ERROR", "SUBGRAPH_ERROR") + "],"
+                + "\"data\":{\"product\":{\"__typename\":\"Bread\"},\"a\":null}}";
+        String apollo = "{\"errors\":[" + shared + "],\"data\":null}";
+        String lost = "{\"message\":\"Abstract type \\\"Product\\\" was resolved to a non-object type \\\"Product\\\".\",\"path\":[\"product\"]}";
+        String hive = "{\"errors\":[" + shared + "," + lost + "],\"data\":null}";
+        assertThat(explain(supergraph, operation, vestibule, apollo, hive)).contains(KnownDifferences.INTERFACE_OBJECT_TYPE_THE_REFERENCES_LOSE);
+        // no reference losing the type, a lost type named by a subgraph, or a type that is no @interfaceObject: not this class
+        assertThat(explain(supergraph, operation, vestibule, apollo, apollo)).isEmpty();
+        assertThat(explain(supergraph, operation, vestibule, apollo,
+                hive.replace("\"path\":[\"product\"]}", "\"path\":[\"product\"],\"extensions\":{\"serviceName\":\"b\"}}"))).isEmpty();
+        assertThat(explain(supergraph, operation, vestibule, apollo, hive.replace("\\\"Product\\\"", "\\\"Thing\\\""))).isEmpty();
+        // an error of a reference's that Vestibule does not share
+        assertThat(explain(supergraph, operation, vestibule, apollo.replace("[\"a\"]", "[\"b\"]"), hive)).isEmpty();
+    }
 }
