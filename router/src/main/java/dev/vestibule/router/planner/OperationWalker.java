@@ -89,6 +89,11 @@ final class OperationWalker {
     private final Map<String, Integer> choices = new HashMap<>();
     /** On a trial walk of a route: the subgraph and key it goes through ({@link KeyRoute#through}), tried first elsewhere. */
     private String preferredRoute;
+    /**
+     * The route {@link #cheapestRoute} chose for a field, by subgraph, type, field name and path (whatever is asked
+     * below it): tried first where the same field is met again at the same place once the trials are used up.
+     */
+    private final Map<String, String> routeOfField = new HashMap<>();
     /** The root field being planned, its type and its one root subgraph: what a trial walk of a route walks again. */
     private RootField currentRoot;
     private GraphQLObjectType currentRootType;
@@ -754,8 +759,16 @@ final class OperationWalker {
         List<KeyRoute> routes = indirectRoutes(targets, field);
         String site = group.subgraph + ":" + type.getName() + "." + SelectionPrinter.compact(List.of(field)) + "@" + path;
         Integer chosen = choices.get(site);
-        if (chosen == null && routes.size() > 1) chosen = cheapestRoute(site, routes, entityParentInReach(group));
-        if (chosen == null && preferredRoute != null) routes = preferredFirst(routes);
+        String fieldSite = group.subgraph + ":" + type.getName() + "." + field.name() + "@" + path;
+        if (chosen == null && routes.size() > 1) {
+            chosen = cheapestRoute(site, routes, entityParentInReach(group));
+            if (chosen != null && chosen > 0) routeOfField.put(fieldSite, routes.get(chosen - 1).through());
+        }
+        // Without a choice of its own, the field goes where the trials sent it before at this place ({@code selected {
+        // price { price } } ... selected { price { a: price } }}: the second, weighed after the trials ran out, took
+        // list's key where the first took price's, one fetch more), else (a trial walk) the route under trial.
+        if (chosen == null && routeOfField.containsKey(fieldSite)) routes = preferredFirst(routes, routeOfField.get(fieldSite));
+        else if (chosen == null && preferredRoute != null) routes = preferredFirst(routes, preferredRoute);
         if (chosen != null) {
             if (chosen == 0 ? jumpFromEntityParent(group, type, field, definition, producers, false)
                     : jumpThroughRoute(group, type, field, definition, routes.get(chosen - 1), out, path, provided, producers)) {
@@ -785,10 +798,10 @@ final class OperationWalker {
         }
     }
 
-    /** The routes with those through the trial's route ({@link #preferredRoute}) first, the rest in their order. */
-    List<KeyRoute> preferredFirst(List<KeyRoute> routes) {
+    /** The routes with those through {@code preferred} ({@link KeyRoute#through}) first, the rest in their order. */
+    static List<KeyRoute> preferredFirst(List<KeyRoute> routes, String preferred) {
         List<KeyRoute> sorted = new ArrayList<>(routes);
-        sorted.sort(Comparator.comparing((KeyRoute route) -> !route.through().equals(preferredRoute)));
+        sorted.sort(Comparator.comparing((KeyRoute route) -> !route.through().equals(preferred)));
         return sorted;
     }
 
