@@ -77,8 +77,10 @@ final class OperationWalker {
     private String forcedRoot;
     /** The most trial walks {@link #cheapestRoute} makes for one operation. */
     static final int TRIALS = 6;
-    /** The most options {@link #cheapestRoute} weighs at one field. */
+    /** The most options {@link #cheapestRoute} weighs at one field, besides {@link #PARENT_ROUTE}. */
     static final int ROUTES = 4;
+    /** The option of {@link #cheapestRoute} that goes back to the entity parent through a key others bring first. */
+    static final int PARENT_ROUTE = -1;
     /** Trial walks left for {@link #cheapestRoute}; none on a trial walk, which chooses nothing itself. */
     private int trialsLeft = TRIALS;
     /** The most trial walks {@link #parentRouteWins} makes for one operation, two per field weighed. */
@@ -760,8 +762,9 @@ final class OperationWalker {
         String site = group.subgraph + ":" + type.getName() + "." + SelectionPrinter.compact(List.of(field)) + "@" + path;
         Integer chosen = choices.get(site);
         String fieldSite = group.subgraph + ":" + type.getName() + "." + field.name() + "@" + path;
-        if (chosen == null && routes.size() > 1) {
-            chosen = cheapestRoute(site, routes, entityParentInReach(group));
+        ParentRoute parentRoute = chosen == null ? parentRoute(group, type, field) : null;
+        if (chosen == null && (routes.size() > 1 || parentRoute != null)) {
+            chosen = cheapestRoute(site, routes, entityParentInReach(group), parentRoute);
             if (chosen != null && chosen > 0) routeOfField.put(fieldSite, routes.get(chosen - 1).through());
         }
         // Without a choice of its own, the field goes where the trials sent it before at this place ({@code selected {
@@ -770,8 +773,12 @@ final class OperationWalker {
         if (chosen == null && routeOfField.containsKey(fieldSite)) routes = preferredFirst(routes, routeOfField.get(fieldSite));
         else if (chosen == null && preferredRoute != null) routes = preferredFirst(routes, preferredRoute);
         if (chosen != null) {
-            if (chosen == 0 ? jumpFromEntityParent(group, type, field, definition, producers, false)
-                    : jumpThroughRoute(group, type, field, definition, routes.get(chosen - 1), out, path, provided, producers)) {
+            boolean planned = switch (chosen) {
+                case PARENT_ROUTE -> jumpFromEntityParentThroughRoute(group, type, field, definition, producers);
+                case 0 -> jumpFromEntityParent(group, type, field, definition, producers, false);
+                default -> jumpThroughRoute(group, type, field, definition, routes.get(chosen - 1), out, path, provided, producers);
+            };
+            if (planned) {
                 return;
             }
             throw new PlanningException("cannot plan " + type.getName() + "." + field.name() + " from subgraph " + group.subgraph
@@ -872,13 +879,23 @@ final class OperationWalker {
      * routes through the subgraph and key under trial first ({@code selected { category { tag } } selected { price }}
      * both through price's key: one fetch there, which weighing each field alone with the other's first route misses).
      */
-    Integer cheapestRoute(String site, List<KeyRoute> routes, boolean throughParent) {
+    Integer cheapestRoute(String site, List<KeyRoute> routes, boolean throughParent, ParentRoute parentRoute) {
         if (currentRoot == null || currentRootSubgraph == null || trialsLeft <= 0) return null;
+        List<Integer> options = new ArrayList<>();
+        for (int option = throughParent ? 0 : 1; option < Math.min(routes.size() + 1, ROUTES); option++) options.add(option);
+        // last: on a tie the routes the walk took before it win
+        if (parentRoute != null) options.add(PARENT_ROUTE);
         Integer best = null;
         PlanCost least = null;
-        for (int option = throughParent ? 0 : 1; option < Math.min(routes.size() + 1, ROUTES) && trialsLeft > 0; option++) {
+        for (int option : options) {
+            if (trialsLeft <= 0) break;
             trialsLeft--;
-            PlanCost cost = trialCost(site, option, option == 0 ? null : routes.get(option - 1).through());
+            String preferred = switch (option) {
+                case PARENT_ROUTE -> parentRoute.through();
+                case 0 -> null;
+                default -> routes.get(option - 1).through();
+            };
+            PlanCost cost = trialCost(site, option, preferred);
             if (cost == null) continue;
             if (least == null || cost.compareTo(least) < 0) {
                 least = cost;
@@ -1061,36 +1078,121 @@ final class OperationWalker {
                     FetchGroup keyFrom = selectable ? group : group.parent;
                     FetchGroup child = graph.entityGroup(target, frame.path(), keyFrom);
                     if (!selectable) child.dependsOn.addAll(group.dependsOn);
-                    SelectionBuilder requires = child.requires.fragment(anchor.getName());
-                    requires.typename();
-                    addAll(requires, keySelections);
-                    addKeys(child, anchor.getName(), keySelections);
-                    SelectionBuilder cursor = underConditions(child.body());
-                    List<String> path = frame.path();
-                    String reached = anchor.getName();
-                    for (Frame step : chain) {
-                        Selection.Field via = step.via();
-                        cursor = cursor.field(via.responseKey(), via.name(), via.arguments(), via.directives());
-                        cursor.typename();
-                        GraphQLFieldDefinition viaDefinition = ((GraphQLFieldsContainer) schema.getType(step.typeName()))
-                                .getFieldDefinition(via.name());
-                        path = childPath(path, via, viaDefinition.getType());
-                        reached = typeName(viaDefinition.getType());
-                    }
-                    // the field of one implementation or member, under the chain's abstract type: only on that type
-                    if (!reached.equals(type.getName())) cursor = cursor.fragment(type.getName());
-                    SelectionBuilder node = cursor.field(field.responseKey(), field.name(), field.arguments(), field.directives());
-                    producers.add(child);
-                    if (isComposite(definition)) {
-                        planSelections(child, typeName(definition.getType()), field.selections(), node,
-                                childPath(path, field, definition.getType()), null, producers);
-                    }
+                    askChain(child, anchor.getName(), keySelections, frame, chain, type, field, definition, producers);
                     return true;
                 }
             }
             return false;
         }
         return false;
+    }
+
+    /**
+     * Asks {@code child}, an entity fetch for the objects at the entity parent's frame sent with the key, for the
+     * chain of fields from there down to the field, and the field's selection.
+     */
+    private void askChain(FetchGroup child, String anchor, List<Selection> keySelections, Frame frame, List<Frame> chain,
+                          GraphQLNamedType type, Selection.Field field, GraphQLFieldDefinition definition, Set<FetchGroup> producers) {
+        SelectionBuilder requires = child.requires.fragment(anchor);
+        requires.typename();
+        addAll(requires, keySelections);
+        addKeys(child, anchor, keySelections);
+        SelectionBuilder cursor = underConditions(child.body());
+        List<String> path = frame.path();
+        String reached = anchor;
+        for (Frame step : chain) {
+            Selection.Field via = step.via();
+            cursor = cursor.field(via.responseKey(), via.name(), via.arguments(), via.directives());
+            cursor.typename();
+            GraphQLFieldDefinition viaDefinition = ((GraphQLFieldsContainer) schema.getType(step.typeName()))
+                    .getFieldDefinition(via.name());
+            path = childPath(path, via, viaDefinition.getType());
+            reached = typeName(viaDefinition.getType());
+        }
+        // the field of one implementation or member, under the chain's abstract type: only on that type
+        if (!reached.equals(type.getName())) cursor = cursor.fragment(type.getName());
+        SelectionBuilder node = cursor.field(field.responseKey(), field.name(), field.arguments(), field.directives());
+        producers.add(child);
+        if (isComposite(definition)) {
+            planSelections(child, typeName(definition.getType()), field.selections(), node,
+                    childPath(path, field, definition.getType()), null, producers);
+        }
+    }
+
+    /**
+     * Where the field has no key this subgraph can send: the nearest entity parent in this fetch, a subgraph that
+     * answers the chain from it down to the field, and that subgraph's key for the parent, which this subgraph cannot
+     * select alone (one it can is {@link #jumpFromEntityParent}'s), all fields others bring first. Apollo's planner
+     * goes so ({@code topProducts { products { price } }}: price's ProductList key, its selected { id } from list and
+     * pid from link, where Product's own key in price needs the same pid and category: one fetch to price with
+     * selected { price }, where the walk sent one per route).
+     */
+    record ParentRoute(int depth, Target target, List<Selection> keySelections) {
+        /** As {@link KeyRoute#through}: the subgraph and key, so that other fields go the same way on its trial. */
+        String through() {
+            return target.subgraph() + "|" + target.type() + "|" + SelectionPrinter.compact(keySelections);
+        }
+    }
+
+    /** The route {@link ParentRoute} describes for the field, or null when there is none. */
+    ParentRoute parentRoute(FetchGroup group, GraphQLNamedType type, Selection.Field field) {
+        List<Frame> chain = new ArrayList<>();
+        for (Frame frame : frames) {
+            if (frame.group() != group) return null;
+            chain.add(0, frame);
+            if (!coverage.isEntityIn(group.subgraph, frame.typeName())) continue;
+            if (!(schema.getType(frame.typeName()) instanceof GraphQLObjectType anchor)) return null;
+            for (Target target : coverage.targets(anchor, chain.get(0).via().name())) {
+                if (target.hasRequires() || target.subgraph().equals(group.subgraph) || !target.type().equals(anchor.getName())
+                        || !resolvesChain(target.subgraph(), chain, type.getName(), field.name())) continue;
+                for (Key key : target.keys()) {
+                    List<Selection> keySelections = normalize(key.fields());
+                    if (!coverage.canSelect(group.subgraph, anchor.getName(), keySelections, frame.provided())) {
+                        return new ParentRoute(chain.size(), target, keySelections);
+                    }
+                }
+            }
+            return null;
+        }
+        return null;
+    }
+
+    /**
+     * Takes the {@link ParentRoute}: the key's fields planned at the parent like any (others bring what this subgraph
+     * lacks), then one fetch of the chain down to the field; false when the key cannot be brought so.
+     */
+    boolean jumpFromEntityParentThroughRoute(FetchGroup group, GraphQLNamedType type, Selection.Field field,
+                                             GraphQLFieldDefinition definition, Set<FetchGroup> producers) {
+        ParentRoute route = parentRoute(group, type, field);
+        if (route == null) return false;
+        List<Frame> chain = new ArrayList<>();
+        Frame frame = null;
+        for (Frame step : frames) {
+            chain.add(0, step);
+            if (chain.size() == route.depth()) {
+                frame = step;
+                break;
+            }
+        }
+        String attempt = "parent|" + group.subgraph + ":" + frame.typeName() + "@" + frame.path() + route.through();
+        if (!indirectKeys.add(attempt)) return false;
+        // the key is planned where the parent's own fields were: the frames below it are not its parents
+        Deque<Frame> below = new ArrayDeque<>();
+        for (int i = 0; i < route.depth(); i++) below.push(frames.pop());
+        Set<FetchGroup> keyFrom = new LinkedHashSet<>();
+        try {
+            frame.out().typename();
+            planSelections(group, frame.typeName(), route.keySelections(), frame.out(), frame.path(), frame.provided(), keyFrom);
+        } catch (PlanningException unreachable) {
+            return false;
+        } finally {
+            while (!below.isEmpty()) frames.push(below.pop());
+            indirectKeys.remove(attempt);
+        }
+        FetchGroup child = graph.entityGroup(route.target(), frame.path(), group);
+        child.dependsOn.addAll(keyFrom);
+        askChain(child, frame.typeName(), route.keySelections(), frame, chain, type, field, definition, producers);
+        return true;
     }
 
     /**
