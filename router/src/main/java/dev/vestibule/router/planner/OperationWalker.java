@@ -216,7 +216,16 @@ final class OperationWalker {
         // a trial walk of a route splits the field again from the same primary subgraph
         currentRootSubgraph = primary.subgraph;
         Map<String, List<Selection>> parts = new LinkedHashMap<>();
-        partition(primary.subgraph, candidates, type, returnable, parts);
+        partition(primary.subgraph, candidates, type, returnable, parts, Set.of());
+        if (parts.size() > 1) {
+            // A fragment on an entity type went whole to the primary subgraph, which reaches what it lacks through
+            // keys: where what it lacks is answered by subgraphs asked for the field anyway, it is split among them
+            // instead, one fetch less ({ media { ... on Book { aTitle bTitle } ... on Book { bTitle } } }: bTitle
+            // from b's own media, where an entity fetch to b asked it again, as Apollo's planner).
+            Set<String> asked = Set.copyOf(parts.keySet());
+            parts.clear();
+            partition(primary.subgraph, candidates, type, returnable, parts, asked);
+        }
         // A part whose every selection is under the same @skip/@include conditions is asked under them where another
         // part, always asked, answers the field itself: where they do not hold, its subgraph is not asked at all
         // ({ product @include(if: $v) { name } product { price } }, as Apollo's planner).
@@ -311,7 +320,7 @@ final class OperationWalker {
      * the fragment or field around its own part (the answers merge on the same path).
      */
     void partition(String primary, List<String> candidates, String type, List<Selection> selections,
-                   Map<String, List<Selection>> parts) {
+                   Map<String, List<Selection>> parts, Set<String> splitAmong) {
         for (Selection child : selections) {
             String owner = coverage.selectsAll(primary, type, List.of(child)) ? primary
                     : candidates.stream().filter(c -> coverage.selectsAll(c, type, List.of(child))).findFirst().orElse(null);
@@ -322,10 +331,14 @@ final class OperationWalker {
             Map<String, List<Selection>> inner = new LinkedHashMap<>();
             switch (child) {
                 case Selection.Fragment fragment when !coverage.isEntityInAny(candidates, coverage.fragmentType(type, fragment)) -> {
-                    partition(primary, candidates, coverage.fragmentType(type, fragment), fragment.selections(), inner);
+                    partition(primary, candidates, coverage.fragmentType(type, fragment), fragment.selections(), inner, splitAmong);
                     inner.forEach((subgraph, part) -> parts.computeIfAbsent(subgraph, k -> new ArrayList<>())
                             .add(fragment.withSelections(part)));
                 }
+                case Selection.Fragment fragment when !splitAmong.isEmpty()
+                        && splitsAmong(primary, candidates, coverage.fragmentType(type, fragment), fragment, splitAmong, inner) ->
+                    inner.forEach((subgraph, part) -> parts.computeIfAbsent(subgraph, k -> new ArrayList<>())
+                            .add(fragment.withSelections(part)));
                 case Selection.Field f when !f.isLeaf() && !coverage.isEntityInAny(candidates, coverage.childTypeName(type, f)) -> {
                     List<String> resolving = candidates.stream().filter(c -> supergraph.subgraph(c).field(type, f.name())
                             .map(FieldInSubgraph::answersHere).orElse(false)).toList();
@@ -334,7 +347,7 @@ final class OperationWalker {
                         continue;
                     }
                     String first = resolving.contains(primary) ? primary : resolving.get(0);
-                    partition(first, resolving, coverage.childTypeName(type, f), f.selections(), inner);
+                    partition(first, resolving, coverage.childTypeName(type, f), f.selections(), inner, splitAmong);
                     inner.forEach((subgraph, part) -> parts.computeIfAbsent(subgraph, k -> new ArrayList<>())
                             .add(new Selection.Field(f.responseKey(), f.name(), f.arguments(), f.directives(), part)));
                 }
@@ -342,6 +355,19 @@ final class OperationWalker {
                 default -> parts.computeIfAbsent(primary, k -> new ArrayList<>()).add(child);
             }
         }
+    }
+
+    /**
+     * Whether the fragment (on an entity type) splits, by {@link #partition}, among {@code splitAmong} only (into
+     * {@code inner}): more than one of them, each answering its part itself.
+     */
+    boolean splitsAmong(String primary, List<String> candidates, String type, Selection.Fragment fragment, Set<String> splitAmong,
+                        Map<String, List<Selection>> inner) {
+        partition(primary, candidates, type, fragment.selections(), inner, splitAmong);
+        boolean splits = inner.size() > 1 && splitAmong.containsAll(inner.keySet())
+                && inner.entrySet().stream().allMatch(e -> coverage.selectsAll(e.getKey(), type, e.getValue()));
+        if (!splits) inner.clear();
+        return splits;
     }
 
     /**
