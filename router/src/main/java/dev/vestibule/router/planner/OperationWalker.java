@@ -96,6 +96,8 @@ final class OperationWalker {
      * below it): tried first where the same field is met again at the same place once the trials are used up.
      */
     private final Map<String, String> routeOfField = new HashMap<>();
+    /** The subgraph a field jumped to through a key it sends, by fetch, path, type and response key: see {@link #jump}. */
+    private final Map<String, String> jumpedTo = new HashMap<>();
     /** The root field being planned, its type and its one root subgraph: what a trial walk of a route walks again. */
     private RootField currentRoot;
     private GraphQLObjectType currentRootType;
@@ -754,7 +756,10 @@ final class OperationWalker {
     void jump(FetchGroup group, GraphQLNamedType type, Selection.Field field, GraphQLFieldDefinition definition,
               SelectionBuilder out, List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
         if (unreachableDroppable || (!conditions.isEmpty() && coverage.implementationLess(type))) return;
-        List<Target> targets = servingFirst(coverage.targets(type, field.name()), field, definition);
+        // the same response key asked again here ({ category { id } category { __typename } }) goes where it went
+        // before, when that subgraph serves it as well: one fetch asks both, where the second went to another
+        String jumpSite = group.id + "|" + path + "|" + type.getName() + "." + field.responseKey();
+        List<Target> targets = servingFirst(coverage.targets(type, field.name()), field, definition, jumpedTo.get(jumpSite));
         boolean parentWeighed = false;
         for (Target target : targets) {
             for (Key key : target.keys()) {
@@ -776,6 +781,7 @@ final class OperationWalker {
                 out.typename();
                 planSelections(group, type.getName(), keySelections, out, path, provided, new LinkedHashSet<>());
                 connect(group, type, field, definition, target, keySelections, Set.of(), out, path, provided, producers);
+                jumpedTo.putIfAbsent(jumpSite, target.subgraph());
                 return;
             }
         }
@@ -1029,7 +1035,7 @@ final class OperationWalker {
      * first: a key jump to a subgraph that lacks part of it needs another hop from there ({@code productFromD {
      * category { id } }} through a subgraph whose Category has no id), which Apollo's planner does not make.
      */
-    List<Target> servingFirst(List<Target> targets, Selection.Field field, GraphQLFieldDefinition definition) {
+    List<Target> servingFirst(List<Target> targets, Selection.Field field, GraphQLFieldDefinition definition, String jumpedBefore) {
         if (field.isLeaf() || targets.size() < 2) return targets;
         String type = typeName(definition.getType());
         Map<Target, Boolean> serving = new HashMap<>();
@@ -1040,7 +1046,8 @@ final class OperationWalker {
         Map<Target, Boolean> oneHop = new HashMap<>();
         for (Target target : targets) oneHop.put(target, !serving.get(target) && reachesInOneHop(target.subgraph(), type, field.selections()));
         List<Target> sorted = new ArrayList<>(targets);
-        sorted.sort(Comparator.comparing(Target::hasRequires).thenComparing(t -> !serving.get(t)).thenComparing(t -> !oneHop.get(t)));
+        sorted.sort(Comparator.comparing(Target::hasRequires).thenComparing(t -> !serving.get(t))
+                .thenComparing(t -> !t.subgraph().equals(jumpedBefore)).thenComparing(t -> !oneHop.get(t)));
         return sorted;
     }
 
