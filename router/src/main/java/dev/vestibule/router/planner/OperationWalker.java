@@ -219,12 +219,17 @@ final class OperationWalker {
         currentRootSubgraph = primary.subgraph;
         Map<String, List<Selection>> parts = new LinkedHashMap<>();
         partition(primary.subgraph, candidates, type, returnable, parts, Set.of());
-        if (parts.size() > 1) {
-            // A fragment on an entity type went whole to the primary subgraph, which reaches what it lacks through
-            // keys: where what it lacks is answered by subgraphs asked for the field anyway, it is split among them
-            // instead, one fetch less ({ media { ... on Book { aTitle bTitle } ... on Book { bTitle } } }: bTitle
-            // from b's own media, where an entity fetch to b asked it again, as Apollo's planner).
-            Set<String> asked = Set.copyOf(parts.keySet());
+        // A fragment on an entity type went whole to the primary subgraph, which reaches what it lacks through keys:
+        // where what it lacks is answered by subgraphs asked for the field anyway, or asked for another root field,
+        // it is split among them instead, one fetch less ({ media { ... on Book { aTitle bTitle } ... on Book { bTitle
+        // } } }: bTitle from b's own media, where an entity fetch to b asked it again, as Apollo's planner).
+        Set<String> asked = new LinkedHashSet<>(parts.keySet());
+        for (FetchGroup existing : graph.groups) {
+            if (!existing.entityFetch && existing.entityType.equals(rootType.getName()) && candidates.contains(existing.subgraph)) {
+                asked.add(existing.subgraph);
+            }
+        }
+        if (asked.size() > 1) {
             parts.clear();
             partition(primary.subgraph, candidates, type, returnable, parts, asked);
         }
