@@ -96,6 +96,8 @@ final class OperationWalker {
      * below it): tried first where the same field is met again at the same place once the trials are used up.
      */
     private final Map<String, String> routeOfField = new HashMap<>();
+    /** The routes {@link #cheapestRoute} chose for any field by subgraph, type and path: see {@link #jump}. */
+    private final Map<String, Set<String>> routesAtPlace = new HashMap<>();
     /** The subgraph a field jumped to through a key it sends, by fetch, path, type and response key: see {@link #jump}. */
     private final Map<String, String> jumpedTo = new HashMap<>();
     /** The root field being planned, its type and its one root subgraph: what a trial walk of a route walks again. */
@@ -799,16 +801,23 @@ final class OperationWalker {
         String site = group.subgraph + ":" + type.getName() + "." + SelectionPrinter.compact(List.of(field)) + "@" + path;
         Integer chosen = choices.get(site);
         String fieldSite = group.subgraph + ":" + type.getName() + "." + field.name() + "@" + path;
+        String placeSite = group.subgraph + ":" + type.getName() + "@" + path;
         ParentRoute parentRoute = chosen == null ? parentRoute(group, type, field) : null;
         if (chosen == null && (routes.size() > 1 || parentRoute != null)) {
-            chosen = cheapestRoute(site, routes, entityParentInReach(group), parentRoute);
-            if (chosen != null && chosen > 0) routeOfField.put(fieldSite, routes.get(chosen - 1).through());
+            chosen = cheapestRoute(site, routes, entityParentInReach(group, type, field), parentRoute);
+            if (chosen != null && chosen > 0) {
+                routeOfField.put(fieldSite, routes.get(chosen - 1).through());
+                routesAtPlace.computeIfAbsent(placeSite, k -> new LinkedHashSet<>()).add(routes.get(chosen - 1).through());
+            }
         }
         // Without a choice of its own, the field goes where the trials sent it before at this place ({@code selected {
         // price { price } } ... selected { price { a: price } }}: the second, weighed after the trials ran out, took
-        // list's key where the first took price's, one fetch more), else (a trial walk) the route under trial.
-        if (chosen == null && routeOfField.containsKey(fieldSite)) routes = preferredFirst(routes, routeOfField.get(fieldSite));
-        else if (chosen == null && preferredRoute != null) routes = preferredFirst(routes, preferredRoute);
+        // list's key where the first took price's, one fetch more), else where they sent another field here ({@code
+        // first { pid } ... selected { price }}: through the key first went through, one fetch asks both), else (a
+        // trial walk) the route under trial.
+        if (chosen == null && routeOfField.containsKey(fieldSite)) routes = preferredFirst(routes, Set.of(routeOfField.get(fieldSite)));
+        else if (chosen == null && routesAtPlace.containsKey(placeSite)) routes = preferredFirst(routes, routesAtPlace.get(placeSite));
+        else if (chosen == null && preferredRoute != null) routes = preferredFirst(routes, Set.of(preferredRoute));
         if (chosen != null) {
             boolean planned = switch (chosen) {
                 case PARENT_ROUTE -> jumpFromEntityParentThroughRoute(group, type, field, definition, producers);
@@ -842,10 +851,10 @@ final class OperationWalker {
         }
     }
 
-    /** The routes with those through {@code preferred} ({@link KeyRoute#through}) first, the rest in their order. */
-    static List<KeyRoute> preferredFirst(List<KeyRoute> routes, String preferred) {
+    /** The routes through one of {@code preferred} ({@link KeyRoute#through}) first, the rest in their order. */
+    static List<KeyRoute> preferredFirst(List<KeyRoute> routes, Set<String> preferred) {
         List<KeyRoute> sorted = new ArrayList<>(routes);
-        sorted.sort(Comparator.comparing((KeyRoute route) -> !route.through().equals(preferred)));
+        sorted.sort(Comparator.comparing((KeyRoute route) -> !preferred.contains(route.through())));
         return sorted;
     }
 
@@ -922,10 +931,12 @@ final class OperationWalker {
         for (int option = throughParent ? 0 : 1; option < Math.min(routes.size() + 1, ROUTES); option++) options.add(option);
         // last: on a tie the routes the walk took before it win
         if (parentRoute != null) options.add(PARENT_ROUTE);
+        // weighed in part, the choice would be of the options that happened to come first: the walk's own order does
+        // as well, and the routes taken before at this place go first there (see jump)
+        if (trialsLeft < options.size()) return null;
         Integer best = null;
         PlanCost least = null;
         for (int option : options) {
-            if (trialsLeft <= 0) break;
             trialsLeft--;
             String preferred = switch (option) {
                 case PARENT_ROUTE -> parentRoute.through();
@@ -1291,13 +1302,27 @@ final class OperationWalker {
     }
 
     /**
-     * Whether the walk could go back to an entity parent in this fetch ({@link #jumpFromEntityParent} looks no further):
-     * when not, weighing that option would only walk the root field again to find it fails.
+     * Whether {@link #jumpFromEntityParent} (without parent keys) can take the field: an entity parent in this fetch,
+     * a subgraph that answers the chain from it, and a key of it this fetch can send. When not, weighing that option
+     * would only walk the root field again to find it fails, a trial that later fields then lack (complex-entity-call's
+     * products { price } found only an entity parent and was left unweighed).
      */
-    boolean entityParentInReach(FetchGroup group) {
+    boolean entityParentInReach(FetchGroup group, GraphQLNamedType type, Selection.Field field) {
+        List<Frame> chain = new ArrayList<>();
         for (Frame frame : frames) {
             if (frame.group() != group) return false;
-            if (coverage.isEntityIn(group.subgraph, frame.typeName())) return true;
+            chain.add(0, frame);
+            if (!coverage.isEntityIn(group.subgraph, frame.typeName())) continue;
+            GraphQLNamedType anchor = (GraphQLNamedType) schema.getType(frame.typeName());
+            for (Target target : coverage.targets(anchor, chain.get(0).via().name())) {
+                if (!resolvesChain(target.subgraph(), chain, type.getName(), field.name())) continue;
+                for (Key key : target.keys()) {
+                    List<Selection> keySelections = normalize(key.fields());
+                    if (coverage.canSelect(group.subgraph, anchor.getName(), keySelections, frame.provided())
+                            || carriedInRepresentations(group, frame, anchor.getName(), keySelections)) return true;
+                }
+            }
+            return false;
         }
         return false;
     }
