@@ -25,8 +25,9 @@ final class DropCoveredFetches implements FetchGraphPass {
     public boolean apply(FetchGraph graph) {
         for (FetchGroup covered : graph.groups) {
             if (!covered.entityFetch || !covered.batched.isEmpty() || covered.representationTypename == null) continue;
+            boolean waitedFor = graph.groups.stream().anyMatch(g -> g.dependsOn.contains(covered));
             for (FetchGroup cover : graph.groups) {
-                if (cover != covered && covers(cover, covered)) {
+                if (cover != covered && covers(cover, covered, waitedFor)) {
                     drop(graph, covered, cover);
                     return true;
                 }
@@ -35,7 +36,7 @@ final class DropCoveredFetches implements FetchGraphPass {
         return false;
     }
 
-    private boolean covers(FetchGroup cover, FetchGroup covered) {
+    private boolean covers(FetchGroup cover, FetchGroup covered, boolean waitedFor) {
         if (!cover.entityFetch || !cover.batched.isEmpty() || !cover.subgraph.equals(covered.subgraph)
                 || !cover.entityType.equals(covered.entityType) || !cover.paths().equals(covered.paths())) return false;
         String named = cover.representationTypename;
@@ -49,7 +50,8 @@ final class DropCoveredFetches implements FetchGraphPass {
         if (!covered.selection.requiredConditions().containsAll(cover.selection.requiredConditions())) return false;
         if (FetchGraph.dependsOn(cover, covered)) return false;
         // what it asks beyond the cover's selection the cover asks too: one response key asked with other arguments
-        // cannot be one selection
+        // cannot be one selection; and not where fetches wait for it (below it, they would be sent representations
+        // of every object the cover is for)
         SelectionBuilder both = new SelectionBuilder();
         try {
             both.addAll(cover.selection);
@@ -57,7 +59,7 @@ final class DropCoveredFetches implements FetchGraphPass {
         } catch (PlanningException conflicting) {
             return false;
         }
-        return true;
+        return !waitedFor || SelectionPrinter.compact(both.freeze()).equals(SelectionPrinter.compact(cover.selection.freeze()));
     }
 
     private static void drop(FetchGraph graph, FetchGroup covered, FetchGroup cover) {
