@@ -18,9 +18,10 @@ final class FetchGraphOptimizer {
     private final FetchGraphPass batching = new BatchEntityFetches();
 
     FetchGraphOptimizer(SubgraphCoverage coverage) {
-        this.merging = List.of(new DeduplicateFetches(), new MergeUnionMemberFetches(coverage), new MergeSiblingFetches(coverage),
-                new MergeSamePathFetches());
-        this.all = List.of(merging.get(0), new MoveFieldsToEarlierFetch(coverage), merging.get(1), merging.get(2), merging.get(3));
+        this.merging = List.of(new DeduplicateFetches(), new DropCoveredFetches(coverage), new MergeUnionMemberFetches(coverage),
+                new MergeSiblingFetches(coverage), new MergeSamePathFetches());
+        this.all = List.of(merging.get(0), merging.get(1), new MoveFieldsToEarlierFetch(coverage), merging.get(2), merging.get(3),
+                merging.get(4));
     }
 
     void optimize(FetchGraph graph) {

@@ -78,8 +78,10 @@ final class OperationWalker {
     private String forcedRoot;
     /** The most trial walks {@link #cheapestRoute} makes for one operation. */
     static final int TRIALS = 6;
-    /** The most options {@link #cheapestRoute} weighs at one field. */
+    /** The most options {@link #cheapestRoute} weighs at one field, besides {@link #PARENT_ROUTE}. */
     static final int ROUTES = 4;
+    /** The option of {@link #cheapestRoute} that goes back to the entity parent through a key others bring first. */
+    static final int PARENT_ROUTE = -1;
     /** Trial walks left for {@link #cheapestRoute}; none on a trial walk, which chooses nothing itself. */
     private int trialsLeft = TRIALS;
     /** The most trial walks {@link #parentRouteWins} makes for one operation, two per field weighed. */
@@ -90,6 +92,15 @@ final class OperationWalker {
     private final Map<String, Integer> choices = new HashMap<>();
     /** On a trial walk of a route: the subgraph and key it goes through ({@link KeyRoute#through}), tried first elsewhere. */
     private String preferredRoute;
+    /**
+     * The route {@link #cheapestRoute} chose for a field, by subgraph, type, field name and path (whatever is asked
+     * below it): tried first where the same field is met again at the same place once the trials are used up.
+     */
+    private final Map<String, String> routeOfField = new HashMap<>();
+    /** The routes {@link #cheapestRoute} chose for any field by subgraph, type and path: see {@link #jump}. */
+    private final Map<String, Set<String>> routesAtPlace = new HashMap<>();
+    /** The subgraph a field jumped to through a key it sends, by fetch, path, type and response key: see {@link #jump}. */
+    private final Map<String, String> jumpedTo = new HashMap<>();
     /** The root field being planned, its type and its one root subgraph: what a trial walk of a route walks again. */
     private RootField currentRoot;
     private GraphQLObjectType currentRootType;
@@ -210,7 +221,21 @@ final class OperationWalker {
         // a trial walk of a route splits the field again from the same primary subgraph
         currentRootSubgraph = primary.subgraph;
         Map<String, List<Selection>> parts = new LinkedHashMap<>();
-        partition(primary.subgraph, candidates, type, returnable, parts);
+        partition(primary.subgraph, candidates, type, returnable, parts, Set.of());
+        // A fragment on an entity type went whole to the primary subgraph, which reaches what it lacks through keys:
+        // where what it lacks is answered by subgraphs asked for the field anyway, or asked for another root field,
+        // it is split among them instead, one fetch less ({ media { ... on Book { aTitle bTitle } ... on Book { bTitle
+        // } } }: bTitle from b's own media, where an entity fetch to b asked it again, as Apollo's planner).
+        Set<String> asked = new LinkedHashSet<>(parts.keySet());
+        for (FetchGroup existing : graph.groups) {
+            if (!existing.entityFetch && existing.entityType.equals(rootType.getName()) && candidates.contains(existing.subgraph)) {
+                asked.add(existing.subgraph);
+            }
+        }
+        if (asked.size() > 1) {
+            parts.clear();
+            partition(primary.subgraph, candidates, type, returnable, parts, asked);
+        }
         // A part whose every selection is under the same @skip/@include conditions is asked under them where another
         // part, always asked, answers the field itself: where they do not hold, its subgraph is not asked at all
         // ({ product @include(if: $v) { name } product { price } }, as Apollo's planner). When every part is under
@@ -307,7 +332,7 @@ final class OperationWalker {
      * the fragment or field around its own part (the answers merge on the same path).
      */
     void partition(String primary, List<String> candidates, String type, List<Selection> selections,
-                   Map<String, List<Selection>> parts) {
+                   Map<String, List<Selection>> parts, Set<String> splitAmong) {
         for (Selection child : selections) {
             String owner = coverage.selectsAll(primary, type, List.of(child)) ? primary
                     : candidates.stream().filter(c -> coverage.selectsAll(c, type, List.of(child))).findFirst().orElse(null);
@@ -318,10 +343,14 @@ final class OperationWalker {
             Map<String, List<Selection>> inner = new LinkedHashMap<>();
             switch (child) {
                 case Selection.Fragment fragment when !coverage.isEntityInAny(candidates, coverage.fragmentType(type, fragment)) -> {
-                    partition(primary, candidates, coverage.fragmentType(type, fragment), fragment.selections(), inner);
+                    partition(primary, candidates, coverage.fragmentType(type, fragment), fragment.selections(), inner, splitAmong);
                     inner.forEach((subgraph, part) -> parts.computeIfAbsent(subgraph, k -> new ArrayList<>())
                             .add(fragment.withSelections(part)));
                 }
+                case Selection.Fragment fragment when !splitAmong.isEmpty()
+                        && splitsAmong(primary, candidates, coverage.fragmentType(type, fragment), fragment, splitAmong, inner) ->
+                    inner.forEach((subgraph, part) -> parts.computeIfAbsent(subgraph, k -> new ArrayList<>())
+                            .add(fragment.withSelections(part)));
                 case Selection.Field f when !f.isLeaf() && !coverage.isEntityInAny(candidates, coverage.childTypeName(type, f)) -> {
                     List<String> resolving = candidates.stream().filter(c -> supergraph.subgraph(c).field(type, f.name())
                             .map(FieldInSubgraph::answersHere).orElse(false)).toList();
@@ -330,7 +359,7 @@ final class OperationWalker {
                         continue;
                     }
                     String first = resolving.contains(primary) ? primary : resolving.get(0);
-                    partition(first, resolving, coverage.childTypeName(type, f), f.selections(), inner);
+                    partition(first, resolving, coverage.childTypeName(type, f), f.selections(), inner, splitAmong);
                     inner.forEach((subgraph, part) -> parts.computeIfAbsent(subgraph, k -> new ArrayList<>())
                             .add(new Selection.Field(f.responseKey(), f.name(), f.arguments(), f.directives(), part)));
                 }
@@ -338,6 +367,19 @@ final class OperationWalker {
                 default -> parts.computeIfAbsent(primary, k -> new ArrayList<>()).add(child);
             }
         }
+    }
+
+    /**
+     * Whether the fragment (on an entity type) splits, by {@link #partition}, among {@code splitAmong} only (into
+     * {@code inner}): more than one of them, each answering its part itself.
+     */
+    boolean splitsAmong(String primary, List<String> candidates, String type, Selection.Fragment fragment, Set<String> splitAmong,
+                        Map<String, List<Selection>> inner) {
+        partition(primary, candidates, type, fragment.selections(), inner, splitAmong);
+        boolean splits = inner.size() > 1 && splitAmong.containsAll(inner.keySet())
+                && inner.entrySet().stream().allMatch(e -> coverage.selectsAll(e.getKey(), type, e.getValue()));
+        if (!splits) inner.clear();
+        return splits;
     }
 
     /**
@@ -758,7 +800,10 @@ final class OperationWalker {
     void jump(FetchGroup group, GraphQLNamedType type, Selection.Field field, GraphQLFieldDefinition definition,
               SelectionBuilder out, List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
         if (unreachableDroppable || (!conditions.isEmpty() && coverage.implementationLess(type))) return;
-        List<Target> targets = servingFirst(coverage.targets(type, field.name()), field, definition);
+        // the same response key asked again here ({ category { id } category { __typename } }) goes where it went
+        // before, when that subgraph serves it as well: one fetch asks both, where the second went to another
+        String jumpSite = group.id + "|" + path + "|" + type.getName() + "." + field.responseKey();
+        List<Target> targets = servingFirst(coverage.targets(type, field.name()), field, definition, jumpedTo.get(jumpSite));
         boolean parentWeighed = false;
         for (Target target : targets) {
             for (Key key : target.keys()) {
@@ -780,6 +825,7 @@ final class OperationWalker {
                 out.typename();
                 planSelections(group, type.getName(), keySelections, out, path, provided, new LinkedHashSet<>());
                 connect(group, type, field, definition, target, keySelections, Set.of(), out, path, provided, producers);
+                jumpedTo.putIfAbsent(jumpSite, target.subgraph());
                 return;
             }
         }
@@ -791,11 +837,31 @@ final class OperationWalker {
         List<KeyRoute> routes = indirectRoutes(targets, field);
         String site = group.subgraph + ":" + type.getName() + "." + SelectionPrinter.compact(List.of(field)) + "@" + path;
         Integer chosen = choices.get(site);
-        if (chosen == null && routes.size() > 1) chosen = cheapestRoute(site, routes, entityParentInReach(group));
-        if (chosen == null && preferredRoute != null) routes = preferredFirst(routes);
+        String fieldSite = group.subgraph + ":" + type.getName() + "." + field.name() + "@" + path;
+        String placeSite = group.subgraph + ":" + type.getName() + "@" + path;
+        ParentRoute parentRoute = chosen == null ? parentRoute(group, type, field) : null;
+        if (chosen == null && (routes.size() > 1 || parentRoute != null)) {
+            chosen = cheapestRoute(site, routes, entityParentInReach(group, type, field), parentRoute);
+            if (chosen != null && chosen > 0) {
+                routeOfField.put(fieldSite, routes.get(chosen - 1).through());
+                routesAtPlace.computeIfAbsent(placeSite, k -> new LinkedHashSet<>()).add(routes.get(chosen - 1).through());
+            }
+        }
+        // Without a choice of its own, the field goes where the trials sent it before at this place ({@code selected {
+        // price { price } } ... selected { price { a: price } }}: the second, weighed after the trials ran out, took
+        // list's key where the first took price's, one fetch more), else where they sent another field here ({@code
+        // first { pid } ... selected { price }}: through the key first went through, one fetch asks both), else (a
+        // trial walk) the route under trial.
+        if (chosen == null && routeOfField.containsKey(fieldSite)) routes = preferredFirst(routes, Set.of(routeOfField.get(fieldSite)));
+        else if (chosen == null && routesAtPlace.containsKey(placeSite)) routes = preferredFirst(routes, routesAtPlace.get(placeSite));
+        else if (chosen == null && preferredRoute != null) routes = preferredFirst(routes, Set.of(preferredRoute));
         if (chosen != null) {
-            if (chosen == 0 ? jumpFromEntityParent(group, type, field, definition, producers, false)
-                    : jumpThroughRoute(group, type, field, definition, routes.get(chosen - 1), out, path, provided, producers)) {
+            boolean planned = switch (chosen) {
+                case PARENT_ROUTE -> jumpFromEntityParentThroughRoute(group, type, field, definition, producers);
+                case 0 -> jumpFromEntityParent(group, type, field, definition, producers, false);
+                default -> jumpThroughRoute(group, type, field, definition, routes.get(chosen - 1), out, path, provided, producers);
+            };
+            if (planned) {
                 return;
             }
             throw new PlanningException("cannot plan " + type.getName() + "." + field.name() + " from subgraph " + group.subgraph
@@ -822,10 +888,10 @@ final class OperationWalker {
         }
     }
 
-    /** The routes with those through the trial's route ({@link #preferredRoute}) first, the rest in their order. */
-    List<KeyRoute> preferredFirst(List<KeyRoute> routes) {
+    /** The routes through one of {@code preferred} ({@link KeyRoute#through}) first, the rest in their order. */
+    static List<KeyRoute> preferredFirst(List<KeyRoute> routes, Set<String> preferred) {
         List<KeyRoute> sorted = new ArrayList<>(routes);
-        sorted.sort(Comparator.comparing((KeyRoute route) -> !route.through().equals(preferredRoute)));
+        sorted.sort(Comparator.comparing((KeyRoute route) -> !preferred.contains(route.through())));
         return sorted;
     }
 
@@ -896,13 +962,25 @@ final class OperationWalker {
      * routes through the subgraph and key under trial first ({@code selected { category { tag } } selected { price }}
      * both through price's key: one fetch there, which weighing each field alone with the other's first route misses).
      */
-    Integer cheapestRoute(String site, List<KeyRoute> routes, boolean throughParent) {
+    Integer cheapestRoute(String site, List<KeyRoute> routes, boolean throughParent, ParentRoute parentRoute) {
         if (currentRoot == null || currentRootSubgraph == null || trialsLeft <= 0) return null;
+        List<Integer> options = new ArrayList<>();
+        for (int option = throughParent ? 0 : 1; option < Math.min(routes.size() + 1, ROUTES); option++) options.add(option);
+        // last: on a tie the routes the walk took before it win
+        if (parentRoute != null) options.add(PARENT_ROUTE);
+        // weighed in part, the choice would be of the options that happened to come first: the walk's own order does
+        // as well, and the routes taken before at this place go first there (see jump)
+        if (trialsLeft < options.size()) return null;
         Integer best = null;
         PlanCost least = null;
-        for (int option = throughParent ? 0 : 1; option < Math.min(routes.size() + 1, ROUTES) && trialsLeft > 0; option++) {
+        for (int option : options) {
             trialsLeft--;
-            PlanCost cost = trialCost(site, option, option == 0 ? null : routes.get(option - 1).through());
+            String preferred = switch (option) {
+                case PARENT_ROUTE -> parentRoute.through();
+                case 0 -> null;
+                default -> routes.get(option - 1).through();
+            };
+            PlanCost cost = trialCost(site, option, preferred);
             if (cost == null) continue;
             if (least == null || cost.compareTo(least) < 0) {
                 least = cost;
@@ -1010,7 +1088,7 @@ final class OperationWalker {
      * first: a key jump to a subgraph that lacks part of it needs another hop from there ({@code productFromD {
      * category { id } }} through a subgraph whose Category has no id), which Apollo's planner does not make.
      */
-    List<Target> servingFirst(List<Target> targets, Selection.Field field, GraphQLFieldDefinition definition) {
+    List<Target> servingFirst(List<Target> targets, Selection.Field field, GraphQLFieldDefinition definition, String jumpedBefore) {
         if (field.isLeaf() || targets.size() < 2) return targets;
         String type = typeName(definition.getType());
         Map<Target, Boolean> serving = new HashMap<>();
@@ -1021,7 +1099,8 @@ final class OperationWalker {
         Map<Target, Boolean> oneHop = new HashMap<>();
         for (Target target : targets) oneHop.put(target, !serving.get(target) && reachesInOneHop(target.subgraph(), type, field.selections()));
         List<Target> sorted = new ArrayList<>(targets);
-        sorted.sort(Comparator.comparing(Target::hasRequires).thenComparing(t -> !serving.get(t)).thenComparing(t -> !oneHop.get(t)));
+        sorted.sort(Comparator.comparing(Target::hasRequires).thenComparing(t -> !serving.get(t))
+                .thenComparing(t -> !t.subgraph().equals(jumpedBefore)).thenComparing(t -> !oneHop.get(t)));
         return sorted;
     }
 
@@ -1081,36 +1160,121 @@ final class OperationWalker {
                     FetchGroup keyFrom = selectable ? group : group.parent;
                     FetchGroup child = graph.entityGroup(target, frame.path(), keyFrom);
                     if (!selectable) child.dependsOn.addAll(group.dependsOn);
-                    SelectionBuilder requires = child.requires.fragment(anchor.getName());
-                    requires.typename();
-                    addAll(requires, keySelections);
-                    addKeys(child, anchor.getName(), keySelections);
-                    SelectionBuilder cursor = underConditions(child.body());
-                    List<String> path = frame.path();
-                    String reached = anchor.getName();
-                    for (Frame step : chain) {
-                        Selection.Field via = step.via();
-                        cursor = cursor.field(via.responseKey(), via.name(), via.arguments(), via.directives());
-                        cursor.typename();
-                        GraphQLFieldDefinition viaDefinition = ((GraphQLFieldsContainer) schema.getType(step.typeName()))
-                                .getFieldDefinition(via.name());
-                        path = childPath(path, via, viaDefinition.getType());
-                        reached = typeName(viaDefinition.getType());
-                    }
-                    // the field of one implementation or member, under the chain's abstract type: only on that type
-                    if (!reached.equals(type.getName())) cursor = cursor.fragment(type.getName());
-                    SelectionBuilder node = cursor.field(field.responseKey(), field.name(), field.arguments(), field.directives());
-                    producers.add(child);
-                    if (isComposite(definition)) {
-                        planSelections(child, typeName(definition.getType()), field.selections(), node,
-                                childPath(path, field, definition.getType()), null, producers);
-                    }
+                    askChain(child, anchor.getName(), keySelections, frame, chain, type, field, definition, producers);
                     return true;
                 }
             }
             return false;
         }
         return false;
+    }
+
+    /**
+     * Asks {@code child}, an entity fetch for the objects at the entity parent's frame sent with the key, for the
+     * chain of fields from there down to the field, and the field's selection.
+     */
+    private void askChain(FetchGroup child, String anchor, List<Selection> keySelections, Frame frame, List<Frame> chain,
+                          GraphQLNamedType type, Selection.Field field, GraphQLFieldDefinition definition, Set<FetchGroup> producers) {
+        SelectionBuilder requires = child.requires.fragment(anchor);
+        requires.typename();
+        addAll(requires, keySelections);
+        addKeys(child, anchor, keySelections);
+        SelectionBuilder cursor = underConditions(child.body());
+        List<String> path = frame.path();
+        String reached = anchor;
+        for (Frame step : chain) {
+            Selection.Field via = step.via();
+            cursor = cursor.field(via.responseKey(), via.name(), via.arguments(), via.directives());
+            cursor.typename();
+            GraphQLFieldDefinition viaDefinition = ((GraphQLFieldsContainer) schema.getType(step.typeName()))
+                    .getFieldDefinition(via.name());
+            path = childPath(path, via, viaDefinition.getType());
+            reached = typeName(viaDefinition.getType());
+        }
+        // the field of one implementation or member, under the chain's abstract type: only on that type
+        if (!reached.equals(type.getName())) cursor = cursor.fragment(type.getName());
+        SelectionBuilder node = cursor.field(field.responseKey(), field.name(), field.arguments(), field.directives());
+        producers.add(child);
+        if (isComposite(definition)) {
+            planSelections(child, typeName(definition.getType()), field.selections(), node,
+                    childPath(path, field, definition.getType()), null, producers);
+        }
+    }
+
+    /**
+     * Where the field has no key this subgraph can send: the nearest entity parent in this fetch, a subgraph that
+     * answers the chain from it down to the field, and that subgraph's key for the parent, which this subgraph cannot
+     * select alone (one it can is {@link #jumpFromEntityParent}'s), all fields others bring first. Apollo's planner
+     * goes so ({@code topProducts { products { price } }}: price's ProductList key, its selected { id } from list and
+     * pid from link, where Product's own key in price needs the same pid and category: one fetch to price with
+     * selected { price }, where the walk sent one per route).
+     */
+    record ParentRoute(int depth, Target target, List<Selection> keySelections) {
+        /** As {@link KeyRoute#through}: the subgraph and key, so that other fields go the same way on its trial. */
+        String through() {
+            return target.subgraph() + "|" + target.type() + "|" + SelectionPrinter.compact(keySelections);
+        }
+    }
+
+    /** The route {@link ParentRoute} describes for the field, or null when there is none. */
+    ParentRoute parentRoute(FetchGroup group, GraphQLNamedType type, Selection.Field field) {
+        List<Frame> chain = new ArrayList<>();
+        for (Frame frame : frames) {
+            if (frame.group() != group) return null;
+            chain.add(0, frame);
+            if (!coverage.isEntityIn(group.subgraph, frame.typeName())) continue;
+            if (!(schema.getType(frame.typeName()) instanceof GraphQLObjectType anchor)) return null;
+            for (Target target : coverage.targets(anchor, chain.get(0).via().name())) {
+                if (target.hasRequires() || target.subgraph().equals(group.subgraph) || !target.type().equals(anchor.getName())
+                        || !resolvesChain(target.subgraph(), chain, type.getName(), field.name())) continue;
+                for (Key key : target.keys()) {
+                    List<Selection> keySelections = normalize(key.fields());
+                    if (!coverage.canSelect(group.subgraph, anchor.getName(), keySelections, frame.provided())) {
+                        return new ParentRoute(chain.size(), target, keySelections);
+                    }
+                }
+            }
+            return null;
+        }
+        return null;
+    }
+
+    /**
+     * Takes the {@link ParentRoute}: the key's fields planned at the parent like any (others bring what this subgraph
+     * lacks), then one fetch of the chain down to the field; false when the key cannot be brought so.
+     */
+    boolean jumpFromEntityParentThroughRoute(FetchGroup group, GraphQLNamedType type, Selection.Field field,
+                                             GraphQLFieldDefinition definition, Set<FetchGroup> producers) {
+        ParentRoute route = parentRoute(group, type, field);
+        if (route == null) return false;
+        List<Frame> chain = new ArrayList<>();
+        Frame frame = null;
+        for (Frame step : frames) {
+            chain.add(0, step);
+            if (chain.size() == route.depth()) {
+                frame = step;
+                break;
+            }
+        }
+        String attempt = "parent|" + group.subgraph + ":" + frame.typeName() + "@" + frame.path() + route.through();
+        if (!indirectKeys.add(attempt)) return false;
+        // the key is planned where the parent's own fields were: the frames below it are not its parents
+        Deque<Frame> below = new ArrayDeque<>();
+        for (int i = 0; i < route.depth(); i++) below.push(frames.pop());
+        Set<FetchGroup> keyFrom = new LinkedHashSet<>();
+        try {
+            frame.out().typename();
+            planSelections(group, frame.typeName(), route.keySelections(), frame.out(), frame.path(), frame.provided(), keyFrom);
+        } catch (PlanningException unreachable) {
+            return false;
+        } finally {
+            while (!below.isEmpty()) frames.push(below.pop());
+            indirectKeys.remove(attempt);
+        }
+        FetchGroup child = graph.entityGroup(route.target(), frame.path(), group);
+        child.dependsOn.addAll(keyFrom);
+        askChain(child, frame.typeName(), route.keySelections(), frame, chain, type, field, definition, producers);
+        return true;
     }
 
     /**
@@ -1171,13 +1335,27 @@ final class OperationWalker {
     }
 
     /**
-     * Whether the walk could go back to an entity parent in this fetch ({@link #jumpFromEntityParent} looks no further):
-     * when not, weighing that option would only walk the root field again to find it fails.
+     * Whether {@link #jumpFromEntityParent} (without parent keys) can take the field: an entity parent in this fetch,
+     * a subgraph that answers the chain from it, and a key of it this fetch can send. When not, weighing that option
+     * would only walk the root field again to find it fails, a trial that later fields then lack (complex-entity-call's
+     * products { price } found only an entity parent and was left unweighed).
      */
-    boolean entityParentInReach(FetchGroup group) {
+    boolean entityParentInReach(FetchGroup group, GraphQLNamedType type, Selection.Field field) {
+        List<Frame> chain = new ArrayList<>();
         for (Frame frame : frames) {
             if (frame.group() != group) return false;
-            if (coverage.isEntityIn(group.subgraph, frame.typeName())) return true;
+            chain.add(0, frame);
+            if (!coverage.isEntityIn(group.subgraph, frame.typeName())) continue;
+            GraphQLNamedType anchor = (GraphQLNamedType) schema.getType(frame.typeName());
+            for (Target target : coverage.targets(anchor, chain.get(0).via().name())) {
+                if (!resolvesChain(target.subgraph(), chain, type.getName(), field.name())) continue;
+                for (Key key : target.keys()) {
+                    List<Selection> keySelections = normalize(key.fields());
+                    if (coverage.canSelect(group.subgraph, anchor.getName(), keySelections, frame.provided())
+                            || carriedInRepresentations(group, frame, anchor.getName(), keySelections)) return true;
+                }
+            }
+            return false;
         }
         return false;
     }
