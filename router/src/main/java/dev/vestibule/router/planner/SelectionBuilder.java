@@ -76,19 +76,39 @@ final class SelectionBuilder {
     /**
      * Moves to {@code into} the entries of this level that need nothing {@code movable} refuses: a field whose name it
      * accepts (and {@code __typename}), a @skip/@include fragment whose every entry is such a field or fragment
-     * (typed fragments stay). Returns the response keys of the fields moved, through those fragments; nothing moves,
-     * and the list is empty, when one of them meets the same response key with other arguments in {@code into}.
+     * (typed fragments stay); of a @skip/@include fragment with entries that must stay, the fields it accepts move
+     * into a fragment under the same conditions ({@code ... @include(if: $v) { comments(limit: 2) { id } author }}:
+     * comments moves, author stays). Returns the response keys of the fields moved, through those fragments; nothing
+     * moves, and the list is empty, when one of them meets the same response key with other arguments in {@code into}.
      */
     List<String> moveTo(SelectionBuilder into, Predicate<String> movable) {
         List<String> keys = new ArrayList<>();
         List<String> moved = new ArrayList<>();
+        Map<String, List<String>> movedFromConditional = new LinkedHashMap<>();
         for (Map.Entry<String, Object> entry : entries.entrySet()) {
-            if (movable(entry.getValue(), movable, keys)) moved.add(entry.getKey());
+            if (movable(entry.getValue(), movable, keys)) {
+                moved.add(entry.getKey());
+            } else if (entry.getValue() instanceof ConditionalEntry c) {
+                List<String> children = new ArrayList<>();
+                for (Map.Entry<String, Object> child : c.children().entries.entrySet()) {
+                    if (child.getValue() instanceof FieldEntry f && !f.name().equals("__typename") && movable.test(f.name())) {
+                        children.add(child.getKey());
+                        keys.add(f.responseKey());
+                    }
+                }
+                if (!children.isEmpty()) movedFromConditional.put(entry.getKey(), children);
+            }
         }
-        if (moved.isEmpty()) return List.of();
+        if (moved.isEmpty() && movedFromConditional.isEmpty()) return List.of();
         SelectionBuilder probe = new SelectionBuilder();
         SelectionBuilder taken = new SelectionBuilder();
         for (String key : moved) taken.entries.put(key, entries.get(key));
+        movedFromConditional.forEach((key, children) -> {
+            ConditionalEntry c = (ConditionalEntry) entries.get(key);
+            SelectionBuilder part = new SelectionBuilder();
+            for (String child : children) part.entries.put(child, c.children().entries.get(child));
+            taken.entries.put(key, new ConditionalEntry(c.conditions(), part));
+        });
         try {
             probe.addAll(into);
             probe.addAll(taken);
@@ -97,6 +117,10 @@ final class SelectionBuilder {
         }
         into.addAll(taken);
         for (String key : moved) entries.remove(key);
+        movedFromConditional.forEach((key, children) -> {
+            ConditionalEntry c = (ConditionalEntry) entries.get(key);
+            children.forEach(c.children().entries::remove);
+        });
         return keys;
     }
 
