@@ -100,10 +100,18 @@ final class KnownDifferences {
                 if (c.difference().get().kind() != Answer.Kind.DATA_WHERE_REFERENCE_IS_NULL || c.references().isEmpty()) return false;
                 String path = c.difference().get().path();
                 if (!errorsAt(c.vestibule().raw(), path).isEmpty()) return false;
-                return c.references().values().stream().allMatch(a -> {
+                boolean shown = false;
+                for (Answer a : c.references().values()) {
                     List<JsonNode> there = errorsAt(a.raw(), path);
-                    return !there.isEmpty() && there.stream().allMatch(KnownDifferences::ownPlanFailure);
-                });
+                    // a reference whose whole data is null for an error elsewhere: that error is what nulled the value
+                    if (there.isEmpty() && a.raw().path("data").isNull()) there = errorsAt(a.raw(), "");
+                    if (there.isEmpty()) return false;
+                    for (JsonNode error : there) {
+                        if (ownPlanFailure(error)) shown = true;
+                        else if (!maskedInternalError(error)) return false;
+                    }
+                }
+                return shown;
             });
 
     /**
@@ -196,6 +204,12 @@ final class KnownDifferences {
         return supergraph.schemas().values().stream().anyMatch(schema -> schema.type(type).map(SubgraphSchema.TypeInSubgraph::interfaceObject).orElse(false));
     }
 
+    /** Hive Gateway's masked internal error ("Unexpected error."), which hides the subgraph failure behind it. */
+    private static boolean maskedInternalError(JsonNode error) {
+        return error.path("message").asText().equals("Unexpected error.")
+                && error.path("extensions").path("code").asText().equals("INTERNAL_SERVER_ERROR");
+    }
+
     /** Whether Vestibule's answer has an error with the same message at the same path (a subgraph's, shared by all). */
     private static boolean sharedWith(JsonNode vestibule, JsonNode error) {
         for (JsonNode mine : vestibule.path("errors")) {
@@ -228,9 +242,13 @@ final class KnownDifferences {
         String code = error.path("extensions").path("code").asText();
         boolean fromSubgraph = error.path("extensions").has("serviceName");
         if (code.equals("SATISFIABILITY_ERROR")) return true; // Hive Gateway's planner finds no way to the field
+        // graphql-java's subgraphs (the sample graph's) reject an invalid request with a classification, not a code
+        boolean javaValidation = "ValidationError".equals(error.path("extensions").path("classification").asText());
         return fromSubgraph && ((UNDEFINED_VARIABLE.matcher(message).find() || UNKNOWN_FRAGMENT.matcher(message).matches()
                 || message.contains("conflict because they have differing arguments"))
-                && code.equals("GRAPHQL_VALIDATION_FAILED") || PUNISHED_PLAN.matcher(message).matches());
+                && code.equals("GRAPHQL_VALIDATION_FAILED")
+                || javaValidation && message.startsWith("Validation error (FieldsConflict)") && message.endsWith("fields have different arguments")
+                || PUNISHED_PLAN.matcher(message).matches());
     }
 
     /**

@@ -128,6 +128,18 @@ class KnownDifferencesTest {
         assertThat(explain(null, feed, answered, differingArguments, unsatisfiable)).contains(KnownDifferences.REFERENCES_FAIL_THEIR_OWN_PLANS);
         // the same message from no subgraph (the client's own operation) is not the gateway's plan
         assertThat(explain(null, feed, answered, differingArguments.replace(",\"serviceName\":\"d\"", ""), unsatisfiable)).isEmpty();
+        // seed 53, samples: Apollo Gateway sends products weight under one key with two argument sets (graphql-java's
+        // subgraph rejects it), Hive Gateway masks its failure elsewhere and nulls all the data
+        String search = "query Q { search(text: \"1\") { ... on Product { weight shippingEstimate } } products { pageInfo { hasNextPage } } }";
+        String javaConflict = "{\"errors\":[{\"message\":\"Validation error (FieldsConflict) : 'search/weight' : fields have different arguments\","
+                + "\"extensions\":{\"classification\":\"ValidationError\",\"serviceName\":\"products\",\"code\":\"DOWNSTREAM_SERVICE_ERROR\"}}],\"data\":null}";
+        String maskedElsewhere = "{\"errors\":[{\"message\":\"Unexpected error.\",\"path\":[\"products\",\"pageInfo\",\"hasNextPage\"],"
+                + "\"extensions\":{\"code\":\"INTERNAL_SERVER_ERROR\"}}],\"data\":null}";
+        String searched = "{\"data\":{\"search\":[{\"weight\":1.0,\"shippingEstimate\":2}],\"products\":{\"pageInfo\":{\"hasNextPage\":true}}}}";
+        assertThat(explain(null, search, searched, javaConflict, maskedElsewhere)).contains(KnownDifferences.REFERENCES_FAIL_THEIR_OWN_PLANS);
+        // masked errors only, with no reference showing its own failure: not this class
+        assertThat(explain(null, search, searched, maskedElsewhere, maskedElsewhere)).isEmpty();
+        assertThat(explain(null, search, searched, javaConflict.replace("\"classification\":\"ValidationError\",", ""), maskedElsewhere)).isEmpty();
         // other data where the references have data is not their failure
         assertThat(explain(null, operation, vestibule, "{\"data\":{\"media\":{\"id\":\"m2\"}}}", "{\"data\":{\"media\":{\"id\":\"m2\"}}}")).isEmpty();
     }
