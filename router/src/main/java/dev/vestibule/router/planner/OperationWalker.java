@@ -217,7 +217,12 @@ final class OperationWalker {
         FetchGroup primary = rootGroup(rootType.getName(), candidates, field);
         List<Selection> returnable = returnable(field.selections(), objectsEveryCandidateReturns(rootType.getName(), definition, candidates),
                 type, candidates);
-        if (coverage.selectsAll(primary.subgraph, type, returnable)) return false;
+        // the primary answers it all, itself or through its @provides (provides-on-interface: b's media provides
+        // animals, so b answers ... on Book { animals { __typename } }, which a split sent to a, punished for media)
+        if (coverage.selectsAll(primary.subgraph, type, returnable) || coverage.servesLocally(primary.subgraph, type, returnable,
+                SubgraphCoverage.provides(supergraph.subgraph(primary.subgraph).field(rootType.getName(), field.name()).orElseThrow()))) {
+            return false;
+        }
         // a trial walk of a route splits the field again from the same primary subgraph
         currentRootSubgraph = primary.subgraph;
         Map<String, List<Selection>> parts = new LinkedHashMap<>();
