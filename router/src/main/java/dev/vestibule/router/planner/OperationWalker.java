@@ -1017,13 +1017,17 @@ final class OperationWalker {
      * routes unweighed (complex-entity-call planned 5 and 6 fetches where it plans 4).
      */
     boolean parentRouteWins(FetchGroup group, GraphQLNamedType type, Selection.Field field, List<String> path) {
-        String site = "parent|" + group.subgraph + ":" + type.getName() + "." + SelectionPrinter.compact(List.of(field)) + "@" + path;
-        Integer chosen = choices.get(site);
-        if (chosen != null) return chosen == 0;
-        if (currentRoot == null || currentRootSubgraph == null || parentTrialsLeft < 2) return false;
         // the chain asked from a parent carries no @requires (keys-mashup: A.nameInB requires A.name, asked through
         // B's key the requirement was never fetched and b failed)
         if (coverage.targets(type, field.name()).stream().anyMatch(Target::hasRequires)) return false;
+        // one decision for every field jumped from this place: weighed one by one, each trial of the parent route
+        // sent the other fields by the key still, one fetch more ({ ... on Dog { a3: age age } } went by each Dog's
+        // key, which provides-on-interface punishes, where { ... on Dog { age } } goes through the Book; so did
+        // ... on Cat { age } ... on Dog { age }, each type weighed alone)
+        String site = "parent|" + group.subgraph + "@" + path;
+        Integer chosen = choices.get(site);
+        if (chosen != null) return chosen == 0;
+        if (currentRoot == null || currentRootSubgraph == null || parentTrialsLeft < 2) return false;
         List<String> parentPath = parentRouteInReach(group, type, field);
         if (parentPath == null || PlanCost.lists(parentPath) >= PlanCost.lists(path)) return false;
         parentTrialsLeft -= 2;
