@@ -198,25 +198,12 @@ public final class ResponseShaper {
     }
 
     /**
-     * Whether the selections, as their @skip/@include decide for this request, need an object's concrete type: its
-     * __typename, or a fragment on another type than the interface itself. The planner asks the subgraph that owns
-     * an @interfaceObject's interface for the concrete type exactly then (SubgraphCoverage.needsConcreteType).
+     * Whether the selections, as their @skip/@include decide for this request, need an object's concrete type: the
+     * planner asks the subgraph that owns an @interfaceObject's interface for it exactly then (the same rule,
+     * Selection.needsConcreteType).
      */
     private static boolean asksConcreteType(String iface, List<Selection> selections, Map<String, Object> conditions) {
-        for (Selection selection : selections) {
-            switch (selection) {
-                case Selection.Field f -> { if (f.isTypename()) return true; }
-                case Selection.Fragment f -> {
-                    if (!f.applies(conditions)) continue;
-                    if (f.typeCondition() != null && !f.typeCondition().equals(iface)) {
-                        if (f.selectsNothing()) continue; // adds nothing whatever the type: none was fetched
-                        return true;
-                    }
-                    if (asksConcreteType(iface, f.selections(), conditions)) return true;
-                }
-            }
-        }
-        return false;
+        return Selection.needsConcreteType(iface, selections, f -> f.applies(conditions));
     }
 
     /**

@@ -4,6 +4,7 @@ import graphql.language.Argument;
 import graphql.language.Directive;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * An operation's selections after normalization: named fragments inlined, @skip/@include applied. This is what the
@@ -80,6 +81,28 @@ public sealed interface Selection permits Selection.Field, Selection.Fragment {
             for (Condition condition : conditions) if (!condition.holds(variables)) return false;
             return true;
         }
+    }
+
+    /**
+     * Whether the selections need the concrete type of an object of interface {@code iface} (an @interfaceObject's
+     * objects do not carry it): its __typename, or something in a fragment on another type than the interface itself
+     * ({@code ... on Admin { }}, emptied by a literal condition, asks for nothing). {@code counts} says which
+     * fragments count: the planner counts all (it asks under their conditions), the response shaper those whose
+     * conditions hold for the request. One rule for both: where they differed, the planner fetched no type and the
+     * shaper still wanted one.
+     */
+    static boolean needsConcreteType(String iface, List<Selection> selections, Predicate<Fragment> counts) {
+        for (Selection selection : selections) if (needsConcreteType(iface, selection, counts)) return true;
+        return false;
+    }
+
+    static boolean needsConcreteType(String iface, Selection selection, Predicate<Fragment> counts) {
+        return switch (selection) {
+            case Field f -> f.isTypename();
+            case Fragment f when !counts.test(f) -> false;
+            case Fragment f when f.typeCondition() != null && !f.typeCondition().equals(iface) -> !f.selectsNothing();
+            case Fragment f -> needsConcreteType(iface, f.selections(), counts);
+        };
     }
 
     /** {@code @include(if: $variable)}, or {@code @skip(if: $variable)} when {@code skip}. */

@@ -211,16 +211,7 @@ final class SubgraphCoverage {
      * itself ({@code ... on Admin { }}, emptied by a literal condition, asks for nothing: every answer is {@code {}}).
      */
     boolean needsConcreteType(String iface, List<Selection> selections) {
-        for (Selection selection : selections) if (needsConcreteType(iface, selection)) return true;
-        return false;
-    }
-
-    private boolean needsConcreteType(String iface, Selection selection) {
-        return switch (selection) {
-            case Selection.Field f -> f.isTypename();
-            case Selection.Fragment f when onOtherType(iface, f) -> !f.selectsNothing();
-            case Selection.Fragment f -> needsConcreteType(iface, f.selections());
-        };
+        return Selection.needsConcreteType(iface, selections, f -> true);
     }
 
     private static boolean onOtherType(String iface, Selection.Fragment fragment) {
@@ -236,7 +227,7 @@ final class SubgraphCoverage {
     List<Selection.Condition> concreteTypeConditions(String iface, List<Selection> selections) {
         List<Selection.Condition> shared = null;
         for (Selection selection : selections) {
-            if (!needsConcreteType(iface, selection)) continue;
+            if (!Selection.needsConcreteType(iface, selection, f -> true)) continue;
             List<Selection.Condition> mine = new ArrayList<>();
             if (selection instanceof Selection.Fragment f) {
                 mine.addAll(f.conditions());
