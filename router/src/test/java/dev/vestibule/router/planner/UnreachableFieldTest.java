@@ -30,8 +30,15 @@ class UnreachableFieldTest {
         assertThat(planning.plan("{ a { field __typename } }").toString()).contains("a {__typename}").doesNotContain("field");
         assertThat(planning.plan("{ b { id field } }").toString()).contains("Fetch(service: \"b\")");
         // under a condition on a variable it is left out too (implementation-less-interface-under-condition.plan): a
-        // planning error would fail the operation also when the variable skips the field
-        assertThat(planning.plan("query($v: Boolean = true) { a { field @include(if: $v) } }").toString())
-                .contains("a {__typename}").doesNotContain("field");
+        // planning error would fail the operation also when the variable skips the field. Then a is asked for nothing
+        // of its own and is not asked at all (Apollo's planner plans nothing; a {__typename} only brings a's error)
+        assertThat(planning.plan("query($v: Boolean = true) { a { field @include(if: $v) } }").fetchCount()).isZero();
+        assertThat(planning.plan("query($v: Boolean = false) { a @skip(if: $v) { field } }").fetchCount()).isZero();
+        // the same beside a's own field or a's __typename is fetched; one unconditional unreachable field still fails
+        assertThat(planning.plan("query($v: Boolean = true) { a { id field @include(if: $v) } }").toString())
+                .contains("a {__typename id}").doesNotContain("field");
+        assertThat(planning.plan("query($v: Boolean = true) { a { __typename field @include(if: $v) } }").fetchCount()).isEqualTo(1);
+        assertThatThrownBy(() -> planning.plan("query($v: Boolean = true) { a { field ... @include(if: $v) { field } } }"))
+                .isInstanceOf(PlanningException.class);
     }
 }
