@@ -393,12 +393,18 @@ public final class PlanExecutor {
         }
     }
 
-    /** A failed entity fetch: each of its top-level fields gets the failure at the batch's first object. Call under the state's lock. */
+    /**
+     * A failed entity fetch: each of its top-level fields gets the failure at the batch's first object; a fetch that
+     * asks for no field, only the objects' concrete type (an @interfaceObject's, from the interface's owner), gets it
+     * at that object, which cannot be completed without its type. Call under the state's lock.
+     */
     private void failEntities(PlanNode.Flatten flatten, SubgraphFailure failure, EntityBatch batch, List<Map<String, Object>> entities,
                               ExecutionState state) {
         PlanNode.Fetch fetch = flatten.fetch();
         List<Object> first = pathOf(Entities.paths(state.data(), flatten.paths()), firstTarget(batch, entities));
-        for (String field : fetch.topLevelKeys()) state.addError(failureError(fetch.subgraph(), failure, append(first, field)));
+        List<String> fields = fetch.topLevelKeys();
+        if (fields.isEmpty()) state.addError(failureError(fetch.subgraph(), failure, first));
+        for (String field : fields) state.addError(failureError(fetch.subgraph(), failure, append(first, field)));
     }
 
     /** The part of a batch whose aliased {@code _entities} field an error's path begins with, or -1. */
