@@ -297,6 +297,13 @@ public final class ResponseShaper {
                 runtime = container;
             }
             if (runtime == null) { // a type the API schema hides, or no object type: as if absent
+                // but an interface that no object type implements, even hidden, has no runtime type for any value:
+                // the spec's completion fails, a field error (an @interfaceObject's subgraph named an object of it)
+                if (container instanceof GraphQLInterfaceType face && fullSchema.getType(face.getName()) instanceof GraphQLInterfaceType full
+                        && fullSchema.getImplementations(full).isEmpty()) {
+                    shaping.errors().add(GraphQLErrors.error("no object type implements " + face.getName()
+                            + ", so a value of it cannot be completed", shaping.path()));
+                }
                 out.nullValue();
                 return NULL;
             }

@@ -1451,6 +1451,9 @@ final class OperationWalker {
     boolean planAtInterfaceObject(FetchGroup group, GraphQLInterfaceType iface, List<Selection> selections,
                                   SelectionBuilder out, List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
         if (!coverage.needsConcreteType(iface.getName(), selections)) return false; // the interface's fields are enough
+        // no object type implements it: the owner can name no type (nor can it be asked, ... on Iface is no _Entity
+        // member), and the response shaper answers such a value null with an error
+        if (coverage.implementationLess(iface)) return false;
         for (var s : supergraph.subgraphs()) {
             TypeInSubgraph owner = supergraph.subgraph(s.name()).type(iface.getName()).orElse(null);
             if (owner == null || owner.interfaceObject() || owner.resolvableKeys().isEmpty()) continue;
