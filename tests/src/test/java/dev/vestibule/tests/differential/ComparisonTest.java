@@ -3,6 +3,7 @@ package dev.vestibule.tests.differential;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** How answers are compared. */
@@ -49,5 +50,19 @@ class ComparisonTest {
         assertThat(none.agrees(errorsOnly)).isFalse();
         assertThat(errorsOnly.agrees(none)).isFalse();
         assertThat(none.raw().get("noAnswer").asText()).contains("died");
+    }
+
+    /** An operation every reference fails as a whole (no data) is not one they answered faster than Vestibule's data. */
+    @Test
+    void onlyAnAnswerWithDataIsAnExecutedOperation() throws Exception {
+        assertThat(DifferentialRunner.hasData(answer("{\"data\":{\"a\":null},\"errors\":[{}]}"))).isTrue();
+        assertThat(DifferentialRunner.hasData(answer("{\"data\":null,\"errors\":[{}]}"))).isFalse();
+        assertThat(DifferentialRunner.hasData(answer("{\"errors\":[{}]}"))).isFalse();
+        assertThat(DifferentialRunner.hasData(Answer.none("died", 0))).isFalse();
+        DifferentialRunner.Timing executedByAll = new DifferentialRunner.Timing("t", 1, null, 200, Map.of("apollo", 100L), 0, null, false);
+        DifferentialRunner.Timing failedByReferences = new DifferentialRunner.Timing("t", 1, null, 200, Map.of("apollo", 100L), 0, null, true);
+        assertThat(executedByAll.vestibuleSlowerThanAnAnswer()).isTrue();
+        assertThat(failedByReferences.vestibuleSlower()).isTrue();
+        assertThat(failedByReferences.vestibuleSlowerThanAnAnswer()).isFalse();
     }
 }

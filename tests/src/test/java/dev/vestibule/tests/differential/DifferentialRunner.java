@@ -78,7 +78,7 @@ public final class DifferentialRunner {
      * are then those rounds', and {@code firstRatio} is the ratio the first rounds gave (null: not retimed).
      */
     public record Timing(String target, long seed, GeneratedOperation operation, long vestibuleMicros,
-                         Map<String, Long> referenceMicros, double loadAverage, Double firstRatio) {
+                         Map<String, Long> referenceMicros, double loadAverage, Double firstRatio, boolean onlyVestibuleAnswersData) {
         public long slowestReferenceMicros() {
             return referenceMicros.values().stream().mapToLong(Long::longValue).max().orElse(0);
         }
@@ -86,6 +86,15 @@ public final class DifferentialRunner {
         /** Vestibule's median above the slower reference's median. */
         public boolean vestibuleSlower() {
             return vestibuleMicros > slowestReferenceMicros();
+        }
+
+        /**
+         * Vestibule's median above the slower reference's, where some reference answered data: an operation every
+         * reference fails as a whole (no data: a planning error or a refused request, no subgraph asked) while
+         * Vestibule answers its data is not one the references answered faster (counted apart, in the summary).
+         */
+        public boolean vestibuleSlowerThanAnAnswer() {
+            return vestibuleSlower() && !onlyVestibuleAnswersData;
         }
 
         /** Vestibule's median over the slower reference's (above 1: Vestibule slower). */
@@ -285,7 +294,13 @@ public final class DifferentialRunner {
     private Timing timing(String target, Case c, long[][] micros, double load, Double firstRatio) {
         Map<String, Long> referenceMedians = new LinkedHashMap<>();
         for (int g = 1; g < micros.length; g++) referenceMedians.put(references.get(g - 1).kind().id(), median(micros[g]));
-        return new Timing(target, c.seed(), c.operation(), median(micros[0]), referenceMedians, load, firstRatio);
+        boolean onlyVestibuleAnswersData = hasData(c.vestibule()) && c.references().values().stream().noneMatch(DifferentialRunner::hasData);
+        return new Timing(target, c.seed(), c.operation(), median(micros[0]), referenceMedians, load, firstRatio, onlyVestibuleAnswersData);
+    }
+
+    /** Whether an answer carries data (not null, not absent: the operation was executed, not failed as a whole). */
+    static boolean hasData(Answer answer) {
+        return answer.answered() && answer.data() != null && !answer.data().isNull() && !answer.data().isMissingNode();
     }
 
     private static long median(long[] values) {
@@ -473,6 +488,8 @@ public final class DifferentialRunner {
             text.append("  Vestibule's median above the slower reference's median: ").append(timed.get("vestibuleSlowerThanSlowestReference"))
                     .append(" of ").append(timed.get("operations")).append(" (ratio to the slower reference: ").append(timed.get("slowerRatio"))
                     .append("; by supergraph: ").append(timed.get("slowerBySupergraph")).append(")\n");
+            text.append("    of which every reference failed the operation as a whole (no data) where Vestibule answered its data: ")
+                    .append(timed.get("vestibuleSlowerWhereOnlyVestibuleAnswersData")).append('\n');
             text.append("  first above it in the timed rounds, then timed again alone in ").append(timed.get("retimedRounds"))
                     .append(" rounds whose medians count: ").append(timed.get("retimed")).append('\n');
             text.append("  above 1.5 x the slower reference's median: ").append(timed.get("vestibuleAbove1_5xSlowestReference")).append('\n');
@@ -510,6 +527,7 @@ public final class DifferentialRunner {
                 + " comparison pass and warm-up rounds");
         figures.put("operations", timings.size());
         figures.put("vestibuleSlowerThanSlowestReference", slower.size());
+        figures.put("vestibuleSlowerWhereOnlyVestibuleAnswersData", slower.stream().filter(t -> !t.vestibuleSlowerThanAnAnswer()).count());
         figures.put("retimed", timings.stream().filter(t -> t.firstRatio() != null).count());
         figures.put("retimedRounds", RETIMED_ROUNDS);
         figures.put("vestibuleAbove1_5xSlowestReference", timings.stream().filter(t -> t.ratio() > 1.5).count());
@@ -556,17 +574,19 @@ public final class DifferentialRunner {
                 line.put("ratio", Math.round(t.ratio() * 100) / 100.0);
                 if (t.firstRatio() != null) line.put("firstRatio", Math.round(t.firstRatio() * 100) / 100.0);
                 line.put("loadAverage", t.loadAverage());
+                if (t.onlyVestibuleAnswersData()) line.put("onlyVestibuleAnswersData", true);
                 lines.write(compact.writeValueAsString(line));
                 lines.newLine();
             }
         }
         StringBuilder text = new StringBuilder("# Vestibule's median latency above the slower reference's: ratio, supergraph,"
                 + " medians in microseconds (Vestibule, then each reference), load average, operation, variables, and the ratio"
-                + " of the first timed rounds (the medians are the retimed rounds')\n");
+                + " of the first timed rounds (the medians are the retimed rounds'); \"no data from the references\": every reference"
+                + " failed the operation as a whole where Vestibule answered its data\n");
         timings.stream().filter(Timing::vestibuleSlower).sorted((a, b) -> Double.compare(b.ratio(), a.ratio())).forEach(t ->
-                text.append(String.format("%.2f  %s  v=%d %s  load %.1f  %s  %s  (first rounds %.2f)%n", t.ratio(), t.target(),
+                text.append(String.format("%.2f  %s  v=%d %s  load %.1f  %s  %s  (first rounds %.2f)%s%n", t.ratio(), t.target(),
                         t.vestibuleMicros(), t.referenceMicros(), t.loadAverage(), t.operation().compact(), t.operation().variables(),
-                        t.firstRatio())));
+                        t.firstRatio(), t.onlyVestibuleAnswersData() ? "  no data from the references" : "")));
         Files.writeString(out.resolve("latency-slower.txt"), text);
     }
 
