@@ -218,35 +218,9 @@ final class KnownDifferences {
         return false;
     }
 
-    /**
-     * A root field of an interface no object type implements (non-resolvable-interface-object's a: Node), asked for a
-     * field only under a variable condition ({ a { field @skip(if: $v) } }, seed 56): Vestibule asks a for it, and a
-     * answers its own error, that Node resolved to the interface; the references do not ask and answer a: null with no
-     * error. The data are the same (no answer can be other than null); Vestibule passes the subgraph's error on, as
-     * both references do themselves where the selection is emptied by a literal condition (a135fb8).
-     */
-    static final Known SUBGRAPH_ERROR_FOR_AN_INTERFACE_WITHOUT_IMPLEMENTATIONS = new Known(
-            "the subgraph's error for an interface nothing implements",
-            "the same data; Vestibule's only errors are a subgraph's own that a value resolved to an interface no object type"
-                    + " implements, which the references did not ask for (non-resolvable-interface-object)",
-            (supergraph, c) -> {
-                if (c.difference().get().kind() != Answer.Kind.EXTRA_ERRORS || supergraph == null) return false;
-                JsonNode errors = c.vestibule().raw().path("errors");
-                if (!errors.isArray() || errors.isEmpty()) return false;
-                for (JsonNode error : errors) {
-                    if (!error.path("extensions").has("serviceName")) return false;
-                    Matcher matcher = NON_OBJECT_TYPE.matcher(error.path("message").asText());
-                    if (!matcher.matches() || !matcher.group(1).equals(matcher.group(2))) return false;
-                    if (!(supergraph.apiSchema().getType(matcher.group(1)) instanceof GraphQLInterfaceType face)
-                            || !supergraph.apiSchema().getImplementations(face).isEmpty()) return false;
-                }
-                return true;
-            });
-
     static final List<Known> ALL = List.of(CONFLICTING_TYPES_SENT_BY_REFERENCES, VALUE_THE_SCHEMA_CANNOT_REPRESENT,
             REFERENCES_FAIL_THEIR_OWN_PLANS, REQUIRES_THROUGH_TYPE_CONDITION, FIELD_OF_AN_INTERFACE_WITHOUT_IMPLEMENTATIONS,
-            SHAREABLE_FIELD_ANSWERED_DIFFERENTLY, INTERFACE_OBJECT_TYPE_THE_REFERENCES_LOSE,
-            SUBGRAPH_ERROR_FOR_AN_INTERFACE_WITHOUT_IMPLEMENTATIONS);
+            SHAREABLE_FIELD_ANSWERED_DIFFERENTLY, INTERFACE_OBJECT_TYPE_THE_REFERENCES_LOSE);
 
     private static final Pattern UNDEFINED_VARIABLE = Pattern.compile("^Variable \"\\$\\w+\" is not defined by operation");
     /** Hive Gateway 2.10.4 spreads a fragment in a subgraph operation without defining it (provides-on-interface, seed 24). */

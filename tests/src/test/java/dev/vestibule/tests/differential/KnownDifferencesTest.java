@@ -260,26 +260,4 @@ class KnownDifferencesTest {
         // an error of a reference's that Vestibule does not share
         assertThat(explain(supergraph, operation, vestibule, apollo.replace("[\"a\"]", "[\"b\"]"), hive)).isEmpty();
     }
-
-    /** non-resolvable-interface-object, seed 56: a's own error for a: Node, which no object type implements. */
-    @Test
-    void theSubgraphsErrorForAnInterfaceWithoutImplementations() throws Exception {
-        Supergraph supergraph = composed(Map.of(
-                "a", "type Query { a: Node product: Product } interface Node { id: ID! } type Product @key(fields: \"id\") { id: ID! }",
-                "b", "type Product @key(fields: \"id\") { id: ID! name: String }"));
-        String operation = "query Q($v: Boolean!) { product { id } a { ... on Node { id @skip(if: $v) } } }";
-        String error = "{\"message\":\"Abstract type \\\"Node\\\" was resolved to a non-object type \\\"Node\\\".\",\"path\":[\"a\"],"
-                + "\"extensions\":{\"code\":\"SUBGRAPH_ERROR\",\"serviceName\":\"a\"}}";
-        String data = "\"data\":{\"product\":{\"id\":\"p1\"},\"a\":null}";
-        String references = "{" + data + "}";
-        assertThat(explain(supergraph, operation, "{\"errors\":[" + error + "]," + data + "}", references, references))
-                .contains(KnownDifferences.SUBGRAPH_ERROR_FOR_AN_INTERFACE_WITHOUT_IMPLEMENTATIONS);
-        // the gateway's own error, an interface with implementations, or another error beside it: not this class
-        assertThat(explain(supergraph, operation, "{\"errors\":[" + error.replace(",\"serviceName\":\"a\"", "") + "]," + data + "}",
-                references, references)).isEmpty();
-        assertThat(explain(supergraph, operation, "{\"errors\":[" + error.replace("Node", "Product") + "]," + data + "}",
-                references, references)).isEmpty();
-        assertThat(explain(supergraph, operation, "{\"errors\":[" + error + ",{\"message\":\"other\"}]," + data + "}",
-                references, references)).isEmpty();
-    }
 }
