@@ -76,8 +76,22 @@ public final class PlanningBench {
         }
     }
 
+    /**
+     * {@code answers}: for an operation of a differential run, how the gateways answered it there ("agree", or where
+     * the references disagreed, "references disagree, Vestibule agrees with hive"); null for a generated one.
+     */
     record Row(String supergraph, String group, long seed, String operation, Map<String, Object> variables,
-               Planned vestibule, Planned apollo, Planned hive, Shrunk shrunk) {}
+               Planned vestibule, Planned apollo, Planned hive, Shrunk shrunk, String answers) {
+        /**
+         * In the differential run, Apollo Gateway answered other data or errors than both Hive Gateway and Vestibule,
+         * which agreed: where its planner needs fewer fetches, its plan is not one that answers the operation.
+         */
+        boolean apolloAnswersAlone() {
+            return APOLLO_ALONE.equals(answers);
+        }
+    }
+
+    static final String APOLLO_ALONE = "references disagree, Vestibule agrees with hive";
 
     /** A small operation on which Vestibule still needs more fetches than Apollo's planner. */
     record Shrunk(String operation, Map<String, Object> variables, int vestibule, int apollo, int hive) {}
@@ -157,7 +171,8 @@ public final class PlanningBench {
                         shrunkHere++;
                         shrunk = shrink(references, name, supergraph, preparer, planner, op);
                     }
-                    Row row = new Row(name, group(name), op.seed(), op.operation().compact(), op.variables(), vestibule, apollo, hive, shrunk);
+                    Row row = new Row(name, group(name), op.seed(), op.operation().compact(), op.variables(), vestibule, apollo, hive, shrunk,
+                            op.answers());
                     rows.add(row);
                     lines.write(JSON.writeValueAsString(row));
                     lines.newLine();
@@ -173,7 +188,12 @@ public final class PlanningBench {
         System.out.println("details: " + out.toAbsolutePath());
     }
 
-    private record Prepared(long seed, GeneratedOperation operation, PreparedOperation prepared, Map<String, Object> variables) {}
+    private record Prepared(long seed, GeneratedOperation operation, PreparedOperation prepared, Map<String, Object> variables,
+                            String answers) {
+        Prepared(long seed, GeneratedOperation operation, PreparedOperation prepared, Map<String, Object> variables) {
+            this(seed, operation, prepared, variables, null);
+        }
+    }
 
     private static List<Prepared> operations(OperationGenerator generator, OperationPreparer preparer, String name, long seed, int count) {
         List<Prepared> operations = new ArrayList<>();
@@ -226,8 +246,10 @@ public final class PlanningBench {
             Map<String, Object> variables = JSON.convertValue(line.path("variables"), Map.class);
             try {
                 PreparedOperation prepared = preparer.prepare(new GraphQLRequest(text, null, variables, Map.of()));
+                String outcome = line.path("outcome").asText(null);
+                String answers = line.has("vestibuleAgreesWith") ? outcome + ", Vestibule agrees with " + line.path("vestibuleAgreesWith").asText() : outcome;
                 operations.add(new Prepared(line.path("seed").asLong(), new GeneratedOperation(prepared.document(), variables), prepared,
-                        prepared.variables()));
+                        prepared.variables(), answers));
             } catch (RuntimeException e) {
                 System.out.println(name + " seed " + line.path("seed").asLong() + ": not prepared (" + e.getMessage() + ")");
             }
@@ -355,6 +377,14 @@ public final class PlanningBench {
         json.put("groups", groups);
         md.append("\n").append(more.size()).append(" operations where Vestibule needs more fetches than Apollo's query planner")
                 .append(more.isEmpty() ? "" : " (more-fetches.json)").append(".\n");
+        long apolloAlone = more.stream().filter(Row::apolloAnswersAlone).count();
+        if (more.stream().anyMatch(r -> r.answers() != null)) {
+            md.append("Of them, in the differential run they come from, ").append(apolloAlone)
+                    .append(" where Apollo Gateway answered other data or errors than both Hive Gateway and Vestibule, which agreed")
+                    .append(" (Apollo's plan with fewer fetches does not answer the operation); ").append(more.size() - apolloAlone)
+                    .append(" others.\n");
+        }
+        json.put("moreFetchesWhereApolloGatewayAnswersAlone", apolloAlone);
         List<Row> shrunk = more.stream().filter(r -> r.shrunk() != null).toList();
         if (!shrunk.isEmpty()) md.append("\nShrunk (fetches Vestibule / Apollo / Hive):\n\n");
         for (Row r : shrunk) {

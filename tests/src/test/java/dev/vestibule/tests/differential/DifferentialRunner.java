@@ -116,6 +116,12 @@ public final class DifferentialRunner {
             return difference.isEmpty() && !referencesDisagree && referencesWithoutAnswer().isEmpty();
         }
 
+        /** Where the references disagree: those whose answer Vestibule's agrees with, joined by "+", or "neither". */
+        public String vestibuleAgreesWith() {
+            List<String> same = references.entrySet().stream().filter(e -> e.getValue().agrees(vestibule)).map(Map.Entry::getKey).toList();
+            return same.isEmpty() ? "neither" : String.join("+", same);
+        }
+
         /** The class a difference is counted under: its kind, and for a whole response, that it is the whole. */
         public String differenceClass() {
             return difference.map(d -> d.kind().label + (d.path().isEmpty() ? " (whole data)" : "")).orElse("");
@@ -429,6 +435,9 @@ public final class DifferentialRunner {
                 line.put("variables", c.operation().variables());
                 line.put("outcome", c.difference().isPresent() ? "difference" : c.referencesDisagree() ? "references disagree"
                         : !c.referencesWithoutAnswer().isEmpty() ? "reference without answer" : "agree");
+                // which answer Vestibule's agrees with: plan-bench tells the operations where Apollo's planner needs
+                // fewer fetches and Apollo Gateway answers other data than both Hive Gateway and Vestibule
+                if (c.referencesDisagree()) line.put("vestibuleAgreesWith", c.vestibuleAgreesWith());
                 lines.write(compact.writeValueAsString(line));
                 lines.newLine();
             }
@@ -447,10 +456,7 @@ public final class DifferentialRunner {
         summary.put("differencesByKnownClass", byKnown);
         summary.put("referencesDisagree", report.referencesDisagree());
         Map<String, Integer> vestibuleSidesWith = new TreeMap<>();
-        report.cases().stream().filter(Case::referencesDisagree).forEach(c -> {
-            List<String> same = c.references().entrySet().stream().filter(e -> e.getValue().agrees(c.vestibule())).map(Map.Entry::getKey).toList();
-            vestibuleSidesWith.merge(same.isEmpty() ? "neither" : String.join("+", same), 1, Integer::sum);
-        });
+        report.cases().stream().filter(Case::referencesDisagree).forEach(c -> vestibuleSidesWith.merge(c.vestibuleAgreesWith(), 1, Integer::sum));
         summary.put("referencesDisagreeVestibuleAgreesWith", vestibuleSidesWith);
         Map<String, Integer> withoutAnswer = new TreeMap<>();
         Map<String, Integer> restartedBy = new TreeMap<>();
