@@ -260,4 +260,22 @@ class KnownDifferencesTest {
         // an error of a reference's that Vestibule does not share
         assertThat(explain(supergraph, operation, vestibule, apollo.replace("[\"a\"]", "[\"b\"]"), hive)).isEmpty();
     }
+
+    /** parent-entity-call-complex, seed 58: a category whose only field a false @include skips. */
+    @Test
+    void anObjectWhoseFieldsConditionsAllSkipIsNullInTheReferences() throws Exception {
+        String operation = "query Q($v3: Boolean = false, $v4: Boolean = false) { productFromD(id: \"3\") { category @skip(if: $v3) { id @include(if: $v4) } } }";
+        String vestibule = "{\"data\":{\"productFromD\":{\"category\":{}}}}";
+        String references = "{\"data\":{\"productFromD\":{\"category\":null}}}";
+        assertThat(explain(null, operation, vestibule, references, references)).contains(KnownDifferences.EMPTIED_OBJECT_THE_REFERENCES_ANSWER_NULL);
+        // Vestibule's object not empty, an error on either side: not this class
+        assertThat(explain(null, operation, vestibule.replace("{}", "{\"id\":\"c3\"}"), references, references)).isEmpty();
+        assertThat(explain(null, operation, withAnError(vestibule), references, references)).isEmpty();
+        String withError = withAnError(references);
+        assertThat(explain(null, operation, vestibule, withError, withError)).isEmpty();
+    }
+
+    private static String withAnError(String response) {
+        return response.substring(0, response.length() - 1) + ",\"errors\":[{\"message\":\"x\"}]}";
+    }
 }
