@@ -74,40 +74,17 @@ final class OperationWalker {
     private final FetchGraphOptimizer optimizer;
     /** The root fields as written (literal @skip/@include ignored), by response key: see {@link #choiceField}. */
     private final Map<String, Selection.Field> asWritten;
-    /** Set on a trial walk ({@link #trialWalker}): the root subgraph the field under trial goes to. */
-    private String forcedRoot;
-    /** The most trial walks {@link #cheapestRoute} makes for one operation. */
-    static final int TRIALS = 6;
-    /** The most options {@link #cheapestRoute} weighs at one field, besides {@link #PARENT_ROUTE}. */
-    static final int ROUTES = 4;
-    /** The option of {@link #cheapestRoute} that goes back to the entity parent through a key others bring first. */
-    static final int PARENT_ROUTE = -1;
-    /** Trial walks left for {@link #cheapestRoute}; none on a trial walk, which chooses nothing itself. */
-    private int trialsLeft = TRIALS;
-    /** The most trial walks {@link #parentRouteWins} makes for one operation, two per field weighed. */
-    static final int PARENT_TRIALS = 4;
-    /** Trial walks left for {@link #parentRouteWins}; none on a trial walk. */
-    private int parentTrialsLeft = PARENT_TRIALS;
-    /** The route taken at each field reached without a key of its own ({@link #cheapestRoute}), by where it is asked. */
-    private final Map<String, Integer> choices = new HashMap<>();
-    /** On a trial walk of a route: the subgraph and key it goes through ({@link KeyRoute#through}), tried first elsewhere. */
-    private String preferredRoute;
-    /**
-     * The route {@link #cheapestRoute} chose for a field, by subgraph, type, field name and path (whatever is asked
-     * below it): tried first where the same field is met again at the same place once the trials are used up.
-     */
-    private final Map<String, String> routeOfField = new HashMap<>();
-    /** The routes {@link #cheapestRoute} chose for any field by subgraph, type and path: see {@link #jump}. */
-    private final Map<String, Set<String>> routesAtPlace = new HashMap<>();
-    /** The subgraph a field jumped to through a key it sends, by fetch, path, type and response key: see {@link #jump}. */
-    private final Map<String, String> jumpedTo = new HashMap<>();
-    /** The root field being planned, its type and its one root subgraph: what a trial walk of a route walks again. */
-    private RootField currentRoot;
-    private GraphQLObjectType currentRootType;
-    private String currentRootSubgraph;
+    /** The route choices of this walk: what it chose, what it may still weigh, what a trial walk forces and prefers. */
+    private final RouteTrials trials;
 
     OperationWalker(Supergraph supergraph, SubgraphCoverage coverage, FetchGraphOptimizer optimizer, OperationDefinition operation,
                     List<RootField> roots, Map<String, Selection.Field> asWritten) {
+        this(supergraph, coverage, optimizer, operation, roots, asWritten, RouteTrials.forOperation());
+    }
+
+    /** A walk making the choices {@code trials} holds: the operation's own, or a trial walk's ({@link #trialCost}). */
+    private OperationWalker(Supergraph supergraph, SubgraphCoverage coverage, FetchGraphOptimizer optimizer, OperationDefinition operation,
+                            List<RootField> roots, Map<String, Selection.Field> asWritten, RouteTrials trials) {
         this.supergraph = supergraph;
         this.schema = supergraph.schema();
         this.coverage = coverage;
@@ -116,6 +93,7 @@ final class OperationWalker {
         this.mutation = operation.getOperation() == OperationDefinition.Operation.MUTATION;
         this.roots = roots;
         this.asWritten = asWritten;
+        this.trials = trials;
     }
 
     /** Walks every root field of the operation (on {@code rootType}) into the fetch graph. */
@@ -124,14 +102,12 @@ final class OperationWalker {
             Selection.Field field = root.field();
             if (field.isTypename() || field.isIntrospection()) continue;
             conditions.addAll(root.conditions()); // outermost first
-            currentRoot = root;
-            currentRootType = rootType;
+            trials.planning(root, rootType);
             try {
                 planRootField(rootType, field);
             } finally {
                 conditions.clear();
-                currentRoot = null;
-                currentRootSubgraph = null;
+                trials.planned();
             }
         }
         return graph;
@@ -170,7 +146,7 @@ final class OperationWalker {
         }
         FetchGroup group = rootGroup(rootType.getName(), candidates, field);
         // a trial walk of a route plans the field from this subgraph again (mutations keep their order: none)
-        if (!mutation) currentRootSubgraph = group.subgraph;
+        if (!mutation) trials.rootSubgraph(group.subgraph);
         SelectionBuilder node = underConditions(group.body()).field(field.responseKey(), field.name(), field.arguments(), field.directives());
         if (isComposite(definition)) {
             FieldInSubgraph inSubgraph = supergraph.subgraph(group.subgraph).field(rootType.getName(), field.name()).orElseThrow();
@@ -242,7 +218,7 @@ final class OperationWalker {
             return false;
         }
         // a trial walk of a route splits the field again from the same primary subgraph
-        currentRootSubgraph = primary.subgraph;
+        trials.rootSubgraph(primary.subgraph);
         Map<String, List<Selection>> parts = new LinkedHashMap<>();
         partition(primary.subgraph, candidates, type, returnable, parts, Set.of());
         // A fragment on an entity type went whole to the primary subgraph, which reaches what it lacks through keys:
@@ -436,6 +412,7 @@ final class OperationWalker {
             lastRoot = group;
             return group;
         }
+        String forcedRoot = trials.forcedRoot();
         if (forcedRoot != null && allCandidates.contains(forcedRoot)) {
             for (FetchGroup existing : graph.groups) {
                 if (!existing.entityFetch && existing.subgraph.equals(forcedRoot)) return existing;
@@ -547,20 +524,23 @@ final class OperationWalker {
 
     /** The cost of planning {@code field} from {@code subgraph}, or null when it cannot be planned from there. */
     private PlanCost trialCost(String subgraph, GraphQLObjectType rootType, Selection.Field field) {
-        return trialWalker(subgraph, conditions).costOf(rootType, field);
+        return trialCost(RouteTrials.rootTrial(subgraph), conditions, rootType, field);
+    }
+
+    /** The cost of the root field being planned again by a trial walk of a route ({@link RouteTrials.TrialWalk}). */
+    private PlanCost routeTrialCost(RouteTrials trial, RootField root, GraphQLObjectType rootType) {
+        return trialCost(trial, root.conditions(), rootType, root.field());
     }
 
     /**
-     * A walk that plans one root field again from {@code root}, under {@code underConditions}, to weigh a choice: it
-     * makes none of its own (no trials left of either kind), so trials never nest.
+     * The cost of a walk that plans one root field again, under {@code underConditions}, making the choices {@code trial}
+     * holds, to weigh a choice: it makes none of its own (no trials left of either kind), so trials never nest.
      */
-    private OperationWalker trialWalker(String root, List<List<Selection.Condition>> underConditions) {
-        OperationWalker trial = new OperationWalker(supergraph, coverage, optimizer, operation, roots, asWritten);
-        trial.forcedRoot = root;
-        trial.trialsLeft = 0;
-        trial.parentTrialsLeft = 0;
-        trial.conditions.addAll(underConditions);
-        return trial;
+    private PlanCost trialCost(RouteTrials trial, List<List<Selection.Condition>> underConditions, GraphQLObjectType rootType,
+                               Selection.Field field) {
+        OperationWalker walker = new OperationWalker(supergraph, coverage, optimizer, operation, roots, asWritten, trial);
+        walker.conditions.addAll(underConditions);
+        return walker.costOf(rootType, field);
     }
 
     /** The cost of this (trial) walk's plan of the root field, optimized on its own; null when it cannot be planned. */
@@ -826,7 +806,7 @@ final class OperationWalker {
         // the same response key asked again here ({ category { id } category { __typename } }) goes where it went
         // before, when that subgraph serves it as well: one fetch asks both, where the second went to another
         String jumpSite = group.id + "|" + path + "|" + type.getName() + "." + field.responseKey();
-        List<Target> targets = servingFirst(coverage.targets(type, field.name()), field, definition, jumpedTo.get(jumpSite));
+        List<Target> targets = servingFirst(coverage.targets(type, field.name()), field, definition, trials.jumpedBefore(jumpSite));
         boolean parentWeighed = false;
         for (Target target : targets) {
             for (Key key : target.keys()) {
@@ -848,7 +828,7 @@ final class OperationWalker {
                 out.typename();
                 planSelections(group, type.getName(), keySelections, out, path, provided, new LinkedHashSet<>());
                 connect(group, type, field, definition, target, keySelections, Set.of(), out, path, provided, producers);
-                jumpedTo.putIfAbsent(jumpSite, target.subgraph());
+                trials.jumped(jumpSite, target.subgraph());
                 return;
             }
         }
@@ -856,31 +836,27 @@ final class OperationWalker {
         // key whose fields come from yet another subgraph first needs two ({ book { animals { ... on Cat { name } } } }
         // where the Cat's id is @external here: Book's animals from the subgraph that has Cat's name, as Apollo's planner).
         // Else a key whose fields other subgraphs bring first. Where there are several such routes, the one whose plan
-        // costs least is taken ({@link #cheapestRoute}); otherwise the first that works, in this order.
+        // costs least is taken ({@link RouteTrials#cheapestRoute}); otherwise the first that works, in this order.
         List<KeyRoute> routes = indirectRoutes(targets, field);
         String site = group.subgraph + ":" + type.getName() + "." + SelectionPrinter.compact(List.of(field)) + "@" + path;
-        Integer chosen = choices.get(site);
+        Integer chosen = trials.chosen(site);
         String fieldSite = group.subgraph + ":" + type.getName() + "." + field.name() + "@" + path;
         String placeSite = group.subgraph + ":" + type.getName() + "@" + path;
         ParentRoute parentRoute = chosen == null ? parentRoute(group, type, field) : null;
         if (chosen == null && (routes.size() > 1 || parentRoute != null)) {
-            chosen = cheapestRoute(site, routes, entityParentInReach(group, type, field), parentRoute);
-            if (chosen != null && chosen > 0) {
-                routeOfField.put(fieldSite, routes.get(chosen - 1).through());
-                routesAtPlace.computeIfAbsent(placeSite, k -> new LinkedHashSet<>()).add(routes.get(chosen - 1).through());
-            }
+            chosen = trials.cheapestRoute(site, routes, entityParentInReach(group, type, field), parentRoute, this::routeTrialCost);
+            if (chosen != null && chosen > 0) trials.tookRoute(fieldSite, placeSite, routes.get(chosen - 1).through());
         }
         // Without a choice of its own, the field goes where the trials sent it before at this place ({@code selected {
         // price { price } } ... selected { price { a: price } }}: the second, weighed after the trials ran out, took
         // list's key where the first took price's, one fetch more), else where they sent another field here ({@code
         // first { pid } ... selected { price }}: through the key first went through, one fetch asks both), else (a
         // trial walk) the route under trial.
-        if (chosen == null && routeOfField.containsKey(fieldSite)) routes = preferredFirst(routes, Set.of(routeOfField.get(fieldSite)));
-        else if (chosen == null && routesAtPlace.containsKey(placeSite)) routes = preferredFirst(routes, routesAtPlace.get(placeSite));
-        else if (chosen == null && preferredRoute != null) routes = preferredFirst(routes, Set.of(preferredRoute));
+        Set<String> preferred = chosen == null ? trials.preferredThrough(fieldSite, placeSite) : null;
+        if (preferred != null) routes = preferredFirst(routes, preferred);
         if (chosen != null) {
             boolean planned = switch (chosen) {
-                case PARENT_ROUTE -> jumpFromEntityParentThroughRoute(group, type, field, definition, producers);
+                case RouteTrials.PARENT_ROUTE -> jumpFromEntityParentThroughRoute(group, type, field, definition, producers);
                 case 0 -> jumpFromEntityParent(group, type, field, definition, producers, false);
                 default -> jumpThroughRoute(group, type, field, definition, routes.get(chosen - 1), out, path, provided, producers);
             };
@@ -976,63 +952,11 @@ final class OperationWalker {
     }
 
     /**
-     * Of the ways to reach a field that the current subgraph has no key for (option 0: through the entity parent; option
-     * i: the i-th route of {@link #indirectRoutes}), the one whose plan costs least ({@link PlanCost}): the root field
-     * being planned is walked again for each, with the choices made so far and this one, and optimized on its own.
-     * On a tie the first (the order the walk would take) wins; null when none can be planned this way or the
-     * operation's trials are used up ({@link #TRIALS}), which bounds planning time (at most {@link #ROUTES} options
-     * each). Trial walks choose nothing themselves: where they meet another such field they take the first that works,
-     * routes through the subgraph and key under trial first ({@code selected { category { tag } } selected { price }}
-     * both through price's key: one fetch there, which weighing each field alone with the other's first route misses).
-     */
-    Integer cheapestRoute(String site, List<KeyRoute> routes, boolean throughParent, ParentRoute parentRoute) {
-        if (currentRoot == null || currentRootSubgraph == null || trialsLeft <= 0) return null;
-        List<Integer> options = new ArrayList<>();
-        for (int option = throughParent ? 0 : 1; option < Math.min(routes.size() + 1, ROUTES); option++) options.add(option);
-        // last: on a tie the routes the walk took before it win
-        if (parentRoute != null) options.add(PARENT_ROUTE);
-        // weighed in part, the choice would be of the options that happened to come first: the walk's own order does
-        // as well, and the routes taken before at this place go first there (see jump)
-        if (trialsLeft < options.size()) return null;
-        Integer best = null;
-        PlanCost least = null;
-        for (int option : options) {
-            trialsLeft--;
-            String preferred = switch (option) {
-                case PARENT_ROUTE -> parentRoute.through();
-                case 0 -> null;
-                default -> routes.get(option - 1).through();
-            };
-            PlanCost cost = trialCost(site, option, preferred);
-            if (cost == null) continue;
-            if (least == null || cost.compareTo(least) < 0) {
-                least = cost;
-                best = option;
-            }
-        }
-        if (best != null) choices.put(site, best);
-        return best;
-    }
-
-    /**
-     * The cost of the root field being planned with {@code option} taken at {@code site} (and the choices made so far),
-     * walked again and optimized on its own; null when it cannot be planned so.
-     */
-    PlanCost trialCost(String site, int option, String preferred) {
-        OperationWalker trial = trialWalker(currentRootSubgraph, currentRoot.conditions());
-        trial.preferredRoute = preferred;
-        trial.choices.putAll(choices);
-        trial.choices.put(site, option);
-        return trial.costOf(currentRootType, currentRoot.field());
-    }
-
-    /**
      * Whether, where the current subgraph can send a key for the field, going back to a parent instead
      * ({@link #jumpFromEntityParent} with {@code parentKeys}) costs less: option 0 is the parent route, option 1 the key
      * here. Decided once per site by two trial walks, only where the parent is below fewer lists than the field (else
-     * the parent cannot send fewer representations); trial walks, and a walk without {@link #PARENT_TRIALS} left, keep
-     * the key. These trials are not taken from {@link #TRIALS}: spent there on ties, they left later fields'
-     * routes unweighed (complex-entity-call planned 5 and 6 fetches where it plans 4).
+     * the parent cannot send fewer representations); trial walks, and a walk without {@link RouteTrials#PARENT_TRIALS}
+     * left, keep the key ({@link RouteTrials#weighParentRoute}).
      */
     boolean parentRouteWins(FetchGroup group, GraphQLNamedType type, Selection.Field field, List<String> path) {
         // the chain asked from a parent carries no @requires (keys-mashup: A.nameInB requires A.name, asked through
@@ -1043,17 +967,12 @@ final class OperationWalker {
         // key, which provides-on-interface punishes, where { ... on Dog { age } } goes through the Book; so did
         // ... on Cat { age } ... on Dog { age }, each type weighed alone)
         String site = "parent|" + group.subgraph + "@" + path;
-        Integer chosen = choices.get(site);
+        Integer chosen = trials.chosen(site);
         if (chosen != null) return chosen == 0;
-        if (currentRoot == null || currentRootSubgraph == null || parentTrialsLeft < 2) return false;
+        if (!trials.canWeighParentRoute()) return false;
         List<String> parentPath = parentRouteInReach(group, type, field);
         if (parentPath == null || PlanCost.lists(parentPath) >= PlanCost.lists(path)) return false;
-        parentTrialsLeft -= 2;
-        PlanCost direct = trialCost(site, 1, null);
-        PlanCost parent = trialCost(site, 0, null);
-        boolean wins = direct != null && parent != null && parent.compareTo(direct) < 0;
-        choices.put(site, wins ? 0 : 1);
-        return wins;
+        return trials.weighParentRoute(site, this::routeTrialCost);
     }
 
     /**
