@@ -1,5 +1,7 @@
 package dev.vestibule.router.planner;
 
+import static dev.vestibule.router.planner.RootFieldChoice.onlyUnderConditions;
+import static dev.vestibule.router.planner.RootFieldChoice.selectsNothing;
 import static dev.vestibule.router.planner.SubgraphCoverage.arguments;
 import static dev.vestibule.router.planner.SubgraphCoverage.childProvided;
 import static dev.vestibule.router.planner.SubgraphCoverage.isAbstract;
@@ -71,8 +73,12 @@ final class OperationWalker {
     String droppableType;
 
     private final FetchGraphOptimizer optimizer;
-    /** The root fields as written (literal @skip/@include ignored), by response key: see {@link #choiceField}. */
+    /** The root fields as written (literal @skip/@include ignored), by response key: see {@link RootFieldChoice#choiceField}. */
     private final Map<String, Selection.Field> asWritten;
+    /** What the root stage asks about the operation's root fields, to choose their subgraphs. */
+    private final RootFieldChoice rootChoice;
+    /** How a shared root field's selection splits among its subgraphs: see {@link #splitSharedRootField}. */
+    private final SharedRootSplit split;
     /** The route choices of this walk: what it chose, what it may still weigh, what a trial walk forces and prefers. */
     private final RouteTrials trials;
 
@@ -93,6 +99,8 @@ final class OperationWalker {
         this.roots = roots;
         this.asWritten = asWritten;
         this.trials = trials;
+        this.rootChoice = new RootFieldChoice(supergraph, coverage, roots, asWritten);
+        this.split = new SharedRootSplit(supergraph, coverage);
     }
 
     /** Walks every root field of the operation (on {@code rootType}) into the fetch graph. */
@@ -135,8 +143,8 @@ final class OperationWalker {
             throw new PlanningException("no subgraph resolves " + rootType.getName() + "." + field.name());
         }
         GraphQLFieldDefinition definition = rootType.getFieldDefinition(field.name());
-        if (isComposite(definition) && neverAnObject(typeName(definition.getType()), candidates)
-                && !writtenForCandidates(field, typeName(definition.getType()), candidates)
+        if (isComposite(definition) && rootChoice.neverAnObject(typeName(definition.getType()), candidates)
+                && !rootChoice.writtenForCandidates(field, typeName(definition.getType()), candidates)
                 && (selectsNothing(field.selections()) || !conditions.isEmpty() || onlyUnderConditions(field.selections()))) {
             return;
         }
@@ -155,50 +163,6 @@ final class OperationWalker {
     }
 
     /**
-     * Whether a field of this type, asked for nothing (literal conditions removed all of its selection), can only be
-     * null: an interface no object type implements, which none of the subgraphs serving the field knows as an
-     * object (@interfaceObject). It is not fetched, as the references plan it: a fetch would only get the subgraph's
-     * error for an object it cannot name, where the answer is null either way.
-     */
-    boolean neverAnObject(String type, List<String> subgraphs) {
-        return coverage.implementationLess((GraphQLNamedType) schema.getType(type))
-                && subgraphs.stream().noneMatch(s -> coverage.isInterfaceObjectIn(s, type));
-    }
-
-    /**
-     * Whether the root field as written (literal conditions ignored) asks a subgraph serving it for a field it answers
-     * itself: then the references fetch what is left ({@code a {__typename}}) and answer the subgraph's error for the
-     * object it cannot name ({@code { a { id @skip(if: true) } }}); asked only for other subgraphs' fields, they do not.
-     */
-    boolean writtenForCandidates(Selection.Field field, String type, List<String> candidates) {
-        Selection.Field written = asWritten.get(field.responseKey());
-        return written != null && candidates.stream().anyMatch(s -> coverage.answersSomething(s, type, written.selections()));
-    }
-
-    /**
-     * Whether every field in the selections sits under a variable condition ({@code a { field @skip(if: $v) }}). A root
-     * field that can never be an object, asked for nothing its subgraphs answer themselves (the fields that are left
-     * are unreachable, see {@link #jump}), under a variable condition, is not fetched either: Apollo's planner plans
-     * nothing and answers null; a fetch of {@code a {__typename}} would only bring the subgraph's error, one call more
-     * (#23, latency seed 56). With no condition at all, planning still fails on the unreachable field, as the audit
-     * expects of {@code { a { field } }}.
-     */
-    static boolean onlyUnderConditions(List<Selection> selections) {
-        for (Selection selection : selections) {
-            if (!(selection instanceof Selection.Fragment f) || !(f.isConditional() || onlyUnderConditions(f.selections()))) return false;
-        }
-        return true;
-    }
-
-    /** Whether the selections hold no field: none, or only fragments that hold none (literal conditions emptied them). */
-    static boolean selectsNothing(List<Selection> selections) {
-        for (Selection selection : selections) {
-            if (!(selection instanceof Selection.Fragment f) || !selectsNothing(f.selections())) return false;
-        }
-        return true;
-    }
-
-    /**
      * A root field several subgraphs resolve, returning a type that is an entity in none of them, cannot be
      * completed through keys: each subgraph is asked for the root field with the part of the selection it
      * resolves, in parallel, and the answers merge. Returns false when one subgraph can take it all.
@@ -208,8 +172,8 @@ final class OperationWalker {
         String type = typeName(definition.getType());
         if (candidates.stream().anyMatch(c -> coverage.isEntityIn(c, type))) return false;
         FetchGroup primary = rootGroup(rootType.getName(), candidates, field);
-        List<Selection> returnable = returnable(field.selections(), objectsEveryCandidateReturns(rootType.getName(), definition, candidates),
-                type, candidates);
+        List<Selection> returnable = split.returnable(field.selections(),
+                split.objectsEveryCandidateReturns(rootType.getName(), definition, candidates), type, candidates);
         // the primary answers it all, itself or through its @provides (provides-on-interface: b's media provides
         // animals, so b answers ... on Book { animals { __typename } }, which a split sent to a, punished for media)
         if (coverage.selectsAll(primary.subgraph, type, returnable) || coverage.servesLocally(primary.subgraph, type, returnable,
@@ -218,33 +182,18 @@ final class OperationWalker {
         }
         // a trial walk of a route splits the field again from the same primary subgraph
         trials.rootSubgraph(primary.subgraph);
-        Map<String, List<Selection>> parts = new LinkedHashMap<>();
-        partition(primary.subgraph, candidates, type, returnable, parts, Set.of());
-        // A fragment on an entity type went whole to the primary subgraph, which reaches what it lacks through keys:
-        // where what it lacks is answered by subgraphs asked for the field anyway, or asked for another root field,
-        // it is split among them instead, one fetch less ({ media { ... on Book { aTitle bTitle } ... on Book { bTitle
-        // } } }: bTitle from b's own media, where an entity fetch to b asked it again, as Apollo's planner).
-        Set<String> asked = new LinkedHashSet<>(parts.keySet());
+        // the subgraphs asked for another root field anyway: see SharedRootSplit.parts
+        Set<String> askedAnyway = new LinkedHashSet<>();
         for (FetchGroup existing : graph.groups) {
             if (!existing.entityFetch && existing.entityType.equals(rootType.getName()) && candidates.contains(existing.subgraph)) {
-                asked.add(existing.subgraph);
+                askedAnyway.add(existing.subgraph);
             }
         }
-        if (asked.size() > 1) {
-            parts.clear();
-            partition(primary.subgraph, candidates, type, returnable, parts, asked);
-        }
-        // A part whose every selection is under the same @skip/@include conditions is asked under them where another
-        // part, always asked, answers the field itself: where they do not hold, its subgraph is not asked at all
-        // ({ product @include(if: $v) { name } product { price } }, as Apollo's planner). When every part is under
-        // conditions, the primary's part (or the first) is always asked, for the field itself.
-        Map<String, List<Selection.Condition>> guards = new HashMap<>();
-        parts.forEach((subgraph, part) -> guards.put(subgraph, sharedConditions(part)));
-        String alwaysAsked = guards.values().stream().anyMatch(List::isEmpty) ? null
-                : parts.containsKey(primary.subgraph) ? primary.subgraph : parts.keySet().iterator().next();
+        Map<String, List<Selection>> parts = split.parts(primary.subgraph, candidates, type, returnable, askedAnyway);
+        Map<String, List<Selection.Condition>> guards = SharedRootSplit.guards(parts, primary.subgraph);
         for (Map.Entry<String, List<Selection>> part : parts.entrySet()) {
             FetchGroup group = part.getKey().equals(primary.subgraph) ? primary : rootGroup(rootType.getName(), List.of(part.getKey()), field);
-            List<Selection.Condition> guard = part.getKey().equals(alwaysAsked) ? List.of() : guards.get(part.getKey());
+            List<Selection.Condition> guard = guards.get(part.getKey());
             SelectionBuilder node = underConditions(group.body()).conditional(guard)
                     .field(field.responseKey(), field.name(), field.arguments(), field.directives());
             FieldInSubgraph inSubgraph = supergraph.subgraph(group.subgraph).field(rootType.getName(), field.name()).orElseThrow();
@@ -254,137 +203,6 @@ final class OperationWalker {
         return true;
     }
 
-    /** The conditions every one of {@code selections} is under (each a @skip/@include fragment), or none. */
-    static List<Selection.Condition> sharedConditions(List<Selection> selections) {
-        List<Selection.Condition> shared = null;
-        for (Selection selection : selections) {
-            if (!(selection instanceof Selection.Fragment f) || f.typeCondition() != null || !f.isConditional()) return List.of();
-            if (shared == null) shared = new ArrayList<>(f.conditions());
-            else shared.retainAll(f.conditions());
-        }
-        return shared == null ? List.of() : List.copyOf(shared);
-    }
-
-    /**
-     * The object types a field of {@code parentType} can be in every subgraph of {@code candidates} (each resolves it):
-     * each subgraph's own type for the field (join__field type: "Book" where the supergraph has a union), as that
-     * subgraph knows it (its union members, the implementations it declares). A shared field is one value whichever
-     * subgraph answers it, so it can only be of a type all of them can return (as Apollo's planner asks for it).
-     */
-    Set<String> objectsEveryCandidateReturns(String parentType, GraphQLFieldDefinition definition, List<String> candidates) {
-        Set<String> objects = null;
-        for (String candidate : candidates) {
-            SubgraphSchema subgraph = supergraph.subgraph(candidate);
-            FieldInSubgraph inSubgraph = subgraph.field(parentType, definition.getName()).orElseThrow();
-            GraphQLNamedType own = (GraphQLNamedType) schema.getType(coverage.subgraphType(inSubgraph, definition));
-            Set<String> returned = new HashSet<>();
-            for (String object : coverage.objectTypes(own.getName())) {
-                if (coverage.possibleIn(subgraph, own, object)) returned.add(object);
-            }
-            if (objects == null) objects = returned;
-            else objects.retainAll(returned);
-        }
-        return objects == null ? Set.of() : objects;
-    }
-
-    /**
-     * The selections without the typed fragments that no object in {@code objects} (what the value at this position
-     * can be) matches, at any depth of fragments and of the value-type fields below that {@code candidates} share:
-     * the value is never such an object, so no subgraph is asked for the fragment ({@code book { ... on Movie { bTitle }
-     * ... on Song { title } }} where one subgraph's book is a Book and the other's a Media of Book or Movie: book is a
-     * Book, one fetch, where the fragment on Movie went to the second subgraph and Song's to the first). Below an entity type
-     * nothing is left out: its fields can come through keys from subgraphs outside {@code candidates}.
-     */
-    List<Selection> returnable(List<Selection> selections, Set<String> objects, String type, List<String> candidates) {
-        List<Selection> out = new ArrayList<>(selections.size());
-        for (Selection selection : selections) {
-            switch (selection) {
-                case Selection.Fragment f when f.typeCondition() == null -> out.add(f.withSelections(returnable(f.selections(), objects, type, candidates)));
-                case Selection.Fragment f -> {
-                    Set<String> matching = new HashSet<>();
-                    for (String object : objects) if (coverage.matches(f.typeCondition(), object)) matching.add(object);
-                    if (!matching.isEmpty()) out.add(f.withSelections(returnable(f.selections(), matching, coverage.fragmentType(type, f), candidates)));
-                }
-                case Selection.Field f when f.isLeaf() || f.isTypename() -> out.add(f);
-                case Selection.Field f -> {
-                    String child = coverage.childTypeName(type, f);
-                    List<String> resolving = candidates.stream().filter(c -> supergraph.subgraph(c).field(type, f.name())
-                            .map(FieldInSubgraph::answersHere).orElse(false)).toList();
-                    if (resolving.isEmpty() || coverage.isEntityInAny(candidates, child)) {
-                        out.add(f);
-                        continue;
-                    }
-                    GraphQLFieldDefinition definition = ((GraphQLFieldsContainer) schema.getType(type)).getFieldDefinition(f.name());
-                    out.add(new Selection.Field(f.responseKey(), f.name(), f.arguments(), f.directives(),
-                            returnable(f.selections(), objectsEveryCandidateReturns(type, definition, resolving), child, resolving)));
-                }
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Splits {@code selections} on {@code type} (a type that is an entity in none of {@code candidates}) among the
-     * subgraphs that can answer each part: a selection one subgraph answers whole goes to it (the primary first);
-     * a fragment or a field whose parts only several subgraphs answer together is split, each subgraph getting
-     * the fragment or field around its own part (the answers merge on the same path).
-     */
-    void partition(String primary, List<String> candidates, String type, List<Selection> selections,
-                   Map<String, List<Selection>> parts, Set<String> splitAmong) {
-        for (Selection child : selections) {
-            String owner = coverage.selectsAll(primary, type, List.of(child)) ? primary
-                    : candidates.stream().filter(c -> coverage.selectsAll(c, type, List.of(child))).findFirst().orElse(null);
-            if (owner != null) {
-                parts.computeIfAbsent(owner, k -> new ArrayList<>()).add(child);
-                continue;
-            }
-            Map<String, List<Selection>> inner = new LinkedHashMap<>();
-            switch (child) {
-                case Selection.Fragment fragment when !coverage.isEntityInAny(candidates, coverage.fragmentType(type, fragment)) -> {
-                    partition(primary, candidates, coverage.fragmentType(type, fragment), fragment.selections(), inner, splitAmong);
-                    inner.forEach((subgraph, part) -> parts.computeIfAbsent(subgraph, k -> new ArrayList<>())
-                            .add(fragment.withSelections(part)));
-                }
-                case Selection.Fragment fragment when !splitAmong.isEmpty()
-                        && splitsAmong(primary, candidates, coverage.fragmentType(type, fragment), fragment, splitAmong, inner) ->
-                    inner.forEach((subgraph, part) -> parts.computeIfAbsent(subgraph, k -> new ArrayList<>())
-                            .add(fragment.withSelections(part)));
-                case Selection.Field f when !f.isLeaf() && !coverage.isEntityInAny(candidates, coverage.childTypeName(type, f)) -> {
-                    List<String> resolving = candidates.stream().filter(c -> supergraph.subgraph(c).field(type, f.name())
-                            .map(FieldInSubgraph::answersHere).orElse(false)).toList();
-                    if (resolving.isEmpty()) {
-                        parts.computeIfAbsent(primary, k -> new ArrayList<>()).add(child);
-                        continue;
-                    }
-                    String first = resolving.contains(primary) ? primary : resolving.get(0);
-                    partition(first, resolving, coverage.childTypeName(type, f), f.selections(), inner, splitAmong);
-                    inner.forEach((subgraph, part) -> parts.computeIfAbsent(subgraph, k -> new ArrayList<>())
-                            .add(new Selection.Field(f.responseKey(), f.name(), f.arguments(), f.directives(), part)));
-                }
-                // nobody answers it: the primary's fetch plans it as usual (through keys, or with the usual error)
-                default -> parts.computeIfAbsent(primary, k -> new ArrayList<>()).add(child);
-            }
-        }
-    }
-
-    /**
-     * Whether the fragment (on an entity type) splits, by {@link #partition}, among {@code splitAmong} only (into
-     * {@code inner}): more than one of them, each answering its part itself.
-     */
-    boolean splitsAmong(String primary, List<String> candidates, String type, Selection.Fragment fragment, Set<String> splitAmong,
-                        Map<String, List<Selection>> inner) {
-        partition(primary, candidates, type, fragment.selections(), inner, splitAmong);
-        boolean splits = inner.size() > 1 && splitAmong.containsAll(inner.keySet())
-                && inner.entrySet().stream().allMatch(e -> coverage.selectsAll(e.getKey(), type, e.getValue()));
-        if (!splits) inner.clear();
-        return splits;
-    }
-
-    /**
-     * Mutations: root fields in document order, one fetch per run of fields to the same subgraph. Queries: a field
-     * joins a root fetch already planned when that subgraph can serve it; otherwise the subgraph that resolves most
-     * of the field's own selection wins.
-     */
     /**
      * The root fetch, among those {@code joinable} accepts, that the field joins: one asked whenever the field is (its
      * conditions are among the field's) before one asked only under other conditions, which the field would make
@@ -403,6 +221,11 @@ final class OperationWalker {
         return first;
     }
 
+    /**
+     * Mutations: root fields in document order, one fetch per run of fields to the same subgraph. Queries: a field
+     * joins a root fetch already planned when that subgraph can serve it; otherwise the subgraph that resolves most
+     * of the field's own selection wins.
+     */
     FetchGroup rootGroup(String rootType, List<String> allCandidates, Selection.Field field) {
         if (mutation) {
             if (lastRoot != null && allCandidates.contains(lastRoot.subgraph)) return lastRoot;
@@ -418,31 +241,17 @@ final class OperationWalker {
             }
             return graph.newGroup(forcedRoot, rootType, List.of(), false, null, null);
         }
-        Selection.Field chosenBy = choiceField(field);
+        Selection.Field chosenBy = rootChoice.choiceField(field);
         // A subgraph that answers the whole selection itself comes first: any other would have to reach the
         // rest through keys, and where a field is @external there (a shared node(id:) root, say) its value
         // from that subgraph cannot be trusted at all.
         GraphQLFieldDefinition definition = ((GraphQLFieldsContainer) schema.getType(rootType)).getFieldDefinition(field.name());
         String type = typeName(definition.getType());
-        List<String> candidates = servingSameField(allCandidates, rootType, chosenBy, type);
-        List<String> serving = chosenBy.isLeaf() ? candidates
-                : candidates.stream().filter(c -> coverage.servesLocally(c, type, chosenBy.selections(),
-                        supergraph.subgraph(c).field(rootType, field.name()).map(SubgraphCoverage::provides).orElse(null))).toList();
-        if (serving.isEmpty() && !chosenBy.isLeaf()) {
-            // None answers it all itself: one that answers, itself, all that is asked outside conditions on variables
-            // comes next (a @provides can make it so); what the conditions guard is fetched through keys when they
-            // hold. Joining another root field's fetch instead can send the field to a subgraph that answers less of
-            // it (provides-on-interface: media went to a, book's subgraph, which must not be asked for media).
-            List<Selection> unconditional = unconditional(chosenBy.selections());
-            if (!unconditional.isEmpty()) {
-                serving = candidates.stream().filter(c -> coverage.servesLocally(c, type, unconditional,
-                        supergraph.subgraph(c).field(rootType, field.name()).map(SubgraphCoverage::provides).orElse(null))).toList();
-            }
-        }
+        List<String> candidates = rootChoice.servingSameField(allCandidates, rootType, chosenBy, type);
+        List<String> serving = rootChoice.servingItself(candidates, rootType, field, chosenBy, type);
         if (!serving.isEmpty() && serving.size() < candidates.size()) {
-            List<String> servingAll = serving;
-            FetchGroup existing = existingRootGroup(group -> servingAll.contains(group.subgraph));
-            return existing != null ? existing : graph.newGroup(mostServing(serving, rootType), rootType, List.of(), false, null, null);
+            FetchGroup existing = existingRootGroup(group -> serving.contains(group.subgraph));
+            return existing != null ? existing : graph.newGroup(rootChoice.mostServing(serving, rootType), rootType, List.of(), false, null, null);
         }
         // Another root field's fetch is joined only where the field can be planned from that subgraph: where a shared
         // node(id:) has its fragment's fields reachable only from the other subgraph (corrupted-supergraph-node-id:
@@ -452,56 +261,7 @@ final class OperationWalker {
                 && (candidates.size() < 2 || trialCost(group.subgraph, (GraphQLObjectType) schema.getType(rootType), field) != null));
         if (existing != null) return existing;
         List<String> cheapest = cheapest(candidates, (GraphQLObjectType) schema.getType(rootType), field);
-        String best = cheapest.stream()
-                .max(Comparator.comparingInt((String s) -> coverage.localCoverage(s, rootType, chosenBy))
-                        .thenComparingInt(s -> rootFieldsServed(s, rootType))
-                        .thenComparingInt(s -> rootSelectionsAnswered(s, rootType, field))
-                        .thenComparing(s -> -cheapest.indexOf(s)))
-                .orElseThrow();
-        return graph.newGroup(best, rootType, List.of(), false, null, null);
-    }
-
-    /**
-     * The field as the root subgraph is chosen by: as written, literal @skip/@include conditions ignored, as Apollo and
-     * Hive choose. Chosen by what the conditions leave, a field left with nothing, or with only what several subgraphs
-     * serve ({@code media { animals @skip(if: true) { name } id }}), went to the first subgraph listed, which can be
-     * one the field must not be asked of. Asked under several response keys with the same arguments, it is chosen
-     * by all of their selections together: one subgraph answers them all, as the references plan it ({@code a1: media
-     * { id }} beside {@code media { animals { ... on Cat { age } } }}: a and b both serve a1's {@code id}, only b
-     * serves media's animals, and a, listed first, must not be asked for media at all).
-     */
-    Selection.Field choiceField(Selection.Field field) {
-        Selection.Field chosenBy = asWritten(field);
-        if (chosenBy.isLeaf()) return chosenBy;
-        List<Selection> together = new ArrayList<>();
-        int keys = 0;
-        for (RootField root : roots) {
-            Selection.Field f = root.field();
-            if (!f.name().equals(field.name()) || !arguments(f).equals(arguments(field))) continue;
-            together.addAll(asWritten(f).selections());
-            keys++;
-        }
-        return keys < 2 ? chosenBy
-                : new Selection.Field(chosenBy.responseKey(), chosenBy.name(), chosenBy.arguments(), chosenBy.directives(), together);
-    }
-
-    private Selection.Field asWritten(Selection.Field field) {
-        Selection.Field written = asWritten.get(field.responseKey());
-        return written == null || !written.name().equals(field.name()) ? field : written;
-    }
-
-    /** The selections without those under conditions on variables (at any depth). */
-    static List<Selection> unconditional(List<Selection> selections) {
-        List<Selection> out = new ArrayList<>(selections.size());
-        for (Selection selection : selections) {
-            switch (selection) {
-                case Selection.Fragment f when f.isConditional() -> { }
-                case Selection.Fragment f -> out.add(f.withSelections(unconditional(f.selections())));
-                case Selection.Field f -> out.add(f.isLeaf() ? f
-                        : new Selection.Field(f.responseKey(), f.name(), f.arguments(), f.directives(), unconditional(f.selections())));
-            }
-        }
-        return out;
+        return graph.newGroup(rootChoice.best(cheapest, rootType, chosenBy, field), rootType, List.of(), false, null, null);
     }
 
     /**
@@ -551,74 +311,6 @@ final class OperationWalker {
         } catch (PlanningException unplannable) {
             return null;
         }
-    }
-
-    /**
-     * Of {@code candidates}, those that serve most of the root fields asking for the same field with the same
-     * arguments under other response keys ({@code a1: media {id}} beside {@code media {animals {id}}}) itself: one
-     * subgraph answers them all, as the references plan it, rather than each alias going where it alone fits
-     * best (or where another root field's fetch happens to be), which can be a subgraph that must not be asked
-     * for the field at all.
-     */
-    List<String> servingSameField(List<String> candidates, String rootType, Selection.Field field, String type) {
-        List<Selection.Field> same = new ArrayList<>();
-        for (RootField root : roots) {
-            Selection.Field f = root.field();
-            if (f.name().equals(field.name()) && arguments(f).equals(arguments(field))) same.add(f);
-        }
-        if (same.size() < 2 || field.isLeaf()) return candidates;
-        Map<String, Integer> served = new HashMap<>();
-        for (String candidate : candidates) {
-            List<Selection> provided = supergraph.subgraph(candidate).field(rootType, field.name()).map(SubgraphCoverage::provides).orElse(null);
-            served.put(candidate, (int) same.stream().filter(f -> coverage.servesLocally(candidate, type, f.selections(), provided)).count());
-        }
-        int most = served.values().stream().max(Integer::compare).orElse(0);
-        return most == 0 ? candidates : candidates.stream().filter(c -> served.get(c) == most).toList();
-    }
-
-    /** Of {@code subgraphs}, the one that serves most of the operation's root fields itself (the first on a tie). */
-    String mostServing(List<String> subgraphs, String rootType) {
-        if (subgraphs.size() == 1) return subgraphs.get(0);
-        return subgraphs.stream().max(Comparator.comparingInt((String s) -> rootFieldsServed(s, rootType))
-                .thenComparing(s -> -subgraphs.indexOf(s))).orElseThrow();
-    }
-
-    /**
-     * How many of the operation's root fields {@code subgraph} serves itself: a root field several subgraphs could
-     * serve goes where the others can follow, so that {@code {a1: media {id}} {media {animals {id}}}} is one fetch
-     * to the subgraph that serves both, not two (the references plan it so; strict subgraphs punish the other).
-     */
-    int rootFieldsServed(String subgraph, String rootType) {
-        int served = 0;
-        for (RootField root : roots) {
-            Selection.Field f = root.field();
-            if (f.isTypename() || f.name().startsWith("__")) continue;
-            var inSubgraph = supergraph.subgraph(subgraph).field(rootType, f.name());
-            if (inSubgraph.isEmpty()) continue;
-            GraphQLFieldDefinition definition = ((GraphQLFieldsContainer) schema.getType(rootType)).getFieldDefinition(f.name());
-            if (definition == null) continue;
-            if (f.isLeaf() || coverage.servesLocally(subgraph, typeName(definition.getType()), f.selections(), provides(inSubgraph.get()))) served++;
-        }
-        return served;
-    }
-
-    /**
-     * How many fields of the operation's other root fields the subgraph answers itself, of those asked whatever the
-     * variables (outside @skip/@include on variables): where no subgraph serves another root field whole, the one that
-     * will be asked for part of it anyway is the better place for this one ({ product { id } products { name @skip(if:
-     * $v) price } }: product goes where products' price goes, one fetch where $v holds, as Apollo's planner).
-     */
-    int rootSelectionsAnswered(String subgraph, String rootType, Selection.Field except) {
-        SubgraphSchema schemaOf = supergraph.subgraph(subgraph);
-        int answered = 0;
-        for (RootField root : roots) {
-            Selection.Field f = root.field();
-            if (f == except || !root.conditions().isEmpty() || f.isLeaf() || f.name().startsWith("__")) continue;
-            if (schemaOf.field(rootType, f.name()).isEmpty()) continue;
-            GraphQLFieldDefinition definition = ((GraphQLFieldsContainer) schema.getType(rootType)).getFieldDefinition(f.name());
-            if (definition != null) answered += coverage.covered(schemaOf, typeName(definition.getType()), unconditional(f.selections()));
-        }
-        return answered;
     }
 
     /**
