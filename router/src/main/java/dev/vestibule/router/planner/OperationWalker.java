@@ -47,6 +47,10 @@ import java.util.function.Predicate;
  * key to a subgraph that does resolve it: the current fetch selects the key, and a new entity fetch (run after it,
  * for every object at that response path) selects the field. Fields with @requires get their required fields
  * fetched first and sent in the representations. Which subgraph can answer what is asked of {@link SubgraphCoverage}.
+ * The walk keeps its own state here and asks the rest of others: which subgraph a root field goes to
+ * ({@link RootFieldChoice}), how a shared root field splits among subgraphs ({@link SharedRootSplit}), which route a
+ * field takes where there are several ({@link RouteTrials}, the walk's route choices and trial walks), and how to plan
+ * at an @interfaceObject ({@link InterfaceObjectPlanning}).
  */
 final class OperationWalker {
     final Supergraph supergraph;
@@ -242,9 +246,7 @@ final class OperationWalker {
             return graph.newGroup(forcedRoot, rootType, List.of(), false, null, null);
         }
         Selection.Field chosenBy = rootChoice.choiceField(field);
-        // A subgraph that answers the whole selection itself comes first: any other would have to reach the
-        // rest through keys, and where a field is @external there (a shared node(id:) root, say) its value
-        // from that subgraph cannot be trusted at all.
+        // a subgraph that answers the whole selection itself comes first (RootFieldChoice.servingItself)
         GraphQLFieldDefinition definition = ((GraphQLFieldsContainer) schema.getType(rootType)).getFieldDefinition(field.name());
         String type = typeName(definition.getType());
         List<String> candidates = rootChoice.servingSameField(allCandidates, rootType, chosenBy, type);
