@@ -1,5 +1,8 @@
 package dev.vestibule.router.planner;
 
+import static dev.vestibule.router.planner.JumpRoutes.indirectRoutes;
+import static dev.vestibule.router.planner.JumpRoutes.partOfKey;
+import static dev.vestibule.router.planner.JumpRoutes.preferredFirst;
 import static dev.vestibule.router.planner.RootFieldChoice.onlyUnderConditions;
 import static dev.vestibule.router.planner.RootFieldChoice.selectsNothing;
 import static dev.vestibule.router.planner.SubgraphCoverage.arguments;
@@ -11,6 +14,7 @@ import static dev.vestibule.router.planner.SubgraphCoverage.provides;
 import static dev.vestibule.router.planner.SubgraphCoverage.typeName;
 
 import dev.vestibule.router.operation.Selection;
+import dev.vestibule.router.planner.JumpRoutes.KeyRoute;
 import dev.vestibule.router.planner.SubgraphCoverage.Target;
 import dev.vestibule.router.supergraph.SubgraphSchema;
 import dev.vestibule.router.supergraph.SubgraphSchema.FieldInSubgraph;
@@ -30,7 +34,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -83,6 +86,8 @@ final class OperationWalker {
     private final RootFieldChoice rootChoice;
     /** How a shared root field's selection splits among its subgraphs: see {@link #splitSharedRootField}. */
     private final SharedRootSplit split;
+    /** The targets and keys a jump tries, in the order it tries them: see {@link #jump}. */
+    private final JumpRoutes jumpRoutes;
     /** The route choices of this walk: what it chose, what it may still weigh, what a trial walk forces and prefers. */
     private final RouteTrials trials;
 
@@ -105,6 +110,7 @@ final class OperationWalker {
         this.trials = trials;
         this.rootChoice = new RootFieldChoice(supergraph, coverage, roots, asWritten);
         this.split = new SharedRootSplit(supergraph, coverage);
+        this.jumpRoutes = new JumpRoutes(supergraph, coverage);
     }
 
     /** Walks every root field of the operation (on {@code rootType}) into the fetch graph. */
@@ -499,7 +505,7 @@ final class OperationWalker {
         // the same response key asked again here ({ category { id } category { __typename } }) goes where it went
         // before, when that subgraph serves it as well: one fetch asks both, where the second went to another
         String jumpSite = group.id + "|" + path + "|" + type.getName() + "." + field.responseKey();
-        List<Target> targets = servingFirst(coverage.targets(type, field.name()), field, definition, trials.jumpedBefore(jumpSite));
+        List<Target> targets = jumpRoutes.servingFirst(coverage.targets(type, field.name()), field, definition, trials.jumpedBefore(jumpSite));
         boolean parentWeighed = false;
         for (Target target : targets) {
             for (Key key : target.keys()) {
@@ -565,57 +571,6 @@ final class OperationWalker {
         }
         throw new PlanningException("cannot plan " + type.getName() + "." + field.name() + " from subgraph "
                 + group.subgraph + ": no subgraph that resolves it has a key that " + group.subgraph + " can provide");
-    }
-
-    /**
-     * A key of a target whose fields the current subgraph cannot select itself: they are planned from it like any
-     * field (other subgraphs bring what it lacks) before the jump. {@code holdsField}: the key holds the field itself,
-     * with another selection below it than asked ({@code selected { id }} in a key of the subgraph asked for
-     * {@code selected { price }}): the key's part comes first from elsewhere.
-     */
-    record KeyRoute(Target target, List<Selection> keySelections, boolean holdsField) {
-        /** The subgraph and key this route jumps through, whatever field it is for. */
-        String through() {
-            return target.subgraph() + "|" + target.type() + "|" + SelectionPrinter.compact(keySelections);
-        }
-    }
-
-    /** The routes through one of {@code preferred} ({@link KeyRoute#through}) first, the rest in their order. */
-    static List<KeyRoute> preferredFirst(List<KeyRoute> routes, Set<String> preferred) {
-        List<KeyRoute> sorted = new ArrayList<>(routes);
-        sorted.sort(Comparator.comparing((KeyRoute route) -> !preferred.contains(route.through())));
-        return sorted;
-    }
-
-    /**
-     * The routes through keys whose fields other subgraphs bring first, in the order of the targets: keys without the
-     * field first, then keys that hold the field with another selection ({@link KeyRoute#holdsField}). A key that
-     * holds the field as asked (or a leaf field) is none: its representation would need the field first.
-     */
-    List<KeyRoute> indirectRoutes(List<Target> targets, Selection.Field field) {
-        List<KeyRoute> routes = new ArrayList<>();
-        List<KeyRoute> holdingField = new ArrayList<>();
-        for (Target target : targets) {
-            for (Key key : target.keys()) {
-                List<Selection> keySelections = normalize(key.fields());
-                if (!partOfKey(field, keySelections)) routes.add(new KeyRoute(target, keySelections, false));
-                else if (holdsOtherwise(field, keySelections)) holdingField.add(new KeyRoute(target, keySelections, true));
-            }
-        }
-        routes.addAll(holdingField);
-        return routes;
-    }
-
-    /** Whether the key holds the (composite) field with another selection below it than the one asked. */
-    static boolean holdsOtherwise(Selection.Field field, List<Selection> keySelections) {
-        if (field.isLeaf()) return false;
-        String asked = SelectionPrinter.compact(field.selections());
-        for (Selection k : keySelections) {
-            if (k instanceof Selection.Field f && f.name().equals(field.name())) {
-                return !f.isLeaf() && f.arguments().isEmpty() && field.arguments().isEmpty() && !SelectionPrinter.compact(f.selections()).equals(asked);
-            }
-        }
-        return false;
     }
 
     /**
@@ -720,53 +675,6 @@ final class OperationWalker {
             found.add(match);
         }
         return found;
-    }
-
-    /**
-     * Of targets in the same order of @requires, those whose subgraph answers the field's whole selection itself
-     * first: a key jump to a subgraph that lacks part of it needs another hop from there ({@code productFromD {
-     * category { id } }} through a subgraph whose Category has no id), which Apollo's planner does not make.
-     */
-    List<Target> servingFirst(List<Target> targets, Selection.Field field, GraphQLFieldDefinition definition, String jumpedBefore) {
-        if (field.isLeaf() || targets.size() < 2) return targets;
-        String type = typeName(definition.getType());
-        Map<Target, Boolean> serving = new HashMap<>();
-        for (Target target : targets) {
-            List<Selection> provided = supergraph.subgraph(target.subgraph()).field(target.type(), field.name()).map(SubgraphCoverage::provides).orElse(null);
-            serving.put(target, coverage.servesLocally(target.subgraph(), type, field.selections(), provided));
-        }
-        Map<Target, Boolean> oneHop = new HashMap<>();
-        for (Target target : targets) oneHop.put(target, !serving.get(target) && reachesInOneHop(target.subgraph(), type, field.selections()));
-        List<Target> sorted = new ArrayList<>(targets);
-        sorted.sort(Comparator.comparing(Target::hasRequires).thenComparing(t -> !serving.get(t))
-                .thenComparing(t -> !t.subgraph().equals(jumpedBefore)).thenComparing(t -> !oneHop.get(t)));
-        return sorted;
-    }
-
-    /**
-     * Whether the subgraph can send, for each field of the selection it does not resolve on the (object) type, a key
-     * of a subgraph that does: what it lacks is one jump away. Among targets that serve the selection only in part,
-     * those come first ({@code productFromD { category { name } }} in parent-entity-call-complex: b has Category's
-     * id, c's key, and a does not; through a, a fetch of a asked only for category's __typename and b still had to
-     * bring the id: 4 fetches where Apollo's planner makes 3).
-     */
-    boolean reachesInOneHop(String subgraphName, String type, List<Selection> selections) {
-        if (!(schema.getType(type) instanceof GraphQLObjectType object)) return false;
-        SubgraphSchema subgraph = supergraph.subgraph(subgraphName);
-        for (Selection selection : selections) {
-            if (selection instanceof Selection.Fragment fragment) {
-                // a fragment on the type itself (or conditions only) asks for the same object's fields
-                if (fragment.typeCondition() != null && !fragment.typeCondition().equals(type)) return false;
-                if (!reachesInOneHop(subgraphName, type, fragment.selections())) return false;
-                continue;
-            }
-            if (!(selection instanceof Selection.Field f)) return false;
-            if (f.isTypename() || subgraph.resolves(type, f.name())) continue;
-            boolean reached = coverage.targets(object, f.name()).stream().flatMap(next -> next.keys().stream())
-                    .anyMatch(key -> coverage.canSelect(subgraphName, type, normalize(key.fields()), null));
-            if (!reached) return false;
-        }
-        return true;
     }
 
     /**
@@ -968,11 +876,6 @@ final class OperationWalker {
         return keySelections.stream().allMatch(k -> k instanceof Selection.Field f && f.isLeaf() && carried.contains(f.name()));
     }
 
-    /** A key cannot fetch one of its own fields: its representation would need the field first. */
-    boolean partOfKey(Selection.Field field, List<Selection> keySelections) {
-        return keySelections.stream().anyMatch(k -> k instanceof Selection.Field f && f.name().equals(field.name()));
-    }
-
     /**
      * Whether {@link #jumpFromEntityParent} (without parent keys) can take the field: an entity parent in this fetch,
      * a subgraph that answers the chain from it, and a key of it this fetch can send. When not, weighing that option
@@ -1018,12 +921,13 @@ final class OperationWalker {
                  Target target, List<Selection> keySelections, Set<FetchGroup> keyFrom, SelectionBuilder out,
                  List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
         FieldInSubgraph targetField = supergraph.subgraph(target.subgraph()).field(target.type(), field.name()).orElseThrow();
-        List<Selection> required = targetField.requires() == null ? List.of() : withArgumentAliases(normalize(targetField.requires()));
+        List<Selection> required = targetField.requires() == null ? List.of()
+                : RequiredArguments.withArgumentAliases(normalize(targetField.requires()));
         // A representation carries each field once: fields needing the same required field with other
         // arguments go to another fetch of the same subgraph.
         FetchGroup child = graph.entityGroup(target, path, group, "");
-        for (int variant = 1; conflicts(child, required); variant++) child = graph.entityGroup(target, path, group, "#" + variant);
-        recordArguments(child, required);
+        for (int variant = 1; RequiredArguments.conflicts(child, required); variant++) child = graph.entityGroup(target, path, group, "#" + variant);
+        RequiredArguments.record(child, required);
         child.dependsOn.addAll(keyFrom);
         SelectionBuilder requires = child.requires.fragment(type.getName());
         requires.typename();
@@ -1079,52 +983,6 @@ final class OperationWalker {
             return true;
         }
         return true;
-    }
-
-    /** Required fields with arguments get an internal alias, so that other arguments can be fetched beside them. */
-    /**
-     * The required selection with every field that has arguments, at any depth, under an internal alias: the same
-     * field may be selected by the client (or another @requires) with other arguments in the same fetch.
-     */
-    List<Selection> withArgumentAliases(List<Selection> required) {
-        List<Selection> out = new ArrayList<>(required.size());
-        for (Selection selection : required) {
-            out.add(switch (selection) {
-                case Selection.Field f -> new Selection.Field(
-                        f.arguments().isEmpty() ? f.responseKey() : ResponseKeys.requiredWithArguments(f.name(), arguments(f)),
-                        f.name(), f.arguments(), f.directives(), withArgumentAliases(f.selections()));
-                case Selection.Fragment f -> f.withSelections(withArgumentAliases(f.selections()));
-            });
-        }
-        return out;
-    }
-
-    /** Whether a representation of {@code child} already carries one of these fields with other arguments. */
-    boolean conflicts(FetchGroup child, List<Selection> required) {
-        Map<String, String> wanted = new HashMap<>();
-        argumentsByPath(required, "", wanted);
-        for (Map.Entry<String, String> entry : wanted.entrySet()) {
-            String existing = child.requiredArguments.get(entry.getKey());
-            if (existing != null && !existing.equals(entry.getValue())) return true;
-        }
-        return false;
-    }
-
-    void recordArguments(FetchGroup child, List<Selection> required) {
-        argumentsByPath(required, "", child.requiredArguments);
-    }
-
-    /** The printed arguments of every field with arguments in a required selection, by its path of field names. */
-    void argumentsByPath(List<Selection> selections, String prefix, Map<String, String> out) {
-        for (Selection selection : selections) {
-            switch (selection) {
-                case Selection.Field f -> {
-                    if (!f.arguments().isEmpty()) out.put(prefix + f.name(), arguments(f));
-                    argumentsByPath(f.selections(), prefix + f.name() + ".", out);
-                }
-                case Selection.Fragment f -> argumentsByPath(f.selections(), prefix, out);
-            }
-        }
     }
 
     /** A position on the way down: the type and builder where {@code via} was selected. */

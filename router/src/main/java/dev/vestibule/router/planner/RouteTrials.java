@@ -1,6 +1,6 @@
 package dev.vestibule.router.planner;
 
-import dev.vestibule.router.planner.OperationWalker.KeyRoute;
+import dev.vestibule.router.planner.JumpRoutes.KeyRoute;
 import dev.vestibule.router.planner.OperationWalker.ParentRoute;
 import graphql.schema.GraphQLObjectType;
 import java.util.ArrayList;
