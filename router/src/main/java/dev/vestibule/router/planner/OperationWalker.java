@@ -51,9 +51,10 @@ import java.util.function.Predicate;
  * for every object at that response path) selects the field. Fields with @requires get their required fields
  * fetched first and sent in the representations. Which subgraph can answer what is asked of {@link SubgraphCoverage}.
  * The walk keeps its own state here and asks the rest of others: which subgraph a root field goes to
- * ({@link RootFieldChoice}), how a shared root field splits among subgraphs ({@link SharedRootSplit}), which route a
- * field takes where there are several ({@link RouteTrials}, the walk's route choices and trial walks), and how to plan
- * at an @interfaceObject ({@link InterfaceObjectPlanning}).
+ * ({@link RootFieldChoice}), how a shared root field splits among subgraphs ({@link SharedRootSplit}), in which order
+ * a jump tries targets and keys ({@link JumpRoutes}), which route a field takes where there are several
+ * ({@link RouteTrials}, the walk's route choices and trial walks), how to plan at an @interfaceObject
+ * ({@link InterfaceObjectPlanning}), and the arguments of @requires fields in representations ({@link RequiredArguments}).
  */
 final class OperationWalker {
     final Supergraph supergraph;

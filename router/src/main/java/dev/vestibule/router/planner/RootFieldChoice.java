@@ -66,10 +66,10 @@ final class RootFieldChoice {
     /**
      * Whether every field in the selections sits under a variable condition ({@code a { field @skip(if: $v) }}). A root
      * field that can never be an object, asked for nothing its subgraphs answer themselves (the fields that are left
-     * are unreachable, see {@link OperationWalker#jump}), under a variable condition, is not fetched either: Apollo's planner plans
-     * nothing and answers null; a fetch of {@code a {__typename}} would only bring the subgraph's error, one call more
-     * (#23, latency seed 56). With no condition at all, planning still fails on the unreachable field, as the audit
-     * expects of {@code { a { field } }}.
+     * are unreachable, see {@link OperationWalker#jump}), under a variable condition, is not fetched either: Apollo's
+     * planner plans nothing and answers null; a fetch of {@code a {__typename}} would only bring the subgraph's error,
+     * one call more (#23, latency seed 56). With no condition at all, planning still fails on the unreachable field,
+     * as the audit expects of {@code { a { field } }}.
      */
     static boolean onlyUnderConditions(List<Selection> selections) {
         for (Selection selection : selections) {
