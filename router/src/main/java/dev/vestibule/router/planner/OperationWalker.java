@@ -1,5 +1,10 @@
 package dev.vestibule.router.planner;
 
+import static dev.vestibule.router.planner.JumpRoutes.indirectRoutes;
+import static dev.vestibule.router.planner.JumpRoutes.partOfKey;
+import static dev.vestibule.router.planner.JumpRoutes.preferredFirst;
+import static dev.vestibule.router.planner.RootFieldChoice.onlyUnderConditions;
+import static dev.vestibule.router.planner.RootFieldChoice.selectsNothing;
 import static dev.vestibule.router.planner.SubgraphCoverage.arguments;
 import static dev.vestibule.router.planner.SubgraphCoverage.childProvided;
 import static dev.vestibule.router.planner.SubgraphCoverage.isAbstract;
@@ -9,11 +14,11 @@ import static dev.vestibule.router.planner.SubgraphCoverage.provides;
 import static dev.vestibule.router.planner.SubgraphCoverage.typeName;
 
 import dev.vestibule.router.operation.Selection;
+import dev.vestibule.router.planner.JumpRoutes.KeyRoute;
 import dev.vestibule.router.planner.SubgraphCoverage.Target;
 import dev.vestibule.router.supergraph.SubgraphSchema;
 import dev.vestibule.router.supergraph.SubgraphSchema.FieldInSubgraph;
 import dev.vestibule.router.supergraph.SubgraphSchema.Key;
-import dev.vestibule.router.supergraph.SubgraphSchema.TypeInSubgraph;
 import dev.vestibule.router.supergraph.Supergraph;
 import graphql.language.OperationDefinition;
 import graphql.schema.GraphQLFieldDefinition;
@@ -29,7 +34,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -46,11 +50,16 @@ import java.util.function.Predicate;
  * key to a subgraph that does resolve it: the current fetch selects the key, and a new entity fetch (run after it,
  * for every object at that response path) selects the field. Fields with @requires get their required fields
  * fetched first and sent in the representations. Which subgraph can answer what is asked of {@link SubgraphCoverage}.
+ * The walk keeps its own state here and asks the rest of others: which subgraph a root field goes to
+ * ({@link RootFieldChoice}), how a shared root field splits among subgraphs ({@link SharedRootSplit}), in which order
+ * a jump tries targets and keys ({@link JumpRoutes}), which route a field takes where there are several
+ * ({@link RouteTrials}, the walk's route choices and trial walks), how to plan at an @interfaceObject
+ * ({@link InterfaceObjectPlanning}), and the arguments of @requires fields in representations ({@link RequiredArguments}).
  */
 final class OperationWalker {
-    private final Supergraph supergraph;
+    final Supergraph supergraph;
     private final GraphQLSchema schema;
-    private final SubgraphCoverage coverage;
+    final SubgraphCoverage coverage;
     final OperationDefinition operation;
     final boolean mutation;
     /** What the walk builds: the fetch groups and what each depends on. */
@@ -72,42 +81,25 @@ final class OperationWalker {
     String droppableType;
 
     private final FetchGraphOptimizer optimizer;
-    /** The root fields as written (literal @skip/@include ignored), by response key: see {@link #choiceField}. */
+    /** The root fields as written (literal @skip/@include ignored), by response key: see {@link RootFieldChoice#choiceField}. */
     private final Map<String, Selection.Field> asWritten;
-    /** Set on a trial walk ({@link #trialWalker}): the root subgraph the field under trial goes to. */
-    private String forcedRoot;
-    /** The most trial walks {@link #cheapestRoute} makes for one operation. */
-    static final int TRIALS = 6;
-    /** The most options {@link #cheapestRoute} weighs at one field, besides {@link #PARENT_ROUTE}. */
-    static final int ROUTES = 4;
-    /** The option of {@link #cheapestRoute} that goes back to the entity parent through a key others bring first. */
-    static final int PARENT_ROUTE = -1;
-    /** Trial walks left for {@link #cheapestRoute}; none on a trial walk, which chooses nothing itself. */
-    private int trialsLeft = TRIALS;
-    /** The most trial walks {@link #parentRouteWins} makes for one operation, two per field weighed. */
-    static final int PARENT_TRIALS = 4;
-    /** Trial walks left for {@link #parentRouteWins}; none on a trial walk. */
-    private int parentTrialsLeft = PARENT_TRIALS;
-    /** The route taken at each field reached without a key of its own ({@link #cheapestRoute}), by where it is asked. */
-    private final Map<String, Integer> choices = new HashMap<>();
-    /** On a trial walk of a route: the subgraph and key it goes through ({@link KeyRoute#through}), tried first elsewhere. */
-    private String preferredRoute;
-    /**
-     * The route {@link #cheapestRoute} chose for a field, by subgraph, type, field name and path (whatever is asked
-     * below it): tried first where the same field is met again at the same place once the trials are used up.
-     */
-    private final Map<String, String> routeOfField = new HashMap<>();
-    /** The routes {@link #cheapestRoute} chose for any field by subgraph, type and path: see {@link #jump}. */
-    private final Map<String, Set<String>> routesAtPlace = new HashMap<>();
-    /** The subgraph a field jumped to through a key it sends, by fetch, path, type and response key: see {@link #jump}. */
-    private final Map<String, String> jumpedTo = new HashMap<>();
-    /** The root field being planned, its type and its one root subgraph: what a trial walk of a route walks again. */
-    private RootField currentRoot;
-    private GraphQLObjectType currentRootType;
-    private String currentRootSubgraph;
+    /** What the root stage asks about the operation's root fields, to choose their subgraphs. */
+    private final RootFieldChoice rootChoice;
+    /** How a shared root field's selection splits among its subgraphs: see {@link #splitSharedRootField}. */
+    private final SharedRootSplit split;
+    /** The targets and keys a jump tries, in the order it tries them: see {@link #jump}. */
+    private final JumpRoutes jumpRoutes;
+    /** The route choices of this walk: what it chose, what it may still weigh, what a trial walk forces and prefers. */
+    private final RouteTrials trials;
 
     OperationWalker(Supergraph supergraph, SubgraphCoverage coverage, FetchGraphOptimizer optimizer, OperationDefinition operation,
                     List<RootField> roots, Map<String, Selection.Field> asWritten) {
+        this(supergraph, coverage, optimizer, operation, roots, asWritten, RouteTrials.forOperation());
+    }
+
+    /** A walk making the choices {@code trials} holds: the operation's own, or a trial walk's ({@link #trialCost}). */
+    private OperationWalker(Supergraph supergraph, SubgraphCoverage coverage, FetchGraphOptimizer optimizer, OperationDefinition operation,
+                            List<RootField> roots, Map<String, Selection.Field> asWritten, RouteTrials trials) {
         this.supergraph = supergraph;
         this.schema = supergraph.schema();
         this.coverage = coverage;
@@ -116,6 +108,10 @@ final class OperationWalker {
         this.mutation = operation.getOperation() == OperationDefinition.Operation.MUTATION;
         this.roots = roots;
         this.asWritten = asWritten;
+        this.trials = trials;
+        this.rootChoice = new RootFieldChoice(supergraph, coverage, roots, asWritten);
+        this.split = new SharedRootSplit(supergraph, coverage);
+        this.jumpRoutes = new JumpRoutes(supergraph, coverage);
     }
 
     /** Walks every root field of the operation (on {@code rootType}) into the fetch graph. */
@@ -124,14 +120,12 @@ final class OperationWalker {
             Selection.Field field = root.field();
             if (field.isTypename() || field.isIntrospection()) continue;
             conditions.addAll(root.conditions()); // outermost first
-            currentRoot = root;
-            currentRootType = rootType;
+            trials.planning(root, rootType);
             try {
                 planRootField(rootType, field);
             } finally {
                 conditions.clear();
-                currentRoot = null;
-                currentRootSubgraph = null;
+                trials.planned();
             }
         }
         return graph;
@@ -160,8 +154,8 @@ final class OperationWalker {
             throw new PlanningException("no subgraph resolves " + rootType.getName() + "." + field.name());
         }
         GraphQLFieldDefinition definition = rootType.getFieldDefinition(field.name());
-        if (isComposite(definition) && neverAnObject(typeName(definition.getType()), candidates)
-                && !writtenForCandidates(field, typeName(definition.getType()), candidates)
+        if (isComposite(definition) && rootChoice.neverAnObject(typeName(definition.getType()), candidates)
+                && !rootChoice.writtenForCandidates(field, typeName(definition.getType()), candidates)
                 && (selectsNothing(field.selections()) || !conditions.isEmpty() || onlyUnderConditions(field.selections()))) {
             return;
         }
@@ -170,57 +164,13 @@ final class OperationWalker {
         }
         FetchGroup group = rootGroup(rootType.getName(), candidates, field);
         // a trial walk of a route plans the field from this subgraph again (mutations keep their order: none)
-        if (!mutation) currentRootSubgraph = group.subgraph;
+        if (!mutation) trials.rootSubgraph(group.subgraph);
         SelectionBuilder node = underConditions(group.body()).field(field.responseKey(), field.name(), field.arguments(), field.directives());
         if (isComposite(definition)) {
             FieldInSubgraph inSubgraph = supergraph.subgraph(group.subgraph).field(rootType.getName(), field.name()).orElseThrow();
             planSelections(group, coverage.subgraphType(inSubgraph, definition), field.selections(), node,
                     childPath(List.of(), field, definition.getType()), provides(inSubgraph), new LinkedHashSet<>());
         }
-    }
-
-    /**
-     * Whether a field of this type, asked for nothing (literal conditions removed all of its selection), can only be
-     * null: an interface no object type implements, which none of the subgraphs serving the field knows as an
-     * object (@interfaceObject). It is not fetched, as the references plan it: a fetch would only get the subgraph's
-     * error for an object it cannot name, where the answer is null either way.
-     */
-    boolean neverAnObject(String type, List<String> subgraphs) {
-        return coverage.implementationLess((GraphQLNamedType) schema.getType(type))
-                && subgraphs.stream().noneMatch(s -> coverage.isInterfaceObjectIn(s, type));
-    }
-
-    /**
-     * Whether the root field as written (literal conditions ignored) asks a subgraph serving it for a field it answers
-     * itself: then the references fetch what is left ({@code a {__typename}}) and answer the subgraph's error for the
-     * object it cannot name ({@code { a { id @skip(if: true) } }}); asked only for other subgraphs' fields, they do not.
-     */
-    boolean writtenForCandidates(Selection.Field field, String type, List<String> candidates) {
-        Selection.Field written = asWritten.get(field.responseKey());
-        return written != null && candidates.stream().anyMatch(s -> coverage.answersSomething(s, type, written.selections()));
-    }
-
-    /**
-     * Whether every field in the selections sits under a variable condition ({@code a { field @skip(if: $v) }}). A root
-     * field that can never be an object, asked for nothing its subgraphs answer themselves (the fields that are left
-     * are unreachable, see {@link #jump}), under a variable condition, is not fetched either: Apollo's planner plans
-     * nothing and answers null; a fetch of {@code a {__typename}} would only bring the subgraph's error, one call more
-     * (#23, latency seed 56). With no condition at all, planning still fails on the unreachable field, as the audit
-     * expects of {@code { a { field } }}.
-     */
-    static boolean onlyUnderConditions(List<Selection> selections) {
-        for (Selection selection : selections) {
-            if (!(selection instanceof Selection.Fragment f) || !(f.isConditional() || onlyUnderConditions(f.selections()))) return false;
-        }
-        return true;
-    }
-
-    /** Whether the selections hold no field: none, or only fragments that hold none (literal conditions emptied them). */
-    static boolean selectsNothing(List<Selection> selections) {
-        for (Selection selection : selections) {
-            if (!(selection instanceof Selection.Fragment f) || !selectsNothing(f.selections())) return false;
-        }
-        return true;
     }
 
     /**
@@ -233,8 +183,8 @@ final class OperationWalker {
         String type = typeName(definition.getType());
         if (candidates.stream().anyMatch(c -> coverage.isEntityIn(c, type))) return false;
         FetchGroup primary = rootGroup(rootType.getName(), candidates, field);
-        List<Selection> returnable = returnable(field.selections(), objectsEveryCandidateReturns(rootType.getName(), definition, candidates),
-                type, candidates);
+        List<Selection> returnable = split.returnable(field.selections(),
+                split.objectsEveryCandidateReturns(rootType.getName(), definition, candidates), type, candidates);
         // the primary answers it all, itself or through its @provides (provides-on-interface: b's media provides
         // animals, so b answers ... on Book { animals { __typename } }, which a split sent to a, punished for media)
         if (coverage.selectsAll(primary.subgraph, type, returnable) || coverage.servesLocally(primary.subgraph, type, returnable,
@@ -242,34 +192,19 @@ final class OperationWalker {
             return false;
         }
         // a trial walk of a route splits the field again from the same primary subgraph
-        currentRootSubgraph = primary.subgraph;
-        Map<String, List<Selection>> parts = new LinkedHashMap<>();
-        partition(primary.subgraph, candidates, type, returnable, parts, Set.of());
-        // A fragment on an entity type went whole to the primary subgraph, which reaches what it lacks through keys:
-        // where what it lacks is answered by subgraphs asked for the field anyway, or asked for another root field,
-        // it is split among them instead, one fetch less ({ media { ... on Book { aTitle bTitle } ... on Book { bTitle
-        // } } }: bTitle from b's own media, where an entity fetch to b asked it again, as Apollo's planner).
-        Set<String> asked = new LinkedHashSet<>(parts.keySet());
+        trials.rootSubgraph(primary.subgraph);
+        // the subgraphs asked for another root field anyway: see SharedRootSplit.parts
+        Set<String> askedAnyway = new LinkedHashSet<>();
         for (FetchGroup existing : graph.groups) {
             if (!existing.entityFetch && existing.entityType.equals(rootType.getName()) && candidates.contains(existing.subgraph)) {
-                asked.add(existing.subgraph);
+                askedAnyway.add(existing.subgraph);
             }
         }
-        if (asked.size() > 1) {
-            parts.clear();
-            partition(primary.subgraph, candidates, type, returnable, parts, asked);
-        }
-        // A part whose every selection is under the same @skip/@include conditions is asked under them where another
-        // part, always asked, answers the field itself: where they do not hold, its subgraph is not asked at all
-        // ({ product @include(if: $v) { name } product { price } }, as Apollo's planner). When every part is under
-        // conditions, the primary's part (or the first) is always asked, for the field itself.
-        Map<String, List<Selection.Condition>> guards = new HashMap<>();
-        parts.forEach((subgraph, part) -> guards.put(subgraph, sharedConditions(part)));
-        String alwaysAsked = guards.values().stream().anyMatch(List::isEmpty) ? null
-                : parts.containsKey(primary.subgraph) ? primary.subgraph : parts.keySet().iterator().next();
+        Map<String, List<Selection>> parts = split.parts(primary.subgraph, candidates, type, returnable, askedAnyway);
+        Map<String, List<Selection.Condition>> guards = SharedRootSplit.guards(parts, primary.subgraph);
         for (Map.Entry<String, List<Selection>> part : parts.entrySet()) {
             FetchGroup group = part.getKey().equals(primary.subgraph) ? primary : rootGroup(rootType.getName(), List.of(part.getKey()), field);
-            List<Selection.Condition> guard = part.getKey().equals(alwaysAsked) ? List.of() : guards.get(part.getKey());
+            List<Selection.Condition> guard = guards.get(part.getKey());
             SelectionBuilder node = underConditions(group.body()).conditional(guard)
                     .field(field.responseKey(), field.name(), field.arguments(), field.directives());
             FieldInSubgraph inSubgraph = supergraph.subgraph(group.subgraph).field(rootType.getName(), field.name()).orElseThrow();
@@ -279,137 +214,6 @@ final class OperationWalker {
         return true;
     }
 
-    /** The conditions every one of {@code selections} is under (each a @skip/@include fragment), or none. */
-    static List<Selection.Condition> sharedConditions(List<Selection> selections) {
-        List<Selection.Condition> shared = null;
-        for (Selection selection : selections) {
-            if (!(selection instanceof Selection.Fragment f) || f.typeCondition() != null || !f.isConditional()) return List.of();
-            if (shared == null) shared = new ArrayList<>(f.conditions());
-            else shared.retainAll(f.conditions());
-        }
-        return shared == null ? List.of() : List.copyOf(shared);
-    }
-
-    /**
-     * The object types a field of {@code parentType} can be in every subgraph of {@code candidates} (each resolves it):
-     * each subgraph's own type for the field (join__field type: "Book" where the supergraph has a union), as that
-     * subgraph knows it (its union members, the implementations it declares). A shared field is one value whichever
-     * subgraph answers it, so it can only be of a type all of them can return (as Apollo's planner asks for it).
-     */
-    Set<String> objectsEveryCandidateReturns(String parentType, GraphQLFieldDefinition definition, List<String> candidates) {
-        Set<String> objects = null;
-        for (String candidate : candidates) {
-            SubgraphSchema subgraph = supergraph.subgraph(candidate);
-            FieldInSubgraph inSubgraph = subgraph.field(parentType, definition.getName()).orElseThrow();
-            GraphQLNamedType own = (GraphQLNamedType) schema.getType(coverage.subgraphType(inSubgraph, definition));
-            Set<String> returned = new HashSet<>();
-            for (String object : coverage.objectTypes(own.getName())) {
-                if (coverage.possibleIn(subgraph, own, object)) returned.add(object);
-            }
-            if (objects == null) objects = returned;
-            else objects.retainAll(returned);
-        }
-        return objects == null ? Set.of() : objects;
-    }
-
-    /**
-     * The selections without the typed fragments that no object in {@code objects} (what the value at this position
-     * can be) matches, at any depth of fragments and of the value-type fields below that {@code candidates} share:
-     * the value is never such an object, so no subgraph is asked for the fragment ({@code book { ... on Movie { bTitle }
-     * ... on Song { title } }} where one subgraph's book is a Book and the other's a Media of Book or Movie: book is a
-     * Book, one fetch, where the fragment on Movie went to the second subgraph and Song's to the first). Below an entity type
-     * nothing is left out: its fields can come through keys from subgraphs outside {@code candidates}.
-     */
-    List<Selection> returnable(List<Selection> selections, Set<String> objects, String type, List<String> candidates) {
-        List<Selection> out = new ArrayList<>(selections.size());
-        for (Selection selection : selections) {
-            switch (selection) {
-                case Selection.Fragment f when f.typeCondition() == null -> out.add(f.withSelections(returnable(f.selections(), objects, type, candidates)));
-                case Selection.Fragment f -> {
-                    Set<String> matching = new HashSet<>();
-                    for (String object : objects) if (coverage.matches(f.typeCondition(), object)) matching.add(object);
-                    if (!matching.isEmpty()) out.add(f.withSelections(returnable(f.selections(), matching, coverage.fragmentType(type, f), candidates)));
-                }
-                case Selection.Field f when f.isLeaf() || f.isTypename() -> out.add(f);
-                case Selection.Field f -> {
-                    String child = coverage.childTypeName(type, f);
-                    List<String> resolving = candidates.stream().filter(c -> supergraph.subgraph(c).field(type, f.name())
-                            .map(FieldInSubgraph::answersHere).orElse(false)).toList();
-                    if (resolving.isEmpty() || coverage.isEntityInAny(candidates, child)) {
-                        out.add(f);
-                        continue;
-                    }
-                    GraphQLFieldDefinition definition = ((GraphQLFieldsContainer) schema.getType(type)).getFieldDefinition(f.name());
-                    out.add(new Selection.Field(f.responseKey(), f.name(), f.arguments(), f.directives(),
-                            returnable(f.selections(), objectsEveryCandidateReturns(type, definition, resolving), child, resolving)));
-                }
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Splits {@code selections} on {@code type} (a type that is an entity in none of {@code candidates}) among the
-     * subgraphs that can answer each part: a selection one subgraph answers whole goes to it (the primary first);
-     * a fragment or a field whose parts only several subgraphs answer together is split, each subgraph getting
-     * the fragment or field around its own part (the answers merge on the same path).
-     */
-    void partition(String primary, List<String> candidates, String type, List<Selection> selections,
-                   Map<String, List<Selection>> parts, Set<String> splitAmong) {
-        for (Selection child : selections) {
-            String owner = coverage.selectsAll(primary, type, List.of(child)) ? primary
-                    : candidates.stream().filter(c -> coverage.selectsAll(c, type, List.of(child))).findFirst().orElse(null);
-            if (owner != null) {
-                parts.computeIfAbsent(owner, k -> new ArrayList<>()).add(child);
-                continue;
-            }
-            Map<String, List<Selection>> inner = new LinkedHashMap<>();
-            switch (child) {
-                case Selection.Fragment fragment when !coverage.isEntityInAny(candidates, coverage.fragmentType(type, fragment)) -> {
-                    partition(primary, candidates, coverage.fragmentType(type, fragment), fragment.selections(), inner, splitAmong);
-                    inner.forEach((subgraph, part) -> parts.computeIfAbsent(subgraph, k -> new ArrayList<>())
-                            .add(fragment.withSelections(part)));
-                }
-                case Selection.Fragment fragment when !splitAmong.isEmpty()
-                        && splitsAmong(primary, candidates, coverage.fragmentType(type, fragment), fragment, splitAmong, inner) ->
-                    inner.forEach((subgraph, part) -> parts.computeIfAbsent(subgraph, k -> new ArrayList<>())
-                            .add(fragment.withSelections(part)));
-                case Selection.Field f when !f.isLeaf() && !coverage.isEntityInAny(candidates, coverage.childTypeName(type, f)) -> {
-                    List<String> resolving = candidates.stream().filter(c -> supergraph.subgraph(c).field(type, f.name())
-                            .map(FieldInSubgraph::answersHere).orElse(false)).toList();
-                    if (resolving.isEmpty()) {
-                        parts.computeIfAbsent(primary, k -> new ArrayList<>()).add(child);
-                        continue;
-                    }
-                    String first = resolving.contains(primary) ? primary : resolving.get(0);
-                    partition(first, resolving, coverage.childTypeName(type, f), f.selections(), inner, splitAmong);
-                    inner.forEach((subgraph, part) -> parts.computeIfAbsent(subgraph, k -> new ArrayList<>())
-                            .add(new Selection.Field(f.responseKey(), f.name(), f.arguments(), f.directives(), part)));
-                }
-                // nobody answers it: the primary's fetch plans it as usual (through keys, or with the usual error)
-                default -> parts.computeIfAbsent(primary, k -> new ArrayList<>()).add(child);
-            }
-        }
-    }
-
-    /**
-     * Whether the fragment (on an entity type) splits, by {@link #partition}, among {@code splitAmong} only (into
-     * {@code inner}): more than one of them, each answering its part itself.
-     */
-    boolean splitsAmong(String primary, List<String> candidates, String type, Selection.Fragment fragment, Set<String> splitAmong,
-                        Map<String, List<Selection>> inner) {
-        partition(primary, candidates, type, fragment.selections(), inner, splitAmong);
-        boolean splits = inner.size() > 1 && splitAmong.containsAll(inner.keySet())
-                && inner.entrySet().stream().allMatch(e -> coverage.selectsAll(e.getKey(), type, e.getValue()));
-        if (!splits) inner.clear();
-        return splits;
-    }
-
-    /**
-     * Mutations: root fields in document order, one fetch per run of fields to the same subgraph. Queries: a field
-     * joins a root fetch already planned when that subgraph can serve it; otherwise the subgraph that resolves most
-     * of the field's own selection wins.
-     */
     /**
      * The root fetch, among those {@code joinable} accepts, that the field joins: one asked whenever the field is (its
      * conditions are among the field's) before one asked only under other conditions, which the field would make
@@ -428,6 +232,11 @@ final class OperationWalker {
         return first;
     }
 
+    /**
+     * Mutations: root fields in document order, one fetch per run of fields to the same subgraph. Queries: a field
+     * joins a root fetch already planned when that subgraph can serve it; otherwise the subgraph that resolves most
+     * of the field's own selection wins.
+     */
     FetchGroup rootGroup(String rootType, List<String> allCandidates, Selection.Field field) {
         if (mutation) {
             if (lastRoot != null && allCandidates.contains(lastRoot.subgraph)) return lastRoot;
@@ -436,37 +245,22 @@ final class OperationWalker {
             lastRoot = group;
             return group;
         }
+        String forcedRoot = trials.forcedRoot();
         if (forcedRoot != null && allCandidates.contains(forcedRoot)) {
             for (FetchGroup existing : graph.groups) {
                 if (!existing.entityFetch && existing.subgraph.equals(forcedRoot)) return existing;
             }
             return graph.newGroup(forcedRoot, rootType, List.of(), false, null, null);
         }
-        Selection.Field chosenBy = choiceField(field);
-        // A subgraph that answers the whole selection itself comes first: any other would have to reach the
-        // rest through keys, and where a field is @external there (a shared node(id:) root, say) its value
-        // from that subgraph cannot be trusted at all.
+        Selection.Field chosenBy = rootChoice.choiceField(field);
+        // a subgraph that answers the whole selection itself comes first (RootFieldChoice.servingItself)
         GraphQLFieldDefinition definition = ((GraphQLFieldsContainer) schema.getType(rootType)).getFieldDefinition(field.name());
         String type = typeName(definition.getType());
-        List<String> candidates = servingSameField(allCandidates, rootType, chosenBy, type);
-        List<String> serving = chosenBy.isLeaf() ? candidates
-                : candidates.stream().filter(c -> coverage.servesLocally(c, type, chosenBy.selections(),
-                        supergraph.subgraph(c).field(rootType, field.name()).map(SubgraphCoverage::provides).orElse(null))).toList();
-        if (serving.isEmpty() && !chosenBy.isLeaf()) {
-            // None answers it all itself: one that answers, itself, all that is asked outside conditions on variables
-            // comes next (a @provides can make it so); what the conditions guard is fetched through keys when they
-            // hold. Joining another root field's fetch instead can send the field to a subgraph that answers less of
-            // it (provides-on-interface: media went to a, book's subgraph, which must not be asked for media).
-            List<Selection> unconditional = unconditional(chosenBy.selections());
-            if (!unconditional.isEmpty()) {
-                serving = candidates.stream().filter(c -> coverage.servesLocally(c, type, unconditional,
-                        supergraph.subgraph(c).field(rootType, field.name()).map(SubgraphCoverage::provides).orElse(null))).toList();
-            }
-        }
+        List<String> candidates = rootChoice.servingSameField(allCandidates, rootType, chosenBy, type);
+        List<String> serving = rootChoice.servingItself(candidates, rootType, field, chosenBy, type);
         if (!serving.isEmpty() && serving.size() < candidates.size()) {
-            List<String> servingAll = serving;
-            FetchGroup existing = existingRootGroup(group -> servingAll.contains(group.subgraph));
-            return existing != null ? existing : graph.newGroup(mostServing(serving, rootType), rootType, List.of(), false, null, null);
+            FetchGroup existing = existingRootGroup(group -> serving.contains(group.subgraph));
+            return existing != null ? existing : graph.newGroup(rootChoice.mostServing(serving, rootType), rootType, List.of(), false, null, null);
         }
         // Another root field's fetch is joined only where the field can be planned from that subgraph: where a shared
         // node(id:) has its fragment's fields reachable only from the other subgraph (corrupted-supergraph-node-id:
@@ -476,56 +270,7 @@ final class OperationWalker {
                 && (candidates.size() < 2 || trialCost(group.subgraph, (GraphQLObjectType) schema.getType(rootType), field) != null));
         if (existing != null) return existing;
         List<String> cheapest = cheapest(candidates, (GraphQLObjectType) schema.getType(rootType), field);
-        String best = cheapest.stream()
-                .max(Comparator.comparingInt((String s) -> coverage.localCoverage(s, rootType, chosenBy))
-                        .thenComparingInt(s -> rootFieldsServed(s, rootType))
-                        .thenComparingInt(s -> rootSelectionsAnswered(s, rootType, field))
-                        .thenComparing(s -> -cheapest.indexOf(s)))
-                .orElseThrow();
-        return graph.newGroup(best, rootType, List.of(), false, null, null);
-    }
-
-    /**
-     * The field as the root subgraph is chosen by: as written, literal @skip/@include conditions ignored, as Apollo and
-     * Hive choose. Chosen by what the conditions leave, a field left with nothing, or with only what several subgraphs
-     * serve ({@code media { animals @skip(if: true) { name } id }}), went to the first subgraph listed, which can be
-     * one the field must not be asked of. Asked under several response keys with the same arguments, it is chosen
-     * by all of their selections together: one subgraph answers them all, as the references plan it ({@code a1: media
-     * { id }} beside {@code media { animals { ... on Cat { age } } }}: a and b both serve a1's {@code id}, only b
-     * serves media's animals, and a, listed first, must not be asked for media at all).
-     */
-    Selection.Field choiceField(Selection.Field field) {
-        Selection.Field chosenBy = asWritten(field);
-        if (chosenBy.isLeaf()) return chosenBy;
-        List<Selection> together = new ArrayList<>();
-        int keys = 0;
-        for (RootField root : roots) {
-            Selection.Field f = root.field();
-            if (!f.name().equals(field.name()) || !arguments(f).equals(arguments(field))) continue;
-            together.addAll(asWritten(f).selections());
-            keys++;
-        }
-        return keys < 2 ? chosenBy
-                : new Selection.Field(chosenBy.responseKey(), chosenBy.name(), chosenBy.arguments(), chosenBy.directives(), together);
-    }
-
-    private Selection.Field asWritten(Selection.Field field) {
-        Selection.Field written = asWritten.get(field.responseKey());
-        return written == null || !written.name().equals(field.name()) ? field : written;
-    }
-
-    /** The selections without those under conditions on variables (at any depth). */
-    static List<Selection> unconditional(List<Selection> selections) {
-        List<Selection> out = new ArrayList<>(selections.size());
-        for (Selection selection : selections) {
-            switch (selection) {
-                case Selection.Fragment f when f.isConditional() -> { }
-                case Selection.Fragment f -> out.add(f.withSelections(unconditional(f.selections())));
-                case Selection.Field f -> out.add(f.isLeaf() ? f
-                        : new Selection.Field(f.responseKey(), f.name(), f.arguments(), f.directives(), unconditional(f.selections())));
-            }
-        }
-        return out;
+        return graph.newGroup(rootChoice.best(cheapest, rootType, chosenBy, field), rootType, List.of(), false, null, null);
     }
 
     /**
@@ -547,20 +292,23 @@ final class OperationWalker {
 
     /** The cost of planning {@code field} from {@code subgraph}, or null when it cannot be planned from there. */
     private PlanCost trialCost(String subgraph, GraphQLObjectType rootType, Selection.Field field) {
-        return trialWalker(subgraph, conditions).costOf(rootType, field);
+        return trialCost(RouteTrials.rootTrial(subgraph), conditions, rootType, field);
+    }
+
+    /** The cost of the root field being planned again by a trial walk of a route ({@link RouteTrials.TrialWalk}). */
+    private PlanCost routeTrialCost(RouteTrials trial, RootField root, GraphQLObjectType rootType) {
+        return trialCost(trial, root.conditions(), rootType, root.field());
     }
 
     /**
-     * A walk that plans one root field again from {@code root}, under {@code underConditions}, to weigh a choice: it
-     * makes none of its own (no trials left of either kind), so trials never nest.
+     * The cost of a walk that plans one root field again, under {@code underConditions}, making the choices {@code trial}
+     * holds, to weigh a choice: it makes none of its own (no trials left of either kind), so trials never nest.
      */
-    private OperationWalker trialWalker(String root, List<List<Selection.Condition>> underConditions) {
-        OperationWalker trial = new OperationWalker(supergraph, coverage, optimizer, operation, roots, asWritten);
-        trial.forcedRoot = root;
-        trial.trialsLeft = 0;
-        trial.parentTrialsLeft = 0;
-        trial.conditions.addAll(underConditions);
-        return trial;
+    private PlanCost trialCost(RouteTrials trial, List<List<Selection.Condition>> underConditions, GraphQLObjectType rootType,
+                               Selection.Field field) {
+        OperationWalker walker = new OperationWalker(supergraph, coverage, optimizer, operation, roots, asWritten, trial);
+        walker.conditions.addAll(underConditions);
+        return walker.costOf(rootType, field);
     }
 
     /** The cost of this (trial) walk's plan of the root field, optimized on its own; null when it cannot be planned. */
@@ -575,74 +323,6 @@ final class OperationWalker {
     }
 
     /**
-     * Of {@code candidates}, those that serve most of the root fields asking for the same field with the same
-     * arguments under other response keys ({@code a1: media {id}} beside {@code media {animals {id}}}) itself: one
-     * subgraph answers them all, as the references plan it, rather than each alias going where it alone fits
-     * best (or where another root field's fetch happens to be), which can be a subgraph that must not be asked
-     * for the field at all.
-     */
-    List<String> servingSameField(List<String> candidates, String rootType, Selection.Field field, String type) {
-        List<Selection.Field> same = new ArrayList<>();
-        for (RootField root : roots) {
-            Selection.Field f = root.field();
-            if (f.name().equals(field.name()) && arguments(f).equals(arguments(field))) same.add(f);
-        }
-        if (same.size() < 2 || field.isLeaf()) return candidates;
-        Map<String, Integer> served = new HashMap<>();
-        for (String candidate : candidates) {
-            List<Selection> provided = supergraph.subgraph(candidate).field(rootType, field.name()).map(SubgraphCoverage::provides).orElse(null);
-            served.put(candidate, (int) same.stream().filter(f -> coverage.servesLocally(candidate, type, f.selections(), provided)).count());
-        }
-        int most = served.values().stream().max(Integer::compare).orElse(0);
-        return most == 0 ? candidates : candidates.stream().filter(c -> served.get(c) == most).toList();
-    }
-
-    /** Of {@code subgraphs}, the one that serves most of the operation's root fields itself (the first on a tie). */
-    String mostServing(List<String> subgraphs, String rootType) {
-        if (subgraphs.size() == 1) return subgraphs.get(0);
-        return subgraphs.stream().max(Comparator.comparingInt((String s) -> rootFieldsServed(s, rootType))
-                .thenComparing(s -> -subgraphs.indexOf(s))).orElseThrow();
-    }
-
-    /**
-     * How many of the operation's root fields {@code subgraph} serves itself: a root field several subgraphs could
-     * serve goes where the others can follow, so that {@code {a1: media {id}} {media {animals {id}}}} is one fetch
-     * to the subgraph that serves both, not two (the references plan it so; strict subgraphs punish the other).
-     */
-    int rootFieldsServed(String subgraph, String rootType) {
-        int served = 0;
-        for (RootField root : roots) {
-            Selection.Field f = root.field();
-            if (f.isTypename() || f.name().startsWith("__")) continue;
-            var inSubgraph = supergraph.subgraph(subgraph).field(rootType, f.name());
-            if (inSubgraph.isEmpty()) continue;
-            GraphQLFieldDefinition definition = ((GraphQLFieldsContainer) schema.getType(rootType)).getFieldDefinition(f.name());
-            if (definition == null) continue;
-            if (f.isLeaf() || coverage.servesLocally(subgraph, typeName(definition.getType()), f.selections(), provides(inSubgraph.get()))) served++;
-        }
-        return served;
-    }
-
-    /**
-     * How many fields of the operation's other root fields the subgraph answers itself, of those asked whatever the
-     * variables (outside @skip/@include on variables): where no subgraph serves another root field whole, the one that
-     * will be asked for part of it anyway is the better place for this one ({ product { id } products { name @skip(if:
-     * $v) price } }: product goes where products' price goes, one fetch where $v holds, as Apollo's planner).
-     */
-    int rootSelectionsAnswered(String subgraph, String rootType, Selection.Field except) {
-        SubgraphSchema schemaOf = supergraph.subgraph(subgraph);
-        int answered = 0;
-        for (RootField root : roots) {
-            Selection.Field f = root.field();
-            if (f == except || !root.conditions().isEmpty() || f.isLeaf() || f.name().startsWith("__")) continue;
-            if (schemaOf.field(rootType, f.name()).isEmpty()) continue;
-            GraphQLFieldDefinition definition = ((GraphQLFieldsContainer) schema.getType(rootType)).getFieldDefinition(f.name());
-            if (definition != null) answered += coverage.covered(schemaOf, typeName(definition.getType()), unconditional(f.selections()));
-        }
-        return answered;
-    }
-
-    /**
      * Plans selections read from {@code group}'s subgraph at an object of type {@code typeName}, adding to
      * {@code out}; {@code provided} is what @provides makes available here; the groups that will produce the
      * selected data are added to {@code producers}.
@@ -651,7 +331,7 @@ final class OperationWalker {
                         List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
         GraphQLNamedType type = (GraphQLNamedType) schema.getType(typeName);
         if (type instanceof GraphQLInterfaceType iface && coverage.isInterfaceObjectIn(group.subgraph, typeName)
-                && planAtInterfaceObject(group, iface, selections, out, path, provided, producers)) {
+                && InterfaceObjectPlanning.plan(this, group, iface, selections, out, path, provided, producers)) {
             return;
         }
         out.composite();
@@ -826,7 +506,7 @@ final class OperationWalker {
         // the same response key asked again here ({ category { id } category { __typename } }) goes where it went
         // before, when that subgraph serves it as well: one fetch asks both, where the second went to another
         String jumpSite = group.id + "|" + path + "|" + type.getName() + "." + field.responseKey();
-        List<Target> targets = servingFirst(coverage.targets(type, field.name()), field, definition, jumpedTo.get(jumpSite));
+        List<Target> targets = jumpRoutes.servingFirst(coverage.targets(type, field.name()), field, definition, trials.jumpedBefore(jumpSite));
         boolean parentWeighed = false;
         for (Target target : targets) {
             for (Key key : target.keys()) {
@@ -848,7 +528,7 @@ final class OperationWalker {
                 out.typename();
                 planSelections(group, type.getName(), keySelections, out, path, provided, new LinkedHashSet<>());
                 connect(group, type, field, definition, target, keySelections, Set.of(), out, path, provided, producers);
-                jumpedTo.putIfAbsent(jumpSite, target.subgraph());
+                trials.jumped(jumpSite, target.subgraph());
                 return;
             }
         }
@@ -856,31 +536,27 @@ final class OperationWalker {
         // key whose fields come from yet another subgraph first needs two ({ book { animals { ... on Cat { name } } } }
         // where the Cat's id is @external here: Book's animals from the subgraph that has Cat's name, as Apollo's planner).
         // Else a key whose fields other subgraphs bring first. Where there are several such routes, the one whose plan
-        // costs least is taken ({@link #cheapestRoute}); otherwise the first that works, in this order.
+        // costs least is taken ({@link RouteTrials#cheapestRoute}); otherwise the first that works, in this order.
         List<KeyRoute> routes = indirectRoutes(targets, field);
         String site = group.subgraph + ":" + type.getName() + "." + SelectionPrinter.compact(List.of(field)) + "@" + path;
-        Integer chosen = choices.get(site);
+        Integer chosen = trials.chosen(site);
         String fieldSite = group.subgraph + ":" + type.getName() + "." + field.name() + "@" + path;
         String placeSite = group.subgraph + ":" + type.getName() + "@" + path;
         ParentRoute parentRoute = chosen == null ? parentRoute(group, type, field) : null;
         if (chosen == null && (routes.size() > 1 || parentRoute != null)) {
-            chosen = cheapestRoute(site, routes, entityParentInReach(group, type, field), parentRoute);
-            if (chosen != null && chosen > 0) {
-                routeOfField.put(fieldSite, routes.get(chosen - 1).through());
-                routesAtPlace.computeIfAbsent(placeSite, k -> new LinkedHashSet<>()).add(routes.get(chosen - 1).through());
-            }
+            chosen = trials.cheapestRoute(site, routes, entityParentInReach(group, type, field), parentRoute, this::routeTrialCost);
+            if (chosen != null && chosen > 0) trials.tookRoute(fieldSite, placeSite, routes.get(chosen - 1).through());
         }
         // Without a choice of its own, the field goes where the trials sent it before at this place ({@code selected {
         // price { price } } ... selected { price { a: price } }}: the second, weighed after the trials ran out, took
         // list's key where the first took price's, one fetch more), else where they sent another field here ({@code
         // first { pid } ... selected { price }}: through the key first went through, one fetch asks both), else (a
         // trial walk) the route under trial.
-        if (chosen == null && routeOfField.containsKey(fieldSite)) routes = preferredFirst(routes, Set.of(routeOfField.get(fieldSite)));
-        else if (chosen == null && routesAtPlace.containsKey(placeSite)) routes = preferredFirst(routes, routesAtPlace.get(placeSite));
-        else if (chosen == null && preferredRoute != null) routes = preferredFirst(routes, Set.of(preferredRoute));
+        Set<String> preferred = chosen == null ? trials.preferredThrough(fieldSite, placeSite) : null;
+        if (preferred != null) routes = preferredFirst(routes, preferred);
         if (chosen != null) {
             boolean planned = switch (chosen) {
-                case PARENT_ROUTE -> jumpFromEntityParentThroughRoute(group, type, field, definition, producers);
+                case RouteTrials.PARENT_ROUTE -> jumpFromEntityParentThroughRoute(group, type, field, definition, producers);
                 case 0 -> jumpFromEntityParent(group, type, field, definition, producers, false);
                 default -> jumpThroughRoute(group, type, field, definition, routes.get(chosen - 1), out, path, provided, producers);
             };
@@ -896,57 +572,6 @@ final class OperationWalker {
         }
         throw new PlanningException("cannot plan " + type.getName() + "." + field.name() + " from subgraph "
                 + group.subgraph + ": no subgraph that resolves it has a key that " + group.subgraph + " can provide");
-    }
-
-    /**
-     * A key of a target whose fields the current subgraph cannot select itself: they are planned from it like any
-     * field (other subgraphs bring what it lacks) before the jump. {@code holdsField}: the key holds the field itself,
-     * with another selection below it than asked ({@code selected { id }} in a key of the subgraph asked for
-     * {@code selected { price }}): the key's part comes first from elsewhere.
-     */
-    record KeyRoute(Target target, List<Selection> keySelections, boolean holdsField) {
-        /** The subgraph and key this route jumps through, whatever field it is for. */
-        String through() {
-            return target.subgraph() + "|" + target.type() + "|" + SelectionPrinter.compact(keySelections);
-        }
-    }
-
-    /** The routes through one of {@code preferred} ({@link KeyRoute#through}) first, the rest in their order. */
-    static List<KeyRoute> preferredFirst(List<KeyRoute> routes, Set<String> preferred) {
-        List<KeyRoute> sorted = new ArrayList<>(routes);
-        sorted.sort(Comparator.comparing((KeyRoute route) -> !preferred.contains(route.through())));
-        return sorted;
-    }
-
-    /**
-     * The routes through keys whose fields other subgraphs bring first, in the order of the targets: keys without the
-     * field first, then keys that hold the field with another selection ({@link KeyRoute#holdsField}). A key that
-     * holds the field as asked (or a leaf field) is none: its representation would need the field first.
-     */
-    List<KeyRoute> indirectRoutes(List<Target> targets, Selection.Field field) {
-        List<KeyRoute> routes = new ArrayList<>();
-        List<KeyRoute> holdingField = new ArrayList<>();
-        for (Target target : targets) {
-            for (Key key : target.keys()) {
-                List<Selection> keySelections = normalize(key.fields());
-                if (!partOfKey(field, keySelections)) routes.add(new KeyRoute(target, keySelections, false));
-                else if (holdsOtherwise(field, keySelections)) holdingField.add(new KeyRoute(target, keySelections, true));
-            }
-        }
-        routes.addAll(holdingField);
-        return routes;
-    }
-
-    /** Whether the key holds the (composite) field with another selection below it than the one asked. */
-    static boolean holdsOtherwise(Selection.Field field, List<Selection> keySelections) {
-        if (field.isLeaf()) return false;
-        String asked = SelectionPrinter.compact(field.selections());
-        for (Selection k : keySelections) {
-            if (k instanceof Selection.Field f && f.name().equals(field.name())) {
-                return !f.isLeaf() && f.arguments().isEmpty() && field.arguments().isEmpty() && !SelectionPrinter.compact(f.selections()).equals(asked);
-            }
-        }
-        return false;
     }
 
     /**
@@ -976,63 +601,11 @@ final class OperationWalker {
     }
 
     /**
-     * Of the ways to reach a field that the current subgraph has no key for (option 0: through the entity parent; option
-     * i: the i-th route of {@link #indirectRoutes}), the one whose plan costs least ({@link PlanCost}): the root field
-     * being planned is walked again for each, with the choices made so far and this one, and optimized on its own.
-     * On a tie the first (the order the walk would take) wins; null when none can be planned this way or the
-     * operation's trials are used up ({@link #TRIALS}), which bounds planning time (at most {@link #ROUTES} options
-     * each). Trial walks choose nothing themselves: where they meet another such field they take the first that works,
-     * routes through the subgraph and key under trial first ({@code selected { category { tag } } selected { price }}
-     * both through price's key: one fetch there, which weighing each field alone with the other's first route misses).
-     */
-    Integer cheapestRoute(String site, List<KeyRoute> routes, boolean throughParent, ParentRoute parentRoute) {
-        if (currentRoot == null || currentRootSubgraph == null || trialsLeft <= 0) return null;
-        List<Integer> options = new ArrayList<>();
-        for (int option = throughParent ? 0 : 1; option < Math.min(routes.size() + 1, ROUTES); option++) options.add(option);
-        // last: on a tie the routes the walk took before it win
-        if (parentRoute != null) options.add(PARENT_ROUTE);
-        // weighed in part, the choice would be of the options that happened to come first: the walk's own order does
-        // as well, and the routes taken before at this place go first there (see jump)
-        if (trialsLeft < options.size()) return null;
-        Integer best = null;
-        PlanCost least = null;
-        for (int option : options) {
-            trialsLeft--;
-            String preferred = switch (option) {
-                case PARENT_ROUTE -> parentRoute.through();
-                case 0 -> null;
-                default -> routes.get(option - 1).through();
-            };
-            PlanCost cost = trialCost(site, option, preferred);
-            if (cost == null) continue;
-            if (least == null || cost.compareTo(least) < 0) {
-                least = cost;
-                best = option;
-            }
-        }
-        if (best != null) choices.put(site, best);
-        return best;
-    }
-
-    /**
-     * The cost of the root field being planned with {@code option} taken at {@code site} (and the choices made so far),
-     * walked again and optimized on its own; null when it cannot be planned so.
-     */
-    PlanCost trialCost(String site, int option, String preferred) {
-        OperationWalker trial = trialWalker(currentRootSubgraph, currentRoot.conditions());
-        trial.preferredRoute = preferred;
-        trial.choices.putAll(choices);
-        trial.choices.put(site, option);
-        return trial.costOf(currentRootType, currentRoot.field());
-    }
-
-    /**
      * Whether, where the current subgraph can send a key for the field, going back to a parent instead
      * ({@link #jumpFromEntityParent} with {@code parentKeys}) costs less: option 0 is the parent route, option 1 the key
      * here. Decided once per site by two trial walks, only where the parent is below fewer lists than the field (else
-     * the parent cannot send fewer representations); trial walks, and a walk without {@link #PARENT_TRIALS} left, keep
-     * the key. These trials are not taken from {@link #TRIALS}: spent there on ties, they left later fields'
-     * routes unweighed (complex-entity-call planned 5 and 6 fetches where it plans 4).
+     * the parent cannot send fewer representations); trial walks, and a walk without {@link RouteTrials#PARENT_TRIALS}
+     * left, keep the key ({@link RouteTrials#weighParentRoute}).
      */
     boolean parentRouteWins(FetchGroup group, GraphQLNamedType type, Selection.Field field, List<String> path) {
         // the chain asked from a parent carries no @requires (keys-mashup: A.nameInB requires A.name, asked through
@@ -1043,17 +616,12 @@ final class OperationWalker {
         // key, which provides-on-interface punishes, where { ... on Dog { age } } goes through the Book; so did
         // ... on Cat { age } ... on Dog { age }, each type weighed alone)
         String site = "parent|" + group.subgraph + "@" + path;
-        Integer chosen = choices.get(site);
+        Integer chosen = trials.chosen(site);
         if (chosen != null) return chosen == 0;
-        if (currentRoot == null || currentRootSubgraph == null || parentTrialsLeft < 2) return false;
+        if (!trials.canWeighParentRoute()) return false;
         List<String> parentPath = parentRouteInReach(group, type, field);
         if (parentPath == null || PlanCost.lists(parentPath) >= PlanCost.lists(path)) return false;
-        parentTrialsLeft -= 2;
-        PlanCost direct = trialCost(site, 1, null);
-        PlanCost parent = trialCost(site, 0, null);
-        boolean wins = direct != null && parent != null && parent.compareTo(direct) < 0;
-        choices.put(site, wins ? 0 : 1);
-        return wins;
+        return trials.weighParentRoute(site, this::routeTrialCost);
     }
 
     /**
@@ -1108,53 +676,6 @@ final class OperationWalker {
             found.add(match);
         }
         return found;
-    }
-
-    /**
-     * Of targets in the same order of @requires, those whose subgraph answers the field's whole selection itself
-     * first: a key jump to a subgraph that lacks part of it needs another hop from there ({@code productFromD {
-     * category { id } }} through a subgraph whose Category has no id), which Apollo's planner does not make.
-     */
-    List<Target> servingFirst(List<Target> targets, Selection.Field field, GraphQLFieldDefinition definition, String jumpedBefore) {
-        if (field.isLeaf() || targets.size() < 2) return targets;
-        String type = typeName(definition.getType());
-        Map<Target, Boolean> serving = new HashMap<>();
-        for (Target target : targets) {
-            List<Selection> provided = supergraph.subgraph(target.subgraph()).field(target.type(), field.name()).map(SubgraphCoverage::provides).orElse(null);
-            serving.put(target, coverage.servesLocally(target.subgraph(), type, field.selections(), provided));
-        }
-        Map<Target, Boolean> oneHop = new HashMap<>();
-        for (Target target : targets) oneHop.put(target, !serving.get(target) && reachesInOneHop(target.subgraph(), type, field.selections()));
-        List<Target> sorted = new ArrayList<>(targets);
-        sorted.sort(Comparator.comparing(Target::hasRequires).thenComparing(t -> !serving.get(t))
-                .thenComparing(t -> !t.subgraph().equals(jumpedBefore)).thenComparing(t -> !oneHop.get(t)));
-        return sorted;
-    }
-
-    /**
-     * Whether the subgraph can send, for each field of the selection it does not resolve on the (object) type, a key
-     * of a subgraph that does: what it lacks is one jump away. Among targets that serve the selection only in part,
-     * those come first ({@code productFromD { category { name } }} in parent-entity-call-complex: b has Category's
-     * id, c's key, and a does not; through a, a fetch of a asked only for category's __typename and b still had to
-     * bring the id: 4 fetches where Apollo's planner makes 3).
-     */
-    boolean reachesInOneHop(String subgraphName, String type, List<Selection> selections) {
-        if (!(schema.getType(type) instanceof GraphQLObjectType object)) return false;
-        SubgraphSchema subgraph = supergraph.subgraph(subgraphName);
-        for (Selection selection : selections) {
-            if (selection instanceof Selection.Fragment fragment) {
-                // a fragment on the type itself (or conditions only) asks for the same object's fields
-                if (fragment.typeCondition() != null && !fragment.typeCondition().equals(type)) return false;
-                if (!reachesInOneHop(subgraphName, type, fragment.selections())) return false;
-                continue;
-            }
-            if (!(selection instanceof Selection.Field f)) return false;
-            if (f.isTypename() || subgraph.resolves(type, f.name())) continue;
-            boolean reached = coverage.targets(object, f.name()).stream().flatMap(next -> next.keys().stream())
-                    .anyMatch(key -> coverage.canSelect(subgraphName, type, normalize(key.fields()), null));
-            if (!reached) return false;
-        }
-        return true;
     }
 
     /**
@@ -1356,11 +877,6 @@ final class OperationWalker {
         return keySelections.stream().allMatch(k -> k instanceof Selection.Field f && f.isLeaf() && carried.contains(f.name()));
     }
 
-    /** A key cannot fetch one of its own fields: its representation would need the field first. */
-    boolean partOfKey(Selection.Field field, List<Selection> keySelections) {
-        return keySelections.stream().anyMatch(k -> k instanceof Selection.Field f && f.name().equals(field.name()));
-    }
-
     /**
      * Whether {@link #jumpFromEntityParent} (without parent keys) can take the field: an entity parent in this fetch,
      * a subgraph that answers the chain from it, and a key of it this fetch can send. When not, weighing that option
@@ -1406,12 +922,13 @@ final class OperationWalker {
                  Target target, List<Selection> keySelections, Set<FetchGroup> keyFrom, SelectionBuilder out,
                  List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
         FieldInSubgraph targetField = supergraph.subgraph(target.subgraph()).field(target.type(), field.name()).orElseThrow();
-        List<Selection> required = targetField.requires() == null ? List.of() : withArgumentAliases(normalize(targetField.requires()));
+        List<Selection> required = targetField.requires() == null ? List.of()
+                : RequiredArguments.withArgumentAliases(normalize(targetField.requires()));
         // A representation carries each field once: fields needing the same required field with other
         // arguments go to another fetch of the same subgraph.
         FetchGroup child = graph.entityGroup(target, path, group, "");
-        for (int variant = 1; conflicts(child, required); variant++) child = graph.entityGroup(target, path, group, "#" + variant);
-        recordArguments(child, required);
+        for (int variant = 1; RequiredArguments.conflicts(child, required); variant++) child = graph.entityGroup(target, path, group, "#" + variant);
+        RequiredArguments.record(child, required);
         child.dependsOn.addAll(keyFrom);
         SelectionBuilder requires = child.requires.fragment(type.getName());
         requires.typename();
@@ -1444,142 +961,6 @@ final class OperationWalker {
     }
 
     /**
-     * At an interface that this subgraph only knows as an @interfaceObject, objects come back named after the
-     * interface. The subgraph that owns the interface tells each object's real type (and answers fragments on
-     * the implementations); the interface's own fields are planned as usual.
-     */
-    boolean planAtInterfaceObject(FetchGroup group, GraphQLInterfaceType iface, List<Selection> selections,
-                                  SelectionBuilder out, List<String> path, List<Selection> provided, Set<FetchGroup> producers) {
-        if (!coverage.needsConcreteType(iface.getName(), selections)) return false; // the interface's fields are enough
-        // no object type implements it: the owner can name no type (nor can it be asked, ... on Iface is no _Entity
-        // member), and the response shaper answers such a value null with an error
-        if (coverage.implementationLess(iface)) return false;
-        for (var s : supergraph.subgraphs()) {
-            TypeInSubgraph owner = supergraph.subgraph(s.name()).type(iface.getName()).orElse(null);
-            if (owner == null || owner.interfaceObject() || owner.resolvableKeys().isEmpty()) continue;
-            for (Key key : owner.resolvableKeys()) {
-                List<Selection> keySelections = normalize(key.fields());
-                if (!coverage.canSelect(group.subgraph, iface.getName(), keySelections, provided)) continue;
-                out.typename();
-                addAll(out, keySelections); // selectable here (checked above); planning them would come back here
-                FetchGroup child = graph.entityGroup(new Target(s.name(), iface.getName(), owner.resolvableKeys(), iface.getName(), false), path, group);
-                SelectionBuilder requires = child.requires.fragment(iface.getName());
-                requires.typename();
-                addAll(requires, keySelections);
-                addKeys(child, iface.getName(), keySelections);
-                // wanted only where the conditions hold, as the rest of it, and where the selections need it
-                SelectionBuilder concrete = underConditions(child.body());
-                // one condition per fragment: a fragment can carry @skip (or @include) only once
-                for (Selection.Condition condition : coverage.concreteTypeConditions(iface.getName(), selections)) {
-                    concrete = concrete.conditional(List.of(condition));
-                }
-                concrete.typename();
-                producers.add(child);
-                Map<String, Set<FetchGroup>> interfaceFieldProducers = new HashMap<>();
-                Set<FetchGroup> implementationProducers = new LinkedHashSet<>();
-                for (Selection selection : selections) {
-                    switch (selection) {
-                        case Selection.Field f -> {
-                            Set<FetchGroup> fieldProducers = new LinkedHashSet<>();
-                            planField(group, iface, f, out, path, provided, fieldProducers);
-                            producers.addAll(fieldProducers);
-                            if (!f.isTypename()) interfaceFieldProducers.computeIfAbsent(f.responseKey(), k -> new LinkedHashSet<>()).addAll(fieldProducers);
-                        }
-                        // A fragment that needs no concrete type inside is planned as usual: its fields were
-                        // otherwise lost (a condition around fields of the interface only).
-                        case Selection.Fragment f when f.isConditional() -> {
-                            boolean planned;
-                            Set<FetchGroup> conditionalProducers = new LinkedHashSet<>();
-                            conditions.add(f.conditions());
-                            try {
-                                planned = planAtInterfaceObject(group, iface, List.of(f.withoutConditions()), out.conditional(f.conditions()),
-                                        path, provided, conditionalProducers);
-                            } finally {
-                                conditions.remove(conditions.size() - 1);
-                            }
-                            if (!planned) planFragment(group, iface, f, out, path, provided, conditionalProducers);
-                            producers.addAll(conditionalProducers);
-                            nestedProducers(iface, f, conditionalProducers, interfaceFieldProducers, implementationProducers);
-                        }
-                        case Selection.Fragment f when f.typeCondition() == null || f.typeCondition().equals(iface.getName()) -> {
-                            Set<FetchGroup> nested = new LinkedHashSet<>();
-                            if (!planAtInterfaceObject(group, iface, f.selections(), out, path, provided, nested)) {
-                                planFragment(group, iface, f, out, path, provided, nested);
-                            }
-                            producers.addAll(nested);
-                            nestedProducers(iface, f, nested, interfaceFieldProducers, implementationProducers);
-                        }
-                        case Selection.Fragment f -> {
-                            Set<FetchGroup> fragmentProducers = new LinkedHashSet<>();
-                            planFragment(child, iface, f, underConditions(child.body()), path, null, fragmentProducers);
-                            producers.addAll(fragmentProducers);
-                            implementationProducers.addAll(fragmentProducers);
-                        }
-                    }
-                }
-                answerAfterInterfaceObject(iface, selections, interfaceFieldProducers, implementationProducers);
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * Where the client asks a field of the interface and, under a fragment on an implementation, the same response key
-     * ({@code accounts { isActive ... on Admin { isActive } }}), two subgraphs may answer it for the same object: the
-     * interface object's (for every object: it cannot tell the implementations apart) and the implementation's own.
-     * Both references answer the implementation's value for the objects the fragment names, and the federation spec
-     * makes either valid (the field is shareable); asked in one parallel stage, the value would be whichever answer
-     * came last. So the fetches answering the fragment wait for those answering the interface's field: the
-     * implementation's answer is merged last and is the one the client gets for those objects, the interface object's
-     * stays for the others. One more stage, only where the keys meet.
-     */
-    void answerAfterInterfaceObject(GraphQLInterfaceType iface, List<Selection> selections,
-                                    Map<String, Set<FetchGroup>> interfaceFieldProducers, Set<FetchGroup> implementationProducers) {
-        Set<String> implementationKeys = new HashSet<>();
-        responseKeys(iface, selections, false, new HashSet<>(), implementationKeys);
-        for (String key : implementationKeys) {
-            for (FetchGroup earlier : interfaceFieldProducers.getOrDefault(key, Set.of())) {
-                for (FetchGroup later : implementationProducers) {
-                    if (later == earlier || later.subgraph.equals(earlier.subgraph) || FetchGraph.dependsOn(later, earlier)
-                            || FetchGraph.dependsOn(earlier, later)) continue;
-                    later.dependsOn.add(earlier);
-                }
-            }
-        }
-    }
-
-    /**
-     * Counts the fetches planned for a fragment on the interface (or a condition around fields) among those answering
-     * its interface's keys and its implementations' keys: what it holds may meet keys selected outside it, either way
-     * round. (A fetch in both sets is never ordered after itself.)
-     */
-    private static void nestedProducers(GraphQLInterfaceType iface, Selection.Fragment fragment, Set<FetchGroup> nested,
-                                        Map<String, Set<FetchGroup>> interfaceFieldProducers, Set<FetchGroup> implementationProducers) {
-        Set<String> interfaceKeys = new HashSet<>();
-        responseKeys(iface, fragment.selections(), false, interfaceKeys, new HashSet<>());
-        for (String key : interfaceKeys) interfaceFieldProducers.computeIfAbsent(key, k -> new LinkedHashSet<>()).addAll(nested);
-        implementationProducers.addAll(nested);
-    }
-
-    /**
-     * The response keys selected at this level (__typename left out): on the interface, and under fragments on types
-     * other than {@code iface} (its implementations).
-     */
-    private static void responseKeys(GraphQLInterfaceType iface, List<Selection> selections, boolean underImplementation,
-                                     Set<String> interfaceKeys, Set<String> implementationKeys) {
-        for (Selection selection : selections) {
-            switch (selection) {
-                case Selection.Field f -> {
-                    if (!f.isTypename()) (underImplementation ? implementationKeys : interfaceKeys).add(f.responseKey());
-                }
-                case Selection.Fragment f -> responseKeys(iface, f.selections(), underImplementation
-                        || (f.typeCondition() != null && !f.typeCondition().equals(iface.getName())), interfaceKeys, implementationKeys);
-            }
-        }
-    }
-
-    /**
      * Whether a union member may be asked for here. A union reached from an entity through fields that other
      * subgraphs resolve too (shareable, the entity keyed there) could have been served by any of them, and each
      * may know other members: only the members all of them share are asked for, so that the answer does not
@@ -1605,63 +986,17 @@ final class OperationWalker {
         return true;
     }
 
-    /** Required fields with arguments get an internal alias, so that other arguments can be fetched beside them. */
-    /**
-     * The required selection with every field that has arguments, at any depth, under an internal alias: the same
-     * field may be selected by the client (or another @requires) with other arguments in the same fetch.
-     */
-    List<Selection> withArgumentAliases(List<Selection> required) {
-        List<Selection> out = new ArrayList<>(required.size());
-        for (Selection selection : required) {
-            out.add(switch (selection) {
-                case Selection.Field f -> new Selection.Field(
-                        f.arguments().isEmpty() ? f.responseKey() : ResponseKeys.requiredWithArguments(f.name(), arguments(f)),
-                        f.name(), f.arguments(), f.directives(), withArgumentAliases(f.selections()));
-                case Selection.Fragment f -> f.withSelections(withArgumentAliases(f.selections()));
-            });
-        }
-        return out;
-    }
-
-    /** Whether a representation of {@code child} already carries one of these fields with other arguments. */
-    boolean conflicts(FetchGroup child, List<Selection> required) {
-        Map<String, String> wanted = new HashMap<>();
-        argumentsByPath(required, "", wanted);
-        for (Map.Entry<String, String> entry : wanted.entrySet()) {
-            String existing = child.requiredArguments.get(entry.getKey());
-            if (existing != null && !existing.equals(entry.getValue())) return true;
-        }
-        return false;
-    }
-
-    void recordArguments(FetchGroup child, List<Selection> required) {
-        argumentsByPath(required, "", child.requiredArguments);
-    }
-
-    /** The printed arguments of every field with arguments in a required selection, by its path of field names. */
-    void argumentsByPath(List<Selection> selections, String prefix, Map<String, String> out) {
-        for (Selection selection : selections) {
-            switch (selection) {
-                case Selection.Field f -> {
-                    if (!f.arguments().isEmpty()) out.put(prefix + f.name(), arguments(f));
-                    argumentsByPath(f.selections(), prefix + f.name() + ".", out);
-                }
-                case Selection.Fragment f -> argumentsByPath(f.selections(), prefix, out);
-            }
-        }
-    }
-
     /** A position on the way down: the type and builder where {@code via} was selected. */
     private record Frame(FetchGroup group, String typeName, SelectionBuilder out, List<String> path,
                          List<Selection> provided, Selection.Field via) {}
 
-    private static void addKeys(FetchGroup child, String type, List<Selection> keySelections) {
+    static void addKeys(FetchGroup child, String type, List<Selection> keySelections) {
         SelectionBuilder keys = child.keys.fragment(type);
         keys.typename();
         addAll(keys, keySelections);
     }
 
-    private static void addAll(SelectionBuilder out, List<Selection> selections) {
+    static void addAll(SelectionBuilder out, List<Selection> selections) {
         for (Selection selection : selections) {
             switch (selection) {
                 case Selection.Field f -> addAll(out.field(f.responseKey(), f.name(), f.arguments(), f.directives()), f.selections());
