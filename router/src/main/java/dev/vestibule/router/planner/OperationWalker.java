@@ -191,6 +191,22 @@ final class OperationWalker {
                 SubgraphCoverage.provides(supergraph.subgraph(primary.subgraph).field(rootType.getName(), field.name()).orElseThrow()))) {
             return false;
         }
+        // The primary is a root fetch asked only under conditions this field is not under, and another subgraph answers
+        // it all: the field goes there whole, one fetch asked whenever the field is, where a split would make the
+        // primary's fetch always asked as well ({ a1: products @skip(if: $v1) { name { brand } } products { category
+        // { id } id } }: category answers products whole; name's fetch stays under $v1, as Apollo's planner plans it).
+        if (!askedWheneverThisFieldIs(primary)) {
+            for (String whole : candidates) {
+                if (whole.equals(primary.subgraph) || !coverage.selectsAll(whole, type, returnable)) continue;
+                FetchGroup group = rootGroup(rootType.getName(), List.of(whole), field);
+                trials.rootSubgraph(group.subgraph);
+                SelectionBuilder node = underConditions(group.body()).field(field.responseKey(), field.name(), field.arguments(), field.directives());
+                FieldInSubgraph inSubgraph = supergraph.subgraph(group.subgraph).field(rootType.getName(), field.name()).orElseThrow();
+                planSelections(group, coverage.subgraphType(inSubgraph, definition), field.selections(), node,
+                        childPath(List.of(), field, definition.getType()), provides(inSubgraph), new LinkedHashSet<>());
+                return true;
+            }
+        }
         // a trial walk of a route splits the field again from the same primary subgraph
         trials.rootSubgraph(primary.subgraph);
         // the subgraphs asked for another root field anyway: see SharedRootSplit.parts
@@ -214,6 +230,13 @@ final class OperationWalker {
         return true;
     }
 
+    /** Whether a root fetch is asked whenever the field being planned is: its conditions are among the field's. */
+    boolean askedWheneverThisFieldIs(FetchGroup group) {
+        List<Selection.Condition> current = new ArrayList<>();
+        for (List<Selection.Condition> level : conditions) current.addAll(level);
+        return current.containsAll(PlanEmitter.conditionsOf(group));
+    }
+
     /**
      * The root fetch, among those {@code joinable} accepts, that the field joins: one asked whenever the field is (its
      * conditions are among the field's) before one asked only under other conditions, which the field would make
@@ -221,12 +244,10 @@ final class OperationWalker {
      * fetch, and book's is still not asked where $v holds, as Apollo's planner); the first created otherwise.
      */
     FetchGroup existingRootGroup(Predicate<FetchGroup> joinable) {
-        List<Selection.Condition> current = new ArrayList<>();
-        for (List<Selection.Condition> level : conditions) current.addAll(level);
         FetchGroup first = null;
         for (FetchGroup group : graph.groups) {
             if (group.entityFetch || !joinable.test(group)) continue;
-            if (current.containsAll(PlanEmitter.conditionsOf(group))) return group;
+            if (askedWheneverThisFieldIs(group)) return group;
             if (first == null) first = group;
         }
         return first;
