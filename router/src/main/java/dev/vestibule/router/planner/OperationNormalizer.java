@@ -18,7 +18,47 @@ final class OperationNormalizer {
 
     /** The normalized selections of the operation: what the walk plans and the response is shaped by. */
     static List<Selection> selections(PreparedOperation operation) {
-        return new SelectionNormalizer(operation.fragments()).normalize(operation.operation().getSelectionSet());
+        return withoutContradictions(new SelectionNormalizer(operation.fragments()).normalize(operation.operation().getSelectionSet()),
+                Map.of());
+    }
+
+    /**
+     * The selections without the fragments whose conditions contradict those around them or each other: {@code
+     * @skip(if: $v)} inside {@code @include(if: $v)} (or on the same fragment) holds for no value of {@code $v}, so it
+     * is never asked, as a literal {@code @skip(if: true)} is not; planned, it made a fetch that asks for nothing
+     * (shared-root, plan-bench on the seed-58 operations: a second subgraph called, where Apollo's planner calls one).
+     * The response shaper decides such a fragment per request and leaves it out as well. {@code around}: each
+     * variable's condition around the selections, true for a skip.
+     */
+    static List<Selection> withoutContradictions(List<Selection> selections, Map<String, Boolean> around) {
+        List<Selection> out = new ArrayList<>(selections.size());
+        boolean changed = false;
+        for (Selection selection : selections) {
+            Selection kept = switch (selection) {
+                case Selection.Field f -> {
+                    List<Selection> inner = f.selections().isEmpty() ? f.selections() : withoutContradictions(f.selections(), around);
+                    yield inner == f.selections() ? f : new Selection.Field(f.responseKey(), f.name(), f.arguments(), f.directives(), inner);
+                }
+                case Selection.Fragment f -> {
+                    Map<String, Boolean> inside = around;
+                    boolean never = false;
+                    for (Selection.Condition condition : f.conditions()) {
+                        Boolean outer = inside.get(condition.variable());
+                        if (outer != null && outer != condition.skip()) never = true;
+                        if (outer == null) {
+                            inside = new HashMap<>(inside);
+                            inside.put(condition.variable(), condition.skip());
+                        }
+                    }
+                    if (never) yield null;
+                    List<Selection> inner = withoutContradictions(f.selections(), inside);
+                    yield inner == f.selections() ? f : new Selection.Fragment(f.typeCondition(), inner, f.conditions());
+                }
+            };
+            if (kept != selection) changed = true;
+            if (kept != null) out.add(kept);
+        }
+        return changed ? out : selections;
     }
 
     /**
