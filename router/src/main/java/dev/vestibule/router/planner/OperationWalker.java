@@ -302,9 +302,14 @@ final class OperationWalker {
     List<String> cheapest(List<String> candidates, GraphQLObjectType rootType, Selection.Field field) {
         if (candidates.size() < 2) return candidates;
         Map<String, PlanCost> costs = new LinkedHashMap<>();
+        boolean unconditional = conditions.isEmpty();
         for (String candidate : candidates) {
             PlanCost cost = trialCost(candidate, rootType, field);
-            if (cost != null) costs.put(candidate, cost);
+            if (cost == null) continue;
+            // a subgraph asked anyway for another root field, whatever the variables, sends this field's root fetch
+            // with that one: one request fewer than its trial counts (RootFieldChoice.askedAnyway)
+            if (unconditional && rootChoice.askedAnyway(candidate, rootType.getName(), field)) cost = cost.withOneRequestShared();
+            costs.put(candidate, cost);
         }
         if (costs.isEmpty()) return candidates;
         PlanCost least = costs.values().stream().min(Comparator.naturalOrder()).orElseThrow();

@@ -42,6 +42,11 @@ record PlanCost(int halfRequests, int unconditionalFetches, int stages, int list
         return new PlanCost(fetches + unconditional, unconditional, stages, listDepth, entityFields);
     }
 
+    /** This cost with one request sent whatever the variables fewer: a root fetch that another one carries. */
+    PlanCost withOneRequestShared() {
+        return new PlanCost(halfRequests - 2, unconditionalFetches - 1, stages, listDepth, entityFields);
+    }
+
     /** The lists an entity fetch's paths go through, summed over its paths: each is a level of representations. */
     static int listDepth(FetchGroup group) {
         int depth = 0;

@@ -221,6 +221,24 @@ final class RootFieldChoice {
     }
 
     /**
+     * Whether another root field, asked whatever the variables, is served by {@code subgraph} alone: its root fetch is
+     * made anyway, and this field joins it at no cost, where another candidate as cheap on its own needs a fetch of
+     * its own ({ media { ... on Book { a2: bTitle bTitle aTitle } } aMedia { __typename } }: b answers more of media,
+     * but a is asked for aMedia anyway, and media there with one entity fetch to b makes 2 fetches, not 3; as Apollo's
+     * planner, union-intersection in plan-bench on the seed-58 operations, session 23). See OperationWalker#cheapest.
+     */
+    boolean askedAnyway(String subgraph, String rootType, Selection.Field except) {
+        for (RootField root : roots) {
+            Selection.Field f = root.field();
+            if (f == except || f.name().equals(except.name()) || !root.conditions().isEmpty() || f.name().startsWith("__")) continue;
+            List<String> serving = supergraph.subgraphs().stream().map(s -> s.name())
+                    .filter(s -> supergraph.subgraph(s).resolves(rootType, f.name())).toList();
+            if (serving.equals(List.of(subgraph))) return true;
+        }
+        return false;
+    }
+
+    /**
      * Of the candidates whose plans of the root field cost least, the one it goes to: the one that answers most of
      * {@code chosenBy} itself, then serves most of the operation's root fields, then answers most of the others' fields
      * (the first listed on a tie).
