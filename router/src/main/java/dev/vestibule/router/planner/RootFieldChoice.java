@@ -33,6 +33,8 @@ final class RootFieldChoice {
     private final List<RootField> roots;
     /** The root fields as written (literal @skip/@include ignored), by response key: see {@link #choiceField}. */
     private final Map<String, Selection.Field> asWritten;
+    /** By root type and field name, the one subgraph that resolves it ("" for several): see {@link #askedAnyway}. */
+    private final Map<String, String> onlyServing = new HashMap<>();
 
     RootFieldChoice(Supergraph supergraph, SubgraphCoverage coverage, List<RootField> roots, Map<String, Selection.Field> asWritten) {
         this.supergraph = supergraph;
@@ -231,11 +233,20 @@ final class RootFieldChoice {
         for (RootField root : roots) {
             Selection.Field f = root.field();
             if (f == except || f.name().equals(except.name()) || !root.conditions().isEmpty() || f.name().startsWith("__")) continue;
-            List<String> serving = supergraph.subgraphs().stream().map(s -> s.name())
-                    .filter(s -> supergraph.subgraph(s).resolves(rootType, f.name())).toList();
-            if (serving.equals(List.of(subgraph))) return true;
+            if (onlyServing.computeIfAbsent(rootType + "." + f.name(), k -> onlyServing(rootType, f.name())).equals(subgraph)) return true;
         }
         return false;
+    }
+
+    /** The one subgraph that resolves the root field, or "" when several do. */
+    private String onlyServing(String rootType, String fieldName) {
+        String only = "";
+        for (var subgraph : supergraph.subgraphs()) {
+            if (!supergraph.subgraph(subgraph.name()).resolves(rootType, fieldName)) continue;
+            if (!only.isEmpty()) return "";
+            only = subgraph.name();
+        }
+        return only;
     }
 
     /**
