@@ -24,11 +24,11 @@ final class OperationNormalizer {
 
     /**
      * The selections without the fragments whose conditions contradict those around them or each other: {@code
-     * @skip(if: $v)} inside {@code @include(if: $v)} (or on the same fragment) holds for no value of {@code $v}, so it
-     * is never asked, as a literal {@code @skip(if: true)} is not; planned, it made a fetch that asks for nothing
-     * (shared-root, plan-bench on the seed-58 operations: a second subgraph called, where Apollo's planner calls one).
-     * The response shaper decides such a fragment per request and leaves it out as well. {@code around}: each
-     * variable's condition around the selections, true for a skip.
+     * @skip(if: $v)} inside {@code @include(if: $v)} (or on the same fragment) holds for no value of {@code $v}: it is
+     * left out as a literal {@code @skip(if: true)} is. Planned, it made a fetch that asks for nothing (shared-root,
+     * plan-bench on the seed-58 operations: a second subgraph called, where Apollo's planner calls one). The response
+     * shaper shapes by these selections too (the plan carries them), where its per-request decision would have left
+     * the fragment out as well. {@code around}: each variable's condition around the selections, true for a skip.
      */
     static List<Selection> withoutContradictions(List<Selection> selections, Map<String, Boolean> around) {
         List<Selection> out = new ArrayList<>(selections.size());
