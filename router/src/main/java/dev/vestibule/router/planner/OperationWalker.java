@@ -165,12 +165,18 @@ final class OperationWalker {
         FetchGroup group = rootGroup(rootType.getName(), candidates, field);
         // a trial walk of a route plans the field from this subgraph again (mutations keep their order: none)
         if (!mutation) trials.rootSubgraph(group.subgraph);
-        SelectionBuilder node = underConditions(group.body()).field(field.responseKey(), field.name(), field.arguments(), field.directives());
-        if (isComposite(definition)) {
-            FieldInSubgraph inSubgraph = supergraph.subgraph(group.subgraph).field(rootType.getName(), field.name()).orElseThrow();
-            planSelections(group, coverage.subgraphType(inSubgraph, definition), field.selections(), node,
-                    childPath(List.of(), field, definition.getType()), provides(inSubgraph), new LinkedHashSet<>());
-        }
+        planRootFieldIn(group, rootType, field, definition, List.of(), field.selections());
+    }
+
+    /** The root field asked in {@code group}'s fetch, under {@code guard}, for {@code selections} (all or a part of its own). */
+    private void planRootFieldIn(FetchGroup group, GraphQLObjectType rootType, Selection.Field field, GraphQLFieldDefinition definition,
+                                 List<Selection.Condition> guard, List<Selection> selections) {
+        SelectionBuilder node = underConditions(group.body()).conditional(guard)
+                .field(field.responseKey(), field.name(), field.arguments(), field.directives());
+        if (!isComposite(definition)) return;
+        FieldInSubgraph inSubgraph = supergraph.subgraph(group.subgraph).field(rootType.getName(), field.name()).orElseThrow();
+        planSelections(group, coverage.subgraphType(inSubgraph, definition), selections, node,
+                childPath(List.of(), field, definition.getType()), provides(inSubgraph), new LinkedHashSet<>());
     }
 
     /**
@@ -200,10 +206,7 @@ final class OperationWalker {
                 if (whole.equals(primary.subgraph) || !coverage.selectsAll(whole, type, returnable)) continue;
                 FetchGroup group = rootGroup(rootType.getName(), List.of(whole), field);
                 trials.rootSubgraph(group.subgraph);
-                SelectionBuilder node = underConditions(group.body()).field(field.responseKey(), field.name(), field.arguments(), field.directives());
-                FieldInSubgraph inSubgraph = supergraph.subgraph(group.subgraph).field(rootType.getName(), field.name()).orElseThrow();
-                planSelections(group, coverage.subgraphType(inSubgraph, definition), field.selections(), node,
-                        childPath(List.of(), field, definition.getType()), provides(inSubgraph), new LinkedHashSet<>());
+                planRootFieldIn(group, rootType, field, definition, List.of(), field.selections());
                 return true;
             }
         }
@@ -220,12 +223,7 @@ final class OperationWalker {
         Map<String, List<Selection.Condition>> guards = SharedRootSplit.guards(parts, primary.subgraph);
         for (Map.Entry<String, List<Selection>> part : parts.entrySet()) {
             FetchGroup group = part.getKey().equals(primary.subgraph) ? primary : rootGroup(rootType.getName(), List.of(part.getKey()), field);
-            List<Selection.Condition> guard = guards.get(part.getKey());
-            SelectionBuilder node = underConditions(group.body()).conditional(guard)
-                    .field(field.responseKey(), field.name(), field.arguments(), field.directives());
-            FieldInSubgraph inSubgraph = supergraph.subgraph(group.subgraph).field(rootType.getName(), field.name()).orElseThrow();
-            planSelections(group, coverage.subgraphType(inSubgraph, definition), part.getValue(), node, childPath(List.of(), field, definition.getType()),
-                    provides(inSubgraph), new LinkedHashSet<>());
+            planRootFieldIn(group, rootType, field, definition, guards.get(part.getKey()), part.getValue());
         }
         return true;
     }
