@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class EngineBoundaryTest {
     /** The engine: these packages, and the root package itself (Router, RouterSettings), not its sub-packages. */
     static final List<String> ENGINE = List.of("supergraph", "composition", "operation", "planner", "execution", "subgraph", "json", "pipeline",
-            "concurrent", "tls");
+            "concurrent", "tls", "files");
     static final String ROOT = "dev.vestibule.router";
 
     /** The server side, and the libraries only it may use (package prefixes). */

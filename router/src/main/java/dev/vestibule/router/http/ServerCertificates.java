@@ -1,12 +1,11 @@
 package dev.vestibule.router.http;
 
+import dev.vestibule.router.files.WatchedFiles;
 import dev.vestibule.router.tls.CertificateKey;
-import dev.vestibule.router.tls.PemFiles;
 import dev.vestibule.router.tls.TlsFileException;
 import dev.vestibule.router.tls.TrustedCertificates;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -32,8 +31,8 @@ public final class ServerCertificates implements AutoCloseable {
     private final AtomicLong failedReloads = new AtomicLong();
     private volatile CertificateKey serving;
     private volatile String lastProblem;
-    /** The files' contents when they were last read (served or refused), to see a change. */
-    private volatile byte[] fingerprint;
+    /** The files, to see a change of their content (served or refused once). */
+    private final WatchedFiles files;
     private final Thread watcher;
 
     private ServerCertificates(ServerTls settings) {
@@ -43,7 +42,7 @@ public final class ServerCertificates implements AutoCloseable {
         factory.setKeyManagerPassword(new String(CertificateKey.storePassword()));
         factory.setKeyStorePassword(new String(CertificateKey.storePassword()));
         if (settings.clientCaFile() != null) factory.setNeedClientAuth(true);
-        this.fingerprint = fingerprint();
+        this.files = new WatchedFiles(watchedFiles(settings));
         Material material = read(); // a bad file at start stops it (the config check read them already)
         apply(factory, material);
         this.serving = material.certificate();
@@ -111,9 +110,7 @@ public final class ServerCertificates implements AutoCloseable {
 
     /** Reads the files again if any changed since they were last read; serves them if they are good. */
     synchronized void checkNow() {
-        byte[] now = fingerprint();
-        if (Arrays.equals(now, fingerprint)) return;
-        fingerprint = now;
+        if (!files.changedAndSettled()) return;
         Material material;
         try {
             material = read();
@@ -153,11 +150,11 @@ public final class ServerCertificates implements AutoCloseable {
         if (problem != null) LOG.warn("server.tls: the certificate {} is {}; clients will refuse it", certificate.describe(), problem);
     }
 
-    private byte[] fingerprint() {
+    private static List<Path> watchedFiles(ServerTls settings) {
         List<Path> files = new ArrayList<>(List.of(settings.certFile(), settings.keyFile()));
         if (settings.chainFile() != null) files.add(settings.chainFile());
         if (settings.clientCaFile() != null) files.add(settings.clientCaFile());
-        return PemFiles.fingerprint(files);
+        return files;
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.vestibule.router.bff.BffHost;
 import dev.vestibule.router.bff.BffModule;
 import dev.vestibule.router.config.ConfigException;
 import dev.vestibule.router.config.RouterConfig;
+import dev.vestibule.router.files.WatchedFiles;
 import dev.vestibule.router.http.RouterServer;
 import dev.vestibule.router.http.ServerSettings;
 import dev.vestibule.router.middleware.EdgePolicy;
@@ -18,7 +19,6 @@ import dev.vestibule.router.supergraph.SupergraphReloader;
 import dev.vestibule.router.telemetry.Telemetry;
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -297,19 +297,16 @@ public final class VestibuleServer implements AutoCloseable {
      */
     public void reshapeTrafficOnChange(Path configFile, Supplier<RouterConfig> load, Duration interval, Consumer<String> reshaped,
                                       Consumer<String> failed) {
-        // the file's state when asked, not when the thread first runs: a change written right after this call counts
-        long initial = modified(configFile);
+        // the file's content when asked, not when the thread first runs: a change written right after this call counts
+        WatchedFiles watched = new WatchedFiles(List.of(configFile));
         Thread watcher = Thread.ofVirtual().name("vestibule-traffic-reload").start(() -> {
-            long seen = initial;
             while (!closed.get()) {
                 try {
                     Thread.sleep(interval);
                 } catch (InterruptedException e) {
                     return;
                 }
-                long now = modified(configFile);
-                if (now == seen) continue;
-                seen = now;
+                if (!watched.changedAndSettled()) continue;
                 try {
                     TrafficShaping next = load.get().settings().trafficShaping();
                     if (next.equals(trafficShaping)) continue;
@@ -321,14 +318,6 @@ public final class VestibuleServer implements AutoCloseable {
             }
         });
         trafficWatchers.add(watcher);
-    }
-
-    private static long modified(Path file) {
-        try {
-            return Files.getLastModifiedTime(file).toMillis() ^ Files.size(file) * 31;
-        } catch (IOException e) {
-            return -1;
-        }
     }
 
     private void retire(Router router) {

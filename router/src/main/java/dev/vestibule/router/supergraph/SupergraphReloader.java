@@ -1,7 +1,6 @@
 package dev.vestibule.router.supergraph;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.vestibule.router.files.WatchedFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +13,7 @@ import java.util.function.Consumer;
  * Hot reload: polls the files a supergraph comes from (the supergraph file, or a subgraphs config and its schema
  * files) and, when one changes, loads the supergraph again. A good one is handed on; a broken one is reported and the
  * previous supergraph stays in service. Polling (not a file-system watch) works the same on every file system and
- * with editors that replace files.
+ * with editors that replace files; {@link WatchedFiles} says when a change counts.
  */
 public final class SupergraphReloader implements AutoCloseable {
     /** Produces the supergraph from the watched files; throws with the reason when they are broken. */
@@ -22,20 +21,18 @@ public final class SupergraphReloader implements AutoCloseable {
         Supergraph load() throws Exception;
     }
 
-    private final List<Path> watched;
+    private final WatchedFiles watched;
     private final Loader loader;
     private final Consumer<Supergraph> onLoaded;
     private final Consumer<String> onFailure;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("supergraph-reload").factory());
-    private String fingerprint;
 
     public SupergraphReloader(List<Path> watched, Loader loader, Consumer<Supergraph> onLoaded, Consumer<String> onFailure) {
-        this.watched = List.copyOf(watched);
+        this.watched = new WatchedFiles(watched);
         this.loader = loader;
         this.onLoaded = onLoaded;
         this.onFailure = onFailure;
-        this.fingerprint = fingerprint();
     }
 
     public SupergraphReloader start(Duration interval) {
@@ -43,28 +40,14 @@ public final class SupergraphReloader implements AutoCloseable {
         return this;
     }
 
-    /** One check: reload when a watched file changed since the last check. */
+    /** One check: reload when the watched files' content changed and stayed so since the previous check. */
     void poll() {
-        String now = fingerprint();
-        if (now.equals(fingerprint)) return;
-        fingerprint = now;
+        if (!watched.changedAndSettled()) return;
         try {
             onLoaded.accept(loader.load());
         } catch (Exception e) {
             onFailure.accept(e.getMessage() == null ? e.toString() : e.getMessage());
         }
-    }
-
-    private String fingerprint() {
-        StringBuilder text = new StringBuilder();
-        for (Path path : watched) {
-            try {
-                text.append(path).append(':').append(Files.getLastModifiedTime(path).toMillis()).append(':').append(Files.size(path)).append(';');
-            } catch (IOException e) {
-                text.append(path).append(":absent;");
-            }
-        }
-        return text.toString();
     }
 
     @Override

@@ -9,8 +9,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.CertificateException;
@@ -34,27 +32,6 @@ public final class PemFiles {
             "-----BEGIN ([A-Z0-9 ]+)-----\\s*([A-Za-z0-9+/=\\s]*?)-----END \\1-----");
 
     private PemFiles() {}
-
-    /**
-     * A digest of the files' bytes, to see a change (a missing or unreadable file counts as its error): modification
-     * times can be coarser than a rewrite.
-     */
-    public static byte[] fingerprint(List<Path> files) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (Path file : files) {
-                try {
-                    digest.update(Files.readAllBytes(file));
-                } catch (IOException e) {
-                    digest.update(e.getClass().getName().getBytes(StandardCharsets.US_ASCII));
-                }
-                digest.update((byte) 0);
-            }
-            return digest.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JDK has no SHA-256", e);
-        }
-    }
 
     /** One PEM block: its label ({@code CERTIFICATE}, {@code PRIVATE KEY}) and its DER bytes. */
     record Block(String label, byte[] der) {}

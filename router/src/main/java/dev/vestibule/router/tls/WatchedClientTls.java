@@ -1,5 +1,6 @@
 package dev.vestibule.router.tls;
 
+import dev.vestibule.router.files.WatchedFiles;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.Principal;
@@ -37,7 +38,7 @@ final class WatchedClientTls {
     private volatile Material current;
     /** The material before the current one: a handshake that chose its alias just before a change finishes with it. */
     private volatile Material previous;
-    private volatile byte[] fingerprint;
+    private final WatchedFiles watched;
     private volatile long nextCheckNanos;
 
     /** The managers of one reading of the files; {@code generation} goes into the aliases handed to the JDK. */
@@ -47,7 +48,7 @@ final class WatchedClientTls {
         this.files = Objects.requireNonNull(first.files(), "files");
         this.intervalNanos = files.reloadInterval().toNanos();
         // the files as they are now (they may have changed since the config read them), or as the config read them
-        this.fingerprint = fingerprint();
+        this.watched = new WatchedFiles(Stream.of(files.caFile(), files.certFile(), files.keyFile()).filter(Objects::nonNull).toList());
         ClientTls now;
         try {
             now = files.load();
@@ -79,9 +80,7 @@ final class WatchedClientTls {
         long now = System.nanoTime();
         if (now - nextCheckNanos < 0) return;
         nextCheckNanos = now + intervalNanos;
-        byte[] read = fingerprint();
-        if (Arrays.equals(read, fingerprint)) return;
-        fingerprint = read;
+        if (!watched.changedAndSettled()) return;
         try {
             Material next = material(files.load());
             previous = current;
@@ -99,10 +98,6 @@ final class WatchedClientTls {
         String description = (tls.certificate() == null ? "no client certificate" : "client certificate " + tls.certificate().describe())
                 + (tls.trusted() == null ? "" : ", " + tls.trusted().certificates().size() + " trusted CA certificate(s)");
         return new Material(generations.incrementAndGet(), managers.keys(), managers.trust(), description);
-    }
-
-    private byte[] fingerprint() {
-        return PemFiles.fingerprint(Stream.of(files.caFile(), files.certFile(), files.keyFile()).filter(Objects::nonNull).toList());
     }
 
     /** The material an alias this class handed out belongs to (null when both it and its successor were replaced). */
