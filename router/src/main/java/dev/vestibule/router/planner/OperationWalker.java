@@ -212,13 +212,17 @@ final class OperationWalker {
         }
         // a trial walk of a route splits the field again from the same primary subgraph
         trials.rootSubgraph(primary.subgraph);
-        // the subgraphs asked for another root field anyway: see SharedRootSplit.parts
+        // the subgraphs asked for another root field anyway, planned already or later in the document (book before
+        // viewer { aMedia } viewer { bMedia } in union-intersection: book { ... on Book { aTitle bTitle } } splits
+        // between a and b's root fetches, where a alone needed an entity fetch to b, as Apollo's planner): see
+        // SharedRootSplit.parts
         Set<String> askedAnyway = new LinkedHashSet<>();
         for (FetchGroup existing : graph.groups) {
             if (!existing.entityFetch && existing.entityType.equals(rootType.getName()) && candidates.contains(existing.subgraph)) {
                 askedAnyway.add(existing.subgraph);
             }
         }
+        for (String asked : rootChoice.askedAnyway(rootType.getName(), field)) if (candidates.contains(asked)) askedAnyway.add(asked);
         Map<String, List<Selection>> parts = split.parts(primary.subgraph, candidates, type, returnable, askedAnyway);
         Map<String, List<Selection.Condition>> guards = SharedRootSplit.guards(parts, primary.subgraph);
         for (Map.Entry<String, List<Selection>> part : parts.entrySet()) {

@@ -10,12 +10,16 @@ import dev.vestibule.router.supergraph.Supergraph;
 import graphql.schema.GraphQLFieldDefinition;
 import graphql.schema.GraphQLFieldsContainer;
 import graphql.schema.GraphQLNamedType;
+import graphql.schema.GraphQLObjectType;
 import graphql.schema.GraphQLSchema;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the walk's root stage asks about an operation's root fields to choose the subgraph each goes to: whether a
@@ -35,6 +39,8 @@ final class RootFieldChoice {
     private final Map<String, Selection.Field> asWritten;
     /** By root type and field name, the one subgraph that resolves it ("" for several): see {@link #askedAnyway}. */
     private final Map<String, String> onlyServing = new HashMap<>();
+    /** By root field, the subgraphs it is sure to ask: see {@link #askedAnyway(String, Selection.Field)}. */
+    private final Map<Selection.Field, Set<String>> alwaysAsked = new IdentityHashMap<>();
 
     RootFieldChoice(Supergraph supergraph, SubgraphCoverage coverage, List<RootField> roots, Map<String, Selection.Field> asWritten) {
         this.supergraph = supergraph;
@@ -223,19 +229,61 @@ final class RootFieldChoice {
     }
 
     /**
-     * Whether another root field, asked whatever the variables, is served by {@code subgraph} alone: its root fetch is
-     * made anyway, and this field joins it at no cost, where another candidate as cheap on its own needs a fetch of
-     * its own ({ media { ... on Book { a2: bTitle bTitle aTitle } } aMedia { __typename } }: b answers more of media,
-     * but a is asked for aMedia anyway, and media there with one entity fetch to b makes 2 fetches, not 3; as Apollo's
-     * planner, union-intersection in plan-bench on the seed-58 operations, session 23). See OperationWalker#cheapest.
+     * Whether {@code subgraph} is asked, whatever the variables, for another of the operation's root fields
+     * ({@link #askedAnyway(String, Selection.Field)}): its root fetch is made anyway, and this field joins it at no
+     * cost, where another candidate as cheap on its own needs a fetch of its own ({ media { ... on Book { a2: bTitle
+     * bTitle aTitle } } aMedia { __typename } }: b answers more of media, but a is asked for aMedia anyway, and media
+     * there with one entity fetch to b makes 2 fetches, not 3; as Apollo's planner, union-intersection in plan-bench on
+     * the seed-58 operations, session 23). See OperationWalker#cheapest.
      */
     boolean askedAnyway(String subgraph, String rootType, Selection.Field except) {
+        return askedAnyway(rootType, except).contains(subgraph);
+    }
+
+    /**
+     * The subgraphs asked, whatever the variables, for the operation's root fields other than {@code except}: the one
+     * subgraph that resolves such a field, and, below a shared root field of a value type (an entity in none of its
+     * subgraphs, so no key reaches its fields elsewhere), the one subgraph among them that resolves a field asked
+     * outside conditions ({ viewer { aMedia { id } } viewer { bMedia { id } } }: a and b are both asked, whichever
+     * answers viewer). Root fields planned later count too: see OperationWalker#splitSharedRootField.
+     */
+    Set<String> askedAnyway(String rootType, Selection.Field except) {
+        Set<String> asked = new LinkedHashSet<>();
         for (RootField root : roots) {
             Selection.Field f = root.field();
             if (f == except || f.name().equals(except.name()) || !root.conditions().isEmpty() || f.name().startsWith("__")) continue;
-            if (onlyServing.computeIfAbsent(rootType + "." + f.name(), k -> onlyServing(rootType, f.name())).equals(subgraph)) return true;
+            asked.addAll(alwaysAsked.computeIfAbsent(f, k -> alwaysAsked(rootType, f)));
         }
-        return false;
+        return asked;
+    }
+
+    /** The subgraphs a root field, asked whatever the variables, is sure to ask: see {@link #askedAnyway(String, Selection.Field)}. */
+    private Set<String> alwaysAsked(String rootType, Selection.Field field) {
+        String only = onlyServing.computeIfAbsent(rootType + "." + field.name(), k -> onlyServing(rootType, field.name()));
+        if (!only.isEmpty()) return Set.of(only);
+        List<String> resolving = supergraph.subgraphs().stream().map(s -> s.name())
+                .filter(s -> supergraph.subgraph(s).resolves(rootType, field.name())).toList();
+        Set<String> asked = new LinkedHashSet<>();
+        if (!field.isLeaf()) alwaysAskedBelow(typeName(((GraphQLFieldsContainer) schema.getType(rootType)).getFieldDefinition(field.name()).getType()),
+                field.selections(), resolving, asked);
+        return asked;
+    }
+
+    private void alwaysAskedBelow(String type, List<Selection> selections, List<String> resolving, Set<String> asked) {
+        if (resolving.size() < 2 || !(schema.getType(type) instanceof GraphQLObjectType object) || coverage.isEntityInAny(resolving, type)) return;
+        for (Selection selection : selections) {
+            switch (selection) {
+                case Selection.Fragment f when !f.isConditional() && (f.typeCondition() == null || f.typeCondition().equals(type)) ->
+                        alwaysAskedBelow(type, f.selections(), resolving, asked);
+                case Selection.Field f when !f.isTypename() && !f.isIntrospection() && object.getFieldDefinition(f.name()) != null -> {
+                    List<String> answering = resolving.stream().filter(s -> supergraph.subgraph(s).field(type, f.name())
+                            .map(SubgraphSchema.FieldInSubgraph::answersHere).orElse(false)).toList();
+                    if (answering.size() == 1) asked.add(answering.get(0));
+                    else if (!f.isLeaf()) alwaysAskedBelow(coverage.childTypeName(type, f), f.selections(), answering, asked);
+                }
+                default -> { }
+            }
+        }
     }
 
     /** The one subgraph that resolves the root field, or "" when several do. */
