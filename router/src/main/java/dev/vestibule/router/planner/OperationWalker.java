@@ -329,6 +329,16 @@ final class OperationWalker {
     }
 
     /**
+     * After {@link #walk}: a walk of the operation again with the route choices weighed again now that every one is
+     * known ({@link RouteTrials#refined}), or null when none changed. Its plan is taken when it costs less.
+     */
+    OperationWalker refined() {
+        Map<String, Integer> choices = trials.refined(this::routeTrialCost);
+        return choices == null ? null
+                : new OperationWalker(supergraph, coverage, optimizer, operation, roots, asWritten, RouteTrials.seeded(choices));
+    }
+
+    /**
      * The cost of a walk that plans one root field again, under {@code underConditions}, making the choices {@code trial}
      * holds, to weigh a choice: it makes none of its own (no trials left of either kind), so trials never nest.
      */
@@ -570,6 +580,10 @@ final class OperationWalker {
         Integer chosen = trials.chosen(site);
         String fieldSite = group.subgraph + ":" + type.getName() + "." + field.name() + "@" + path;
         String placeSite = group.subgraph + ":" + type.getName() + "@" + path;
+        // a walk seeded with refined choices remembers each route where it takes it, as the walk that chose it did
+        if (chosen != null && chosen > 0 && chosen <= routes.size() && trials.replaysRoutes()) {
+            trials.tookRoute(fieldSite, placeSite, routes.get(chosen - 1).through());
+        }
         ParentRoute parentRoute = chosen == null ? parentRoute(group, type, field) : null;
         if (chosen == null && (routes.size() > 1 || parentRoute != null)) {
             chosen = trials.cheapestRoute(site, routes, entityParentInReach(group, type, field), parentRoute, this::routeTrialCost);

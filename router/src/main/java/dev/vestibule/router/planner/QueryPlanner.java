@@ -53,8 +53,16 @@ public final class QueryPlanner {
     private QueryPlan plan(OperationDefinition operation, List<Selection> selections, Map<String, Selection.Field> asWritten) {
         GraphQLObjectType rootType = rootType(operation);
         List<RootField> roots = OperationNormalizer.rootFields(selections);
-        FetchGraph graph = new OperationWalker(supergraph, coverage, optimizer, operation, roots, asWritten).walk(rootType);
+        OperationWalker walker = new OperationWalker(supergraph, coverage, optimizer, operation, roots, asWritten);
+        FetchGraph graph = walker.walk(rootType);
         optimizer.optimize(graph);
+        // the route choices, made in document order, weighed again once all are known: the plan that costs less
+        OperationWalker again = walker.refined();
+        if (again != null) {
+            FetchGraph refined = again.walk(rootType);
+            optimizer.optimize(refined);
+            if (PlanCost.of(refined).compareTo(PlanCost.of(graph)) < 0) graph = refined;
+        }
         PlanNode root = PlanEmitter.emit(graph, operation);
         return new QueryPlan(root, selections, rootType.getName(), graph.groups.size());
     }

@@ -5,6 +5,7 @@ import dev.vestibule.router.planner.OperationWalker.ParentRoute;
 import graphql.schema.GraphQLObjectType;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,8 @@ final class RouteTrials {
     static final int PARENT_ROUTE = -1;
     /** The most trial walks {@link #weighParentRoute} makes for one operation, two per field weighed. */
     static final int PARENT_TRIALS = 4;
+    /** The most trial walks {@link #refined} makes for one operation. */
+    static final int REFINEMENT_TRIALS = 16;
 
     /**
      * Walks the root field being planned again with a trial's choices, optimized on its own: the cost of its plan, or
@@ -56,12 +59,30 @@ final class RouteTrials {
     private final Map<String, Set<String>> routesAtPlace = new HashMap<>();
     /** The subgraph a field jumped to through a key it sends, by fetch, path, type and response key: see {@link #jumpedBefore}. */
     private final Map<String, String> jumpedTo = new HashMap<>();
+    /**
+     * Set on a walk seeded with choices ({@link #seeded}) and on {@link #refined}'s trial walks: where a chosen route is
+     * taken, it is remembered as {@link #cheapestRoute}'s choice is ({@link #tookRoute}), so that fields without a choice
+     * follow it as they did on the walk that chose it.
+     */
+    private final boolean replaysRoutes;
+    /** The choices {@link #cheapestRoute} made on the operation's own walk, in order: what {@link #refined} weighs again. */
+    private final List<Decision> decisions = new ArrayList<>();
+
+    /** One choice of {@link #cheapestRoute}: its site, the options it weighed, and the root field it was made for. */
+    private record Decision(String site, List<Integer> options, RootField root, GraphQLObjectType rootType, String rootSubgraph) {}
+
     /** The root field being planned, its type and its one root subgraph: what a trial walk of a route walks again. */
     private RootField currentRoot;
     private GraphQLObjectType currentRootType;
     private String currentRootSubgraph;
 
     private RouteTrials(String forcedRoot, String preferredRoute, int trialsLeft, int parentTrialsLeft, Map<String, Integer> choices) {
+        this(forcedRoot, preferredRoute, trialsLeft, parentTrialsLeft, choices, false);
+    }
+
+    private RouteTrials(String forcedRoot, String preferredRoute, int trialsLeft, int parentTrialsLeft, Map<String, Integer> choices,
+                        boolean replaysRoutes) {
+        this.replaysRoutes = replaysRoutes;
         this.forcedRoot = forcedRoot;
         this.preferredRoute = preferredRoute;
         this.trialsLeft = trialsLeft;
@@ -72,6 +93,19 @@ final class RouteTrials {
     /** The choices of an operation's own walk: every budget full, nothing chosen yet. */
     static RouteTrials forOperation() {
         return new RouteTrials(null, null, TRIALS, PARENT_TRIALS, new HashMap<>());
+    }
+
+    /**
+     * The choices of an operation's walk that takes {@code choices} ({@link #refined}'s) where it meets their sites,
+     * every budget full for the sites it meets that they do not hold.
+     */
+    static RouteTrials seeded(Map<String, Integer> choices) {
+        return new RouteTrials(null, null, TRIALS, PARENT_TRIALS, new HashMap<>(choices), true);
+    }
+
+    /** Whether a chosen route is remembered where it is taken: see {@link #replaysRoutes}. */
+    boolean replaysRoutes() {
+        return replaysRoutes;
     }
 
     /** The choices of a trial walk that plans a root field from {@code root}: nothing chosen, no trials of its own. */
@@ -181,8 +215,62 @@ final class RouteTrials {
                 best = option;
             }
         }
-        if (best != null) choices.put(site, best);
+        if (best != null) {
+            choices.put(site, best);
+            decisions.add(new Decision(site, List.copyOf(options), currentRoot, currentRootType, currentRootSubgraph));
+        }
         return best;
+    }
+
+    /**
+     * The operation's choices with those {@link #cheapestRoute} made weighed again now that the later ones are known, or
+     * null when none changed. Each choice was weighed in document order, the fields after it taking the route under
+     * trial or their walk's first: a field asked under a condition that chose its route before an unconditional one
+     * at the same place could not see that the other's route makes its own cheaper ({@code first @include(if: $v) {
+     * price { price } } first { pid }} in complex-entity-call: first via list, then Product's key to price, which needs
+     * category from products, 5 fetches; in the other order 4, as Apollo's planner). For each root field with two
+     * choices or more: each choice's other options, with every other choice held, one at a time, a strictly cheaper
+     * plan of the root field kept (coordinate descent), twice over at most, within {@link #REFINEMENT_TRIALS}.
+     */
+    Map<String, Integer> refined(TrialWalk walk) {
+        Map<RootField, List<Decision>> byRoot = new LinkedHashMap<>();
+        for (Decision decision : decisions) byRoot.computeIfAbsent(decision.root(), k -> new ArrayList<>()).add(decision);
+        Map<String, Integer> assignment = new HashMap<>(choices);
+        int trials = REFINEMENT_TRIALS;
+        boolean changedAny = false;
+        for (List<Decision> ofRoot : byRoot.values()) {
+            if (ofRoot.size() < 2) continue;
+            Decision first = ofRoot.get(0);
+            if (trials-- <= 0) break;
+            PlanCost least = walk.cost(refinementTrial(first.rootSubgraph(), assignment), first.root(), first.rootType());
+            if (least == null) continue;
+            for (int round = 0; round < 2; round++) {
+                boolean changed = false;
+                for (Decision decision : ofRoot) {
+                    int current = assignment.get(decision.site());
+                    for (int option : decision.options()) {
+                        if (option == current || trials-- <= 0) continue;
+                        Map<String, Integer> tried = new HashMap<>(assignment);
+                        tried.put(decision.site(), option);
+                        PlanCost cost = walk.cost(refinementTrial(first.rootSubgraph(), tried), first.root(), first.rootType());
+                        if (cost != null && cost.compareTo(least) < 0) {
+                            least = cost;
+                            assignment = tried;
+                            current = option;
+                            changed = true;
+                        }
+                    }
+                }
+                changedAny |= changed;
+                if (!changed) break;
+            }
+        }
+        return changedAny ? assignment : null;
+    }
+
+    /** A trial walk of a root field from {@code root} that takes {@code assignment} where it meets its sites, remembering the routes. */
+    private static RouteTrials refinementTrial(String root, Map<String, Integer> assignment) {
+        return new RouteTrials(root, null, 0, 0, new HashMap<>(assignment), true);
     }
 
     /** Whether {@link #weighParentRoute} may weigh a parent route: a root field being planned, two parent trials left. */
