@@ -29,7 +29,7 @@ final class RouteTrials {
     /** The most trial walks {@link #weighParentRoute} makes for one operation, two per field weighed. */
     static final int PARENT_TRIALS = 4;
     /** The most trial walks {@link #refined} makes for one operation. */
-    static final int REFINEMENT_TRIALS = 16;
+    static final int REFINEMENT_TRIALS = 24;
 
     /**
      * Walks the root field being planned again with a trial's choices, optimized on its own: the cost of its plan, or
@@ -65,10 +65,15 @@ final class RouteTrials {
      * follow it as they did on the walk that chose it.
      */
     private final boolean replaysRoutes;
-    /** The choices {@link #cheapestRoute} made on the operation's own walk, in order: what {@link #refined} weighs again. */
+    /** Set on the operation's own walk only: it records its {@link #decisions}. */
+    private final boolean recordsDecisions;
+    /**
+     * The places where {@link #cheapestRoute} chose, or found its trials used up, on the operation's own walk, in
+     * order: what {@link #refined} weighs again.
+     */
     private final List<Decision> decisions = new ArrayList<>();
 
-    /** One choice of {@link #cheapestRoute}: its site, the options it weighed, and the root field it was made for. */
+    /** One place of {@link #cheapestRoute}: its site, the options there, and the root field it was met in. */
     private record Decision(String site, List<Integer> options, RootField root, GraphQLObjectType rootType, String rootSubgraph) {}
 
     /** The root field being planned, its type and its one root subgraph: what a trial walk of a route walks again. */
@@ -77,12 +82,13 @@ final class RouteTrials {
     private String currentRootSubgraph;
 
     private RouteTrials(String forcedRoot, String preferredRoute, int trialsLeft, int parentTrialsLeft, Map<String, Integer> choices) {
-        this(forcedRoot, preferredRoute, trialsLeft, parentTrialsLeft, choices, false);
+        this(forcedRoot, preferredRoute, trialsLeft, parentTrialsLeft, choices, false, false);
     }
 
     private RouteTrials(String forcedRoot, String preferredRoute, int trialsLeft, int parentTrialsLeft, Map<String, Integer> choices,
-                        boolean replaysRoutes) {
+                        boolean replaysRoutes, boolean recordsDecisions) {
         this.replaysRoutes = replaysRoutes;
+        this.recordsDecisions = recordsDecisions;
         this.forcedRoot = forcedRoot;
         this.preferredRoute = preferredRoute;
         this.trialsLeft = trialsLeft;
@@ -92,7 +98,7 @@ final class RouteTrials {
 
     /** The choices of an operation's own walk: every budget full, nothing chosen yet. */
     static RouteTrials forOperation() {
-        return new RouteTrials(null, null, TRIALS, PARENT_TRIALS, new HashMap<>());
+        return new RouteTrials(null, null, TRIALS, PARENT_TRIALS, new HashMap<>(), false, true);
     }
 
     /**
@@ -100,7 +106,7 @@ final class RouteTrials {
      * every budget full for the sites it meets that they do not hold.
      */
     static RouteTrials seeded(Map<String, Integer> choices) {
-        return new RouteTrials(null, null, TRIALS, PARENT_TRIALS, new HashMap<>(choices), true);
+        return new RouteTrials(null, null, TRIALS, PARENT_TRIALS, new HashMap<>(choices), true, false);
     }
 
     /** Whether a chosen route is remembered where it is taken: see {@link #replaysRoutes}. */
@@ -191,14 +197,18 @@ final class RouteTrials {
      * weighing each field alone with the other's first route misses).
      */
     Integer cheapestRoute(String site, List<KeyRoute> routes, boolean throughParent, ParentRoute parentRoute, TrialWalk walk) {
-        if (currentRoot == null || currentRootSubgraph == null || trialsLeft <= 0) return null;
+        if (currentRoot == null || currentRootSubgraph == null || (trialsLeft <= 0 && !recordsDecisions)) return null;
         List<Integer> options = new ArrayList<>();
         for (int option = throughParent ? 0 : 1; option < Math.min(routes.size() + 1, ROUTES); option++) options.add(option);
         // last: on a tie the routes the walk took before it win
         if (parentRoute != null) options.add(PARENT_ROUTE);
         // weighed in part, the choice would be of the options that happened to come first: the walk's own order does
-        // as well, and the routes taken before at this place go first there (see OperationWalker.jump)
-        if (trialsLeft < options.size()) return null;
+        // as well, and the routes taken before at this place go first there (see OperationWalker.jump); refined weighs
+        // it after the walk, within its own budget
+        if (trialsLeft < options.size()) {
+            if (recordsDecisions) decisions.add(new Decision(site, List.copyOf(options), currentRoot, currentRootType, currentRootSubgraph));
+            return null;
+        }
         Integer best = null;
         PlanCost least = null;
         for (int option : options) {
@@ -217,60 +227,92 @@ final class RouteTrials {
         }
         if (best != null) {
             choices.put(site, best);
-            decisions.add(new Decision(site, List.copyOf(options), currentRoot, currentRootType, currentRootSubgraph));
+            if (recordsDecisions) decisions.add(new Decision(site, List.copyOf(options), currentRoot, currentRootType, currentRootSubgraph));
         }
         return best;
     }
 
     /**
-     * The operation's choices with those {@link #cheapestRoute} made weighed again now that the later ones are known, or
-     * null when none changed. Each choice was weighed in document order, the fields after it taking the route under
-     * trial or their walk's first: a field asked under a condition that chose its route before an unconditional one
-     * at the same place could not see that the other's route makes its own cheaper ({@code first @include(if: $v) {
-     * price { price } } first { pid }} in complex-entity-call: first via list, then Product's key to price, which needs
-     * category from products, 5 fetches; in the other order 4, as Apollo's planner). For each root field with two
-     * choices or more: each choice's other options, with every other choice held, one at a time, a strictly cheaper
-     * plan of the root field kept (coordinate descent), twice over at most, within {@link #REFINEMENT_TRIALS}.
+     * The operation's choices with those at the places {@link #cheapestRoute} met weighed again now that all are known,
+     * or null when none changed. Each was weighed in document order, the fields after it taking the route under trial
+     * or their walk's first, and a place met after the trials ran out was not weighed at all: a field asked under a
+     * condition that chose its route before an unconditional one at the same place could not see that the other's
+     * route makes its own cheaper ({@code first @include(if: $v) { price { price } } first { pid }} in
+     * complex-entity-call: first via list, then Product's key to price, which needs category from products, 5 fetches;
+     * in the other order 4, as Apollo's planner), and a cheaper plan can need several places changed at once (three
+     * fields of topProducts all through price's ProductList key). For each root field met at two places or more: every
+     * combination of their options where they fit in the trials left, else each place's options in turn with the
+     * others held (twice over at most); a strictly cheaper plan of the root field is kept. At most
+     * {@link #REFINEMENT_TRIALS} trial walks in all.
      */
     Map<String, Integer> refined(TrialWalk walk) {
-        Map<RootField, List<Decision>> byRoot = new LinkedHashMap<>();
-        for (Decision decision : decisions) byRoot.computeIfAbsent(decision.root(), k -> new ArrayList<>()).add(decision);
+        Map<RootField, Map<String, Decision>> byRoot = new LinkedHashMap<>();
+        for (Decision decision : decisions) byRoot.computeIfAbsent(decision.root(), k -> new LinkedHashMap<>()).putIfAbsent(decision.site(), decision);
         Map<String, Integer> assignment = new HashMap<>(choices);
-        int trials = REFINEMENT_TRIALS;
+        int[] trials = {REFINEMENT_TRIALS};
         boolean changedAny = false;
-        for (List<Decision> ofRoot : byRoot.values()) {
-            if (ofRoot.size() < 2) continue;
+        for (Map<String, Decision> places : byRoot.values()) {
+            if (places.size() < 2 || trials[0] <= 0) continue;
+            List<Decision> ofRoot = List.copyOf(places.values());
             Decision first = ofRoot.get(0);
-            if (trials-- <= 0) break;
+            trials[0]--;
             PlanCost least = walk.cost(refinementTrial(first.rootSubgraph(), assignment), first.root(), first.rootType());
             if (least == null) continue;
-            for (int round = 0; round < 2; round++) {
-                boolean changed = false;
-                for (Decision decision : ofRoot) {
-                    int current = assignment.get(decision.site());
-                    for (int option : decision.options()) {
-                        if (option == current || trials-- <= 0) continue;
-                        Map<String, Integer> tried = new HashMap<>(assignment);
-                        tried.put(decision.site(), option);
-                        PlanCost cost = walk.cost(refinementTrial(first.rootSubgraph(), tried), first.root(), first.rootType());
-                        if (cost != null && cost.compareTo(least) < 0) {
-                            least = cost;
-                            assignment = tried;
-                            current = option;
-                            changed = true;
+            long combinations = 1;
+            for (Decision decision : ofRoot) combinations = Math.min(Long.MAX_VALUE / 8, combinations * decision.options().size());
+            Refinement best = new Refinement(assignment, least);
+            if (combinations <= trials[0]) {
+                best = everyCombination(ofRoot, 0, new HashMap<>(assignment), best, walk, trials);
+            } else {
+                for (int round = 0; round < 2; round++) {
+                    Refinement before = best;
+                    for (Decision decision : ofRoot) {
+                        for (int option : decision.options()) {
+                            if (Integer.valueOf(option).equals(best.assignment().get(decision.site())) || trials[0] <= 0) continue;
+                            Map<String, Integer> tried = new HashMap<>(best.assignment());
+                            tried.put(decision.site(), option);
+                            best = cheaper(best, tried, first, walk, trials);
                         }
                     }
+                    if (best == before) break;
                 }
-                changedAny |= changed;
-                if (!changed) break;
+            }
+            if (best.assignment() != assignment) {
+                assignment = best.assignment();
+                changedAny = true;
             }
         }
         return changedAny ? assignment : null;
     }
 
+    /** An assignment of route choices and the cost of the root field's plan with it. */
+    private record Refinement(Map<String, Integer> assignment, PlanCost cost) {}
+
+    /** The cheapest of {@code best} and every assignment of options to {@code places} from {@code index} on. */
+    private Refinement everyCombination(List<Decision> places, int index, Map<String, Integer> tried, Refinement best, TrialWalk walk,
+                                        int[] trials) {
+        if (index == places.size()) {
+            return tried.equals(best.assignment()) ? best : cheaper(best, new HashMap<>(tried), places.get(0), walk, trials);
+        }
+        Decision place = places.get(index);
+        for (int option : place.options()) {
+            tried.put(place.site(), option);
+            best = everyCombination(places, index + 1, tried, best, walk, trials);
+        }
+        return best;
+    }
+
+    /** {@code tried} when the root field's plan with it costs strictly less than {@code best}'s (one trial walk), else best. */
+    private static Refinement cheaper(Refinement best, Map<String, Integer> tried, Decision of, TrialWalk walk, int[] trials) {
+        if (trials[0] <= 0) return best;
+        trials[0]--;
+        PlanCost cost = walk.cost(refinementTrial(of.rootSubgraph(), tried), of.root(), of.rootType());
+        return cost != null && cost.compareTo(best.cost()) < 0 ? new Refinement(tried, cost) : best;
+    }
+
     /** A trial walk of a root field from {@code root} that takes {@code assignment} where it meets its sites, remembering the routes. */
     private static RouteTrials refinementTrial(String root, Map<String, Integer> assignment) {
-        return new RouteTrials(root, null, 0, 0, new HashMap<>(assignment), true);
+        return new RouteTrials(root, null, 0, 0, new HashMap<>(assignment), true, false);
     }
 
     /** Whether {@link #weighParentRoute} may weigh a parent route: a root field being planned, two parent trials left. */
