@@ -7,12 +7,15 @@
 # summary is rewritten after each supergraph, so a run stopped half-way leaves its figures.
 #
 # Usage: tests/differential/run.sh [--target samples|audit|all] [--seed N] [--count N] [--references apollo,hive]
-#                                  [--suites a,b] [--mutations] [--shrink-checks N] [--out DIR]
+#                                  [--suites a,b] [--mutations] [--fail-subgraphs] [--shrink-checks N] [--out DIR]
 #                                  [--latency-repeats N [--latency-warmup N]]
 #   samples: the project's sample graph (schemas/supergraph.graphql), its subgraphs started in the tester's JVM
 #   audit:   the federation-gateway-audit's supergraphs and subgraphs, served by a scratch copy of ../shared/audit
 #            (AUDIT_DIR, default /tmp/audit, set up with its setup.sh; see docs/conformance.md); AUDIT_PORT (47200)
 #   all:     both in one run, the sample graph first (--count is spread evenly over the 47 supergraphs)
+# --fail-subgraphs: fault injection: each supergraph once per subgraph, that one answering every request HTTP 500 with a
+#   GraphQL error (--count spread over these targets); answers compare as usual, and an answer of Vestibule without
+#   errors though it asked the failing subgraph is a difference of its own, whatever the references answer.
 # --latency-repeats N: after each supergraph's comparison pass, every operation is timed N times per gateway, the
 #   gateways interleaved in rotating order after --latency-warmup rounds (default 1); the summary counts the
 #   operations whose median on Vestibule is above the slower reference's median (OUT/latency-slower.txt lists them,
@@ -27,7 +30,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --target) TARGET="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
-    --mutations) ARGS+=("$1"); shift ;;
+    --mutations|--fail-subgraphs) ARGS+=("$1"); shift ;;
     -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d'; exit 0 ;;
     *) ARGS+=("$1" "$2"); shift 2 ;;
   esac

@@ -66,7 +66,12 @@ public record Answer(JsonNode data, boolean hasErrors, JsonNode raw, long micros
         /** Same data; this answer has errors, the reference none. */
         EXTRA_ERRORS("errors the reference does not have"),
         /** Same data; the reference has errors, this answer none. */
-        MISSING_ERRORS("no errors where the reference has some");
+        MISSING_ERRORS("no errors where the reference has some"),
+        /**
+         * No errors, though a subgraph this gateway asked failed ({@link FailingSubgraphs}): whatever the references
+         * answer, a failure must surface as an error somewhere.
+         */
+        SILENT_FAILURE("no errors though a subgraph it asked failed");
 
         public final String label;
 

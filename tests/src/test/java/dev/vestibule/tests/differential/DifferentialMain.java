@@ -22,6 +22,10 @@ import java.util.stream.Stream;
  *   --seed N --count N       the first seed, and the operations in all (spread evenly over the supergraphs)
  *   --references apollo,hive the reference gateways (default both)
  *   --mutations              mutations too (they change the subgraphs' state: answers may then differ for that reason)
+ *   --fail-subgraphs         fault injection: each supergraph once per subgraph, that one answering every request
+ *                            HTTP 500 with a GraphQL error (FailingSubgraphs); --count is spread over these targets.
+ *                            Besides the usual comparison, an answer of Vestibule without errors though it asked the
+ *                            failing subgraph is a difference of its own (no errors though a subgraph it asked failed)
  *   --shrink-checks N        the shrinker's budget of re-runs per difference (0: no shrinking; default 150)
  *   --latency-repeats N      after each supergraph's comparison pass, time each operation N times per gateway, the
  *                            gateways interleaved, and compare medians (0, the default: only the comparison's single
@@ -35,7 +39,7 @@ import java.util.stream.Stream;
 public final class DifferentialMain {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new LinkedHashMap<>();
-        List<String> flags = List.of("--mutations");
+        List<String> flags = List.of("--mutations", "--fail-subgraphs");
         for (int i = 0; i < args.length; i++) {
             if (flags.contains(args[i])) options.put(args[i], "true");
             else if (args[i].startsWith("--") && i + 1 < args.length) options.put(args[i], args[++i]);
@@ -51,6 +55,7 @@ public final class DifferentialMain {
         List<ReferenceGateway> references = new ArrayList<>();
         List<DifferentialRunner.Target> targets = new ArrayList<>();
         SampleGraph samples = null;
+        FailingSubgraphs failing = options.containsKey("--fail-subgraphs") ? new FailingSubgraphs() : null;
         try {
             for (String id : options.getOrDefault("--references", "apollo,hive").split(",")) {
                 references.add(ReferenceGateway.start(ReferenceGateway.Kind.of(id.trim())));
@@ -62,18 +67,21 @@ public final class DifferentialMain {
                 targets.add(samples.target());
             }
             if (!target.equals("samples")) targets.addAll(auditTargets(Path.of(require(options, "--supergraphs")), suites));
+            if (failing != null) targets = targets.stream().flatMap(t -> failing.each(t).stream()).toList();
             int perTarget = (count + targets.size() - 1) / targets.size();
             Map<String, Object> header = new LinkedHashMap<>();
             header.put("date", Instant.now().toString());
             header.put("commit", options.getOrDefault("--commit", "unknown"));
             header.put("target", target);
+            header.put("failingSubgraphs", failing != null);
             header.put("supergraphs", targets.size());
             header.put("seed", seed);
             header.put("operationsPerSupergraph", perTarget);
             header.put("references", references.stream().map(r -> r.kind().title()).toList());
             long start = System.nanoTime();
             DifferentialRunner.Report report;
-            DifferentialRunner runner = new DifferentialRunner(references, RouterSettings.DEFAULTS.withExposeSubgraphErrors(true));
+            DifferentialRunner runner = new DifferentialRunner(references, RouterSettings.DEFAULTS.withExposeSubgraphErrors(true),
+                    failing == null ? null : failing::requests);
             int latencyRepeats = Integer.parseInt(options.getOrDefault("--latency-repeats", "0"));
             int latencyWarmup = Integer.parseInt(options.getOrDefault("--latency-warmup", "1"));
             header.put("latencyRepeats", latencyRepeats);
@@ -102,6 +110,7 @@ public final class DifferentialMain {
         } finally {
             references.forEach(ReferenceGateway::close);
             if (samples != null) samples.close();
+            if (failing != null) failing.close();
         }
         System.exit(0);
     }

@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Sends generated operations to Vestibule (in this JVM, over HTTP) and to the reference gateways, all in front of the
@@ -159,11 +160,19 @@ public final class DifferentialRunner {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<ReferenceGateway> references;
     private final RouterSettings routerSettings;
+    /** The requests the failing subgraphs answered so far ({@link FailingSubgraphs}), or null when none fail. */
+    private final LongSupplier failedRequests;
 
     public DifferentialRunner(List<ReferenceGateway> references, RouterSettings routerSettings) {
+        this(references, routerSettings, null);
+    }
+
+    /** {@code failedRequests}: see {@link FailingSubgraphs#requests}; null when no subgraph is made to fail. */
+    DifferentialRunner(List<ReferenceGateway> references, RouterSettings routerSettings, LongSupplier failedRequests) {
         if (references.isEmpty()) throw new IllegalArgumentException("at least one reference gateway is needed");
         this.references = references;
         this.routerSettings = routerSettings;
+        this.failedRequests = failedRequests;
     }
 
     public Report run(List<Target> targets, Settings settings, Consumer<String> progress) throws IOException, InterruptedException {
@@ -329,8 +338,9 @@ public final class DifferentialRunner {
                         Settings settings) throws IOException, InterruptedException {
         Answers answers = ask(target, operation, vestibule);
         boolean disagree = answers.referencesDisagree();
-        Optional<Answer.Difference> difference = disagree || !answers.allAnswered()
-                ? Optional.empty() : answers.vestibule.differenceFrom(answers.reference());
+        Optional<Answer.Difference> difference = answers.silentFailure()
+                ? Optional.of(new Answer.Difference(Answer.Kind.SILENT_FAILURE, ""))
+                : disagree || !answers.allAnswered() ? Optional.empty() : answers.vestibule.differenceFrom(answers.reference());
         Case unshrunk = new Case(target, seed, operation, answers.vestibule, answers.references, difference, disagree, null, Optional.empty());
         Optional<String> known = difference.isPresent() ? settings.explain().apply(supergraph, unshrunk) : Optional.empty();
         int shrinkChecks = settings.shrinkChecks();
@@ -342,6 +352,7 @@ public final class DifferentialRunner {
                 try {
                     Answers again = ask(target, candidate, vestibule);
                     seen.put(candidate, again);
+                    if (kind == Answer.Kind.SILENT_FAILURE) return again.silentFailure();
                     if (!again.allAnswered() || again.referencesDisagree()) return false;
                     Optional<Answer.Difference> still = again.vestibule.differenceFrom(again.reference());
                     if (still.isEmpty() || still.get().kind() != kind) return false;
@@ -356,12 +367,26 @@ public final class DifferentialRunner {
                 }
             });
             Answers last = seen.containsKey(small) ? seen.get(small) : answers;
-            shrunk = new Shrunk(small, last.vestibule, last.references, last.vestibule.differenceFrom(last.reference()).orElse(difference.get()));
+            shrunk = new Shrunk(small, last.vestibule, last.references, kind == Answer.Kind.SILENT_FAILURE ? difference.get()
+                    : last.vestibule.differenceFrom(last.reference()).orElse(difference.get()));
         }
         return new Case(target, seed, operation, answers.vestibule, answers.references, difference, disagree, shrunk, known);
     }
 
-    private record Answers(Answer vestibule, Map<String, Answer> references) {
+    /**
+     * Vestibule's answer says nothing of a failure though {@code failedCalls} requests it made failed
+     * ({@link FailingSubgraphs}): an answer without any error.
+     */
+    static boolean silentFailure(Answer vestibule, long failedCalls) {
+        return failedCalls > 0 && vestibule.answered() && !vestibule.hasErrors();
+    }
+
+    /** {@code vestibuleFailedCalls}: the failing subgraphs' requests while Vestibule answered (0 when none fail). */
+    private record Answers(Answer vestibule, Map<String, Answer> references, long vestibuleFailedCalls) {
+        boolean silentFailure() {
+            return DifferentialRunner.silentFailure(vestibule, vestibuleFailedCalls);
+        }
+
         Answer reference() {
             return references.values().iterator().next();
         }
@@ -386,7 +411,9 @@ public final class DifferentialRunner {
      */
     private Answers ask(String target, GeneratedOperation operation, Vestibule vestibule) throws IOException, InterruptedException {
         String text = operation.text();
+        long failedBefore = failedRequests == null ? 0 : failedRequests.getAsLong();
         Answer mine = vestibule.query(text, operation.variables());
+        long failedCalls = failedRequests == null ? 0 : failedRequests.getAsLong() - failedBefore;
         Map<String, Answer> answers = new LinkedHashMap<>();
         for (ReferenceGateway reference : references) {
             long start = System.nanoTime();
@@ -401,7 +428,7 @@ public final class DifferentialRunner {
             }
             answers.put(reference.kind().id(), answer);
         }
-        return new Answers(mine, answers);
+        return new Answers(mine, answers, failedCalls);
     }
 
     /** Writes {@code summary.txt}, {@code summary.json} and one file per difference and per references' disagreement. */
