@@ -423,7 +423,7 @@ public final class PlanExecutor {
 
     /**
      * The representation of one object: what the fetch's requires selection picks from it, or null when the object is
-     * not of a type the fetch is for or a key field is null (a null key must never be sent).
+     * not of a type the fetch is for, a key field is null (a null key must never be sent) or a required field is missing.
      */
     private Map<String, Object> representation(Map<String, Object> object, PlanNode.Fetch fetch) {
         Object typename = object.get("__typename");
@@ -438,11 +438,13 @@ public final class PlanExecutor {
             }
         }
         if (!matched) return null;
-        // @requires fields may be null: the subgraph is told so, as it would be by Apollo's router.
+        // @requires fields may be null: the subgraph is told so, as it would be by Apollo's router. One that is missing
+        // (its fetch failed) leaves the object out: the fields it was to compute stay null, the failure says why.
         List<Selection> requires = fetch.requires();
         for (int i = 0, n = requires.size(); i < n; i++) {
-            if (requires.get(i) instanceof Selection.Fragment fragment && matches(fragment.typeCondition(), type)) {
-                Merging.project(object, fragment.selections(), representation, matches, true);
+            if (requires.get(i) instanceof Selection.Fragment fragment && matches(fragment.typeCondition(), type)
+                    && !Merging.project(object, fragment.selections(), representation, matches, true)) {
+                return null;
             }
         }
         if (fetch.representationTypename() != null) representation.put("__typename", fetch.representationTypename());
