@@ -81,7 +81,7 @@ public final class DifferentialMain {
             long start = System.nanoTime();
             DifferentialRunner.Report report;
             DifferentialRunner runner = new DifferentialRunner(references, RouterSettings.DEFAULTS.withExposeSubgraphErrors(true),
-                    failing == null ? null : failing::requests);
+                    failing == null ? null : failing::vestibuleRequests);
             int latencyRepeats = Integer.parseInt(options.getOrDefault("--latency-repeats", "0"));
             int latencyWarmup = Integer.parseInt(options.getOrDefault("--latency-warmup", "1"));
             header.put("latencyRepeats", latencyRepeats);

@@ -25,6 +25,7 @@ final class FailingSubgraphs implements AutoCloseable {
 
     private final HttpServer server;
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong vestibuleRequests = new AtomicLong();
 
     FailingSubgraphs() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -33,6 +34,10 @@ final class FailingSubgraphs implements AutoCloseable {
                 body.readAllBytes();
             }
             requests.incrementAndGet();
+            // Vestibule's calls go through OkHttp, which names itself; the references run on Node. Told apart, a
+            // reference's call still in flight after it answered (Hive Gateway's, seen) is not counted as Vestibule's.
+            String agent = exchange.getRequestHeaders().getFirst("user-agent");
+            if (agent != null && agent.startsWith("okhttp/")) vestibuleRequests.incrementAndGet();
             byte[] answer = BODY.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("content-type", "application/json");
             exchange.sendResponseHeaders(500, answer.length);
@@ -46,6 +51,11 @@ final class FailingSubgraphs implements AutoCloseable {
     /** Requests answered so far (every gateway's). */
     long requests() {
         return requests.get();
+    }
+
+    /** Requests Vestibule made so far (see the handler). */
+    long vestibuleRequests() {
+        return vestibuleRequests.get();
     }
 
     /**

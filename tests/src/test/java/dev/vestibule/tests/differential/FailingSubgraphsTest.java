@@ -33,6 +33,7 @@ class FailingSubgraphsTest {
             assertThat(answer.statusCode()).isEqualTo(500);
             assertThat(answer.body()).isEqualTo(FailingSubgraphs.BODY);
             assertThat(failing.requests()).isEqualTo(1);
+            assertThat(failing.vestibuleRequests()).as("not OkHttp: not Vestibule").isZero();
         }
     }
 
