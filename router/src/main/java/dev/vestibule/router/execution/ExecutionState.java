@@ -3,8 +3,11 @@ package dev.vestibule.router.execution;
 import dev.vestibule.router.json.JsonObject;
 import dev.vestibule.router.planner.PlanNode;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The data fetched so far for one request and the errors met. Fetch threads synchronize on it. */
 public final class ExecutionState {
@@ -12,6 +15,12 @@ public final class ExecutionState {
     private final List<Map<String, Object>> errors = new ArrayList<>();
     /** The answers merged into {@link #data} so far; read and extended under this object's lock, with the data. */
     private Lineage lineage = Lineage.EMPTY;
+    /**
+     * By object (identity), the response keys an entity fetch that failed was to fill there; null until one fails.
+     * Under this object's lock. See {@link PlanExecutor}'s representation: a @requires field missing for this reason
+     * is not one a condition left out.
+     */
+    private Map<Map<String, Object>, Set<String>> failedFields;
 
     /** The merged data: written by fetches under this object's lock, read when execution is over. */
     public Map<String, Object> data() {
@@ -29,6 +38,17 @@ public final class ExecutionState {
      */
     void merged(PlanNode node, long call, Lineage basis) {
         lineage = lineage.then(node, call, basis);
+    }
+
+    /** Call under this object's lock: the entity fetch that was to fill {@code keys} in {@code object} failed. */
+    void failed(Map<String, Object> object, List<String> keys) {
+        if (failedFields == null) failedFields = new IdentityHashMap<>();
+        failedFields.computeIfAbsent(object, k -> new HashSet<>()).addAll(keys);
+    }
+
+    /** Call under this object's lock: the response keys failed fetches were to fill in {@code object} (see {@link #failed}). */
+    Set<String> failedFields(Map<String, Object> object) {
+        return failedFields == null ? Set.of() : failedFields.getOrDefault(object, Set.of());
     }
 
     synchronized void addError(Map<String, Object> error) {

@@ -110,10 +110,7 @@ final class Merging {
     /**
      * Copies the selected fields of object into out (nested objects and lists too), under the fields' names.
      * Strict (allowNulls false): returns false when a selected field is missing or null, since such a
-     * representation would carry a null key. Lenient (a @requires selection): nulls are copied as null, but a missing
-     * field still returns false: the fetch that was to bring it failed (or found no such entity), and a subgraph
-     * handed a representation without it computes from nothing what it answers (requires-with-fragments with a down:
-     * b answered {@code requirer2: "undefined_requirer2"} as data; Apollo Gateway does not send such an entity).
+     * representation would carry a null key. Lenient: nulls are copied as null and missing fields left out.
      */
     @SuppressWarnings("unchecked")
     static boolean project(Map<String, Object> object, List<Selection> selections, Map<String, Object> out,
@@ -123,8 +120,8 @@ final class Merging {
                 case Selection.Field f -> {
                     Object value = object.get(f.responseKey());
                     if (value == null) {
-                        if (!allowNulls || !object.containsKey(f.responseKey())) return false;
-                        out.put(f.name(), null);
+                        if (!allowNulls) return false;
+                        if (object.containsKey(f.responseKey())) out.put(f.name(), null);
                         continue;
                     }
                     if (f.isLeaf()) {

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.function.BiPredicate;
@@ -179,7 +180,7 @@ public final class PlanExecutor {
         Map<String, Object> used = usedVariables(fetch, request.variables());
         Map<String, String> subgraphHeaders = Map.copyOf(context.subgraphHeaders().forSubgraph(fetch.subgraph())); // a key part: copied once
         String url = url(fetch.subgraph(), context);
-        Function<Map<String, Object>, Map<String, Object>> representation = entity -> representation(entity, fetch);
+        Function<Map<String, Object>, Map<String, Object>> representation = entity -> representation(entity, fetch, state);
         List<Map<String, Object>> entities;
         BatchKey key = null;
         EntityBatch batch = null;
@@ -336,7 +337,7 @@ public final class PlanExecutor {
             for (int i = 0; i < parts.size(); i++) {
                 PlanNode.Flatten part = parts.get(i);
                 List<Map<String, Object>> found = node.asks(i, request.variables()) ? Entities.collect(state.data(), part.paths()) : List.of();
-                EntityBatch batch = EntityBatch.of(found, entity -> representation(entity, part.fetch()), state.lineage());
+                EntityBatch batch = EntityBatch.of(found, entity -> representation(entity, part.fetch(), state), state.lineage());
                 entities.add(found);
                 batches.add(batch);
                 representations += batch.representations().size();
@@ -405,6 +406,8 @@ public final class PlanExecutor {
         List<String> fields = fetch.topLevelKeys();
         if (fields.isEmpty()) state.addError(failureError(fetch.subgraph(), failure, first));
         for (String field : fields) state.addError(failureError(fetch.subgraph(), failure, append(first, field)));
+        int[] slots = batch.slots();
+        for (int e = 0; e < slots.length; e++) if (slots[e] >= 0) state.failed(entities.get(e), fields);
     }
 
     /** The part of a batch whose aliased {@code _entities} field an error's path begins with, or -1. */
@@ -423,9 +426,10 @@ public final class PlanExecutor {
 
     /**
      * The representation of one object: what the fetch's requires selection picks from it, or null when the object is
-     * not of a type the fetch is for, a key field is null (a null key must never be sent) or a required field is missing.
+     * not of a type the fetch is for, a key field is null (a null key must never be sent) or a required field is missing
+     * because the fetch that was to bring it failed.
      */
-    private Map<String, Object> representation(Map<String, Object> object, PlanNode.Fetch fetch) {
+    private Map<String, Object> representation(Map<String, Object> object, PlanNode.Fetch fetch, ExecutionState state) {
         Object typename = object.get("__typename");
         if (!(typename instanceof String type)) return null;
         Map<String, Object> representation = new JsonObject();
@@ -438,17 +442,32 @@ public final class PlanExecutor {
             }
         }
         if (!matched) return null;
-        // @requires fields may be null: the subgraph is told so, as it would be by Apollo's router. One that is missing
-        // (its fetch failed) leaves the object out: the fields it was to compute stay null, the failure says why.
+        // @requires fields may be null: the subgraph is told so, as it would be by Apollo's router; one a condition
+        // left unasked is left out. One missing because the fetch that was to bring it failed leaves the object out:
+        // handed a representation without it, a subgraph computes from nothing what it answers (requires-with-fragments
+        // with a down: b's requirer2 answered "undefined_requirer2" as data; Apollo Gateway does not ask b). The
+        // fields it was to compute stay null, and the failure says why.
         List<Selection> requires = fetch.requires();
+        Set<String> failed = state.failedFields(object);
         for (int i = 0, n = requires.size(); i < n; i++) {
-            if (requires.get(i) instanceof Selection.Fragment fragment && matches(fragment.typeCondition(), type)
-                    && !Merging.project(object, fragment.selections(), representation, matches, true)) {
-                return null;
+            if (requires.get(i) instanceof Selection.Fragment fragment && matches(fragment.typeCondition(), type)) {
+                if (!failed.isEmpty() && missingFailed(object, fragment.selections(), failed, type)) return null;
+                Merging.project(object, fragment.selections(), representation, matches, true);
             }
         }
         if (fetch.representationTypename() != null) representation.put("__typename", fetch.representationTypename());
         return representation;
+    }
+
+    /** Whether a field of {@code selections} (fragments on the object's type looked into) is missing for a failed fetch. */
+    private boolean missingFailed(Map<String, Object> object, List<Selection> selections, Set<String> failed, String type) {
+        for (Selection selection : selections) {
+            switch (selection) {
+                case Selection.Field f -> { if (failed.contains(f.responseKey()) && !object.containsKey(f.responseKey())) return true; }
+                case Selection.Fragment f -> { if (matches(f.typeCondition(), type) && missingFailed(object, f.selections(), failed, type)) return true; }
+            }
+        }
+        return false;
     }
 
     private boolean isAbstract(String typename) {
