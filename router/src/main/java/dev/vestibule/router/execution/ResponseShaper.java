@@ -114,12 +114,53 @@ public final class ResponseShaper {
                       List<Map<String, Object>> errors, Set<Selection.Field> denied,
                       Map<String, Object> conditionValues) {
         GraphQLObjectType root = (GraphQLObjectType) apiSchema.getType(rootType);
+        for (int i = 0, n = errors.size(); i < n; i++) errors.set(i, withinOperation(errors.get(i), selections));
         Shaping shaping = new Shaping(new ResponsePath(), errors, denied.isEmpty() ? Denied.NONE : new Denied(denied), conditionValues);
         int start = out.position();
         if (writeObject(out, data, root, selections, shaping) == PROPAGATE) {
             out.truncate(start);
             out.nullValue();
         }
+    }
+
+    /**
+     * The error with its path cut before the first response key the operation does not select there: a failed fetch
+     * is reported at the fields it was to fill, which can be fields only the router asked for (a key's {@code selected {
+     * id }}, a @requires field, an internal alias). A client finds such a path nowhere in its answer; cut, it names the
+     * object the failure left incomplete ({@code [bb, 0, data]} becomes {@code [bb, 0]}). A path cut to nothing is
+     * dropped. The fields of every fragment count, whatever its type condition.
+     */
+    static Map<String, Object> withinOperation(Map<String, Object> error, List<Selection> selections) {
+        if (!(error.get("path") instanceof List<?> path)) return error;
+        List<Selection> level = selections;
+        for (int i = 0, n = path.size(); i < n; i++) {
+            if (!(path.get(i) instanceof String key)) continue; // a list index: the same selections
+            List<Selection> below = new ArrayList<>();
+            if (!selects(level, key, below)) {
+                Map<String, Object> cut = new LinkedHashMap<>(error);
+                if (i == 0) cut.remove("path");
+                else cut.put("path", List.copyOf(path.subList(0, i)));
+                return cut;
+            }
+            level = below;
+        }
+        return error;
+    }
+
+    /** Whether {@code selections} select {@code key}; the selections under every field answering to it go to {@code below}. */
+    private static boolean selects(List<Selection> selections, String key, List<Selection> below) {
+        boolean found = false;
+        for (Selection selection : selections) {
+            switch (selection) {
+                case Selection.Field f when f.responseKey().equals(key) -> {
+                    below.addAll(f.selections());
+                    found = true;
+                }
+                case Selection.Field f -> { }
+                case Selection.Fragment f -> found |= selects(f.selections(), key, below);
+            }
+        }
+        return found;
     }
 
     /** Writes the object's selected fields; PROPAGATE when a non-null one is null (the object is then null). */

@@ -10,6 +10,7 @@ import dev.vestibule.router.composition.Composer;
 import dev.vestibule.router.composition.CompositionResult;
 import dev.vestibule.router.composition.SubgraphSource;
 import dev.vestibule.router.operation.GraphQLRequest;
+import dev.vestibule.router.operation.Selection;
 import dev.vestibule.router.subgraph.SubgraphCall;
 import dev.vestibule.router.subgraph.SubgraphTransport;
 import dev.vestibule.router.supergraph.SupergraphLoader;
@@ -123,5 +124,26 @@ class ResponseShaperTest {
         // hidden from clients on purpose (e.g. rolled out to subgraphs first): absent, as objects of hidden types are
         assertThat(answer("{ shop { color name } }", "{\"data\":{\"shop\":{\"color\":\"SECRET_SHADE\",\"name\":\"Corner\"}}}"))
                 .isEqualTo("{\"data\":{\"shop\":{\"color\":null,\"name\":\"Corner\"}}}");
+    }
+
+    @Test
+    void anErrorPathIsCutBeforeTheFirstKeyTheOperationDoesNotSelect() {
+        // { topProducts { ... on ProductList { first { name } } products { name } } }
+        Selection.Field name = new Selection.Field("name", "name", List.of(), List.of(), List.of());
+        Selection.Field first = new Selection.Field("first", "first", List.of(), List.of(), List.of(name));
+        Selection.Field products = new Selection.Field("products", "products", List.of(), List.of(), List.of(name));
+        List<Selection> operation = List.of(new Selection.Field("topProducts", "topProducts", List.of(), List.of(), List.of(
+                new Selection.Fragment("ProductList", List.of(first)), products)));
+        Map<String, Object> asked = Map.of("message", "m", "path", List.of("topProducts", "products", 1, "name"));
+        assertThat(ResponseShaper.withinOperation(asked, operation)).isSameAs(asked);
+        assertThat(ResponseShaper.withinOperation(Map.of("message", "m", "path", List.of("topProducts", "first", "name")), operation))
+                .as("a field inside a fragment").containsEntry("path", List.of("topProducts", "first", "name"));
+        // the key the router asked for another fetch (selected { id }), a @requires field below a list
+        assertThat(ResponseShaper.withinOperation(Map.of("message", "m", "path", List.of("topProducts", "selected")), operation))
+                .containsEntry("path", List.of("topProducts"));
+        assertThat(ResponseShaper.withinOperation(Map.of("message", "m", "path", List.of("topProducts", "products", 0, "weight")), operation))
+                .containsEntry("path", List.of("topProducts", "products", 0));
+        assertThat(ResponseShaper.withinOperation(Map.of("message", "m", "path", List.of("__internal")), operation))
+                .containsOnlyKeys("message");
     }
 }
