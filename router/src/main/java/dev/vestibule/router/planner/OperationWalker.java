@@ -148,8 +148,7 @@ final class OperationWalker {
     }
 
     void planRootField(GraphQLObjectType rootType, Selection.Field field) {
-        List<String> candidates = supergraph.subgraphs().stream().map(s -> s.name())
-                .filter(s -> supergraph.subgraph(s).resolves(rootType.getName(), field.name())).toList();
+        List<String> candidates = coverage.resolving(rootType.getName(), field.name());
         if (candidates.isEmpty()) {
             throw new PlanningException("no subgraph resolves " + rootType.getName() + "." + field.name());
         }

@@ -37,8 +37,6 @@ final class RootFieldChoice {
     private final List<RootField> roots;
     /** The root fields as written (literal @skip/@include ignored), by response key: see {@link #choiceField}. */
     private final Map<String, Selection.Field> asWritten;
-    /** By root type and field name, the one subgraph that resolves it ("" for several): see {@link #askedAnyway}. */
-    private final Map<String, String> onlyServing = new HashMap<>();
     /** By root field, the subgraphs it is sure to ask: see {@link #askedAnyway(String, Selection.Field)}. */
     private final Map<Selection.Field, Set<String>> alwaysAsked = new IdentityHashMap<>();
 
@@ -259,10 +257,8 @@ final class RootFieldChoice {
 
     /** The subgraphs a root field, asked whatever the variables, is sure to ask: see {@link #askedAnyway(String, Selection.Field)}. */
     private Set<String> alwaysAsked(String rootType, Selection.Field field) {
-        String only = onlyServing.computeIfAbsent(rootType + "." + field.name(), k -> onlyServing(rootType, field.name()));
-        if (!only.isEmpty()) return Set.of(only);
-        List<String> resolving = supergraph.subgraphs().stream().map(s -> s.name())
-                .filter(s -> supergraph.subgraph(s).resolves(rootType, field.name())).toList();
+        List<String> resolving = coverage.resolving(rootType, field.name());
+        if (resolving.size() == 1) return Set.of(resolving.get(0));
         Set<String> asked = new LinkedHashSet<>();
         if (!field.isLeaf()) alwaysAskedBelow(typeName(((GraphQLFieldsContainer) schema.getType(rootType)).getFieldDefinition(field.name()).getType()),
                 field.selections(), resolving, asked);
@@ -284,17 +280,6 @@ final class RootFieldChoice {
                 default -> { }
             }
         }
-    }
-
-    /** The one subgraph that resolves the root field, or "" when several do. */
-    private String onlyServing(String rootType, String fieldName) {
-        String only = "";
-        for (var subgraph : supergraph.subgraphs()) {
-            if (!supergraph.subgraph(subgraph.name()).resolves(rootType, fieldName)) continue;
-            if (!only.isEmpty()) return "";
-            only = subgraph.name();
-        }
-        return only;
     }
 
     /**

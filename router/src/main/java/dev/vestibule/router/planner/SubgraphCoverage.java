@@ -72,7 +72,12 @@ final class SubgraphCoverage {
         return typeName(((GraphQLFieldsContainer) schema.getType(type)).getFieldDefinition(field.name()).getType());
     }
 
-    boolean isEntityInAny(List<String> subgraphs, String type) {
+    /** The subgraphs that resolve {@code type}'s field (a root field's candidates), in the supergraph's order. */
+    List<String> resolving(String type, String field) {
+        return supergraph.subgraphs().stream().map(s -> s.name()).filter(s -> supergraph.subgraph(s).resolves(type, field)).toList();
+    }
+
+        boolean isEntityInAny(List<String> subgraphs, String type) {
         return subgraphs.stream().anyMatch(s -> isEntityIn(s, type));
     }
 
