@@ -46,6 +46,11 @@ public final class ExecutionState {
         failedFields.computeIfAbsent(object, k -> new HashSet<>()).addAll(keys);
     }
 
+    /** Call under this object's lock: whether an entity fetch failed (see {@link #failed}). */
+    boolean anyFailed() {
+        return failedFields != null;
+    }
+
     /** Call under this object's lock: the response keys failed fetches were to fill in {@code object} (see {@link #failed}). */
     Set<String> failedFields(Map<String, Object> object) {
         return failedFields == null ? Set.of() : failedFields.getOrDefault(object, Set.of());

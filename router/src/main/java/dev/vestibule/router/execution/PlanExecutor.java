@@ -174,6 +174,12 @@ public final class PlanExecutor {
     private record BatchAnswer(SubgraphResponse response, EntityBatch batch) {}
 
     private void entityFetch(PlanNode.Flatten flatten, Request request, ExecutionState state) {
+        boolean sent = sendEntityFetch(flatten, request, state);
+        if (flatten.withoutRequiring() != null && sent) sendKeptBack(flatten, request, state);
+    }
+
+    /** Sends an entity fetch and merges its answer: false where the subgraph call failed. */
+    private boolean sendEntityFetch(PlanNode.Flatten flatten, Request request, ExecutionState state) {
         PlanNode.Fetch fetch = flatten.fetch();
         RequestContext context = request.context();
         long deadlineNanos = context.deadlineNanos();
@@ -186,12 +192,12 @@ public final class PlanExecutor {
         EntityBatch batch = null;
         synchronized (state) {
             entities = Entities.collect(state.data(), flatten.paths());
-            if (entities.isEmpty()) return;
+            if (entities.isEmpty()) return true;
             if (settings.shareSubgraphQueries()) key = new BatchKey(flatten, url, state.lineage(), subgraphHeaders, used);
             // a batch goes with the lineage it was built at, so it is built under the lock the lineage was read under
             if (key == null || !batches.inFlight(key)) batch = EntityBatch.of(entities, representation, state.lineage());
         }
-        if (batch != null && batch.isEmpty()) return;
+        if (batch != null && batch.isEmpty()) return true;
         SubgraphCallStage call = request.stage().beginSubgraphCall(fetch.subgraph(), fetch.operationName());
         BatchAnswer answer = null;
         try {
@@ -210,7 +216,7 @@ public final class PlanExecutor {
                     }
                     if (batch.isEmpty()) {
                         call.end(null);
-                        return;
+                        return true;
                     }
                 }
                 EntityBatch asked = batch;
@@ -225,11 +231,48 @@ public final class PlanExecutor {
             synchronized (state) {
                 failEntities(flatten, failure, batch != null ? batch : EntityBatch.of(entities, representation, state.lineage()), entities, state);
             }
-            return;
+            return false;
         }
         call.entities(answer.batch().representations().size());
         call.end(null);
         mergeAnswer(flatten, answer, entities, state);
+        return true;
+    }
+
+    /**
+     * Asks {@code flatten}'s fetch without its @requires fields ({@link PlanNode.Flatten#withoutRequiring}) for the
+     * objects it kept back because a required field is missing, the fetch that was to bring it having failed. Unlike
+     * the fetch itself it is never shared with other requests: it is sent only where a fetch of this request failed.
+     */
+    private void sendKeptBack(PlanNode.Flatten flatten, Request request, ExecutionState state) {
+        PlanNode.Flatten without = flatten.withoutRequiring();
+        PlanNode.Fetch fetch = without.fetch();
+        List<Map<String, Object>> entities;
+        EntityBatch batch;
+        synchronized (state) {
+            if (!state.anyFailed()) return;
+            entities = Entities.collect(state.data(), flatten.paths());
+            if (entities.isEmpty()) return;
+            batch = EntityBatch.of(entities, entity -> keptBack(entity, flatten.fetch(), state) ? representation(entity, fetch, state) : null,
+                    state.lineage());
+        }
+        if (batch.isEmpty()) return;
+        RequestContext context = request.context();
+        Map<String, String> headers = Map.copyOf(context.subgraphHeaders().forSubgraph(fetch.subgraph()));
+        SubgraphCallStage call = request.stage().beginSubgraphCall(fetch.subgraph(), fetch.operationName());
+        call.entities(batch.representations().size());
+        BatchAnswer answer;
+        try {
+            answer = ask(fetch, batch, usedVariables(fetch, request.variables()), headers, context, call);
+        } catch (SubgraphFailure failure) {
+            call.end(failure);
+            synchronized (state) {
+                failEntities(without, failure, batch, entities, state);
+            }
+            return;
+        }
+        call.end(null);
+        mergeAnswer(without, answer, entities, state);
     }
 
     /**
@@ -457,6 +500,17 @@ public final class PlanExecutor {
         }
         if (fetch.representationTypename() != null) representation.put("__typename", fetch.representationTypename());
         return representation;
+    }
+
+    /** Whether {@code fetch} keeps {@code object} back: a field its representation requires is missing for a failed fetch. */
+    private boolean keptBack(Map<String, Object> object, PlanNode.Fetch fetch, ExecutionState state) {
+        Set<String> failed = state.failedFields(object);
+        if (failed.isEmpty() || !(object.get("__typename") instanceof String type)) return false;
+        for (Selection selection : fetch.requires()) {
+            if (selection instanceof Selection.Fragment fragment && matches(fragment.typeCondition(), type)
+                    && missingFailed(object, fragment.selections(), failed, type)) return true;
+        }
+        return false;
     }
 
     /** Whether a field of {@code selections} (fragments on the object's type looked into) is missing for a failed fetch. */

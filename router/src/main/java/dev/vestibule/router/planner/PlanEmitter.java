@@ -25,13 +25,13 @@ import java.util.TreeMap;
 final class PlanEmitter {
     private PlanEmitter() {}
 
-    static PlanNode emit(FetchGraph graph, OperationDefinition operation) {
+    static PlanNode emit(FetchGraph graph, OperationDefinition operation, SubgraphCoverage coverage) {
         if (graph.groups.isEmpty()) return null;
         Map<Integer, List<PlanNode>> stages = new TreeMap<>();
         Map<FetchGroup, Integer> depth = new HashMap<>();
         for (FetchGroup group : graph.groups) {
             stages.computeIfAbsent(depth(group, depth, new LinkedHashSet<>()), k -> new ArrayList<>())
-                    .add(underConditions(underAlternatives(node(group, operation), alternativesOf(group)), conditionsOf(group)));
+                    .add(underConditions(underAlternatives(node(group, operation, coverage), alternativesOf(group)), conditionsOf(group)));
         }
         List<PlanNode> sequence = new ArrayList<>();
         for (List<PlanNode> stage : stages.values()) sequence.add(stage.size() == 1 ? stage.get(0) : new PlanNode.Parallel(stage));
@@ -123,13 +123,23 @@ final class PlanEmitter {
         return wrapped;
     }
 
-    private static PlanNode node(FetchGroup group, OperationDefinition operation) {
-        return group.batched.isEmpty() ? single(group, operation) : batch(group, operation);
+    private static PlanNode node(FetchGroup group, OperationDefinition operation, SubgraphCoverage coverage) {
+        return group.batched.isEmpty() ? single(group, operation, coverage) : batch(group, operation, coverage);
     }
 
     /** The fetch of one group as if sent alone (a batch's own parts too). */
-    private static PlanNode single(FetchGroup group, OperationDefinition operation) {
+    private static PlanNode single(FetchGroup group, OperationDefinition operation, SubgraphCoverage coverage) {
         List<Selection> selection = group.selection.freeze();
+        PlanNode.Fetch fetch = fetch(group, operation, selection, group.entityFetch ? group.requires.freeze() : null);
+        if (!group.entityFetch) return fetch;
+        return new PlanNode.Flatten(group.paths(), fetch, withoutRequiring(group, operation, coverage, selection));
+    }
+
+    /**
+     * The entity fetch asking {@code selection} with representations built from {@code requires} (null for a root
+     * fetch).
+     */
+    private static PlanNode.Fetch fetch(FetchGroup group, OperationDefinition operation, List<Selection> selection, List<Selection> requires) {
         Set<String> variables = new LinkedHashSet<>();
         collectVariables(selection, variables);
         List<String> definitions = definitions(variables, operation);
@@ -146,17 +156,64 @@ final class PlanEmitter {
             text = kind + " " + name + (definitions.isEmpty() ? "" : "(" + String.join(", ", definitions) + ")") + " "
                     + SelectionPrinter.compact(selection);
         }
-        PlanNode.Fetch fetch = new PlanNode.Fetch(group.subgraph, name, text, selection, List.copyOf(variables),
-                group.entityFetch ? group.requires.freeze() : null, group.entityFetch ? group.keys.freeze() : null,
-                group.representationTypename);
-        return group.entityFetch ? new PlanNode.Flatten(group.paths(), fetch) : fetch;
+        return new PlanNode.Fetch(group.subgraph, name, text, selection, List.copyOf(variables), requires,
+                group.entityFetch ? group.keys.freeze() : null, group.representationTypename);
+    }
+
+    /**
+     * The entity fetch for objects whose @requires field is missing because the fetch that was to bring it failed: the
+     * same fetch without the fields that need a requirement, its representations keys alone (see
+     * {@link PlanNode.Flatten#withoutRequiring}). Null where the fetch carries no requirement or every field it asks
+     * for needs one.
+     */
+    private static PlanNode.Flatten withoutRequiring(FetchGroup group, OperationDefinition operation, SubgraphCoverage coverage,
+                                                     List<Selection> selection) {
+        List<Selection> keys = group.keys.freeze();
+        List<Selection> requires = group.requires.freeze();
+        if (SelectionPrinter.compact(keys).equals(SelectionPrinter.compact(requires))) return null;
+        List<Selection> kept = new ArrayList<>(selection.size());
+        for (Selection part : selection) {
+            if (!(part instanceof Selection.Fragment typed) || typed.typeCondition() == null) return null; // not _entities' shape
+            List<Selection> rest = notRequiring(typed.selections(), group.subgraph, typed.typeCondition(), coverage);
+            if (!rest.isEmpty()) kept.add(typed.withSelections(rest));
+        }
+        if (kept.isEmpty() || !asksAField(kept) || SelectionPrinter.compact(kept).equals(SelectionPrinter.compact(selection))) return null;
+        PlanNode.Fetch fetch = fetch(group, operation, kept, keys);
+        return new PlanNode.Flatten(group.paths(), fetch, null);
+    }
+
+    /** {@code selections} on {@code type} without the fields that @requires something in the subgraph. */
+    private static List<Selection> notRequiring(List<Selection> selections, String subgraph, String type, SubgraphCoverage coverage) {
+        List<Selection> rest = new ArrayList<>(selections.size());
+        for (Selection selection : selections) {
+            switch (selection) {
+                case Selection.Field f -> { if (f.isTypename() || !coverage.hasRequires(subgraph, type, f.name())) rest.add(f); }
+                case Selection.Fragment f -> {
+                    String on = f.typeCondition() == null ? type : f.typeCondition();
+                    List<Selection> inner = notRequiring(f.selections(), subgraph, on, coverage);
+                    if (!inner.isEmpty()) rest.add(f.withSelections(inner));
+                }
+            }
+        }
+        return rest;
+    }
+
+    /** Whether {@code selections} ask for a field besides __typename. */
+    private static boolean asksAField(List<Selection> selections) {
+        for (Selection selection : selections) {
+            switch (selection) {
+                case Selection.Field f -> { if (!f.isTypename()) return true; }
+                case Selection.Fragment f -> { if (asksAField(f.selections())) return true; }
+            }
+        }
+        return false;
     }
 
     /**
      * One request for an entity fetch and those it batches: each part is the entity fetch it stands for (its node, as
      * if sent alone), and the request asks each part's selection from an {@code _entities} field of its own.
      */
-    private static PlanNode.BatchFetch batch(FetchGroup group, OperationDefinition operation) {
+    private static PlanNode.BatchFetch batch(FetchGroup group, OperationDefinition operation, SubgraphCoverage coverage) {
         List<FetchGroup> members = new ArrayList<>(1 + group.batched.size());
         members.add(group);
         members.addAll(group.batched);
@@ -168,7 +225,7 @@ final class PlanEmitter {
         StringBuilder fields = new StringBuilder();
         for (int i = 0; i < members.size(); i++) {
             FetchGroup member = members.get(i);
-            PlanNode.Flatten part = (PlanNode.Flatten) single(member, operation);
+            PlanNode.Flatten part = (PlanNode.Flatten) single(member, operation, coverage);
             parts.add(part);
             List<Selection.Condition> own = new ArrayList<>(member.selection.requiredConditions());
             own.removeAll(shared);

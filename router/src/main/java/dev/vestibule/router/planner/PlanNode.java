@@ -68,12 +68,21 @@ public sealed interface PlanNode permits PlanNode.Sequence, PlanNode.Parallel, P
     /**
      * Runs an entity fetch for every object found at {@code paths} ("@" steps into every element of a list): one
      * path, or several when fetches to one subgraph that run at the same time were merged into one request.
+     * {@code withoutRequiring}, where the fetch carries a @requires field and asks for fields that need none: the same
+     * fetch without the fields that need one, its representations keys alone. It is sent only for the objects kept
+     * back from the fetch because a required field is missing, its fetch having failed, so that they still get the
+     * fields that need no requirement (as they would from Apollo's planner, which asks those in a fetch of their own);
+     * it is not part of the printed plan.
      */
-    record Flatten(List<List<String>> paths, Fetch fetch) implements PlanNode {
+    record Flatten(List<List<String>> paths, Fetch fetch, Flatten withoutRequiring) implements PlanNode {
         public Flatten {
             if (paths.isEmpty()) throw new IllegalArgumentException("an entity fetch needs a path");
             // interned: the steps are looked up in every object along the path, where Jackson's interned keys are
             paths = paths.stream().map(path -> path.stream().map(String::intern).toList()).toList();
+        }
+
+        public Flatten(List<List<String>> paths, Fetch fetch) {
+            this(paths, fetch, null);
         }
 
         /** An entity fetch for the objects at one path. */

@@ -63,7 +63,7 @@ public final class QueryPlanner {
             optimizer.optimize(refined);
             if (PlanCost.of(refined).compareTo(PlanCost.of(graph)) < 0) graph = refined;
         }
-        PlanNode root = PlanEmitter.emit(graph, operation);
+        PlanNode root = PlanEmitter.emit(graph, operation, coverage);
         return new QueryPlan(root, selections, rootType.getName(), graph.groups.size());
     }
 
