@@ -20,8 +20,8 @@ final class FetchGraphOptimizer {
     FetchGraphOptimizer(SubgraphCoverage coverage) {
         this.merging = List.of(new DeduplicateFetches(), new DropCoveredFetches(coverage), new MergeUnionMemberFetches(coverage),
                 new MergeSiblingFetches(coverage), new MergeSamePathFetches());
-        this.all = List.of(merging.get(0), merging.get(1), new MoveFieldsToEarlierFetch(coverage), merging.get(2), merging.get(3),
-                merging.get(4));
+        this.all = List.of(merging.get(0), merging.get(1), new MoveFieldsToEarlierFetch(coverage), new MoveNestedFieldsToEarlierFetch(coverage),
+                merging.get(2), merging.get(3), merging.get(4));
     }
 
     void optimize(FetchGraph graph) {

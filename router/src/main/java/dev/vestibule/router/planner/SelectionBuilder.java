@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 
 /**
@@ -122,6 +124,51 @@ final class SelectionBuilder {
             children.forEach(c.children().entries::remove);
         });
         return keys;
+    }
+
+    /**
+     * Below each field this selection (on {@code type}) and {@code into} both select alike (response key, name and
+     * arguments), at any depth: moves to {@code into} the leaf fields {@code answers} accepts on their parent's type,
+     * where something besides {@code __typename} stays beside them (so no field is left selecting nothing). The type a
+     * field of {@code type} returns comes from {@code objectType} (null: not looked below). This level's own fields
+     * stay. Returns whether any moved; none moves onto the same response key with another field or arguments.
+     */
+    boolean moveNestedLeavesTo(SelectionBuilder into, String type, BiFunction<String, String, String> objectType,
+                               BiPredicate<String, String> answers) {
+        boolean moved = false;
+        for (Object entry : entries.values()) {
+            if (!(entry instanceof FieldEntry f) || f.children().isEmpty() || !(into.entries.get("f:" + f.responseKey()) instanceof FieldEntry theirs)
+                    || !alike(f, theirs)) continue;
+            String below = objectType.apply(type, f.name());
+            if (below != null) moved |= f.children().moveLeavesTo(theirs.children(), below, objectType, answers);
+        }
+        return moved;
+    }
+
+    private boolean moveLeavesTo(SelectionBuilder into, String type, BiFunction<String, String, String> objectType,
+                                 BiPredicate<String, String> answers) {
+        boolean moved = moveNestedLeavesTo(into, type, objectType, answers);
+        List<String> leaves = new ArrayList<>();
+        boolean othersStay = false;
+        for (Map.Entry<String, Object> entry : entries.entrySet()) {
+            if (entry.getValue() instanceof FieldEntry f && f.name().equals("__typename")) continue;
+            if (entry.getValue() instanceof FieldEntry f && f.children().isEmpty() && answers.test(type, f.name())
+                    && (!into.entries.containsKey(entry.getKey()) || into.entries.get(entry.getKey()) instanceof FieldEntry theirs && alike(f, theirs))) {
+                leaves.add(entry.getKey());
+            } else {
+                othersStay = true;
+            }
+        }
+        if (leaves.isEmpty() || !othersStay) return moved;
+        for (String key : leaves) {
+            Object leaf = entries.remove(key);
+            into.entries.putIfAbsent(key, leaf);
+        }
+        return true;
+    }
+
+    private static boolean alike(FieldEntry a, FieldEntry b) {
+        return a.name().equals(b.name()) && sameArguments(a.arguments(), b.arguments());
     }
 
     private static boolean movable(Object entry, Predicate<String> movable, List<String> keys) {

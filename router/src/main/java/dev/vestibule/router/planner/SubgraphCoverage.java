@@ -10,6 +10,7 @@ import dev.vestibule.router.supergraph.SubgraphSchema.TypeInSubgraph;
 import dev.vestibule.router.supergraph.Supergraph;
 import dev.vestibule.router.supergraph.TypeRelations;
 import graphql.language.AstPrinter;
+import graphql.schema.GraphQLCompositeType;
 import graphql.schema.GraphQLFieldDefinition;
 import graphql.schema.GraphQLFieldsContainer;
 import graphql.schema.GraphQLInterfaceType;
@@ -46,6 +47,22 @@ final class SubgraphCoverage {
 
     boolean isObjectType(String name) {
         return schema.getType(name) instanceof GraphQLObjectType;
+    }
+
+    /**
+     * The object type of {@code type.field} in the subgraph (inside its list and non-null wrappers), or null where the
+     * subgraph has no such field or its type is no object type.
+     */
+    String objectFieldType(String subgraph, String type, String field) {
+        String named = supergraph.subgraph(subgraph).field(type, field).map(FieldInSubgraph::namedType).orElse(null);
+        return named != null && schema.getType(named) instanceof GraphQLObjectType ? named : null;
+    }
+
+    /** Whether the subgraph answers the leaf field {@code type.field} itself (not external, nothing required). */
+    boolean answersLeaf(String subgraph, String type, String field) {
+        return supergraph.subgraph(subgraph).field(type, field)
+                .filter(f -> f.answersHere() && !(schema.getType(f.namedType()) instanceof GraphQLCompositeType))
+                .isPresent();
     }
 
     /** The object types a value of type {@code name} can be: itself, or the possible types of an abstract type. */
@@ -139,6 +156,46 @@ final class SubgraphCoverage {
             }
         }
         return true;
+    }
+
+    /**
+     * How many fields of the root field's selection the subgraph answers itself, through its @provides on the field
+     * and into fragments on the types it can return ({@link #localCoverage} counts neither): below a field it does not
+     * answer, nothing counts.
+     */
+    int answeredLocally(String subgraphName, String rootType, Selection.Field field) {
+        GraphQLFieldDefinition definition = ((GraphQLFieldsContainer) schema.getType(rootType)).getFieldDefinition(field.name());
+        List<Selection> provided = supergraph.subgraph(subgraphName).field(rootType, field.name()).map(SubgraphCoverage::provides).orElse(null);
+        return answeredLocally(subgraphName, typeName(definition.getType()), field.selections(), provided);
+    }
+
+    private int answeredLocally(String subgraphName, String typeName, List<Selection> selections, List<Selection> provided) {
+        SubgraphSchema subgraph = supergraph.subgraph(subgraphName);
+        GraphQLNamedType type = (GraphQLNamedType) schema.getType(typeName);
+        int answered = 0;
+        for (Selection selection : selections) {
+            switch (selection) {
+                case Selection.Field f -> {
+                    if (f.isTypename()) continue;
+                    List<Selection> providedField = providedField(provided, typeName, f.name());
+                    if (providedField == null && !resolvesLocally(subgraph, type, f.name())) continue;
+                    answered++;
+                    if (!f.isLeaf() && type instanceof GraphQLFieldsContainer container) {
+                        String child = typeName(container.getFieldDefinition(f.name()).getType());
+                        answered += answeredLocally(subgraphName, child, f.selections(), childProvided(providedField, subgraph.field(typeName, f.name())));
+                    }
+                }
+                case Selection.Fragment f -> {
+                    String condition = f.typeCondition();
+                    if (condition == null || condition.equals(typeName)) {
+                        answered += answeredLocally(subgraphName, typeName, f.selections(), provided);
+                    } else if (schema.getType(condition) instanceof GraphQLObjectType && possibleIn(subgraph, type, condition)) {
+                        answered += answeredLocally(subgraphName, condition, f.selections(), provided);
+                    }
+                }
+            }
+        }
+        return answered;
     }
 
     /** The field is answered by this subgraph at this type (every implementation it returns, on an interface). */
