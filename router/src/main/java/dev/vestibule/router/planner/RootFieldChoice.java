@@ -284,14 +284,17 @@ final class RootFieldChoice {
 
     /**
      * Of the candidates whose plans of the root field cost least, the one it goes to: the one that answers most of
-     * {@code chosenBy} itself, then serves most of the operation's root fields, then answers most of the others' fields
-     * (the first listed on a tie).
+     * {@code chosenBy} itself, then serves most of the operation's root fields, then answers most of the others' fields,
+     * then answers most of {@code chosenBy} counting its @provides and fragments on object types ({ media { __typename }
+     * a2: media { ... on Book { title } ... on Movie { title } } }: b provides Book's title, so c is asked only for the
+     * Movie's, as Apollo's planner; a, the first listed, left both to c) (the first listed on a tie).
      */
     String best(List<String> cheapest, String rootType, Selection.Field chosenBy, Selection.Field field) {
         return cheapest.stream()
                 .max(Comparator.comparingInt((String s) -> coverage.localCoverage(s, rootType, chosenBy))
                         .thenComparingInt(s -> rootFieldsServed(s, rootType))
                         .thenComparingInt(s -> rootSelectionsAnswered(s, rootType, field))
+                        .thenComparingInt(s -> coverage.answeredLocally(s, rootType, chosenBy))
                         .thenComparing(s -> -cheapest.indexOf(s)))
                 .orElseThrow();
     }
