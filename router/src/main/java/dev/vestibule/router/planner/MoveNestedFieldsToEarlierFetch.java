@@ -1,9 +1,11 @@
 package dev.vestibule.router.planner;
 
 /**
- * Two entity fetches for the same objects, one waiting (directly or through others) for the other, both selecting an
- * object field alike ({@code selected}): the leaf fields the later one asks below it that the earlier one's subgraph
- * answers itself are asked by the earlier one instead, where the later one still asks something there. The walk sends
+ * Two entity fetches for the same objects, one waiting (directly or through others) for the other: the leaf fields the
+ * later one asks below an object field ({@code selected}) that the earlier one's subgraph answers itself, object field
+ * and leaves, are asked by the earlier one instead, where the later one still asks something there. Where the earlier
+ * one does not select that object field yet, it gets it (without arguments only: its subgraph may define other
+ * ones), as {@code first { pid }} beside list's {@code selected { id }}. The walk sends
  * a field through a key to the subgraph that answers the most of its selection ({@code selected { pid price { price }
  * }} to price, through ProductList's key whose {@code selected { id }} list brings): list answers {@code pid} too, in
  * the fetch it makes anyway. No fetch more or less, but the field arrives a stage sooner, and it does not depend on

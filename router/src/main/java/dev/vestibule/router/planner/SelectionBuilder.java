@@ -127,20 +127,33 @@ final class SelectionBuilder {
     }
 
     /**
-     * Below each field this selection (on {@code type}) and {@code into} both select alike (response key, name and
-     * arguments), at any depth: moves to {@code into} the leaf fields {@code answers} accepts on their parent's type,
-     * where something besides {@code __typename} stays beside them (so no field is left selecting nothing). The type a
-     * field of {@code type} returns comes from {@code objectType} (null: not looked below). This level's own fields
-     * stay. Returns whether any moved; none moves onto the same response key with another field or arguments.
+     * Below each object field this selection (on {@code type}) selects, at any depth: moves to {@code into} the leaf
+     * fields {@code answers} accepts on their parent's type, where something besides {@code __typename} stays beside
+     * them (so no field is left selecting nothing). Where {@code into} does not select the object field yet, it gets
+     * it, with the leaves moved, if {@code objectType} gives its type (the subgraph answers it) and it takes no
+     * arguments. This level's own fields stay. Returns whether any moved; none moves onto the same response key with
+     * another field or arguments.
      */
     boolean moveNestedLeavesTo(SelectionBuilder into, String type, BiFunction<String, String, String> objectType,
                                BiPredicate<String, String> answers) {
         boolean moved = false;
         for (Object entry : entries.values()) {
-            if (!(entry instanceof FieldEntry f) || f.children().isEmpty() || !(into.entries.get("f:" + f.responseKey()) instanceof FieldEntry theirs)
-                    || !alike(f, theirs)) continue;
+            if (!(entry instanceof FieldEntry f) || f.children().isEmpty()) continue;
+            Object existing = into.entries.get("f:" + f.responseKey());
+            if (existing != null && !(existing instanceof FieldEntry theirs && alike(f, theirs))) continue;
+            if (existing == null && !f.arguments().isEmpty()) continue;
             String below = objectType.apply(type, f.name());
-            if (below != null) moved |= f.children().moveLeavesTo(theirs.children(), below, objectType, answers);
+            if (below == null) continue;
+            if (existing instanceof FieldEntry theirs) {
+                moved |= f.children().moveLeavesTo(theirs.children(), below, objectType, answers);
+            } else {
+                SelectionBuilder asked = new SelectionBuilder();
+                asked.composite();
+                if (f.children().moveLeavesTo(asked, below, objectType, answers)) {
+                    into.entries.put("f:" + f.responseKey(), new FieldEntry(f.responseKey(), f.name(), f.arguments(), f.directives(), asked));
+                    moved = true;
+                }
+            }
         }
         return moved;
     }

@@ -51,10 +51,11 @@ final class SubgraphCoverage {
 
     /**
      * The object type of {@code type.field} in the subgraph (inside its list and non-null wrappers), or null where the
-     * subgraph has no such field or its type is no object type.
+     * subgraph does not answer the field itself or its type is no object type.
      */
     String objectFieldType(String subgraph, String type, String field) {
-        String named = supergraph.subgraph(subgraph).field(type, field).map(FieldInSubgraph::namedType).orElse(null);
+        String named = supergraph.subgraph(subgraph).field(type, field).filter(FieldInSubgraph::answersHere)
+                .map(FieldInSubgraph::namedType).orElse(null);
         return named != null && schema.getType(named) instanceof GraphQLObjectType ? named : null;
     }
 
