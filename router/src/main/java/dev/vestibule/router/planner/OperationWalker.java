@@ -310,6 +310,7 @@ final class OperationWalker {
             // a subgraph asked anyway for another root field, whatever the variables, sends this field's root fetch
             // with that one: one request fewer than its trial counts (RootFieldChoice.askedAnyway)
             if (unconditional && rootChoice.askedAnyway(candidate, rootType.getName(), field)) cost = cost.withOneRequestShared();
+            else if (unconditional && rootChoice.askedUnderConditions(candidate, rootType.getName(), field)) cost = cost.withHalfRequestShared();
             costs.put(candidate, cost);
         }
         if (costs.isEmpty()) return candidates;

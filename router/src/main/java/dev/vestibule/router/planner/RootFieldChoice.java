@@ -246,10 +246,25 @@ final class RootFieldChoice {
      * answers viewer). Root fields planned later count too: see OperationWalker#splitSharedRootField.
      */
     Set<String> askedAnyway(String rootType, Selection.Field except) {
+        return asked(rootType, except, false);
+    }
+
+    /**
+     * Whether {@code subgraph} is asked for another of the operation's root fields only under @skip/@include conditions
+     * ({@link #askedAnyway(String, Selection.Field)} counts those asked whatever the variables): this field, asked
+     * always, joins that fetch where the conditions hold and needs one of its own, no more, where they do not ({
+     * products { id } ... @skip(if: $v) { product { name { model } } } }: products goes where product's name goes, 1
+     * fetch where $v does not hold, where the first listed subgraph made 2, as Apollo's planner).
+     */
+    boolean askedUnderConditions(String subgraph, String rootType, Selection.Field except) {
+        return asked(rootType, except, true).contains(subgraph) && !askedAnyway(subgraph, rootType, except);
+    }
+
+    private Set<String> asked(String rootType, Selection.Field except, boolean underConditions) {
         Set<String> asked = new LinkedHashSet<>();
         for (RootField root : roots) {
             Selection.Field f = root.field();
-            if (f == except || f.name().equals(except.name()) || !root.conditions().isEmpty() || f.name().startsWith("__")) continue;
+            if (f == except || f.name().equals(except.name()) || !underConditions && !root.conditions().isEmpty() || f.name().startsWith("__")) continue;
             asked.addAll(alwaysAsked.computeIfAbsent(f, k -> alwaysAsked(rootType, f)));
         }
         return asked;
