@@ -308,9 +308,10 @@ final class OperationWalker {
             PlanCost cost = trialCost(candidate, rootType, field);
             if (cost == null) continue;
             // a subgraph asked anyway for another root field, whatever the variables, sends this field's root fetch
-            // with that one: one request fewer than its trial counts (RootFieldChoice.askedAnyway)
+            // with that one: one request fewer than its trial counts (RootFieldChoice.askedAnyway); one asked only under
+            // conditions carries it where they hold: half a request fewer (RootFieldChoice.askedForAnother)
             if (unconditional && rootChoice.askedAnyway(candidate, rootType.getName(), field)) cost = cost.withOneRequestShared();
-            else if (unconditional && rootChoice.askedUnderConditions(candidate, rootType.getName(), field)) cost = cost.withHalfRequestShared();
+            else if (unconditional && rootChoice.askedForAnother(candidate, rootType.getName(), field)) cost = cost.withHalfRequestShared();
             costs.put(candidate, cost);
         }
         if (costs.isEmpty()) return candidates;

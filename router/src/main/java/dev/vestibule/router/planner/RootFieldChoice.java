@@ -250,14 +250,15 @@ final class RootFieldChoice {
     }
 
     /**
-     * Whether {@code subgraph} is asked for another of the operation's root fields only under @skip/@include conditions
-     * ({@link #askedAnyway(String, Selection.Field)} counts those asked whatever the variables): this field, asked
-     * always, joins that fetch where the conditions hold and needs one of its own, no more, where they do not ({
-     * products { id } ... @skip(if: $v) { product { name { model } } } }: products goes where product's name goes, 1
-     * fetch where $v does not hold, where the first listed subgraph made 2, as Apollo's planner).
+     * Whether {@code subgraph} is asked for another of the operation's root fields at all, under @skip/@include
+     * conditions too ({@link #askedAnyway(String, Selection.Field)} counts only those asked whatever the variables).
+     * Where it is asked only under conditions, this field, asked always, joins that fetch where they hold and needs one
+     * of its own, no more, where they do not ({ products { id } ... @skip(if: $v) { product { name { model } } } }:
+     * products goes where product's name goes, 1 fetch where $v does not hold, where the first listed subgraph made 2,
+     * as Apollo's planner).
      */
-    boolean askedUnderConditions(String subgraph, String rootType, Selection.Field except) {
-        return asked(rootType, except, true).contains(subgraph) && !askedAnyway(subgraph, rootType, except);
+    boolean askedForAnother(String subgraph, String rootType, Selection.Field except) {
+        return asked(rootType, except, true).contains(subgraph);
     }
 
     private Set<String> asked(String rootType, Selection.Field except, boolean underConditions) {

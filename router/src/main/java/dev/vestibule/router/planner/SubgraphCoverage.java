@@ -95,7 +95,7 @@ final class SubgraphCoverage {
         return supergraph.subgraphs().stream().map(s -> s.name()).filter(s -> supergraph.subgraph(s).resolves(type, field)).toList();
     }
 
-        boolean isEntityInAny(List<String> subgraphs, String type) {
+    boolean isEntityInAny(List<String> subgraphs, String type) {
         return subgraphs.stream().anyMatch(s -> isEntityIn(s, type));
     }
 
