@@ -124,10 +124,10 @@ final class PlanEmitter {
     }
 
     private static PlanNode node(FetchGroup group, OperationDefinition operation, SubgraphCoverage coverage) {
-        return group.batched.isEmpty() ? single(group, operation, coverage) : batch(group, operation, coverage);
+        return group.batched.isEmpty() ? single(group, operation, coverage) : batch(group, operation);
     }
 
-    /** The fetch of one group as if sent alone (a batch's own parts too). */
+    /** The fetch of one group sent alone. */
     private static PlanNode single(FetchGroup group, OperationDefinition operation, SubgraphCoverage coverage) {
         List<Selection> selection = group.selection.freeze();
         PlanNode.Fetch fetch = fetch(group, operation, selection, group.entityFetch ? group.requires.freeze() : null);
@@ -213,7 +213,7 @@ final class PlanEmitter {
      * One request for an entity fetch and those it batches: each part is the entity fetch it stands for (its node, as
      * if sent alone), and the request asks each part's selection from an {@code _entities} field of its own.
      */
-    private static PlanNode.BatchFetch batch(FetchGroup group, OperationDefinition operation, SubgraphCoverage coverage) {
+    private static PlanNode.BatchFetch batch(FetchGroup group, OperationDefinition operation) {
         List<FetchGroup> members = new ArrayList<>(1 + group.batched.size());
         members.add(group);
         members.addAll(group.batched);
@@ -225,7 +225,9 @@ final class PlanEmitter {
         StringBuilder fields = new StringBuilder();
         for (int i = 0; i < members.size(); i++) {
             FetchGroup member = members.get(i);
-            PlanNode.Flatten part = (PlanNode.Flatten) single(member, operation, coverage);
+            // a part carries no fetch without its @requires fields: the executor sends a batch's parts as one request
+            PlanNode.Flatten part = new PlanNode.Flatten(member.paths(),
+                    fetch(member, operation, member.selection.freeze(), member.requires.freeze()));
             parts.add(part);
             List<Selection.Condition> own = new ArrayList<>(member.selection.requiredConditions());
             own.removeAll(shared);

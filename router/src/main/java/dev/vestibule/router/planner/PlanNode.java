@@ -72,7 +72,7 @@ public sealed interface PlanNode permits PlanNode.Sequence, PlanNode.Parallel, P
      * fetch without the fields that need one, its representations keys alone. It is sent only for the objects kept
      * back from the fetch because a required field is missing, its fetch having failed, so that they still get the
      * fields that need no requirement (as they would from Apollo's planner, which asks those in a fetch of their own);
-     * it is not part of the printed plan. Only a fetch sent alone uses it: a {@link BatchFetch}'s parts keep such
+     * it is not part of the printed plan. Only a fetch sent alone has it: a {@link BatchFetch}'s parts keep such
      * objects back without it.
      */
     record Flatten(List<List<String>> paths, Fetch fetch, Flatten withoutRequiring) implements PlanNode {
